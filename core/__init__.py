@@ -1,0 +1,19 @@
+"""Descent Lab's numerical core: test functions, optimizers and ``simulate`` in pure NumPy.
+
+>>> import core
+>>> f = core.get_function("quadratic")
+>>> opt = core.get_optimizer("adam", lr=0.4)
+>>> run = core.simulate(f, opt, x0=[-4.0, -6.0], steps=20)
+>>> run.points.shape
+(21, 2)
+"""
+from .functions import FUNCTIONS, Minimum, Objective, get_function, list_functions
+from .optimizers import (ARTICLE_OPTIMIZERS, OPTIMIZERS, SPECS, Optimizer, OptimizerSpec, get_optimizer,
+                         get_spec, list_optimizers)
+from .simulate import Trajectory, simulate
+
+__all__ = [
+    "FUNCTIONS", "Minimum", "Objective", "get_function", "list_functions",
+    "ARTICLE_OPTIMIZERS", "OPTIMIZERS", "SPECS", "Optimizer", "OptimizerSpec", "get_optimizer", "get_spec",
+    "list_optimizers", "Trajectory", "simulate",
+]

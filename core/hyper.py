@@ -1,0 +1,103 @@
+"""Hyperparameter descriptions: default, allowed interval, UI range and help.
+
+An optimizer declares its hyperparameters once with these records; validation,
+the app's controls and the docs are all generated from them.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A real interval such as ``[0, 1)`` used to validate a hyperparameter."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_closed: bool = True
+    high_closed: bool = True
+
+    def contains(self, value: Any) -> bool:
+        """True when every element of ``value`` is finite-or-allowed and inside."""
+        arr = np.asarray(value, dtype=float)
+        if np.isnan(arr).any():
+            return False
+        lo_ok = arr >= self.low if self.low_closed else arr > self.low
+        hi_ok = arr <= self.high if self.high_closed else arr < self.high
+        return bool(np.all(lo_ok & hi_ok))
+
+    def __str__(self) -> str:
+        lo = "[" if self.low_closed and math.isfinite(self.low) else "("
+        hi = "]" if self.high_closed and math.isfinite(self.high) else ")"
+        fmt = lambda v: "inf" if v == math.inf else "-inf" if v == -math.inf else f"{v:g}"
+        return f"{lo}{fmt(self.low)}, {fmt(self.high)}{hi}"
+
+
+NONNEG = Interval(0.0)
+POSITIVE = Interval(0.0, low_closed=False)
+UNIT_OPEN = Interval(0.0, 1.0, high_closed=False)
+UNIT_CLOSED = Interval(0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """One hyperparameter: torch's name and default, its valid interval, and UI hints.
+
+    ``kind`` is ``"float"``, ``"bool"`` or ``"pair"`` (a 2-tuple such as ``betas``;
+    then ``bounds``, ``ui`` and ``labels`` hold one entry per element).
+    """
+
+    name: str
+    default: Any
+    bounds: Interval | tuple[Interval, Interval] | None = None
+    ui: tuple[float, float] | tuple[tuple[float, float], tuple[float, float]] | None = None
+    log: bool | tuple[bool, bool] = False
+    help: str = ""
+    kind: str = "float"
+    labels: tuple[str, ...] = ()
+    symbol: str = ""
+
+    def elements(self) -> list[tuple[str, Any, Interval | None, Any, bool]]:
+        """(label, default, bounds, ui range, log) for each scalar inside this parameter."""
+        if self.kind != "pair":
+            return [(self.symbol or self.name, self.default, self.bounds, self.ui, bool(self.log))]
+        logs = self.log if isinstance(self.log, tuple) else (self.log, self.log)
+        return [
+            (self.labels[i], self.default[i], self.bounds[i], self.ui[i], logs[i])  # type: ignore[index]
+            for i in range(2)
+        ]
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` normalised (floats / float arrays) or raise ``ValueError``."""
+        if self.kind == "bool":
+            if isinstance(value, (bool, np.bool_)):
+                return bool(value)
+            raise ValueError(f"Invalid {self.name}: {value!r} (expected True or False)")
+        if self.kind == "pair":
+            if not isinstance(value, (tuple, list)) or len(value) != 2:
+                raise ValueError(f"Invalid {self.name}: {value!r} (expected a pair of numbers)")
+            return tuple(
+                _check_number(f"{self.name}[{i}] ({self.labels[i]})", v, self.bounds[i])  # type: ignore[index]
+                for i, v in enumerate(value)
+            )
+        return _check_number(self.name, value, self.bounds)  # type: ignore[arg-type]
+
+
+def _check_number(name: str, value: Any, bounds: Interval | None) -> Any:
+    """Convert ``value`` to a float (or float array) and check it lies in ``bounds``."""
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
+        raise ValueError(f"Invalid {name}: {value!r} (expected a number)")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid {name}: {value!r} (expected a number)") from None
+    if not np.isfinite(arr).all():
+        raise ValueError(f"Invalid {name} value: {value!r} (must be a finite number)")
+    if bounds is not None and not bounds.contains(arr):
+        shown = value if arr.ndim == 0 else f"array with values in [{np.nanmin(arr):g}, {np.nanmax(arr):g}]"
+        raise ValueError(f"Invalid {name} value: {shown} (allowed range {bounds})")
+    return float(arr) if arr.ndim == 0 else arr

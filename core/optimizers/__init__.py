@@ -1,0 +1,39 @@
+"""The optimizer catalogue: every optimizer is one ``OptimizerSpec`` listed here."""
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+from .adam import ADAM, ADAMAX, ADAMW, NADAM, RADAM
+from .adaptive import ADADELTA, ADAGRAD, RMSPROP
+from .base import Optimizer, OptimizerSpec, make_optimizer
+from .sgd import GD, MOMENTUM, NESTEROV
+from .sign import LION, RPROP
+
+SPECS = MappingProxyType({s.name: s for s in (
+    GD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW, NADAM, RADAM, ADAMAX, ADADELTA, RPROP, LION,
+)})
+OPTIMIZERS: tuple[str, ...] = tuple(SPECS)
+ARTICLE_OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adagrad", "rmsprop", "adam")
+
+
+def list_optimizers() -> list[str]:
+    """Names of all optimizers, in catalogue order."""
+    return list(OPTIMIZERS)
+
+
+def get_spec(name: str) -> OptimizerSpec:
+    """The metadata record of optimizer ``name``."""
+    try:
+        return SPECS[name]
+    except KeyError:
+        raise ValueError(f"Unknown optimizer {name!r}; valid names are: {', '.join(OPTIMIZERS)}") from None
+
+
+def get_optimizer(name: str, **hyperparameters: Any) -> Optimizer:
+    """A validated optimizer; hyperparameters use torch.optim's names and defaults."""
+    return make_optimizer(get_spec(name), **hyperparameters)
+
+
+__all__ = ["Optimizer", "OptimizerSpec", "SPECS", "OPTIMIZERS", "ARTICLE_OPTIMIZERS",
+           "list_optimizers", "get_spec", "get_optimizer"]

@@ -1,0 +1,80 @@
+"""The article's runs, recomputed independently with the plain scalar formulas of SETTING.md."""
+import math
+
+import numpy as np
+import pytest
+
+import core
+from core import article
+
+LR, C = 0.4, 1e-6
+
+
+def grad(x, y):
+    return 0.2 * x, 4 * y
+
+
+def scalar_run(method, steps=20):
+    x, y = article.STARTS[method]
+    path = [(x, y)]
+    v = [0.0, 0.0]
+    s = [0.0, 0.0]
+    for t in range(1, steps + 1):
+        g = grad(x, y)
+        new = []
+        for i, (p, gi) in enumerate(zip((x, y), g)):
+            if method == "gd":
+                p = p - LR * gi
+            elif method == "momentum":
+                v[i] = 0.5 * v[i] + gi
+                p = p - LR * v[i]
+            elif method == "adagrad":
+                s[i] = s[i] + gi * gi
+                p = p - LR * gi / math.sqrt(s[i] + C)
+            elif method == "rmsprop":
+                s[i] = 0.9 * s[i] + 0.1 * gi * gi
+                p = p - LR * gi / math.sqrt(s[i] + C)
+            elif method == "adam":
+                v[i] = 0.9 * v[i] + 0.1 * gi
+                s[i] = 0.999 * s[i] + 0.001 * gi * gi
+                mhat, shat = v[i] / (1 - 0.9 ** t), s[i] / (1 - 0.999 ** t)
+                p = p - LR * mhat / math.sqrt(shat + C)
+            new.append(p)
+        x, y = new
+        path.append((x, y))
+        if method == "adam" and abs(x) <= 0.1 and abs(y) < 0.1:
+            break
+    return np.array(path)
+
+
+@pytest.mark.parametrize("method", core.ARTICLE_OPTIMIZERS)
+def test_article_runs_reproduced(method):
+    expected = scalar_run(method)
+    run = article.run(method)
+    got = run.points[: len(expected)]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    frozen = run.points[len(expected) - 1:]
+    np.testing.assert_array_equal(frozen, np.broadcast_to(frozen[0], frozen.shape))
+
+
+def test_adam_stops_after_17_updates():
+    assert article.run("adam").stopped_at == 17
+    assert all(article.run(m).stopped_at == -1 for m in ("gd", "momentum", "adagrad", "rmsprop"))
+
+
+def test_article_setting_numbers():
+    assert article.LR == 0.4 and article.STEPS == 20 and article.EPS == 1e-6
+    assert article.STARTS["adam"] == (-6.0, -6.0) and article.STARTS["gd"] == (-4.0, -6.0)
+    assert article.BOX == (-8.0, 8.0, -8.0, 8.0)
+    f = core.get_function("quadratic")
+    assert f.value(np.array([1.0, 1.0])) == pytest.approx(2.1)
+
+
+def test_eps_position_matters():
+    """PyTorch's convention (eps outside the root) gives a different first Adagrad step."""
+    f = core.get_function("quadratic")
+    outside = core.simulate(f, core.get_optimizer("adagrad", lr=LR, eps=1e-1), [-4.0, -6.0], 1).points[1]
+    inside = core.simulate(f, core.get_optimizer("adagrad", lr=LR, eps=1e-1, eps_inside_sqrt=True), [-4.0, -6.0], 1).points[1]
+    g = np.array([-0.8, -24.0])
+    np.testing.assert_allclose(outside, [-4.0, -6.0] - LR * g / (np.abs(g) + 0.1))
+    np.testing.assert_allclose(inside, [-4.0, -6.0] - LR * g / np.sqrt(g * g + 0.1))
