@@ -78,7 +78,7 @@ def simulate(
     n = int(np.prod(batch))
     hp = _flatten_hyperparameters(optimizer, batch, n)
     spec = optimizer.spec
-    x = np.ascontiguousarray(x0.reshape(n, 2).T)
+    x = x0.reshape(n, 2).T.copy()
     g = np.empty_like(x)
     sigma = _flat(noise, batch, n, "noise")
     rng = np.random.default_rng(seed) if _nonzero(sigma) else None

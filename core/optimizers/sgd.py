@@ -83,5 +83,5 @@ NESTEROV = OptimizerSpec(
     hypers=(c.lr(1e-3), c.momentum(0.9), Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.0), help="Must be 0 for Nesterov."),
             c.weight_decay(), Hyper("nesterov", True, kind="bool", help="Always on for this page.")),
     state_labels={"momentum_buffer": "velocity v"}, velocity="momentum_buffer",
-    demo={"lr": 0.4, "momentum": 0.5}, check=_check_nesterov, **_SGD,
+    demo={"lr": 0.3, "momentum": 0.5}, check=_check_nesterov, **_SGD,
 )

@@ -1,0 +1,59 @@
+"""Numbers that summarise a trajectory: gaps to the optimum, path length, effective step sizes."""
+from __future__ import annotations
+
+import numpy as np
+
+from .functions import Objective
+from .simulate import Trajectory
+
+
+def gap(f: Objective, values: np.ndarray) -> np.ndarray:
+    """``f − f*`` where the global minimum value is known, else ``f`` itself."""
+    fstar = f.min_value
+    return values - fstar if np.isfinite(fstar) else values
+
+
+def steps_to_reach(values: np.ndarray, tol: float) -> np.ndarray:
+    """First step at which ``values`` (steps on axis 0) is ≤ ``tol``, or -1 if never."""
+    with np.errstate(invalid="ignore"):
+        hit = values <= tol
+    first = np.argmax(hit, axis=0)
+    return np.where(hit.any(axis=0), first, -1)
+
+
+def path_length(points: np.ndarray) -> np.ndarray:
+    """Total Euclidean length of each path (points on axis 0, coordinates on the last axis)."""
+    with np.errstate(all="ignore"):
+        seg = np.linalg.norm(np.diff(points, axis=0), axis=-1)
+    return np.nansum(np.where(np.isfinite(seg), seg, np.nan), axis=0)
+
+
+def gradient_norms(f: Objective, points: np.ndarray) -> np.ndarray:
+    """|∇f| at every recorded point."""
+    with np.errstate(all="ignore"):
+        return np.linalg.norm(f.grad(points), axis=-1)
+
+
+def effective_step_sizes(f: Objective, points: np.ndarray) -> np.ndarray:
+    """Per-coordinate ``|Δθᵢ| / |gᵢ|`` for each update: the learning rate each coordinate really got.
+
+    Equals ``lr`` for plain gradient descent; adaptive methods show how they rescale each axis.
+    Shape ``(steps, ..., 2)``; NaN where the gradient component is zero.
+    """
+    with np.errstate(all="ignore"):
+        g = np.abs(f.grad(points[:-1]))
+        step = np.abs(np.diff(points, axis=0))
+        return np.where(g > 0, step / g, np.nan)
+
+
+def summary(f: Objective, run: Trajectory, tol: float = 1e-3) -> dict[str, float | int | bool]:
+    """Final loss, distance to the nearest known minimum, steps to ``f − f* ≤ tol``, path length, divergence."""
+    with np.errstate(all="ignore"):
+        final = run.points[-1]
+        return {
+            "final_loss": float(run.values[-1]),
+            "distance": float(f.nearest_minimum_distance(final)),
+            "steps_to_tol": int(steps_to_reach(gap(f, run.values), tol)) if run.record == "all" else -1,
+            "path_length": float(path_length(run.points)),
+            "diverged_at": int(run.diverged_at),
+        }

@@ -1,0 +1,482 @@
+"""Learning-rate schedules that mirror ``torch.optim.lr_scheduler``, vectorised over a batch.
+
+A schedule is a frozen dataclass with torch's parameter names and defaults. ``simulate``
+calls ``schedule.start(hp, n)`` once and then ``runner.hyper(t, loss)`` before update ``t``;
+the returned dict overrides the optimizer's hyperparameters for that update. The lr of update
+``t`` is the one torch's scheduler holds after ``t - 1`` calls of ``scheduler.step()``
+(the usual ``optimizer.step(); scheduler.step()`` loop), so epoch ``e = t - 1`` below.
+
+>>> s = get_schedule("step", step_size=2, gamma=0.5)
+>>> s.lrs(1.0, 5).tolist()
+[1.0, 1.0, 0.5, 0.5, 0.25]
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar, Mapping
+
+import numpy as np
+
+from .hyper import NONNEG, POSITIVE, UNIT_CLOSED, Hyper, Interval
+
+# Extra ``Hyper.kind`` values used only here: "int" (validated as an integer; the app rounds)
+# and "choice" (one of the strings in ``labels``). ``default=None`` for ``max_lr`` means
+# "use the optimizer's lr".
+AT_LEAST_1 = Interval(1.0)
+UNIT_HALF_OPEN = Interval(0.0, 1.0, high_closed=False)   # [0, 1)
+FACTOR = Interval(0.0, 1.0, low_closed=False)             # (0, 1]
+
+
+def _int(name: str, default: int, low: int, ui: tuple[float, float], help: str) -> Hyper:
+    return Hyper(name, default, Interval(float(low)), ui, kind="int", help=help)
+
+
+def _choice(name: str, default: str, options: tuple[str, ...], help: str) -> Hyper:
+    return Hyper(name, default, kind="choice", labels=options, help=help)
+
+
+def _validate(h: Hyper, value: Any) -> Any:
+    """``Hyper.validate`` plus the "int" and "choice" kinds and ``max_lr=None``."""
+    if h.kind == "choice":
+        if value not in h.labels:
+            raise ValueError(f"Invalid {h.name}: {value!r} (expected one of {', '.join(map(repr, h.labels))})")
+        return value
+    if h.kind == "int":
+        number = Hyper(h.name, h.default, h.bounds).validate(value)
+        if np.ndim(number) != 0 or number != int(number):
+            raise ValueError(f"Invalid {h.name}: {value!r} (expected an integer in {h.bounds})")
+        return int(number)
+    if value is None and h.default is None:
+        return None
+    return h.validate(value)
+
+
+class Schedule:
+    """Common behaviour: validation on construction, runners and the closed-form ``lrs``.
+
+    Subclasses define ``_lr(base_lr, e)`` (vectorised in both) or override ``start``.
+    """
+
+    name: ClassVar[str]
+    display_name: ClassVar[str]
+    latex: ClassVar[str]
+    params: ClassVar[tuple[Hyper, ...]]
+    needs_loss: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        for h in self.params:
+            object.__setattr__(self, h.name, _validate(h, getattr(self, h.name)))
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def start(self, hp: Mapping[str, Any], n: int) -> Any:
+        """A runner for one ``simulate`` call; ``hp`` are the flattened hyperparameters."""
+        return _ClosedFormRunner(self, hp["lr"])
+
+    def lrs(self, base_lr: Any, steps: int) -> np.ndarray:
+        """The lr of updates ``1..steps``: ``(steps,)``, or ``(steps, N)`` for an array ``base_lr``."""
+        e = np.arange(steps, dtype=float)
+        base = np.asarray(base_lr, dtype=float)
+        if base.ndim:
+            e = e[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.broadcast_to(self._lr(base, e), e.shape[:1] + base.shape).astype(float)
+
+
+class _ClosedFormRunner:
+    """Runner for schedules whose lr is a function of the epoch alone."""
+
+    needs_loss = False
+
+    def __init__(self, schedule: Schedule, base_lr: Any) -> None:
+        self.schedule = schedule
+        self.base_lr = base_lr
+
+    def hyper(self, t: int, loss: Any = None) -> dict[str, Any]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr = self.schedule._lr(np.asarray(self.base_lr, dtype=float), float(t - 1))
+        return {"lr": float(lr) if np.ndim(lr) == 0 else np.asarray(lr, dtype=float)}
+
+
+@dataclass(frozen=True)
+class Constant(Schedule):
+    """The optimizer's own lr at every step (no scheduler). Not torch's ``ConstantLR``."""
+
+    name: ClassVar[str] = "constant"
+    display_name: ClassVar[str] = "Constant"
+    latex: ClassVar[str] = r"\eta_t = \eta"
+    params: ClassVar[tuple[Hyper, ...]] = ()
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        return base_lr + 0.0 * e
+
+
+@dataclass(frozen=True)
+class StepLR(Schedule):
+    """Multiply the lr by ``gamma`` every ``step_size`` updates (torch ``StepLR``)."""
+
+    step_size: int
+    gamma: float = 0.1
+
+    name: ClassVar[str] = "step"
+    display_name: ClassVar[str] = "Step decay"
+    latex: ClassVar[str] = r"\eta_t = \eta\,\gamma^{\lfloor t / s \rfloor}"
+    params: ClassVar[tuple[Hyper, ...]] = (
+        _int("step_size", 30, 1, (1, 200), "Number of updates between two decays."),
+        Hyper("gamma", 0.1, FACTOR, (0.05, 1.0), symbol="γ", help="Factor applied to the lr at each decay."),
+    )
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        return base_lr * self.gamma ** np.floor_divide(e, self.step_size)
+
+
+@dataclass(frozen=True)
+class ExponentialLR(Schedule):
+    """Multiply the lr by ``gamma`` after every update (torch ``ExponentialLR``)."""
+
+    gamma: float
+
+    name: ClassVar[str] = "exponential"
+    display_name: ClassVar[str] = "Exponential decay"
+    latex: ClassVar[str] = r"\eta_t = \eta\,\gamma^{t}"
+    params: ClassVar[tuple[Hyper, ...]] = (
+        Hyper("gamma", 0.95, FACTOR, (0.8, 1.0), symbol="γ", help="Factor applied to the lr after every update."),
+    )
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        return base_lr * self.gamma ** np.asarray(e)
+
+
+@dataclass(frozen=True)
+class PolynomialLR(Schedule):
+    """Decay the lr polynomially to zero in ``total_iters`` updates, then keep it at zero."""
+
+    total_iters: int = 5
+    power: float = 1.0
+
+    name: ClassVar[str] = "polynomial"
+    display_name: ClassVar[str] = "Polynomial decay"
+    latex: ClassVar[str] = r"\eta_t = \eta\,\left(1 - \frac{\min(t, T)}{T}\right)^{p}"
+    params: ClassVar[tuple[Hyper, ...]] = (
+        _int("total_iters", 5, 1, (1, 1000), "Number of updates until the lr reaches zero."),
+        Hyper("power", 1.0, NONNEG, (0.1, 5.0), symbol="p", help="Shape of the decay: 1 is linear."),
+    )
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        return base_lr * (1.0 - np.minimum(self.total_iters, e) / self.total_iters) ** self.power
+
+
+def _cosine(base_lr: Any, eta_min: float, e: Any, t_max: int) -> Any:
+    """Closed form of torch's recursive ``CosineAnnealingLR``: periodic with period ``2 T_max``."""
+    return eta_min + (base_lr - eta_min) * (1.0 + np.cos(math.pi * np.asarray(e) / t_max)) / 2.0
+
+
+@dataclass(frozen=True)
+class CosineAnnealingLR(Schedule):
+    """Cosine decay from the lr to ``eta_min`` in ``T_max`` updates; beyond, it rises again (torch)."""
+
+    T_max: int
+    eta_min: float = 0.0
+
+    name: ClassVar[str] = "cosine"
+    display_name: ClassVar[str] = "Cosine annealing"
+    latex: ClassVar[str] = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})"
+                            r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)")
+    params: ClassVar[tuple[Hyper, ...]] = (
+        _int("T_max", 100, 1, (1, 1000), "Updates in half a cosine period (lr reaches eta_min there)."),
+        Hyper("eta_min", 0.0, NONNEG, (0.0, 0.1), symbol="η_min", help="Lowest learning rate."),
+    )
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        return _cosine(base_lr, self.eta_min, e, self.T_max)
+
+
+@dataclass(frozen=True)
+class WarmupCosine(Schedule):
+    """Linear warm-up from ``start_factor·lr`` for ``warmup_steps`` updates, then cosine annealing.
+
+    Equals torch's ``SequentialLR([LinearLR(start_factor, 1.0, warmup_steps),
+    CosineAnnealingLR(T_max, eta_min)], milestones=[warmup_steps])``.
+    """
+
+    warmup_steps: int
+    T_max: int
+    start_factor: float = 0.01
+    eta_min: float = 0.0
+
+    name: ClassVar[str] = "warmup_cosine"
+    display_name: ClassVar[str] = "Linear warm-up + cosine"
+    latex: ClassVar[str] = (r"\eta_t = \begin{cases} \eta\left(f + (1-f)\frac{t}{W}\right) & t < W \\"
+                            r" \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})\left(1 + \cos\frac{\pi (t-W)}{T_{\max}}\right)"
+                            r" & t \ge W \end{cases}")
+    params: ClassVar[tuple[Hyper, ...]] = (
+        _int("warmup_steps", 10, 0, (0, 200), "Updates spent ramping the lr up linearly."),
+        _int("T_max", 90, 1, (1, 1000), "Updates of the cosine phase until the lr reaches eta_min."),
+        Hyper("start_factor", 0.01, FACTOR, (0.001, 1.0), log=True, symbol="f",
+              help="The warm-up starts at this fraction of the lr."),
+        Hyper("eta_min", 0.0, NONNEG, (0.0, 0.1), symbol="η_min", help="Lowest learning rate."),
+    )
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        e = np.asarray(e)
+        w = self.warmup_steps
+        warm = base_lr * (self.start_factor + (1.0 - self.start_factor) * e / max(w, 1))
+        return np.where(e < w, warm, _cosine(base_lr, self.eta_min, e - w, self.T_max))
+
+
+@dataclass(frozen=True)
+class OneCycleLR(Schedule):
+    """Smith's 1cycle policy: lr up to ``max_lr`` then down far below, momentum the opposite way.
+
+    Sets the lr itself (the optimizer's lr only serves as ``max_lr`` when that is None). With
+    ``cycle_momentum`` it also sets ``momentum``, or ``betas[0]`` for Adam-like optimizers (as
+    torch does); optimizers with neither get the lr cycle only. torch raises after
+    ``total_steps`` scheduler steps; here the lr and momentum then stay at torch's last values.
+    """
+
+    max_lr: float | None
+    total_steps: int
+    pct_start: float = 0.3
+    anneal_strategy: str = "cos"
+    cycle_momentum: bool = True
+    base_momentum: float = 0.85
+    max_momentum: float = 0.95
+    div_factor: float = 25.0
+    final_div_factor: float = 1e4
+    three_phase: bool = False
+
+    name: ClassVar[str] = "one_cycle"
+    display_name: ClassVar[str] = "One-cycle"
+    latex: ClassVar[str] = (r"\eta: \tfrac{\eta_{\max}}{d} \nearrow \eta_{\max} \searrow "
+                            r"\tfrac{\eta_{\max}}{d\,d_f},\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max}")
+    params: ClassVar[tuple[Hyper, ...]] = (
+        Hyper("max_lr", None, POSITIVE, (1e-4, 2.0), log=True, symbol="η_max",
+              help="Peak learning rate (None: the optimizer's lr)."),
+        _int("total_steps", 100, 1, (1, 1000), "Length of the cycle, in updates."),
+        Hyper("pct_start", 0.3, UNIT_CLOSED, (0.0, 1.0), help="Fraction of the cycle spent increasing the lr."),
+        _choice("anneal_strategy", "cos", ("cos", "linear"), "Shape of the ramps: cosine or linear."),
+        Hyper("cycle_momentum", True, kind="bool", help="Cycle the momentum (or β₁) inversely to the lr."),
+        Hyper("base_momentum", 0.85, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_base",
+              help="Momentum when the lr peaks."),
+        Hyper("max_momentum", 0.95, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_max",
+              help="Momentum at the start and the end of the cycle."),
+        Hyper("div_factor", 25.0, POSITIVE, (1.0, 100.0), log=True, symbol="d",
+              help="The lr starts at max_lr / div_factor."),
+        Hyper("final_div_factor", 1e4, POSITIVE, (1.0, 1e5), log=True, symbol="d_f",
+              help="The lr ends at max_lr / (div_factor · final_div_factor)."),
+        Hyper("three_phase", False, kind="bool",
+              help="Go back down to the initial lr before the final annealing (three phases)."),
+    )
+
+    def _phases(self) -> list[tuple[float, str, str, str, str]]:
+        """torch's phase table: (end_step, start_lr, end_lr, start_momentum, end_momentum)."""
+        T, p = self.total_steps, self.pct_start
+        if self.three_phase:
+            return [(float(p * T) - 1, "initial", "max", "max_m", "base_m"),
+                    (float(2 * p * T) - 2, "max", "initial", "base_m", "max_m"),
+                    (T - 1, "initial", "min", "max_m", "max_m")]
+        return [(float(p * T) - 1, "initial", "max", "max_m", "base_m"),
+                (T - 1, "max", "min", "base_m", "max_m")]
+
+    def _anneal(self, start: Any, end: Any, pct: Any) -> Any:
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (np.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def _values(self, base_lr: Any, e: Any) -> tuple[Any, Any]:
+        """(lr, momentum) at epochs ``e``; epochs past ``total_steps`` hold the value there."""
+        max_lr = base_lr if self.max_lr is None else self.max_lr
+        initial = max_lr / self.div_factor
+        levels = {"initial": initial, "max": max_lr, "min": initial / self.final_div_factor,
+                  "max_m": self.max_momentum, "base_m": self.base_momentum}
+        e = np.minimum(np.asarray(e, dtype=float), self.total_steps)
+        phases = self._phases()
+        conds, lrs, moms = [], [], []
+        start = 0.0
+        for i, (end, lr0, lr1, m0, m1) in enumerate(phases):
+            conds.append(e <= end if i < len(phases) - 1 else np.ones_like(e, dtype=bool))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pct = np.where(end == start, 1.0, (e - start) / (end - start))   # torch: ZeroDivisionError
+            lrs.append(self._anneal(levels[lr0], levels[lr1], pct))
+            moms.append(self._anneal(levels[m0], levels[m1], pct))
+            start = end
+        shape = np.broadcast_shapes(np.shape(e), np.shape(max_lr))
+        lr = np.select([np.broadcast_to(c, shape) for c in conds], [np.broadcast_to(v, shape) for v in lrs])
+        mom = np.select(conds, moms)
+        return lr, mom
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        return self._values(base_lr, e)[0]
+
+    def momentums(self, steps: int) -> np.ndarray:
+        """The momentum (or β₁) of updates ``1..steps`` when ``cycle_momentum`` is on."""
+        return self._values(1.0, np.arange(steps, dtype=float))[1]
+
+    def start(self, hp: Mapping[str, Any], n: int) -> "_OneCycleRunner":
+        return _OneCycleRunner(self, hp)
+
+
+class _OneCycleRunner:
+    """Sets lr, and momentum or β₁, from the 1cycle formulas at each update."""
+
+    needs_loss = False
+
+    def __init__(self, schedule: OneCycleLR, hp: Mapping[str, Any]) -> None:
+        self.schedule = schedule
+        self.base_lr = np.asarray(hp["lr"], dtype=float)
+        self.key = None
+        if schedule.cycle_momentum:
+            self.key = "betas" if "betas" in hp else "momentum" if "momentum" in hp else None
+        self.betas = hp.get("betas")
+
+    def hyper(self, t: int, loss: Any = None) -> dict[str, Any]:
+        lr, mom = self.schedule._values(self.base_lr, float(t - 1))
+        out: dict[str, Any] = {"lr": float(lr) if np.ndim(lr) == 0 else lr}
+        if self.key == "betas":
+            out["betas"] = (float(mom), *self.betas[1:])
+        elif self.key == "momentum":
+            out["momentum"] = float(mom)
+        return out
+
+
+@dataclass(frozen=True)
+class ReduceLROnPlateau(Schedule):
+    """Cut the lr by ``factor`` when the loss has not improved for ``patience`` updates.
+
+    Works per trajectory: each one has its own best loss, counters and lr (torch semantics
+    applied element-wise). The loss seen before update ``t`` is f after update ``t - 1``.
+    """
+
+    mode: str = "min"
+    factor: float = 0.1
+    patience: int = 10
+    threshold: float = 1e-4
+    threshold_mode: str = "rel"
+    cooldown: int = 0
+    min_lr: float = 0.0
+    eps: float = 1e-8
+
+    name: ClassVar[str] = "plateau"
+    display_name: ClassVar[str] = "Reduce on plateau"
+    latex: ClassVar[str] = (r"\eta \leftarrow \max(\gamma\,\eta,\ \eta_{\min})"
+                            r"\ \text{after more than } P \text{ updates without improvement}")
+    needs_loss: ClassVar[bool] = True
+    params: ClassVar[tuple[Hyper, ...]] = (
+        _choice("mode", "min", ("min", "max"), "Whether the monitored quantity should decrease or increase."),
+        Hyper("factor", 0.1, UNIT_HALF_OPEN, (0.05, 0.95), symbol="γ", help="Factor applied to the lr at each cut."),
+        _int("patience", 10, 0, (0, 50), "Updates without improvement tolerated before a cut."),
+        Hyper("threshold", 1e-4, NONNEG, (0.0, 0.1), help="Minimal change that counts as an improvement."),
+        _choice("threshold_mode", "rel", ("rel", "abs"), "Whether threshold is relative or absolute."),
+        _int("cooldown", 0, 0, (0, 50), "Updates to wait after a cut before counting again."),
+        Hyper("min_lr", 0.0, NONNEG, (0.0, 0.1), symbol="η_min", help="The lr is never cut below this."),
+        Hyper("eps", 1e-8, NONNEG, (0.0, 1e-4), help="Cuts smaller than this are skipped."),
+    )
+
+    def start(self, hp: Mapping[str, Any], n: int) -> "_PlateauRunner":
+        return _PlateauRunner(self, hp["lr"], n)
+
+    def lrs(self, base_lr: Any, steps: int) -> np.ndarray:
+        raise TypeError("ReduceLROnPlateau depends on the losses: use lrs_for_losses(base_lr, losses)")
+
+    def lrs_for_losses(self, base_lr: Any, losses: Any) -> np.ndarray:
+        """The lr of updates ``1..K`` given ``losses[k]`` = f after update ``k + 1``; shape of ``losses``.
+
+        ``losses`` is ``(K,)`` or ``(K, N)``; the last loss does not affect any returned lr.
+        """
+        losses = np.asarray(losses, dtype=float)
+        flat = losses.reshape(len(losses), -1)
+        base = np.broadcast_to(np.asarray(base_lr, dtype=float), flat.shape[1:])
+        runner = self.start({"lr": base}, flat.shape[1])
+        out = [runner.hyper(t, flat[t - 2] if t > 1 else None)["lr"] for t in range(1, len(flat) + 1)]
+        return np.asarray(out).reshape(losses.shape)
+
+
+class _PlateauRunner:
+    """Per-trajectory state of ``ReduceLROnPlateau``: arrays of shape ``(N,)``."""
+
+    needs_loss = True
+
+    def __init__(self, s: ReduceLROnPlateau, base_lr: Any, n: int) -> None:
+        self.s = s
+        self.lr = np.array(np.broadcast_to(np.asarray(base_lr, dtype=float), (n,)))
+        self.best = np.full(n, np.inf if s.mode == "min" else -np.inf)
+        self.num_bad_epochs = np.zeros(n, dtype=int)
+        self.cooldown_counter = np.zeros(n, dtype=int)
+
+    def _is_better(self, a: np.ndarray) -> np.ndarray:
+        s, best = self.s, self.best
+        if s.mode == "min":
+            return a < (best * (1.0 - s.threshold) if s.threshold_mode == "rel" else best - s.threshold)
+        return a > (best * (s.threshold + 1.0) if s.threshold_mode == "rel" else best + s.threshold)
+
+    def step(self, loss: Any) -> None:
+        """torch's ``ReduceLROnPlateau.step(loss)``, element-wise."""
+        s = self.s
+        current = np.broadcast_to(np.asarray(loss, dtype=float), self.lr.shape)
+        with np.errstate(invalid="ignore", over="ignore"):
+            better = self._is_better(current)
+        self.best = np.where(better, current, self.best)
+        self.num_bad_epochs = np.where(better, 0, self.num_bad_epochs + 1)
+        cooling = self.cooldown_counter > 0
+        self.cooldown_counter = self.cooldown_counter - cooling
+        self.num_bad_epochs[cooling] = 0
+        cut = self.num_bad_epochs > s.patience
+        new_lr = np.maximum(self.lr * s.factor, s.min_lr)
+        self.lr = np.where(cut & (self.lr - new_lr > s.eps), new_lr, self.lr)
+        self.cooldown_counter[cut] = s.cooldown
+        self.num_bad_epochs[cut] = 0
+
+    def hyper(self, t: int, loss: Any = None) -> dict[str, Any]:
+        if t > 1:
+            self.step(loss)
+        return {"lr": self.lr.copy()}
+
+
+SCHEDULES: dict[str, type[Schedule]] = {cls.name: cls for cls in (
+    Constant, StepLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, WarmupCosine, OneCycleLR, ReduceLROnPlateau,
+)}
+
+
+def _schedule_class(name: str) -> type[Schedule]:
+    try:
+        return SCHEDULES[name]
+    except KeyError:
+        raise ValueError(f"Unknown schedule {name!r}; valid names are: {', '.join(SCHEDULES)}") from None
+
+
+def get_schedule(name: str, **params: Any) -> Schedule:
+    """A validated schedule; missing parameters take the defaults listed in ``params``."""
+    cls = _schedule_class(name)
+    known = {h.name: h for h in cls.params}
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise ValueError(f"{name} got unexpected parameter(s) {', '.join(unknown)}; "
+                         f"valid ones are: {', '.join(known) or '(none)'}")
+    return cls(**{k: params.get(k, h.default) for k, h in known.items()})
+
+
+def default_params(name: str, steps: int) -> dict[str, Any]:
+    """Sensible parameters of schedule ``name`` for a run of ``steps`` updates.
+
+    Step counts (``T_max``, ``total_steps``, ``total_iters``, ...) are scaled to the run so that
+    the whole schedule is visible; everything else is torch's default.
+    """
+    cls = _schedule_class(name)
+    steps = max(int(steps), 1)
+    out = {h.name: h.default for h in cls.params}
+    warmup = max(1, round(0.1 * steps)) if steps > 1 else 0
+    scaled = {
+        "step": {"step_size": max(1, steps // 4)},
+        "polynomial": {"total_iters": steps},
+        "cosine": {"T_max": steps},
+        "warmup_cosine": {"warmup_steps": warmup, "T_max": max(1, steps - warmup)},
+        "one_cycle": {"total_steps": steps},
+    }
+    out.update(scaled.get(name, {}))
+    return out
+
+
+__all__ = ["Schedule", "Constant", "StepLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "WarmupCosine",
+           "OneCycleLR", "ReduceLROnPlateau", "SCHEDULES", "get_schedule", "default_params"]

@@ -1,0 +1,4 @@
+"""The adadelta page."""
+from ui.optimizer_page import render
+
+render("adadelta")

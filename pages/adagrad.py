@@ -1,0 +1,4 @@
+"""The adagrad page."""
+from ui.optimizer_page import render
+
+render("adagrad")

@@ -1,0 +1,4 @@
+"""The adam page."""
+from ui.optimizer_page import render
+
+render("adam")

@@ -1,0 +1,4 @@
+"""The adamax page."""
+from ui.optimizer_page import render
+
+render("adamax")

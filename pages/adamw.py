@@ -1,0 +1,4 @@
+"""The adamw page."""
+from ui.optimizer_page import render
+
+render("adamw")

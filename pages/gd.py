@@ -1,0 +1,4 @@
+"""The gd page."""
+from ui.optimizer_page import render
+
+render("gd")

@@ -1,0 +1,4 @@
+"""The lion page."""
+from ui.optimizer_page import render
+
+render("lion")

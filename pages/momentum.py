@@ -1,0 +1,4 @@
+"""The momentum page."""
+from ui.optimizer_page import render
+
+render("momentum")

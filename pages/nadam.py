@@ -1,0 +1,4 @@
+"""The nadam page."""
+from ui.optimizer_page import render
+
+render("nadam")

@@ -1,0 +1,4 @@
+"""The nesterov page."""
+from ui.optimizer_page import render
+
+render("nesterov")

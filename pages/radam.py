@@ -1,0 +1,4 @@
+"""The radam page."""
+from ui.optimizer_page import render
+
+render("radam")

@@ -1,0 +1,4 @@
+"""The rmsprop page."""
+from ui.optimizer_page import render
+
+render("rmsprop")

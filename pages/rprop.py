@@ -1,0 +1,4 @@
+"""The rprop page."""
+from ui.optimizer_page import render
+
+render("rprop")

@@ -1,0 +1,43 @@
+"""Helpers for driving the app with ``streamlit.testing.v1.AppTest``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ENTRY = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+
+
+def open_page(page: str, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
+    """A fresh session of the app showing ``page`` (with optional URL query parameters)."""
+    at = AppTest.from_file(ENTRY, default_timeout=timeout)
+    at.run()
+    at.switch_page(page)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def count(at: AppTest, kind: str) -> int:
+    """Number of elements of ``kind`` (e.g. "image", "vega_lite_chart") anywhere on the page."""
+    def walk(node) -> int:
+        return (getattr(node, "type", None) == kind) + sum(walk(c) for c in getattr(node, "children", {}).values())
+    return walk(at._tree)
+
+
+def images(at: AppTest) -> list:
+    def walk(node):
+        if getattr(node, "type", None) == "image":
+            yield node
+        for c in getattr(node, "children", {}).values():
+            yield from walk(c)
+    return list(walk(at._tree))
+
+
+def image_ids(at: AppTest) -> list[str]:
+    """Identifiers of the images drawn (they change when the picture changes)."""
+    return [str(img.proto) for img in images(at)]
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]

@@ -1,0 +1,96 @@
+"""Every page through AppTest: renders, draws charts and images, reacts to its controls."""
+import pytest
+
+import core
+from core import article
+from tests.apptest_helpers import count, errors, image_ids, open_page
+from ui.pages import all_page_files
+
+OPTIMIZER_PAGES = [f"pages/{n}.py" for n in core.OPTIMIZERS]
+
+
+@pytest.mark.parametrize("page", all_page_files())
+def test_page_renders_with_charts_and_images(page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    assert count(at, "vega_lite_chart") >= 1
+    assert count(at, "image") >= 1
+
+
+@pytest.mark.parametrize("name", core.OPTIMIZERS)
+def test_changing_lr_changes_the_drawing(name):
+    at = open_page(f"pages/{name}.py")
+    before = image_ids(at)
+    slider = at.select_slider(key=f"{name}:lr")
+    options = list(slider.options)
+    current = slider.value
+    new = options[max(0, options.index(str(current)) - 3)] if str(current) in options else options[0]
+    slider.set_value(float(new)).run()
+    assert not at.exception
+    assert image_ids(at) != before
+    assert at.query_params["lr"] == [str(float(new))] or at.query_params["lr"] == str(float(new))
+
+
+def test_divergence_is_a_message_not_an_exception():
+    at = open_page("pages/gd.py", {"lr": "1.5", "steps": "60"})
+    assert not at.exception
+    assert any("diverged at step" in e for e in errors(at))
+    assert count(at, "image") >= 1
+
+
+def test_garbage_query_values_fall_back_with_a_warning():
+    at = open_page("pages/adam.py", {"lr": "abc", "steps": "-5", "fn": "nope", "x0": "nan", "t": "1e99",
+                                     "betas0": "2", "conv": "<script>", "noise": "inf"})
+    assert not at.exception
+    assert at.warning, "expected a warning about the ignored values"
+    text = at.warning[0].value
+    for name in ("lr", "steps", "fn", "x0", "betas0", "conv", "noise"):
+        assert f"`{name}=" in text
+    assert count(at, "image") >= 1
+
+
+def test_url_reproduces_settings():
+    query = {"fn": "rosenbrock", "x0": "-1.2", "y0": "1.5", "steps": "120", "lr": "0.003", "momentum": "0.8"}
+    at = open_page("pages/momentum.py", query)
+    assert not at.exception and not at.warning
+    state = at.session_state
+    assert state["momentum:fn"] == "rosenbrock" and state["momentum:steps"] == 120
+    assert state["momentum:lr"] == 0.003 and state["momentum:momentum"] == 0.8
+    assert state["momentum:x0"] == -1.2 and state["momentum:y0"] == 1.5
+
+
+def test_article_preset_reproduces_the_article():
+    at = open_page("pages/compare.py")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.query_params["article"] in ("1", ["1"])
+    table = at.dataframe[0].value
+    for name, final in zip(core.ARTICLE_OPTIMIZERS, table["final loss"]):
+        assert final == pytest.approx(float(article.run(name).values[-1]), rel=1e-12)
+
+
+def test_compare_page_runs_chosen_optimizers():
+    at = open_page("pages/compare.py", {"opts": "adam,lion,rprop", "fn": "himmelblau", "steps": "80"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["optimizer"]) == ["Adam", "Lion", "Rprop"]
+
+
+def test_compare_page_noise_band():
+    at = open_page("pages/compare.py", {"noise": "0.5", "seeds": "10"})
+    assert not at.exception
+    assert count(at, "vega_lite_chart") >= 1
+
+
+@pytest.mark.parametrize("formula", ["__import__('os').system('ls')", "9**9**9", "x" * 400, "1/0", "sqrt(-1-x**2)",
+                                     "x.__class__", "z + 1"])
+def test_hostile_formula_in_url_is_a_clean_message(formula):
+    at = open_page("pages/gd.py", {"fn": "custom", "formula": formula})
+    assert not at.exception
+    assert errors(at) or at.warning
+
+
+def test_custom_formula_works_like_a_builtin():
+    at = open_page("pages/adam.py", {"fn": "custom", "formula": "(x-1)**2 + 3*(y+2)**2", "lr": "0.1", "steps": "200"})
+    assert not at.exception and not errors(at)
+    assert count(at, "image") >= 1 and count(at, "vega_lite_chart") >= 3

@@ -1,0 +1,151 @@
+"""The Compare page: several optimizers on one landscape, and the article's exact setting."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import core
+from core import article, metrics
+
+from . import charts, controls, layout, plots, problem, runs
+from .state import PageState
+
+PAGE = "compare"
+
+
+def render() -> None:
+    ps = PageState(PAGE)
+    st.title("Compare optimizers")
+    ps.show_warnings()
+    side = st.sidebar
+    article_key = ps.init("article", False, lambda raw: raw == "1" or (_ for _ in ()).throw(ValueError("expected 1 or 0"))
+                          if raw not in ("0", "1") else raw == "1")
+    st.button("▶ Reproduce the article", on_click=lambda: st.session_state.__setitem__(article_key, True),
+              help="Exactly the article's setting: lr 0.4, 20 steps, ε inside the square root, Adam from (−6, −6) "
+                   "with its early stop.", type="primary")
+    on = controls.toggle(ps, "article", "Article setting", False, where=side,
+                         help="Show the article's five runs exactly as published.")
+    if on:
+        _article()
+    else:
+        _free(ps, side)
+    ps.sync_url()
+
+
+def _article() -> None:
+    st.caption("f(x, y) = 0.1x² + 2y², lr 0.4 for every method, 20 steps, c = 1e-6 inside the square root; "
+               "GD, Momentum (γ = 0.5), Adagrad and RMSprop (γ = 0.9) start at (−4, −6), Adam (β = 0.9, 0.999) at "
+               "(−6, −6) and stops once |x| ≤ 0.1 and |y| < 0.1.")
+    names = list(core.ARTICLE_OPTIMIZERS)
+    trajectories = {n: runs.article_run(n) for n in names}
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        png = plots.contour_png(("quadratic",), tuple((n, trajectories[n].points) for n in names),
+                                box=article.BOX, article=True)
+        st.image(png, caption="Level sets of √f on [−8, 8]², as in the article", width="stretch")
+    with right:
+        st.subheader("What the article concludes")
+        for n in names:
+            st.markdown(f"<span style='color:{charts.color(n)}'>■</span> **{core.get_spec(n).display_name}**: "
+                        f"{article.CONCLUSIONS[n]}", unsafe_allow_html=True)
+    charts.lines({n: trajectories[n].values for n in names}, "Loss", "f", log=True).show(st)
+    f = core.get_function("quadratic")
+    st.dataframe(_metrics_table(f, trajectories), hide_index=True, width="stretch")
+    with st.expander("3-D surface (√f)"):
+        st.image(plots.surface_png(("quadratic",), tuple((n, trajectories[n].points) for n in names),
+                                   box=article.BOX, article=True), width="stretch")
+
+
+def _free(ps: PageState, side) -> None:
+    labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
+    chosen = controls.multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), list(core.ARTICLE_OPTIMIZERS),
+                            labels=labels, where=side)
+    side.header("Landscape")
+    key = controls.function_picker(ps, where=side)
+    try:
+        f = problem.objective(key)
+    except ValueError as err:
+        st.error(f"That formula cannot be used: {err}", icon="✏️")
+        return
+    x0 = controls.start_picker(ps, f, where=side)
+    steps = controls.steps_picker(ps, default=50, where=side)
+    side.header("Gradient noise")
+    noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
+                            help="Gaussian noise added to every gradient.")
+    seeds, seed = 1, 0
+    if noise > 0:
+        seeds = controls.integer(ps, "seeds", "runs per optimizer (seeds)", 1, 50, 20, where=side)
+        seed = controls.integer(ps, "seed", "seed", 0, 999, 0, where=side)
+    side.header("Hyperparameters")
+    hps = {}
+    for n in chosen:
+        with side.expander(labels[n], expanded=False):
+            hps[n] = controls.hyperparameters(ps, core.get_spec(n), prefix=f"{n}.")
+    if not chosen:
+        st.info("Choose at least one optimizer in the sidebar.")
+        return
+
+    trajectories = {}
+    for n in chosen:
+        try:
+            trajectories[n] = runs.run(key, n, runs.freeze(hps[n]), x0, steps, noise=noise, seeds=seeds, seed=seed)
+        except ValueError as err:
+            st.error(f"{labels[n]}: {err}", icon="🚫")
+    if not trajectories:
+        return
+    single = {n: _first(r) for n, r in trajectories.items()}
+    for n, r in single.items():
+        if r.diverged_at >= 0:
+            layout.divergence_note(int(r.diverged_at), labels[n])
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.image(plots.contour_png(key, tuple((n, r.points) for n, r in single.items())),
+                 caption=f"{f.display_name}: start ○, ends ✕, known minima ★", width="stretch")
+    with right:
+        st.latex(f.latex)
+        if f.description:
+            st.caption(f.description)
+        st.dataframe(_metrics_table(f, single), hide_index=True, width="stretch")
+    values = {n: r.values for n, r in single.items()}
+    with np.errstate(all="ignore"):
+        positive = all(np.all(v[np.isfinite(v)] > 0) for v in values.values())
+    if noise > 0 and seeds > 1:
+        charts.band(_band_frame(trajectories), f"Loss over {seeds} noisy runs: median and 10–90 %",
+                                    "f", log=positive).show(st)
+    else:
+        charts.lines(values, "Loss", "f", log=positive, height=300).show(st)
+
+
+def _first(run: core.Trajectory) -> core.Trajectory:
+    """The first member of a batch of noisy runs (or the run itself)."""
+    if run.points.ndim == 2:
+        return run
+    return core.Trajectory(points=run.points[:, 0], values=run.values[:, 0], diverged_at=run.diverged_at[0],
+                           stopped_at=run.stopped_at[0], steps=run.steps, record=run.record)
+
+
+def _band_frame(trajectories: dict[str, core.Trajectory]) -> pd.DataFrame:
+    frames = []
+    for n, r in trajectories.items():
+        with np.errstate(all="ignore"):
+            v = np.where(np.isfinite(r.values), r.values, np.nan)
+            lo, med, hi = np.nanpercentile(v, [10, 50, 90], axis=1)
+        frames.append(pd.DataFrame({"step": np.arange(len(med)), "series": n, "median": med, "lo": lo, "hi": hi}))
+    return pd.concat(frames, ignore_index=True).dropna()
+
+
+def _metrics_table(f: core.Objective, trajectories: dict[str, core.Trajectory]) -> pd.DataFrame:
+    rows = []
+    for n, r in trajectories.items():
+        s = metrics.summary(f, r)
+        rows.append({
+            "optimizer": core.get_spec(n).display_name,
+            "final loss": s["final_loss"],
+            "distance to minimum": s["distance"],
+            "steps to f − f* ≤ 1e-3": "never" if s["steps_to_tol"] < 0 else str(s["steps_to_tol"]),
+            "path length": s["path_length"],
+            "diverged": f"at step {s['diverged_at']}" if s["diverged_at"] >= 0 else "no",
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,186 @@
+"""Widgets generated from core's metadata, each bound to the URL through a ``PageState``."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+import core
+from core.hyper import Hyper
+
+from . import state as s
+from .problem import CUSTOM, FunctionKey, objective
+from .state import PageState
+
+MAX_STEPS = 500
+CONVENTIONS = {"PyTorch: √v + ε": False, "Article: √(v + ε)": True}
+_MANTISSAS = (1, 1.5, 2, 3, 4, 5, 6, 8)
+
+
+def log_options(lo: float, hi: float, extra: tuple[float, ...] = ()) -> list[float]:
+    """Round values spaced evenly on a log axis between ``lo`` and ``hi`` (plus ``extra``)."""
+    values = set(v for v in extra if lo <= v <= hi and v > 0)
+    for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
+        for m in _MANTISSAS:
+            v = float(f"{m}e{k}")
+            if lo * (1 - 1e-12) <= v <= hi * (1 + 1e-12):
+                values.add(v)
+    return sorted(values)
+
+
+def _decimals(v: float) -> int:
+    for d in range(0, 5):
+        if abs(round(v, d) - v) < 1e-12:
+            return d
+    return 4
+
+
+def _linear_step(*values: float) -> float:
+    return 10.0 ** -max(2, *(_decimals(v) for v in values))
+
+
+def number(ps: PageState, name: str, label: str, lo: float, hi: float, default: float, *,
+           log: bool = False, help: str | None = None, where=st) -> float:
+    """A float slider (log-spaced values when ``log``) bound to URL parameter ``name``."""
+    if log:
+        options = log_options(lo, hi, (default,))
+        key = ps.init(name, default, s.snap(options)(s.parse_float(lo, hi)))
+        value = where.select_slider(label, options=options, key=key, help=help, format_func=lambda v: f"{v:g}")
+    else:
+        step = _linear_step(lo, hi, default)
+        key = ps.init(name, default, s.parse_float(lo, hi))
+        value = where.slider(label, min_value=float(lo), max_value=float(hi), step=step, key=key, help=help,
+                             format=f"%.{_decimals(step)}f")
+        value = round(float(value), _decimals(step))
+    ps.publish(name, value)
+    return float(value)
+
+
+def integer(ps: PageState, name: str, label: str, lo: int, hi: int, default: int, help: str | None = None,
+            where=st) -> int:
+    key = ps.init(name, default, s.parse_int(lo, hi))
+    value = int(where.slider(label, min_value=lo, max_value=hi, key=key, help=help))
+    ps.publish(name, value)
+    return value
+
+
+def toggle(ps: PageState, name: str, label: str, default: bool, help: str | None = None, where=st) -> bool:
+    key = ps.init(name, default, s.parse_bool)
+    value = bool(where.toggle(label, key=key, help=help))
+    ps.publish(name, value)
+    return value
+
+
+def choice(ps: PageState, name: str, label: str, options: list[str], default: str, labels: dict | None = None,
+           where=st, on_change=None, help: str | None = None) -> str:
+    key = ps.init(name, default, s.parse_choice(options))
+    fmt = (lambda o: labels.get(o, o)) if labels else str
+    value = where.selectbox(label, options, key=key, format_func=fmt, on_change=on_change, help=help)
+    ps.publish(name, value)
+    return value
+
+
+def hyperparameters(ps: PageState, spec: core.OptimizerSpec, prefix: str = "", where=st,
+                    defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One control per hyperparameter of ``spec``, with its UI range and log scale from core."""
+    defaults = {**spec.defaults, **spec.demo, **(defaults or {})}
+    hp: dict[str, Any] = {}
+    for h in spec.hypers:
+        if h.kind == "bool":
+            if h.name == "nesterov":
+                continue
+            hp[h.name] = _bool_control(ps, prefix, h, defaults[h.name], where)
+            continue
+        values = []
+        for i, (label, _, _, ui, log) in enumerate(h.elements()):
+            default = defaults[h.name][i] if h.kind == "pair" else defaults[h.name]
+            lo, hi = ui
+            if lo == hi:
+                values.append(float(default))
+                continue
+            url = f"{prefix}{h.name}{i if h.kind == 'pair' else ''}"
+            text = f"{label} · `{h.name}`" if h.kind != "pair" else f"{label} · `{h.name}[{i}]`"
+            values.append(number(ps, url, text, lo, hi, default, log=log, help=h.help, where=where))
+        hp[h.name] = tuple(values) if h.kind == "pair" else values[0]
+    return hp
+
+
+def _bool_control(ps: PageState, prefix: str, h: Hyper, default: bool, where) -> bool:
+    if h.name == "eps_inside_sqrt":
+        labels = list(CONVENTIONS)
+        picked = choice(ps, prefix + "conv", "ε placement (convention)", ["torch", "article"],
+                        "article" if default else "torch",
+                        labels={"torch": labels[0], "article": labels[1]}, where=where, help=h.help)
+        return picked == "article"
+    return toggle(ps, prefix + h.name, f"`{h.name}`", default, help=h.help, where=where)
+
+
+def function_picker(ps: PageState, where=st, default: str = "quadratic") -> FunctionKey:
+    """Choose a landscape: a built-in function, the tunable quadratic's κ and angle, or a formula."""
+    names = core.list_functions() + [CUSTOM]
+    labels = {n: core.get_function(n).display_name for n in core.list_functions()}
+    labels["conditioned_quadratic"] = "Ill-conditioned quadratic (κ, angle)"
+    labels[CUSTOM] = "Your own formula…"
+    name = choice(ps, "fn", "Function", names, default, labels=labels, where=where,
+                  on_change=lambda: _reset_start(ps))
+    if name == "conditioned_quadratic":
+        kappa = number(ps, "kappa", "Condition number κ", 1.0, 1000.0, 10.0, log=True, where=where,
+                       help="Ratio of the largest to the smallest curvature.")
+        angle = number(ps, "angle", "Rotation angle (degrees)", 0.0, 90.0, 0.0, where=where,
+                       help="Rotates the valley away from the axes.")
+        return (name, kappa, angle)
+    if name == CUSTOM:
+        from core.formula import EXAMPLES
+
+        key = ps.init("formula", next(iter(EXAMPLES.values())), s.parse_text(300))
+        text = where.text_input("f(x, y) =", key=key, max_chars=300,
+                                help="Operators + - * / ** (or ^), numbers, x, y, pi, e and functions such as "
+                                     "sin, cos, exp, log, sqrt, abs, tanh, atan2, min, max.")
+        ps.publish("formula", text)
+        lim = number(ps, "boxr", "Plot box half-width", 0.5, 100.0, 5.0, where=where,
+                     help="The plot shows x and y in [−w, w].")
+        return (CUSTOM, text, (-lim, lim, -lim, lim))
+    return (name,)
+
+
+def _reset_start(ps: PageState) -> None:
+    """A new function starts from its own default start point."""
+    for n in ("x0", "y0"):
+        st.session_state.pop(ps.key(n), None)
+        if n in st.query_params:
+            del st.query_params[n]
+
+
+def start_picker(ps: PageState, f: core.Objective, where=st, default: tuple[float, float] | None = None
+                 ) -> tuple[float, float]:
+    """Start point sliders over the function's box."""
+    xmin, xmax, ymin, ymax = f.box
+    dx, dy = default or f.start
+    step_x = 10 ** math.floor(math.log10((xmax - xmin) / 200))
+    step_y = 10 ** math.floor(math.log10((ymax - ymin) / 200))
+    out = []
+    for name, lo, hi, d, step in (("x0", xmin, xmax, dx, step_x), ("y0", ymin, ymax, dy, step_y)):
+        key = ps.init(name, float(d), s.parse_float(lo, hi))
+        value = st.session_state[key]
+        if not lo <= value <= hi:
+            st.session_state[key] = float(min(max(value, lo), hi))
+        v = where.slider(f"start {name[0]}", min_value=float(lo), max_value=float(hi), step=float(step), key=key)
+        ps.publish(name, float(v))
+        out.append(float(v))
+    return out[0], out[1]
+
+
+def steps_picker(ps: PageState, default: int = 50, where=st) -> int:
+    return integer(ps, "steps", "Steps", 1, MAX_STEPS, default, where=where,
+                   help=f"Number of updates (at most {MAX_STEPS}).")
+
+
+def multi(ps: PageState, name: str, label: str, options: list[str], default: list[str],
+          labels: dict | None = None, where=st) -> list[str]:
+    """A multiselect bound to a comma-separated URL parameter."""
+    key = ps.init(name, list(default), s.parse_choices(options))
+    fmt = (lambda o: labels.get(o, o)) if labels else str
+    value = list(where.multiselect(label, options, key=key, format_func=fmt))
+    ps.publish(name, value)
+    return value

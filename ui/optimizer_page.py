@@ -1,0 +1,160 @@
+"""The body of every optimizer page; a page file only names its optimizer."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import core
+from core import metrics
+
+from . import charts, controls, layout, plots, problem, runs
+from .state import PageState
+from .theme import GRADIENT, VELOCITY, color
+
+
+def render(name: str) -> None:
+    """Draw the page of optimizer ``name``: controls, contour + scrubber, charts, table, downloads."""
+    spec = core.get_spec(name)
+    ps = PageState(name)
+    layout.optimizer_header(spec)
+    ps.show_warnings()
+
+    side = st.sidebar
+    side.header("Landscape")
+    key = controls.function_picker(ps, where=side)
+    try:
+        f = problem.objective(key)
+    except ValueError as err:
+        st.error(f"That formula cannot be used: {err}", icon="✏️")
+        ps.sync_url()
+        return
+    x0 = controls.start_picker(ps, f, where=side)
+    steps = controls.steps_picker(ps, where=side)
+    side.header("Hyperparameters")
+    hp = controls.hyperparameters(ps, spec, where=side)
+    side.header("Gradient noise")
+    noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
+                            help="Standard deviation of Gaussian noise added to every gradient (a stochastic gradient).")
+    seed = controls.integer(ps, "seed", "seed", 0, 999, 0, where=side) if noise > 0 else 0
+
+    try:
+        run = runs.run(key, name, runs.freeze(hp), x0, steps, noise=noise, seed=seed)
+    except ValueError as err:
+        layout.bad_settings(err)
+        ps.sync_url()
+        return
+    if run.diverged_at >= 0:
+        layout.divergence_note(int(run.diverged_at))
+
+    _scrubber(ps, key, f, spec, run)
+    _charts(f, spec, run)
+    _tables(ps, key, f, spec, run)
+    ps.sync_url()
+
+
+def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t: int) -> tuple:
+    """Gradient, velocity and next-step arrows at step ``t``, on one common scale."""
+    p = run.points[t]
+    if not np.isfinite(p).all():
+        return ()
+    with np.errstate(all="ignore"):
+        vectors = [("−∇f (descent direction)", -f.grad(p), GRADIENT)]
+        if spec.velocity and spec.velocity in run.state:
+            vectors.append(("−velocity / momentum", -run.state[spec.velocity][t], VELOCITY))
+        longest = max(float(np.linalg.norm(v)) for _, v, _ in vectors)
+    xmin, xmax, ymin, ymax = f.box
+    scale = 0.18 * max(xmax - xmin, ymax - ymin) / longest if longest > 0 and np.isfinite(longest) else 0.0
+    arrows = tuple((label, p, v * scale, c) for label, v, c in vectors if scale > 0)
+    if t + 1 < len(run.points) and np.isfinite(run.points[t + 1]).all():
+        arrows += (("next step Δθ", p, run.points[t + 1] - p, "white"),)
+    return arrows
+
+
+@st.fragment
+def _scrubber(ps: PageState, key, f, spec, run) -> int:
+    """Contour plot plus a step slider; moving the slider reruns only this fragment."""
+    left, right = st.columns([3, 2], gap="medium")
+    steps = run.steps
+    t_key = ps.key("t")
+    if t_key in st.session_state and st.session_state[t_key] > steps:
+        st.session_state[t_key] = steps
+    with right:
+        t = controls.integer(ps, "t", "Step t (scrub through the run)", 0, steps, steps)
+        if st.query_params.get("t") != str(t):
+            st.query_params["t"] = str(t)
+        p = run.points[t]
+        st.markdown(f"**Step {t}** · f = `{run.values[t]:.6g}`")
+        rows = {"point θ": p}
+        with np.errstate(all="ignore"):
+            rows["gradient ∇f"] = f.grad(p)
+        for k, label in spec.state_labels.items():
+            if k in run.state:
+                rows[label] = run.state[k][t]
+        if t < steps:
+            rows["next step Δθ"] = run.points[t + 1] - p
+        st.dataframe(pd.DataFrame({"x": [v[0] for v in rows.values()], "y": [v[1] for v in rows.values()]},
+                                  index=list(rows)), width="stretch")
+        s = metrics.summary(f, run)
+        a, b = st.columns(2)
+        a.metric("final f", f"{s['final_loss']:.4g}")
+        b.metric("distance to minimum", "—" if not np.isfinite(s["distance"]) else f"{s['distance']:.3g}")
+        a.metric("steps to f − f* ≤ 1e-3", "never" if s["steps_to_tol"] < 0 else s["steps_to_tol"])
+        b.metric("path length", f"{s['path_length']:.3g}")
+    with left:
+        png = plots.contour_png(key, ((spec.name, run.points),), marker=tuple(p) if np.isfinite(p).all() else None,
+                                arrows=_arrows(f, spec, run, t))
+        st.image(png, caption=f"{spec.display_name} on {f.display_name}: start ○, end ✕, known minima ★",
+                 width="stretch")
+    return t
+
+
+def _charts(f, spec, run) -> None:
+    name = spec.name
+    values = run.values
+    with np.errstate(all="ignore"):
+        positive = bool(np.all(values[np.isfinite(values)] > 0))
+        dist = f.nearest_minimum_distance(run.points)
+        gnorm = metrics.gradient_norms(f, run.points)
+    c1, c2, c3 = st.columns(3)
+    charts.lines({name: values}, "Loss", "f(θ)", log=positive).show(c1)
+    if np.isfinite(dist).any():
+        charts.lines({name: dist}, "Distance to nearest minimum", "‖θ − θ*‖", log=True).show(c2)
+    else:
+        c2.info("This function has no minimum (it is unbounded below), so there is no distance to show.")
+    charts.lines({name: gnorm}, "Gradient norm", "‖∇f‖", log=True).show(c3)
+    if spec.adaptive:
+        eff = metrics.effective_step_sizes(f, run.points)
+        charts.lines({"x": eff[:, 0], "y": eff[:, 1]},
+                                     "Effective step size per coordinate |Δθᵢ| / |gᵢ|", "effective lr",
+                                     log=True, colors={"x": color(name), "y": "#4C6EF5"}, height=200).show(st)
+
+
+def _tables(ps, key, f, spec, run) -> None:
+    tab3d, tabtable = st.tabs(["3-D surface", "Steps table & downloads"])
+    with tab3d:
+        if st.toggle("Draw the 3-D surface", key=ps.key("surface")):
+            st.image(plots.surface_png(key, ((spec.name, run.points),)), width="stretch")
+        else:
+            st.caption("Switch on to draw the surface with the path lifted onto it (a heavier figure).")
+    with tabtable:
+        frame = steps_frame(f, spec, run)
+        st.dataframe(frame, height=280, width="stretch", hide_index=True)
+        a, b = st.columns(2)
+        a.download_button("Trajectory as CSV", frame.to_csv(index=False).encode(), f"{spec.name}_trajectory.csv",
+                          "text/csv")
+        b.download_button("Contour plot as PNG", plots.contour_png(key, ((spec.name, run.points),)),
+                          f"{spec.name}_contour.png", "image/png")
+
+
+def steps_frame(f, spec, run) -> pd.DataFrame:
+    """One row per step: position, loss, gradient and optimizer state."""
+    with np.errstate(all="ignore"):
+        g = f.grad(run.points)
+    cols = {"step": np.arange(len(run.points)), "x": run.points[:, 0], "y": run.points[:, 1], "f": run.values,
+            "grad_x": g[:, 0], "grad_y": g[:, 1]}
+    for k in spec.state_labels:
+        if k in run.state:
+            cols[f"{k}_x"] = run.state[k][:, 0]
+            cols[f"{k}_y"] = run.state[k][:, 1]
+    return pd.DataFrame(cols)

@@ -1,0 +1,22 @@
+"""The app's page list, in one place: the entrypoint and the tests both read it."""
+from __future__ import annotations
+
+import core
+
+HOME = ("pages/home.py", "Home", ":material/home:")
+OPTIMIZER_PAGES = tuple((f"pages/{n}.py", core.get_spec(n).display_name, None) for n in core.OPTIMIZERS)
+COMPARE = (("pages/compare.py", "Compare optimizers", ":material/compare_arrows:"),)
+EXPLORE: tuple = ()
+
+SECTIONS = {
+    "Descent Lab": (HOME,),
+    "Optimizers": OPTIMIZER_PAGES,
+    "Compare": COMPARE,
+}
+if EXPLORE:
+    SECTIONS["Explore"] = EXPLORE
+
+
+def all_page_files() -> list[str]:
+    """Every page file, in navigation order."""
+    return [p[0] for pages in SECTIONS.values() for p in pages]

@@ -1,0 +1,157 @@
+"""Page settings that live in the URL: read query parameters once, validate, write them back.
+
+Each page owns a ``PageState``; widget keys are prefixed with the page name so pages never
+share widget state, while the URL uses short parameter names (``lr``, ``fn``, ``steps``).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import streamlit as st
+
+Parser = Callable[[str], Any]
+
+
+class PageState:
+    """Binds one page's widgets to ``st.session_state`` and to the URL's query parameters."""
+
+    def __init__(self, page: str):
+        self.page = page
+        self.url: dict[str, str] = {}
+        self._slot = None
+
+    def key(self, name: str) -> str:
+        """The session-state key of setting ``name`` on this page."""
+        return f"{self.page}:{name}"
+
+    def init(self, name: str, default: Any, parse: Parser) -> str:
+        """Give setting ``name`` its first value (from the URL if valid, else ``default``); return its key."""
+        key = self.key(name)
+        if key not in st.session_state:
+            raw = st.query_params.get(name)
+            value = default
+            if raw is not None:
+                try:
+                    value = parse(raw)
+                except (ValueError, TypeError) as err:
+                    self._warn(f"`{name}={_clip(raw)}` was ignored: {err}")
+            st.session_state[key] = value
+        return key
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return st.session_state.get(self.key(name), default)
+
+    def set(self, name: str, value: Any) -> None:
+        st.session_state[self.key(name)] = value
+
+    def publish(self, name: str, value: Any) -> None:
+        """Put the current value of ``name`` into the URL at the end of the run."""
+        self.url[name] = format_value(value)
+
+    def sync_url(self) -> None:
+        """Replace the URL's query parameters by this run's settings and show any URL warnings."""
+        if dict(st.query_params) != self.url:
+            st.query_params.from_dict(self.url)
+        notes = st.session_state.get(self.key("_warnings"), [])
+        if notes and self._slot is not None:
+            self._slot.warning("Some link settings were not valid and were replaced by defaults:\n\n"
+                               + "\n".join(f"- {n}" for n in notes), icon="⚠️")
+
+    def show_warnings(self) -> None:
+        """Reserve the place where warnings about bad URL values appear (filled by ``sync_url``)."""
+        self._slot = st.container()
+
+    def _warn(self, note: str) -> None:
+        key = self.key("_warnings")
+        st.session_state[key] = st.session_state.get(key, []) + [note]
+
+
+def _clip(raw: str, n: int = 40) -> str:
+    raw = str(raw).replace("`", "'")
+    return raw if len(raw) <= n else raw[:n] + "…"
+
+
+def format_value(value: Any) -> str:
+    """Short, exact text for a URL value."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return repr(float(f"{value:.12g}"))
+    if isinstance(value, (list, tuple)):
+        return ",".join(format_value(v) for v in value)
+    return str(value)
+
+
+def parse_float(lo: float, hi: float) -> Parser:
+    """A parser accepting a finite number in [lo, hi]."""
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError("not a number") from None
+        if not math.isfinite(value) or not lo <= value <= hi:
+            raise ValueError(f"must be between {lo:g} and {hi:g}")
+        return value
+    return parse
+
+
+def parse_int(lo: int, hi: int) -> Parser:
+    """A parser accepting a whole number in [lo, hi]."""
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError("not a whole number") from None
+        if not lo <= value <= hi:
+            raise ValueError(f"must be between {lo} and {hi}")
+        return value
+    return parse
+
+
+def parse_bool(raw: str) -> bool:
+    if raw in ("1", "true", "True"):
+        return True
+    if raw in ("0", "false", "False"):
+        return False
+    raise ValueError("expected 1 or 0")
+
+
+def parse_choice(options: list[str]) -> Parser:
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ValueError(f"unknown value (choose from {', '.join(options[:8])}{'…' if len(options) > 8 else ''})")
+        return raw
+    return parse
+
+
+def parse_choices(options: list[str], max_items: int = 20) -> Parser:
+    """A comma-separated subset of ``options``."""
+    def parse(raw: str) -> list[str]:
+        items = [s for s in raw.split(",") if s][:max_items]
+        bad = [s for s in items if s not in options]
+        if bad or not items:
+            raise ValueError(f"unknown value(s) {', '.join(_clip(b, 12) for b in bad) or '(empty)'}")
+        return list(dict.fromkeys(items))
+    return parse
+
+
+def parse_text(max_len: int) -> Parser:
+    def parse(raw: str) -> str:
+        if len(raw) > max_len:
+            raise ValueError(f"longer than {max_len} characters")
+        return raw
+    return parse
+
+
+def snap(options: list[float]) -> Callable[[Parser], Parser]:
+    """Wrap a float parser so the value lands on the nearest of ``options`` (log sliders)."""
+    def wrap(inner: Parser) -> Parser:
+        def parse(raw: str) -> float:
+            value = inner(raw)
+            best = min(options, key=lambda o: abs(math.log(max(o, 1e-300)) - math.log(max(value, 1e-300))))
+            if not math.isclose(best, value, rel_tol=1e-9, abs_tol=1e-300):
+                raise ValueError(f"{value:g} is not one of the slider's values (nearest is {best:g})")
+            return best
+        return parse
+    return wrap

@@ -1,0 +1,29 @@
+"""One colour per optimizer, used by every chart on every page, plus plot styling."""
+from __future__ import annotations
+
+COLORS = {
+    "gd": "#1f77b4",
+    "momentum": "#ff7f0e",
+    "nesterov": "#8c564b",
+    "adagrad": "#2ca02c",
+    "rmsprop": "#9467bd",
+    "adam": "#d62728",
+    "adamw": "#e377c2",
+    "nadam": "#bcbd22",
+    "radam": "#17becf",
+    "adamax": "#7f7f7f",
+    "adadelta": "#393b79",
+    "rprop": "#637939",
+    "lion": "#e7ba52",
+}
+
+INK = "#808495"          # axis text, readable on light and dark backgrounds
+GRADIENT = "#00a6a6"     # gradient arrow
+VELOCITY = "#ff4b4b"     # momentum / velocity arrow
+MINIMUM = "#ffd400"      # known minima markers
+CMAP = "viridis"
+
+
+def color(name: str) -> str:
+    """The colour of optimizer ``name`` (grey for anything unknown)."""
+    return COLORS.get(name, "#888888")
