@@ -522,3 +522,10 @@ def _pick_start(f, df, minimum, box, XX, YY, ZZ) -> tuple[float, float]:
     dist = np.where(ok, np.hypot(XX - m[0], YY - m[1]), -1.0)
     iy, ix = np.unravel_index(int(np.argmax(dist)), dist.shape)
     return float(XX[iy, ix]), float(YY[iy, ix])
+
+
+@functools.lru_cache(maxsize=64)
+def gradient_latex(text: str) -> tuple[str, str]:
+    """LaTeX of ∂f/∂x and ∂f/∂y for a formula (raises ``FormulaError`` like ``parse_formula``)."""
+    expr, _ = _convert(_parse_tree(_normalize(text)))
+    return sympy.latex(_derivative(expr, _X)), sympy.latex(_derivative(expr, _Y))

@@ -70,6 +70,8 @@ def _free(ps: PageState, side) -> None:
         return
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=50, where=side)
+    side.header("Learning-rate schedule")
+    schedule = controls.schedule_picker(ps, steps, where=side)
     side.header("Gradient noise")
     noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
                             help="Gaussian noise added to every gradient.")
@@ -89,7 +91,8 @@ def _free(ps: PageState, side) -> None:
     trajectories = {}
     for n in chosen:
         try:
-            trajectories[n] = runs.run(key, n, runs.freeze(hps[n]), x0, steps, noise=noise, seeds=seeds, seed=seed)
+            trajectories[n] = runs.run(key, n, runs.freeze(hps[n]), x0, steps, noise=noise, seeds=seeds, seed=seed,
+                                       schedule=schedule)
         except ValueError as err:
             st.error(f"{labels[n]}: {err}", icon="🚫")
     if not trajectories:
@@ -116,14 +119,18 @@ def _free(ps: PageState, side) -> None:
                                     "f", log=positive).show(st)
     else:
         charts.lines(values, "Loss", "f", log=positive, height=300).show(st)
+    if schedule is not None:
+        lrs = {n: r.lr for n, r in single.items() if r.lr is not None}
+        charts.lines(lrs, "Learning rate at each update", "lr", height=160).show(st)
 
 
 def _first(run: core.Trajectory) -> core.Trajectory:
     """The first member of a batch of noisy runs (or the run itself)."""
     if run.points.ndim == 2:
         return run
+    lr = run.lr[:, 0] if run.lr is not None and run.lr.ndim == 2 else run.lr
     return core.Trajectory(points=run.points[:, 0], values=run.values[:, 0], diverged_at=run.diverged_at[0],
-                           stopped_at=run.stopped_at[0], steps=run.steps, record=run.record)
+                           stopped_at=run.stopped_at[0], steps=run.steps, record=run.record, lr=lr)
 
 
 def _band_frame(trajectories: dict[str, core.Trajectory]) -> pd.DataFrame:

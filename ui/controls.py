@@ -84,26 +84,53 @@ def choice(ps: PageState, name: str, label: str, options: list[str], default: st
 def hyperparameters(ps: PageState, spec: core.OptimizerSpec, prefix: str = "", where=st,
                     defaults: dict[str, Any] | None = None) -> dict[str, Any]:
     """One control per hyperparameter of ``spec``, with its UI range and log scale from core."""
-    defaults = {**spec.defaults, **spec.demo, **(defaults or {})}
-    hp: dict[str, Any] = {}
-    for h in spec.hypers:
-        if h.kind == "bool":
-            if h.name == "nesterov":
-                continue
-            hp[h.name] = _bool_control(ps, prefix, h, defaults[h.name], where)
+    return params(ps, spec.hypers, {**spec.defaults, **spec.demo, **(defaults or {})}, prefix, where)
+
+
+def params(ps: PageState, hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: str = "", where=st
+           ) -> dict[str, Any]:
+    """Controls for a list of ``Hyper`` records (floats, pairs, ints, choices and switches)."""
+    out: dict[str, Any] = {}
+    for h in hypers:
+        default = defaults.get(h.name, h.default)
+        if h.name == "nesterov" or default is None:
             continue
-        values = []
-        for i, (label, _, _, ui, log) in enumerate(h.elements()):
-            default = defaults[h.name][i] if h.kind == "pair" else defaults[h.name]
-            lo, hi = ui
-            if lo == hi:
-                values.append(float(default))
-                continue
-            url = f"{prefix}{h.name}{i if h.kind == 'pair' else ''}"
-            text = f"{label} · `{h.name}`" if h.kind != "pair" else f"{label} · `{h.name}[{i}]`"
-            values.append(number(ps, url, text, lo, hi, default, log=log, help=h.help, where=where))
-        hp[h.name] = tuple(values) if h.kind == "pair" else values[0]
-    return hp
+        if h.kind == "bool":
+            out[h.name] = _bool_control(ps, prefix, h, default, where)
+        elif h.kind == "choice":
+            out[h.name] = choice(ps, prefix + h.name, f"`{h.name}`", list(h.labels), default, where=where, help=h.help)
+        elif h.kind == "int":
+            lo, hi = int(h.ui[0]), int(max(h.ui[1], default))
+            out[h.name] = integer(ps, prefix + h.name, f"`{h.name}`", lo, hi, int(default), help=h.help, where=where)
+        else:
+            values = []
+            for i, (label, _, _, ui, log) in enumerate(h.elements()):
+                d = default[i] if h.kind == "pair" else default
+                lo, hi = ui
+                if lo == hi:
+                    values.append(float(d))
+                    continue
+                url = f"{prefix}{h.name}{i if h.kind == 'pair' else ''}"
+                text = f"{label} · `{h.name}`" if h.kind != "pair" else f"{label} · `{h.name}[{i}]`"
+                values.append(number(ps, url, text, lo, hi, d, log=log, help=h.help, where=where))
+            out[h.name] = tuple(values) if h.kind == "pair" else values[0]
+    return out
+
+
+def schedule_picker(ps: PageState, steps: int, where=st) -> tuple | None:
+    """Choose a ``torch.optim.lr_scheduler``-style schedule; ``None`` means a constant lr."""
+    from core.schedules import SCHEDULES, default_params
+
+    names = list(SCHEDULES)
+    labels = {n: f"{SCHEDULES[n].display_name} · {SCHEDULES[n].__name__}" for n in names}
+    name = choice(ps, "sched", "Learning-rate schedule", names, "constant", labels=labels, where=where,
+                  help="Schedules of torch.optim.lr_scheduler, with torch's names and formulas.")
+    if name == "constant":
+        return None
+    cls = SCHEDULES[name]
+    where.latex(cls.latex)
+    chosen = params(ps, cls.params, default_params(name, steps), prefix="s.", where=where)
+    return (name, tuple(sorted(chosen.items())))
 
 
 def _bool_control(ps: PageState, prefix: str, h: Hyper, default: bool, where) -> bool:

@@ -33,13 +33,15 @@ def render(name: str) -> None:
     steps = controls.steps_picker(ps, where=side)
     side.header("Hyperparameters")
     hp = controls.hyperparameters(ps, spec, where=side)
+    side.header("Learning-rate schedule")
+    schedule = controls.schedule_picker(ps, steps, where=side)
     side.header("Gradient noise")
     noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
                             help="Standard deviation of Gaussian noise added to every gradient (a stochastic gradient).")
     seed = controls.integer(ps, "seed", "seed", 0, 999, 0, where=side) if noise > 0 else 0
 
     try:
-        run = runs.run(key, name, runs.freeze(hp), x0, steps, noise=noise, seed=seed)
+        run = runs.run(key, name, runs.freeze(hp), x0, steps, noise=noise, seed=seed, schedule=schedule)
     except ValueError as err:
         layout.bad_settings(err)
         ps.sync_url()
@@ -123,6 +125,8 @@ def _charts(f, spec, run) -> None:
     else:
         c2.info("This function has no minimum (it is unbounded below), so there is no distance to show.")
     charts.lines({name: gnorm}, "Gradient norm", "‖∇f‖", log=True).show(c3)
+    if run.lr is not None and len(run.lr):
+        charts.schedule_chart(run.lr).show(st)
     if spec.adaptive:
         eff = metrics.effective_step_sizes(f, run.points)
         charts.lines({"x": eff[:, 0], "y": eff[:, 1]},

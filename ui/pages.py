@@ -6,7 +6,10 @@ import core
 HOME = ("pages/home.py", "Home", ":material/home:")
 OPTIMIZER_PAGES = tuple((f"pages/{n}.py", core.get_spec(n).display_name, None) for n in core.OPTIMIZERS)
 COMPARE = (("pages/compare.py", "Compare optimizers", ":material/compare_arrows:"),)
-EXPLORE: tuple = ()
+EXPLORE = (
+    ("pages/lr_sweep.py", "Learning-rate sweep", ":material/tune:"),
+    ("pages/custom.py", "Your own function", ":material/function:"),
+)
 
 SECTIONS = {
     "Descent Lab": (HOME,),

@@ -1,0 +1,47 @@
+"""Learning-rate sweeps: many learning rates of one optimizer in a single batched run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import metrics
+from .functions import Objective
+from .optimizers import get_optimizer
+from .simulate import simulate
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Per learning rate: final gap f − f*, first step with gap ≤ tol (−1: never), divergence step (−1: none)."""
+
+    lrs: np.ndarray
+    final_gap: np.ndarray
+    steps_to_tol: np.ndarray
+    diverged_at: np.ndarray
+
+    @property
+    def divergence_threshold(self) -> float:
+        """The smallest swept lr whose run diverged (NaN if none did)."""
+        hit = self.diverged_at >= 0
+        return float(self.lrs[hit].min()) if hit.any() else float("nan")
+
+
+def lr_sweep(f: Objective, name: str, hyperparameters: dict[str, Any], x0: Any, steps: int,
+             lrs: np.ndarray, tol: float = 1e-3, escape: float = np.inf) -> Sweep:
+    """Run optimizer ``name`` once per lr in ``lrs`` (one ``simulate`` call) from the same start."""
+    lrs = np.asarray(lrs, dtype=float)
+    opt = get_optimizer(name, **{**hyperparameters, "lr": lrs})
+    start = np.broadcast_to(np.asarray(x0, dtype=float), lrs.shape + (2,))
+    run = simulate(f, opt, start, steps, escape=escape)
+    gap = metrics.gap(f, run.values)
+    final = np.where(run.diverged_at >= 0, np.inf, gap[-1])
+    return Sweep(lrs=lrs, final_gap=final, steps_to_tol=metrics.steps_to_reach(gap, tol), diverged_at=run.diverged_at)
+
+
+def gd_stability_limit(f: Objective) -> float | None:
+    """Plain gradient descent on a quadratic is stable iff lr < 2/L (L: largest curvature)."""
+    if f.curvature is None:
+        return None
+    return 2.0 / f.curvature[1]

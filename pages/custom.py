@@ -1,0 +1,4 @@
+"""Your own function page."""
+from ui.custom import render
+
+render()

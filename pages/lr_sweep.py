@@ -1,0 +1,4 @@
+"""Learning-rate sweep page."""
+from ui.sweep import render
+
+render()

@@ -1,0 +1,155 @@
+"""The learning-rate sweep page: final loss against lr for whole ranges of lr at once."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import core
+from core.sweeps import gd_stability_limit, lr_sweep
+
+from . import controls, plots, problem, runs
+from .state import PageState
+from .theme import color
+
+PAGE = "sweep"
+TOL = 1e-3
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sweep(key: problem.FunctionKey, name: str, hp: runs.HyperItems, x0: tuple, steps: int,
+          lo: float, hi: float, count: int) -> pd.DataFrame:
+    """One batched run over ``count`` log-spaced learning rates, as a table for the charts."""
+    f = problem.objective(key)
+    s = lr_sweep(f, name, dict(hp), x0, steps, np.geomspace(lo, hi, count), tol=TOL,
+                 escape=problem.escape_radius(f))
+    finite = s.final_gap[np.isfinite(s.final_gap)]
+    cap = float(max(finite.max() * 10, 1.0)) if finite.size else 1.0
+    status = np.where(s.diverged_at >= 0, "diverged", np.where(s.steps_to_tol >= 0, "reached tolerance", "not yet"))
+    return pd.DataFrame({
+        "optimizer": name, "lr": s.lrs,
+        "final gap": np.clip(np.where(np.isfinite(s.final_gap), s.final_gap, cap), 1e-16, None),
+        "steps to tolerance": np.where(s.steps_to_tol >= 0, s.steps_to_tol, np.nan),
+        "status": status, "diverged at": s.diverged_at,
+    })
+
+
+def render() -> None:
+    ps = PageState(PAGE)
+    st.title("Learning-rate sweep")
+    st.markdown("Each optimizer runs once per learning rate — up to 300 log-spaced values in one batched call — "
+                "from the same start. Too small and it crawls; too large and it diverges. **Click a point** to "
+                "see that run's path.")
+    ps.show_warnings()
+    side = st.sidebar
+    labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
+    chosen = controls.multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), ["gd", "momentum", "adam"],
+                            labels=labels, where=side)
+    key = controls.function_picker(ps, where=side)
+    try:
+        f = problem.objective(key)
+    except ValueError as err:
+        st.error(f"That formula cannot be used: {err}", icon="✏️")
+        ps.sync_url()
+        return
+    x0 = controls.start_picker(ps, f, where=side)
+    steps = controls.steps_picker(ps, default=100, where=side)
+    lo = controls.number(ps, "lrmin", "smallest lr", 1e-5, 1.0, 1e-3, log=True, where=side)
+    hi = controls.number(ps, "lrmax", "largest lr", 1e-3, 50.0, 3.0, log=True, where=side)
+    count = controls.integer(ps, "count", "learning rates", 100, 300, 200, where=side)
+    if not chosen:
+        st.info("Choose at least one optimizer.")
+        ps.sync_url()
+        return
+    if lo >= hi:
+        st.error("The smallest lr must be below the largest.")
+        ps.sync_url()
+        return
+    frames = []
+    for n in chosen:
+        spec = core.get_spec(n)
+        hp = {k: v for k, v in {**spec.defaults, **spec.demo}.items() if k != "lr"}
+        frames.append(sweep(key, n, runs.freeze(hp), x0, steps, lo, hi, count))
+    data = pd.concat(frames, ignore_index=True)
+
+    limit = gd_stability_limit(f)
+    chart = _chart(data, chosen, limit)
+    event = st.altair_chart(chart, on_select="rerun", selection_mode="pick", key=ps.key("chart"), width="stretch")
+    st.caption(f"Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest lr "
+               "that diverged for each optimizer" + (f"; black: the gradient-descent stability limit 2/L = {limit:.3g}"
+                                                      if limit else "") + ".")
+    _thresholds(data, chosen)
+    picked = _picked(event, data)
+    note = "the clicked run"
+    if picked is None:
+        first = data[data["optimizer"] == chosen[0]]
+        picked = (chosen[0], float(first.loc[first["final gap"].idxmin(), "lr"]))
+        note = "the best run of the first optimizer; click a point in the chart to see another"
+    name, lr = picked
+    spec = core.get_spec(name)
+    run = runs.run(key, name, runs.freeze({**spec.defaults, **spec.demo, "lr": lr}), x0, steps)
+    left, right = st.columns([3, 2])
+    left.image(plots.contour_png(key, ((name, run.points),)), width="stretch",
+               caption=f"{spec.display_name} with lr = {lr:.4g} ({note})")
+    with right:
+        st.markdown("**Reading the chart.** Each optimizer has a window of learning rates that work. Below it the "
+                    "run is too slow to reach the tolerance; above it the steps overshoot and grow. On a quadratic, "
+                    "plain gradient descent is stable exactly when lr < 2/L, where L is the largest curvature. "
+                    "Adaptive methods rescale the step per coordinate, so their window sits elsewhere and is "
+                    "often wider.")
+    ps.sync_url()
+
+
+def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> alt.LayerChart:
+    scale = alt.Scale(domain=names, range=[color(n) for n in names])
+    pick = alt.selection_point(name="pick", fields=["optimizer", "lr"], on="click")
+    base = alt.Chart(data).encode(
+        x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
+        y=alt.Y("final gap:Q", scale=alt.Scale(type="log"), title="final f − f*"),
+        color=alt.Color("optimizer:N", scale=scale, legend=alt.Legend(orient="bottom")),
+    )
+    line = base.mark_line(strokeWidth=1.5, opacity=0.6)
+    points = base.mark_point(filled=True, size=28).encode(
+        shape=alt.Shape("status:N", scale=alt.Scale(domain=["reached tolerance", "not yet", "diverged"],
+                                                    range=["circle", "triangle-down", "cross"])),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
+        tooltip=["optimizer:N", alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("final gap:Q", format=".3g"),
+                 "status:N", alt.Tooltip("steps to tolerance:Q", format=".0f")],
+    ).add_params(pick)
+    thresholds = data[data["status"] == "diverged"].groupby("optimizer", as_index=False)["lr"].min()
+    rules = alt.Chart(thresholds).mark_rule(strokeDash=[5, 4], strokeWidth=1.5).encode(
+        x="lr:Q", color=alt.Color("optimizer:N", scale=scale))
+    layers = [line, points, rules]
+    if limit:
+        layers.append(alt.Chart(pd.DataFrame({"lr": [limit]})).mark_rule(color="black", strokeWidth=2).encode(x="lr:Q"))
+    return alt.layer(*layers).properties(height=380)
+
+
+def _thresholds(data: pd.DataFrame, names: list[str]) -> None:
+    rows = []
+    for n in names:
+        d = data[data["optimizer"] == n]
+        div = d[d["status"] == "diverged"]["lr"]
+        ok = d[d["status"] == "reached tolerance"]
+        best = d.loc[d["final gap"].idxmin()]
+        rows.append({"optimizer": core.get_spec(n).display_name,
+                     "diverges from lr": f"{div.min():.3g}" if len(div) else "never (in range)",
+                     "best lr": f"{best['lr']:.3g}", "best final gap": f"{best['final gap']:.3g}",
+                     f"fewest steps to gap ≤ {TOL:g}": f"{int(ok['steps to tolerance'].min())}" if len(ok) else "never"})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _picked(event, data: pd.DataFrame) -> tuple[str, float] | None:
+    """The (optimizer, lr) of the clicked point, if any."""
+    try:
+        sel = event.selection["pick"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if not sel:
+        return None
+    item = sel[0]
+    name, lr = item.get("optimizer"), item.get("lr")
+    if name not in core.OPTIMIZERS or not isinstance(lr, (int, float)):
+        return None
+    return name, float(lr)
