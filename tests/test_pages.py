@@ -94,3 +94,40 @@ def test_custom_formula_works_like_a_builtin():
     at = open_page("pages/adam.py", {"fn": "custom", "formula": "(x-1)**2 + 3*(y+2)**2", "lr": "0.1", "steps": "200"})
     assert not at.exception and not errors(at)
     assert count(at, "image") >= 1 and count(at, "vega_lite_chart") >= 3
+
+
+def test_play_pause_and_reset_move_the_scrubber():
+    at = open_page("pages/adam.py")
+    at.button(key="adam:play").click().run()
+    assert at.session_state["adam:playing"] and at.session_state["adam:t"] == 1
+    at.run()
+    assert at.session_state["adam:t"] == 2
+    at.button(key="adam:pause").click().run()
+    assert not at.session_state["adam:playing"]
+    at.button(key="adam:reset").click().run()
+    assert at.session_state["adam:t"] == 0 and not at.exception
+
+
+def test_schedule_is_selectable_and_charted():
+    at = open_page("pages/momentum.py", {"sched": "cosine"})
+    assert not at.exception
+    plain = open_page("pages/momentum.py")
+    assert count(at, "vega_lite_chart") == count(plain, "vega_lite_chart") + 1
+
+
+def test_start_map_click_sets_the_start():
+    """The map's selection callback copies the clicked cell into the start sliders."""
+    at = open_page("pages/gd.py")
+    from ui.startmap import _apply
+    from ui.state import PageState
+    import streamlit as st
+
+    fake = {"gd:startmap": {"selection": {"start": [{"x": 1.25, "y": -2.5}]}}}
+    original = st.session_state
+    try:
+        st.session_state = fake  # the callback only touches session_state
+        _apply(PageState("gd"), "gd:startmap")
+    finally:
+        st.session_state = original
+    assert fake["gd:x0"] == 1.25 and fake["gd:y0"] == -2.5
+    assert not at.exception

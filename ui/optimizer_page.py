@@ -8,7 +8,7 @@ import streamlit as st
 import core
 from core import metrics
 
-from . import charts, controls, layout, plots, problem, runs
+from . import charts, controls, layout, plots, problem, runs, startmap
 from .state import PageState
 from .theme import GRADIENT, VELOCITY, color
 
@@ -30,6 +30,8 @@ def render(name: str) -> None:
         ps.sync_url()
         return
     x0 = controls.start_picker(ps, f, where=side)
+    with side.expander("Pick the start on a map"):
+        startmap.start_map(ps, key, *x0)
     steps = controls.steps_picker(ps, where=side)
     side.header("Hyperparameters")
     hp = controls.hyperparameters(ps, spec, where=side)
@@ -73,14 +75,48 @@ def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t
     return arrows
 
 
-@st.fragment
-def _scrubber(ps: PageState, key, f, spec, run) -> int:
+PLAY_INTERVAL = 0.3  # seconds per animation frame
+
+
+def _scrubber(ps: PageState, key, f, spec, run) -> None:
+    """Play/pause/reset buttons, then the contour + step slider fragment (animated while playing)."""
+    playing = ps.key("playing")
+    a, b, c, _ = st.columns([1, 1, 1, 5])
+    if st.session_state.get(playing):
+        a.button("⏸ Pause", on_click=lambda: st.session_state.__setitem__(playing, False), key=ps.key("pause"))
+    else:
+        a.button("▶ Play", on_click=_play, args=(ps, run.steps), key=ps.key("play"),
+                 help="Animate the path step by step.")
+    b.button("⏮ Reset", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
+    c.button("⏭ End", on_click=_jump, args=(ps, run.steps), key=ps.key("end"))
+    interval = PLAY_INTERVAL if st.session_state.get(playing) else None
+    st.fragment(_scrub_view, run_every=interval)(ps, key, f, spec, run)
+
+
+def _play(ps: PageState, steps: int) -> None:
+    if st.session_state.get(ps.key("t"), steps) >= steps:
+        st.session_state[ps.key("t")] = 0
+    st.session_state[ps.key("playing")] = True
+
+
+def _jump(ps: PageState, t: int) -> None:
+    st.session_state[ps.key("playing")] = False
+    st.session_state[ps.key("t")] = t
+
+
+def _scrub_view(ps: PageState, key, f, spec, run) -> None:
     """Contour plot plus a step slider; moving the slider reruns only this fragment."""
     left, right = st.columns([3, 2], gap="medium")
     steps = run.steps
     t_key = ps.key("t")
     if t_key in st.session_state and st.session_state[t_key] > steps:
         st.session_state[t_key] = steps
+    if st.session_state.get(ps.key("playing")):
+        now = st.session_state.get(t_key, 0)
+        if now >= steps:
+            st.session_state[ps.key("playing")] = False
+            st.rerun()
+        st.session_state[t_key] = now + 1
     with right:
         t = controls.integer(ps, "t", "Step t (scrub through the run)", 0, steps, steps)
         if st.query_params.get("t") != str(t):
@@ -108,7 +144,6 @@ def _scrubber(ps: PageState, key, f, spec, run) -> int:
                                 arrows=_arrows(f, spec, run, t))
         st.image(png, caption=f"{spec.display_name} on {f.display_name}: start ○, end ✕, known minima ★",
                  width="stretch")
-    return t
 
 
 def _charts(f, spec, run) -> None:

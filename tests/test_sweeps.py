@@ -1,0 +1,37 @@
+"""Learning-rate sweeps and summary metrics."""
+import numpy as np
+
+import core
+from core import metrics
+from core.sweeps import gd_stability_limit, lr_sweep
+
+
+def test_gd_sweep_diverges_just_above_two_over_l():
+    f = core.get_function("quadratic")
+    lrs = np.geomspace(1e-3, 3.0, 300)
+    s = lr_sweep(f, "gd", {}, (-4.0, -6.0), 200, lrs, escape=1e6)
+    assert gd_stability_limit(f) == 0.5
+    assert 0.5 <= s.divergence_threshold < 0.55
+    assert np.all(s.diverged_at[lrs < 0.49] == -1)
+    growing = (lrs > 0.5) & (lrs < s.divergence_threshold)
+    assert np.all(s.final_gap[growing] > f.value(np.array([-4.0, -6.0])))
+
+
+def test_sweep_matches_single_runs():
+    f = core.get_function("himmelblau")
+    lrs = np.array([1e-3, 1e-2, 3e-2])
+    s = lr_sweep(f, "adam", {"betas": (0.9, 0.99)}, (0.0, 0.0), 100, lrs)
+    for lr, gap in zip(lrs, s.final_gap):
+        run = core.simulate(f, core.get_optimizer("adam", lr=float(lr), betas=(0.9, 0.99)), [0.0, 0.0], 100)
+        assert np.isclose(gap, run.values[-1] - f.min_value, rtol=1e-9, atol=1e-12)
+
+
+def test_metrics_summary():
+    f = core.get_function("quadratic")
+    run = core.simulate(f, core.get_optimizer("gd", lr=0.4), [-4.0, -6.0], 100)
+    s = metrics.summary(f, run)
+    assert s["diverged_at"] == -1 and s["final_loss"] < 1e-6
+    assert s["steps_to_tol"] == int(np.argmax(run.values <= 1e-3))
+    assert np.isclose(s["path_length"], np.sum(np.linalg.norm(np.diff(run.points, axis=0), axis=1)))
+    eff = metrics.effective_step_sizes(f, run.points)
+    np.testing.assert_allclose(eff[:10], 0.4, rtol=1e-9)
