@@ -1,11 +1,4 @@
-"""Descent Lab: see how gradient-descent optimizers behave. Entrypoint: navigation only."""
-import streamlit as st
+"""Descent Lab: see how gradient-descent optimizers behave. Entrypoint: the navigation."""
+from ui.app import run_app
 
-from ui.pages import SECTIONS
-
-st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
-navigation = st.navigation({
-    section: [st.Page(path, title=title, icon=icon) for path, title, icon in pages]
-    for section, pages in SECTIONS.items()
-})
-navigation.run()
+run_app()

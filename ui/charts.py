@@ -24,9 +24,18 @@ class Chart:
 
     spec: str
     data: pd.DataFrame
+    height: int = 280  # total, including title, axes and legend
 
     def show(self, where) -> None:
-        where.vega_lite_chart(self.data, json.loads(self.spec), width="stretch")
+        where.vega_lite_chart(spec=with_data(self.spec, self.data), width="stretch", height=self.height)
+
+
+def with_data(spec: str, data: pd.DataFrame) -> dict:
+    """The cached spec with ``data`` attached as its named dataset (how Altair hands data to Streamlit)."""
+    out = json.loads(spec)
+    out["data"] = {"name": "values"}
+    out["datasets"] = {**out.get("datasets", {}), "values": data}
+    return out
 
 
 def long_frame(series: dict[str, np.ndarray], value: str = "value") -> pd.DataFrame:
@@ -41,21 +50,31 @@ def long_frame(series: dict[str, np.ndarray], value: str = "value") -> pd.DataFr
     return pd.concat(frames, ignore_index=True)
 
 
-def _spec(chart: alt.TopLevelMixin) -> str:
+def chart_spec(chart: alt.TopLevelMixin) -> str:
+    """Altair's spec with its data slots emptied: layers read the top-level dataset given at show time."""
     spec = chart.to_dict(validate=False)
     spec.pop("data", None)
-    spec.pop("datasets", None)
+    datasets = {k: v for k, v in spec.pop("datasets", {}).items() if k != "empty"}
+    if datasets:
+        spec["datasets"] = datasets
+    for layer in spec.get("layer", []):
+        if layer.get("data") == {"name": "empty"}:
+            if "field" in json.dumps(layer.get("encoding", {})):
+                del layer["data"]
+            else:
+                layer["data"] = {"values": [{}]}  # a layer drawn from constants only (rules, markers)
     return json.dumps(spec)
 
 
 @lru_cache(maxsize=256)
 def _line_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...],
-               height: int, rule_at: float | None) -> str:
+               rule_at: float | None) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
     hover = alt.selection_point(fields=["step"], nearest=True, on="pointerover", empty=False)
+    legend = alt.Legend(orient="top", title=None, columns=min(len(names), 4)) if len(names) > 1 else None
     base = alt.Chart().encode(x=alt.X("step:Q", title="step"), y=y,
-                              color=alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="bottom")))
+                              color=alt.Color("series:N", scale=scale, title=None, legend=legend))
     line = base.mark_line(strokeWidth=2)
     points = base.mark_circle(size=45).encode(
         opacity=alt.condition(hover, alt.value(1), alt.value(0)),
@@ -64,54 +83,54 @@ def _line_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colo
     layers = [line, points]
     if rule_at is not None:
         layers.append(alt.Chart().mark_rule(strokeDash=[4, 4], color="#888").encode(y=alt.datum(rule_at)))
-    return _spec(alt.layer(*layers).properties(title=title, height=height))
+    return chart_spec(alt.layer(*layers).properties(title=title))
 
 
 def lines(series: dict[str, np.ndarray], title: str, y_title: str, *, log: bool = False,
-          colors: dict[str, str] | None = None, height: int = 220, rule_at: float | None = None) -> Chart:
+          colors: dict[str, str] | None = None, height: int = 280, rule_at: float | None = None) -> Chart:
     """Line chart of several series over steps with hover tooltips; log y when asked (non-positive values dropped)."""
     df = long_frame(series)
     if log:
         df = df[df["value"] > 0]
     names = tuple(series)
     palette = tuple((colors or {}).get(n) or color(n) for n in names)
-    return Chart(_line_spec(title, y_title, log, names, palette, height, rule_at), df)
+    return Chart(_line_spec(title, y_title, log, names, palette, rule_at), df, height)
 
 
 @lru_cache(maxsize=64)
-def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], height: int) -> str:
+def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...]) -> str:
     scale = alt.Scale(domain=list(names), range=[color(n) for n in names])
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart().encode(x=alt.X("step:Q", title="step"),
-                              color=alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="bottom")))
+                              color=alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="top", columns=min(len(names), 4))))
     area = base.mark_area(opacity=0.18).encode(y=alt.Y("lo:Q", title=y_title, scale=y_scale), y2="hi:Q")
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=y_scale),
         tooltip=["series:N", "step:Q", alt.Tooltip("median:Q", format=".4g"),
                  alt.Tooltip("lo:Q", format=".4g", title="10 %"), alt.Tooltip("hi:Q", format=".4g", title="90 %")])
-    return _spec(alt.layer(area, line).properties(title=title, height=height))
+    return chart_spec(alt.layer(area, line).properties(title=title))
 
 
-def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, height: int = 300) -> Chart:
+def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, height: int = 320) -> Chart:
     """Median line with a 10–90 % band per optimizer; ``frame`` has step, series, median, lo, hi."""
     if log:
         frame = frame[(frame["lo"] > 0) & (frame["median"] > 0)]
     names = tuple(dict.fromkeys(frame["series"]))
-    return Chart(_band_spec(title, y_title, log, names, height), frame)
+    return Chart(_band_spec(title, y_title, log, names), frame, height)
 
 
 @lru_cache(maxsize=8)
-def _schedule_spec(height: int, log: bool) -> str:
-    return _spec(alt.Chart().mark_line(color="#4C6EF5", point=alt.OverlayMarkDef(size=12)).encode(
+def _schedule_spec(log: bool) -> str:
+    return chart_spec(alt.Chart().mark_line(color="#4C6EF5", point=alt.OverlayMarkDef(size=12)).encode(
         x=alt.X("update:Q"), y=alt.Y("lr:Q", title="learning rate", scale=alt.Scale(type="log") if log else alt.Scale()),
-        tooltip=["update:Q", alt.Tooltip("lr:Q", format=".4g")]).properties(height=height, title="Learning-rate schedule"))
+        tooltip=["update:Q", alt.Tooltip("lr:Q", format=".4g")]).properties(title="Learning-rate schedule"))
 
 
-def schedule_chart(lrs: np.ndarray, height: int = 140) -> Chart:
+def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
     """Small chart of the learning rate used at each update."""
     v = np.asarray(lrs, dtype=float)
     df = pd.DataFrame({"update": np.arange(1, len(v) + 1), "lr": v})
-    return Chart(_schedule_spec(height, False), df)
+    return Chart(_schedule_spec(False), df, height)
 
 
 def copy_spec(chart: Chart) -> dict:

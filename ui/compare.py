@@ -21,7 +21,7 @@ def render() -> None:
     side = st.sidebar
     article_key = ps.init("article", False, lambda raw: raw == "1" or (_ for _ in ()).throw(ValueError("expected 1 or 0"))
                           if raw not in ("0", "1") else raw == "1")
-    st.button("▶ Reproduce the article", on_click=lambda: st.session_state.__setitem__(article_key, True),
+    st.button("Reproduce the article", icon=":material/play_arrow:", on_click=lambda: st.session_state.__setitem__(article_key, True),
               help="Exactly the article's setting: lr 0.4, 20 steps, ε inside the square root, Adam from (−6, −6) "
                    "with its early stop.", type="primary")
     on = controls.toggle(ps, "article", "Article setting", False, where=side,
@@ -50,8 +50,7 @@ def _article() -> None:
             st.markdown(f"<span style='color:{charts.color(n)}'>■</span> **{core.get_spec(n).display_name}**: "
                         f"{article.CONCLUSIONS[n]}", unsafe_allow_html=True)
     charts.lines({n: trajectories[n].values for n in names}, "Loss", "f", log=True).show(st)
-    f = core.get_function("quadratic")
-    st.dataframe(_metrics_table(f, trajectories), hide_index=True, width="stretch")
+    _show_metrics(_metrics_table(core.get_function("quadratic"), trajectories))
     with st.expander("3-D surface (√f)"):
         st.image(plots.surface_png(("quadratic",), tuple((n, trajectories[n].points) for n in names),
                                    box=article.BOX, article=True), width="stretch")
@@ -66,7 +65,7 @@ def _free(ps: PageState, side) -> None:
     try:
         f = problem.objective(key)
     except ValueError as err:
-        st.error(f"That formula cannot be used: {err}", icon="✏️")
+        layout.formula_error(err)
         return
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=50, where=side)
@@ -94,7 +93,7 @@ def _free(ps: PageState, side) -> None:
             trajectories[n] = runs.run(key, n, runs.freeze(hps[n]), x0, steps, noise=noise, seeds=seeds, seed=seed,
                                        schedule=schedule)
         except ValueError as err:
-            st.error(f"{labels[n]}: {err}", icon="🚫")
+            st.error(f"{labels[n]}: {err}", icon=":material/block:")
     if not trajectories:
         return
     single = {n: _first(r) for n, r in trajectories.items()}
@@ -102,6 +101,9 @@ def _free(ps: PageState, side) -> None:
         if r.diverged_at >= 0:
             layout.divergence_note(int(r.diverged_at), labels[n])
 
+    values = {n: r.values for n, r in single.items()}
+    with np.errstate(all="ignore"):
+        positive = all(np.all(v[np.isfinite(v)] > 0) for v in values.values())
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.image(plots.contour_png(key, tuple((n, r.points) for n, r in single.items())),
@@ -110,18 +112,15 @@ def _free(ps: PageState, side) -> None:
         st.latex(f.latex)
         if f.description:
             st.caption(f.description)
-        st.dataframe(_metrics_table(f, single), hide_index=True, width="stretch")
-    values = {n: r.values for n, r in single.items()}
-    with np.errstate(all="ignore"):
-        positive = all(np.all(v[np.isfinite(v)] > 0) for v in values.values())
-    if noise > 0 and seeds > 1:
-        charts.band(_band_frame(trajectories), f"Loss over {seeds} noisy runs: median and 10–90 %",
-                                    "f", log=positive).show(st)
-    else:
-        charts.lines(values, "Loss", "f", log=positive, height=300).show(st)
+        if noise > 0 and seeds > 1:
+            charts.band(_band_frame(trajectories), f"Loss over {seeds} noisy runs: median and 10–90 %",
+                        "f", log=positive).show(st)
+        else:
+            charts.lines(values, "Loss", "f", log=positive, height=340).show(st)
+    _show_metrics(_metrics_table(f, single))
     if schedule is not None:
         lrs = {n: r.lr for n, r in single.items() if r.lr is not None}
-        charts.lines(lrs, "Learning rate at each update", "lr", height=160).show(st)
+        charts.lines(lrs, "Learning rate at each update", "lr", height=240).show(st)
 
 
 def _first(run: core.Trajectory) -> core.Trajectory:
@@ -156,3 +155,10 @@ def _metrics_table(f: core.Objective, trajectories: dict[str, core.Trajectory]) 
             "diverged": f"at step {s['diverged_at']}" if s["diverged_at"] >= 0 else "no",
         })
     return pd.DataFrame(rows)
+
+
+def _show_metrics(table: pd.DataFrame) -> None:
+    number = st.column_config.NumberColumn
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "final loss": number(format="%.4g"), "distance to minimum": number(format="%.4g"),
+        "path length": number(format="%.4g")})

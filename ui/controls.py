@@ -49,7 +49,7 @@ def number(ps: PageState, name: str, label: str, lo: float, hi: float, default: 
         value = where.select_slider(label, options=options, key=key, help=help, format_func=lambda v: f"{v:g}")
     else:
         step = _linear_step(lo, hi, default)
-        key = ps.init(name, default, s.parse_float(lo, hi))
+        key = ps.init(name, default, s.on_grid(lo, step)(s.parse_float(lo, hi)))
         value = where.slider(label, min_value=float(lo), max_value=float(hi), step=step, key=key, help=help,
                              format=f"%.{_decimals(step)}f")
         value = round(float(value), _decimals(step))
@@ -122,7 +122,8 @@ def schedule_picker(ps: PageState, steps: int, where=st) -> tuple | None:
     from core.schedules import SCHEDULES, default_params
 
     names = list(SCHEDULES)
-    labels = {n: f"{SCHEDULES[n].display_name} · {SCHEDULES[n].__name__}" for n in names}
+    labels = {n: SCHEDULES[n].display_name if SCHEDULES[n].display_name == SCHEDULES[n].__name__
+              else f"{SCHEDULES[n].display_name} · {SCHEDULES[n].__name__}" for n in names}
     name = choice(ps, "sched", "Learning-rate schedule", names, "constant", labels=labels, where=where,
                   help="Schedules of torch.optim.lr_scheduler, with torch's names and formulas.")
     if name == "constant":

@@ -29,7 +29,7 @@ def render() -> None:
     try:
         f = problem.objective(key)
     except FormulaError as err:
-        st.error(f"That formula cannot be used: {err}", icon="✏️")
+        layout.formula_error(err)
         ps.sync_url()
         return
     chosen = controls.multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), ["gd", "momentum", "adam"],
@@ -60,9 +60,9 @@ def render() -> None:
         values = {n: r.values for n, r in trajectories.items()}
         with np.errstate(all="ignore"):
             positive = all(np.all(v[np.isfinite(v)] > 0) for v in values.values())
-        charts.lines(values, "Loss", "f", log=positive, height=260).show(st)
+        charts.lines(values, "Loss", "f", log=positive, height=340).show(st)
         if key[0] == problem.CUSTOM:
-            st.page_link("pages/compare.py", label="Open this function on the Compare page", icon="↗️",
+            st.page_link("pages/compare.py", label="Open this function on the Compare page", icon=":material/open_in_new:",
                          query_params={"fn": problem.CUSTOM, "formula": key[1], "boxr": str(key[2][1])})
     ps.sync_url()
 

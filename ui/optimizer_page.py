@@ -26,7 +26,7 @@ def render(name: str) -> None:
     try:
         f = problem.objective(key)
     except ValueError as err:
-        st.error(f"That formula cannot be used: {err}", icon="✏️")
+        layout.formula_error(err)
         ps.sync_url()
         return
     x0 = controls.start_picker(ps, f, where=side)
@@ -83,12 +83,13 @@ def _scrubber(ps: PageState, key, f, spec, run) -> None:
     playing = ps.key("playing")
     a, b, c, _ = st.columns([1, 1, 1, 5])
     if st.session_state.get(playing):
-        a.button("⏸ Pause", on_click=lambda: st.session_state.__setitem__(playing, False), key=ps.key("pause"))
+        a.button("Pause", icon=":material/pause:", on_click=lambda: st.session_state.__setitem__(playing, False),
+                 key=ps.key("pause"))
     else:
-        a.button("▶ Play", on_click=_play, args=(ps, run.steps), key=ps.key("play"),
+        a.button("Play", icon=":material/play_arrow:", on_click=_play, args=(ps, run.steps), key=ps.key("play"),
                  help="Animate the path step by step.")
-    b.button("⏮ Reset", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
-    c.button("⏭ End", on_click=_jump, args=(ps, run.steps), key=ps.key("end"))
+    b.button("Reset", icon=":material/skip_previous:", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
+    c.button("End", icon=":material/skip_next:", on_click=_jump, args=(ps, run.steps), key=ps.key("end"))
     interval = PLAY_INTERVAL if st.session_state.get(playing) else None
     st.fragment(_scrub_view, run_every=interval)(ps, key, f, spec, run)
 
@@ -166,7 +167,7 @@ def _charts(f, spec, run) -> None:
         eff = metrics.effective_step_sizes(f, run.points)
         charts.lines({"x": eff[:, 0], "y": eff[:, 1]},
                                      "Effective step size per coordinate |Δθᵢ| / |gᵢ|", "effective lr",
-                                     log=True, colors={"x": color(name), "y": "#4C6EF5"}, height=200).show(st)
+                                     log=True, colors={"x": color(name), "y": "#4C6EF5"}, height=280).show(st)
 
 
 def _tables(ps, key, f, spec, run) -> None:

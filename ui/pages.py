@@ -8,6 +8,8 @@ OPTIMIZER_PAGES = tuple((f"pages/{n}.py", core.get_spec(n).display_name, None) f
 COMPARE = (("pages/compare.py", "Compare optimizers", ":material/compare_arrows:"),)
 EXPLORE = (
     ("pages/lr_sweep.py", "Learning-rate sweep", ":material/tune:"),
+    ("pages/basins.py", "Basins of attraction", ":material/grid_on:"),
+    ("pages/conditioning.py", "Conditioning lab", ":material/architecture:"),
     ("pages/custom.py", "Your own function", ":material/function:"),
 )
 

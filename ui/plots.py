@@ -93,7 +93,7 @@ def _limits(ax, f, box) -> None:
     ax.set_ylim(ymin, ymax)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def background(key: FunctionKey, box: tuple | None, article: bool, size: tuple[float, float]) -> np.ndarray:
     """The static part of a contour figure (level sets, axes, colour bar) as an RGBA raster.
 
@@ -139,7 +139,7 @@ def to_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
 def contour_png(key: FunctionKey, paths: tuple[Path, ...], marker: tuple | None = None,
                 arrows: tuple[Arrow, ...] = (), box: tuple | None = None, article: bool = False,
                 size: tuple[float, float] = (5.6, 4.4)) -> bytes:

@@ -19,7 +19,7 @@ def freeze(hp: dict[str, Any]) -> HyperItems:
     return tuple(sorted(hp.items()))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def run(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], steps: int,
         noise: float = 0.0, seeds: int = 1, seed: int = 0, schedule: tuple | None = None) -> core.Trajectory:
     """One optimizer run (or ``seeds`` noisy copies in one batch) with its recorded state.
@@ -36,7 +36,7 @@ def run(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], st
         from core.schedules import get_schedule
 
         sched = get_schedule(schedule[0], **dict(schedule[1]))
-    return core.simulate(f, opt, start, steps, record_state=True, noise=noise, seed=seed,
+    return core.simulate(f, opt, start, steps, record_state=start.ndim == 1, noise=noise, seed=seed,
                          schedule=sched, escape=escape_radius(f))
 
 

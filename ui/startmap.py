@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from . import problem
+from .charts import chart_spec, with_data
 from .plots import _shade
 from .state import PageState
 
@@ -44,17 +45,14 @@ def _spec(x0: float, y0: float) -> str:
     ).add_params(pick)
     here = alt.Chart().mark_point(shape="circle", size=120, color="white", strokeWidth=3).encode(
         x=alt.datum(x0), y=alt.datum(y0))
-    spec = alt.layer(cells, here).properties(height=230).to_dict(validate=False)
-    spec.pop("data", None)
-    spec.pop("datasets", None)
-    return json.dumps(spec)
+    return chart_spec(alt.layer(cells, here))
 
 
 def start_map(ps: PageState, key: problem.FunctionKey, x0: float, y0: float, where=st) -> None:
     """A clickable heat map; a click moves the start sliders to the clicked cell."""
     chart_key = ps.key("startmap")
-    where.vega_lite_chart(_cells(key), json.loads(_spec(x0, y0)), on_select=lambda: _apply(ps, chart_key),
-                          selection_mode="start", key=chart_key, width="stretch")
+    where.vega_lite_chart(spec=with_data(_spec(x0, y0), _cells(key)), on_select=lambda: _apply(ps, chart_key),
+                          selection_mode="start", key=chart_key, width="stretch", height=230)
 
 
 def _apply(ps: PageState, chart_key: str) -> None:

@@ -56,7 +56,7 @@ class PageState:
         notes = st.session_state.get(self.key("_warnings"), [])
         if notes and self._slot is not None:
             self._slot.warning("Some link settings were not valid and were replaced by defaults:\n\n"
-                               + "\n".join(f"- {n}" for n in notes), icon="⚠️")
+                               + "\n".join(f"- {n}" for n in notes), icon=":material/warning:")
 
     def show_warnings(self) -> None:
         """Reserve the place where warnings about bad URL values appear (filled by ``sync_url``)."""
@@ -153,5 +153,18 @@ def snap(options: list[float]) -> Callable[[Parser], Parser]:
             if not math.isclose(best, value, rel_tol=1e-9, abs_tol=1e-300):
                 raise ValueError(f"{value:g} is not one of the slider's values (nearest is {best:g})")
             return best
+        return parse
+    return wrap
+
+
+def on_grid(origin: float, step: float) -> Callable[[Parser], Parser]:
+    """Wrap a float parser so the value must lie on the slider's grid ``origin + k * step``."""
+    def wrap(inner: Parser) -> Parser:
+        def parse(raw: str) -> float:
+            value = inner(raw)
+            k = round((value - origin) / step)
+            if not math.isclose(origin + k * step, value, rel_tol=1e-9, abs_tol=step * 1e-9):
+                raise ValueError(f"must be a multiple of {step:g}")
+            return value
         return parse
     return wrap

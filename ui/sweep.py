@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core.sweeps import gd_stability_limit, lr_sweep
 
-from . import controls, plots, problem, runs
+from . import layout, controls, plots, problem, runs
 from .state import PageState
 from .theme import color
 
@@ -50,7 +50,7 @@ def render() -> None:
     try:
         f = problem.objective(key)
     except ValueError as err:
-        st.error(f"That formula cannot be used: {err}", icon="✏️")
+        layout.formula_error(err)
         ps.sync_url()
         return
     x0 = controls.start_picker(ps, f, where=side)

@@ -1,0 +1,38 @@
+"""The app's navigation, and the guard that routes a page file opened on its own through it.
+
+On a freshly started server Streamlit treats a ``pages/`` folder as a legacy multipage app
+until the entrypoint has run once, so the first visitor of a deep link (``/adam``) would get
+the page file without the navigation. ``page`` detects that and runs the navigation instead.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from .pages import SECTIONS
+
+_INSIDE = "_descent_lab_navigation"
+
+
+def run_app() -> None:
+    """Set up the page, build the navigation from ``ui.pages`` and run the chosen page."""
+    st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
+    navigation = st.navigation({
+        section: [st.Page(path, title=title, icon=icon, default=(path == "pages/home.py"))
+                  for path, title, icon in pages]
+        for section, pages in SECTIONS.items()
+    })
+    st.session_state[_INSIDE] = True
+    try:
+        navigation.run()
+    finally:
+        st.session_state.pop(_INSIDE, None)
+
+
+def page(render: Callable[[], None]) -> None:
+    """Draw a page: directly when reached through the navigation, else via ``run_app``."""
+    if st.session_state.get(_INSIDE):
+        render()
+    else:
+        run_app()
