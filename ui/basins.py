@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 import core
 from core import basins
 
-from . import charts, controls, layout, plots, problem, runs
+from . import charts, controls, plots, problem, runs
 from .problem import FunctionKey
 from .runs import HyperItems
 from .state import PageState
@@ -47,14 +47,16 @@ def render() -> None:
     st.title("Basins of attraction")
     ps.show_warnings()
     side = st.sidebar
-    labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
-    chosen = controls.multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), DEFAULT_OPTIMIZERS,
-                            labels=labels, where=side)
+    chosen = controls.optimizers(ps, DEFAULT_OPTIMIZERS, where=side)
     if len(chosen) > MAX_OPTIMIZERS:
         side.caption(f"Only the first {MAX_OPTIMIZERS} optimizers are run.")
         chosen = chosen[:MAX_OPTIMIZERS]
     side.header("Landscape")
-    key = controls.function_picker(ps, where=side, default="himmelblau")
+    picked = controls.landscape(ps, where=side, default="himmelblau")
+    if picked is None:
+        ps.sync_url()
+        return
+    key, f = picked
     n = int(controls.choice(ps, "n", "Grid of starts", GRID_SIZES, "128",
                             labels={g: f"{g} × {g}" for g in GRID_SIZES}, where=side,
                             help="Starts at the centres of an n × n grid over the plotted box."))
@@ -63,7 +65,7 @@ def render() -> None:
     side.header("Hyperparameters")
     hps = {}
     for name in chosen:
-        with side.expander(labels[name], expanded=False):
+        with side.expander(core.get_spec(name).display_name, expanded=False):
             lr = {"lr": LR[name]} if name in LR else None
             hps[name] = controls.hyperparameters(ps, core.get_spec(name), prefix=f"{name}.", defaults=lr)
 
@@ -73,12 +75,6 @@ def render() -> None:
         f"(within {basins.RADIUS:.0%} of the box), grey if it ends elsewhere and black if it diverges. "
         f"*Steps to converge* counts the updates until f is within {TOL:g} of that minimum's value. "
         "Stars mark the minima.")
-    try:
-        f = problem.objective(key)
-    except ValueError as err:
-        layout.formula_error(err)
-        ps.sync_url()
-        return
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")
         ps.sync_url()
@@ -175,8 +171,8 @@ def _patch(colour: str, label: str) -> Patch:
 
 
 def _legend(ax, handles: list, ncol: int) -> None:
-    leg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=ncol, fontsize=7,
-                    frameon=False, handlelength=1.0, columnspacing=0.9, labelcolor=INK)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=ncol, fontsize=7,
+               frameon=False, handlelength=1.0, columnspacing=0.9, labelcolor=INK)
 
 
 def _draw_labels(ax, f: core.Objective, m: basins.BasinMap, extent) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 import core
 from core import article, metrics
 
-from . import charts, controls, layout, plots, problem, runs
+from . import charts, controls, layout, plots, runs
 from .state import PageState
 
 PAGE = "compare"
@@ -58,17 +58,12 @@ def _article() -> None:
 
 def _free(ps: PageState, side) -> None:
     labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
-    chosen = controls.multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), list(core.ARTICLE_OPTIMIZERS),
-                            labels=labels, where=side)
+    chosen = controls.optimizers(ps, list(core.ARTICLE_OPTIMIZERS), where=side)
     side.header("Landscape")
-    key = controls.function_picker(ps, where=side)
-    try:
-        f = problem.objective(key)
-    except ValueError as err:
-        layout.formula_error(err)
+    run_setup = controls.setup(ps, where=side, steps=50)
+    if run_setup is None:
         return
-    x0 = controls.start_picker(ps, f, where=side)
-    steps = controls.steps_picker(ps, default=50, where=side)
+    key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     side.header("Learning-rate schedule")
     schedule = controls.schedule_picker(ps, steps, where=side)
     side.header("Gradient noise")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -170,6 +171,49 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
                      help="The plot shows x and y in [−w, w].")
         return (CUSTOM, text, (-lim, lim, -lim, lim))
     return (name,)
+
+
+def landscape(ps: PageState, where=st, default: str = "quadratic") -> tuple[FunctionKey, core.Objective] | None:
+    """The function picker and the chosen objective; a formula that cannot be used is reported
+    in the page and gives ``None``."""
+    key = function_picker(ps, where=where, default=default)
+    try:
+        return key, objective(key)
+    except ValueError as err:
+        st.error(f"That formula cannot be used: {err}", icon=":material/edit:")
+        return None
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every run needs besides the optimizer: the landscape, a start and a step count."""
+
+    key: FunctionKey
+    f: core.Objective
+    x0: tuple[float, float]
+    steps: int
+
+
+def setup(ps: PageState, where=st, default: str = "quadratic", steps: int = 50, start_map: bool = False
+          ) -> Setup | None:
+    """Landscape, start (optionally with a clickable map) and steps; ``None`` when the formula is unusable."""
+    picked = landscape(ps, where=where, default=default)
+    if picked is None:
+        return None
+    key, f = picked
+    x0 = start_picker(ps, f, where=where)
+    if start_map:
+        from .startmap import start_map as draw_map
+
+        with where.expander("Pick the start on a map"):
+            draw_map(ps, key, *x0)
+    return Setup(key, f, x0, steps_picker(ps, default=steps, where=where))
+
+
+def optimizers(ps: PageState, default: list[str], where=st) -> list[str]:
+    """A multiselect of optimizers by display name, bound to URL parameter ``opts``."""
+    labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
+    return multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), default, labels=labels, where=where)
 
 
 def _reset_start(ps: PageState) -> None:

@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 import core
-from core.formula import EXAMPLES, FormulaError, gradient_latex
+from core.formula import EXAMPLES, gradient_latex
 
 from . import charts, controls, layout, plots, problem, runs
 from .state import PageState
@@ -23,17 +23,14 @@ def render() -> None:
     side = st.sidebar
     side.selectbox("Load an example", ["—"] + list(EXAMPLES), key=ps.key("example"),
                    on_change=lambda: _load_example(ps))
-    key = controls.function_picker(ps, where=side, default=problem.CUSTOM)
-    if key[0] != problem.CUSTOM:
-        st.info("This page is about custom formulas: choose *Your own formula…* in the function menu.")
-    try:
-        f = problem.objective(key)
-    except FormulaError as err:
-        layout.formula_error(err)
+    picked = controls.landscape(ps, where=side, default=problem.CUSTOM)
+    if picked is None:
         ps.sync_url()
         return
-    chosen = controls.multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), ["gd", "momentum", "adam"],
-                            labels={n: core.get_spec(n).display_name for n in core.OPTIMIZERS}, where=side)
+    key, f = picked
+    if key[0] != problem.CUSTOM:
+        st.info("This page is about custom formulas: choose *Your own formula…* in the function menu.")
+    chosen = controls.optimizers(ps, ["gd", "momentum", "adam"], where=side)
     lr = controls.number(ps, "lr", "learning rate (all optimizers)", 1e-4, 2.0, 0.01, log=True, where=side)
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)

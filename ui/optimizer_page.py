@@ -8,7 +8,7 @@ import streamlit as st
 import core
 from core import metrics
 
-from . import charts, controls, layout, plots, problem, runs, startmap
+from . import charts, controls, layout, plots, runs
 from .state import PageState
 from .theme import GRADIENT, VELOCITY, color
 
@@ -22,17 +22,11 @@ def render(name: str) -> None:
 
     side = st.sidebar
     side.header("Landscape")
-    key = controls.function_picker(ps, where=side)
-    try:
-        f = problem.objective(key)
-    except ValueError as err:
-        layout.formula_error(err)
+    run_setup = controls.setup(ps, where=side, start_map=True)
+    if run_setup is None:
         ps.sync_url()
         return
-    x0 = controls.start_picker(ps, f, where=side)
-    with side.expander("Pick the start on a map"):
-        startmap.start_map(ps, key, *x0)
-    steps = controls.steps_picker(ps, where=side)
+    key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     side.header("Hyperparameters")
     hp = controls.hyperparameters(ps, spec, where=side)
     side.header("Learning-rate schedule")

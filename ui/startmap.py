@@ -1,7 +1,6 @@
 """Click on a small map of the landscape to choose the start point."""
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 
 import altair as alt

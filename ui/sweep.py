@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core.sweeps import gd_stability_limit, lr_sweep
 
-from . import layout, controls, plots, problem, runs
+from . import controls, plots, problem, runs
 from .state import PageState
 from .theme import color
 
@@ -43,18 +43,12 @@ def render() -> None:
                 "see that run's path.")
     ps.show_warnings()
     side = st.sidebar
-    labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
-    chosen = controls.multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), ["gd", "momentum", "adam"],
-                            labels=labels, where=side)
-    key = controls.function_picker(ps, where=side)
-    try:
-        f = problem.objective(key)
-    except ValueError as err:
-        layout.formula_error(err)
+    chosen = controls.optimizers(ps, ["gd", "momentum", "adam"], where=side)
+    run_setup = controls.setup(ps, where=side, steps=100)
+    if run_setup is None:
         ps.sync_url()
         return
-    x0 = controls.start_picker(ps, f, where=side)
-    steps = controls.steps_picker(ps, default=100, where=side)
+    key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     lo = controls.number(ps, "lrmin", "smallest lr", 1e-5, 1.0, 1e-3, log=True, where=side)
     hi = controls.number(ps, "lrmax", "largest lr", 1e-3, 50.0, 3.0, log=True, where=side)
     count = controls.integer(ps, "count", "learning rates", 100, 300, 200, where=side)
