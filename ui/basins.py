@@ -212,7 +212,7 @@ def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) ->
         s = m.steps_to_converge.ravel()
         counts = np.bincount(s[s >= 0], minlength=steps + 1)[:steps + 1]
         series[name] = np.cumsum(counts) / s.size
-    charts.lines(series, "Share of starts converged by each step", "share of starts", height=260).show(st)
+    charts.lines(series, "Share of starts converged by each step", "share of starts", height=340).show(st)
 
 
 def fraction_table(f: core.Objective, maps: dict[str, basins.BasinMap]) -> pd.DataFrame:
