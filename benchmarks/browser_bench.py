@@ -16,8 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.server import (Server, chromium_available, launch_browser, new_page, slider_latencies,  # noqa: E402
-                              summarize, wait_for_app)
+from tests.e2e.server import (
+    Server,
+    chromium_available,
+    launch_browser,
+    new_page,
+    slider_latencies,
+    summarize,
+    wait_for_app,
+)
 
 TARGET_MS = 500
 

@@ -72,7 +72,7 @@ def _line_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colo
     scale = alt.Scale(domain=list(names), range=list(colors))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
     hover = alt.selection_point(fields=["step"], nearest=True, on="pointerover", empty=False)
-    legend = alt.Legend(orient="top", title=None, columns=min(len(names), 4)) if len(names) > 1 else None
+    legend = alt.Legend(orient="top", title=None, columns=min(len(names), 3)) if len(names) > 1 else None
     base = alt.Chart().encode(x=alt.X("step:Q", title="step"), y=y,
                               color=alt.Color("series:N", scale=scale, title=None, legend=legend))
     line = base.mark_line(strokeWidth=2)
@@ -102,7 +102,7 @@ def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...]) -> s
     scale = alt.Scale(domain=list(names), range=[color(n) for n in names])
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart().encode(x=alt.X("step:Q", title="step"),
-                              color=alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="top", columns=min(len(names), 4))))
+                              color=alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="top", columns=min(len(names), 3))))
     area = base.mark_area(opacity=0.18).encode(y=alt.Y("lo:Q", title=y_title, scale=y_scale), y2="hi:Q")
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=y_scale),

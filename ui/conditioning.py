@@ -79,7 +79,7 @@ def render() -> None:
     st.caption(f"Dashed: d₀·ρᵗ with the theoretical rate for your settings (at the heavy-ball optimum the "
                f"distance decays like t·ρᵗ, so it stays above its line by a factor growing like t). Values "
                f"outside [{CHART_RANGE[0]:g}, {CHART_RANGE[1]:g}] are not drawn.")
-    left, right = st.columns([2, 3], gap="medium")
+    left, right = st.columns([1, 1], gap="medium")
     with left:
         st.image(plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
                  caption=f"{f.display_name}: start ○, ends ✕, minimum ★", width="stretch")

@@ -70,6 +70,7 @@ def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t
 
 
 PLAY_INTERVAL = 0.3  # seconds per animation frame
+_NUMBERS = {c: st.column_config.NumberColumn(format="%.4g") for c in ("x", "y")}
 
 
 def _scrubber(ps: PageState, key, f, spec, run) -> None:
@@ -127,10 +128,10 @@ def _scrub_view(ps: PageState, key, f, spec, run) -> None:
         if t < steps:
             rows["next step Δθ"] = run.points[t + 1] - p
         st.dataframe(pd.DataFrame({"x": [v[0] for v in rows.values()], "y": [v[1] for v in rows.values()]},
-                                  index=list(rows)), width="stretch")
+                                  index=list(rows)), width="stretch", column_config=_NUMBERS)
         s = metrics.summary(f, run)
         a, b = st.columns(2)
-        a.metric("final f", f"{s['final_loss']:.4g}")
+        a.metric("final f", f"{s['final_loss']:.3g}")
         b.metric("distance to minimum", "—" if not np.isfinite(s["distance"]) else f"{s['distance']:.3g}")
         a.metric("steps to f − f* ≤ 1e-3", "never" if s["steps_to_tol"] < 0 else s["steps_to_tol"])
         b.metric("path length", f"{s['path_length']:.3g}")
@@ -173,7 +174,8 @@ def _tables(ps, key, f, spec, run) -> None:
             st.caption("Switch on to draw the surface with the path lifted onto it (a heavier figure).")
     with tabtable:
         frame = steps_frame(f, spec, run)
-        st.dataframe(frame, height=280, width="stretch", hide_index=True)
+        st.dataframe(frame, height=280, width="stretch", hide_index=True,
+                     column_config={c: _NUMBERS["x"] for c in frame.columns if c != "step"})
         a, b = st.columns(2)
         a.download_button("Trajectory as CSV", frame.to_csv(index=False).encode(), f"{spec.name}_trajectory.csv",
                           "text/csv")

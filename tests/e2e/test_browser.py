@@ -1,0 +1,179 @@
+"""End-to-end tests in a real browser: every page renders, widgets drive the charts, URLs round-trip."""
+from __future__ import annotations
+
+import itertools
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from ui.pages import all_page_files
+
+from .server import (
+    MAIN_IMAGE,
+    full_page_screenshot,
+    new_page,
+    page_path,
+    slider_latencies,
+    summarize,
+    wait_for_app,
+)
+
+PAGE_FILES = all_page_files()
+DEFAULT_PAGE = PAGE_FILES[0]
+PLACEHOLDER_TITLE = "Coming soon"   # pages still being written show only this title
+
+EXCEPTION = '[data-testid="stException"]'
+VEGA = '[data-testid="stVegaLiteChart"]'
+
+_VEGA_DRAWN = """(sel) => [...document.querySelectorAll(sel)].some(c => {
+    const g = c.querySelector('canvas, svg'); if (!g) return false;
+    const r = g.getBoundingClientRect(); return r.width > 0 && r.height > 0; })"""
+_IMAGE_LOADED = """() => [...document.querySelectorAll('[data-testid="stImage"] img')].some(i => {
+    const r = i.getBoundingClientRect(); return i.complete && i.naturalWidth > 0 && r.width > 0 && r.height > 0; })"""
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def assert_no_exception(page) -> None:
+    errors = page.locator(EXCEPTION)
+    if errors.count():
+        pytest.fail(f"{urlparse(page.url).path}: the app shows an exception:\n{errors.first.inner_text()[:2000]}")
+
+
+def open_app(page, base_url: str, path: str) -> None:
+    page.goto(base_url + path, wait_until="domcontentloaded")
+    wait_for_app(page)
+
+
+def test_nav_links_match_the_page_list(page, base_url):
+    """The URL paths used below are the ones st.navigation really serves."""
+    open_app(page, base_url, "/")
+    more = page.get_by_test_id("stSidebarNavViewButton")
+    if more.count() and "more" in more.inner_text().lower():
+        more.click()
+    hrefs = page.get_by_test_id("stSidebarNavLink").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    served = [urlparse(h).path.rstrip("/") or "/" for h in hrefs]
+    expected = [page_path(f, f == DEFAULT_PAGE) for f in PAGE_FILES]
+    assert served == expected
+
+
+@pytest.mark.parametrize("file", PAGE_FILES, ids=[page_path(f).strip("/") or "home" for f in PAGE_FILES])
+def test_every_page_renders(page, base_url, artifacts, file):
+    path = page_path(file, file == DEFAULT_PAGE)
+    open_app(page, base_url, path)
+    assert urlparse(page.url).path == path, "the app redirected: the page was not found"
+    assert_no_exception(page)
+    name = path.strip("/") or "home"
+    title = page.locator('[data-testid="stMain"] h1').first
+    placeholder = title.count() > 0 and title.inner_text().strip() == PLACEHOLDER_TITLE
+    if not placeholder:
+        page.wait_for_function(_VEGA_DRAWN, arg=VEGA, timeout=15_000)
+        page.wait_for_function(_IMAGE_LOADED, timeout=15_000)
+    full_page_screenshot(page, artifacts / "screenshots" / f"{name}.png")
+    assert_no_exception(page)
+    if placeholder:
+        pytest.skip(f"{file} is a placeholder ('{PLACEHOLDER_TITLE}'): chart and image checks skipped")
+
+
+def test_learning_rate_slider_redraws_the_contour(page, base_url, artifacts):
+    open_app(page, base_url, "/gd")
+    lr0 = query(page)["lr"]
+    result = slider_latencies(page, "η", 10, key="ArrowLeft", param="lr")
+    lrs = [lr0] + result["params"]
+    assert all(a != b for a, b in itertools.pairwise(lrs)), f"lr did not change at every step: {lrs}"
+    assert float(lrs[-1]) < float(lr0)
+    assert_no_exception(page)
+    s, l = summarize(result["src_ms"]), summarize(result["loaded_ms"])
+    lines = [(f"slider->chart (gd, lr {lr0} -> {lrs[-1]}, n={s['n']}): median {s['median']:.0f} ms, "
+              f"max {s['max']:.0f} ms (new src); image decoded: median {l['median']:.0f} ms, max {l['max']:.0f} ms"),
+             "src ms: " + ", ".join(f"{v:.0f}" for v in result["src_ms"])]
+    print("\n" + "\n".join(lines))
+    (artifacts / "browser_timings.txt").write_text("\n".join(lines) + "\n")
+    assert s["median"] < 2000, lines[0]
+
+
+def test_reproduce_the_article(page, base_url):
+    import core
+
+    open_app(page, base_url, "/compare")
+    assert query(page).get("article") != "1"
+    page.get_by_role("button", name=re.compile("Reproduce the article")).click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('article') === '1'", timeout=15_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"] [role="grid"]').first
+    grid.wait_for(state="attached", timeout=15_000)   # glide-data-grid: an off-screen accessible table
+    assert int(grid.get_attribute("aria-rowcount")) - 1 == 5    # minus the header row
+    text = grid.inner_text()
+    for n in core.ARTICLE_OPTIMIZERS:
+        assert core.get_spec(n).display_name in text
+
+
+def test_url_parameters_survive_loading(browser, base_url):
+    page = new_page(browser)    # a fresh context: no session state to fall back on
+    try:
+        params = {"fn": "rosenbrock", "lr": "0.003", "steps": "120", "x0": "-1.2", "y0": "1.5"}
+        open_app(page, base_url, "/momentum?" + "&".join(f"{k}={v}" for k, v in params.items()))
+        assert_no_exception(page)
+        q = query(page)
+        assert {k: q.get(k) for k in params} == params
+        page.wait_for_function(_IMAGE_LOADED, timeout=15_000)
+        main = page.locator('[data-testid="stMain"]')
+        assert main.get_by_text("Rosenbrock").count() > 0, main.inner_text()   # the contour plot's caption
+        assert page.locator('[data-testid="stAlert"]').filter(has_text="was ignored").count() == 0
+    finally:
+        page.context.close()
+
+
+def test_hostile_formula_is_refused(page, base_url):
+    open_app(page, base_url, "/gd?fn=custom")
+    box = page.get_by_role("textbox", name="f(x, y) =")
+    box.fill("__import__('os').system('ls')")
+    box.press("Enter")
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text=re.compile("not allowed|cannot be used"))
+    alert.first.wait_for(timeout=15_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert "not allowed" in alert.first.inner_text()
+    assert page.locator(MAIN_IMAGE).count() == 0        # nothing was drawn for the refused formula
+
+
+def nav_titles(page) -> list[str]:
+    return [t.strip().split("\n")[-1] for t in page.get_by_test_id("stSidebarNavLink").all_inner_texts()]
+
+
+def test_deep_link_as_first_visit_shows_the_app_navigation(browser, fresh_server):
+    """A deep link as the very first visit of a fresh server gets the app's navigation and the page.
+
+    Regression test: Streamlit treats a ``pages/`` folder as a legacy multipage app until the
+    entrypoint has run once, which showed file names ('streamlit app', 'adadelta', ...) in the sidebar.
+    Must run first on ``fresh_server``.
+    """
+    page = new_page(browser)
+    try:
+        page.goto(fresh_server.url + "/gd")         # wait for "load", like a person's browser
+        wait_for_app(page)
+        assert_no_exception(page)
+        assert urlparse(page.url).path == "/gd"
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == "Gradient descent"
+        titles = nav_titles(page)
+        assert "streamlit app" not in titles and "Home" in titles and "Gradient descent" in titles, titles[:6]
+    finally:
+        page.context.close()
+
+
+def test_dark_theme(browser, fresh_server, artifacts):
+    page = new_page(browser, color_scheme="dark")
+    try:
+        open_app(page, fresh_server.url, "/adam?embed_options=dark_theme")
+        page.wait_for_function(_IMAGE_LOADED, timeout=15_000)
+        assert_no_exception(page)
+        bg = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor")
+        full_page_screenshot(page, artifacts / "screenshots" / "adam_dark.png")
+        r, g, b = (int(v) for v in re.findall(r"\d+", bg)[:3])
+        assert r + g + b < 3 * 128, f"background is {bg}, not dark"
+    finally:
+        page.context.close()
