@@ -177,3 +177,21 @@ def test_dark_theme(browser, fresh_server, artifacts):
         assert r + g + b < 3 * 128, f"background is {bg}, not dark"
     finally:
         page.context.close()
+
+
+def test_clicking_the_map_moves_the_start(page, base_url):
+    """A click on the landscape map in the sidebar sets the start point (and the URL)."""
+    open_app(page, base_url, "/gd")
+    before = query(page)
+    page.get_by_text("Pick the start on a map").click()
+    chart = page.locator(f'[data-testid="stSidebar"] {VEGA}').first
+    chart.wait_for(state="visible")
+    page.wait_for_function(_VEGA_DRAWN, arg=f'[data-testid="stSidebar"] {VEGA}')
+    chart.scroll_into_view_if_needed()
+    box = chart.locator("canvas, svg").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.3)
+    page.wait_for_function("old => !location.search.includes(old)", arg=f"x0={before['x0']}", timeout=20_000)
+    wait_for_app(page)
+    after = query(page)
+    assert (after["x0"], after["y0"]) != (before["x0"], before["y0"])
+    assert_no_exception(page)
