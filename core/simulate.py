@@ -1,7 +1,7 @@
 """Run an optimizer on a test function for a whole batch of trajectories at once."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -18,7 +18,9 @@ class Trajectory:
 
     ``points``: ``(R, *batch, 2)`` with ``R = steps + 1`` (``record="all"``) or 2 (``"last"``);
     ``values``: ``(R, *batch)``; ``diverged_at`` / ``stopped_at``: first step at which a
-    trajectory became non-finite / met the stop rule, or -1; ``state``: per-step optimizer
+    trajectory's point became non-finite (or left the escape radius) / met the stop rule, or -1
+    (a run whose point stays finite but whose value overflows is dated at its first non-finite
+    value with ``"all"``, at the last step with ``"last"``); ``state``: per-step optimizer
     buffers ``(R, *batch, 2)`` when ``record_state`` was set; ``lr``: the learning rate
     used at each update, ``(steps, ...)``.
     """
@@ -70,64 +72,123 @@ def simulate(
         raise ValueError(f"Invalid record: {record!r} (expected 'all' or 'last')")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"Invalid steps: {steps!r} (expected an integer >= 0)")
-    steps = int(steps)
     x0 = np.asarray(x0, dtype=float)
     if x0.ndim < 1 or x0.shape[-1] != 2:
         raise ValueError(f"Invalid x0 shape {x0.shape}: the last axis must hold (x, y)")
     batch = x0.shape[:-1]
     n = int(np.prod(batch))
-    hp = _flatten_hyperparameters(optimizer, batch, n)
-    spec = optimizer.spec
-    x = x0.reshape(n, 2).T.copy()
-    g = np.empty_like(x)
-    sigma = _flat(noise, batch, n, "noise")
-    rng = np.random.default_rng(seed) if _nonzero(sigma) else None
-    runner = schedule.start(hp, n) if schedule is not None else None
-    rows = steps + 1 if record == "all" else 2
-    points = np.empty((rows, 2, n))
-    points[0] = x
-    diverged_at = np.full(n, -1)
-    stopped_at = np.full(n, -1)
-    active = np.ones(n, dtype=bool)
-    lrs = []
-    with np.errstate(all="ignore"):
-        state = spec.init(x, hp)
-        recorded = {k: v for k, v in state.items() if not k.startswith("_") and np.shape(v) == x.shape}
-        history = {k: np.empty((rows if record == "all" else 2, 2, n)) for k in recorded} if record_state else {}
-        for k in history:
-            history[k][0] = recorded[k]
-        _mark_divergence(x, 0, diverged_at, escape)
-        for t in range(1, steps + 1):
-            function.grad_into(x, g)
-            if rng is not None:
-                g += sigma * rng.standard_normal(g.shape)
-            if runner is not None:
-                loss = function.value_xy(x[0], x[1]) if runner.needs_loss else None
-                hp = {**hp, **runner.hyper(t, loss)}
-                lrs.append(np.broadcast_to(hp["lr"], (n,)) if np.ndim(hp["lr"]) else hp["lr"])
-            prev = x.copy() if stop_when is not None else None
-            spec.step(x, g, state, t, hp)
-            if prev is not None:
-                _apply_stop_rule(stop_when, x, prev, active, stopped_at, t)
-            _mark_divergence(x, t, diverged_at, escape)
-            if record == "all" or t == steps:
-                row = t if record == "all" else 1
-                points[row] = x
-                for k in history:
-                    history[k][row] = state[k]
-        values = function.value_xy(points[:, 0], points[:, 1])
-        bad = ~np.isfinite(values).all(axis=0) & (diverged_at < 0)
-        diverged_at[bad] = steps if record == "last" else np.argmax(~np.isfinite(values[:, bad]), axis=0)
+    run = _Run(function, optimizer.spec, _flatten_hyperparameters(optimizer, batch, n), int(steps), record,
+               record_state, _flat(noise, batch, n, "noise"), seed, stop_when, schedule, escape, n)
+    points, values, diverged_at, stopped_at, history, lrs = run(x0.reshape(n, 2).T.copy())
+    rows = points.shape[0]
     return Trajectory(
         points=_unflatten(points, batch),
         values=values.reshape((rows,) + batch),
         diverged_at=diverged_at.reshape(batch),
         stopped_at=stopped_at.reshape(batch),
-        steps=steps,
+        steps=int(steps),
         record=record,
         state={k: _unflatten(v, batch) for k, v in history.items()},
-        lr=_stack_lrs(lrs, batch) if runner is not None else None,
+        lr=_stack_lrs(lrs, batch) if schedule is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One batched run over flat arrays: points, gradients and buffers have the layout ``(2, N)``."""
+
+    function: Objective
+    spec: Any
+    hp: dict[str, Any]
+    steps: int
+    record: str
+    record_state: bool
+    sigma: Any
+    seed: int | None
+    stop_when: StopRule | None
+    schedule: Any
+    escape: float
+    full_n: int
+
+    def __call__(self, x: np.ndarray, columns: np.ndarray | None = None, check_each_step: bool = False):
+        """Run from ``x``; ``columns`` picks a subset of the batch (and of its noise draws) to replay."""
+        n = x.shape[1]
+        hp = self.hp if columns is None else _subset(self.hp, columns)
+        sigma = self.sigma if columns is None or np.ndim(self.sigma) == 0 else self.sigma[columns]
+        rng = np.random.default_rng(self.seed) if _nonzero(sigma) else None
+        runner = self.schedule.start(hp, n) if self.schedule is not None else None
+        rows = self.steps + 1 if self.record == "all" else 2
+        # Runs that keep every point find divergence afterwards, from the points. Otherwise each
+        # step is checked only when needed (a finite escape radius); see _find_divergence_steps.
+        per_step = self.record == "last" and (check_each_step or self.escape != np.inf)
+        points = np.empty((rows, 2, n))
+        points[0] = x
+        g = np.empty_like(x)
+        diverged_at = np.full(n, -1)
+        stopped_at = np.full(n, -1)
+        active = np.ones(n, dtype=bool)
+        lrs: list = []
+        with np.errstate(all="ignore"):
+            state = self.spec.init(x, hp)
+            names = [k for k, v in state.items() if not k.startswith("_") and np.shape(v) == x.shape]
+            history = {k: np.empty((rows, 2, n)) for k in names} if self.record_state else {}
+            for k in history:
+                history[k][0] = state[k]
+            _mark_divergence(x, 0, diverged_at, self.escape)
+            for t in range(1, self.steps + 1):
+                self.function.grad_into(x, g)
+                if rng is not None:
+                    draw = rng.standard_normal((2, self.full_n))
+                    g += sigma * (draw if columns is None else draw[:, columns])
+                if runner is not None:
+                    loss = self.function.value_xy(x[0], x[1]) if runner.needs_loss else None
+                    hp = {**hp, **runner.hyper(t, loss)}
+                    lrs.append(np.broadcast_to(hp["lr"], (n,)) if np.ndim(hp["lr"]) else hp["lr"])
+                prev = x.copy() if self.stop_when is not None else None
+                self.spec.step(x, g, state, t, hp)
+                if prev is not None:
+                    _apply_stop_rule(self.stop_when, x, prev, active, stopped_at, t)
+                if per_step:
+                    _mark_divergence(x, t, diverged_at, self.escape)
+                if self.record == "all" or t == self.steps:
+                    row = t if self.record == "all" else 1
+                    points[row] = x
+                    for k in history:
+                        history[k][row] = state[k]
+            values = self.function.value_xy(points[:, 0], points[:, 1])
+            if self.record == "all":
+                _divergence_from_points(points, values, diverged_at, self.escape)
+            elif not per_step:
+                self._find_divergence_steps(points, diverged_at, columns)
+            late = ~np.isfinite(values[-1]) & (diverged_at < 0)
+            diverged_at[late] = self.steps
+        return points, values, diverged_at, stopped_at, history, lrs
+
+    def _find_divergence_steps(self, points: np.ndarray, diverged_at: np.ndarray, columns) -> None:
+        """Replay only the runs whose end point is non-finite, checking each of their steps.
+
+        A non-finite coordinate stays non-finite under every update rule here, so the end points
+        tell which runs diverged; checking every step of every run would cost a pass over the batch.
+        """
+        bad = np.flatnonzero(~np.isfinite(points[-1]).all(axis=0))
+        if bad.size == 0:
+            return
+        subset = bad if columns is None else columns[bad]
+        replay = replace(self, record="last", record_state=False, escape=np.inf)
+        diverged_at[bad] = replay(points[0][:, bad].copy(), subset, check_each_step=True)[2]
+
+
+def _subset(hp: dict[str, Any], columns: np.ndarray) -> dict[str, Any]:
+    """The hyperparameters of some members of the batch (arrays indexed, scalars kept)."""
+    pick = lambda v: v[columns] if isinstance(v, np.ndarray) and v.ndim == 1 else v  # noqa: E731
+    return {k: tuple(pick(e) for e in v) if isinstance(v, tuple) else pick(v) for k, v in hp.items()}
+
+
+def _divergence_from_points(points: np.ndarray, values: np.ndarray, diverged_at: np.ndarray, escape: float) -> None:
+    """First recorded step with a non-finite point or one outside ``escape``; failing that, with a non-finite value."""
+    for bad in (~(np.abs(points) <= escape).all(axis=1), ~np.isfinite(values)):
+        hit = bad.any(axis=0) & (diverged_at < 0)
+        diverged_at[hit] = np.argmax(bad[:, hit], axis=0)
 
 
 def _flatten_hyperparameters(optimizer: Optimizer, batch: tuple, n: int) -> dict[str, Any]:

@@ -199,3 +199,17 @@ def test_property_any_valid_setting_runs_cleanly(data, name, fn, steps, batch):
     assert run.values.shape == (steps + 1,) + batch
     finite = np.isfinite(run.points).all(axis=-1).all(axis=0)
     assert np.all(finite | (run.diverged_at >= 0))
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.3])
+def test_divergence_steps_agree_between_record_modes(noise):
+    """record="last" finds divergence steps by replaying only the diverged runs: same answer as "all"."""
+    f = core.get_function("rosenbrock")
+    lrs = np.geomspace(1e-4, 0.05, 40)
+    opt = core.get_optimizer("momentum", lr=lrs, momentum=0.9)
+    x0 = np.tile([-1.5, 2.5], (40, 1))
+    full = core.simulate(f, opt, x0, 300, noise=noise, seed=7)
+    last = core.simulate(f, opt, x0, 300, record="last", noise=noise, seed=7)
+    assert (full.diverged_at >= 0).any() and (full.diverged_at < 0).any()
+    np.testing.assert_array_equal(last.diverged_at, full.diverged_at)
+    np.testing.assert_array_equal(last.points[-1], full.points[-1])
