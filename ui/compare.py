@@ -49,7 +49,7 @@ def _article() -> None:
         for n in names:
             st.markdown(f"<span style='color:{charts.color(n)}'>■</span> **{core.get_spec(n).display_name}**: "
                         f"{article.CONCLUSIONS[n]}", unsafe_allow_html=True)
-    charts.lines({n: trajectories[n].values for n in names}, "Loss", "f", log=True).show(st)
+    charts.lines({n: trajectories[n].values for n in names}, "Loss", "f", log=True, height=360).show(st)
     _show_metrics(_metrics_table(core.get_function("quadratic"), trajectories))
     with st.expander("3-D surface (√f)"):
         st.image(plots.surface_png(("quadratic",), tuple((n, trajectories[n].points) for n in names),
@@ -106,7 +106,7 @@ def _free(ps: PageState, side) -> None:
     with right:
         st.latex(f.latex)
         if f.description:
-            st.caption(f.description)
+            st.caption(layout.plain(f.description))
         if noise > 0 and seeds > 1:
             charts.band(_band_frame(trajectories), f"Loss over {seeds} noisy runs: median and 10–90 %",
                         "f", log=positive).show(st)

@@ -39,7 +39,7 @@ def render() -> None:
     if key[0] == problem.CUSTOM:
         gx, gy = gradient_latex(key[1])
         st.latex(r"\nabla f = \begin{pmatrix} " + gx + r" \\ " + gy + r" \end{pmatrix}")
-    st.caption(f.description)
+    st.caption(layout.plain(f.description))
     trajectories = {}
     for n in chosen:
         spec = core.get_spec(n)

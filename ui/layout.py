@@ -39,3 +39,8 @@ def stacked(latex: str) -> str:
     """An update rule written as ``a,\\quad b`` shown one equation per line, so it fits narrow columns."""
     body = latex.replace(r",\qquad", r" \\[4pt] ").replace(r",\quad", r" \\[4pt] ")
     return r"\begin{gathered}" + body + r"\end{gathered}"
+
+
+def plain(text: str) -> str:
+    """``text`` with Markdown's special characters escaped (formulas contain ``*`` and ``_``)."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~$" else c for c in text)
