@@ -73,6 +73,7 @@ def render() -> None:
     st.caption(f"Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest lr "
                "that diverged for each optimizer" + (f"; black: the gradient-descent stability limit 2/L = {limit:.3g}"
                                                       if limit else "") + ".")
+    _steps_chart(data, chosen)
     _thresholds(data, chosen)
     picked = _picked(event, data)
     note = "the clicked run"
@@ -118,6 +119,22 @@ def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> alt.Lay
     if limit:
         layers.append(alt.Chart(pd.DataFrame({"lr": [limit]})).mark_rule(color="black", strokeWidth=2).encode(x="lr:Q"))
     return alt.layer(*layers).properties(height=380)
+
+
+def _steps_chart(data: pd.DataFrame, names: list[str]) -> None:
+    """Steps needed to reach the tolerance against lr (runs that never reach it are left out)."""
+    reached = data[data["status"] == "reached tolerance"]
+    if reached.empty:
+        st.caption(f"No run reached f − f* ≤ {TOL:g} in this range of learning rates.")
+        return
+    scale = alt.Scale(domain=names, range=[color(n) for n in names])
+    chart = alt.Chart(reached).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
+        x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
+        y=alt.Y("steps to tolerance:Q", scale=alt.Scale(type="log"), title=f"steps to f − f* ≤ {TOL:g}"),
+        color=alt.Color("optimizer:N", scale=scale, legend=alt.Legend(orient="top", title=None)),
+        tooltip=["optimizer:N", alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("steps to tolerance:Q", format=".0f")],
+    )
+    st.altair_chart(chart, width="stretch", height=260)
 
 
 def _thresholds(data: pd.DataFrame, names: list[str]) -> None:
