@@ -177,9 +177,10 @@ def _tables(ps, key, f, spec, run) -> None:
         st.dataframe(frame, height=280, width="stretch", hide_index=True,
                      column_config={c: _NUMBERS["x"] for c in frame.columns if c != "step"})
         a, b = st.columns(2)
-        a.download_button("Trajectory as CSV", frame.to_csv(index=False).encode(), f"{spec.name}_trajectory.csv",
-                          "text/csv")
-        b.download_button("Contour plot as PNG", plots.contour_png(key, ((spec.name, run.points),)),
+        # Generated on click: the PNG would otherwise be a second figure drawn on every rerun.
+        a.download_button("Trajectory as CSV", lambda: frame.to_csv(index=False).encode(),
+                          f"{spec.name}_trajectory.csv", "text/csv")
+        b.download_button("Contour plot as PNG", lambda: plots.contour_png(key, ((spec.name, run.points),)),
                           f"{spec.name}_contour.png", "image/png")
 
 

@@ -195,3 +195,21 @@ def test_clicking_the_map_moves_the_start(page, base_url):
     after = query(page)
     assert (after["x0"], after["y0"]) != (before["x0"], before["y0"])
     assert_no_exception(page)
+
+
+def test_downloads_are_generated_on_click(browser, base_url):
+    """The CSV and PNG downloads are produced when clicked (not on every rerun) and hold real files."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        page = context.new_page()
+        open_app(page, base_url, "/adam")
+        page.get_by_role("tab", name="Steps table & downloads").click()
+        wait_for_app(page)
+        for label, magic in (("Contour plot as PNG", b"\x89PNG"), ("Trajectory as CSV", b"step,x,y")):
+            with page.expect_download(timeout=60_000) as download:
+                page.get_by_role("button", name=label).click()
+            with open(download.value.path(), "rb") as fh:
+                assert fh.read(len(magic)) == magic, label
+        assert_no_exception(page)
+    finally:
+        context.close()
