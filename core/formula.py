@@ -356,35 +356,27 @@ def _real_array(out, shape) -> np.ndarray:
 
 
 def _compile(expr: sympy.Expr, gx: sympy.Expr, gy: sympy.Expr):
-    f_raw = sympy.lambdify((_X, _Y), expr, modules="numpy")
-    g_raw = sympy.lambdify((_X, _Y), [gx, gy], modules="numpy", cse=True)
-
-    def f(x, y):
-        with np.errstate(all="ignore"):
-            x = np.asarray(x, dtype=float)
-            y = np.asarray(y, dtype=float)
-            shape = np.broadcast_shapes(x.shape, y.shape)
-            try:
-                out = _real_array(f_raw(x, y), shape)
-            except Exception:  # never raise on float input: undefined -> NaN
-                out = np.full(shape, np.nan)
-        return out[()] if out.ndim == 0 else out
-
-    def df(x, y):
-        with np.errstate(all="ignore"):
-            x = np.asarray(x, dtype=float)
-            y = np.asarray(y, dtype=float)
-            shape = np.broadcast_shapes(x.shape, y.shape)
-            try:
-                rx, ry = g_raw(x, y)
-                ox, oy = _real_array(rx, shape), _real_array(ry, shape)
-            except Exception:  # never raise on float input: undefined -> NaN
-                ox, oy = np.full(shape, np.nan), np.full(shape, np.nan)
-        if ox.ndim == 0:
-            return ox[()], oy[()]
-        return ox, oy
-
+    f = _guarded(sympy.lambdify((_X, _Y), expr, modules="numpy"), outputs=1)
+    df = _guarded(sympy.lambdify((_X, _Y), [gx, gy], modules="numpy", cse=True), outputs=2)
     return f, df
+
+
+def _guarded(raw: Callable, outputs: int) -> Callable:
+    """Wrap compiled code so it never raises on float input: real float arrays of the broadcast
+    shape come out, NaN where the formula is undefined (a scalar for scalar input)."""
+    def call(x, y):
+        with np.errstate(all="ignore"):
+            x = np.asarray(x, dtype=float)
+            y = np.asarray(y, dtype=float)
+            shape = np.broadcast_shapes(x.shape, y.shape)
+            try:
+                result = raw(x, y)
+                out = [_real_array(r, shape) for r in (result if outputs > 1 else [result])]
+            except Exception:  # undefined -> NaN
+                out = [np.full(shape, np.nan) for _ in range(outputs)]
+        out = [a[()] if a.ndim == 0 else a for a in out]
+        return out[0] if outputs == 1 else tuple(out)
+    return call
 
 
 def _derivative(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr:

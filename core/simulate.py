@@ -134,7 +134,8 @@ class _Run:
             history = {k: np.empty((rows, 2, n)) for k in names} if self.record_state else {}
             for k in history:
                 history[k][0] = state[k]
-            _mark_divergence(x, 0, diverged_at, self.escape)
+            if per_step:
+                _mark_divergence(x, 0, diverged_at, self.escape)
             for t in range(1, self.steps + 1):
                 self.function.grad_into(x, g)
                 if rng is not None:

@@ -1,7 +1,6 @@
 """The Basins of attraction page: a grid of starts, coloured by where (or how fast) each optimizer lands."""
 from __future__ import annotations
 
-import io
 
 import numpy as np
 import pandas as pd
@@ -157,12 +156,9 @@ def basin_png(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, m
     # to place them, a third of the figure's drawing time.
     ax.xaxis.set_label_coords(0.5, -0.12)
     ax.yaxis.set_label_coords(-42 / (rect[2] * FIGSIZE[0] * plots.DPI), 0.5)   # 42 px left of the axes
-    plots._style(ax, fig)
+    plots.style_axes(ax, fig)
     ax.set_title(core.get_spec(name).display_name, color=color(name), fontsize=11, fontweight="bold", y=1.015)
-    # A fixed layout (no bbox_inches="tight") draws the figure once instead of twice.
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=plots.DPI)
-    return buf.getvalue()
+    return plots.to_png(fig)
 
 
 def _patch(colour: str, label: str) -> Patch:

@@ -6,7 +6,6 @@ about 20 ms, which would otherwise be paid for every chart on every rerun.
 """
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,8 +130,3 @@ def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
     v = np.asarray(lrs, dtype=float)
     df = pd.DataFrame({"update": np.arange(1, len(v) + 1), "lr": v})
     return Chart(_schedule_spec(False), df, height)
-
-
-def copy_spec(chart: Chart) -> dict:
-    """The chart's spec as a fresh dict (for tests and custom tweaks)."""
-    return copy.deepcopy(json.loads(chart.spec))

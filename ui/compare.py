@@ -10,6 +10,7 @@ from core import article, metrics
 
 from . import charts, controls, layout, plots, runs
 from .state import PageState
+from .theme import color
 
 PAGE = "compare"
 
@@ -47,7 +48,7 @@ def _article() -> None:
     with right:
         st.subheader("What the article concludes")
         for n in names:
-            st.markdown(f"<span style='color:{charts.color(n)}'>■</span> **{core.get_spec(n).display_name}**: "
+            st.markdown(f"<span style='color:{color(n)}'>■</span> **{core.get_spec(n).display_name}**: "
                         f"{article.CONCLUSIONS[n]}", unsafe_allow_html=True)
     charts.lines({n: trajectories[n].values for n in names}, "Loss", "f", log=True, height=360).show(st)
     _show_metrics(_metrics_table(core.get_function("quadratic"), trajectories))

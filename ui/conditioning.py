@@ -17,7 +17,6 @@ import core
 from core import metrics, theory
 
 from . import charts, controls, layout, plots, problem, runs
-from . import state as s
 from .state import PageState
 from .theme import color
 
@@ -53,9 +52,9 @@ def render() -> None:
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)
     side.header("Gradient descent and heavy ball")
-    gd_lr = _exact(ps, "gd_lr", "GD learning rate η", 0.0, 2.5, 1.0, side)
-    hb_lr = _exact(ps, "hb_lr", "Heavy ball learning rate η", 0.0, 4.0, 1.0, side)
-    hb_mom = _exact(ps, "hb_mom", "Heavy ball momentum β", 0.0, 0.999, 0.9, side)
+    gd_lr = controls.number_box(ps, "gd_lr", "GD learning rate η", 0.0, 2.5, 1.0, side)
+    hb_lr = controls.number_box(ps, "hb_lr", "Heavy ball learning rate η", 0.0, 4.0, 1.0, side)
+    hb_mom = controls.number_box(ps, "hb_mom", "Heavy ball momentum β", 0.0, 0.999, 0.9, side)
     side.header("Adaptive methods")
     hps = {"gd": {"lr": gd_lr}, "momentum": {"lr": hb_lr, "momentum": hb_mom}}
     for n in ADAPTIVE:
@@ -90,14 +89,6 @@ def render() -> None:
                    f"no such linear theory). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}.")
     _rotation_panel(kappa, angle, x0, hps)
     ps.sync_url()
-
-
-def _exact(ps: PageState, name: str, label: str, lo: float, hi: float, default: float, where) -> float:
-    """A number box (not a slider) so the optimal values land exactly, bound to URL parameter ``name``."""
-    key = ps.init(name, default, s.parse_float(lo, hi))
-    value = float(where.number_input(label, min_value=lo, max_value=hi, step=0.01, format="%.6g", key=key))
-    ps.publish(name, value)
-    return value
 
 
 def _use_optimal(ps: PageState) -> None:

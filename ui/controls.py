@@ -10,6 +10,7 @@ import streamlit as st
 import core
 from core.hyper import Hyper
 
+from . import layout
 from . import state as s
 from .problem import CUSTOM, FunctionKey, objective
 from .state import PageState
@@ -56,6 +57,14 @@ def number(ps: PageState, name: str, label: str, lo: float, hi: float, default: 
         value = round(float(value), _decimals(step))
     ps.publish(name, value)
     return float(value)
+
+
+def number_box(ps: PageState, name: str, label: str, lo: float, hi: float, default: float, where=st) -> float:
+    """A number box (not a slider), so values set by a button land exactly; bound to URL parameter ``name``."""
+    key = ps.init(name, default, s.parse_float(lo, hi))
+    value = float(where.number_input(label, min_value=lo, max_value=hi, step=0.01, format="%.6g", key=key))
+    ps.publish(name, value)
+    return value
 
 
 def integer(ps: PageState, name: str, label: str, lo: int, hi: int, default: int, help: str | None = None,
@@ -180,7 +189,7 @@ def landscape(ps: PageState, where=st, default: str = "quadratic") -> tuple[Func
     try:
         return key, objective(key)
     except ValueError as err:
-        st.error(f"That formula cannot be used: {err}", icon=":material/edit:")
+        layout.formula_error(err)
         return None
 
 

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .problem import FunctionKey, grid, objective
-from .theme import CMAP, GRADIENT, INK, MINIMUM, VELOCITY, color
+from .theme import CMAP, INK, MINIMUM, color
 
 Path = tuple[str, np.ndarray]          # (optimizer name, points (T, 2))
 Arrow = tuple[str, np.ndarray, np.ndarray, str]   # (label, origin, vector, colour)
@@ -28,7 +28,8 @@ def finite_prefix(points: np.ndarray) -> np.ndarray:
     return points[:stop]
 
 
-def _style(ax, fig) -> None:
+def style_axes(ax, fig) -> None:
+    """Transparent figure, INK-coloured axes and labels: readable on light and dark pages."""
     fig.patch.set_alpha(0.0)
     for spine in ax.spines.values():
         spine.set_color(INK)
@@ -38,7 +39,7 @@ def _style(ax, fig) -> None:
     ax.title.set_color(INK)
 
 
-def _shade(f, Z: np.ndarray, article: bool) -> tuple[np.ndarray, str]:
+def shade(f, Z: np.ndarray, article: bool) -> tuple[np.ndarray, str]:
     """What the colours show: sqrt(f) for the article, log10(f − f_min) where that fits, else f."""
     with np.errstate(all="ignore"):
         if article:
@@ -62,7 +63,7 @@ def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, arti
     """Axes with the function's filled level sets, contour lines, colour bar and known minima."""
     f = objective(key)
     X, Y, Z = grid(key, 160, box)
-    W, label = _shade(f, Z, article)
+    W, label = shade(f, Z, article)
     ax = fig.add_axes(AX_RECT)
     finite = W[np.isfinite(W)]
     if finite.size:
@@ -83,7 +84,7 @@ def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, arti
     _limits(ax, f, box)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    _style(ax, fig)
+    style_axes(ax, fig)
     return ax
 
 
@@ -107,7 +108,7 @@ def background(key: FunctionKey, box: tuple | None, article: bool, size: tuple[f
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
-def draw_paths(ax, paths: tuple[Path, ...], show_legend: bool = True) -> None:
+def draw_paths(ax, paths: tuple[Path, ...]) -> None:
     """Each optimizer's path in its colour, with start (circle) and end (cross) markers."""
     for name, points in paths:
         pts = finite_prefix(points)
@@ -118,9 +119,6 @@ def draw_paths(ax, paths: tuple[Path, ...], show_legend: bool = True) -> None:
         ax.plot(pts[:, 0], pts[:, 1], "o", color=c, ms=2.6, zorder=3)
         ax.plot(*pts[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
         ax.plot(*pts[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4)
-    if show_legend and paths:
-        leg = ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
-        leg.get_frame().set_edgecolor(INK)
 
 
 def draw_arrows(ax, arrows: tuple[Arrow, ...]) -> None:
@@ -133,9 +131,13 @@ def draw_arrows(ax, arrows: tuple[Arrow, ...]) -> None:
         ax.plot([], [], color=colour, lw=2.2, label=label)
 
 
-def to_png(fig: Figure) -> bytes:
+def to_png(fig: Figure, tight: bool = False) -> bytes:
+    """PNG bytes; a fixed layout draws the figure once, ``tight`` trims margins at the cost of a second draw."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.05)
+    if tight:
+        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.05)
+    else:
+        fig.savefig(buf, format="png", dpi=DPI)
     return buf.getvalue()
 
 
@@ -150,17 +152,13 @@ def contour_png(key: FunctionKey, paths: tuple[Path, ...], marker: tuple | None 
     ax = fig.add_axes(AX_RECT)
     ax.set_axis_off()
     _limits(ax, objective(key), box)
-    draw_paths(ax, paths, show_legend=False)
+    draw_paths(ax, paths)
     if marker is not None:
         ax.plot(*marker, "o", ms=12, mfc="none", mec="white", mew=2.2, zorder=7)
     draw_arrows(ax, arrows)
-    handles, labels = ax.get_legend_handles_labels()
-    if labels:
-        leg = ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
-        leg.get_frame().set_edgecolor(INK)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
-    return buf.getvalue()
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.85).get_frame().set_edgecolor(INK)
+    return to_png(fig)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -191,7 +189,4 @@ def surface_png(key: FunctionKey, paths: tuple[Path, ...], box: tuple | None = N
     fig.patch.set_alpha(0.0)
     ax.set_facecolor((0, 0, 0, 0))
     ax.view_init(elev=35, azim=-60)
-    return to_png(fig)
-
-
-__all__ = ["contour_png", "surface_png", "finite_prefix", "GRADIENT", "VELOCITY"]
+    return to_png(fig, tight=True)

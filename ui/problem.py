@@ -5,7 +5,6 @@ A key is a plain tuple so it can travel in the URL and key Streamlit's caches:
 """
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -44,9 +43,3 @@ def escape_radius(f: core.Objective) -> float:
     """A point this far out has clearly left the landscape: call the run diverged."""
     xmin, xmax, ymin, ymax = f.box
     return 100.0 * max(abs(xmin), abs(xmax), abs(ymin), abs(ymax), xmax - xmin, ymax - ymin)
-
-
-def describe(key: FunctionKey) -> dict[str, Any]:
-    """Display name and LaTeX of ``key``'s function."""
-    f = objective(key)
-    return {"name": f.display_name, "latex": f.latex}

@@ -10,7 +10,7 @@ import streamlit as st
 
 from . import problem
 from .charts import chart_spec, with_data
-from .plots import _shade
+from .plots import shade
 from .state import PageState
 
 CELLS = 36
@@ -28,7 +28,7 @@ def _cells(key: problem.FunctionKey) -> pd.DataFrame:
     X1, Y1 = np.meshgrid(xs[:-1], ys[:-1])
     X2, Y2 = np.meshgrid(xs[1:], ys[1:])
     with np.errstate(all="ignore"):
-        W, _ = _shade(f, f.value_xy(X, Y), False)
+        W, _ = shade(f, f.value_xy(X, Y), False)
     return pd.DataFrame({"x": X.ravel(), "y": Y.ravel(), "x1": X1.ravel(), "x2": X2.ravel(),
                          "y1": Y1.ravel(), "y2": Y2.ravel(), "shade": np.nan_to_num(W.ravel(), nan=0.0)})
 

@@ -83,30 +83,27 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def parse_float(lo: float, hi: float) -> Parser:
-    """A parser accepting a finite number in [lo, hi]."""
-    def parse(raw: str) -> float:
+def _ranged(convert: Callable[[str], Any], what: str, lo: float, hi: float) -> Parser:
+    """A parser converting with ``convert`` and accepting a finite value in [lo, hi]."""
+    def parse(raw: str) -> Any:
         try:
-            value = float(raw)
+            value = convert(raw)
         except ValueError:
-            raise ValueError("not a number") from None
+            raise ValueError(f"not {what}") from None
         if not math.isfinite(value) or not lo <= value <= hi:
             raise ValueError(f"must be between {lo:g} and {hi:g}")
         return value
     return parse
 
 
+def parse_float(lo: float, hi: float) -> Parser:
+    """A parser accepting a finite number in [lo, hi]."""
+    return _ranged(float, "a number", lo, hi)
+
+
 def parse_int(lo: int, hi: int) -> Parser:
     """A parser accepting a whole number in [lo, hi]."""
-    def parse(raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValueError("not a whole number") from None
-        if not lo <= value <= hi:
-            raise ValueError(f"must be between {lo} and {hi}")
-        return value
-    return parse
+    return _ranged(int, "a whole number", lo, hi)
 
 
 def parse_bool(raw: str) -> bool:

@@ -30,9 +30,7 @@ def _step(x, g, s, t, hp):
         d = g + mom * buf if hp.get("nesterov") else buf
         if np.ndim(mom) > 0:
             d = np.where(mom == 0, g, d)
-    # The gradient buffer is free once folded into the velocity: reuse it as scratch (a smaller
-    # working set is what keeps large batches fast).
-    tmp = s["_tmp"] if d is g or hp.get("nesterov") else g
+    tmp = s["_tmp"]
     np.multiply(d, -hp["lr"], out=tmp)
     x += tmp
 
