@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -43,12 +43,28 @@ UNIT_OPEN = Interval(0.0, 1.0, high_closed=False)
 UNIT_CLOSED = Interval(0.0, 1.0)
 
 
+Kind = Literal["float", "pair", "bool", "int", "choice"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a ``"choice"`` hyperparameter: its URL token, its value and its label."""
+
+    token: str
+    value: Any
+    label: str
+
+
 @dataclass(frozen=True)
 class Hyper:
     """One hyperparameter: torch's name and default, its valid interval, and UI hints.
 
-    ``kind`` is ``"float"``, ``"bool"`` or ``"pair"`` (a 2-tuple such as ``betas``;
-    then ``bounds``, ``ui`` and ``labels`` hold one entry per element).
+    ``kind`` is a closed vocabulary: ``"float"``; ``"pair"`` (a 2-tuple such as ``betas``, with
+    ``bounds``, ``ui``, ``log`` and ``labels`` holding one entry per element); ``"bool"``;
+    ``"int"``; ``"choice"`` (one of ``choices``). ``shown=False`` marks a value fixed by the
+    optimizer itself (Nesterov's ``nesterov``); ``tunable`` marks what a tuning search varies;
+    ``optional`` allows ``None`` (meaning "taken from elsewhere", such as ``max_lr``).
+    ``url`` and ``title`` override the URL parameter name and the control's label.
     """
 
     name: str
@@ -57,14 +73,25 @@ class Hyper:
     ui: tuple[float, float] | tuple[tuple[float, float], tuple[float, float]] | None = None
     log: bool | tuple[bool, bool] = False
     help: str = ""
-    kind: str = "float"
+    kind: Kind = "float"
     labels: tuple[str, ...] = ()
     symbol: str = ""
+    choices: tuple[Choice, ...] = ()
+    shown: bool = True
+    tunable: bool = False
+    optional: bool = False
+    url: str = ""
+    title: str = ""
+
+    @property
+    def url_name(self) -> str:
+        """The short name of this parameter in a link."""
+        return self.url or self.name
 
     def elements(self) -> list[tuple[str, Any, Interval | None, Any, bool]]:
         """(label, default, bounds, ui range, log) for each scalar inside this parameter."""
         if self.kind != "pair":
-            return [(self.symbol or self.name, self.default, self.bounds, self.ui, bool(self.log))]
+            return [(self.symbol or self.name, self.default, self.bounds, self.ui, bool(self.log))]  # type: ignore[list-item]
         logs = self.log if isinstance(self.log, tuple) else (self.log, self.log)
         return [
             (self.labels[i], self.default[i], self.bounds[i], self.ui[i], logs[i])  # type: ignore[index]
@@ -72,11 +99,24 @@ class Hyper:
         ]
 
     def validate(self, value: Any) -> Any:
-        """Return ``value`` normalised (floats / float arrays) or raise ``ValueError``."""
+        """Return ``value`` normalised (floats / float arrays, ints, choice values) or raise ``ValueError``."""
+        if value is None and self.optional:
+            return None
         if self.kind == "bool":
             if isinstance(value, (bool, np.bool_)):
                 return bool(value)
             raise ValueError(f"Invalid {self.name}: {value!r} (expected True or False)")
+        if self.kind == "choice":
+            for c in self.choices:
+                if _same(value, c.value):
+                    return c.value
+            options = ", ".join(repr(c.value) for c in self.choices)
+            raise ValueError(f"Invalid {self.name}: {value!r} (expected one of {options})")
+        if self.kind == "int":
+            number = _check_number(self.name, value, self.bounds)  # type: ignore[arg-type]
+            if np.ndim(number) != 0 or number != int(number):
+                raise ValueError(f"Invalid {self.name}: {value!r} (expected an integer in {self.bounds})")
+            return int(number)
         if self.kind == "pair":
             if not isinstance(value, (tuple, list)) or len(value) != 2:
                 raise ValueError(f"Invalid {self.name}: {value!r} (expected a pair of numbers)")
@@ -85,6 +125,13 @@ class Hyper:
                 for i, v in enumerate(value)
             )
         return _check_number(self.name, value, self.bounds)  # type: ignore[arg-type]
+
+
+def _same(value: Any, option: Any) -> bool:
+    """Equal and of the same kind (``True`` is not the option ``1``, nor ``"1"``)."""
+    if isinstance(option, bool):
+        return isinstance(value, (bool, np.bool_)) and bool(value) == option
+    return type(value) is type(option) and value == option
 
 
 def _check_number(name: str, value: Any, bounds: Interval | None) -> Any:

@@ -18,11 +18,9 @@ from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
-from .hyper import NONNEG, POSITIVE, UNIT_CLOSED, Hyper, Interval
+from .hyper import NONNEG, POSITIVE, UNIT_CLOSED, Choice, Hyper, Interval
 
-# Extra ``Hyper.kind`` values used only here: "int" (validated as an integer; the app rounds)
-# and "choice" (one of the strings in ``labels``). ``default=None`` for ``max_lr`` means
-# "use the optimizer's lr".
+# ``default=None`` for ``max_lr`` (``optional``) means "use the optimizer's lr".
 AT_LEAST_1 = Interval(1.0)
 UNIT_HALF_OPEN = Interval(0.0, 1.0, high_closed=False)   # [0, 1)
 FACTOR = Interval(0.0, 1.0, low_closed=False)             # (0, 1]
@@ -33,23 +31,7 @@ def _int(name: str, default: int, low: int, ui: tuple[float, float], help: str) 
 
 
 def _choice(name: str, default: str, options: tuple[str, ...], help: str) -> Hyper:
-    return Hyper(name, default, kind="choice", labels=options, help=help)
-
-
-def _validate(h: Hyper, value: Any) -> Any:
-    """``Hyper.validate`` plus the "int" and "choice" kinds and ``max_lr=None``."""
-    if h.kind == "choice":
-        if value not in h.labels:
-            raise ValueError(f"Invalid {h.name}: {value!r} (expected one of {', '.join(map(repr, h.labels))})")
-        return value
-    if h.kind == "int":
-        number = Hyper(h.name, h.default, h.bounds).validate(value)
-        if np.ndim(number) != 0 or number != int(number):
-            raise ValueError(f"Invalid {h.name}: {value!r} (expected an integer in {h.bounds})")
-        return int(number)
-    if value is None and h.default is None:
-        return None
-    return h.validate(value)
+    return Hyper(name, default, kind="choice", choices=tuple(Choice(o, o, o) for o in options), help=help)
 
 
 class Schedule:
@@ -66,7 +48,7 @@ class Schedule:
 
     def __post_init__(self) -> None:
         for h in self.params:
-            object.__setattr__(self, h.name, _validate(h, getattr(self, h.name)))
+            object.__setattr__(self, h.name, h.validate(getattr(self, h.name)))
 
     def _lr(self, base_lr: Any, e: Any) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -252,7 +234,7 @@ class OneCycleLR(Schedule):
     latex: ClassVar[str] = (r"\eta: \tfrac{\eta_{\max}}{d} \nearrow \eta_{\max} \searrow "
                             r"\tfrac{\eta_{\max}}{d\,d_f},\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max}")
     params: ClassVar[tuple[Hyper, ...]] = (
-        Hyper("max_lr", None, POSITIVE, (1e-4, 2.0), log=True, symbol="η_max",
+        Hyper("max_lr", None, POSITIVE, (1e-4, 2.0), log=True, optional=True, symbol="η_max",
               help="Peak learning rate (None: the optimizer's lr)."),
         _int("total_steps", 100, 1, (1, 1000), "Length of the cycle, in updates."),
         Hyper("pct_start", 0.3, UNIT_CLOSED, (0.0, 1.0), help="Fraction of the cycle spent increasing the lr."),

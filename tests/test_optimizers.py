@@ -23,7 +23,10 @@ def test_metadata_is_complete(name):
     assert 1840 < spec.year < 2030
     for h in spec.hypers:
         assert h.help
-        if h.kind != "bool":
+        assert h.validate(h.default) == h.default
+        if h.kind == "choice":
+            assert len({c.token for c in h.choices}) == len(h.choices) >= 2
+        elif h.kind in ("float", "pair"):
             for label, default, bounds, ui, log in h.elements():
                 assert bounds.contains(default), (name, h.name)
                 assert ui[0] <= ui[1]
@@ -168,6 +171,8 @@ def test_bad_simulate_arguments():
 def _hyper_value(h, data):
     if h.kind == "bool":
         return data.draw(st.booleans())
+    if h.kind == "choice":
+        return data.draw(st.sampled_from([c.value for c in h.choices]))
     vals = []
     for _, _, bounds, ui, log in h.elements():
         lo, hi = ui

@@ -45,8 +45,32 @@ def test_garbage_query_values_fall_back_with_a_warning():
     assert at.warning, "expected a warning about the ignored values"
     text = at.warning[0].value
     for name in ("lr", "steps", "fn", "x0", "betas0", "conv", "noise"):
-        assert f"`{name}=" in text
+        assert f"**{name}** =" in text
     assert count(at, "image") >= 1
+
+
+def test_a_url_warning_goes_away_once_the_value_is_replaced():
+    at = open_page("pages/gd.py", {"lr": "abc", "steps": "oops"})
+    assert "**lr** =" in at.warning[0].value and "**steps** =" in at.warning[0].value
+    at.slider(key="gd:steps").set_value(30).run()
+    assert not at.exception
+    text = at.warning[0].value
+    assert "**lr** =" in text and "**steps** =" not in text
+    at.run()
+    assert "**steps** =" not in at.warning[0].value
+
+
+def test_url_values_are_shown_as_text_in_the_warning():
+    at = open_page("pages/compare.py", {"opts": "[a](//x.co)", "steps": "9\n\n# H1 [l](//x.co)"})
+    text = at.warning[0].value
+    assert "](" not in text and "\n#" not in text
+    assert r"\[a\]\(//x\.co\)" in text
+
+
+def test_numbers_in_links_must_use_ascii_digits():
+    at = open_page("pages/gd.py", {"steps": "١٢"})
+    assert "digits 0-9" in at.warning[0].value.replace("\\", "")
+    assert at.session_state["gd:steps"] != 12
 
 
 def test_url_reproduces_settings():

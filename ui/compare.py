@@ -9,16 +9,19 @@ import core
 from core import article, metrics
 
 from . import charts, controls, layout, plots, runs
-from .state import PageState
+from .state import PageState, page_state
 from .theme import color
 
 PAGE = "compare"
 
 
 def render() -> None:
-    ps = PageState(PAGE)
     st.title("Compare optimizers")
-    ps.show_warnings()
+    with page_state(PAGE) as ps:
+        _body(ps)
+
+
+def _body(ps: PageState) -> None:
     side = st.sidebar
     article_key = ps.init("article", False, lambda raw: raw == "1" or (_ for _ in ()).throw(ValueError("expected 1 or 0"))
                           if raw not in ("0", "1") else raw == "1")
@@ -31,7 +34,6 @@ def render() -> None:
         _article()
     else:
         _free(ps, side)
-    ps.sync_url()
 
 
 def _article() -> None:

@@ -17,7 +17,7 @@ import core
 from core import metrics, theory
 
 from . import charts, controls, layout, plots, problem, runs
-from .state import PageState
+from .state import PageState, page_state
 from .theme import color
 
 PAGE = "conditioning"
@@ -35,11 +35,14 @@ CHART_RANGE = (1e-16, 1e6)   # distances drawn on the log chart (outside: not dr
 
 
 def render() -> None:
-    ps = PageState(PAGE)
     st.title("Conditioning lab")
     st.caption("f = ½(u²/κ + v²) in coordinates rotated by an angle: Hessian eigenvalues μ = 1/κ and L = 1. "
                "How fast do the optimizers approach the minimum, and what does the textbook promise?")
-    ps.show_warnings()
+    with page_state(PAGE) as ps:
+        _body(ps)
+
+
+def _body(ps: PageState) -> None:
     side = st.sidebar
     side.header("Landscape")
     kappa = controls.number(ps, "kappa", "Condition number κ = L/μ", 1.0, 1000.0, 50.0, log=True, where=side,
@@ -88,7 +91,6 @@ def render() -> None:
                    f"least-squares fit of its logarithm). Theory ρ: for your settings (the adaptive methods have "
                    f"no such linear theory). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}.")
     _rotation_panel(kappa, angle, x0, hps)
-    ps.sync_url()
 
 
 def _use_optimal(ps: PageState) -> None:

@@ -16,7 +16,6 @@ from .problem import CUSTOM, FunctionKey, objective
 from .state import PageState
 
 MAX_STEPS = 500
-CONVENTIONS = {"PyTorch: √v + ε": False, "Article: √(v + ε)": True}
 _MANTISSAS = (1, 1.5, 2, 3, 4, 5, 6, 8)
 
 
@@ -99,32 +98,49 @@ def hyperparameters(ps: PageState, spec: core.OptimizerSpec, prefix: str = "", w
 
 def params(ps: PageState, hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: str = "", where=st
            ) -> dict[str, Any]:
-    """Controls for a list of ``Hyper`` records (floats, pairs, ints, choices and switches)."""
+    """Controls for a list of ``Hyper`` records, each drawn as its ``kind`` says; hidden ones are skipped."""
     out: dict[str, Any] = {}
     for h in hypers:
         default = defaults.get(h.name, h.default)
-        if h.name == "nesterov" or default is None:
+        if not h.shown or default is None:
             continue
+        url = prefix + h.url_name
+        label = h.title or f"`{h.name}`"
         if h.kind == "bool":
-            out[h.name] = _bool_control(ps, prefix, h, default, where)
+            out[h.name] = toggle(ps, url, label, default, help=h.help, where=where)
         elif h.kind == "choice":
-            out[h.name] = choice(ps, prefix + h.name, f"`{h.name}`", list(h.labels), default, where=where, help=h.help)
+            out[h.name] = _choice_control(ps, url, label, h, default, where)
         elif h.kind == "int":
-            lo, hi = int(h.ui[0]), int(max(h.ui[1], default))
-            out[h.name] = integer(ps, prefix + h.name, f"`{h.name}`", lo, hi, int(default), help=h.help, where=where)
+            lo, hi = int(h.ui[0]), int(max(h.ui[1], default))  # type: ignore[index, arg-type]
+            out[h.name] = integer(ps, url, label, lo, hi, int(default), help=h.help, where=where)
         else:
-            values = []
-            for i, (label, _, _, ui, log) in enumerate(h.elements()):
-                d = default[i] if h.kind == "pair" else default
-                lo, hi = ui
-                if lo == hi:
-                    values.append(float(d))
-                    continue
-                url = f"{prefix}{h.name}{i if h.kind == 'pair' else ''}"
-                text = f"{label} · `{h.name}`" if h.kind != "pair" else f"{label} · `{h.name}[{i}]`"
-                values.append(number(ps, url, text, lo, hi, d, log=log, help=h.help, where=where))
-            out[h.name] = tuple(values) if h.kind == "pair" else values[0]
+            out[h.name] = _float_controls(ps, url, h, default, where)
     return out
+
+
+def _choice_control(ps: PageState, url: str, label: str, h: Hyper, default: Any, where) -> Any:
+    """A select box over ``h.choices``: the URL holds the option's token, the caller gets its value."""
+    tokens = {c.token: c for c in h.choices}
+    default_token = next(c.token for c in h.choices if c.value == default)
+    picked = choice(ps, url, label, list(tokens), default_token, labels={t: c.label for t, c in tokens.items()},
+                    where=where, help=h.help)
+    return tokens[picked].value
+
+
+def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where) -> Any:
+    """One slider per element of a float or pair hyperparameter (a fixed element gets no slider)."""
+    values = []
+    for i, (label, _, _, ui, log) in enumerate(h.elements()):
+        d = default[i] if h.kind == "pair" else default
+        lo, hi = ui
+        if lo == hi:
+            values.append(float(d))
+            continue
+        code = f"`{h.name}`" if h.kind != "pair" else f"`{h.name}[{i}]`"
+        text = code if label == h.name else f"{label} · {code}"
+        values.append(number(ps, f"{url}{i if h.kind == 'pair' else ''}", text, lo, hi, d, log=log,
+                             help=h.help, where=where))
+    return tuple(values) if h.kind == "pair" else values[0]
 
 
 def schedule_picker(ps: PageState, steps: int, where=st) -> tuple | None:
@@ -142,16 +158,6 @@ def schedule_picker(ps: PageState, steps: int, where=st) -> tuple | None:
     where.latex(cls.latex)
     chosen = params(ps, cls.params, default_params(name, steps), prefix="s.", where=where)
     return (name, tuple(sorted(chosen.items())))
-
-
-def _bool_control(ps: PageState, prefix: str, h: Hyper, default: bool, where) -> bool:
-    if h.name == "eps_inside_sqrt":
-        labels = list(CONVENTIONS)
-        picked = choice(ps, prefix + "conv", "ε placement (convention)", ["torch", "article"],
-                        "article" if default else "torch",
-                        labels={"torch": labels[0], "article": labels[1]}, where=where, help=h.help)
-        return picked == "article"
-    return toggle(ps, prefix + h.name, f"`{h.name}`", default, help=h.help, where=where)
 
 
 def function_picker(ps: PageState, where=st, default: str = "quadratic") -> FunctionKey:

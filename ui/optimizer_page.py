@@ -9,22 +9,24 @@ import core
 from core import metrics
 
 from . import charts, controls, layout, plots, runs
-from .state import PageState
+from .state import PageState, page_state
 from .theme import GRADIENT, VELOCITY, color
 
 
 def render(name: str) -> None:
     """Draw the page of optimizer ``name``: controls, contour + scrubber, charts, table, downloads."""
     spec = core.get_spec(name)
-    ps = PageState(name)
     layout.optimizer_header(spec)
-    ps.show_warnings()
+    with page_state(name) as ps:
+        _body(ps, spec)
 
+
+def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
+    name = spec.name
     side = st.sidebar
     side.header("Landscape")
     run_setup = controls.setup(ps, where=side, start_map=True)
     if run_setup is None:
-        ps.sync_url()
         return
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     side.header("Hyperparameters")
@@ -40,7 +42,6 @@ def render(name: str) -> None:
         run = runs.run(key, name, runs.freeze(hp), x0, steps, noise=noise, seed=seed, schedule=schedule)
     except ValueError as err:
         layout.bad_settings(err)
-        ps.sync_url()
         return
     if run.diverged_at >= 0:
         layout.divergence_note(int(run.diverged_at))
@@ -48,7 +49,6 @@ def render(name: str) -> None:
     _scrubber(ps, key, f, spec, run)
     _charts(f, spec, run)
     _tables(ps, key, f, spec, run)
-    ps.sync_url()
 
 
 def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t: int) -> tuple:

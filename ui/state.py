@@ -6,20 +6,28 @@ share widget state, while the URL uses short parameter names (``lr``, ``fn``, ``
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Callable
 
 import streamlit as st
+
+from .text import plain
 
 Parser = Callable[[str], Any]
 
 
 class PageState:
-    """Binds one page's widgets to ``st.session_state`` and to the URL's query parameters."""
+    """Binds one page's widgets to ``st.session_state`` and to the URL's query parameters.
+
+    Use it through ``page_state``, which gives every page the same lifecycle.
+    """
 
     def __init__(self, page: str):
         self.page = page
         self.url: dict[str, str] = {}
-        self._slot = None
+        self._slot: Any = None
 
     def key(self, name: str) -> str:
         """The session-state key of setting ``name`` on this page."""
@@ -35,7 +43,7 @@ class PageState:
                 try:
                     value = parse(raw)
                 except (ValueError, TypeError) as err:
-                    self._warn(f"`{name}={_clip(raw)}` was ignored: {err}")
+                    self._warn(name, raw, str(err), default)
             st.session_state[key] = value
         return key
 
@@ -50,10 +58,10 @@ class PageState:
         self.url[name] = format_value(value)
 
     def sync_url(self) -> None:
-        """Replace the URL's query parameters by this run's settings and show any URL warnings."""
+        """Replace the URL's query parameters by this run's settings and show the URL warnings still due."""
         if dict(st.query_params) != self.url:
             st.query_params.from_dict(self.url)
-        notes = st.session_state.get(self.key("_warnings"), [])
+        notes = self._current_warnings()
         if notes and self._slot is not None:
             self._slot.warning("Some link settings were not valid and were replaced by defaults:\n\n"
                                + "\n".join(f"- {n}" for n in notes), icon=":material/warning:")
@@ -62,14 +70,40 @@ class PageState:
         """Reserve the place where warnings about bad URL values appear (filled by ``sync_url``)."""
         self._slot = st.container()
 
-    def _warn(self, note: str) -> None:
+    def _warn(self, name: str, raw: str, why: str, replacement: Any) -> None:
         key = self.key("_warnings")
-        st.session_state[key] = st.session_state.get(key, []) + [note]
+        notes = dict(st.session_state.get(key, {}))
+        notes[name] = (f"**{plain(name, 30)}** = {plain(raw, 40)} was ignored: {plain(why, 120)}", replacement)
+        st.session_state[key] = notes
+
+    def _current_warnings(self) -> list[str]:
+        """Warnings whose setting still holds the value that replaced the bad one; the others are dropped."""
+        key = self.key("_warnings")
+        notes = st.session_state.get(key, {})
+        kept = {name: (note, value) for name, (note, value) in notes.items()
+                if self.key(name) not in st.session_state or _same(st.session_state[self.key(name)], value)}
+        if kept != notes:
+            st.session_state[key] = kept
+        return [note for note, _ in kept.values()]
 
 
-def _clip(raw: str, n: int = 40) -> str:
-    raw = str(raw).replace("`", "'")
-    return raw if len(raw) <= n else raw[:n] + "…"
+@contextmanager
+def page_state(page: str) -> Iterator[PageState]:
+    """One page run: settings read from the URL, a place for URL warnings, the URL written back.
+
+    The URL is written when the block ends, by falling off its end or by an early ``return``.
+    """
+    ps = PageState(page)
+    ps.show_warnings()
+    yield ps
+    ps.sync_url()
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def format_value(value: Any) -> str:
@@ -83,9 +117,14 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+_ASCII_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
 def _ranged(convert: Callable[[str], Any], what: str, lo: float, hi: float) -> Parser:
-    """A parser converting with ``convert`` and accepting a finite value in [lo, hi]."""
+    """A parser converting with ``convert`` and accepting a finite value in [lo, hi] written in ASCII digits."""
     def parse(raw: str) -> Any:
+        if not _ASCII_NUMBER.fullmatch(raw.strip()):
+            raise ValueError(f"not {what} (write it with the digits 0-9)")
         try:
             value = convert(raw)
         except ValueError:
@@ -128,7 +167,7 @@ def parse_choices(options: list[str], max_items: int = 20) -> Parser:
         items = [s for s in raw.split(",") if s][:max_items]
         bad = [s for s in items if s not in options]
         if bad or not items:
-            raise ValueError(f"unknown value(s) {', '.join(_clip(b, 12) for b in bad) or '(empty)'}")
+            raise ValueError(f"unknown value(s) {', '.join(bad) or '(empty)'}")
         return list(dict.fromkeys(items))
     return parse
 

@@ -99,7 +99,7 @@ RMSPROP = OptimizerSpec(
               "gradients. Steps stay normalised per coordinate without shrinking forever, so the path "
               "moves at roughly lr per coordinate per step.",
     try_this="Lower alpha to 0.5: the average forgets fast and each step becomes nearly ±lr, like signSGD.",
-    hypers=(c.lr(1e-2), Hyper("alpha", 0.99, UNIT_CLOSED, (0.0, 0.999), symbol="α",
+    hypers=(c.lr(1e-2), Hyper("alpha", 0.99, UNIT_CLOSED, (0.0, 0.999), symbol="α", tunable=True,
                               help="Decay rate of the squared-gradient average."),
             c.eps(1e-8), c.weight_decay(), c.momentum(0.0),
             c.flag("centered", False, "Divide by an estimate of the gradient's variance instead of its raw second moment."),
@@ -150,7 +150,7 @@ ADADELTA = OptimizerSpec(
               "principle (torch keeps lr = 1 as a multiplier). It starts very slowly, because the "
               "step-size average begins at zero.",
     try_this="Raise eps to 1e-2: the first steps get much larger, because ε sets the initial step size √ε.",
-    hypers=(c.lr(1.0, (1e-2, 50.0)), Hyper("rho", 0.9, UNIT_CLOSED, (0.0, 0.999), symbol="ρ",
+    hypers=(c.lr(1.0, (1e-2, 50.0)), Hyper("rho", 0.9, UNIT_CLOSED, (0.0, 0.999), symbol="ρ", tunable=True,
                                        help="Decay rate of both running averages."),
             c.eps(1e-6), c.weight_decay()),
     init=_adadelta_init, step=_adadelta_step,

@@ -1,12 +1,12 @@
 """Hyperparameter records shared by several optimizers (same torch names everywhere)."""
 from __future__ import annotations
 
-from ..hyper import NONNEG, UNIT_OPEN, Hyper
+from ..hyper import NONNEG, UNIT_OPEN, Choice, Hyper
 
 
 def lr(default: float, ui: tuple[float, float] = (1e-4, 2.0)) -> Hyper:
     """The learning rate, torch's ``lr``."""
-    return Hyper("lr", default, NONNEG, ui, log=True, symbol="η",
+    return Hyper("lr", default, NONNEG, ui, log=True, symbol="η", tunable=True,
                  help="Learning rate: how far each update moves.")
 
 
@@ -25,13 +25,13 @@ def weight_decay(default: float = 0.0) -> Hyper:
 def betas(default: tuple[float, float] = (0.9, 0.999)) -> Hyper:
     """Adam-style decay rates of the first and second moment averages."""
     return Hyper("betas", default, (UNIT_OPEN, UNIT_OPEN), ((0.0, 0.999), (0.0, 0.9999)),
-                 kind="pair", labels=("β₁", "β₂"),
+                 kind="pair", labels=("β₁", "β₂"), tunable=True,
                  help="Decay rates of the running averages of the gradient (β₁) and its square (β₂).")
 
 
 def momentum(default: float = 0.9, ui_high: float = 0.99) -> Hyper:
     """Heavy-ball momentum factor, torch's ``momentum``."""
-    return Hyper("momentum", default, NONNEG, (0.0, ui_high), symbol="μ",
+    return Hyper("momentum", default, NONNEG, (0.0, ui_high), symbol="μ", tunable=True,
                  help="Fraction of the previous velocity kept each step.")
 
 
@@ -40,8 +40,9 @@ def flag(name: str, default: bool, help: str) -> Hyper:
     return Hyper(name, default, kind="bool", help=help)
 
 
-EPS_INSIDE_SQRT = flag(
-    "eps_inside_sqrt", False,
-    "Put ε inside the square root, √(v + ε), as the article does; PyTorch uses √v + ε.",
+EPS_INSIDE_SQRT = Hyper(
+    "eps_inside_sqrt", False, kind="choice", url="conv", title="ε placement (convention)",
+    choices=(Choice("torch", False, "PyTorch: √v + ε"), Choice("article", True, "Article: √(v + ε)")),
+    help="Put ε inside the square root, √(v + ε), as the article does; PyTorch uses √v + ε.",
 )
 

@@ -80,8 +80,10 @@ NESTEROV = OptimizerSpec(
               "apply, so it brakes earlier when the slope turns. Less overshoot than heavy ball at the "
               "same momentum.",
     try_this="Compare with the Momentum page at the same lr and momentum 0.9: Nesterov's path spirals less.",
-    hypers=(c.lr(1e-3), c.momentum(0.9), Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.0), help="Must be 0 for Nesterov."),
-            c.weight_decay(), Hyper("nesterov", True, kind="bool", help="Always on for this page.")),
+    hypers=(c.lr(1e-3), c.momentum(0.9), Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.0), shown=False,
+                                                                                    help="Must be 0 for Nesterov."),
+            c.weight_decay(), Hyper("nesterov", True, kind="bool", shown=False,
+                                                 help="Always on for this optimizer.")),
     state_labels={"momentum_buffer": "velocity v"}, velocity="momentum_buffer",
     demo={"lr": 0.3, "momentum": 0.5}, check=_check_nesterov, **_SGD,
 )

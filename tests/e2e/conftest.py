@@ -1,6 +1,6 @@
 """Fixtures for the real-browser tests: one Streamlit server and one headless Chromium per session.
 
-Run them alone with ``python -m pytest -q tests/e2e -s`` (``-s`` shows the measured timings); skip them
+Run them alone with ``pytest -m e2e`` (add ``-s`` to see the measured timings); skip them
 with ``-m "not e2e"``.
 """
 from __future__ import annotations
@@ -15,16 +15,6 @@ from .server import (
     launch_browser,
     new_page,
 )
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "e2e: real-browser end-to-end test (Streamlit server + Chromium)")
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "tests/e2e/" in item.nodeid.replace("\\", "/"):
-            item.add_marker(pytest.mark.e2e)
 
 
 def _require_browser() -> None:
