@@ -4,16 +4,13 @@ Core: ``core.basins.basin_map`` for the page's five default optimizers (with the
 default hyperparameters) on Himmelblau, 256 x 256 starts x 200 steps. Target < 1 s.
 Page: one run of ``pages/basins.py`` through AppTest with ``n=256, steps=200`` in a fresh
 session (empty caches; the app's entry run that precedes it is not counted). Target < 2 s.
-Run: ``python benchmarks/basins_bench.py``.
+Run: ``python -m benchmarks.basins_bench``.
 """
 from __future__ import annotations
 
 import logging
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import streamlit  # noqa: E402,F401  (its loggers exist from here on)
 
 for _name in list(logging.root.manager.loggerDict):

@@ -1,6 +1,6 @@
 """Slider -> chart latency in a real browser: Streamlit server + headless Chromium.
 
-    python benchmarks/browser_bench.py [--n 20] [--pages gd,compare]
+    python -m benchmarks.browser_bench [--n 20] [--pages gd,compare]
 
 For each page, presses ArrowLeft on the learning-rate slider ``n`` times (each press is a new value,
 so nothing is served from the app's caches) and measures, from the key press, the time until the
@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.server import (
     Server,

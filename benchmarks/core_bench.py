@@ -2,17 +2,14 @@
 
 Both sides run full steps on the article's quadratic (gradient + update) for a batch of
 starts; torch uses one thread. Also times the basin-map workload (256x256 starts x 200
-steps x 5 optimizers on Himmelblau, record="last"). Run: ``python benchmarks/core_bench.py``.
+steps x 5 optimizers on Himmelblau, record="last"). Run: ``python -m benchmarks.core_bench``.
 """
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import core  # noqa: E402
 
 HP = {"adam": {"lr": 1e-3}, "momentum": {"lr": 1e-3, "momentum": 0.9}}

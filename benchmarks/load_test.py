@@ -3,7 +3,7 @@
 Every session opens an optimizer page in its own browser context and keeps changing the
 learning-rate slider (and now and then the step count), timing each change until the contour
 image is redrawn. Prints the number of interactions, exceptions seen and rerun-time quantiles.
-Run: ``python benchmarks/load_test.py [sessions] [seconds]`` (defaults: 20 sessions, 60 s).
+Run: ``python -m benchmarks.load_test [sessions] [seconds]`` (defaults: 20 sessions, 60 s).
 """
 from __future__ import annotations
 
@@ -12,10 +12,7 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from playwright.async_api import async_playwright  # noqa: E402
 

@@ -3,16 +3,13 @@
 Starts the app on a free local port, opens each page in headless Chromium with the largest
 values the controls allow, then reads the server's peak resident set size (VmHWM).
 Target: under 600 MB (Community Cloud's smallest limit is about 690 MB).
-Run: ``python benchmarks/memory_bench.py``.
+Run: ``python -m benchmarks.memory_bench``.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 

@@ -1,17 +1,13 @@
 """Page rerun times through AppTest: median of reruns after a widget change.
 
 Targets: an optimizer page rerun ≤ 150 ms, the compare page with 5 optimizers ≤ 300 ms.
-Run: ``python benchmarks/page_bench.py`` (prints one line per page).
+Run: ``python -m benchmarks.page_bench`` (prints one line per page).
 """
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from tests.apptest_helpers import open_page  # noqa: E402
 

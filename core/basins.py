@@ -78,11 +78,6 @@ def capture_radius(f: Objective, fraction: float = RADIUS) -> float:
     return fraction * max(xmax - xmin, ymax - ymin)
 
 
-def _default_escape(f: Objective) -> float:
-    xmin, xmax, ymin, ymax = f.box
-    return 100.0 * max(abs(xmin), abs(xmax), abs(ymin), abs(ymax), xmax - xmin, ymax - ymin)
-
-
 def stop_rule(f: Objective, tol: float, radius: float) -> StopRule | None:
     """``stop(x, y)``: true where f is within ``tol`` of the value of a minimum that is less than ``radius`` away.
 
@@ -170,7 +165,7 @@ def basin_map(f: Objective, opt: Optimizer, n: int, steps: int, tol: float = 1e-
     if not tol > 0:
         raise ValueError(f"Invalid tol {tol!r} (expected > 0)")
     radius = capture_radius(f) if radius is None else float(radius)
-    escape = _default_escape(f) if escape is None else float(escape)
+    escape = f.escape_radius if escape is None else float(escape)
     xs, ys = grid_axes(f.box, n)
     starts = start_grid(f.box, n)
     _prime_allocator(n * n)

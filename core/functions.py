@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -103,6 +103,12 @@ class Objective:
         return min(m.value for m in self.minima)
 
     @property
+    def escape_radius(self) -> float:
+        """A point this far out has clearly left the landscape: a run that gets there has diverged."""
+        xmin, xmax, ymin, ymax = self.box
+        return 100.0 * max(abs(xmin), abs(xmax), abs(ymin), abs(ymax), xmax - xmin, ymax - ymin)
+
+    @property
     def all_minima(self) -> tuple[Minimum, ...]:
         """Global minima followed by the notable local minima (used to label basins of attraction)."""
         return self.minima + self.local_minima
@@ -132,8 +138,19 @@ class QuadraticObjective(Objective):
         return np.matmul(self._H, P, out=out)
 
 
-def _quadratic_fns(h11: float, h12: float, h22: float) -> tuple[ScalarFn, GradFn]:
-    """Build f = ½ (h11 x² + 2 h12 x y + h22 y²) and its gradient H·(x, y)."""
+def conditioned_hessian(kappa: float, angle_deg: Any) -> tuple[Any, Any, Any]:
+    """Entries (h11, h12, h22) of H = Rᵀ diag(1/κ, 1) R, R the rotation by ``angle_deg`` (scalars or arrays).
+
+    With u = c x + s y and v = −s x + c y, ½(u²/κ + v²) = ½ (x, y) H (x, y)ᵀ.
+    """
+    a = np.radians(angle_deg)
+    c, s = np.cos(a), np.sin(a)
+    mu = 1.0 / kappa
+    return mu * c * c + s * s, (mu - 1.0) * c * s, mu * s * s + c * c
+
+
+def quadratic_fns(h11: Any, h12: Any, h22: Any) -> tuple[ScalarFn, GradFn]:
+    """Build f = ½ (h11 x² + 2 h12 x y + h22 y²) and its gradient H·(x, y) (entries may be arrays over a batch)."""
     half11, half22 = 0.5 * h11, 0.5 * h22
 
     def f(x, y):
@@ -193,14 +210,9 @@ def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> Q
         raise ValueError(f"condition must be a finite number >= 1 (got {condition!r})")
     theta_deg = _check_real("angle", angle, "a finite number of degrees")
 
-    theta = math.radians(theta_deg)
-    c, s = math.cos(theta), math.sin(theta)
     mu = 1.0 / kappa
-    # H = Rᵀ diag(mu, 1) R with u = c x + s y, v = -s x + c y.
-    h11 = mu * c * c + s * s
-    h22 = mu * s * s + c * c
-    h12 = (mu - 1.0) * c * s
-    f, df = _quadratic_fns(h11, h12, h22)
+    h11, h12, h22 = conditioned_hessian(kappa, theta_deg)
+    f, df = quadratic_fns(h11, h12, h22)
 
     return QuadraticObjective(
         name="conditioned_quadratic",

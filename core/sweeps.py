@@ -8,7 +8,7 @@ import numpy as np
 
 from . import metrics
 from .functions import Objective
-from .optimizers import get_optimizer
+from .optimizers import Optimizer, get_optimizer
 from .simulate import simulate
 
 
@@ -28,20 +28,13 @@ class Sweep:
         return float(self.lrs[hit].min()) if hit.any() else float("nan")
 
 
-def lr_sweep(f: Objective, name: str, hyperparameters: dict[str, Any], x0: Any, steps: int,
-             lrs: np.ndarray, tol: float = 1e-3, escape: float = np.inf) -> Sweep:
-    """Run optimizer ``name`` once per lr in ``lrs`` (one ``simulate`` call) from the same start."""
+def lr_sweep(f: Objective, optimizer: Optimizer, x0: Any, steps: int, lrs: np.ndarray, tol: float = 1e-3,
+             escape: float = np.inf) -> Sweep:
+    """Run ``optimizer`` once per lr in ``lrs`` (its own lr replaced; one ``simulate`` call) from the same start."""
     lrs = np.asarray(lrs, dtype=float)
-    opt = get_optimizer(name, **{**hyperparameters, "lr": lrs})
+    opt = get_optimizer(optimizer.name, **{**optimizer.hyperparameters, "lr": lrs})
     start = np.broadcast_to(np.asarray(x0, dtype=float), lrs.shape + (2,))
     run = simulate(f, opt, start, steps, escape=escape)
     gap = metrics.gap(f, run.values)
     final = np.where(run.diverged_at >= 0, np.inf, gap[-1])
     return Sweep(lrs=lrs, final_gap=final, steps_to_tol=metrics.steps_to_reach(gap, tol), diverged_at=run.diverged_at)
-
-
-def gd_stability_limit(f: Objective) -> float | None:
-    """Plain gradient descent on a quadratic is stable iff lr < 2/L (L: largest curvature)."""
-    if f.curvature is None:
-        return None
-    return 2.0 / f.curvature[1]

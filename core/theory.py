@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from .functions import Minimum, Objective
+from .functions import Minimum, Objective, conditioned_hessian, quadratic_fns
 
 __all__ = [
     "gd_optimal_lr", "gd_rate", "heavy_ball_optimal", "heavy_ball_rate", "measured_rate",
@@ -36,6 +36,13 @@ def _check_curvature(mu: float, L: float) -> tuple[float, float]:
     if not (math.isfinite(mu) and math.isfinite(L) and 0 < mu <= L):
         raise ValueError(f"curvature must satisfy 0 < mu <= L (got mu={mu!r}, L={L!r})")
     return mu, L
+
+
+def gd_stability_limit(f: Objective) -> float | None:
+    """Plain gradient descent on a quadratic is stable iff lr < 2/L (L: largest curvature); None if not a quadratic."""
+    if f.curvature is None:
+        return None
+    return 2.0 / f.curvature[1]
 
 
 def gd_optimal_lr(mu: float, L: float) -> float:
@@ -167,20 +174,10 @@ def rotated_quadratics(condition: float, angles) -> Objective:
     kappa = float(condition)
     if not (math.isfinite(kappa) and kappa >= 1):
         raise ValueError(f"condition must be a finite number >= 1 (got {condition!r})")
-    a = np.radians(np.asarray(angles, dtype=float).reshape(-1))
-    c, s = np.cos(a), np.sin(a)
-    mu = 1.0 / kappa
-    h11, h22, h12 = mu * c * c + s * s, mu * s * s + c * c, (mu - 1.0) * c * s
-    half11, half22 = 0.5 * h11, 0.5 * h22
-
-    def f(x, y):
-        return half11 * x * x + h12 * x * y + half22 * y * y
-
-    def df(x, y):
-        return h11 * x + h12 * y, h12 * x + h22 * y
-
+    a = np.asarray(angles, dtype=float).reshape(-1)
+    f, df = quadratic_fns(*conditioned_hessian(kappa, a))
     return Objective(
         name="rotated_quadratics", display_name=f"Conditioned quadratics (κ = {kappa:g}, {len(a)} angles)",
         latex="", box=(-5.0, 5.0, -5.0, 5.0), start=(-4.0, 3.0), minima=(Minimum((0.0, 0.0), 0.0),),
-        convex=True, f=f, df=df, curvature=(mu, 1.0),
+        convex=True, f=f, df=df, curvature=(1.0 / kappa, 1.0),
     )

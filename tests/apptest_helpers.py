@@ -1,7 +1,11 @@
 """Helpers for driving the app with ``streamlit.testing.v1.AppTest``."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
 
 from streamlit.testing.v1 import AppTest
 
@@ -23,6 +27,23 @@ def count(at: AppTest, kind: str) -> int:
     def walk(node) -> int:
         return (getattr(node, "type", None) == kind) + sum(walk(c) for c in getattr(node, "children", {}).values())
     return walk(at._tree)
+
+
+def charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
+    """Every Vega-Lite chart on the page: its spec and its (first) named dataset as a table."""
+    def walk(node):
+        if getattr(node, "type", None) in ("arrow_vega_lite_chart", "vega_lite_chart"):
+            yield node
+        for c in getattr(node, "children", {}).values():
+            yield from walk(c)
+    out = []
+    for node in walk(at._tree):
+        proto = node.proto
+        data = pd.DataFrame()
+        if proto.datasets:
+            data = pa.ipc.open_stream(proto.datasets[0].data.data).read_all().to_pandas()
+        out.append((json.loads(proto.spec), data))
+    return out
 
 
 def images(at: AppTest) -> list:

@@ -1,4 +1,10 @@
-"""The article's runs, recomputed independently with the plain scalar formulas of SETTING.md."""
+"""The article's runs, recomputed independently with its plain scalar update rules.
+
+The setting (README, "The article"): f = 0.1x² + 2y², lr 0.4, 20 steps, c = 1e-6 inside the square
+root; GD, Momentum (γ = 0.5), Adagrad, RMSprop (γ = 0.9) from (−4, −6); Adam (β = 0.9, 0.999) from
+(−6, −6), stopped once |x| ≤ 0.1 and |y| < 0.1. The rules below are written out from the article,
+not taken from ``core``, so they check ``core.article`` rather than restate it.
+"""
 import math
 
 import numpy as np

@@ -250,7 +250,7 @@ def test_url_restores_settings_and_rejects_bad_values():
     assert state["conditioning:kappa"] == 200.0 and state["conditioning:angle"] == 45.0
     assert state["conditioning:gd_lr"] == 1.5 and state["conditioning:steps"] == 60
     assert state["conditioning:hb_mom"] == 0.9
-    assert at.warning and "`hb_mom=" in at.warning[0].value
+    assert at.warning and "**hb\\_mom** =" in at.warning[0].value
 
 
 def test_diverging_gd_is_a_message():

@@ -3,7 +3,7 @@ import pytest
 
 import core
 from core import article
-from tests.apptest_helpers import count, errors, image_ids, open_page
+from tests.apptest_helpers import charts, count, errors, image_ids, open_page
 from ui.pages import all_page_files
 
 OPTIMIZER_PAGES = [f"pages/{n}.py" for n in core.OPTIMIZERS]
@@ -101,9 +101,15 @@ def test_compare_page_runs_chosen_optimizers():
 
 
 def test_compare_page_noise_band():
-    at = open_page("pages/compare.py", {"noise": "0.5", "seeds": "10"})
+    at = open_page("pages/compare.py", {"noise": "0.5", "seeds": "10", "opts": "gd,adam"})
     assert not at.exception
-    assert count(at, "vega_lite_chart") >= 1
+    bands = [(spec, data) for spec, data in charts(at) if any(
+        layer.get("mark", {}).get("type") == "area" for layer in spec.get("layer", []))]
+    assert len(bands) == 1, "expected one median-and-band chart"
+    data = bands[0][1]
+    assert set(data["series"]) == {"gd", "adam"}
+    assert (data["lo"] <= data["median"]).all() and (data["median"] <= data["hi"]).all()
+    assert (data["hi"] > data["lo"]).mean() > 0.5, "ten noisy runs must spread into a band"
 
 
 @pytest.mark.parametrize("formula", ["__import__('os').system('ls')", "9**9**9", "x" * 400, "1/0", "sqrt(-1-x**2)",
@@ -139,19 +145,24 @@ def test_schedule_is_selectable_and_charted():
     assert count(at, "vega_lite_chart") == count(plain, "vega_lite_chart") + 1
 
 
-def test_start_map_click_sets_the_start():
-    """The map's selection callback copies the clicked cell into the start sliders."""
-    at = open_page("pages/gd.py")
-    from ui.startmap import _apply
-    from ui.state import PageState
+def test_start_map_click_sets_the_start(monkeypatch):
+    """A click's selection moves the start sliders to the clicked cell, and the page redraws from there."""
     import streamlit as st
 
-    fake = {"gd:startmap": {"selection": {"start": [{"x": 1.25, "y": -2.5}]}}}
-    original = st.session_state
-    try:
-        st.session_state = fake  # the callback only touches session_state
-        _apply(PageState("gd"), "gd:startmap")
-    finally:
-        st.session_state = original
-    assert fake["gd:x0"] == 1.25 and fake["gd:y0"] == -2.5
+    from ui.startmap import _apply
+    from ui.state import PageState
+
+    at = open_page("pages/gd.py")
+    before = image_ids(at)
+    state = {"gd:x0": at.session_state["gd:x0"], "gd:y0": at.session_state["gd:y0"],
+             "gd:startmap": {"selection": {"start": [{"x": 1.25, "y": -2.5}]}}}
+    assert (state["gd:x0"], state["gd:y0"]) != (1.25, -2.5)
+    monkeypatch.setattr(st, "session_state", state)
+    _apply(PageState("gd"), "gd:startmap")
+    monkeypatch.undo()
+    assert (state["gd:x0"], state["gd:y0"]) == (1.25, -2.5)
+    at.session_state["gd:x0"], at.session_state["gd:y0"] = state["gd:x0"], state["gd:y0"]
+    at.run()
     assert not at.exception
+    assert (at.query_params["x0"], at.query_params["y0"]) == ("1.25", "-2.5")
+    assert image_ids(at) != before

@@ -3,13 +3,14 @@ import numpy as np
 
 import core
 from core import metrics
-from core.sweeps import gd_stability_limit, lr_sweep
+from core.sweeps import lr_sweep
+from core.theory import gd_stability_limit
 
 
 def test_gd_sweep_diverges_just_above_two_over_l():
     f = core.get_function("quadratic")
     lrs = np.geomspace(1e-3, 3.0, 300)
-    s = lr_sweep(f, "gd", {}, (-4.0, -6.0), 200, lrs, escape=1e6)
+    s = lr_sweep(f, core.get_optimizer("gd"), (-4.0, -6.0), 200, lrs, escape=1e6)
     assert gd_stability_limit(f) == 0.5
     assert 0.5 <= s.divergence_threshold < 0.55
     assert np.all(s.diverged_at[lrs < 0.49] == -1)
@@ -20,7 +21,7 @@ def test_gd_sweep_diverges_just_above_two_over_l():
 def test_sweep_matches_single_runs():
     f = core.get_function("himmelblau")
     lrs = np.array([1e-3, 1e-2, 3e-2])
-    s = lr_sweep(f, "adam", {"betas": (0.9, 0.99)}, (0.0, 0.0), 100, lrs)
+    s = lr_sweep(f, core.get_optimizer("adam", betas=(0.9, 0.99)), (0.0, 0.0), 100, lrs)
     for lr, gap in zip(lrs, s.final_gap):
         run = core.simulate(f, core.get_optimizer("adam", lr=float(lr), betas=(0.9, 0.99)), [0.0, 0.0], 100)
         assert np.isclose(gap, run.values[-1] - f.min_value, rtol=1e-9, atol=1e-12)

@@ -108,7 +108,7 @@ def basin(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int) -> ba
     """``core.basins.basin_map`` for one optimizer (raises ``ValueError`` for invalid hyperparameters)."""
     f = problem.objective(key)
     opt = core.get_optimizer(name, **dict(hp))
-    return basins.basin_map(f, opt, n, steps, TOL, escape=problem.escape_radius(f))
+    return basins.basin_map(f, opt, n, steps, TOL, escape=f.escape_radius)
 
 
 def _images(key: FunctionKey, maps: dict, hps: dict, n: int, steps: int, mode: str) -> None:

@@ -119,9 +119,9 @@ def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, hei
 
 
 @lru_cache(maxsize=8)
-def _schedule_spec(log: bool) -> str:
+def _schedule_spec() -> str:
     return chart_spec(alt.Chart().mark_line(color="#4C6EF5", point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("update:Q"), y=alt.Y("lr:Q", title="learning rate", scale=alt.Scale(type="log") if log else alt.Scale()),
+        x=alt.X("update:Q"), y=alt.Y("lr:Q", title="learning rate"),
         tooltip=["update:Q", alt.Tooltip("lr:Q", format=".4g")]).properties(title="Learning-rate schedule"))
 
 
@@ -129,4 +129,4 @@ def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
     """Small chart of the learning rate used at each update."""
     v = np.asarray(lrs, dtype=float)
     df = pd.DataFrame({"update": np.arange(1, len(v) + 1), "lr": v})
-    return Chart(_schedule_spec(False), df, height)
+    return Chart(_schedule_spec(), df, height)

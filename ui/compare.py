@@ -133,10 +133,10 @@ def _first(run: core.Trajectory) -> core.Trajectory:
 def _band_frame(trajectories: dict[str, core.Trajectory]) -> pd.DataFrame:
     frames = []
     for n, r in trajectories.items():
-        with np.errstate(all="ignore"):
-            v = np.where(np.isfinite(r.values), r.values, np.nan)
-            lo, med, hi = np.nanpercentile(v, [10, 50, 90], axis=1)
-        frames.append(pd.DataFrame({"step": np.arange(len(med)), "series": n, "median": med, "lo": lo, "hi": hi}))
+        v = np.where(np.isfinite(r.values), r.values, np.nan)
+        steps = np.flatnonzero(np.isfinite(v).any(axis=1))   # steps where at least one run is still finite
+        lo, med, hi = np.nanpercentile(v[steps], [10, 50, 90], axis=1)
+        frames.append(pd.DataFrame({"step": steps, "series": n, "median": med, "lo": lo, "hi": hi}))
     return pd.concat(frames, ignore_index=True).dropna()
 
 

@@ -211,7 +211,7 @@ def _sweep(kappa: float, angle: float, x0: tuple[float, float], angles: tuple[fl
     for n, hp in settings:
         try:
             r = core.simulate(family, core.get_optimizer(n, **dict(hp)), starts, SWEEP_STEPS,
-                              escape=problem.escape_radius(family))
+                              escape=family.escape_radius)
         except ValueError:
             continue
         hit = metrics.steps_to_reach(_distance(r.points), TOL)

@@ -177,11 +177,12 @@ def _tables(ps, key, f, spec, run) -> None:
         st.dataframe(frame, height=280, width="stretch", hide_index=True,
                      column_config={c: _NUMBERS["x"] for c in frame.columns if c != "step"})
         a, b = st.columns(2)
-        # Generated on click: the PNG would otherwise be a second figure drawn on every rerun.
+        # Generated on click (the PNG would otherwise be a second figure drawn on every rerun), and the
+        # click must not rerun the page: a rerun re-registers the button and revokes the file being made.
         a.download_button("Trajectory as CSV", lambda: frame.to_csv(index=False).encode(),
-                          f"{spec.name}_trajectory.csv", "text/csv")
+                          f"{spec.name}_trajectory.csv", "text/csv", on_click="ignore")
         b.download_button("Contour plot as PNG", lambda: plots.contour_png(key, ((spec.name, run.points),)),
-                          f"{spec.name}_contour.png", "image/png")
+                          f"{spec.name}_contour.png", "image/png", on_click="ignore")
 
 
 def steps_frame(f, spec, run) -> pd.DataFrame:

@@ -17,9 +17,8 @@ SECTIONS = {
     "Descent Lab": (HOME,),
     "Optimizers": OPTIMIZER_PAGES,
     "Compare": COMPARE,
+    "Explore": EXPLORE,
 }
-if EXPLORE:
-    SECTIONS["Explore"] = EXPLORE
 
 
 def all_page_files() -> list[str]:

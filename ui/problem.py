@@ -37,9 +37,3 @@ def grid(key: FunctionKey, n: int = 160, box: tuple | None = None) -> tuple[np.n
     with np.errstate(all="ignore"):
         Z = f.value_xy(X, Y)
     return X, Y, Z
-
-
-def escape_radius(f: core.Objective) -> float:
-    """A point this far out has clearly left the landscape: call the run diverged."""
-    xmin, xmax, ymin, ymax = f.box
-    return 100.0 * max(abs(xmin), abs(xmax), abs(ymin), abs(ymax), xmax - xmin, ymax - ymin)

@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core import article
 
-from .problem import FunctionKey, escape_radius, objective
+from .problem import FunctionKey, objective
 
 HyperItems = tuple  # sorted (name, value) pairs: hashable hyperparameters
 
@@ -37,7 +37,7 @@ def run(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], st
 
         sched = get_schedule(schedule[0], **dict(schedule[1]))
     return core.simulate(f, opt, start, steps, record_state=start.ndim == 1, noise=noise, seed=seed,
-                         schedule=sched, escape=escape_radius(f))
+                         schedule=sched, escape=f.escape_radius)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -47,10 +47,10 @@ def _spec(x0: float, y0: float) -> str:
     return chart_spec(alt.layer(cells, here))
 
 
-def start_map(ps: PageState, key: problem.FunctionKey, x0: float, y0: float, where=st) -> None:
+def start_map(ps: PageState, key: problem.FunctionKey, x0: float, y0: float) -> None:
     """A clickable heat map; a click moves the start sliders to the clicked cell."""
     chart_key = ps.key("startmap")
-    where.vega_lite_chart(spec=with_data(_spec(x0, y0), _cells(key)), on_select=lambda: _apply(ps, chart_key),
+    st.vega_lite_chart(spec=with_data(_spec(x0, y0), _cells(key)), on_select=lambda: _apply(ps, chart_key),
                           selection_mode="start", key=chart_key, width="stretch", height=230)
 
 

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 import core
-from core.sweeps import gd_stability_limit, lr_sweep
+from core.sweeps import lr_sweep
+from core.theory import gd_stability_limit
 
 from . import controls, plots, problem, runs
 from .state import PageState
@@ -22,8 +23,8 @@ def sweep(key: problem.FunctionKey, name: str, hp: runs.HyperItems, x0: tuple, s
           lo: float, hi: float, count: int) -> pd.DataFrame:
     """One batched run over ``count`` log-spaced learning rates, as a table for the charts."""
     f = problem.objective(key)
-    s = lr_sweep(f, name, dict(hp), x0, steps, np.geomspace(lo, hi, count), tol=TOL,
-                 escape=problem.escape_radius(f))
+    s = lr_sweep(f, core.get_optimizer(name, **dict(hp)), x0, steps, np.geomspace(lo, hi, count), tol=TOL,
+                 escape=f.escape_radius)
     finite = s.final_gap[np.isfinite(s.final_gap)]
     cap = float(max(finite.max() * 10, 1.0)) if finite.size else 1.0
     status = np.where(s.diverged_at >= 0, "diverged", np.where(s.steps_to_tol >= 0, "reached tolerance", "not yet"))

@@ -1,7 +1,7 @@
 """The optimizer record: metadata plus a pure ``init``/``step`` pair over arrays.
 
-State lives outside the optimizer (as in optax): ``init`` allocates buffers for a
-batch, ``step`` updates the points and buffers in place. Points, gradients and
+``init`` allocates the state buffers for a batch and ``step`` updates the points and buffers
+in place, as torch.optim does (unlike optax, whose updates return new state). Points, gradients and
 buffers have the layout ``(2, N)`` (coordinate first) so that per-trajectory
 hyperparameters of shape ``(N,)`` broadcast along the contiguous axis.
 """
@@ -46,13 +46,6 @@ class OptimizerSpec:
     demo: Mapping[str, Any] = field(default_factory=dict)
     check: Callable[[Mapping[str, Any]], None] | None = None
     torch_name: str = ""
-
-    def hyper(self, name: str) -> Hyper:
-        """The hyperparameter called ``name``."""
-        for h in self.hypers:
-            if h.name == name:
-                return h
-        raise KeyError(name)
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -103,11 +96,6 @@ def make_optimizer(spec: OptimizerSpec, **hyperparameters: Any) -> Optimizer:
     if spec.check is not None:
         spec.check(values)
     return Optimizer(spec, MappingProxyType(values))
-
-
-def zeros(x: np.ndarray, *names: str) -> State:
-    """Zero buffers shaped like ``x``, one per name."""
-    return {n: np.zeros_like(x) for n in names}
 
 
 def lerp_(a: np.ndarray, b: np.ndarray, w: Any, tmp: np.ndarray) -> None:
