@@ -10,6 +10,7 @@ from core import article, metrics
 
 from . import charts, controls, layout, plots, runs
 from .state import PageState, page_state
+from .text import plain
 from .theme import color
 
 PAGE = "compare"
@@ -91,7 +92,7 @@ def _free(ps: PageState, side) -> None:
             trajectories[n] = runs.run(key, n, runs.freeze(hps[n]), x0, steps, noise=noise, seeds=seeds, seed=seed,
                                        schedule=schedule)
         except ValueError as err:
-            st.error(f"{labels[n]}: {err}", icon=":material/block:")
+            layout.bad_settings(err, labels[n])
     if not trajectories:
         return
     single = {n: _first(r) for n, r in trajectories.items()}
@@ -105,11 +106,11 @@ def _free(ps: PageState, side) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.image(plots.contour_png(key, tuple((n, r.points) for n, r in single.items())),
-                 caption=f"{f.display_name}: start ○, ends ✕, known minima ★", width="stretch")
+                 caption=f"{layout.landscape_name(f)}: start ○, ends ✕, known minima ★", width="stretch")
     with right:
         st.latex(f.latex)
         if f.description:
-            st.caption(layout.plain(f.description))
+            st.caption(plain(f.description, None))
         if noise > 0 and seeds > 1:
             charts.band(_band_frame(trajectories), f"Loss over {seeds} noisy runs: median and 10–90 %",
                         "f", log=positive).show(st)

@@ -84,7 +84,7 @@ def _body(ps: PageState) -> None:
     left, right = st.columns([1, 1], gap="medium")
     with left:
         st.image(plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
-                 caption=f"{f.display_name}: start ○, ends ✕, minimum ★", width="stretch")
+                 caption=f"{layout.landscape_name(f)}: start ○, ends ✕, minimum ★", width="stretch")
     with right:
         st.dataframe(_table(hps, distances, rates), hide_index=True, width="stretch")
         st.caption(f"Measured ρ: per-step contraction of ‖θ − θ*‖ over the second half of the run (a "

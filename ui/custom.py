@@ -9,6 +9,7 @@ from core.formula import EXAMPLES, gradient_latex
 
 from . import charts, controls, layout, plots, problem, runs
 from .state import PageState
+from .text import plain
 
 PAGE = "custom"
 
@@ -39,7 +40,7 @@ def render() -> None:
     if key[0] == problem.CUSTOM:
         gx, gy = gradient_latex(key[1])
         st.latex(r"\nabla f = \begin{pmatrix} " + gx + r" \\ " + gy + r" \end{pmatrix}")
-    st.caption(layout.plain(f.description))
+    st.caption(plain(f.description, None))
     trajectories = {}
     for n in chosen:
         spec = core.get_spec(n)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import streamlit as st
+
 import core
 from core import article
+
 from . import charts, plots
 from .pages import SECTIONS
 from .runs import article_run

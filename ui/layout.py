@@ -5,6 +5,8 @@ import streamlit as st
 
 import core
 
+from .text import plain
+
 
 def optimizer_header(spec: core.OptimizerSpec) -> None:
     """Title, paper, update rule, intuition and a suggestion of what to try."""
@@ -27,20 +29,22 @@ def divergence_note(diverged_at: int, label: str = "") -> None:
              icon=":material/warning:")
 
 
-def bad_settings(err: Exception) -> None:
-    st.error(f"These settings cannot run: {err}", icon=":material/block:")
+def landscape_name(f: core.Objective) -> str:
+    """The landscape's name for Markdown text; a formula typed by the user is named, not quoted."""
+    return "your formula" if f.name == "custom" else plain(f.display_name)
+
+
+def bad_settings(err: Exception, who: str = "") -> None:
+    """Settings the optimizer refuses (a message that may quote user values, so shown as text)."""
+    st.error(f"{plain(who) + ': ' if who else ''}These settings cannot run: {plain(err, 300)}", icon=":material/block:")
 
 
 def formula_error(err: Exception) -> None:
-    st.error(f"That formula cannot be used: {err}", icon=":material/edit:")
+    """A formula that cannot be used; the message may quote the formula, so it is shown as text."""
+    st.error(f"That formula cannot be used: {plain(err, 300)}", icon=":material/edit:")
 
 
 def stacked(latex: str) -> str:
     """An update rule written as ``a,\\quad b`` shown one equation per line, so it fits narrow columns."""
     body = latex.replace(r",\qquad", r" \\[4pt] ").replace(r",\quad", r" \\[4pt] ")
     return r"\begin{gathered}" + body + r"\end{gathered}"
-
-
-def plain(text: str) -> str:
-    """``text`` with Markdown's special characters escaped (formulas contain ``*`` and ``_``)."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~$" else c for c in text)

@@ -138,7 +138,7 @@ def _scrub_view(ps: PageState, key, f, spec, run) -> None:
     with left:
         png = plots.contour_png(key, ((spec.name, run.points),), marker=tuple(p) if np.isfinite(p).all() else None,
                                 arrows=_arrows(f, spec, run, t))
-        st.image(png, caption=f"{spec.display_name} on {f.display_name}: start ○, end ✕, known minima ★",
+        st.image(png, caption=f"{spec.display_name} on {layout.landscape_name(f)}: start ○, end ✕, known minima ★",
                  width="stretch")
 
 

@@ -9,8 +9,8 @@ import io
 
 import numpy as np
 import streamlit as st
-from matplotlib.colors import Normalize
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 

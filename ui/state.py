@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from .text import plain
+from .text import code, plain
 
 Parser = Callable[[str], Any]
 
@@ -73,7 +73,7 @@ class PageState:
     def _warn(self, name: str, raw: str, why: str, replacement: Any) -> None:
         key = self.key("_warnings")
         notes = dict(st.session_state.get(key, {}))
-        notes[name] = (f"**{plain(name, 30)}** = {plain(raw, 40)} was ignored: {plain(why, 120)}", replacement)
+        notes[name] = (f"**{plain(name, 30)}** = {code(raw, 40)} was ignored: {plain(why, 120)}", replacement)
         st.session_state[key] = notes
 
     def _current_warnings(self) -> list[str]:
@@ -129,7 +129,7 @@ def _ranged(convert: Callable[[str], Any], what: str, lo: float, hi: float) -> P
             value = convert(raw)
         except ValueError:
             raise ValueError(f"not {what}") from None
-        if not math.isfinite(value) or not lo <= value <= hi:
+        if not (lo <= value <= hi and math.isfinite(value)):   # range first: a huge int overflows isfinite
             raise ValueError(f"must be between {lo:g} and {hi:g}")
         return value
     return parse
@@ -198,9 +198,9 @@ def on_grid(origin: float, step: float) -> Callable[[Parser], Parser]:
     def wrap(inner: Parser) -> Parser:
         def parse(raw: str) -> float:
             value = inner(raw)
-            k = round((value - origin) / step)
-            if not math.isclose(origin + k * step, value, rel_tol=1e-9, abs_tol=step * 1e-9):
+            snapped = origin + round((value - origin) / step) * step
+            if not math.isclose(snapped, value, rel_tol=1e-9) and not (snapped == 0 and value == 0):
                 raise ValueError(f"must be a multiple of {step:g}")
-            return value
+            return round(snapped, 12)
         return parse
     return wrap

@@ -1,18 +1,35 @@
 """Text that came from a user or a link, made safe for the element that shows it.
 
-Streamlit renders Markdown (links, images, headings, HTML) in ``st.markdown``, captions, labels
-and alerts; a formula or URL value must never become any of those. One helper per target.
+Streamlit renders Markdown (links, images, headings, HTML, autolinked addresses) in
+``st.markdown``, captions, labels and alerts; a formula or URL value must never become any of
+those. ``plain`` writes such text as escaped prose, ``code`` as a code span.
 """
 from __future__ import annotations
 
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=\"'])")
+# GitHub-flavoured Markdown links bare addresses even when their signs are escaped; a zero-width
+# space inside "://", after "www" and after "@" stops it without changing what the reader sees.
+_AUTOLINK = re.compile(r"(?i)(:)(//)|(www)(\\?\.)|(@)")
+_ZWSP = "\u200b"
 
 
-def plain(text: object, limit: int = 80) -> str:
-    """``text`` as literal Markdown: one line, at most ``limit`` characters, every special sign escaped."""
-    one_line = " ".join(str(text).split())
-    if len(one_line) > limit:
-        one_line = one_line[: limit - 1] + "…"
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
+def _one_line(text: object, limit: int | None) -> str:
+    line = " ".join(str(text).split())
+    if limit is not None and len(line) > limit:
+        line = line[: limit - 1] + "…"
+    return line
+
+
+def plain(text: object, limit: int | None = 80) -> str:
+    """``text`` as literal Markdown prose: one line, at most ``limit`` characters, nothing interpreted."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _one_line(text, limit))
+    return _AUTOLINK.sub(lambda m: _ZWSP.join(g for g in m.groups() if g) + (_ZWSP if m.group(5) else ""), escaped)
+
+
+def code(text: object, limit: int | None = 80) -> str:
+    """``text`` as a Markdown code span (nothing inside one is interpreted), on one line."""
+    line = _one_line(text, limit)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
+    return f"{fence} {line} {fence}"
