@@ -2,7 +2,7 @@
 
 Needs torch (not a test requirement). From the repository root:
 
-    python tests/reference/make_schedule_reference.py
+    python -m tests.reference.make_schedule_reference
 
 For every case a dummy optimizer (SGD with momentum 0.9 unless stated, lr 0.1) runs ``STEPS``
 updates with the usual loop ``optimizer.step(); scheduler.step()``, recording the optimizer's lr
@@ -13,17 +13,13 @@ record torch trajectories on ``core``'s quadratic with a schedule, to check ``co
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-import core  # noqa: E402
-from core.schedules import get_schedule  # noqa: E402
+import core
+from core.schedules import get_schedule
 
 STEPS = 100
 LR = 0.1

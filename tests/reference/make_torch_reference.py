@@ -2,25 +2,20 @@
 
 Needs torch (not a test requirement). From the repository root:
 
-    pip install torch==2.13.0 && python tests/reference/make_torch_reference.py
+    pip install torch==2.13.0 && python -m tests.reference.make_torch_reference
 
 Gradients come from ``core``'s analytic formulas, so the comparison tests the optimizer
 updates alone; the gradients themselves are checked against finite differences elsewhere.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import core  # noqa: E402
-from cases import CASES, STEPS  # noqa: E402
+import core
+from tests.reference.cases import CASES, STEPS
 
 TORCH_CLASS = {"gd": "SGD", "momentum": "SGD", "nesterov": "SGD"}
 
