@@ -20,15 +20,20 @@ from tests.reference.cases import CASES, STEPS
 TORCH_CLASS = {"gd": "SGD", "momentum": "SGD", "nesterov": "SGD"}
 
 
-def run_case(opt_name: str, hp: dict, fn_name: str, start: tuple) -> np.ndarray:
-    """The trajectory ``(STEPS + 1, 2)`` that torch.optim produces for one case."""
-    fn = core.get_function(fn_name)
+def torch_optimizer(opt_name: str, hp: dict, p: torch.Tensor) -> torch.optim.Optimizer:
+    """The torch.optim optimizer that ``core.get_optimizer(opt_name, **hp)`` mirrors, over parameter ``p``."""
     kwargs = dict(hp)
     if opt_name == "nesterov":
         kwargs["nesterov"] = True
     cls = getattr(torch.optim, TORCH_CLASS.get(opt_name) or core.get_spec(opt_name).torch_name)
+    return cls([p], **kwargs)
+
+
+def run_case(opt_name: str, hp: dict, fn_name: str, start: tuple) -> np.ndarray:
+    """The trajectory ``(STEPS + 1, 2)`` that torch.optim produces for one case."""
+    fn = core.get_function(fn_name)
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt = cls([p], **kwargs)
+    opt = torch_optimizer(opt_name, hp, p)
     out = [p.detach().numpy().copy()]
     for _ in range(STEPS):
         g = fn.grad(p.detach().numpy())
