@@ -225,7 +225,7 @@ def test_divergence_steps_agree_between_record_modes(noise):
 def test_maximize_is_torchs_flag_on_every_torch_optimizer(name):
     spec = core.get_spec(name)
     if not spec.torch_name:
-        with pytest.raises(ValueError, match="unexpected hyperparameter.*maximize"):
+        with pytest.raises(ValueError, match=r"unexpected hyperparameter.*maximize"):
             core.get_optimizer(name, maximize=True)
         return
     (h,) = [h for h in spec.hypers if h.name == "maximize"]

@@ -53,7 +53,7 @@ class OptimizerSpec:
     def __post_init__(self) -> None:
         """Add torch's ``maximize`` to torch-backed specs, so no update rule has to handle it."""
         if self.torch_name and all(h.name != MAXIMIZE.name for h in self.hypers):
-            object.__setattr__(self, "hypers", self.hypers + (MAXIMIZE,))
+            object.__setattr__(self, "hypers", (*self.hypers, MAXIMIZE))
             object.__setattr__(self, "step", _maximizing(self.step))
 
     @property
