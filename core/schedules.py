@@ -13,8 +13,9 @@ the returned dict overrides the optimizer's hyperparameters for that update. The
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -115,6 +116,40 @@ class StepLR(Schedule):
 
 
 @dataclass(frozen=True)
+class MultiStepLR(Schedule):
+    """Multiply the lr by ``gamma`` at each milestone (torch ``MultiStepLR``).
+
+    torch's list ``milestones`` is held as up to three ints so that the app can draw each as a
+    slider and put it in a link: ``milestones`` is ``(milestone_1, milestone_2, milestone_3)``
+    without the zeros (0 means "unused"; a repeated milestone decays twice, as in torch).
+    """
+
+    milestone_1: int
+    milestone_2: int = 0
+    milestone_3: int = 0
+    gamma: float = 0.1
+
+    name: ClassVar[str] = "multistep"
+    display_name: ClassVar[str] = "Multi-step decay"
+    latex: ClassVar[str] = r"\eta_t = \eta\,\gamma^{\#\{i \,:\, m_i \le t\}}"
+    params: ClassVar[tuple[Hyper, ...]] = (
+        _int("milestone_1", 30, 0, (0, 1000), "Update at which the lr is first multiplied by gamma (0: unused)."),
+        _int("milestone_2", 0, 0, (0, 1000), "A second milestone (0: unused)."),
+        _int("milestone_3", 0, 0, (0, 1000), "A third milestone (0: unused)."),
+        Hyper("gamma", 0.1, FACTOR, (0.05, 1.0), symbol="γ", help="Factor applied to the lr at each milestone."),
+    )
+
+    @property
+    def milestones(self) -> tuple[int, ...]:
+        """torch's ``milestones``: the non-zero ones, sorted."""
+        return tuple(sorted(m for m in (self.milestone_1, self.milestone_2, self.milestone_3) if m > 0))
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        passed = sum((np.asarray(e) >= m).astype(int) for m in self.milestones)
+        return base_lr * self.gamma ** passed
+
+
+@dataclass(frozen=True)
 class ExponentialLR(Schedule):
     """Multiply the lr by ``gamma`` after every update (torch ``ExponentialLR``)."""
 
@@ -150,6 +185,30 @@ class PolynomialLR(Schedule):
         return base_lr * (1.0 - np.minimum(self.total_iters, e) / self.total_iters) ** self.power
 
 
+@dataclass(frozen=True)
+class LinearLR(Schedule):
+    """Scale the lr linearly from ``start_factor`` to ``end_factor`` in ``total_iters`` updates (torch ``LinearLR``)."""
+
+    start_factor: float = 1.0 / 3
+    end_factor: float = 1.0
+    total_iters: int = 5
+
+    name: ClassVar[str] = "linear"
+    display_name: ClassVar[str] = "Linear"
+    latex: ClassVar[str] = r"\eta_t = \eta\left(f_0 + (f_1 - f_0)\frac{\min(t, T)}{T}\right)"
+    params: ClassVar[tuple[Hyper, ...]] = (
+        Hyper("start_factor", 1.0 / 3, FACTOR, (0.01, 1.0), log=True, symbol="f₀",
+              help="The first update uses this fraction of the lr."),
+        Hyper("end_factor", 1.0, UNIT_CLOSED, (0.0, 1.0), symbol="f₁",
+              help="Fraction of the lr reached after total_iters updates and kept afterwards."),
+        _int("total_iters", 5, 1, (1, 1000), "Number of updates of the linear change."),
+    )
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        done = np.minimum(self.total_iters, e) / self.total_iters
+        return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * done)
+
+
 def _cosine(base_lr: Any, eta_min: float, e: Any, t_max: int) -> Any:
     """Closed form of torch's recursive ``CosineAnnealingLR``: periodic with period ``2 T_max``."""
     return eta_min + (base_lr - eta_min) * (1.0 + np.cos(math.pi * np.asarray(e) / t_max)) / 2.0
@@ -176,6 +235,33 @@ class CosineAnnealingLR(Schedule):
 
 
 @dataclass(frozen=True)
+class CosineAnnealingWarmRestarts(Schedule):
+    """Cosine decay to ``eta_min`` in ``T_0`` updates, then a restart, each period ``T_mult`` times longer (SGDR)."""
+
+    T_0: int
+    T_mult: int = 1
+    eta_min: float = 0.0
+
+    name: ClassVar[str] = "cosine_warm_restarts"
+    display_name: ClassVar[str] = "Cosine with warm restarts"
+    latex: ClassVar[str] = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})"
+                            r"\left(1 + \cos\frac{\pi T_{\text{cur}}}{T_i}\right),\quad T_i = T_0 T_{\text{mult}}^{i}")
+    params: ClassVar[tuple[Hyper, ...]] = (
+        _int("T_0", 10, 1, (1, 500), "Updates until the first restart."),
+        _int("T_mult", 1, 1, (1, 4), "Each period is this many times longer than the previous one."),
+        Hyper("eta_min", 0.0, NONNEG, (0.0, 0.1), symbol="η_min", help="Lowest learning rate."),
+    )
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        e = np.asarray(e, dtype=float)
+        starts = [0]                                    # the epochs at which a period begins
+        while starts[-1] <= np.max(e, initial=0.0):
+            starts.append(starts[-1] + self.T_0 * self.T_mult ** (len(starts) - 1))
+        i = np.searchsorted(starts, e, side="right") - 1
+        return _cosine(base_lr, self.eta_min, e - np.take(starts, i), self.T_0 * self.T_mult ** i)
+
+
+@dataclass(frozen=True)
 class WarmupCosine(Schedule):
     """Linear warm-up from ``start_factor·lr`` for ``warmup_steps`` updates, then cosine annealing.
 
@@ -191,7 +277,8 @@ class WarmupCosine(Schedule):
     name: ClassVar[str] = "warmup_cosine"
     display_name: ClassVar[str] = "Linear warm-up + cosine"
     latex: ClassVar[str] = (r"\eta_t = \begin{cases} \eta\left(f + (1-f)\frac{t}{W}\right) & t < W \\"
-                            r" \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})\left(1 + \cos\frac{\pi (t-W)}{T_{\max}}\right)"
+                            r" \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})"
+                            r"\left(1 + \cos\frac{\pi (t-W)}{T_{\max}}\right)"
                             r" & t \ge W \end{cases}")
     params: ClassVar[tuple[Hyper, ...]] = (
         _int("warmup_steps", 10, 0, (0, 200), "Updates spent ramping the lr up linearly."),
@@ -208,14 +295,68 @@ class WarmupCosine(Schedule):
         return np.where(e < w, warm, _cosine(base_lr, self.eta_min, e - w, self.T_max))
 
 
+CYCLE_MOMENTUM_ERROR = "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+
+
+class _MomentumCycle(Schedule):
+    """A schedule that sets the lr and, with ``cycle_momentum``, the momentum or β₁ (as torch does).
+
+    Subclasses define ``_values(base_lr, e) -> (lr, momentum)``; ``base_lr`` is the optimizer's lr.
+    """
+
+    cycle_momentum: bool
+
+    def _values(self, base_lr: Any, e: Any) -> tuple[Any, Any]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _lr(self, base_lr: Any, e: Any) -> Any:
+        return self._values(base_lr, e)[0]
+
+    def momentums(self, steps: int) -> np.ndarray:
+        """The momentum (or β₁) of updates ``1..steps`` when ``cycle_momentum`` is on."""
+        return np.broadcast_to(self._values(1.0, np.arange(steps, dtype=float))[1], (steps,)).astype(float)
+
+    def start(self, hp: Mapping[str, Any], n: int) -> _MomentumCycleRunner:
+        return _MomentumCycleRunner(self, hp)
+
+
+class _MomentumCycleRunner:
+    """Sets lr, and momentum or β₁, from the schedule's formulas at each update.
+
+    Like torch, it refuses an optimizer with neither ``momentum`` nor ``betas`` when
+    ``cycle_momentum`` is on, and sets the momentum of ``SGD`` / ``RMSprop`` even when it is 0.
+    """
+
+    needs_loss = False
+
+    def __init__(self, schedule: _MomentumCycle, hp: Mapping[str, Any]) -> None:
+        self.schedule = schedule
+        self.base_lr = np.asarray(hp["lr"], dtype=float)
+        self.key = None
+        if schedule.cycle_momentum:
+            self.key = "betas" if "betas" in hp else "momentum" if "momentum" in hp else None
+            if self.key is None:
+                raise ValueError(CYCLE_MOMENTUM_ERROR)
+        self.betas = hp.get("betas")
+
+    def hyper(self, t: int, loss: Any = None) -> dict[str, Any]:
+        lr, mom = self.schedule._values(self.base_lr, float(t - 1))
+        out: dict[str, Any] = {"lr": float(lr) if np.ndim(lr) == 0 else lr}
+        if self.key == "betas":
+            out["betas"] = (float(mom), *self.betas[1:])
+        elif self.key == "momentum":
+            out["momentum"] = float(mom)
+        return out
+
+
 @dataclass(frozen=True)
-class OneCycleLR(Schedule):
+class OneCycleLR(_MomentumCycle):
     """Smith's 1cycle policy: lr up to ``max_lr`` then down far below, momentum the opposite way.
 
     Sets the lr itself (the optimizer's lr only serves as ``max_lr`` when that is None). With
-    ``cycle_momentum`` it also sets ``momentum``, or ``betas[0]`` for Adam-like optimizers (as
-    torch does); optimizers with neither get the lr cycle only. torch raises after
-    ``total_steps`` scheduler steps; here the lr and momentum then stay at torch's last values.
+    ``cycle_momentum`` it also sets ``momentum``, or ``betas[0]`` for Adam-like optimizers, and
+    refuses optimizers with neither, as torch does. torch raises after ``total_steps`` scheduler
+    steps; here the lr and momentum then stay at torch's last values.
     """
 
     max_lr: float | None
@@ -232,7 +373,8 @@ class OneCycleLR(Schedule):
     name: ClassVar[str] = "one_cycle"
     display_name: ClassVar[str] = "One-cycle"
     latex: ClassVar[str] = (r"\eta: \tfrac{\eta_{\max}}{d} \nearrow \eta_{\max} \searrow "
-                            r"\tfrac{\eta_{\max}}{d\,d_f},\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max}")
+                            r"\tfrac{\eta_{\max}}{d\,d_f},"
+                            r"\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max}")
     params: ClassVar[tuple[Hyper, ...]] = (
         Hyper("max_lr", None, POSITIVE, (1e-4, 2.0), log=True, optional=True, symbol="η_max",
               help="Peak learning rate (None: the optimizer's lr)."),
@@ -289,38 +431,66 @@ class OneCycleLR(Schedule):
         mom = np.select(conds, moms)
         return lr, mom
 
-    def _lr(self, base_lr: Any, e: Any) -> Any:
-        return self._values(base_lr, e)[0]
 
-    def momentums(self, steps: int) -> np.ndarray:
-        """The momentum (or β₁) of updates ``1..steps`` when ``cycle_momentum`` is on."""
-        return self._values(1.0, np.arange(steps, dtype=float))[1]
+@dataclass(frozen=True)
+class CyclicLR(_MomentumCycle):
+    """Smith's cyclical lr: up from ``base_lr`` to ``max_lr`` and back, momentum the opposite way (torch ``CyclicLR``).
 
-    def start(self, hp: Mapping[str, Any], n: int) -> "_OneCycleRunner":
-        return _OneCycleRunner(self, hp)
+    torch requires ``base_lr`` (which replaces the optimizer's lr) and ``max_lr``. Here both may be
+    None: ``max_lr`` is then the optimizer's lr and ``base_lr`` a quarter of ``max_lr`` (Smith's
+    advice of a 3-4x range), so the optimizer's lr is the peak, as for ``one_cycle``.
+    ``cycle_momentum`` sets ``momentum`` or ``betas[0]`` and refuses optimizers with neither, as torch.
+    """
 
+    base_lr: float | None = None
+    max_lr: float | None = None
+    step_size_up: int = 2000
+    step_size_down: int | None = None
+    mode: str = "triangular"
+    gamma: float = 1.0
+    cycle_momentum: bool = True
+    base_momentum: float = 0.8
+    max_momentum: float = 0.9
 
-class _OneCycleRunner:
-    """Sets lr, and momentum or β₁, from the 1cycle formulas at each update."""
+    name: ClassVar[str] = "cyclic"
+    display_name: ClassVar[str] = "Cyclical"
+    latex: ClassVar[str] = (r"\eta: \eta_{\text{base}} \nearrow \eta_{\max} \searrow \eta_{\text{base}} \cdots,"
+                            r"\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max} \cdots")
+    params: ClassVar[tuple[Hyper, ...]] = (
+        Hyper("base_lr", None, NONNEG, (1e-4, 2.0), log=True, optional=True, symbol="η_base",
+              help="Lowest learning rate, where each cycle starts (None: max_lr / 4)."),
+        Hyper("max_lr", None, POSITIVE, (1e-4, 2.0), log=True, optional=True, symbol="η_max",
+              help="Peak learning rate (None: the optimizer's lr)."),
+        _int("step_size_up", 2000, 1, (1, 500), "Updates from base_lr up to max_lr."),
+        Hyper("step_size_down", None, Interval(0.0), (0, 500), kind="int", optional=True,
+              help="Updates from max_lr back down to base_lr (None: step_size_up)."),
+        _choice("mode", "triangular", ("triangular", "triangular2", "exp_range"),
+                "Amplitude of the cycles: constant, halved each cycle, or times gamma per update."),
+        Hyper("gamma", 1.0, FACTOR, (0.9, 1.0), symbol="γ",
+              help="exp_range multiplies the amplitude by this each update."),
+        Hyper("cycle_momentum", True, kind="bool", help="Cycle the momentum (or β₁) inversely to the lr."),
+        Hyper("base_momentum", 0.8, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_base", help="Momentum when the lr peaks."),
+        Hyper("max_momentum", 0.9, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_max",
+              help="Momentum when the lr is at base_lr."),
+    )
 
-    needs_loss = False
-
-    def __init__(self, schedule: OneCycleLR, hp: Mapping[str, Any]) -> None:
-        self.schedule = schedule
-        self.base_lr = np.asarray(hp["lr"], dtype=float)
-        self.key = None
-        if schedule.cycle_momentum:
-            self.key = "betas" if "betas" in hp else "momentum" if "momentum" in hp else None
-        self.betas = hp.get("betas")
-
-    def hyper(self, t: int, loss: Any = None) -> dict[str, Any]:
-        lr, mom = self.schedule._values(self.base_lr, float(t - 1))
-        out: dict[str, Any] = {"lr": float(lr) if np.ndim(lr) == 0 else lr}
-        if self.key == "betas":
-            out["betas"] = (float(mom), *self.betas[1:])
-        elif self.key == "momentum":
-            out["momentum"] = float(mom)
-        return out
+    def _values(self, base_lr: Any, e: Any) -> tuple[Any, Any]:
+        """(lr, momentum) at epochs ``e``, torch's ``CyclicLR.get_lr`` vectorised."""
+        max_lr = base_lr if self.max_lr is None else self.max_lr
+        low = max_lr / 4.0 if self.base_lr is None else self.base_lr
+        up = float(self.step_size_up)
+        total = up + (up if self.step_size_down is None else float(self.step_size_down))
+        ratio = up / total
+        e = np.asarray(e, dtype=float)
+        cycle = np.floor(1 + e / total)
+        x = 1.0 + e / total - cycle
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+        amplitude = {"triangular": 1.0, "triangular2": 1 / (2.0 ** (cycle - 1)),
+                     "exp_range": self.gamma ** e}[self.mode]
+        lr = low + (max_lr - low) * scale * amplitude
+        momentum = self.max_momentum - (self.max_momentum - self.base_momentum) * scale * amplitude
+        return lr, momentum
 
 
 @dataclass(frozen=True)
@@ -356,7 +526,7 @@ class ReduceLROnPlateau(Schedule):
         Hyper("eps", 1e-8, NONNEG, (0.0, 1e-4), help="Cuts smaller than this are skipped."),
     )
 
-    def start(self, hp: Mapping[str, Any], n: int) -> "_PlateauRunner":
+    def start(self, hp: Mapping[str, Any], n: int) -> _PlateauRunner:
         return _PlateauRunner(self, hp["lr"], n)
 
     def lrs(self, base_lr: Any, steps: int) -> np.ndarray:
@@ -417,7 +587,8 @@ class _PlateauRunner:
 
 
 SCHEDULES: dict[str, type[Schedule]] = {cls.name: cls for cls in (
-    Constant, StepLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, WarmupCosine, OneCycleLR, ReduceLROnPlateau,
+    Constant, StepLR, MultiStepLR, ExponentialLR, PolynomialLR, LinearLR, CosineAnnealingLR,
+    CosineAnnealingWarmRestarts, WarmupCosine, OneCycleLR, CyclicLR, ReduceLROnPlateau,
 )}
 
 
@@ -449,16 +620,37 @@ def default_params(name: str, steps: int) -> dict[str, Any]:
     steps = max(int(steps), 1)
     out = {h.name: h.default for h in cls.params}
     warmup = max(1, round(0.1 * steps)) if steps > 1 else 0
+    quarter = max(1, steps // 4)
     scaled = {
-        "step": {"step_size": max(1, steps // 4)},
+        "step": {"step_size": quarter},
+        "multistep": {"milestone_1": max(1, round(0.5 * steps)), "milestone_2": max(1, round(0.75 * steps))},
         "polynomial": {"total_iters": steps},
+        "linear": {"total_iters": steps},
         "cosine": {"T_max": steps},
+        "cosine_warm_restarts": {"T_0": quarter},
         "warmup_cosine": {"warmup_steps": warmup, "T_max": max(1, steps - warmup)},
         "one_cycle": {"total_steps": steps},
+        "cyclic": {"step_size_up": max(1, steps // 8), "step_size_down": max(1, steps // 8)},
     }
     out.update(scaled.get(name, {}))
     return out
 
 
-__all__ = ["Schedule", "Constant", "StepLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "WarmupCosine",
-           "OneCycleLR", "ReduceLROnPlateau", "SCHEDULES", "get_schedule", "default_params"]
+__all__ = [
+    "SCHEDULES",
+    "Constant",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
+    "ExponentialLR",
+    "LinearLR",
+    "MultiStepLR",
+    "OneCycleLR",
+    "PolynomialLR",
+    "ReduceLROnPlateau",
+    "Schedule",
+    "StepLR",
+    "WarmupCosine",
+    "default_params",
+    "get_schedule",
+]

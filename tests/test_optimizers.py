@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import core
+from tests.reference.cases import CASES
 
 QUAD = core.get_function("quadratic")
 
@@ -218,3 +219,31 @@ def test_divergence_steps_agree_between_record_modes(noise):
     assert (full.diverged_at >= 0).any() and (full.diverged_at < 0).any()
     np.testing.assert_array_equal(last.diverged_at, full.diverged_at)
     np.testing.assert_array_equal(last.points[-1], full.points[-1])
+
+
+@pytest.mark.parametrize("name", core.OPTIMIZERS)
+def test_maximize_is_torchs_flag_on_every_torch_optimizer(name):
+    spec = core.get_spec(name)
+    if not spec.torch_name:
+        with pytest.raises(ValueError, match=r"unexpected hyperparameter.*maximize"):
+            core.get_optimizer(name, maximize=True)
+        return
+    (h,) = [h for h in spec.hypers if h.name == "maximize"]
+    assert (h.kind, h.default, spec.defaults["maximize"]) == ("bool", False, False)
+    assert any(hp.get("maximize") for _, n, hp, _, _ in CASES if n == name), "needs a torch reference case"
+
+
+def test_maximize_negates_the_gradient_before_weight_decay():
+    """torch: g <- -g, then g <- g + wd * x; so weight decay still pulls towards the origin."""
+    run = core.simulate(QUAD, core.get_optimizer("gd", lr=0.1, weight_decay=0.5, maximize=True), [-4.0, 2.0], 3)
+    x = np.array([-4.0, 2.0])
+    for _ in range(3):
+        x = x - 0.1 * (-np.array([0.2, 4.0]) * x + 0.5 * x)
+    np.testing.assert_allclose(run.points[-1], x, rtol=1e-14)
+
+
+def test_maximize_climbs_and_the_default_descends():
+    f = core.get_function("himmelblau")
+    up = core.simulate(f, core.get_optimizer("adam", lr=0.01, maximize=True), [0.5, -0.5], 50)
+    down = core.simulate(f, core.get_optimizer("adam", lr=0.01), [0.5, -0.5], 50)
+    assert up.values[-1] > up.values[0] and down.values[-1] < down.values[0]

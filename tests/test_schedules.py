@@ -8,16 +8,31 @@ import numpy as np
 import pytest
 
 import core
-from core.schedules import (SCHEDULES, Constant, OneCycleLR, ReduceLROnPlateau, StepLR, default_params,
-                            get_schedule)
+from core.schedules import (
+    CYCLE_MOMENTUM_ERROR,
+    SCHEDULES,
+    Constant,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    LinearLR,
+    MultiStepLR,
+    OneCycleLR,
+    ReduceLROnPlateau,
+    StepLR,
+    default_params,
+    get_schedule,
+)
 
 REF = np.load(Path(__file__).parent / "reference" / "torch_schedules.npz")
 STEPS = int(REF["steps"])
 LR = float(REF["base_lr"])
 LOSSES = REF["losses"]                      # (3, STEPS): losses[k][t] = f after update t + 1
-CASES = sorted({k.split("/")[0] for k in REF.files if "/" in k and not k.startswith("traj_")})
+CASES = sorted({k.split("/")[0] for k in REF.files if "/" in k and not k.startswith(("traj_", "refusal/"))})
+TRAJECTORIES = sorted({k.split("/")[0] for k in REF.files if k.startswith("traj_")})
+MOMENTUM_CYCLES = ("one_cycle", "cyclic")
+QUAD = core.get_function("quadratic")
 HP = {"sgd": {"lr": LR, "momentum": 0.9, "dampening": 0.0}, "adam": {"lr": LR, "betas": (0.9, 0.999)},
-      "plain": {"lr": LR}}
+      "plain": {"lr": LR, "momentum": 0.0}}     # torch SGD(momentum=0), our gd
 
 
 def _case(cid: str):
@@ -50,8 +65,8 @@ def test_matches_torch(cid):
     np.testing.assert_allclose(schedule.lrs(LR, STEPS), want, rtol=1e-9, atol=0)
     hyper = _run(schedule, HP[opt], STEPS)
     np.testing.assert_allclose([h["lr"] for h in hyper], want, rtol=1e-9, atol=0)
-    if name == "one_cycle":
-        key = {"sgd": "momentum", "adam": "betas", "plain": None}[opt]
+    if name in MOMENTUM_CYCLES:
+        key = {"sgd": "momentum", "adam": "betas", "plain": "momentum"}[opt] if schedule.cycle_momentum else None
         if key is None:
             assert all(set(h) == {"lr"} for h in hyper)
             return
@@ -129,19 +144,44 @@ def test_simulate_batch_with_array_lr():
         np.testing.assert_allclose(run.points[:, j], alone.points, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("cid, opt", [("traj_adam_one_cycle", "adam"), ("traj_sgd_plateau", "momentum")])
-def test_simulate_matches_torch_trajectory(cid, opt):
-    """End to end: torch optimizer + scheduler on a core function versus ``core.simulate``."""
+@pytest.mark.parametrize("cid", TRAJECTORIES)
+def test_simulate_matches_torch_trajectory(cid):
+    """End to end: torch optimizer + scheduler on a core function versus ``core.simulate``.
+
+    The gd and rmsprop cases have momentum 0, which torch's ``cycle_momentum`` sets all the same.
+    """
     want = REF[f"{cid}/points"]
-    name = {"traj_adam_one_cycle": "one_cycle", "traj_sgd_plateau": "plateau"}[cid]
-    fn = {"traj_adam_one_cycle": "quadratic", "traj_sgd_plateau": "rosenbrock"}[cid]
-    lr = {"adam": 0.1, "momentum": 1e-3}[opt]
-    schedule = get_schedule(name, **json.loads(str(REF[f"{cid}/params"])))
-    run = core.simulate(core.get_function(fn), core.get_optimizer(opt, lr=lr), want[0].copy(), STEPS,
-                        schedule=schedule)   # copy: simulate currently writes into a (2,) float x0
+    case = json.loads(str(REF[f"{cid}/case"]))
+    schedule = get_schedule(case["schedule"], **case["params"])
+    run = core.simulate(core.get_function(case["function"]), core.get_optimizer(case["optimizer"], **case["hp"]),
+                        want[0].copy(), STEPS, schedule=schedule)   # copy: simulate may write into a (2,) x0
     np.testing.assert_allclose(run.points, want, rtol=1e-9, atol=1e-12)
-    if name == "plateau":
-        assert run.lr[-1] < run.lr[0], "the reference run should contain a cut"
+    assert len(np.unique(run.lr)) > 1, "the reference run should change the lr"
+
+
+@pytest.mark.parametrize("name", MOMENTUM_CYCLES)
+@pytest.mark.parametrize("opt", ["adagrad", "adadelta", "rprop"])
+def test_cycle_momentum_refuses_optimizers_without_momentum_like_torch(name, opt):
+    message = str(REF[f"refusal/{name}/{opt}"])
+    assert message == CYCLE_MOMENTUM_ERROR
+    optimizer, params = core.get_optimizer(opt), default_params(name, 3)
+    with pytest.raises(ValueError) as err:
+        core.simulate(QUAD, optimizer, [1.0, 1.0], 3, schedule=get_schedule(name, **params))
+    assert str(err.value) == message
+    off = get_schedule(name, **{**params, "cycle_momentum": False})
+    assert core.simulate(QUAD, optimizer, [1.0, 1.0], 3, schedule=off).lr.shape == (3,)
+
+
+@pytest.mark.parametrize("name", MOMENTUM_CYCLES)
+@pytest.mark.parametrize("opt, key", [("gd", "momentum"), ("rmsprop", "momentum"), ("momentum", "momentum"),
+                                      ("nadam", "betas"), ("lion", "betas")])
+def test_cycle_momentum_sets_momentum_even_when_it_is_zero(name, opt, key):
+    """torch cycles SGD(momentum=0) and RMSprop(momentum=0) too; Lion (not in torch) gets its β₁ cycled."""
+    schedule = get_schedule(name, **default_params(name, 20))
+    hyper = _run(schedule, dict(core.get_optimizer(opt).hyperparameters), 20)
+    got = [h[key][0] if key == "betas" else h[key] for h in hyper]
+    np.testing.assert_allclose(got, schedule.momentums(20), rtol=1e-15)
+    assert got[0] == schedule.max_momentum and min(got) < got[0]
 
 
 def test_one_cycle_cycles_adam_beta1():
@@ -150,7 +190,8 @@ def test_one_cycle_cycles_adam_beta1():
     opt = core.get_optimizer("adam", lr=0.1)
     cyc = OneCycleLR(max_lr=0.3, total_steps=40)
     run = core.simulate(f, opt, [-4.0, -6.0], 40, schedule=cyc)
-    flat = core.simulate(f, opt, [-4.0, -6.0], 40, schedule=OneCycleLR(max_lr=0.3, total_steps=40, cycle_momentum=False))
+    flat = core.simulate(f, opt, [-4.0, -6.0], 40,
+                         schedule=OneCycleLR(max_lr=0.3, total_steps=40, cycle_momentum=False))
     np.testing.assert_array_equal(run.lr, flat.lr)
     assert not np.allclose(run.points, flat.points)
     beta1 = cyc.momentums(40)
@@ -171,14 +212,36 @@ def test_one_cycle_max_lr_none_uses_optimizer_lr_and_holds_after_total_steps():
     assert (lrs[11:] == lrs[10]).all()
 
 
-def test_one_cycle_without_momentum_hyperparameter_cycles_lr_only():
-    hyper = _run(get_schedule("one_cycle", max_lr=1.0, total_steps=5), {"lr": 0.1}, 3)
-    assert all(set(h) == {"lr"} for h in hyper)
+def test_cycle_momentum_off_sets_the_lr_only():
+    for name in MOMENTUM_CYCLES:
+        hyper = _run(get_schedule(name, **{**default_params(name, 5), "cycle_momentum": False}), {"lr": 0.1}, 3)
+        assert all(set(h) == {"lr"} for h in hyper)
+
+
+def test_cyclic_lr_defaults_to_a_quarter_of_the_optimizers_lr_up_to_it():
+    s = get_schedule("cyclic", step_size_up=4)
+    lrs = s.lrs(0.4, 17)
+    assert lrs[0] == lrs[8] == lrs[16] == pytest.approx(0.1) and lrs[4] == lrs[12] == pytest.approx(0.4)
+    assert get_schedule("cyclic", base_lr=0.3, step_size_up=4).lrs(0.4, 5).tolist() == pytest.approx(
+        [0.3, 0.325, 0.35, 0.375, 0.4])
+    assert get_schedule("cyclic", max_lr=0.8, step_size_up=4).lrs(0.4, 1)[0] == pytest.approx(0.2)
+
+
+def test_multistep_milestones_are_torchs_list_without_zeros():
+    assert MultiStepLR(milestone_1=50, milestone_2=0, milestone_3=20).milestones == (20, 50)
+    s = MultiStepLR(milestone_1=3, milestone_2=3, gamma=0.5)
+    assert s.milestones == (3, 3) and s.lrs(1.0, 5).tolist() == [1.0, 1.0, 1.0, 0.25, 0.25]
+    assert MultiStepLR(milestone_1=0).lrs(0.2, 3).tolist() == [0.2] * 3
+
+
+def test_warm_restarts_periods_grow_by_t_mult():
+    lrs = get_schedule("cosine_warm_restarts", T_0=2, T_mult=3).lrs(1.0, 27)
+    assert np.flatnonzero(lrs == 1.0).tolist() == [0, 2, 8, 26]
 
 
 def test_registry_and_metadata():
-    assert list(SCHEDULES) == ["constant", "step", "exponential", "polynomial", "cosine", "warmup_cosine",
-                               "one_cycle", "plateau"]
+    assert list(SCHEDULES) == ["constant", "step", "multistep", "exponential", "polynomial", "linear", "cosine",
+                               "cosine_warm_restarts", "warmup_cosine", "one_cycle", "cyclic", "plateau"]
     for name, cls in SCHEDULES.items():
         assert cls.name == name and cls.display_name and cls.latex
         defaults = default_params(name, 200)
@@ -186,12 +249,18 @@ def test_registry_and_metadata():
         s = get_schedule(name, **defaults)
         assert isinstance(s, cls)
         runner = s.start({"lr": 0.1, "momentum": 0.9}, 1)
+        assert len(np.unique([runner.hyper(t)["lr"] for t in range(1, 201)])) > 1 or name in ("constant", "plateau")
         assert isinstance(runner.needs_loss, bool)
     assert SCHEDULES["constant"].display_name == "Constant"
     assert SCHEDULES["warmup_cosine"].display_name == "Linear warm-up + cosine"
     assert default_params("cosine", 80)["T_max"] == 80
     assert default_params("one_cycle", 80)["total_steps"] == 80
     assert default_params("polynomial", 80)["total_iters"] == 80
+    assert default_params("linear", 80)["total_iters"] == 80
+    assert (default_params("multistep", 80)["milestone_1"], default_params("multistep", 80)["milestone_2"]) == (40, 60)
+    assert default_params("cosine_warm_restarts", 80)["T_0"] == 20
+    c = default_params("cyclic", 80)
+    assert (c["step_size_up"], c["step_size_down"], c["base_lr"], c["max_lr"]) == (10, 10, None, None)
     w = default_params("warmup_cosine", 80)
     assert w["warmup_steps"] + w["T_max"] == 80 and w["warmup_steps"] >= 1
 
@@ -205,6 +274,15 @@ def test_torch_defaults():
     assert (o.pct_start, o.anneal_strategy, o.cycle_momentum, o.base_momentum, o.max_momentum, o.div_factor,
             o.final_div_factor, o.three_phase) == (0.3, "cos", True, 0.85, 0.95, 25.0, 1e4, False)
     assert get_schedule("polynomial") == get_schedule("polynomial", total_iters=5, power=1.0)
+    assert MultiStepLR(milestone_1=3).gamma == 0.1
+    assert (CosineAnnealingWarmRestarts(T_0=3).T_mult, CosineAnnealingWarmRestarts(T_0=3).eta_min) == (1, 0.0)
+    assert (LinearLR().start_factor, LinearLR().end_factor, LinearLR().total_iters) == (1.0 / 3, 1.0, 5)
+    c = CyclicLR()
+    assert (c.step_size_up, c.step_size_down, c.mode, c.gamma, c.cycle_momentum, c.base_momentum,
+            c.max_momentum) == (2000, None, "triangular", 1.0, True, 0.8, 0.9)
+    for cls in (MultiStepLR, CosineAnnealingWarmRestarts, LinearLR, CyclicLR):
+        assert {h.name: h.default for h in cls.params} == {
+            k: v for k, v in get_schedule(cls.name).__dict__.items()}
 
 
 @pytest.mark.parametrize("name, params, match", [
@@ -220,6 +298,20 @@ def test_torch_defaults():
     ("plateau", {"factor": 1.0}, r"factor.*\[0, 1\)"),
     ("plateau", {"mode": "avg"}, "mode.*'min', 'max'"),
     ("plateau", {"patience": -1}, "patience"),
+    ("multistep", {"milestone_2": -1}, "milestone_2"),
+    ("multistep", {"milestone_1": 2.5}, "milestone_1.*integer"),
+    ("linear", {"start_factor": 0.0}, r"start_factor.*\(0, 1\]"),
+    ("linear", {"end_factor": 1.5}, r"end_factor.*\[0, 1\]"),
+    ("linear", {"total_iters": 0}, "total_iters"),
+    ("cosine_warm_restarts", {"T_0": 0}, "T_0"),
+    ("cosine_warm_restarts", {"T_mult": 0}, "T_mult"),
+    ("cosine_warm_restarts", {"T_mult": 1.5}, "T_mult.*integer"),
+    ("cyclic", {"mode": "cosine"}, "mode.*'triangular', 'triangular2', 'exp_range'"),
+    ("cyclic", {"max_lr": 0.0}, "max_lr"),
+    ("cyclic", {"base_lr": -0.1}, "base_lr"),
+    ("cyclic", {"step_size_up": 0}, "step_size_up"),
+    ("cyclic", {"step_size_down": -1}, "step_size_down"),
+    ("cyclic", {"base_momentum": 1.0}, "base_momentum"),
 ])
 def test_validation_errors(name, params, match):
     with pytest.raises(ValueError, match=match):
@@ -228,7 +320,7 @@ def test_validation_errors(name, params, match):
 
 def test_unknown_names_list_valid_ones():
     with pytest.raises(ValueError, match="valid names are: constant, step"):
-        get_schedule("cyclic")
+        get_schedule("cyclical")
     with pytest.raises(ValueError, match="valid ones are: step_size, gamma"):
         get_schedule("step", step=3)
     with pytest.raises(ValueError, match="valid names"):

@@ -78,7 +78,9 @@ def _rmsprop_step(x, g, s, t, hp):
         _sqrt_eps(tmp, hp["eps"], hp["eps_inside_sqrt"], den)
     else:
         _sqrt_eps(sq, hp["eps"], hp["eps_inside_sqrt"], den)
-    if "momentum_buffer" in s:
+    if np.ndim(hp["momentum"]) > 0 or hp["momentum"] > 0:
+        if "momentum_buffer" not in s:   # a schedule may switch momentum on after init, as in torch
+            s["momentum_buffer"] = np.zeros_like(x)
         buf = s["momentum_buffer"]
         buf *= hp["momentum"]
         np.divide(g, den, out=tmp)

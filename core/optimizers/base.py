@@ -14,6 +14,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ..hyper import Hyper
+from .common import MAXIMIZE
 
 State = dict[str, Any]
 InitFn = Callable[[np.ndarray, Mapping[str, Any]], State]
@@ -27,6 +28,8 @@ class OptimizerSpec:
     ``init(x, hp)`` returns the state buffers for points ``x`` of shape ``(2, N)``;
     ``step(x, g, state, t, hp)`` applies update number ``t`` (1-based) in place.
     Buffers whose name starts with ``_`` are scratch space, not recorded state.
+    A spec with a ``torch_name`` gets torch's ``maximize`` flag appended to ``hypers`` and handled
+    here, once for all of them: every torch.optim optimizer negates the gradient before anything else.
     """
 
     name: str
@@ -46,6 +49,12 @@ class OptimizerSpec:
     demo: Mapping[str, Any] = field(default_factory=dict)
     check: Callable[[Mapping[str, Any]], None] | None = None
     torch_name: str = ""
+
+    def __post_init__(self) -> None:
+        """Add torch's ``maximize`` to torch-backed specs, so no update rule has to handle it."""
+        if self.torch_name and all(h.name != MAXIMIZE.name for h in self.hypers):
+            object.__setattr__(self, "hypers", (*self.hypers, MAXIMIZE))
+            object.__setattr__(self, "step", _maximizing(self.step))
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -71,6 +80,15 @@ class Optimizer:
     def __reduce__(self):
         """Pickle by name and arguments, so cached results survive reloads."""
         return (_rebuild, (self.spec.name, dict(self.hyperparameters)))
+
+
+def _maximizing(step: StepFn) -> StepFn:
+    """``step`` preceded by torch's ``maximize``: the gradient is negated in place when it is set."""
+    def step_with_maximize(x: np.ndarray, g: np.ndarray, state: State, t: int, hp: Mapping[str, Any]) -> None:
+        if hp.get("maximize", False):
+            np.negative(g, out=g)
+        step(x, g, state, t, hp)
+    return step_with_maximize
 
 
 def _short(v: Any) -> str:

@@ -40,6 +40,9 @@ def flag(name: str, default: bool, help: str) -> Hyper:
     return Hyper(name, default, kind="bool", help=help)
 
 
+MAXIMIZE = Hyper("maximize", False, kind="bool",
+                 help="Climb the function instead of descending it (torch negates the gradient first).")
+
 EPS_INSIDE_SQRT = Hyper(
     "eps_inside_sqrt", False, kind="choice", url="conv", title="ε placement (convention)",
     choices=(Choice("torch", False, "PyTorch: √v + ε"), Choice("article", True, "Article: √(v + ε)")),

@@ -5,7 +5,7 @@ import numpy as np
 
 from . import common as c
 from .base import OptimizerSpec, weight_decayed
-from ..hyper import UNIT_CLOSED, Hyper
+from ..hyper import UNIT_CLOSED, Hyper, Interval
 
 
 def _init(x, hp):
@@ -25,7 +25,7 @@ def _step(x, g, s, t, hp):
             np.copyto(buf, g)
         else:
             buf *= mom
-            damp = hp["dampening"]
+            damp = hp.get("dampening", 0.0)
             buf += g if np.ndim(damp) == 0 and damp == 0 else (1 - damp) * g
         d = g + mom * buf if hp.get("nesterov") else buf
         if np.ndim(mom) > 0:
@@ -43,6 +43,9 @@ def _check_nesterov(hp):
 _DAMPENING = Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.9), symbol="τ",
                    help="Fraction of the new gradient that is damped out of the velocity.")
 _SGD = dict(init=_init, step=_step, torch_name="SGD")
+# torch's SGD(momentum=0): fixed at 0 here, but a schedule with cycle_momentum sets it as torch does.
+_NO_MOMENTUM = Hyper("momentum", 0.0, Interval(0.0, 0.0), (0.0, 0.0), shown=False,
+                     help="Always 0 for gradient descent, unless a schedule cycles it (as torch does).")
 
 GD = OptimizerSpec(
     name="gd", display_name="Gradient descent", year=1847,
@@ -53,7 +56,7 @@ GD = OptimizerSpec(
               "gradient points mostly across the valley, so the path zig-zags between the walls and "
               "crawls along the floor; too large a step and it bounces out entirely.",
     try_this="On the quadratic, raise lr above 0.5 and watch the steep y direction diverge (the limit is 2/L = 0.5).",
-    hypers=(c.lr(1e-3), c.weight_decay()),
+    hypers=(c.lr(1e-3), c.weight_decay(), _NO_MOMENTUM),
     demo={"lr": 0.4}, **_SGD,
 )
 

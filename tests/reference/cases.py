@@ -42,3 +42,22 @@ CASES = [
     ("gd-conditioned", "gd", {"lr": 1.0}, "conditioned_quadratic", (-4.0, 3.0)),
     ("adam-conditioned", "adam", {"lr": 0.1}, "conditioned_quadratic", (-4.0, 3.0)),
 ]
+
+# torch's ``maximize=True``: the gradient is negated first, so these climb to a local maximum.
+CASES += [
+    ("gd-maximize-himmelblau", "gd", {"lr": 0.01, "maximize": True}, "himmelblau", (0.5, -0.5)),
+    ("momentum-maximize-wd", "momentum", {"lr": 0.005, "momentum": 0.9, "weight_decay": 0.5, "maximize": True},
+     "himmelblau", (0.5, -0.5)),
+    ("nesterov-maximize", "nesterov", {"lr": 0.002, "momentum": 0.8, "maximize": True}, "styblinski_tang",
+     (0.5, -1.0)),
+    ("adagrad-maximize", "adagrad", {"lr": 0.1, "weight_decay": 0.1, "maximize": True}, "rastrigin", (0.3, -0.2)),
+    ("rmsprop-maximize-momentum", "rmsprop", {"lr": 0.01, "momentum": 0.5, "centered": True, "maximize": True},
+     "styblinski_tang", (0.5, -1.0)),
+    ("adam-maximize-rastrigin", "adam", {"lr": 0.01, "weight_decay": 0.05, "maximize": True}, "rastrigin", (0.3, -0.2)),
+    ("adamw-maximize", "adamw", {"lr": 0.02, "amsgrad": True, "maximize": True}, "himmelblau", (0.5, -0.5)),
+    ("nadam-maximize", "nadam", {"lr": 0.02, "maximize": True}, "styblinski_tang", (0.5, -1.0)),
+    ("radam-maximize", "radam", {"lr": 0.02, "maximize": True}, "himmelblau", (0.5, -0.5)),
+    ("adamax-maximize", "adamax", {"lr": 0.02, "maximize": True}, "rastrigin", (0.3, -0.2)),
+    ("adadelta-maximize", "adadelta", {"lr": 1.0, "eps": 1e-3, "maximize": True}, "himmelblau", (0.5, -0.5)),
+    ("rprop-maximize", "rprop", {"lr": 0.01, "maximize": True}, "rastrigin", (0.3, -0.2)),
+]

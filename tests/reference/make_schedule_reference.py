@@ -2,28 +2,26 @@
 
 Needs torch (not a test requirement). From the repository root:
 
-    python tests/reference/make_schedule_reference.py
+    python -m tests.reference.make_schedule_reference
 
 For every case a dummy optimizer (SGD with momentum 0.9 unless stated, lr 0.1) runs ``STEPS``
 updates with the usual loop ``optimizer.step(); scheduler.step()``, recording the optimizer's lr
 *before* each update. ``ReduceLROnPlateau`` gets ``scheduler.step(loss)`` with fixed loss
-sequences (``losses``, generated with numpy seed 0 and stored too). Two end-to-end cases also
-record torch trajectories on ``core``'s quadratic with a schedule, to check ``core.simulate``.
+sequences (``losses``, generated with numpy seed 0 and stored too). End-to-end cases record torch
+trajectories on ``core``'s functions with a scheduler, to check ``core.simulate``; ``refusal/...``
+holds the message torch raises for ``cycle_momentum`` with an optimizer that has no momentum.
 """
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-import core  # noqa: E402
-from core.schedules import get_schedule  # noqa: E402
+import core
+from core.schedules import Schedule, get_schedule
+from tests.reference.make_torch_reference import torch_optimizer
 
 STEPS = 100
 LR = 0.1
@@ -34,16 +32,26 @@ CASES = [
     ("step_0", "step", {"step_size": 10, "gamma": 0.5}, "sgd"),
     ("step_1", "step", {"step_size": 7, "gamma": 0.1}, "sgd"),
     ("step_2", "step", {"step_size": 1, "gamma": 0.97}, "sgd"),
+    ("multistep_0", "multistep", {"milestone_1": 30, "milestone_2": 80}, "sgd"),
+    ("multistep_1", "multistep", {"milestone_1": 50, "milestone_2": 20, "milestone_3": 50, "gamma": 0.5}, "sgd"),
+    ("multistep_2", "multistep", {"milestone_1": 1, "gamma": 0.9}, "plain"),
     ("exponential_0", "exponential", {"gamma": 0.95}, "sgd"),
     ("exponential_1", "exponential", {"gamma": 0.8}, "sgd"),
     ("polynomial_0", "polynomial", {}, "sgd"),
     ("polynomial_1", "polynomial", {"total_iters": 60, "power": 2.0}, "sgd"),
     ("polynomial_2", "polynomial", {"total_iters": 100, "power": 0.5}, "sgd"),
+    ("linear_0", "linear", {}, "sgd"),
+    ("linear_1", "linear", {"start_factor": 1.0, "end_factor": 0.0, "total_iters": 60}, "sgd"),
+    ("linear_2", "linear", {"start_factor": 0.1, "end_factor": 0.5, "total_iters": 100}, "adam"),
     ("cosine_0", "cosine", {"T_max": 100}, "sgd"),
     ("cosine_1", "cosine", {"T_max": 30, "eta_min": 0.01}, "sgd"),
     ("cosine_2", "cosine", {"T_max": 7}, "sgd"),
+    ("cosine_warm_restarts_0", "cosine_warm_restarts", {"T_0": 10}, "sgd"),
+    ("cosine_warm_restarts_1", "cosine_warm_restarts", {"T_0": 5, "T_mult": 2, "eta_min": 0.01}, "sgd"),
+    ("cosine_warm_restarts_2", "cosine_warm_restarts", {"T_0": 3, "T_mult": 3}, "sgd"),
     ("warmup_cosine_0", "warmup_cosine", {"warmup_steps": 10, "T_max": 90}, "sgd"),
-    ("warmup_cosine_1", "warmup_cosine", {"warmup_steps": 5, "T_max": 20, "start_factor": 0.1, "eta_min": 0.001}, "sgd"),
+    ("warmup_cosine_1", "warmup_cosine", {"warmup_steps": 5, "T_max": 20, "start_factor": 0.1, "eta_min": 0.001},
+     "sgd"),
     ("warmup_cosine_2", "warmup_cosine", {"warmup_steps": 0, "T_max": 50}, "sgd"),
     ("one_cycle_0", "one_cycle", {"max_lr": 0.5, "total_steps": 100}, "sgd"),
     ("one_cycle_1", "one_cycle", {"max_lr": 0.01, "total_steps": 100, "anneal_strategy": "linear",
@@ -51,11 +59,21 @@ CASES = [
     ("one_cycle_2", "one_cycle", {"max_lr": None, "total_steps": 99, "pct_start": 0.4, "div_factor": 10.0,
                                   "final_div_factor": 100.0, "base_momentum": 0.8, "max_momentum": 0.9}, "sgd"),
     ("one_cycle_3", "one_cycle", {"max_lr": 1.0, "total_steps": 100, "cycle_momentum": False}, "plain"),
+    ("cyclic_0", "cyclic", {"base_lr": 0.01, "max_lr": 0.5, "step_size_up": 10}, "sgd"),
+    ("cyclic_1", "cyclic", {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 7, "step_size_down": 13,
+                            "mode": "triangular2"}, "adam"),
+    ("cyclic_2", "cyclic", {"step_size_up": 15, "mode": "exp_range", "gamma": 0.98, "base_momentum": 0.7,
+                            "max_momentum": 0.95}, "sgd"),
+    ("cyclic_3", "cyclic", {"base_lr": 0.05, "max_lr": 0.2, "step_size_up": 8, "step_size_down": 0,
+                            "cycle_momentum": False}, "plain"),
+    ("cyclic_4", "cyclic", {"max_lr": 0.3, "step_size_up": 6, "step_size_down": 4, "mode": "exp_range",
+                            "gamma": 0.95}, "plain"),
     ("plateau_0", "plateau", {"patience": 5, "factor": 0.5}, "sgd"),
     ("plateau_1", "plateau", {"patience": 3, "cooldown": 4, "threshold": 0.01, "threshold_mode": "abs",
                               "min_lr": 0.002, "factor": 0.3}, "sgd"),
     ("plateau_2", "plateau", {"mode": "max", "patience": 2, "factor": 0.2, "threshold": 0.05, "eps": 1e-3}, "sgd"),
 ]
+MOMENTUM_CYCLES = ("one_cycle", "cyclic")
 
 
 def losses() -> np.ndarray:
@@ -70,42 +88,40 @@ def losses() -> np.ndarray:
     return np.array(out)
 
 
-def make_optimizer(kind: str, p: torch.Tensor, lr: float = LR) -> torch.optim.Optimizer:
+def make_optimizer(kind: str, p: torch.Tensor) -> torch.optim.Optimizer:
+    """The dummy optimizer of a schedule-only case."""
     if kind == "adam":
-        return torch.optim.Adam([p], lr=lr)
+        return torch.optim.Adam([p], lr=LR)
     if kind == "plain":
-        return torch.optim.SGD([p], lr=lr)
-    return torch.optim.SGD([p], lr=lr, momentum=0.9)
+        return torch.optim.SGD([p], lr=LR)
+    return torch.optim.SGD([p], lr=LR, momentum=0.9)
 
 
-def make_scheduler(name: str, params: dict, opt: torch.optim.Optimizer):
-    full = core_params(name, params)
-    if name == "step":
-        return S.StepLR(opt, **full)
-    if name == "exponential":
-        return S.ExponentialLR(opt, **full)
-    if name == "polynomial":
-        return S.PolynomialLR(opt, **full)
-    if name == "cosine":
-        return S.CosineAnnealingLR(opt, **full)
+def make_scheduler(name: str, params: dict, opt: torch.optim.Optimizer) -> S.LRScheduler | S.ReduceLROnPlateau:
+    """torch's scheduler for our schedule ``name``; None-valued lrs follow our documented defaults."""
+    s = get_schedule(name, **params)
+    full = core_params(s)
+    lr = opt.param_groups[0]["lr"]
+    if name == "multistep":
+        return S.MultiStepLR(opt, milestones=list(s.milestones), gamma=full["gamma"])
     if name == "warmup_cosine":
         w = full["warmup_steps"]
         return S.SequentialLR(opt, [
             S.LinearLR(opt, start_factor=full["start_factor"], end_factor=1.0, total_iters=w),
             S.CosineAnnealingLR(opt, T_max=full["T_max"], eta_min=full["eta_min"]),
         ], milestones=[w])
-    if name == "one_cycle":
-        if full["max_lr"] is None:
-            full["max_lr"] = LR
-        return S.OneCycleLR(opt, **full)
-    if name == "plateau":
-        return S.ReduceLROnPlateau(opt, **full)
-    raise ValueError(name)
+    if name in MOMENTUM_CYCLES and full["max_lr"] is None:
+        full["max_lr"] = lr                                 # both: max_lr defaults to the optimizer's lr
+    if name == "cyclic" and full["base_lr"] is None:
+        full["base_lr"] = full["max_lr"] / 4.0              # cyclic: base_lr defaults to max_lr / 4
+    cls = {"step": S.StepLR, "exponential": S.ExponentialLR, "polynomial": S.PolynomialLR, "linear": S.LinearLR,
+           "cosine": S.CosineAnnealingLR, "cosine_warm_restarts": S.CosineAnnealingWarmRestarts,
+           "one_cycle": S.OneCycleLR, "cyclic": S.CyclicLR, "plateau": S.ReduceLROnPlateau}[name]
+    return cls(opt, **full)
 
 
-def core_params(name: str, params: dict) -> dict:
+def core_params(s: Schedule) -> dict:
     """All parameters of our schedule (defaults filled in), as plain Python values."""
-    s = get_schedule(name, **params)
     return {h.name: getattr(s, h.name) for h in type(s).params}
 
 
@@ -130,11 +146,11 @@ def record(name: str, params: dict, kind: str, loss_seq: np.ndarray | None = Non
     return np.array(lrs), np.array(moms)
 
 
-def trajectory(opt_kind: str, lr: float, name: str, params: dict, fn_name: str, start: tuple) -> np.ndarray:
-    """torch trajectory ``(STEPS + 1, 2)`` on a ``core`` function with a scheduler."""
+def trajectory(opt_name: str, hp: dict, name: str, params: dict, fn_name: str, start: tuple) -> np.ndarray:
+    """torch trajectory ``(STEPS + 1, 2)`` of ``core``'s ``opt_name`` on a ``core`` function, with a scheduler."""
     fn = core.get_function(fn_name)
     p = torch.tensor(start, requires_grad=True)
-    opt = make_optimizer(opt_kind, p, lr)
+    opt = torch_optimizer(opt_name, hp, p)
     sched = make_scheduler(name, params, opt)
     out = [p.detach().numpy().copy()]
     for _ in range(STEPS):
@@ -146,11 +162,42 @@ def trajectory(opt_kind: str, lr: float, name: str, params: dict, fn_name: str, 
     return np.array(out)
 
 
-# End-to-end: (case id, optimizer kind, lr, schedule name, params, function, start)
+# End-to-end: (case id, core optimizer, its hyperparameters, schedule name, params, function, start).
+# The gd and rmsprop cases have momentum 0, which torch's cycle_momentum sets before the first step.
 TRAJECTORIES = [
-    ("traj_adam_one_cycle", "adam", 0.1, "one_cycle", {"max_lr": 0.5, "total_steps": 100}, "quadratic", (-4.0, -6.0)),
-    ("traj_sgd_plateau", "sgd", 1e-3, "plateau", {"patience": 3, "factor": 0.5}, "rosenbrock", (-1.5, 2.0)),
+    ("traj_adam_one_cycle", "adam", {"lr": 0.1}, "one_cycle", {"max_lr": 0.5, "total_steps": 100},
+     "quadratic", (-4.0, -6.0)),
+    ("traj_sgd_plateau", "momentum", {"lr": 1e-3, "momentum": 0.9}, "plateau", {"patience": 3, "factor": 0.5},
+     "rosenbrock", (-1.5, 2.0)),
+    ("traj_gd_one_cycle", "gd", {"lr": 0.1}, "one_cycle", {"max_lr": 0.3, "total_steps": 100},
+     "quadratic", (-4.0, -6.0)),
+    ("traj_rmsprop_one_cycle", "rmsprop", {"lr": 0.01}, "one_cycle", {"max_lr": 0.05, "total_steps": 100},
+     "himmelblau", (0.0, 0.0)),
+    ("traj_gd_cyclic", "gd", {"lr": 0.1}, "cyclic", {"step_size_up": 10}, "quadratic", (-4.0, -6.0)),
+    ("traj_rmsprop_cyclic", "rmsprop", {"lr": 0.01, "alpha": 0.9}, "cyclic",
+     {"base_lr": 0.001, "max_lr": 0.02, "step_size_up": 12, "mode": "triangular2"}, "rosenbrock", (-1.5, 2.0)),
+    ("traj_adam_cyclic", "adam", {"lr": 0.05}, "cyclic", {"step_size_up": 20, "mode": "exp_range", "gamma": 0.99},
+     "beale", (1.0, 1.5)),
+    ("traj_momentum_multistep", "momentum", {"lr": 0.01, "momentum": 0.9}, "multistep",
+     {"milestone_1": 30, "milestone_2": 60}, "himmelblau", (0.0, 0.0)),
+    ("traj_nesterov_warm_restarts", "nesterov", {"lr": 0.01, "momentum": 0.9}, "cosine_warm_restarts",
+     {"T_0": 10, "T_mult": 2}, "booth", (-8.0, 8.0)),
+    ("traj_adamw_linear", "adamw", {"lr": 0.05}, "linear", {"start_factor": 0.25, "total_iters": 40},
+     "rosenbrock", (-1.5, 2.0)),
 ]
+
+# Optimizers torch refuses with cycle_momentum=True (no momentum, no betas).
+REFUSED = ("adagrad", "adadelta", "rprop")
+
+
+def refusal(opt_name: str, name: str) -> str:
+    """The message of the ValueError torch raises for scheduler ``name`` on optimizer ``opt_name``."""
+    opt = torch_optimizer(opt_name, {"lr": LR}, torch.zeros(2, requires_grad=True))
+    try:
+        make_scheduler(name, {}, opt)
+    except ValueError as err:
+        return str(err)
+    raise AssertionError(f"torch accepted {name} with {opt_name}")
 
 
 def main() -> None:
@@ -167,14 +214,19 @@ def main() -> None:
         else:
             lr, mom = record(name, params, kind)
             arrays[f"{cid}/lr"] = lr
-            if name == "one_cycle":
+            if name in MOMENTUM_CYCLES:
                 arrays[f"{cid}/momentum"] = mom
-    for cid, kind, lr, name, params, fn_name, start in TRAJECTORIES:
-        arrays[f"{cid}/points"] = trajectory(kind, lr, name, params, fn_name, start)
-        arrays[f"{cid}/params"] = np.array(json.dumps(params))
+    for cid, opt_name, hp, name, params, fn_name, start in TRAJECTORIES:
+        arrays[f"{cid}/points"] = trajectory(opt_name, hp, name, params, fn_name, start)
+        arrays[f"{cid}/case"] = np.array(json.dumps({"optimizer": opt_name, "hp": hp, "schedule": name,
+                                                     "params": params, "function": fn_name}))
+    for opt_name in REFUSED:
+        for name in MOMENTUM_CYCLES:
+            arrays[f"refusal/{name}/{opt_name}"] = np.array(refusal(opt_name, name))
     target = Path(__file__).with_name("torch_schedules.npz")
     np.savez_compressed(target, torch_version=np.array(torch.__version__), **arrays)
-    print(f"wrote {len(CASES)} schedule cases and {len(TRAJECTORIES)} trajectories ({STEPS} updates) to {target}")
+    print(f"wrote {len(CASES)} schedule cases, {len(TRAJECTORIES)} trajectories ({STEPS} updates) and "
+          f"{len(REFUSED) * len(MOMENTUM_CYCLES)} refusals to {target}")
 
 
 if __name__ == "__main__":

@@ -2,38 +2,38 @@
 
 Needs torch (not a test requirement). From the repository root:
 
-    pip install torch==2.13.0 && python tests/reference/make_torch_reference.py
+    pip install torch==2.13.0 && python -m tests.reference.make_torch_reference
 
 Gradients come from ``core``'s analytic formulas, so the comparison tests the optimizer
 updates alone; the gradients themselves are checked against finite differences elsewhere.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import core  # noqa: E402
-from cases import CASES, STEPS  # noqa: E402
+import core
+from tests.reference.cases import CASES, STEPS
 
 TORCH_CLASS = {"gd": "SGD", "momentum": "SGD", "nesterov": "SGD"}
+
+
+def torch_optimizer(opt_name: str, hp: dict, p: torch.Tensor) -> torch.optim.Optimizer:
+    """The torch.optim optimizer that ``core.get_optimizer(opt_name, **hp)`` mirrors, over parameter ``p``."""
+    kwargs = dict(hp)
+    if opt_name == "nesterov":
+        kwargs["nesterov"] = True
+    cls = getattr(torch.optim, TORCH_CLASS.get(opt_name) or core.get_spec(opt_name).torch_name)
+    return cls([p], **kwargs)
 
 
 def run_case(opt_name: str, hp: dict, fn_name: str, start: tuple) -> np.ndarray:
     """The trajectory ``(STEPS + 1, 2)`` that torch.optim produces for one case."""
     fn = core.get_function(fn_name)
-    kwargs = dict(hp)
-    if opt_name == "nesterov":
-        kwargs["nesterov"] = True
-    cls = getattr(torch.optim, TORCH_CLASS.get(opt_name) or core.get_spec(opt_name).torch_name)
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt = cls([p], **kwargs)
+    opt = torch_optimizer(opt_name, hp, p)
     out = [p.detach().numpy().copy()]
     for _ in range(STEPS):
         g = fn.grad(p.detach().numpy())
