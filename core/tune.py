@@ -270,8 +270,10 @@ def _start_array(objective: Objective, x0: Any) -> np.ndarray:
 
 def _round_sizes(budget: int, rounds: int) -> list[int]:
     """Half the budget for the global round, the rest split evenly over the refinement rounds."""
+    if rounds <= 1:
+        return [budget]
     first = (budget + 1) // 2
-    rest = [len(part) for part in np.array_split(np.arange(budget - first), max(rounds - 1, 1))]
+    rest = [len(part) for part in np.array_split(np.arange(budget - first), rounds - 1)]
     return [first] + [n for n in rest if n > 0]
 
 
