@@ -18,8 +18,9 @@ run diverged scores ``inf``):
 """
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,14 +164,18 @@ def run_scores(objective: Objective, run: Trajectory, metric: str, target: float
 
 def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100, score: str = "final",
          x0: Any = None, seeds: int = 1, noise: float = 0.0, seed: int = 0, target: float = 1e-3,
-         fixed: Mapping[str, Any] | None = None, rounds: int = 4) -> TuneResult:
+         fixed: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,
+         rounds: int = 4) -> TuneResult:
     """Search optimizer ``name``'s hyperparameters on ``objective`` with ``budget`` trials of ``steps`` steps.
 
     ``x0``: one start ``(d,)`` or several ``(S, d)`` (default: the objective's start); with
     ``noise`` > 0 each start runs ``seeds`` times with different gradient noise (``seed`` seeds
     it and the search). ``fixed`` holds hyperparameters that are not searched (the others keep
-    torch's defaults). ``score`` is one of ``SCORES``; see the module docstring. Every trial
-    runs the same starts; ``rounds`` - 1 rounds after the global one refine around the best.
+    torch's defaults). ``options`` restricts coordinates (by ``Dimension.column``) to given values,
+    such as a slider's steps: every trial is moved to the nearest one (on a log scale where the
+    coordinate is logarithmic), so the best is one of them. ``score`` is one of ``SCORES``; see
+    the module docstring. Every trial runs the same starts; ``rounds`` - 1 rounds after the
+    global one refine around the best.
     """
     _check_metric(score)
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
@@ -180,26 +185,28 @@ def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100,
     x = _start_array(objective, x0)
     reps = seeds if noise > 0 else 1
     record = "last" if score == "final" else "all"
-    units = np.empty((0, len(dims)))
+    snaps = _snappers(dims, options or {})
+    units, values = np.empty((0, len(dims))), np.empty((0, len(dims)))
     trial_score, diverged, final_mean, round_of = (np.empty(0) for _ in range(4))
     centre, half = np.full(len(dims), 0.5), 0.5
     for r, count in enumerate(_round_sizes(budget if dims else 1, rounds)):
         unit = np.clip(centre - half, 0.0, 1.0 - 2 * half) + 2 * half * halton(count, len(dims), len(units) + 1, seed)
         unit = np.clip(unit, 1e-9, 1.0)  # never exactly the lower end (a momentum of 0 is not Nesterov)
-        hp = _trial_hyperparameters(name, dims, unit, fixed)
+        value = np.column_stack([snap(d.values(unit[:, i])) for i, (d, snap) in enumerate(zip(dims, snaps, strict=True))])
+        hp = _trial_hyperparameters(name, dims, value.reshape(count, len(dims)), fixed)
         batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
         run = simulate(objective, get_optimizer(name, **hp), batch, steps, record, noise=noise, seed=seed,
                        escape=_escape(objective))
-        units = np.concatenate([units, unit])
+        units, values = np.concatenate([units, unit]), np.concatenate([values, value.reshape(count, len(dims))])
         trial_score = np.append(trial_score, run_scores(objective, run, score, target).mean(axis=(1, 2)))
         diverged = np.append(diverged, (run.diverged_at >= 0).mean(axis=(1, 2)))
         final_mean = np.append(final_mean, run_scores(objective, run, "final", target).mean(axis=(1, 2)))
         round_of = np.append(round_of, np.full(count, r))
         best = _best(trial_score, diverged, final_mean)
         centre, half = units[best], min(0.5, 2 * half / count ** (1 / max(len(dims), 1)))
-    trials = {d.column: d.values(units[:, i]) for i, d in enumerate(dims)}
+    trials = {d.column: values[:, i] for i, d in enumerate(dims)}
     trials.update(score=trial_score, diverged=diverged, round=round_of.astype(int))
-    return TuneResult(name=name, best=_plain(_trial_hyperparameters(name, dims, units[best:best + 1], fixed)),
+    return TuneResult(name=name, best=_plain(_trial_hyperparameters(name, dims, values[best:best + 1], fixed)),
                       score=float(trial_score[best]), metric=score, trials=trials)
 
 
@@ -277,13 +284,38 @@ def _round_sizes(budget: int, rounds: int) -> list[int]:
     return [first] + [n for n in rest if n > 0]
 
 
-def _trial_hyperparameters(name: str, dims: tuple[Dimension, ...], unit: np.ndarray,
+def _snappers(dims: tuple[Dimension, ...], options: Mapping[str, Any]) -> list[Callable[[np.ndarray], np.ndarray]]:
+    """Per coordinate, a map of values to the nearest allowed option (the identity where none are given)."""
+    unknown = set(options) - {d.column for d in dims}
+    if unknown:
+        raise ValueError(f"Invalid options for {', '.join(sorted(unknown))}: not searched "
+                         f"(searched: {', '.join(d.column for d in dims) or 'nothing'})")
+    snaps = []
+    for d in dims:
+        if d.column not in options:
+            snaps.append(lambda v: v)
+            continue
+        allowed = np.unique(np.asarray(options[d.column], dtype=float))
+        allowed = allowed[(allowed > d.low) & (allowed <= d.high)]  # as the continuous search: never the low end
+        if allowed.size == 0:
+            raise ValueError(f"Invalid options for {d.column}: none inside ({d.low:g}, {d.high:g}]")
+        snaps.append(functools.partial(_nearest, allowed, d.log))
+    return snaps
+
+
+def _nearest(allowed: np.ndarray, log: bool, v: np.ndarray) -> np.ndarray:
+    """The element of ``allowed`` nearest to each of ``v`` (by ratio when ``log``)."""
+    scale = np.log if log else np.asarray
+    return allowed[np.abs(scale(v)[:, None] - scale(allowed)[None, :]).argmin(axis=1)]
+
+
+def _trial_hyperparameters(name: str, dims: tuple[Dimension, ...], value: np.ndarray,
                            fixed: Mapping[str, Any]) -> dict[str, Any]:
     """Keyword arguments for ``get_optimizer``: one value per trial, shaped ``(trials, 1, 1)`` to broadcast."""
     spec = get_spec(name)
     hp = dict(fixed)
     for i, d in enumerate(dims):
-        values = d.values(unit[:, i]).reshape(-1, 1, 1)
+        values = value[:, i].reshape(-1, 1, 1)
         if d.index is None:
             hp[d.hyper] = values
         else:

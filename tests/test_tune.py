@@ -233,3 +233,19 @@ def test_performance_profile():
     np.testing.assert_allclose(rho, [[2 / 3, 2 / 3, 1 / 3], [1.0, 1.0, 1 / 3], [1.0, 1.0, 2 / 3]])
     with pytest.raises(ValueError, match="scores >= 0"):
         performance_profile([[-1.0, 1.0]], [1.0])
+
+
+def test_options_snap_every_trial_to_the_allowed_values():
+    f = core.get_function("quadratic")
+    lrs = [1e-3, 1e-2, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    result = core.tune(f, "gd", budget=32, steps=100, options={"lr": lrs})
+    assert set(result.trials["lr"]) <= set(lrs) and result.best["lr"] == 0.4
+    # 0.5 is the nearest option to the continuous optimum (~0.47) but GD does not converge there (2/L)
+    assert core.tune(f, "gd", budget=32, steps=100).best["lr"] == pytest.approx(0.47, rel=0.01)
+    grid = np.round(np.arange(100) * 0.01, 2)
+    nesterov = core.tune(f, "nesterov", budget=32, steps=50, options={"momentum": grid})
+    assert nesterov.best["momentum"] in grid[1:] and np.all(nesterov.trials["momentum"] > 0)
+    with pytest.raises(ValueError, match="not searched"):
+        core.tune(f, "gd", options={"momentum": grid})
+    with pytest.raises(ValueError, match="none inside"):
+        core.tune(f, "gd", options={"lr": [5.0]})
