@@ -175,7 +175,7 @@ def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100,
     such as a slider's steps: every trial is moved to the nearest one (on a log scale where the
     coordinate is logarithmic), so the best is one of them. ``score`` is one of ``SCORES``; see
     the module docstring. Every trial runs the same starts; ``rounds`` - 1 rounds after the
-    global one refine around the best.
+    global one refine around the best. With nothing left to search there is a single trial.
     """
     _check_metric(score)
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
@@ -192,12 +192,13 @@ def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100,
     for r, count in enumerate(_round_sizes(budget if dims else 1, rounds)):
         unit = np.clip(centre - half, 0.0, 1.0 - 2 * half) + 2 * half * halton(count, len(dims), len(units) + 1, seed)
         unit = np.clip(unit, 1e-9, 1.0)  # never exactly the lower end (a momentum of 0 is not Nesterov)
-        value = np.column_stack([snap(d.values(unit[:, i])) for i, (d, snap) in enumerate(zip(dims, snaps, strict=True))])
-        hp = _trial_hyperparameters(name, dims, value.reshape(count, len(dims)), fixed)
+        value = np.array([snap(d.values(u)) for d, snap, u in zip(dims, snaps, unit.T, strict=True)]).T
+        value = value.reshape(count, len(dims))
+        hp = _trial_hyperparameters(name, dims, value, fixed)
         batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
         run = simulate(objective, get_optimizer(name, **hp), batch, steps, record, noise=noise, seed=seed,
                        escape=_escape(objective))
-        units, values = np.concatenate([units, unit]), np.concatenate([values, value.reshape(count, len(dims))])
+        units, values = np.concatenate([units, unit]), np.concatenate([values, value])
         trial_score = np.append(trial_score, run_scores(objective, run, score, target).mean(axis=(1, 2)))
         diverged = np.append(diverged, (run.diverged_at >= 0).mean(axis=(1, 2)))
         final_mean = np.append(final_mean, run_scores(objective, run, "final", target).mean(axis=(1, 2)))

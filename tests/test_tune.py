@@ -6,8 +6,7 @@ import pytest
 
 import core
 from core.formula import parse_formula
-from core.tune import (FLOOR, evaluate, halton, performance_profile, run_scores, search_space, starts,
-                       survival)
+from core.tune import FLOOR, evaluate, halton, performance_profile, run_scores, search_space, starts, survival
 
 tune_module = importlib.import_module("core.tune")  # the module: ``core.tune`` itself is the function
 QUADRATIC_START = (-4.0, -6.0)
@@ -130,6 +129,8 @@ def test_fixed_values_are_kept_and_not_searched():
     result = core.tune(f, "adam", budget=16, steps=40, fixed={"betas": (0.5, 0.9), "eps_inside_sqrt": True})
     assert result.best["betas"] == (0.5, 0.9) and result.best["eps_inside_sqrt"] is True
     assert set(result.trials) == {"lr", "score", "diverged", "round"}
+    nothing = core.tune(f, "gd", budget=16, steps=40, fixed={"lr": 0.1})
+    assert nothing.best == {"lr": 0.1} and len(nothing.trials["score"]) == 1, "nothing to search: one trial"
 
 
 def test_tuned_is_no_worse_than_the_demo_setting():
@@ -138,7 +139,8 @@ def test_tuned_is_no_worse_than_the_demo_setting():
         spec = core.get_spec(name)
         demo = evaluate(f, name, {**spec.demo}, steps=100).scores.mean()
         searched = {d.hyper for d in search_space(name)}
-        result = core.tune(f, name, budget=64, steps=100, fixed={k: v for k, v in spec.demo.items() if k not in searched})
+        fixed = {k: v for k, v in spec.demo.items() if k not in searched}
+        result = core.tune(f, name, budget=64, steps=100, fixed=fixed)
         assert result.score <= demo * 1.0000001 or not np.isfinite(demo), (name, result.score, demo)
 
 
