@@ -11,9 +11,10 @@ from .functions import FUNCTIONS, Minimum, Objective, get_function, list_functio
 from .optimizers import (ARTICLE_OPTIMIZERS, OPTIMIZERS, SPECS, Optimizer, OptimizerSpec, get_optimizer,
                          get_spec, list_optimizers)
 from .simulate import Trajectory, simulate
+from .tune import TuneResult, tune
 
 __all__ = [
     "FUNCTIONS", "Minimum", "Objective", "get_function", "list_functions",
     "ARTICLE_OPTIMIZERS", "OPTIMIZERS", "SPECS", "Optimizer", "OptimizerSpec", "get_optimizer", "get_spec",
-    "list_optimizers", "Trajectory", "simulate",
+    "list_optimizers", "Trajectory", "simulate", "TuneResult", "tune",
 ]

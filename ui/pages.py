@@ -5,7 +5,10 @@ import core
 
 HOME = ("pages/home.py", "Home", ":material/home:")
 OPTIMIZER_PAGES = tuple((f"pages/{n}.py", core.get_spec(n).display_name, None) for n in core.OPTIMIZERS)
-COMPARE = (("pages/compare.py", "Compare optimizers", ":material/compare_arrows:"),)
+COMPARE = (
+    ("pages/compare.py", "Compare optimizers", ":material/compare_arrows:"),
+    ("pages/race.py", "Fair race", ":material/trophy:"),
+)
 EXPLORE = (
     ("pages/lr_sweep.py", "Learning-rate sweep", ":material/tune:"),
     ("pages/basins.py", "Basins of attraction", ":material/grid_on:"),

@@ -1,0 +1,338 @@
+"""Fair tuning: the same budget of quasi-random trials for every optimizer, run in a few batched calls.
+
+Optimizer benchmarks (DeepOBS; AlgoPerf, Dahl et al. 2023) compare methods only after giving
+each one the same tuning budget, over several starts and seeds; a single hand-picked learning
+rate mostly shows which default suited the landscape. ``tune`` searches the hyperparameters
+each optimizer marks ``tunable`` (see ``core.hyper``) over their UI ranges: half the budget on
+a seeded Halton sequence over the whole space, the rest in a few rounds that zoom in on the
+best trial so far. Every round is one ``simulate`` call over trials × starts × noise seeds.
+
+Scores (lower is better, one per run, averaged over the runs of a trial; a trial in which any
+run diverged scores ``inf``):
+
+- ``"final"``: the final gap f − f* (f itself when f* is unknown);
+- ``"steps"``: the first step with f − f* ≤ ``target`` (a run that never gets there counts
+  2 × steps, the "PAR-2" convention of solver benchmarks);
+- ``"auc"``: the area under the log loss curve, as the geometric mean of f − f* over the
+  steps (floored at ``FLOOR``); when f* is unknown, the mean of f over the steps.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import metrics
+from .functions import Objective
+from .optimizers import Optimizer, get_optimizer, get_spec
+from .simulate import Trajectory, simulate
+
+SCORES: dict[str, str] = {
+    "final": "final f − f*",
+    "steps": "steps to reach f − f* ≤ target",
+    "auc": "area under the log loss curve (geometric mean of f − f*)",
+}
+FLOOR = 1e-12  # gaps below this count as this much: a score of exactly 0 would make ratios meaningless
+PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One coordinate of the search: a hyperparameter (or element ``index`` of a pair) over ``[low, high]``."""
+
+    hyper: str
+    index: int | None
+    low: float
+    high: float
+    log: bool
+
+    @property
+    def column(self) -> str:
+        """Its name in ``TuneResult.trials``: ``lr``, ``momentum``, ``betas[0]`` …"""
+        return self.hyper if self.index is None else f"{self.hyper}[{self.index}]"
+
+    def values(self, unit: np.ndarray) -> np.ndarray:
+        """Map points of ``[0, 1]`` to this range, log-uniformly when ``log``."""
+        if self.log:
+            return np.exp(math.log(self.low) + unit * (math.log(self.high) - math.log(self.low)))
+        return self.low + unit * (self.high - self.low)
+
+
+@dataclass(frozen=True)
+class TuneResult:
+    """What ``tune`` found for one optimizer.
+
+    ``best``: the tuned hyperparameters (with ``fixed``), ready for ``get_optimizer(name, **best)``;
+    ``score``: the best trial's score (``inf`` when every trial diverged); ``trials``: one array per
+    searched coordinate (``Dimension.column``) plus ``score``, ``diverged`` (the fraction of that
+    trial's runs that diverged) and ``round`` (0 for the global search), in the order run.
+    """
+
+    name: str
+    best: dict[str, Any]
+    score: float
+    metric: str
+    trials: dict[str, np.ndarray]
+
+    @property
+    def optimizer(self) -> Optimizer:
+        """The tuned optimizer."""
+        return get_optimizer(self.name, **self.best)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One setting run from every start and noise seed: the runs, their scores and steps to the target.
+
+    ``scores`` and ``reached_at`` have the batch shape ``(starts, seeds)`` of ``trajectory``;
+    ``reached_at`` is the first step with f − f* ≤ target, or -1.
+    """
+
+    trajectory: Trajectory
+    scores: np.ndarray
+    reached_at: np.ndarray
+
+
+def halton(count: int, dims: int, start: int = 1, seed: int | None = None) -> np.ndarray:
+    """``count`` points of the Halton sequence in ``[0, 1)^dims`` from index ``start``.
+
+    With ``seed``, every coordinate is shifted by a seeded random amount modulo 1
+    (Cranley–Patterson), so each seed gives other points that are still evenly spread.
+    """
+    if not 0 <= dims <= len(PRIMES):
+        raise ValueError(f"Invalid dims: {dims} (expected 0 to {len(PRIMES)})")
+    out = np.zeros((count, dims))
+    for j, base in enumerate(PRIMES[:dims]):  # radical inverse, one digit of every index at a time
+        index = np.arange(start, start + count)
+        scale = 1.0
+        while index.any():
+            scale /= base
+            out[:, j] += scale * (index % base)
+            index //= base
+    if seed is not None:
+        out = (out + np.random.default_rng(seed).random(dims)) % 1.0
+    return out
+
+
+def search_space(name: str, fixed: Mapping[str, Any] | None = None) -> tuple[Dimension, ...]:
+    """What ``tune`` varies for optimizer ``name``: every ``tunable`` hyperparameter not in ``fixed``.
+
+    Each goes over its UI range (log-uniform where the UI is logarithmic, as for lr); of a pair
+    such as ``betas`` only the first element (β₁) is searched and the second keeps its default.
+    """
+    dims = []
+    for h in get_spec(name).hypers:
+        if not h.tunable or not h.shown or h.name in (fixed or {}):
+            continue
+        _, _, _, (low, high), log = h.elements()[0]
+        if low < high:
+            dims.append(Dimension(h.name, 0 if h.kind == "pair" else None, float(low), float(high), log))
+    return tuple(dims)
+
+
+def starts(objective: Objective, count: int, seed: int = 0) -> np.ndarray:
+    """``count`` starts ``(count, d)``: the objective's own start, then uniform random points in its box."""
+    first = np.asarray(objective.start, dtype=float)
+    bounds = np.asarray(objective.box, dtype=float).reshape(first.size, 2)
+    others = np.random.default_rng(seed).uniform(bounds[:, 0], bounds[:, 1], (max(count, 1) - 1, first.size))
+    return np.concatenate([first[None], others])
+
+
+def run_scores(objective: Objective, run: Trajectory, metric: str, target: float) -> np.ndarray:
+    """The score of every run in ``run`` (batch shape), ``inf`` for a run that diverged.
+
+    ``"steps"`` and ``"auc"`` need every step (``record="all"``); ``"final"`` needs only the last.
+    """
+    _check_metric(metric)
+    gap = _gap(objective, run.values)
+    with np.errstate(all="ignore"):
+        if metric == "final":
+            score = gap[-1]
+        elif metric == "steps":
+            reached = metrics.steps_to_reach(gap, target)
+            score = np.where(reached >= 0, reached, 2 * run.steps).astype(float)
+        elif np.isfinite(objective.min_value):
+            score = 10.0 ** np.mean(np.log10(np.maximum(gap, FLOOR)), axis=0)
+        else:
+            score = np.mean(gap, axis=0)
+        return np.where((run.diverged_at >= 0) | ~np.isfinite(score), np.inf, score)
+
+
+def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100, score: str = "final",
+         x0: Any = None, seeds: int = 1, noise: float = 0.0, seed: int = 0, target: float = 1e-3,
+         fixed: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,
+         rounds: int = 4) -> TuneResult:
+    """Search optimizer ``name``'s hyperparameters on ``objective`` with ``budget`` trials of ``steps`` steps.
+
+    ``x0``: one start ``(d,)`` or several ``(S, d)`` (default: the objective's start); with
+    ``noise`` > 0 each start runs ``seeds`` times with different gradient noise (``seed`` seeds
+    it and the search). ``fixed`` holds hyperparameters that are not searched (the others keep
+    torch's defaults). ``options`` restricts coordinates (by ``Dimension.column``) to given values,
+    such as a slider's steps: every trial is moved to the nearest one (on a log scale where the
+    coordinate is logarithmic), so the best is one of them. ``score`` is one of ``SCORES``; see
+    the module docstring. Every trial runs the same starts; ``rounds`` - 1 rounds after the
+    global one refine around the best. With nothing left to search there is a single trial.
+    """
+    _check_metric(score)
+    if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
+        raise ValueError(f"Invalid budget: {budget!r} (expected an integer >= 1)")
+    fixed = dict(fixed or {})
+    dims = search_space(name, fixed)
+    x = _start_array(objective, x0)
+    reps = seeds if noise > 0 else 1
+    record = "last" if score == "final" else "all"
+    snaps = _snappers(dims, options or {})
+    units, values = np.empty((0, len(dims))), np.empty((0, len(dims)))
+    trial_score, diverged, final_mean, round_of = (np.empty(0) for _ in range(4))
+    centre, half = np.full(len(dims), 0.5), 0.5
+    for r, count in enumerate(_round_sizes(budget if dims else 1, rounds)):
+        unit = np.clip(centre - half, 0.0, 1.0 - 2 * half) + 2 * half * halton(count, len(dims), len(units) + 1, seed)
+        unit = np.clip(unit, 1e-9, 1.0)  # never exactly the lower end (a momentum of 0 is not Nesterov)
+        value = np.array([snap(d.values(u)) for d, snap, u in zip(dims, snaps, unit.T, strict=True)]).T
+        value = value.reshape(count, len(dims))
+        hp = _trial_hyperparameters(name, dims, value, fixed)
+        batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
+        run = simulate(objective, get_optimizer(name, **hp), batch, steps, record, noise=noise, seed=seed,
+                       escape=_escape(objective))
+        units, values = np.concatenate([units, unit]), np.concatenate([values, value])
+        trial_score = np.append(trial_score, run_scores(objective, run, score, target).mean(axis=(1, 2)))
+        diverged = np.append(diverged, (run.diverged_at >= 0).mean(axis=(1, 2)))
+        final_mean = np.append(final_mean, run_scores(objective, run, "final", target).mean(axis=(1, 2)))
+        round_of = np.append(round_of, np.full(count, r))
+        best = _best(trial_score, diverged, final_mean)
+        centre, half = units[best], min(0.5, 2 * half / count ** (1 / max(len(dims), 1)))
+    trials = {d.column: values[:, i] for i, d in enumerate(dims)}
+    trials.update(score=trial_score, diverged=diverged, round=round_of.astype(int))
+    return TuneResult(name=name, best=_plain(_trial_hyperparameters(name, dims, values[best:best + 1], fixed)),
+                      score=float(trial_score[best]), metric=score, trials=trials)
+
+
+def evaluate(objective: Objective, name: str, hyperparameters: Mapping[str, Any], *, steps: int,
+             score: str = "final", x0: Any = None, seeds: int = 1, noise: float = 0.0, seed: int = 0,
+             target: float = 1e-3) -> Evaluation:
+    """Run one setting from every start and noise seed (as ``tune`` does) and score every run."""
+    x = _start_array(objective, x0)
+    reps = seeds if noise > 0 else 1
+    batch = np.broadcast_to(x[:, None, :], (x.shape[0], reps, x.shape[1]))
+    run = simulate(objective, get_optimizer(name, **hyperparameters), batch, steps, noise=noise, seed=seed,
+                   escape=_escape(objective))
+    return Evaluation(run, run_scores(objective, run, score, target),
+                      metrics.steps_to_reach(_gap(objective, run.values), target))
+
+
+def survival(reached_at: np.ndarray, steps: int) -> np.ndarray:
+    """The fraction of runs that reached the target by each step ``0..steps`` (``reached_at`` -1: never)."""
+    r = np.asarray(reached_at).ravel()
+    counts = np.bincount(r[r >= 0], minlength=steps + 1)[: steps + 1]
+    return np.cumsum(counts) / max(r.size, 1)
+
+
+def performance_profile(scores: Any, taus: Any) -> np.ndarray:
+    """Dolan & Moré's profile: for each τ and solver, the fraction of problems it solves within τ × the best.
+
+    ``scores`` is ``(problems, solvers)``, lower is better, ``inf`` or NaN a failure; scores are
+    floored at ``FLOOR``. Returns ``(len(taus), solvers)``.
+    """
+    s = np.asarray(scores, dtype=float)
+    if s.ndim != 2:
+        raise ValueError(f"Invalid scores shape {s.shape}: expected (problems, solvers)")
+    if np.any(s < 0):
+        raise ValueError("Performance profiles need scores >= 0 (ratios of negative scores mean nothing)")
+    with np.errstate(all="ignore"):
+        s = np.where(np.isnan(s), np.inf, np.maximum(s, FLOOR))
+        ratio = s / s.min(axis=1, keepdims=True)
+        ratio = np.where(np.isfinite(s), ratio, np.inf)
+        return (ratio[None, :, :] <= np.asarray(taus, dtype=float)[:, None, None]).mean(axis=1)
+
+
+def _check_metric(metric: str) -> None:
+    if metric not in SCORES:
+        raise ValueError(f"Invalid score {metric!r}; valid ones are: {', '.join(SCORES)}")
+
+
+def _gap(objective: Objective, values: np.ndarray) -> np.ndarray:
+    """f − f* (never below 0: f* of a formula is a grid estimate), or f where f* is unknown."""
+    gap = metrics.gap(objective, values)
+    return np.maximum(gap, 0.0) if np.isfinite(objective.min_value) else gap
+
+
+def _escape(objective: Objective) -> float:
+    """The radius past which a run counts as diverged: the objective's ``escape_radius`` where it has
+    one, else 100 × the largest extent of its box (the rule the app's pages use)."""
+    radius = getattr(objective, "escape_radius", None)
+    if radius is not None:
+        return float(radius)
+    bounds = np.asarray(objective.box, dtype=float).reshape(-1, 2)
+    return 100.0 * float(max(np.abs(bounds).max(), np.ptp(bounds, axis=1).max()))
+
+
+def _start_array(objective: Objective, x0: Any) -> np.ndarray:
+    """Starts as ``(S, d)``: ``x0`` (one start or several) or the objective's own start."""
+    x = np.asarray(objective.start if x0 is None else x0, dtype=float)
+    return x.reshape(-1, x.shape[-1])
+
+
+def _round_sizes(budget: int, rounds: int) -> list[int]:
+    """Half the budget for the global round, the rest split evenly over the refinement rounds."""
+    if rounds <= 1:
+        return [budget]
+    first = (budget + 1) // 2
+    rest = [len(part) for part in np.array_split(np.arange(budget - first), rounds - 1)]
+    return [first] + [n for n in rest if n > 0]
+
+
+def _snappers(dims: tuple[Dimension, ...], options: Mapping[str, Any]) -> list[Callable[[np.ndarray], np.ndarray]]:
+    """Per coordinate, a map of values to the nearest allowed option (the identity where none are given)."""
+    unknown = set(options) - {d.column for d in dims}
+    if unknown:
+        raise ValueError(f"Invalid options for {', '.join(sorted(unknown))}: not searched "
+                         f"(searched: {', '.join(d.column for d in dims) or 'nothing'})")
+    snaps = []
+    for d in dims:
+        if d.column not in options:
+            snaps.append(lambda v: v)
+            continue
+        allowed = np.unique(np.asarray(options[d.column], dtype=float))
+        allowed = allowed[(allowed > d.low) & (allowed <= d.high)]  # as the continuous search: never the low end
+        if allowed.size == 0:
+            raise ValueError(f"Invalid options for {d.column}: none inside ({d.low:g}, {d.high:g}]")
+        snaps.append(functools.partial(_nearest, allowed, d.log))
+    return snaps
+
+
+def _nearest(allowed: np.ndarray, log: bool, v: np.ndarray) -> np.ndarray:
+    """The element of ``allowed`` nearest to each of ``v`` (by ratio when ``log``)."""
+    scale = np.log if log else np.asarray
+    return allowed[np.abs(scale(v)[:, None] - scale(allowed)[None, :]).argmin(axis=1)]
+
+
+def _trial_hyperparameters(name: str, dims: tuple[Dimension, ...], value: np.ndarray,
+                           fixed: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword arguments for ``get_optimizer``: one value per trial, shaped ``(trials, 1, 1)`` to broadcast."""
+    spec = get_spec(name)
+    hp = dict(fixed)
+    for i, d in enumerate(dims):
+        values = value[:, i].reshape(-1, 1, 1)
+        if d.index is None:
+            hp[d.hyper] = values
+        else:
+            pair = list(fixed.get(d.hyper, spec.hyper(d.hyper).default))
+            pair[d.index] = values
+            hp[d.hyper] = tuple(pair)
+    return hp
+
+
+def _best(score: np.ndarray, diverged: np.ndarray, final: np.ndarray) -> int:
+    """The best trial: lowest score, then fewest diverged runs, then lowest final gap."""
+    return int(np.lexsort((final, diverged, score))[0])
+
+
+def _plain(hp: dict[str, Any]) -> dict[str, Any]:
+    """One trial's arrays ``(1, 1, 1)`` as plain floats (pairs as tuples)."""
+    def one(v: Any) -> Any:
+        return float(np.ravel(v)[0]) if isinstance(v, np.ndarray) else v
+    return {k: tuple(one(e) for e in v) if isinstance(v, tuple) else one(v) for k, v in hp.items()}

@@ -1,0 +1,94 @@
+"""The Fair race page through AppTest, and the reusable Tune button."""
+import numpy as np
+
+import core
+from core.tune import search_space
+from tests.apptest_helpers import count, errors, open_page
+from ui import controls
+from ui.tune import slider_values
+
+SMALL = {"opts": "gd,adam", "budget": "16", "starts": "2", "steps": "60", "probs": "quadratic,booth"}
+
+
+def _param(at, name):
+    value = at.query_params[name]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_race_draws_every_chart():
+    at = open_page("pages/race.py", SMALL)
+    assert not at.exception, at.exception
+    assert not errors(at)
+    # distribution, survival curves, sensitivity, performance profile; the tuned paths on the contour
+    assert count(at, "vega_lite_chart") + count(at, "arrow_vega_lite_chart") >= 4
+    assert count(at, "image") == 1
+    table = at.dataframe[0].value
+    assert list(table["optimizer"]) == ["Gradient descent", "Adam"]
+    assert table["tuned"][0].startswith("η = ")
+    for name, value in SMALL.items():
+        assert _param(at, name) == value
+
+
+def test_settings_come_from_the_link():
+    at = open_page("pages/race.py", {**SMALL, "fn": "rosenbrock", "score": "auc", "noise": "0.5", "seeds": "2",
+                                     "seed": "7", "target": "0.01"})
+    assert not at.exception and not at.warning
+    state = at.session_state
+    assert state["race:fn"] == "rosenbrock" and state["race:score"] == "auc" and state["race:seeds"] == 2
+    assert state["race:seed"] == 7 and state["race:target"] == 0.01
+    table = at.dataframe[0].value
+    assert any("area under" in c for c in table.columns)
+    assert "runs reaching f − f* ≤ 0.01" in table.columns
+    assert "2 start(s) × 2 noise seed(s)" in " ".join(c.value for c in at.caption)
+
+
+def test_changing_the_score_retunes():
+    at = open_page("pages/race.py", SMALL)
+    assert "score (steps to target)" in at.dataframe[0].value.columns
+    at.selectbox(key="race:score").set_value("final").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "score (final f − f*)" in table.columns
+    assert (table["score (final f − f*)"] < 1e-3).all()
+    assert _param(at, "score") == "final"
+
+
+def test_bad_link_values_fall_back_with_a_warning():
+    at = open_page("pages/race.py", {**SMALL, "score": "fastest", "budget": "5000", "probs": "nope"})
+    assert not at.exception
+    text = at.warning[0].value
+    assert "**score** =" in text and "**budget** =" in text and "**probs** =" in text
+    assert count(at, "image") == 1
+
+
+def test_too_much_work_is_refused_with_a_message():
+    at = open_page("pages/race.py", {"opts": "gd", "budget": "128", "starts": "16", "noise": "1.0", "seeds": "8",
+                                     "steps": "500"})
+    assert not at.exception
+    assert any("run-steps per batch" in e for e in errors(at))
+    assert count(at, "image") == 0
+
+
+def test_tune_button_sets_the_sliders_to_tuned_slider_values():
+    at = open_page("pages/race.py", {**SMALL, "opts": "momentum", "score": "final"})
+    assert at.session_state["race:my.momentum.lr"] == 0.4  # the optimizer's demo setting
+    before = float(at.metric[0].value)
+    at.button(key="race:my.momentum.tune").click().run()
+    assert not at.exception
+    lr, momentum = at.session_state["race:my.momentum.lr"], at.session_state["race:my.momentum.momentum"]
+    assert lr in controls.log_options(1e-4, 2.0) and (lr, momentum) != (0.4, 0.5)
+    assert momentum == round(momentum, 2) and 0 < momentum <= 0.99
+    assert _param(at, "my.momentum.lr") == str(lr)
+    assert float(at.metric[0].value) < before, "the tuned sliders beat the demo setting"
+    assert any(c.value.startswith("Tuned: ") for c in at.caption)
+    at.run()
+    assert at.session_state["race:my.momentum.lr"] == lr, "the sliders keep the tuned values afterwards"
+
+
+def test_slider_values_match_the_sliders():
+    spec = core.get_spec("adam")
+    lr, beta1 = search_space("adam")
+    assert slider_values(spec, lr, 1e-3) == controls.log_options(1e-4, 2.0)
+    grid = slider_values(spec, beta1, 0.9)
+    assert len(grid) == 1000 and grid[0] == 0.0 and grid[-1] == 0.999 and 0.9 in grid
+    assert np.allclose(np.diff(grid), 0.001)

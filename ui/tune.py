@@ -1,0 +1,93 @@
+"""A "Tune" button for any page with hyperparameter sliders: one click sets them to what ``core.tune`` finds.
+
+The sliders keep the user's values until the button is pressed; the tuned values are searched
+on the sliders' own steps (``controls.log_options`` for log sliders, the slider grid otherwise),
+so every value set is one the slider and the page's link can hold.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+import core
+from core.tune import SCORES, Dimension, search_space
+
+from . import controls, runs
+from .problem import FunctionKey, objective
+from .state import PageState
+
+Items = tuple  # sorted (name, value) pairs: hashable arguments for the cache
+
+
+def slider_values(spec: core.OptimizerSpec, dim: Dimension, default: float) -> list[float]:
+    """Every value the slider of ``dim`` can show, as ``ui.controls`` draws it with this ``default``."""
+    if dim.log:
+        return controls.log_options(dim.low, dim.high)
+    step = controls._linear_step(dim.low, dim.high, default)  # the slider's own step
+    decimals = round(-math.log10(step))
+    return [round(dim.low + k * step, decimals) for k in range(round((dim.high - dim.low) / step) + 1)]
+
+
+def widget_key(ps: PageState, spec: core.OptimizerSpec, dim: Dimension, prefix: str = "") -> str:
+    """The session-state key of the slider of ``dim``: ``prefix + url name`` (+ the element for pairs)."""
+    h = spec.hyper(dim.hyper)
+    return ps.key(prefix + h.url_name + ("" if dim.index is None else str(dim.index)))
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def tuned(key: FunctionKey, name: str, x0: tuple, steps: int, fixed: Items, options: Items,
+          settings: Items = ()) -> core.TuneResult:
+    """``core.tune`` on landscape ``key`` restricted to the sliders' values (cached)."""
+    return core.tune(objective(key), name, steps=steps, x0=x0, fixed=dict(fixed),
+                     options={k: list(v) for k, v in options}, **dict(settings))
+
+
+def tuned_values(ps: PageState, name: str, result: core.TuneResult, prefix: str = "") -> dict[str, float]:
+    """The session-state values that put ``result.best`` into the page's sliders, by widget key."""
+    spec = core.get_spec(name)
+    out = {}
+    for dim in (d for d in search_space(name) if d.column in result.trials):
+        value = result.best[dim.hyper]
+        out[widget_key(ps, spec, dim, prefix)] = float(value if dim.index is None else value[dim.index])
+    return out
+
+
+def tune_button(ps: PageState, key: FunctionKey, name: str, x0: Any, steps: int, where: Any = st, *,
+                prefix: str = "", hyperparameters: dict[str, Any] | None = None, **settings: Any) -> None:
+    """A "Tune" button that sets optimizer ``name``'s tunable sliders to the tuned values from ``x0``.
+
+    ``prefix`` is the one given to ``controls.hyperparameters``; ``hyperparameters`` (the page's
+    current values) keeps its other settings (ε, weight decay …) fixed while tuning; ``settings``
+    go to ``core.tune`` (``budget``, ``score``, ``noise`` …). Only a press changes the sliders.
+    """
+    spec = core.get_spec(name)
+    defaults = {**spec.defaults, **spec.demo}
+    searched = {d.hyper for d in search_space(name)}
+    fixed = {k: v for k, v in (hyperparameters or {}).items() if k not in searched}
+    options = []
+    for dim in search_space(name, fixed):
+        default = defaults[dim.hyper] if dim.index is None else defaults[dim.hyper][dim.index]
+        options.append((dim.column, tuple(slider_values(spec, dim, default))))
+    points = np.asarray(x0, dtype=float)
+    start = tuple(map(tuple, points.reshape(-1, points.shape[-1]).tolist()))
+    args = (key, name, start, int(steps), runs.freeze(fixed), tuple(options), runs.freeze(settings))
+    note_key = ps.key(prefix + "_tuned")
+    where.button("Tune", icon=":material/auto_fix_high:", key=ps.key(prefix + "tune"), on_click=_apply,
+                 args=(ps, prefix, note_key, args),
+                 help=f"Search {spec.display_name}'s {', '.join(d.column for d in search_space(name, fixed))} with "
+                      f"{settings.get('budget', 64)} trials from this start and set the sliders to the best.")
+    note = st.session_state.get(note_key)
+    if note is not None and note[0] == args:
+        where.caption(note[1])
+
+
+def _apply(ps: PageState, prefix: str, note_key: str, args: tuple) -> None:
+    """Button callback: tune, then write the tuned values into the sliders' session state."""
+    result = tuned(*args)
+    values = tuned_values(ps, args[1], result, prefix)
+    st.session_state.update(values)
+    shown = ", ".join(f"{k.split(':', 1)[1].removeprefix(prefix)} = {v:g}" for k, v in values.items())
+    st.session_state[note_key] = (args, f"Tuned: {shown} ({SCORES[result.metric]} = {result.score:.3g}).")
