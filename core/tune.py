@@ -197,7 +197,7 @@ def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100,
         hp = _trial_hyperparameters(name, dims, value, fixed)
         batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
         run = simulate(objective, get_optimizer(name, **hp), batch, steps, record, noise=noise, seed=seed,
-                       escape=_escape(objective))
+                       escape=objective.escape_radius)
         units, values = np.concatenate([units, unit]), np.concatenate([values, value])
         trial_score = np.append(trial_score, run_scores(objective, run, score, target).mean(axis=(1, 2)))
         diverged = np.append(diverged, (run.diverged_at >= 0).mean(axis=(1, 2)))
@@ -219,7 +219,7 @@ def evaluate(objective: Objective, name: str, hyperparameters: Mapping[str, Any]
     reps = seeds if noise > 0 else 1
     batch = np.broadcast_to(x[:, None, :], (x.shape[0], reps, x.shape[1]))
     run = simulate(objective, get_optimizer(name, **hyperparameters), batch, steps, noise=noise, seed=seed,
-                   escape=_escape(objective))
+                   escape=objective.escape_radius)
     return Evaluation(run, run_scores(objective, run, score, target),
                       metrics.steps_to_reach(_gap(objective, run.values), target))
 
@@ -258,16 +258,6 @@ def _gap(objective: Objective, values: np.ndarray) -> np.ndarray:
     """f − f* (never below 0: f* of a formula is a grid estimate), or f where f* is unknown."""
     gap = metrics.gap(objective, values)
     return np.maximum(gap, 0.0) if np.isfinite(objective.min_value) else gap
-
-
-def _escape(objective: Objective) -> float:
-    """The radius past which a run counts as diverged: the objective's ``escape_radius`` where it has
-    one, else 100 × the largest extent of its box (the rule the app's pages use)."""
-    radius = getattr(objective, "escape_radius", None)
-    if radius is not None:
-        return float(radius)
-    bounds = np.asarray(objective.box, dtype=float).reshape(-1, 2)
-    return 100.0 * float(max(np.abs(bounds).max(), np.ptp(bounds, axis=1).max()))
 
 
 def _start_array(objective: Objective, x0: Any) -> np.ndarray:

@@ -51,7 +51,7 @@ def test_the_refinement_rounds_matter():
 def _diverges_everywhere(f, name):
     """True when even the smallest lr of the search diverges (nothing a tuner could do)."""
     low = search_space(name)[0].low
-    run = core.simulate(f, core.get_optimizer(name, lr=low), f.start, 100, escape=tune_module._escape(f))
+    run = core.simulate(f, core.get_optimizer(name, lr=low), f.start, 100, escape=f.escape_radius)
     return bool(run.diverged_at >= 0)
 
 
@@ -60,7 +60,7 @@ def test_tuned_settings_do_not_diverge_where_they_were_tuned(fn):
     f = core.get_function(fn)
     for name in core.OPTIMIZERS:
         result = core.tune(f, name, budget=32, steps=100)
-        run = core.simulate(f, result.optimizer, f.start, 100, escape=tune_module._escape(f))
+        run = core.simulate(f, result.optimizer, f.start, 100, escape=f.escape_radius)
         if np.isinf(result.score):
             # Only Rprop on the unbounded saddle: its step grows 1.2× per step whatever the lr.
             assert (fn, name) == ("saddle", "rprop") and _diverges_everywhere(f, name)

@@ -56,6 +56,13 @@ class OptimizerSpec:
             object.__setattr__(self, "hypers", (*self.hypers, MAXIMIZE))
             object.__setattr__(self, "step", _maximizing(self.step))
 
+    def hyper(self, name: str) -> Hyper:
+        """The hyperparameter called ``name``."""
+        for h in self.hypers:
+            if h.name == name:
+                return h
+        raise KeyError(name)
+
     @property
     def defaults(self) -> dict[str, Any]:
         """torch.optim's defaults, by keyword."""
