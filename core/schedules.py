@@ -610,11 +610,12 @@ def get_schedule(name: str, **params: Any) -> Schedule:
     return cls(**{k: params.get(k, h.default) for k, h in known.items()})
 
 
-def default_params(name: str, steps: int) -> dict[str, Any]:
-    """Sensible parameters of schedule ``name`` for a run of ``steps`` updates.
+def default_params(name: str, steps: int, optimizers: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Sensible parameters of schedule ``name`` for a run of ``steps`` updates of ``optimizers``.
 
     Step counts (``T_max``, ``total_steps``, ``total_iters``, ...) are scaled to the run so that
-    the whole schedule is visible; everything else is torch's default.
+    the whole schedule is visible; ``cycle_momentum`` is off when one of the optimizers has neither
+    a momentum nor betas (torch refuses it there); everything else is torch's default.
     """
     cls = _schedule_class(name)
     steps = max(int(steps), 1)
@@ -633,7 +634,15 @@ def default_params(name: str, steps: int) -> dict[str, Any]:
         "cyclic": {"step_size_up": max(1, steps // 8), "step_size_down": max(1, steps // 8)},
     }
     out.update(scaled.get(name, {}))
+    if "cycle_momentum" in out and not all(_has_momentum(o) for o in optimizers):
+        out["cycle_momentum"] = False
     return out
+
+
+def _has_momentum(optimizer: str) -> bool:
+    from .optimizers import get_spec
+
+    return any(h.name in ("momentum", "betas") for h in get_spec(optimizer).hypers)
 
 
 __all__ = [

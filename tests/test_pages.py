@@ -166,3 +166,15 @@ def test_start_map_click_sets_the_start(monkeypatch):
     assert not at.exception
     assert (at.query_params["x0"], at.query_params["y0"]) == ("1.25", "-2.5")
     assert image_ids(at) != before
+
+
+def test_tune_button_sets_tuned_hyperparameters_on_optimizer_and_compare_pages():
+    at = open_page("pages/adam.py", {"fn": "rosenbrock", "lr": "0.001", "steps": "100"})
+    at.button(key="adam:tune").click().run()
+    assert not at.exception
+    assert at.session_state["adam:lr"] != 0.001
+    at = open_page("pages/compare.py", {"fn": "rosenbrock", "opts": "gd", "gd.lr": "0.0001"})
+    at.button(key="compare:gd.tune").click().run()
+    assert not at.exception
+    assert at.session_state["compare:gd.lr"] != 0.0001
+    assert not at.error, [e.value for e in at.error]

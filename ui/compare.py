@@ -8,7 +8,7 @@ import streamlit as st
 import core
 from core import article, metrics
 
-from . import charts, controls, layout, plots, runs
+from . import charts, controls, layout, plots, runs, tune
 from .state import PageState, page_state
 from .text import plain
 from .theme import color
@@ -69,7 +69,7 @@ def _free(ps: PageState, side) -> None:
         return
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     side.header("Learning-rate schedule")
-    schedule = controls.schedule_picker(ps, steps, where=side)
+    schedule = controls.schedule_picker(ps, steps, tuple(chosen), where=side)
     side.header("Gradient noise")
     noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
                             help="Gaussian noise added to every gradient.")
@@ -82,6 +82,7 @@ def _free(ps: PageState, side) -> None:
     for n in chosen:
         with side.expander(labels[n], expanded=False):
             hps[n] = controls.hyperparameters(ps, core.get_spec(n), prefix=f"{n}.")
+            tune.tune_button(ps, key, n, x0, steps, prefix=f"{n}.", hyperparameters=hps[n])
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")
         return

@@ -143,8 +143,8 @@ def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where) -> A
     return tuple(values) if h.kind == "pair" else values[0]
 
 
-def schedule_picker(ps: PageState, steps: int, where=st) -> tuple | None:
-    """Choose a ``torch.optim.lr_scheduler``-style schedule; ``None`` means a constant lr."""
+def schedule_picker(ps: PageState, steps: int, optimizers: tuple[str, ...] = (), where=st) -> tuple | None:
+    """Choose a ``torch.optim.lr_scheduler``-style schedule for ``optimizers``; ``None`` means a constant lr."""
     from core.schedules import SCHEDULES, default_params
 
     names = list(SCHEDULES)
@@ -156,7 +156,7 @@ def schedule_picker(ps: PageState, steps: int, where=st) -> tuple | None:
         return None
     cls = SCHEDULES[name]
     where.latex(cls.latex)
-    chosen = params(ps, cls.params, default_params(name, steps), prefix="s.", where=where)
+    chosen = params(ps, cls.params, default_params(name, steps, optimizers), prefix="s.", where=where)
     return (name, tuple(sorted(chosen.items())))
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 import core
 from core import metrics
 
-from . import charts, controls, layout, plots, runs
+from . import charts, controls, layout, plots, runs, tune
 from .state import PageState, page_state
 from .theme import GRADIENT, VELOCITY, color
 
@@ -31,8 +31,9 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     side.header("Hyperparameters")
     hp = controls.hyperparameters(ps, spec, where=side)
+    tune.tune_button(ps, key, name, x0, steps, where=side, hyperparameters=hp)
     side.header("Learning-rate schedule")
-    schedule = controls.schedule_picker(ps, steps, where=side)
+    schedule = controls.schedule_picker(ps, steps, (name,), where=side)
     side.header("Gradient noise")
     noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
                             help="Standard deviation of Gaussian noise added to every gradient (a stochastic gradient).")
