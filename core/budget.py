@@ -15,6 +15,8 @@ function costs ten nanoseconds, and a basin map runs 256² starts × 500 steps �
 from __future__ import annotations
 
 import math
+import os
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -120,6 +122,7 @@ def fit(c: Cost, points: int, steps: int, runs: int = 1, seconds: float | None =
     return Plan(points=p, steps=s, asked_points=int(points), asked_steps=int(steps), seconds=runs * c.run(p, s))
 
 
+HEAVY_NICE = 10              # CPU priority of a thread doing heavy work (Linux schedules threads one by one)
 _HEAVY = threading.Semaphore(1)
 
 
@@ -129,11 +132,38 @@ def heavy(timeout: float) -> Iterator[bool]:
 
     Yields whether the slot was obtained; callers loop, so that a waiting page still reaches
     points where it can be stopped. With one heavy computation at a time, one core stays free
-    for every other visitor of the server.
+    for every other visitor of the server; and while it holds the slot the thread runs at a
+    lower CPU priority, so short page runs of other visitors go first on a busy machine.
     """
     got = _HEAVY.acquire(timeout=timeout)
     try:
-        yield got
+        if got:
+            with _lower_priority():
+                yield got
+        else:
+            yield got
     finally:
         if got:
             _HEAVY.release()
+
+
+@contextmanager
+def _lower_priority() -> Iterator[None]:
+    """Raise this thread's nice value to ``HEAVY_NICE`` for the block (Linux only; restored where allowed)."""
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    tid = threading.get_native_id()
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, max(before, HEAVY_NICE))
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, before)
+        except OSError:   # raising priority back needs CAP_SYS_NICE; the script thread ends with its run anyway
+            pass

@@ -32,7 +32,7 @@ CAN_FORK = hasattr(os, "fork") and resource is not None
 CPU_SECONDS = 1          # RLIMIT_CPU of the child (whole seconds, the kernel's granularity)
 MEMORY_BYTES = 512 << 20  # address space the child may add to what it inherits
 WALL_SECONDS = 30.0      # how long the parent waits for a child that is starved of CPU
-NICE = 5                 # the child yields to the server's own threads
+NICE = 10                # the child yields to the server's own threads
 
 
 class OverBudget(Exception):
