@@ -14,7 +14,8 @@ Starts ``streamlit run`` on a free port and headless Chromium (Debian's ``/usr/b
    hostile sessions use their own Chromium at the lowest CPU priority (a real attacker's browser
    would not run on the server).
 
-Prints both sets of load times, their ratio (aim: within 1.5x) and the server's memory: its
+Prints both sets of load times, their ratio (aim: within 1.5x), the server's CPU use in the
+seconds after the hostile tabs are closed mid-load (their work should stop), and its memory: its
 peak resident set (VmHWM; aim: under 600 MB) and the peak sampled proportional set size of the
 server and its children together (the symbolic work runs in short-lived forked children that
 share the server's pages). ``--root`` runs the app from
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -137,6 +139,12 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pss_kb(pid: int) -> int:
     """Proportional set size: memory shared with the parent after a fork is counted once overall."""
     try:
@@ -196,7 +204,13 @@ async def main(seconds: float, loads: int) -> None:
             if remaining > 0:
                 await asyncio.sleep(remaining)
             stop.set()
+            for task in attackers:     # close the hostile tabs now, mid-load: their sessions end
+                task.cancel()
             await asyncio.gather(*attackers, return_exceptions=True)
+            await asyncio.sleep(1.0)
+            cpu0 = _cpu_seconds(pid)
+            await asyncio.sleep(5.0)
+            after = _cpu_seconds(pid) - cpu0
             await sampler
             await hostile.close()
             await browser.close()
@@ -210,6 +224,8 @@ async def main(seconds: float, loads: int) -> None:
         print(f"attack on /{kind}: {len(done)} loads finished (median {statistics.median(done):.1f} s), "
               f"{dropped} abandoned after {ABANDON_S:g} s" if done else
               f"attack on /{kind}: no load finished, {dropped} abandoned after {ABANDON_S:g} s")
+    print(f"server CPU in the 5 s from 1 s after the hostile tabs closed mid-load: {after:.2f} s "
+          "(their work stops at the next tile)")
     print(f"server peak RSS (VmHWM): {hwm / 1024:.0f} MB (aim: under 600 MB); peak server + children (PSS): "
           f"{peak.get('total', 0) / 1024:.0f} MB, at most {peak.get('children', 0)} children at once; "
           f"tracebacks in the server log: {tracebacks}")
