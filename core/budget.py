@@ -19,16 +19,16 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 
 from .functions import Objective
 from .lru import LRU
 
-__all__ = ["Cost", "Plan", "cost", "fit", "PAGE_SECONDS", "heavy"]
+__all__ = ["PAGE_SECONDS", "Cost", "Plan", "cost", "fit", "heavy"]
 
 PAGE_SECONDS = 10.0          # CPU seconds of numeric work one page run may plan for
 STEP_FIXED = 40e-6           # Python overhead of one optimizer step on a batch (simulate, update rule)

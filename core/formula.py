@@ -34,8 +34,8 @@ from __future__ import annotations
 import ast
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import sympy
@@ -44,8 +44,8 @@ from . import sandbox
 from .functions import Minimum, Objective
 from .lru import LRU
 
-__all__ = ["FormulaError", "Node", "Parsed", "parse", "build", "parse_formula", "gradient_latex", "latex_or_none",
-           "clear_caches", "EXAMPLES", "MAX_LENGTH", "MAX_NODES", "MAX_NESTING"]
+__all__ = ["EXAMPLES", "MAX_LENGTH", "MAX_NESTING", "MAX_NODES", "FormulaError", "Node", "Parsed", "build",
+           "clear_caches", "gradient_latex", "latex_or_none", "parse", "parse_formula"]
 
 # ------------------------------------------------------------------------------------------------
 # Limits
@@ -433,7 +433,7 @@ def _to_sympy(node: Node, sizes: _Sizes) -> sympy.Expr:
     if node.op == "num":
         return sympy.Integer(node.leaf) if isinstance(node.leaf, int) else sympy.Float(node.leaf)
     if node.op == "name":
-        return _NAMES[node.leaf]
+        return _NAMES[str(node.leaf)]
     args = [_to_sympy(a, sizes) for a in node.args]
     if node.op == "neg":
         expr = -args[0]

@@ -19,14 +19,15 @@ import pickle
 import select
 import signal
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 try:
     import resource
 except ImportError:  # pragma: no cover - not on Linux
     resource = None  # type: ignore[assignment]
 
-__all__ = ["OverBudget", "Busy", "call_limited", "CAN_FORK"]
+__all__ = ["CAN_FORK", "Busy", "OverBudget", "call_limited"]
 
 CAN_FORK = hasattr(os, "fork") and resource is not None
 CPU_SECONDS = 1          # RLIMIT_CPU of the child (whole seconds, the kernel's granularity)
@@ -118,7 +119,7 @@ def _address_space() -> int:
 
 def _read_all(fd: int, deadline: float) -> bytes | None:
     """Everything written to ``fd`` until end-of-file, or ``None`` if ``deadline`` passes first."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:

@@ -2,8 +2,8 @@
 and a note when a page had to do less than asked."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import streamlit as st
 
