@@ -1,9 +1,23 @@
-"""Turn a user-typed formula f(x, y) into an `Objective`, safely.
+"""Turn a user-typed formula f(x, y) into an `Objective`, safely and within a fixed amount of work.
 
-The text is parsed with ``ast.parse(..., mode="eval")`` and the syntax tree is walked with an
-allow-list; the SymPy expression is built node by node from that tree (user text is never
-executed, and SymPy's string parsers are not used). The gradient comes from ``sympy.diff`` and
-both are compiled to vectorised NumPy with ``sympy.lambdify``.
+Two stages, each cached (refusals included):
+
+``parse(text) -> Parsed``
+    The text is normalised and parsed with ``ast.parse(..., mode="eval")``; the syntax tree is
+    walked with an allow-list into a small checked tree of `Node` (constants are evaluated as
+    floats on the way, so division by zero, huge exponents and overflowing constants are refused
+    here, in microseconds). The SymPy expression is then built node by node from that tree (user
+    text is never executed, and SymPy's string parsers are not used), differentiated with
+    ``sympy.diff`` and typeset. SymPy's own rewriting can make that work grow exponentially with
+    the nesting of a 200-character formula, and it cannot be interrupted from inside the process,
+    so this symbolic part runs in a forked child with a CPU-time limit (`core.sandbox`); on top
+    of that every intermediate expression must stay under a tree-size bound, which refuses most
+    blow-ups long before the limit.
+
+``build(parsed, box) -> Objective``
+    The expression and its gradient are compiled to vectorised NumPy with ``sympy.lambdify``
+    and checked on a grid over the box (finite somewhere, not constant); the grid also gives an
+    approximate minimum and a start.
 
 Accepted syntax: numbers, the names ``x``, ``y``, ``pi``, ``e``; ``+ - * / **`` (``^`` is accepted
 as a synonym of ``**``, so ``x^2`` means x squared; the typographic signs − × · ÷ are read as
@@ -18,16 +32,20 @@ abs sign, and the two-argument atan2(y, x), min(a, b), max(a, b).
 from __future__ import annotations
 
 import ast
-import functools
 import math
-from typing import Callable
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
 
+from . import sandbox
 from .functions import Minimum, Objective
+from .lru import LRU
 
-__all__ = ["FormulaError", "parse_formula", "EXAMPLES", "MAX_LENGTH", "MAX_NODES", "MAX_NESTING"]
+__all__ = ["EXAMPLES", "MAX_LENGTH", "MAX_NESTING", "MAX_NODES", "FormulaError", "Node", "Parsed", "build",
+           "clear_caches", "gradient_latex", "latex_or_none", "parse", "parse_formula"]
 
 # ------------------------------------------------------------------------------------------------
 # Limits
@@ -39,7 +57,10 @@ MAX_DEPTH = 50          # depth of the syntax tree (a long sum a+b+c+... is a de
 MAX_EXPONENT = 100.0    # |constant exponent|
 MAX_CONSTANT = 1e300    # |value of any constant sub-expression|
 EXACT_LIMIT = 10**15    # larger integers / rationals are stored as floats (no huge exact integers)
-MAX_GRADIENT_OPS = 5000  # sympy.count_ops of each partial derivative
+MAX_EXPRESSION_SIZE = 5000   # nodes of the expression tree SymPy builds for f (it rewrites as it goes)
+MAX_GRADIENT_SIZE = 10000    # nodes of the tree of each partial derivative
+SYMBOLIC_CPU_SECONDS = 1     # CPU time for building, differentiating and typesetting one formula
+LATEX_MAX_CHARS = 3000       # longer LaTeX is not shown (KaTeX gives up on large inputs anyway)
 MAX_SPAN = 1e6          # box side length
 MAX_COORD = 1e6         # |box coordinate|
 VALIDATION_GRID = 64
@@ -59,6 +80,8 @@ class FormulaError(ValueError):
     """The formula cannot be used; the message is meant to be shown to the user as is."""
 
 
+TOO_SLOW = "the formula is too complex: working out its gradient takes too long"
+TOO_BIG = "the gradient of this formula is too large to compute quickly"
 _HINT = "use x, y, pi, e and functions such as sin, exp, sqrt"
 
 _X = sympy.Symbol("x", real=True)
@@ -106,13 +129,13 @@ _FUNCTIONS: dict[str, tuple[int, Callable, Callable]] = {
     "min": (2, sympy.Min, _safe(min)),
     "max": (2, sympy.Max, _safe(max)),
 }
-for _alias, _target in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"), ("ln", "log")):
-    _FUNCTIONS[_alias] = _FUNCTIONS[_target]
-_FUNCTION_LIST = ", ".join(sorted(_FUNCTIONS))
+_ALIASES = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "ln": "log"}
+_FUNCTION_LIST = ", ".join(sorted([*_FUNCTIONS, *_ALIASES]))
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
-# Friendly names for syntax that is not allowed.
+# Friendly names for syntax that is not allowed (node kinds the walk can meet; slices, starred
+# items and f-string parts only occur inside nodes that are refused first).
 _FORBIDDEN = {
     ast.Attribute: "attribute access with '.'",
     ast.Subscript: "indexing with [...]",
@@ -125,25 +148,36 @@ _FORBIDDEN = {
     ast.DictComp: "comprehensions",
     ast.GeneratorExp: "comprehensions",
     ast.List: "lists",
-    ast.Tuple: "tuples or commas outside a function call",
     ast.Set: "sets",
     ast.Dict: "dictionaries",
-    ast.Starred: "starred arguments",
     ast.NamedExpr: "assignments (:=)",
     ast.JoinedStr: "text strings",
-    ast.FormattedValue: "text strings",
     ast.Await: "await",
     ast.Yield: "yield",
     ast.YieldFrom: "yield",
-    ast.Slice: "slices",
 }
 
 _TRANSLATE = str.maketrans({"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/"})
 
 
 # ------------------------------------------------------------------------------------------------
-# Text -> syntax tree
+# Stage 1, in-process and cheap: text -> checked tree of Nodes
 # ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a checked formula: an operation ``op`` on ``args``, or a leaf number or name.
+
+    ``op`` is ``"num"`` (``leaf``: an int up to ``EXACT_LIMIT`` or a float), ``"name"`` (``leaf``:
+    x, y, pi or e), ``"neg"``, one of ``+ - * / **`` or a function name (aliases resolved).
+    ``value`` is the float value of a constant subtree, ``None`` where it depends on x or y.
+    """
+
+    op: str
+    args: tuple[Node, ...] = ()
+    leaf: int | float | str | None = None
+    value: float | None = None
 
 
 def _normalize(text) -> str:
@@ -178,6 +212,7 @@ def _normalize(text) -> str:
 
 
 def _parse_tree(text: str) -> ast.expr:
+    """Python's parser on the normalised text, refusing syntax errors and trees of more than ``MAX_NODES`` nodes."""
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -194,11 +229,6 @@ def _parse_tree(text: str) -> ast.expr:
     return tree.body
 
 
-# ------------------------------------------------------------------------------------------------
-# Syntax tree -> sympy expression (allow-list)
-# ------------------------------------------------------------------------------------------------
-
-
 def _snippet(node: ast.AST) -> str:
     try:
         s = ast.unparse(node)
@@ -207,113 +237,77 @@ def _snippet(node: ast.AST) -> str:
     return s if len(s) <= 40 else s[:37] + "..."
 
 
-def _number(value: float, node: ast.AST) -> sympy.Expr:
-    """A sympy number for a finite constant, exact for small rationals, a Float otherwise."""
-    if not math.isfinite(value) or abs(value) > MAX_CONSTANT:
-        raise FormulaError(f"'{_snippet(node)}' is not a finite real number")
-    return sympy.Float(value)
-
-
 def _check_constant(value: float | None, node: ast.AST) -> None:
     if value is not None and not (math.isfinite(value) and abs(value) <= MAX_CONSTANT):
         raise FormulaError(f"'{_snippet(node)}' is not a finite real number")
 
 
-def _tame(expr: sympy.Expr, value: float | None) -> sympy.Expr:
-    """Replace big exact rationals by floats so that no huge integers are ever built."""
-    if value is not None and isinstance(expr, sympy.Rational):
-        if abs(expr.p) > EXACT_LIMIT or expr.q > EXACT_LIMIT:
-            return sympy.Float(value)
-    return expr
-
-
-def _convert(node: ast.AST, depth: int = 0) -> tuple[sympy.Expr, float | None]:
-    """Return (sympy expression, float value if the node is constant else None)."""
+def _check(node: ast.AST, depth: int = 0) -> Node:
+    """The allow-list: the checked `Node` for an ``ast`` node, or a `FormulaError` saying what is not allowed."""
     if depth > MAX_DEPTH:
         raise FormulaError(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)")
-
     if isinstance(node, ast.Constant):
-        v = node.value
-        if isinstance(v, bool) or v is None or v is Ellipsis:
-            raise FormulaError(f"'{_snippet(node)}' is not allowed: {_HINT}")
-        if isinstance(v, complex):
-            raise FormulaError("complex numbers (like 1j) are not allowed")
-        if isinstance(v, (str, bytes)):
-            raise FormulaError("text strings are not allowed in a formula")
-        if isinstance(v, int):
-            if abs(v) <= EXACT_LIMIT:
-                return sympy.Integer(v), float(v)
-            try:
-                fv = float(v)
-            except OverflowError:
-                raise FormulaError(f"the number '{_snippet(node)}' is too large") from None
-            return _number(fv, node), fv
-        if isinstance(v, float):
-            if not math.isfinite(v) or abs(v) > MAX_CONSTANT:
-                raise FormulaError(f"the number '{_snippet(node)}' is too large")
-            return sympy.Float(v), v
-        raise FormulaError(f"'{_snippet(node)}' is not allowed")
-
+        return _number(node)
     if isinstance(node, ast.Name):
         if node.id in _NAMES:
-            return _NAMES[node.id], _NAME_VALUES.get(node.id)
-        if node.id in _FUNCTIONS:
+            return Node("name", leaf=node.id, value=_NAME_VALUES.get(node.id))
+        if node.id in _FUNCTIONS or node.id in _ALIASES:
             raise FormulaError(f"'{node.id}' is a function: write {node.id}(...)")
         raise FormulaError(f"unknown name '{node.id}': {_HINT}")
-
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.UAdd, ast.USub)):
             op = {ast.Not: "not", ast.Invert: "~"}.get(type(node.op), type(node.op).__name__)
             raise FormulaError(f"the operator '{op}' is not allowed: use + - * / **")
-        arg, v = _convert(node.operand, depth + 1)
-        if isinstance(node.op, ast.USub):
-            return -arg, (None if v is None else -v)
-        return arg, v
-
+        arg = _check(node.operand, depth + 1)
+        if isinstance(node.op, ast.UAdd):
+            return arg
+        return Node("neg", (arg,), value=None if arg.value is None else -arg.value)
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINOPS:
             op = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
                   ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^"}.get(type(node.op), type(node.op).__name__)
             raise FormulaError(f"the operator '{op}' is not allowed: use + - * / **")
-        a, va = _convert(node.left, depth + 1)
-        b, vb = _convert(node.right, depth + 1)
-        return _binop(node, a, va, b, vb)
-
+        a, b = _check(node.left, depth + 1), _check(node.right, depth + 1)
+        return Node(_BINOPS[type(node.op)], (a, b), value=_binop_value(node, a.value, b.value))
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name):
-            raise FormulaError(f"calling '{_snippet(node.func)}' is not allowed: call functions by name, e.g. sin(x)")
-        name = node.func.id
-        if name not in _FUNCTIONS:
-            if name in _NAMES:
-                raise FormulaError(f"'{name}' is not a function: write '{name}*(...)' to multiply")
-            raise FormulaError(f"unknown function '{name}': allowed functions are {_FUNCTION_LIST}")
-        if node.keywords:
-            raise FormulaError(f"keyword arguments are not allowed: write {name}(...) with plain arguments")
-        nargs, build, evaluate = _FUNCTIONS[name]
-        if any(isinstance(a, ast.Starred) for a in node.args):
-            raise FormulaError("starred arguments are not allowed")
-        if len(node.args) != nargs:
-            plural = "argument" if nargs == 1 else "arguments"
-            raise FormulaError(f"{name} takes {nargs} {plural} (got {len(node.args)})")
-        converted = [_convert(a, depth + 1) for a in node.args]
-        args = [c[0] for c in converted]
-        values = [c[1] for c in converted]
-        value = evaluate(*values) if all(v is not None for v in values) else None
-        _check_constant(value, node)
-        return _tame(build(*args), value), value
-
+        return _call(node, depth)
+    if isinstance(node, ast.Tuple):
+        raise FormulaError("commas are only allowed between function arguments, e.g. atan2(y, x)")
     for kind, what in _FORBIDDEN.items():
         if isinstance(node, kind):
-            if kind is ast.Tuple:
-                raise FormulaError("commas are only allowed between function arguments, e.g. atan2(y, x)")
             raise FormulaError(f"{what} are not allowed in a formula" if what.endswith("s") or "(" in what
                                else f"{what} is not allowed in a formula")
     raise FormulaError(f"'{_snippet(node)}' is not allowed: {_HINT}")
 
 
-def _binop(node: ast.BinOp, a, va, b, vb) -> tuple[sympy.Expr, float | None]:
+def _number(node: ast.Constant) -> Node:
+    """The `Node` of a literal: ints up to ``EXACT_LIMIT`` stay exact, other finite numbers become floats."""
+    v = node.value
+    if isinstance(v, bool) or v is None or v is Ellipsis:
+        raise FormulaError(f"'{_snippet(node)}' is not allowed: {_HINT}")
+    if isinstance(v, complex):
+        raise FormulaError("complex numbers (like 1j) are not allowed")
+    if isinstance(v, (str, bytes)):
+        raise FormulaError("text strings are not allowed in a formula")
+    if isinstance(v, int):
+        if abs(v) <= EXACT_LIMIT:
+            return Node("num", leaf=v, value=float(v))
+        try:
+            fv = float(v)
+        except OverflowError:
+            raise FormulaError(f"the number '{_snippet(node)}' is too large") from None
+        _check_constant(fv, node)
+        return Node("num", leaf=fv, value=fv)
+    if isinstance(v, float):
+        if not math.isfinite(v) or abs(v) > MAX_CONSTANT:
+            raise FormulaError(f"the number '{_snippet(node)}' is too large")
+        return Node("num", leaf=v, value=v)
+    raise FormulaError(f"'{_snippet(node)}' is not allowed")
+
+
+def _binop_value(node: ast.BinOp, va: float | None, vb: float | None) -> float | None:
+    """The float value of ``a op b`` when both are constant (else ``None``), refusing what cannot be computed."""
     op = type(node.op)
-    const = va is not None and vb is not None
     if op is ast.Div and vb == 0.0:
         raise FormulaError(f"division by zero in '{_snippet(node)}'")
     if op is ast.Pow:
@@ -321,27 +315,249 @@ def _binop(node: ast.BinOp, a, va, b, vb) -> tuple[sympy.Expr, float | None]:
             raise FormulaError(f"the exponent in '{_snippet(node)}' is too large (the limit is ±{MAX_EXPONENT:g})")
         if va == 0.0 and vb is not None and vb < 0:
             raise FormulaError(f"division by zero in '{_snippet(node)}'")
-        if const:
-            value = _safe(math.pow)(va, vb)
-            _check_constant(value, node)
-            if abs(value) > EXACT_LIMIT:
-                return sympy.Float(value), value
-            return _tame(a**b, value), value
-        return a**b, None
-    if op is ast.Add:
-        expr, value = a + b, (va + vb if const else None)
+    if va is None or vb is None:
+        return None
+    if op is ast.Pow:
+        value = _safe(math.pow)(va, vb)
+    elif op is ast.Add:
+        value = va + vb
     elif op is ast.Sub:
-        expr, value = a - b, (va - vb if const else None)
+        value = va - vb
     elif op is ast.Mult:
-        expr, value = a * b, (va * vb if const else None)
-    else:  # Div
-        expr, value = a / b, (va / vb if const else None)
+        value = va * vb
+    else:  # Div, by a non-zero constant
+        value = va / vb
     _check_constant(value, node)
-    return _tame(expr, value), value
+    return value
+
+
+def _call(node: ast.Call, depth: int) -> Node:
+    if not isinstance(node.func, ast.Name):
+        raise FormulaError(f"calling '{_snippet(node.func)}' is not allowed: call functions by name, e.g. sin(x)")
+    name = node.func.id
+    canonical = _ALIASES.get(name, name)
+    if canonical not in _FUNCTIONS:
+        if name in _NAMES:
+            raise FormulaError(f"'{name}' is not a function: write '{name}*(...)' to multiply")
+        raise FormulaError(f"unknown function '{name}': allowed functions are {_FUNCTION_LIST}")
+    if node.keywords:
+        raise FormulaError(f"keyword arguments are not allowed: write {name}(...) with plain arguments")
+    nargs, _, evaluate = _FUNCTIONS[canonical]
+    if any(isinstance(a, ast.Starred) for a in node.args):
+        raise FormulaError("starred arguments are not allowed")
+    if len(node.args) != nargs:
+        plural = "argument" if nargs == 1 else "arguments"
+        raise FormulaError(f"{name} takes {nargs} {plural} (got {len(node.args)})")
+    args = tuple(_check(a, depth + 1) for a in node.args)
+    values = [a.value for a in args]
+    value = evaluate(*values) if all(v is not None for v in values) else None
+    _check_constant(value, node)
+    return Node(canonical, args, value=value)
+
+
+def _read(text) -> tuple[str, Node]:
+    """Normalised text and checked tree: every refusal that needs no SymPy, in well under a millisecond."""
+    normalized = _normalize(text)
+    tree = _check(_parse_tree(normalized))
+    if tree.value is not None:
+        raise FormulaError("f is constant: nothing to optimize (use x and/or y)")
+    return normalized, tree
 
 
 # ------------------------------------------------------------------------------------------------
-# sympy -> vectorised NumPy
+# Stage 2, in a CPU-limited child: checked tree -> SymPy expression, gradient, LaTeX
+# ------------------------------------------------------------------------------------------------
+
+
+class _Sizes:
+    """Tree sizes of SymPy expressions, memoised over their shared sub-expressions.
+
+    SymPy expressions are DAGs: ``sin(atan2(a, y))`` becomes ``a/sqrt(a**2 + y**2)``, so ten such
+    levels hold ``a`` a thousand times while the DAG stays small. Printing, ``lambdify`` and
+    NumPy evaluation all pay for the tree, so that is what is bounded; this walk visits each
+    distinct node once.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[sympy.Basic, int] = {}
+
+    def __call__(self, expr: sympy.Basic) -> int:
+        memo = self._memo
+        stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in memo:
+                continue
+            if ready:
+                memo[node] = 1 + sum(memo[a] for a in node.args)
+                continue
+            stack.append((node, True))
+            stack.extend((a, False) for a in node.args if a not in memo)
+        return memo[expr]
+
+    def nodes(self, expr: sympy.Basic) -> list[sympy.Basic]:
+        """The distinct sub-expressions of ``expr`` (after ``self(expr)``)."""
+        seen: set[sympy.Basic] = set()
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(node.args)
+        return list(seen)
+
+
+def _big(r: sympy.Basic) -> bool:
+    return isinstance(r, sympy.Rational) and (abs(r.p) > EXACT_LIMIT or r.q > EXACT_LIMIT)
+
+
+def _tame(expr: sympy.Expr, value: float | None, sizes: _Sizes) -> sympy.Expr:
+    """Refuse an expression tree over ``MAX_EXPRESSION_SIZE`` nodes; turn huge exact numbers into floats.
+
+    SymPy writes ``n**(99/100)`` for a 15-digit ``n`` as ``9*m**(1/100)`` with a 1,500-digit ``m``,
+    which NumPy cannot hold: such numbers become SymPy floats (the whole sub-expression when it
+    is constant).
+    """
+    if sizes(expr) > MAX_EXPRESSION_SIZE:
+        raise FormulaError(f"the formula expands to too large an expression (more than {MAX_EXPRESSION_SIZE:,} terms)")
+    big = [r for r in sizes.nodes(expr) if _big(r)]
+    if not big:
+        return expr
+    if value is not None:
+        return sympy.Float(value)
+    return expr.xreplace({r: sympy.Float(r) for r in big})
+
+
+def _to_sympy(node: Node, sizes: _Sizes) -> sympy.Expr:
+    """The SymPy expression of a checked tree, built bottom-up with ``_tame`` after every node."""
+    if node.op == "num":
+        return sympy.Integer(node.leaf) if isinstance(node.leaf, int) else sympy.Float(node.leaf)
+    if node.op == "name":
+        return _NAMES[str(node.leaf)]
+    args = [_to_sympy(a, sizes) for a in node.args]
+    if node.op == "neg":
+        expr = -args[0]
+    elif node.op == "**":
+        expr = _power(node, *args)
+    elif node.op in ("+", "-", "*", "/"):
+        a, b = args
+        expr = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b}[node.op]()
+    else:
+        expr = _FUNCTIONS[node.op][1](*args)
+    return _tame(expr, node.value, sizes)
+
+
+def _power(node: Node, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    """``a**b``, a float when constant and large or when SymPy would take roots of big integers."""
+    value = node.value
+    if value is not None:
+        if abs(value) > EXACT_LIMIT:
+            return sympy.Float(value)
+        if isinstance(a, sympy.Rational) and isinstance(b, sympy.Rational) and not isinstance(b, sympy.Integer):
+            return sympy.Float(value)
+    return a**b
+
+
+def _derivative(expr: sympy.Expr, var: sympy.Symbol, sizes: _Sizes) -> sympy.Expr:
+    """∂expr/∂var, refused when its tree exceeds ``MAX_GRADIENT_SIZE`` nodes (checked before anything walks it)."""
+    try:
+        d = sympy.diff(expr, var)
+    except RecursionError:
+        raise FormulaError("the formula is too complex to differentiate") from None
+    if sizes(d) > MAX_GRADIENT_SIZE:
+        raise FormulaError(TOO_BIG)
+    # Jumps of sign/Heaviside have a zero derivative almost everywhere.
+    if d.has(sympy.DiracDelta):
+        d = d.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0))
+    if d.has(sympy.Derivative, sympy.Subs):
+        raise FormulaError(f"could not differentiate the formula with respect to {var}")
+    return d
+
+
+def latex_or_none(expr: sympy.Basic, max_chars: int = LATEX_MAX_CHARS) -> str | None:
+    """``sympy.latex(expr)``, or ``None`` when it would be longer than ``max_chars`` (too large to typeset)."""
+    if _Sizes()(expr) > max_chars:   # every node of the tree prints at least one character
+        return None
+    text = sympy.latex(expr)
+    return text if len(text) <= max_chars else None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A formula that passed every check: normalised text, checked tree, SymPy expression and gradient.
+
+    ``latex`` and ``gradient_latex`` are ``None`` where the expression is too large to typeset;
+    ``gradient_size`` is the number of nodes of both partial derivatives' trees.
+    """
+
+    text: str
+    tree: Node
+    expr: sympy.Expr
+    gradient: tuple[sympy.Expr, sympy.Expr]
+    latex: str | None
+    gradient_latex: tuple[str | None, str | None]
+    gradient_size: int
+
+
+def _symbolic(text: str, tree: Node) -> Parsed:
+    """All SymPy work on one formula (run in the CPU-limited child)."""
+    sizes = _Sizes()
+    expr = _to_sympy(tree, sizes)
+    if not expr.free_symbols:
+        raise FormulaError("f is constant: nothing to optimize (use x and/or y)")
+    gx, gy = _derivative(expr, _X, sizes), _derivative(expr, _Y, sizes)
+    return Parsed(text=text, tree=tree, expr=expr, gradient=(gx, gy), latex=latex_or_none(expr),
+                  gradient_latex=(latex_or_none(gx), latex_or_none(gy)), gradient_size=sizes(gx) + sizes(gy))
+
+
+_PARSED: LRU[Parsed | str] = LRU(256)       # normalised text -> Parsed, or the refusal message
+_OBJECTIVES: LRU[Objective | str] = LRU(64)  # (normalised text, box) -> Objective, or the refusal message
+_SYMBOLIC = threading.Lock()                 # one symbolic child at a time: a burst of formulas queues
+
+
+def clear_caches() -> None:
+    """Forget every cached verdict (for tests and benchmarks that measure the first, uncached call)."""
+    _PARSED.clear()
+    _OBJECTIVES.clear()
+
+
+def parse(text: str) -> Parsed:
+    """Check a formula and work out its gradient symbolically, in at most about a second of CPU.
+
+    Raises `FormulaError` with a short message for the user. Verdicts (refusals too) are cached
+    by the normalised text, so a costly formula is paid for once.
+    """
+    normalized, tree = _read(text)
+    verdict = _PARSED.get(normalized)
+    if verdict is None:
+        with _SYMBOLIC:
+            verdict = _PARSED.get(normalized)
+            if verdict is None:
+                verdict = _decide(normalized, tree)
+                _PARSED.put(normalized, verdict)
+    if isinstance(verdict, str):
+        raise FormulaError(verdict)
+    return verdict
+
+
+def _decide(text: str, tree: Node) -> Parsed | str:
+    """`_symbolic` in the CPU-limited child: the `Parsed` formula or the message refusing it."""
+    try:
+        return sandbox.call_limited(_symbolic, text, tree, cpu_seconds=SYMBOLIC_CPU_SECONDS)
+    except FormulaError as err:
+        return str(err)
+    except sandbox.OverBudget:
+        return TOO_SLOW
+    except sandbox.Busy:   # the machine, not the formula: not a verdict, so not cached
+        raise FormulaError("the server is too busy to check this formula right now: try again shortly") from None
+    except RecursionError:
+        return "the formula is too complex to differentiate"
+    except Exception:  # noqa: BLE001 - any other SymPy failure on a checked tree
+        return "could not differentiate the formula"
+
+
+# ------------------------------------------------------------------------------------------------
+# Build: Parsed -> compiled, validated Objective
 # ------------------------------------------------------------------------------------------------
 
 
@@ -356,7 +572,7 @@ def _real_array(out, shape) -> np.ndarray:
 
 
 def _compile(expr: sympy.Expr, gx: sympy.Expr, gy: sympy.Expr):
-    f = _guarded(sympy.lambdify((_X, _Y), expr, modules="numpy"), outputs=1)
+    f = _guarded(sympy.lambdify((_X, _Y), expr, modules="numpy", cse=True), outputs=1)
     df = _guarded(sympy.lambdify((_X, _Y), [gx, gy], modules="numpy", cse=True), outputs=2)
     return f, df
 
@@ -377,26 +593,6 @@ def _guarded(raw: Callable, outputs: int) -> Callable:
         out = [a[()] if a.ndim == 0 else a for a in out]
         return out[0] if outputs == 1 else tuple(out)
     return call
-
-
-def _derivative(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr:
-    try:
-        d = sympy.diff(expr, var)
-    except RecursionError:
-        raise FormulaError("the formula is too complex to differentiate") from None
-    # Jumps of sign/Heaviside have a zero derivative almost everywhere.
-    if d.has(sympy.DiracDelta):
-        d = d.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0))
-    if d.has(sympy.Derivative, sympy.Subs):
-        raise FormulaError(f"could not differentiate the formula with respect to {var}")
-    if sympy.count_ops(d) > MAX_GRADIENT_OPS:
-        raise FormulaError("the gradient of this formula is too large to compute quickly")
-    return d
-
-
-# ------------------------------------------------------------------------------------------------
-# Public API
-# ------------------------------------------------------------------------------------------------
 
 
 def _check_box(box) -> tuple[float, float, float, float]:
@@ -420,28 +616,48 @@ def _check_box(box) -> tuple[float, float, float, float]:
     return coords
 
 
+def build(parsed: Parsed, box: tuple[float, float, float, float] = (-5, 5, -5, 5)) -> Objective:
+    """The `Objective` named "custom" for a parsed formula on the plotting box ``box``.
+
+    Raises `FormulaError` when the box is invalid or f is not finite anywhere / constant on it.
+    Results (refusals too) are cached by text and box.
+    """
+    box = _check_box(box)
+    key = (parsed.text, box)
+    verdict = _OBJECTIVES.get(key)
+    if verdict is None:
+        try:
+            verdict = _objective(parsed, box)
+        except FormulaError as err:
+            verdict = str(err)
+        _OBJECTIVES.put(key, verdict)
+    if isinstance(verdict, str):
+        raise FormulaError(verdict)
+    return verdict
+
+
 def parse_formula(text: str, box: tuple[float, float, float, float] = (-5, 5, -5, 5)) -> Objective:
     """Build an `Objective` named "custom" from a formula in x and y, on the plotting box `box`.
 
-    Raises `FormulaError` (a `ValueError`) with a short message for the user when the text is not
-    an allowed formula, is too long or complex, or is not finite anywhere / constant on the box.
-    Results are cached, so calling this on every app rerun is cheap.
+    ``build(parse(text), box)``, with the box checked first. Raises `FormulaError` (a
+    `ValueError`) with a short message for the user when the text is not an allowed formula, is
+    too long or complex, or is not finite anywhere / constant on the box. Results are cached, so
+    calling this on every app rerun is cheap.
     """
-    normalized = _normalize(text)
-    return _build(normalized, _check_box(box))
+    box = _check_box(box)
+    return build(parse(text), box)
 
 
-@functools.lru_cache(maxsize=64)
-def _build(text: str, box: tuple[float, float, float, float]) -> Objective:
-    expr, value = _convert(_parse_tree(text))
-    if value is not None or not expr.free_symbols:
-        raise FormulaError("f is constant: nothing to optimize (use x and/or y)")
-    gx, gy = _derivative(expr, _X), _derivative(expr, _Y)
+def gradient_latex(text: str) -> tuple[str | None, str | None]:
+    """LaTeX of ∂f/∂x and ∂f/∂y (``None`` for one too large to typeset); raises ``FormulaError`` like `parse`."""
+    return parse(text).gradient_latex
+
+
+def _objective(parsed: Parsed, box: tuple[float, float, float, float]) -> Objective:
+    """Compile, validate on a grid, and describe (approximate minimum, start, colour scale)."""
     try:
-        f, df = _compile(expr, gx, gy)
-    except FormulaError:
-        raise
-    except Exception:
+        f, df = _compile(parsed.expr, *parsed.gradient)
+    except Exception:  # noqa: BLE001 - printer or code generation failure
         raise FormulaError("could not compile the formula for numerical evaluation") from None
 
     xmin, xmax, ymin, ymax = box
@@ -475,7 +691,8 @@ def _build(text: str, box: tuple[float, float, float, float]) -> Objective:
         if d.size:
             log_scale = bool(np.max(d) / np.percentile(d, 5) > 100.0)
 
-    latex = "f(x,y) = " + sympy.latex(expr)
+    text = parsed.text
+    latex = "f(x,y) = " + (parsed.latex if parsed.latex is not None else r"\text{(too long to typeset)}")
     description = (
         f"Your formula f(x, y) = {text}. The marked minimum ({mx:.3g}, {my:.3g}) with f = {mval:.4g} is "
         f"approximate (grid search on {MINIMUM_GRID}×{MINIMUM_GRID} points of the box)"
@@ -514,10 +731,3 @@ def _pick_start(f, df, minimum, box, XX, YY, ZZ) -> tuple[float, float]:
     dist = np.where(ok, np.hypot(XX - m[0], YY - m[1]), -1.0)
     iy, ix = np.unravel_index(int(np.argmax(dist)), dist.shape)
     return float(XX[iy, ix]), float(YY[iy, ix])
-
-
-@functools.lru_cache(maxsize=64)
-def gradient_latex(text: str) -> tuple[str, str]:
-    """LaTeX of ∂f/∂x and ∂f/∂y for a formula (raises ``FormulaError`` like ``parse_formula``)."""
-    expr, _ = _convert(_parse_tree(_normalize(text)))
-    return sympy.latex(_derivative(expr, _X)), sympy.latex(_derivative(expr, _Y))

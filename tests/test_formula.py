@@ -1,5 +1,6 @@
 """Tests for core.formula: safe parsing of user formulas into Objectives."""
 
+import os
 import pathlib
 import re
 import time
@@ -10,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core
-from core.formula import EXAMPLES, FormulaError, parse_formula
+from core import formula
+from core.formula import EXAMPLES, FormulaError, build, gradient_latex, latex_or_none, parse, parse_formula
 
 coord = st.floats(min_value=-4.5, max_value=4.5, allow_nan=False)
 
@@ -230,15 +232,45 @@ def test_examples_are_valid_with_default_box():
         assert np.linalg.norm(obj.grad(obj.start)) > 1e-3, name
 
 
-def test_parse_is_cached():
+def test_parse_is_cached(monkeypatch):
+    formula.clear_caches()
+    calls = {"symbolic": 0, "objective": 0}
+
+    def counting(name, fn):
+        def wrapped(*args, **kw):
+            calls[name] += 1
+            return fn(*args, **kw)
+        return wrapped
+
+    monkeypatch.setattr(formula.sandbox, "call_limited", counting("symbolic", formula.sandbox.call_limited))
+    monkeypatch.setattr(formula, "_objective", counting("objective", formula._objective))
     text = "sin(x)*cos(y) + 0.05*(x - 1.2345)**2 + 0.07*y**2 + atan2(y, x + 7)"
     obj = parse_formula(text)
     assert parse_formula(text) is obj
-    assert parse_formula(text.replace(" ", ""), box=[-5, 5, -5, 5]) is not None
+    assert parse_formula("  " + text.replace(" ", "  "), box=[-5, 5, -5, 5]) is obj  # same normalised text and box
+    assert parse(text) is parse(text)
+    assert calls == {"symbolic": 1, "objective": 1}
+    other_box = parse_formula(text, box=(-4, 4, -4, 4))
+    assert other_box is not obj and other_box.box == (-4.0, 4.0, -4.0, 4.0)
+    assert calls == {"symbolic": 1, "objective": 2}   # the symbolic work is shared across boxes
 
 
-def test_source_never_evaluates_user_text():
-    src = (pathlib.Path(__file__).resolve().parents[1] / "core" / "formula.py").read_text()
+def test_refusals_are_cached(monkeypatch):
+    formula.clear_caches()
+    calls = []
+    real = formula.sandbox.call_limited
+    monkeypatch.setattr(formula.sandbox, "call_limited", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    for _ in range(3):
+        with pytest.raises(FormulaError, match="too large"):
+            parse_formula(HUGE_GRADIENT)
+        with pytest.raises(FormulaError, match="not finite anywhere"):
+            parse_formula("sqrt(-1-x**2)")
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("module", ["formula.py", "sandbox.py", "lru.py"])
+def test_source_never_evaluates_user_text(module):
+    src = (pathlib.Path(__file__).resolve().parents[1] / "core" / module).read_text()
     for forbidden in ("eval(", "exec(", "sympify(", "parse_expr(", "__import__", "literal_eval", "S("):
         assert not re.search(r"(?<![A-Za-z_])" + re.escape(forbidden), src), forbidden
 
@@ -247,3 +279,96 @@ def test_integration_with_simulate():
     run = core.simulate(parse_formula("x**2 + 3*y**2"), core.get_optimizer("gd", lr=0.1), [1.0, 1.0], 50)
     assert np.linalg.norm(run.final) < 1e-3
     assert not run.diverged
+
+
+# --- bounded work -----------------------------------------------------------------------------------
+
+HUGE_GRADIENT = "log(abs(" * 9 + "x" + ")+x)" * 9   # f has 37 nodes, each partial derivative ~25,000
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its reaped children (the symbolic work runs in a child)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+# formula -> fragment of the refusal (None: accepted). Without the limits the first takes ~3 min of
+# SymPy (`sympy.diff` and `count_ops`) and ~450 MB, the second ~30 s.
+COSTLY = [
+    ("atan2(sin(" * 15 + "x" + "),y)" * 15, "expands to too large an expression"),
+    ("log(abs(" * 15 + "x" + ")+x)" * 15, "takes too long"),
+    ("log(abs(" * 11 + "x" + ")+x)" * 11, "gradient of this formula is too large"),
+    (HUGE_GRADIENT, "gradient of this formula is too large"),
+    ("atan2(" * 20 + "x" + ",y)" * 20, None),
+    ("max(" * 14 + "x" + ",y)**x" * 14, None),
+    ("(x+y)**(" * 24 + "x" + ")" * 24, None),
+    ("x*(999999999999999**(99/100))", None),
+]
+
+
+@pytest.mark.parametrize("text,fragment", COSTLY, ids=[t[:24] for t, _ in COSTLY])
+def test_costly_formulas_are_decided_within_two_seconds_of_cpu_and_cached(text, fragment, monkeypatch):
+    formula.clear_caches()
+    t0 = _cpu()
+    try:
+        parse_formula(text)
+        verdict = None
+    except FormulaError as err:
+        verdict = str(err)
+    spent = _cpu() - t0
+    assert spent < 2.0, f"{spent:.2f} s of CPU"
+    if fragment is None:
+        assert verdict is None
+    else:
+        assert verdict is not None and fragment in verdict
+    # A second call is answered from the cache: no child, no SymPy.
+    monkeypatch.setattr(formula.sandbox, "call_limited", lambda *a, **kw: pytest.fail("not cached"))
+    t1 = _cpu()
+    for _ in range(20):
+        try:
+            parse_formula(text)
+        except FormulaError as err:
+            assert str(err) == verdict
+    assert _cpu() - t1 < 0.2
+
+
+def test_huge_integer_power_is_accepted_and_exact_enough():
+    obj = parse_formula("x*(999999999999999**(99/100))")
+    c = 999999999999999 ** 0.99
+    assert obj.f(2.0, 1.0) == pytest.approx(2 * c, rel=1e-12)
+    assert obj.df(1.0, 1.0)[0] == pytest.approx(c, rel=1e-12)
+    # the same blow-up inside a product with x (SymPy pulls the constant out): still finite
+    obj = parse_formula("(999999999999999*x)**(99/100) + y**2", box=(0.5, 2, -1, 1))
+    assert obj.f(1.0, 0.0) == pytest.approx(c, rel=1e-12)
+
+
+def test_large_gradient_has_no_latex_but_still_works():
+    text = "atan2(" * 20 + "x" + ",y)" * 20
+    gx, gy = gradient_latex(text)
+    assert gx is None and gy is None
+    obj = parse_formula(text)
+    g = obj.grad([0.3, 1.7])
+    h = 1e-6
+    fd = (obj.value([0.3 + h, 1.7]) - obj.value([0.3 - h, 1.7])) / (2 * h)
+    assert g[0] == pytest.approx(fd, rel=1e-5)
+    small = gradient_latex("x**2 + 3*y")
+    assert small == ("2 x", "3")
+    assert len(obj.latex) < formula.LATEX_MAX_CHARS + 20
+
+
+def test_latex_or_none_caps_the_length():
+    parsed = parse("(x+y)**(" * 24 + "x" + ")" * 24)
+    assert latex_or_none(parsed.gradient[0]) is None
+    assert latex_or_none(parsed.gradient[0], max_chars=10**6).startswith(r"\left(")
+    assert latex_or_none(parsed.expr) == parsed.latex
+
+
+def test_parse_and_build_are_separate_stages():
+    parsed = parse("(x - 1)**2 + y**2")
+    assert parsed.text == "(x - 1)**2 + y**2" and parsed.tree.op == "+"
+    assert parsed.gradient_latex == ("2 x - 2", "2 y")
+    a, b = build(parsed, (-2, 2, -2, 2)), build(parsed, (0, 3, -1, 1))
+    assert a.box == (-2.0, 2.0, -2.0, 2.0) and b.box == (0.0, 3.0, -1.0, 1.0)
+    assert abs(b.minima[0].point[0] - 1) < 0.05
+    with pytest.raises(FormulaError, match="constant"):
+        parse("sin(pi)*x - sin(pi)*x + 1")

@@ -1,6 +1,8 @@
 """The Basins of attraction page: a grid of starts, coloured by where (or how fast) each optimizer lands."""
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,9 +14,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 import core
-from core import basins
+from core import basins, budget
+from core.lru import LRU
 
-from . import charts, controls, plots, problem, runs
+from . import charts, controls, plots, problem, runs, work
 from .problem import FunctionKey
 from .runs import HyperItems
 from .state import PageState
@@ -26,6 +29,9 @@ MAX_OPTIMIZERS = 6
 GRID_SIZES = ["64", "128", "256"]
 COLOR_BY = {"minimum": "which minimum", "steps": "steps to converge"}
 TOL = 1e-3
+MIN_GRID = 16          # a grid is never reduced below 16 x 16 starts
+CHUNK_SECONDS = 1.0    # estimated CPU seconds of one tile: the page can be stopped between tiles
+_TILES: LRU[basins.BasinMap] = LRU(256)   # (key, name, hp, n, steps, tiles, tile) -> that tile's map
 # Learning rates that converge from most of Himmelblau's box within 200 steps (the demo values,
 # tuned for the quadratic, blow up on its steep walls).
 LR = {"gd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.5, "rmsprop": 0.05, "adam": 0.05,
@@ -68,9 +74,10 @@ def render() -> None:
             lr = {"lr": LR[name]} if name in LR else None
             hps[name] = controls.hyperparameters(ps, core.get_spec(name), prefix=f"{name}.", defaults=lr)
 
+    n, steps = _reduce(f, n, steps, max(len(chosen), 1))
     st.markdown(
         f"Every pixel is a start point: the optimizer runs **{steps} steps** from each of the {n} × {n} starts "
-        f"(all at once, as one batch) and the pixel takes the colour of the minimum it ends next to "
+        f"(in large batches) and the pixel takes the colour of the minimum it ends next to "
         f"(within {basins.RADIUS:.0%} of the box), grey if it ends elsewhere and black if it diverges. "
         f"*Steps to converge* counts the updates until f is within {TOL:g} of that minimum's value. "
         "Stars mark the minima.")
@@ -82,33 +89,107 @@ def render() -> None:
         st.info(f"{f.display_name} has no known minima: every start is labelled *elsewhere* (or *diverged*) "
                 "and no run can converge.", icon=":material/info:")
 
-    maps = _compute(key, chosen, hps, n, steps)
+    maps = _compute(key, f, chosen, hps, n, steps)
     if maps:
         _images(key, maps, hps, n, steps, mode)
         _summary(f, maps, steps)
     ps.sync_url()
 
 
-def _compute(key: FunctionKey, chosen: list[str], hps: dict, n: int, steps: int) -> dict[str, basins.BasinMap]:
-    """The basin map of every chosen optimizer, with a progress bar while they are computed."""
+def plan(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
+    """The grid side and step count that fit ``budget.PAGE_SECONDS`` for ``runs`` optimizers on ``f``."""
+    p = budget.fit(budget.cost(f), n * n, steps, runs=runs, min_points=MIN_GRID * MIN_GRID)
+    side = n if p.points >= n * n else max(MIN_GRID, math.isqrt(p.points) // 8 * 8)
+    return side, p.steps
+
+
+def tiles_per_side(f: core.Objective, n: int, steps: int) -> int:
+    """The fewest tiles per side (a divisor of ``n``) whose tiles each fit ``CHUNK_SECONDS``."""
+    c = budget.cost(f)
+    for t in range(1, n // 8 + 1):
+        if n % t == 0 and c.run((n // t) ** 2, steps) <= CHUNK_SECONDS:
+            return t
+    return max(t for t in range(1, n // 8 + 1) if n % t == 0)
+
+
+def _compute(key: FunctionKey, f: core.Objective, chosen: list[str], hps: dict, n: int, steps: int
+             ) -> dict[str, basins.BasinMap]:
+    """The basin map of every chosen optimizer, tile by tile, with a progress bar.
+
+    Each tile is a stop point (Streamlit ends a script whose session closed or reran at its next
+    ``st`` call), and tiles run one at a time across all sessions (``budget.heavy``).
+    """
+    t = tiles_per_side(f, n, steps)
+    total = len(chosen) * t * t
     bar = st.progress(0.0, text="Running the grids of starts…")
     maps = {}
     for i, name in enumerate(chosen):
-        bar.progress(i / len(chosen), text=f"Running {core.get_spec(name).display_name} from {n * n:,} starts…")
+        label = core.get_spec(name).display_name
+        hp = runs.freeze(hps[name])
         try:
-            maps[name] = basin(key, name, runs.freeze(hps[name]), n, steps)
+            core.get_optimizer(name, **dict(hp))
         except ValueError as err:
-            st.error(f"{core.get_spec(name).display_name}: {err}", icon=":material/block:")
+            st.error(f"{label}: {err}", icon=":material/block:")
+            continue
+        for k in range(t * t):
+            done = (i * t * t + k) / total
+            tile_key = (key, name, hp, n, steps, t, k)
+            if _TILES.get(tile_key) is None:
+                with work.heavy(bar, done, f"Running {label} from {n * n:,} starts…"):
+                    _tile(*tile_key)
+        maps[name] = basin(key, name, hp, n, steps)
     bar.empty()
     return maps
 
 
+def _tile(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, t: int, k: int) -> basins.BasinMap:
+    """Tile ``k`` (row-major) of a ``t`` x ``t`` split of the n x n grid: ``basin_map`` on that part of the box.
+
+    The cell centres of a k x k grid over a tile's box are exactly those of the big grid there.
+    """
+    tile_key = (key, name, hp, n, steps, t, k)
+    hit = _TILES.get(tile_key)
+    if hit is not None:
+        return hit
+    f = problem.objective(key)
+    xmin, xmax, ymin, ymax = f.box
+    size = n // t
+    row, col = divmod(k, t)
+    box = (xmin + (xmax - xmin) * col / t, xmin + (xmax - xmin) * (col + 1) / t,
+           ymin + (ymax - ymin) * row / t, ymin + (ymax - ymin) * (row + 1) / t)
+    opt = core.get_optimizer(name, **dict(hp))
+    m = basins.basin_map(replace(f, box=box), opt, size, steps, TOL, radius=basins.capture_radius(f),
+                         escape=f.escape_radius)
+    _TILES.put(tile_key, m)
+    return m
+
+
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def basin(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int) -> basins.BasinMap:
-    """``core.basins.basin_map`` for one optimizer (raises ``ValueError`` for invalid hyperparameters)."""
+    """``core.basins.basin_map`` for one optimizer, assembled from its tiles (raises ``ValueError`` for
+    invalid hyperparameters)."""
     f = problem.objective(key)
-    opt = core.get_optimizer(name, **dict(hp))
-    return basins.basin_map(f, opt, n, steps, TOL, escape=f.escape_radius)
+    core.get_optimizer(name, **dict(hp))
+    t = tiles_per_side(f, n, steps)
+    parts = [_tile(key, name, hp, n, steps, t, k) for k in range(t * t)]
+    grid = [parts[r * t:(r + 1) * t] for r in range(t)]
+    xs, ys = basins.grid_axes(f.box, n)
+    first = parts[0]
+    return basins.BasinMap(
+        label=np.block([[p.label for p in row] for row in grid]),
+        steps_to_converge=np.block([[p.steps_to_converge for p in row] for row in grid]),
+        final_value=np.block([[p.final_value for p in row] for row in grid]),
+        xs=xs, ys=ys, box=tuple(map(float, f.box)), steps=first.steps, tol=first.tol, radius=first.radius,
+        n_minima=first.n_minima)
+
+
+def _reduce(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
+    """``plan``'s grid and steps, with a note saying what was cut and why."""
+    side, fitted = plan(f, n, steps, runs)
+    cuts = [f"a {side} × {side} grid instead of {n} × {n}"] if side != n else []
+    cuts += [f"{fitted} steps instead of {steps}"] if fitted != steps else []
+    work.reduced_note(budget.cost(f), cuts)
+    return side, fitted
 
 
 def _images(key: FunctionKey, maps: dict, hps: dict, n: int, steps: int, mode: str) -> None:

@@ -5,9 +5,10 @@ import numpy as np
 import streamlit as st
 
 import core
+from core import budget
 from core.formula import EXAMPLES, gradient_latex
 
-from . import charts, controls, layout, plots, problem, runs
+from . import charts, controls, layout, plots, problem, runs, work
 from .state import PageState
 from .text import plain
 
@@ -38,9 +39,9 @@ def render() -> None:
 
     st.latex(f.latex)
     if key[0] == problem.CUSTOM:
-        gx, gy = gradient_latex(key[1])
-        st.latex(r"\nabla f = \begin{pmatrix} " + gx + r" \\ " + gy + r" \end{pmatrix}")
+        _gradient(key[1])
     st.caption(plain(f.description, None))
+    steps = _reduce(f, steps, len(chosen))
     trajectories = {}
     for n in chosen:
         spec = core.get_spec(n)
@@ -63,6 +64,28 @@ def render() -> None:
             st.page_link("pages/compare.py", label="Open this function on the Compare page", icon=":material/open_in_new:",
                          query_params={"fn": problem.CUSTOM, "formula": key[1], "boxr": str(key[2][1])})
     ps.sync_url()
+
+
+def _reduce(f: core.Objective, steps: int, runs_: int) -> int:
+    """The steps that fit ``budget.PAGE_SECONDS`` for ``runs_`` single-start runs, with a note if cut."""
+    c = budget.cost(f)
+    plan = budget.fit(c, 1, steps, runs=runs_)
+    work.reduced_note(c, [f"{plan.steps} steps instead of {steps}"] if plan.steps != steps else [])
+    return plan.steps
+
+
+def _gradient(text: str) -> None:
+    """∇f typeset, or a short note where a partial derivative is too large for KaTeX."""
+    gx, gy = gradient_latex(text)
+    if gx is not None and gy is not None:
+        st.latex(r"\nabla f = \begin{pmatrix} " + gx + r" \\ " + gy + r" \end{pmatrix}")
+        return
+    for name, tex in (("x", gx), ("y", gy)):
+        if tex is not None:
+            st.latex(rf"\frac{{\partial f}}{{\partial {name}}} = " + tex)
+    too_big = " and ".join(f"∂f/∂{name}" for name, tex in (("x", gx), ("y", gy)) if tex is None)
+    st.caption(f"{too_big} {'is' if ' and ' not in too_big else 'are'} too large to typeset here; "
+               "the gradient is still computed exactly and used by every optimizer.")
 
 
 def _load_example(ps: PageState) -> None:

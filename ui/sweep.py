@@ -1,21 +1,25 @@
 """The learning-rate sweep page: final loss against lr for whole ranges of lr at once."""
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import core
+from core import budget
 from core.sweeps import lr_sweep
 from core.theory import gd_stability_limit
 
-from . import controls, plots, problem, runs
+from . import controls, layout, plots, problem, runs, work
 from .state import PageState
 from .theme import color
 
 PAGE = "sweep"
 TOL = 1e-3
+MIN_COUNT = 20   # a sweep is never cut below 20 learning rates
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -61,12 +65,8 @@ def render() -> None:
         st.error("The smallest lr must be below the largest.")
         ps.sync_url()
         return
-    frames = []
-    for n in chosen:
-        spec = core.get_spec(n)
-        hp = {k: v for k, v in {**spec.defaults, **spec.demo}.items() if k != "lr"}
-        frames.append(sweep(key, n, runs.freeze(hp), x0, steps, lo, hi, count))
-    data = pd.concat(frames, ignore_index=True)
+    count, steps = _reduce(f, count, steps, len(chosen))
+    data = _sweeps(key, chosen, x0, steps, lo, hi, count)
 
     limit = gd_stability_limit(f)
     chart = _chart(data, chosen, limit)
@@ -84,7 +84,12 @@ def render() -> None:
         note = "the best run of the first optimizer; click a point in the chart to see another"
     name, lr = picked
     spec = core.get_spec(name)
-    run = runs.run(key, name, runs.freeze({**spec.defaults, **spec.demo, "lr": lr}), x0, steps)
+    try:
+        run = runs.run(key, name, runs.freeze({**spec.defaults, **spec.demo, "lr": lr}), x0, steps)
+    except ValueError as err:
+        layout.bad_settings(err)
+        ps.sync_url()
+        return
     left, right = st.columns([3, 2])
     left.image(plots.contour_png(key, ((name, run.points),)), width="stretch",
                caption=f"{spec.display_name} with lr = {lr:.4g} ({note})")
@@ -153,15 +158,56 @@ def _thresholds(data: pd.DataFrame, names: list[str]) -> None:
 
 
 def _picked(event, data: pd.DataFrame) -> tuple[str, float] | None:
-    """The (optimizer, lr) of the clicked point, if any."""
+    """The (optimizer, lr) of the clicked point, if it is one of the points drawn.
+
+    The selection comes from the browser and may be forged: anything but an optimizer of the
+    chart and a finite lr within a relative 1e-9 of one of its swept values is ignored, and the
+    lr used is the swept value itself.
+    """
     try:
-        sel = event.selection["pick"]
-    except (AttributeError, KeyError, TypeError):
+        item = event.selection["pick"][0]
+        name, lr = item.get("optimizer"), item.get("lr")
+    except (AttributeError, KeyError, IndexError, TypeError):
         return None
-    if not sel:
+    if not isinstance(name, str) or isinstance(lr, bool) or not isinstance(lr, (int, float)):
         return None
-    item = sel[0]
-    name, lr = item.get("optimizer"), item.get("lr")
-    if name not in core.OPTIMIZERS or not isinstance(lr, (int, float)):
+    lr = float(lr)
+    if not (math.isfinite(lr) and lr > 0):
         return None
-    return name, float(lr)
+    swept = data.loc[data["optimizer"] == name, "lr"].to_numpy(dtype=float)
+    if swept.size == 0:
+        return None
+    nearest = swept[int(np.argmin(np.abs(np.log(swept / lr))))]
+    if abs(nearest - lr) > 1e-9 * nearest:
+        return None
+    return name, float(nearest)
+
+
+def _reduce(f: core.Objective, count: int, steps: int, runs_: int) -> tuple[int, int]:
+    """Learning rates and steps that fit ``budget.PAGE_SECONDS`` for ``runs_`` optimizers, with a note if cut."""
+    c = budget.cost(f)
+    plan = budget.fit(c, count, steps, runs=runs_, min_points=MIN_COUNT)
+    cuts = [f"{plan.points} learning rates instead of {count}"] if plan.points != count else []
+    cuts += [f"{plan.steps} steps instead of {steps}"] if plan.steps != steps else []
+    work.reduced_note(c, cuts)
+    return plan.points, plan.steps
+
+
+def _sweeps(key: problem.FunctionKey, chosen: list[str], x0: tuple, steps: int, lo: float, hi: float,
+            count: int) -> pd.DataFrame:
+    """Every chosen optimizer's sweep, one at a time across sessions, with a progress bar (stop points)."""
+    heavy = budget.cost(problem.objective(key)).run(count, steps) > work.HEAVY_SECONDS
+    bar = st.progress(0.0, text="Running the sweeps…")
+    frames = []
+    for i, n in enumerate(chosen):
+        spec = core.get_spec(n)
+        hp = runs.freeze({k: v for k, v in {**spec.defaults, **spec.demo}.items() if k != "lr"})
+        text = f"Sweeping {spec.display_name}…"
+        if heavy:
+            with work.heavy(bar, i / len(chosen), text):
+                frames.append(sweep(key, n, hp, x0, steps, lo, hi, count))
+        else:
+            bar.progress(i / len(chosen), text=text)
+            frames.append(sweep(key, n, hp, x0, steps, lo, hi, count))
+    bar.empty()
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,63 @@
+"""Tests for core.budget (work planned from a measured evaluation cost) and the pages that use it."""
+import core
+from core import budget
+from core.formula import parse_formula
+from tests.apptest_helpers import count, open_page
+
+COSTLY = "(x+y)**(" * 24 + "x" + ")" * 24   # accepted, ~50x the cost per point of Himmelblau
+
+
+def _pinned_costs(monkeypatch) -> None:
+    """Page tests plan from fixed costs (a formula costly, built-ins cheap), not from a timing on a busy machine."""
+    monkeypatch.setattr(budget, "cost", lambda f: budget.Cost(fixed=2e-5, per_point=2e-6 if f.name == "custom" else 4e-8))
+
+
+def test_cost_is_measured_once_and_tells_cheap_from_costly():
+    cheap = budget.cost(core.get_function("himmelblau"))
+    costly = budget.cost(parse_formula(COSTLY))
+    assert budget.cost(core.get_function("himmelblau")) is cheap          # cached per objective
+    assert 0 < cheap.per_point < costly.per_point / 10
+    assert costly.run(1000, 10) > costly.run(100, 10) > costly.run(100, 1) > 0
+
+
+def test_fit_cuts_points_then_steps_to_the_budget():
+    c = budget.Cost(fixed=1e-4, per_point=1e-6)
+    same = budget.fit(c, 100, 100, runs=2, seconds=10.0)
+    assert (same.points, same.steps, same.reduced) == (100, 100, False)
+    fewer = budget.fit(c, 65536, 500, runs=6, seconds=6.0, min_points=256)
+    assert fewer.reduced and fewer.steps == 500 and 256 <= fewer.points < 65536
+    assert fewer.seconds <= 6.0 and budget.fit(c, fewer.points + 1000, 500, runs=6, seconds=6.0).points == fewer.points
+    both = budget.fit(c, 65536, 500, runs=6, seconds=0.05, min_points=256, granularity=8)
+    assert both.points == 256 and both.steps < 500 and both.seconds <= 0.05 + 6 * c.step(256)
+
+
+def test_basins_page_reduces_the_grid_for_a_costly_formula_and_says_so(monkeypatch):
+    monkeypatch.setattr(budget, "PAGE_SECONDS", 1.0)
+    _pinned_costs(monkeypatch)
+    at = open_page("pages/basins.py", {"fn": "custom", "formula": COSTLY, "n": "128", "steps": "200",
+                                       "opts": "gd,adam"})
+    assert not at.exception and not at.error
+    notes = [i.value for i in at.info]
+    assert any("instead of 128 × 128" in note and "ns per point" in note for note in notes), notes
+    assert count(at, "image") == 2
+    # a cheap built-in function at the same settings is not cut
+    at = open_page("pages/basins.py", {"n": "128", "steps": "200", "opts": "gd,adam"})
+    assert not at.exception and not any("instead of" in i.value for i in at.info)
+
+
+def test_sweep_page_reduces_for_a_costly_formula(monkeypatch):
+    monkeypatch.setattr(budget, "PAGE_SECONDS", 0.3)
+    _pinned_costs(monkeypatch)
+    at = open_page("pages/lr_sweep.py", {"fn": "custom", "formula": COSTLY, "steps": "300", "count": "300",
+                                         "opts": "gd,momentum,adam"})
+    assert not at.exception and not at.error
+    assert any("learning rates instead of 300" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_custom_page_shows_a_note_for_a_gradient_too_large_to_typeset():
+    at = open_page("pages/custom.py", {"fn": "custom", "formula": "atan2(" * 20 + "x" + ",y)" * 20})
+    assert not at.exception and not at.error
+    assert all(len(m.value) < 4000 for m in at.latex)
+    assert any("too large to typeset" in c.value for c in at.caption)
+    at = open_page("pages/custom.py", {"fn": "custom", "formula": "x**2 + 3*y"})
+    assert any(r"\nabla f" in m.value for m in at.latex)
