@@ -9,6 +9,7 @@ operation is batched over networks with ``matmul``; Python loops run over layers
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
@@ -18,7 +19,7 @@ import numpy as np
 from .datasets import Dataset
 
 ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid")
-# Largest number of activations (networks × samples × width) held at once when evaluating many θs.
+# Largest number of activations (networks × width × samples) held at once when evaluating many θs.
 CHUNK_ELEMENTS = 1 << 21
 
 
@@ -78,13 +79,15 @@ def _activate(name: str, z: np.ndarray) -> np.ndarray:
     return np.reciprocal(z, out=z)
 
 
-def _activation_slope(name: str, a: np.ndarray) -> np.ndarray:
-    """The activation's derivative written in terms of its output ``a`` (as torch's backward does)."""
+def _activation_slope(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The activation's derivative written in terms of its output ``a`` (as torch's backward does), into ``out``."""
     if name == "tanh":
-        return 1.0 - a * a
+        np.multiply(a, a, out=out)
+        return np.subtract(1.0, out, out=out)
     if name == "relu":
-        return (a > 0).astype(a.dtype)
-    return a * (1.0 - a)
+        return np.greater(a, 0.0, out=out)
+    np.subtract(1.0, a, out=out)
+    return np.multiply(out, a, out=out)
 
 
 class MLP:
@@ -105,6 +108,15 @@ class MLP:
         self.name = f"mlp-{dataset.name}"
         self.display_name = f"{'-'.join(map(str, self.sizes))} {activation} network on {dataset.display_name}"
         self.n_samples: int = dataset.n_train
+        self._xt = np.ascontiguousarray(dataset.x_train.T)
+        self._onehot = (np.arange(dataset.classes)[:, None] == dataset.y_train).astype(float)
+        self._scratch = threading.local()
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_scratch"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _scratch=threading.local())
 
     def __repr__(self) -> str:
         return f"MLP({self.dataset.name}, sizes={self.sizes}, activation={self.activation!r})"
@@ -133,83 +145,106 @@ class MLP:
         return theta
 
     # ----- the D-dimensional objective protocol --------------------------------------------
+    # Inside, activations are laid out (N, width, S): networks, units, samples. Reductions over
+    # units then run along contiguous samples, and dW = δ·aᵀ comes out as (N, out, in), θ's order.
 
     def _params(self, P: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per layer, the weights ``(N, in, out)`` and biases ``(N, 1, out)`` of the networks in ``P`` ``(D, N)``."""
+        """Per layer, the weights ``(N, out, in)`` and biases ``(N, out, 1)`` of the networks in ``P`` ``(D, N)``."""
         n = P.shape[1]
         out = []
         for w, b in zip(self.layout[::2], self.layout[1::2]):
-            fan_out, fan_in = w.shape
-            W = np.ascontiguousarray(P[w.slice].reshape(fan_out, fan_in, n).transpose(2, 1, 0))
-            out.append((W, np.ascontiguousarray(P[b.slice].T).reshape(n, 1, fan_out)))
+            W = np.ascontiguousarray(P[w.slice].reshape(w.shape + (n,)).transpose(2, 0, 1))
+            out.append((W, np.ascontiguousarray(P[b.slice].T)[:, :, None]))
         return out
 
-    def _forward(self, params, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-        """Hidden activations ``(N, S, width)`` of every layer and the logits ``(N, S, classes)``."""
-        acts = [x]
-        a = x
-        for W, b in params[:-1]:
-            z = np.matmul(a, W)
-            z += b
-            a = _activate(self.activation, z)
-            acts.append(a)
-        W, b = params[-1]
-        logits = np.matmul(a, W)
-        logits += b
-        return acts, logits
+    def _forward(self, params, xt: np.ndarray, acts: list[np.ndarray] | None = None) -> list[np.ndarray]:
+        """Every layer's output ``(N, width, S)`` for inputs ``xt`` ``(d, S)``: hidden activations, then logits.
+
+        ``acts`` are buffers to write into (the gradient reuses them across steps); fresh ones otherwise.
+        """
+        n, samples = params[0][0].shape[0], xt.shape[1]
+        if acts is None:
+            acts = [np.empty((n, width, samples)) for width in self.sizes[1:]]
+        W, b = params[0]
+        # The first layer shares its input across networks: one matrix product for all of them.
+        np.matmul(W.reshape(-1, W.shape[2]), xt, out=acts[0].reshape(-1, samples))
+        for k, a in enumerate(acts):
+            if k:
+                np.matmul(params[k][0], acts[k - 1], out=a)
+            a += params[k][1]
+            if k < len(acts) - 1:
+                _activate(self.activation, a)
+        return acts
 
     @staticmethod
-    def _log_softmax(logits: np.ndarray) -> np.ndarray:
-        """Row-wise log-softmax over the last axis, stable for large logits."""
-        z = logits - logits.max(axis=-1, keepdims=True)
-        z -= np.log(np.exp(z).sum(axis=-1, keepdims=True))
-        return z
+    def _log_softmax_(logits: np.ndarray) -> np.ndarray:
+        """Log-softmax over the class axis (1) of ``(N, C, S)``, in place, stable for large logits."""
+        logits -= logits.max(axis=1, keepdims=True)
+        logits -= np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return logits
 
     def _loss(self, logp: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Mean negative log-likelihood of labels ``y`` per network: ``(N,)``."""
-        picked = np.take_along_axis(logp, np.broadcast_to(y[None, :, None], logp.shape[:2] + (1,)), axis=-1)
-        return -picked[..., 0].mean(axis=-1)
-
-    def _chunks(self, n: int, samples: int) -> int:
-        width = max(self.sizes)
-        return max(1, CHUNK_ELEMENTS // max(1, samples * width))
+        return -logp[:, y, np.arange(len(y))].mean(axis=-1)
 
     def _map(self, P: np.ndarray, fn, samples: int) -> list[np.ndarray]:
-        """Apply ``fn(params)`` to the networks of ``P`` ``(D, ...)`` in chunks; results per chunk, flattened batch."""
-        batch = P.shape[1:]
+        """``fn(params)`` on the networks of ``P`` ``(D, ...)``, in chunks that bound the activations' memory."""
         flat = P.reshape(self.dim, -1)
-        step = self._chunks(flat.shape[1], samples)
-        return [fn(self._params(flat[:, i:i + step])) for i in range(0, flat.shape[1], step)] if flat.shape[1] else []
+        step = max(1, CHUNK_ELEMENTS // max(1, samples * max(self.sizes)))
+        return [fn(self._params(flat[:, i:i + step])) for i in range(0, flat.shape[1], step)]
 
     def values(self, P: np.ndarray) -> np.ndarray:
         """Training loss of the networks in ``P`` of shape ``(D, *batch)``, returning ``(*batch)``."""
         P = np.asarray(P, dtype=float)
-        x, y = self.dataset.x_train, self.dataset.y_train
-        parts = self._map(P, lambda p: self._loss(self._log_softmax(self._forward(p, x)[1]), y), len(y))
+        xt, y = self._xt, self.dataset.y_train
+        parts = self._map(P, lambda p: self._loss(self._log_softmax_(self._forward(p, xt)[-1]), y), len(y))
         return (np.concatenate(parts) if parts else np.empty(0)).reshape(P.shape[1:])
 
+    def _buffers(self, n: int, samples: int) -> list[list[np.ndarray]]:
+        """Scratch arrays for ``grad_into`` (activations, back-propagated errors, slopes), kept per thread.
+
+        Fresh megabyte-sized temporaries cost more than the arithmetic (the allocator maps new pages
+        each time), so a training run reuses one set; the key is the batch and minibatch size.
+        """
+        cached = getattr(self._scratch, "buffers", None)
+        if cached is None or cached[0] != (n, samples):
+            shapes = [(n, width, samples) for width in self.sizes[1:]]
+            cached = ((n, samples), [[np.empty(s) for s in shapes] for _ in range(3)])
+            self._scratch.buffers = cached
+        return cached[1]
+
     def grad_into(self, P: np.ndarray, out: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Write the gradient of the loss (on training ``rows``, default all) at ``P`` ``(D, N)`` into ``out``."""
-        x, y = self.dataset.x_train, self.dataset.y_train
-        if rows is not None:
-            x, y = x[rows], y[rows]
-        n, samples = P.shape[1], len(y)
+        """Write the gradient of the mean loss (on training ``rows``, default all) at ``P`` ``(D, N)`` into ``out``."""
+        if rows is None:
+            xt, onehot = self._xt, self._onehot
+        else:
+            xt, onehot = np.ascontiguousarray(self._xt[:, rows]), np.ascontiguousarray(self._onehot[:, rows])
+        n, samples = P.shape[1], xt.shape[1]
         params = self._params(P)
-        acts, logits = self._forward(params, x)
+        acts, deltas, tmps = self._buffers(n, samples)
+        self._forward(params, xt, acts)
         # d loss / d logits = (softmax − one-hot) / S
-        delta = self._log_softmax(logits)
+        delta = deltas[-1]
+        np.subtract(acts[-1], acts[-1].max(axis=1, keepdims=True), out=delta)
         np.exp(delta, out=delta)
-        delta[:, np.arange(samples), y] -= 1.0
+        delta /= delta.sum(axis=1, keepdims=True)
+        delta -= onehot
         delta /= samples
-        for layer in range(len(params) - 1, -1, -1):
-            w, b = self.layout[2 * layer], self.layout[2 * layer + 1]
-            a = acts[layer]
-            dW = np.matmul(a.T if a.ndim == 2 else a.transpose(0, 2, 1), delta)  # (N, in, out)
-            out[w.slice].reshape(w.shape + (n,))[...] = dW.transpose(2, 1, 0)
-            out[b.slice] = delta.sum(axis=1).T
-            if layer:
-                delta = np.matmul(delta, params[layer][0].transpose(0, 2, 1))
-                delta *= _activation_slope(self.activation, a)
+        for k in range(len(params) - 1, -1, -1):
+            w, b = self.layout[2 * k], self.layout[2 * k + 1]
+            if k:
+                a = acts[k - 1]
+                dW = np.matmul(delta, a.transpose(0, 2, 1))
+            else:
+                dW = np.matmul(delta.reshape(-1, samples), xt.T).reshape(n, *w.shape)
+            out[w.slice].reshape(w.shape + (n,))[...] = dW.transpose(1, 2, 0)
+            out[b.slice] = delta.sum(axis=2).T
+            if k:
+                below, slope = deltas[k - 1], tmps[k - 1]
+                np.matmul(params[k][0].transpose(0, 2, 1), delta, out=below)
+                _activation_slope(self.activation, a, slope)
+                below *= slope
+                delta = below
         return out
 
     # ----- convenience on (..., D) arrays ------------------------------------------------------
@@ -231,7 +266,8 @@ class MLP:
         """Logits ``(..., M, classes)`` of the networks θ ``(..., D)`` on inputs ``x`` ``(M, d)``."""
         theta = np.asarray(theta, dtype=float)
         x = np.asarray(x, dtype=float)
-        parts = self._map(np.moveaxis(theta, -1, 0), lambda p: self._forward(p, x)[1], len(x))
+        xt = np.ascontiguousarray(x.T)
+        parts = self._map(np.moveaxis(theta, -1, 0), lambda p: self._forward(p, xt)[-1].transpose(0, 2, 1), len(x))
         flat = np.concatenate(parts) if parts else np.empty((0, len(x), self.sizes[-1]))
         return flat.reshape(theta.shape[:-1] + (len(x), self.sizes[-1]))
 
@@ -240,9 +276,12 @@ class MLP:
         return self.logits(theta, x).argmax(axis=-1)
 
     def _scores(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        xt = np.ascontiguousarray(x.T)
+
         def both(p):
-            logits = self._forward(p, x)[1]
-            return np.stack([self._loss(self._log_softmax(logits), y), (logits.argmax(-1) == y).mean(-1)])
+            logits = self._forward(p, xt)[-1]
+            correct = (logits.argmax(axis=1) == y).mean(axis=-1)
+            return np.stack([self._loss(self._log_softmax_(logits), y), correct])
         parts = self._map(np.moveaxis(theta, -1, 0), both, len(y))
         flat = np.concatenate(parts, axis=1) if parts else np.empty((2, 0))
         return flat[0].reshape(theta.shape[:-1]), flat[1].reshape(theta.shape[:-1])
