@@ -129,7 +129,7 @@ MUON = LayoutSpec(
     hypers=(c.lr(1e-3, (1e-4, 1.0)), c.weight_decay(0.1), c.momentum(0.95),
             Hyper("nesterov", True, kind="bool", help="Use Nesterov momentum (torch's default)."),
             c.eps(1e-7),
-            Hyper("ns_steps", 5.0, Interval(1.0, 99.0), (1.0, 10.0), help="Newton–Schulz iterations per step."),
+            Hyper("ns_steps", 5, Interval(1.0, 99.0), (1, 10), kind="int", help="Newton–Schulz iterations per step."),
             Hyper("adamw_lr", 1e-3, NONNEG, (1e-4, 1.0), log=True, help="AdamW learning rate for the biases."),
             Hyper("adamw_betas", (0.9, 0.999), (UNIT_OPEN, UNIT_OPEN), ((0.0, 0.999), (0.0, 0.9999)), kind="pair",
                   labels=("β₁ (biases)", "β₂ (biases)"), help="AdamW's averaging rates for the biases."),
