@@ -110,7 +110,7 @@ DISPLAY_NAMES = {**{k: v[0] for k, v in _GENERATED.items()}, "digits": "Handwrit
 def _split(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, test_fraction: float):
     """A seeded permutation: the first ``test_fraction`` of it is the test set."""
     order = rng.permutation(len(y))
-    n_test = int(round(test_fraction * len(y)))
+    n_test = round(test_fraction * len(y))
     test, train = order[:n_test], order[n_test:]
     return x[train], y[train].astype(np.int64), x[test], y[test].astype(np.int64)
 

@@ -165,7 +165,7 @@ class MLP:
         n, samples = params[0][0].shape[0], xt.shape[1]
         if acts is None:
             acts = [np.empty((n, width, samples)) for width in self.sizes[1:]]
-        W, b = params[0]
+        W = params[0][0]
         # The first layer shares its input across networks: one matrix product for all of them.
         np.matmul(W.reshape(-1, W.shape[2]), xt, out=acts[0].reshape(-1, samples))
         for k, a in enumerate(acts):

@@ -16,7 +16,7 @@ def trained():
 
 
 def test_pca_plane_is_orthonormal_through_the_centre(trained):
-    f, paths = trained
+    _, paths = trained
     plane = landscape.pca_plane(paths, paths[0][0])
     np.testing.assert_allclose(plane.directions @ plane.directions.T, np.eye(2), atol=1e-12)
     np.testing.assert_array_equal(plane.points(0.0, 0.0), paths[0][0])

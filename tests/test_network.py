@@ -6,7 +6,7 @@ import pytest
 
 import core
 from core import network
-from core.datasets import DATASETS, TWO_D_DATASETS
+from core.datasets import DATASETS
 
 
 def small(name="moons", hidden=(5, 4), activation="tanh", n=60):

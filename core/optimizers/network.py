@@ -13,10 +13,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..hyper import NONNEG, UNIT_OPEN, Hyper, Interval
 from . import common as c
 from .adam import _adam_step, _moments_init
 from .base import OptimizerSpec, lerp_
-from ..hyper import NONNEG, UNIT_OPEN, Hyper, Interval
 
 NS_COEFFICIENTS = (3.4445, -4.7750, 2.0315)  # torch.optim.Muon's defaults (a, b, c)
 
