@@ -2,8 +2,9 @@
 
 They act on whole matrices (an orthogonalised update, factored second moments), so they apply only
 to objectives that carry a parameter ``layout`` (networks from ``core.mlp``). A ``LayoutSpec`` is
-an ``OptimizerSpec`` whose ``init``/``step`` also take the layout; ``simulate`` calls ``bind`` to
-supply it. On a 2-D landscape ``bind`` refuses with a clear message.
+an ``OptimizerSpec`` whose ``init`` also takes the layout (and keeps it in the state, where ``step``
+reads it, so ``step`` has the usual signature); ``simulate`` calls ``bind`` to supply it. On a 2-D
+landscape ``bind`` refuses with a clear message.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ NS_COEFFICIENTS = (3.4445, -4.7750, 2.0315)  # torch.optim.Muon's defaults (a, b
 
 @dataclass(frozen=True)
 class LayoutSpec(OptimizerSpec):
-    """An optimizer spec whose ``init(x, hp, layout=...)`` and ``step(..., layout=...)`` need the parameter layout."""
+    """An optimizer spec whose ``init(x, hp, layout=...)`` needs the parameter layout (``bind`` supplies it)."""
 
     def bind(self, function: Any) -> OptimizerSpec:
         """A plain ``OptimizerSpec`` for ``function``'s layout; raises for objectives without one."""
@@ -32,8 +33,7 @@ class LayoutSpec(OptimizerSpec):
             raise ValueError(f"{self.display_name} applies only to networks (objectives with a parameter layout, "
                              "see core.mlp); it needs to know which coordinates form each weight matrix")
         base = {f.name: getattr(self, f.name) for f in fields(OptimizerSpec)}
-        return OptimizerSpec(**{**base, "init": partial(self.init, layout=layout),
-                                "step": partial(self.step, layout=layout)})
+        return OptimizerSpec(**{**base, "init": partial(self.init, layout=tuple(layout))})
 
 
 def _blocks(layout: Sequence[Any], matrices: bool) -> list[Any]:
@@ -75,7 +75,7 @@ def _muon_init(x, hp, *, layout):
     n = x.shape[1]
     bias = _rows(layout, False)
     fallback = _adamw_hp(hp)
-    state = {"momentum_buffer": np.zeros_like(x), "_bias_rows": bias}
+    state = {"momentum_buffer": np.zeros_like(x), "_bias_rows": bias, "_layout": layout}
     state["_adamw"] = _moments_init(np.empty((len(bias), n)), fallback)
     return state
 
@@ -86,9 +86,9 @@ def _adamw_hp(hp):
             "weight_decay": hp["adamw_weight_decay"], "amsgrad": False}
 
 
-def _muon_step(x, g, s, t, hp, *, layout):
+def _muon_step(x, g, s, t, hp):
     lr, mom, wd = hp["lr"], hp["momentum"], hp["weight_decay"]
-    for block in _blocks(layout, True):
+    for block in _blocks(s["_layout"], True):
         buf, grad, param = _view(s["momentum_buffer"], block), _view(g, block), _view(x, block)
         lerp_(buf, grad, 1 - mom, np.empty_like(buf))
         if hp["nesterov"]:
@@ -146,7 +146,7 @@ MUON = LayoutSpec(
 
 def _adafactor_init(x, hp, *, layout):
     n = x.shape[1]
-    state: dict[str, Any] = {}
+    state: dict[str, Any] = {"_layout": layout}
     for b in layout:
         if b.is_matrix:
             rows, cols = b.shape
@@ -163,12 +163,12 @@ def _rms(a: np.ndarray) -> np.ndarray:
     return np.sqrt(np.einsum("in,in->n", flat, flat)) / flat.shape[0] ** 0.5
 
 
-def _adafactor_step(x, g, s, t, hp, *, layout):
+def _adafactor_step(x, g, s, t, hp):
     lr, wd, d = hp["lr"], hp["weight_decay"], hp["d"]
     eps1, eps2 = hp["eps"]
     w = float(t) ** hp["beta2_decay"]
     rho = np.minimum(lr, 1 / t ** 0.5)
-    for b in layout:
+    for b in s["_layout"]:
         param, grad = _view(x, b), _view(g, b)
         alpha = np.maximum(eps2, _rms(param)) * rho
         if np.ndim(wd) or wd != 0:
