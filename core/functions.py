@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 
@@ -60,6 +60,8 @@ class Objective:
     local_minima: tuple[Minimum, ...] = ()
     # (mu, L): smallest and largest Hessian eigenvalue, only for quadratics (constant Hessian).
     curvature: tuple[float, float] | None = None
+    # The simulator's D-dimensional protocol: ``dim``, ``values(P)`` and ``grad_into(P, out)`` on (D, N) arrays.
+    dim: ClassVar[int] = 2
 
     def value(self, pts) -> Array:
         """Evaluate f on points of shape (..., 2), returning shape (...)."""
@@ -75,6 +77,10 @@ class Objective:
     def value_xy(self, x, y) -> Array:
         """Evaluate f on separate (broadcastable) x and y arrays, e.g. a meshgrid for contour plots."""
         return self.f(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+    def values(self, P: Array) -> Array:
+        """Evaluate f on points P of shape (2, ...) (coordinate first, as the simulator lays them out)."""
+        return self.f(P[0], P[1])
 
     def grad_into(self, P: Array, out: Array) -> Array:
         """Write the gradient at points P (shape (2, N), rows x and y) into `out` (same shape) and return it.

@@ -1,4 +1,9 @@
-"""Run an optimizer on a test function for a whole batch of trajectories at once."""
+"""Run an optimizer on an objective for a whole batch of trajectories at once.
+
+Objectives follow one protocol in any dimension D: ``dim``, ``values(P)`` and ``grad_into(P, out)``
+on points laid out ``(D, N)`` (coordinate first, batch last); 2-D test functions have D = 2, networks
+(``core.network``) have D = their number of parameters and also take minibatch ``rows``.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -16,12 +21,13 @@ StopRule = Callable[[np.ndarray, np.ndarray], np.ndarray]
 class Trajectory:
     """What ``simulate`` returns; arrays have the batch shape of ``x0``.
 
-    ``points``: ``(R, *batch, 2)`` with ``R = steps + 1`` (``record="all"``) or 2 (``"last"``);
+    ``points``: ``(R, *batch, D)`` with ``R = steps + 1`` (``record="all"``), 2 (``"last"``), or one
+    row per ``record_every`` steps plus the last (``recorded_steps`` lists the step of each row);
     ``values``: ``(R, *batch)``; ``diverged_at`` / ``stopped_at``: first step at which a
     trajectory's point became non-finite (or left the escape radius) / met the stop rule, or -1
     (a run whose point stays finite but whose value overflows is dated at its first non-finite
     value with ``"all"``, at the last step with ``"last"``); ``state``: per-step optimizer
-    buffers ``(R, *batch, 2)`` when ``record_state`` was set; ``lr``: the learning rate
+    buffers ``(R, *batch, D)`` when ``record_state`` was set; ``lr``: the learning rate
     used at each update, ``(steps, ...)``.
     """
 
@@ -33,6 +39,12 @@ class Trajectory:
     record: str
     state: Mapping[str, np.ndarray] = field(default_factory=dict)
     lr: np.ndarray | None = None
+    record_every: int = 1
+
+    @property
+    def recorded_steps(self) -> np.ndarray:
+        """The step number of each recorded row."""
+        return _recorded_steps(self.steps, self.record, self.record_every)
 
     @property
     def diverged(self) -> np.ndarray:
@@ -41,7 +53,7 @@ class Trajectory:
 
     @property
     def final(self) -> np.ndarray:
-        """End points, ``(*batch, 2)``."""
+        """End points, ``(*batch, D)``."""
         return self.points[-1]
 
 
@@ -58,28 +70,43 @@ def simulate(
     stop_when: StopRule | None = None,
     schedule: Any = None,
     escape: float = np.inf,
+    batch_size: int | None = None,
+    record_every: int = 1,
 ) -> Trajectory:
     """Run ``steps`` updates of ``optimizer`` on ``function`` from every start in ``x0``.
 
-    ``x0`` has shape ``(*batch, 2)``; hyperparameters given as arrays broadcast against
+    ``x0`` has shape ``(*batch, D)`` with ``D = function.dim``; hyperparameters given as arrays broadcast against
     ``batch``. ``noise`` adds Gaussian noise of that standard deviation to every gradient
     (reproducible with ``seed``). ``stop_when(x, y) -> bool`` freezes a trajectory once true
     (the article stops Adam that way). ``schedule`` (see ``core.schedules``) sets the
     learning rate, and possibly the momentum, at every step. A trajectory diverges when a
     coordinate becomes non-finite or exceeds ``escape`` in size; that is recorded, never raised.
+    ``batch_size`` (objectives with ``n_samples``, i.e. networks) computes each gradient on a minibatch:
+    shuffled epochs drawn from ``seed`` (0 when None), the same sequence for every run of the batch,
+    so comparisons are paired. ``record_every=k`` keeps every k-th step (and the last) with ``"all"``.
+    Optimizers that need the parameter layout (``core.NETWORK_OPTIMIZERS``) take it from ``function``.
     """
     if record not in ("all", "last"):
         raise ValueError(f"Invalid record: {record!r} (expected 'all' or 'last')")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"Invalid steps: {steps!r} (expected an integer >= 0)")
+    if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or record_every < 1:
+        raise ValueError(f"Invalid record_every: {record_every!r} (expected an integer >= 1)")
+    dim = getattr(function, "dim", 2)
     x0 = np.asarray(x0, dtype=float)
-    if x0.ndim < 1 or x0.shape[-1] != 2:
-        raise ValueError(f"Invalid x0 shape {x0.shape}: the last axis must hold (x, y)")
+    if x0.ndim < 1 or x0.shape[-1] != dim:
+        what = "(x, y)" if dim == 2 else f"the {dim} parameters"
+        raise ValueError(f"Invalid x0 shape {x0.shape}: the last axis must hold {what}")
+    minibatch = _check_batch_size(function, batch_size)
+    spec = optimizer.spec
+    if hasattr(spec, "bind"):
+        spec = spec.bind(function)
     batch = x0.shape[:-1]
     n = int(np.prod(batch))
-    run = _Run(function, optimizer.spec, _flatten_hyperparameters(optimizer, batch, n), int(steps), record,
-               record_state, _flat(noise, batch, n, "noise"), seed, stop_when, schedule, escape, n)
-    points, values, diverged_at, stopped_at, history, lrs = run(x0.reshape(n, 2).T.copy())
+    run = _Run(function, spec, _flatten_hyperparameters(optimizer, batch, n), int(steps), record,
+               record_state, _flat(noise, batch, n, "noise"), seed, stop_when, schedule, escape, n,
+               minibatch, 1 if record == "last" else int(record_every))
+    points, values, diverged_at, stopped_at, history, lrs = run(x0.reshape(n, dim).T.copy())
     rows = points.shape[0]
     return Trajectory(
         points=_unflatten(points, batch),
@@ -90,12 +117,13 @@ def simulate(
         record=record,
         state={k: _unflatten(v, batch) for k, v in history.items()},
         lr=_stack_lrs(lrs, batch) if schedule is not None else None,
+        record_every=run.every,
     )
 
 
 @dataclass(frozen=True)
 class _Run:
-    """One batched run over flat arrays: points, gradients and buffers have the layout ``(2, N)``."""
+    """One batched run over flat arrays: points, gradients and buffers have the layout ``(D, N)``."""
 
     function: Objective
     spec: Any
@@ -109,6 +137,8 @@ class _Run:
     schedule: Any
     escape: float
     full_n: int
+    batch_size: int | None = None
+    every: int = 1
 
     def __call__(self, x: np.ndarray, columns: np.ndarray | None = None, check_each_step: bool = False):
         """Run from ``x``; ``columns`` picks a subset of the batch (and of its noise draws) to replay."""
@@ -117,11 +147,15 @@ class _Run:
         sigma = self.sigma if columns is None or np.ndim(self.sigma) == 0 else self.sigma[columns]
         rng = np.random.default_rng(self.seed) if _nonzero(sigma) else None
         runner = self.schedule.start(hp, n) if self.schedule is not None else None
-        rows = self.steps + 1 if self.record == "all" else 2
+        at = _recorded_steps(self.steps, self.record, self.every).tolist()
+        rows = len(at)
+        dense = self.record == "all" and self.every == 1
         # Runs that keep every point find divergence afterwards, from the points. Otherwise each
         # step is checked only when needed (a finite escape radius); see _find_divergence_steps.
-        per_step = self.record == "last" and (check_each_step or self.escape != np.inf)
-        points = np.empty((rows, 2, n))
+        per_step = not dense and (check_each_step or self.escape != np.inf)
+        dim = x.shape[0]
+        batches = _Minibatches(self.function.n_samples, self.batch_size, self.seed) if self.batch_size else None
+        points = np.empty((rows, dim, n))
         points[0] = x
         g = np.empty_like(x)
         diverged_at = np.full(n, -1)
@@ -131,18 +165,22 @@ class _Run:
         with np.errstate(all="ignore"):
             state = self.spec.init(x, hp)
             names = [k for k, v in state.items() if not k.startswith("_") and np.shape(v) == x.shape]
-            history = {k: np.empty((rows, 2, n)) for k in names} if self.record_state else {}
+            history = {k: np.empty((rows, dim, n)) for k in names} if self.record_state else {}
             for k in history:
                 history[k][0] = state[k]
             if per_step:
                 _mark_divergence(x, 0, diverged_at, self.escape)
+            row = 0
             for t in range(1, self.steps + 1):
-                self.function.grad_into(x, g)
+                if batches is None:
+                    self.function.grad_into(x, g)
+                else:
+                    self.function.grad_into(x, g, batches.next())
                 if rng is not None:
-                    draw = rng.standard_normal((2, self.full_n))
+                    draw = rng.standard_normal((dim, self.full_n))
                     g += sigma * (draw if columns is None else draw[:, columns])
                 if runner is not None:
-                    loss = self.function.value_xy(x[0], x[1]) if runner.needs_loss else None
+                    loss = self.function.values(x) if runner.needs_loss else None
                     hp = {**hp, **runner.hyper(t, loss)}
                     lrs.append(np.broadcast_to(hp["lr"], (n,)) if np.ndim(hp["lr"]) else hp["lr"])
                 prev = x.copy() if self.stop_when is not None else None
@@ -151,18 +189,23 @@ class _Run:
                     _apply_stop_rule(self.stop_when, x, prev, active, stopped_at, t)
                 if per_step:
                     _mark_divergence(x, t, diverged_at, self.escape)
-                if self.record == "all" or t == self.steps:
-                    row = t if self.record == "all" else 1
+                if row + 1 < rows and at[row + 1] == t:
+                    row += 1
                     points[row] = x
                     for k in history:
                         history[k][row] = state[k]
-            values = self.function.value_xy(points[:, 0], points[:, 1])
-            if self.record == "all":
+            values = self.function.values(np.moveaxis(points, 1, 0))
+            if dense:
                 _divergence_from_points(points, values, diverged_at, self.escape)
             elif not per_step:
                 self._find_divergence_steps(points, diverged_at, columns)
-            late = ~np.isfinite(values[-1]) & (diverged_at < 0)
-            diverged_at[late] = self.steps
+            if self.record == "last":
+                late = ~np.isfinite(values[-1]) & (diverged_at < 0)
+                diverged_at[late] = self.steps
+            elif not dense:
+                bad = ~np.isfinite(values)
+                late = bad.any(axis=0) & (diverged_at < 0)
+                diverged_at[late] = np.asarray(at)[np.argmax(bad[:, late], axis=0)]
         return points, values, diverged_at, stopped_at, history, lrs
 
     def _find_divergence_steps(self, points: np.ndarray, diverged_at: np.ndarray, columns) -> None:
@@ -175,7 +218,7 @@ class _Run:
         if bad.size == 0:
             return
         subset = bad if columns is None else columns[bad]
-        replay = replace(self, record="last", record_state=False, escape=np.inf)
+        replay = replace(self, record="last", record_state=False, escape=np.inf, every=1)
         diverged_at[bad] = replay(points[0][:, bad].copy(), subset, check_each_step=True)[2]
 
 
@@ -234,14 +277,14 @@ def _apply_stop_rule(stop_when: StopRule, x: np.ndarray, prev: np.ndarray, activ
                      stopped_at: np.ndarray, t: int) -> None:
     """Freeze trajectories that were already stopped; stop those that meet the rule now."""
     np.copyto(x, prev, where=~active)
-    hit = np.asarray(stop_when(x[0], x[1]), dtype=bool) & active
+    hit = np.asarray(stop_when(*x), dtype=bool) & active
     stopped_at[hit] = t
     active &= ~hit
 
 
 def _unflatten(a: np.ndarray, batch: tuple) -> np.ndarray:
-    """``(R, 2, N)`` -> ``(R, *batch, 2)``."""
-    return np.moveaxis(a, 1, -1).reshape((a.shape[0],) + batch + (2,))
+    """``(R, D, N)`` -> ``(R, *batch, D)``."""
+    return np.moveaxis(a, 1, -1).reshape((a.shape[0],) + batch + (a.shape[1],))
 
 
 def _stack_lrs(lrs: list, batch: tuple) -> np.ndarray:
@@ -250,3 +293,41 @@ def _stack_lrs(lrs: list, batch: tuple) -> np.ndarray:
     if all(np.ndim(v) == 0 for v in lrs):
         return np.asarray(lrs, dtype=float)
     return np.stack([np.broadcast_to(v, (int(np.prod(batch)),)) for v in lrs]).reshape((len(lrs),) + batch)
+
+
+def _recorded_steps(steps: int, record: str, every: int) -> np.ndarray:
+    """The steps kept: 0 and ``steps`` (``"last"``), or every ``every``-th step plus the last (``"all"``)."""
+    if record == "last":
+        return np.array([0, steps])
+    at = np.arange(0, steps + 1, every)
+    return at if at[-1] == steps else np.append(at, steps)
+
+
+def _check_batch_size(function: Objective, batch_size: int | None) -> int | None:
+    """``batch_size`` validated against the objective's sample count; None means full batch."""
+    if batch_size is None:
+        return None
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"Invalid batch_size: {batch_size!r} (expected an integer >= 1)")
+    n_samples = getattr(function, "n_samples", None)
+    if n_samples is None:
+        raise ValueError("batch_size needs an objective with training samples (a network from core.mlp)")
+    return None if batch_size >= n_samples else int(batch_size)
+
+
+class _Minibatches:
+    """Row indices of successive minibatches: shuffled epochs without replacement, a short tail dropped."""
+
+    def __init__(self, n_samples: int, batch_size: int, seed: int | None) -> None:
+        self.rng = np.random.default_rng([1, 0 if seed is None else seed])
+        self.n = n_samples
+        self.size = batch_size
+        self.order = np.empty(0, dtype=np.int64)
+        self.pos = 0
+
+    def next(self) -> np.ndarray:
+        if self.pos + self.size > len(self.order):
+            self.order = self.rng.permutation(self.n)
+            self.pos = 0
+        self.pos += self.size
+        return self.order[self.pos - self.size:self.pos]

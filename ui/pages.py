@@ -14,6 +14,7 @@ EXPLORE = (
     ("pages/basins.py", "Basins of attraction", ":material/grid_on:"),
     ("pages/conditioning.py", "Conditioning lab", ":material/architecture:"),
     ("pages/custom.py", "Your own function", ":material/function:"),
+    ("pages/network.py", "Network lab", ":material/hub:"),
 )
 
 SECTIONS = {

@@ -7,6 +7,7 @@ from typing import Any
 from .adam import ADAM, ADAMAX, ADAMW, NADAM, RADAM
 from .adaptive import ADADELTA, ADAGRAD, RMSPROP
 from .base import Optimizer, OptimizerSpec, make_optimizer
+from .network import ADAFACTOR, MUON, LayoutSpec
 from .sgd import GD, MOMENTUM, NESTEROV
 from .sign import LION, RPROP
 
@@ -14,6 +15,9 @@ SPECS = MappingProxyType({s.name: s for s in (
     GD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW, NADAM, RADAM, ADAMAX, ADADELTA, RPROP, LION,
 )})
 OPTIMIZERS: tuple[str, ...] = tuple(SPECS)
+# Optimizers that need a parameter layout (networks only): not in OPTIMIZERS, which the 2-D pages list.
+NETWORK_SPECS = MappingProxyType({s.name: s for s in (MUON, ADAFACTOR)})
+NETWORK_OPTIMIZERS: tuple[str, ...] = tuple(NETWORK_SPECS)
 ARTICLE_OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adagrad", "rmsprop", "adam")
 
 
@@ -25,9 +29,9 @@ def list_optimizers() -> list[str]:
 def get_spec(name: str) -> OptimizerSpec:
     """The metadata record of optimizer ``name``."""
     try:
-        return SPECS[name]
+        return SPECS[name] if name in SPECS else NETWORK_SPECS[name]
     except KeyError:
-        raise ValueError(f"Unknown optimizer {name!r}; valid names are: {', '.join(OPTIMIZERS)}") from None
+        raise ValueError(f"Unknown optimizer {name!r}; valid names are: {', '.join(OPTIMIZERS + NETWORK_OPTIMIZERS)}") from None
 
 
 def get_optimizer(name: str, **hyperparameters: Any) -> Optimizer:
@@ -35,5 +39,6 @@ def get_optimizer(name: str, **hyperparameters: Any) -> Optimizer:
     return make_optimizer(get_spec(name), **hyperparameters)
 
 
-__all__ = ["Optimizer", "OptimizerSpec", "SPECS", "OPTIMIZERS", "ARTICLE_OPTIMIZERS",
+__all__ = ["Optimizer", "OptimizerSpec", "LayoutSpec", "SPECS", "OPTIMIZERS", "ARTICLE_OPTIMIZERS",
+           "NETWORK_SPECS", "NETWORK_OPTIMIZERS",
            "list_optimizers", "get_spec", "get_optimizer"]

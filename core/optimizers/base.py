@@ -49,10 +49,11 @@ class OptimizerSpec:
     demo: Mapping[str, Any] = field(default_factory=dict)
     check: Callable[[Mapping[str, Any]], None] | None = None
     torch_name: str = ""
+    torch_maximize: bool = True   # whether torch's class takes ``maximize`` (torch.optim.Muon does not)
 
     def __post_init__(self) -> None:
         """Add torch's ``maximize`` to torch-backed specs, so no update rule has to handle it."""
-        if self.torch_name and all(h.name != MAXIMIZE.name for h in self.hypers):
+        if self.torch_name and self.torch_maximize and all(h.name != MAXIMIZE.name for h in self.hypers):
             object.__setattr__(self, "hypers", (*self.hypers, MAXIMIZE))
             object.__setattr__(self, "step", _maximizing(self.step))
 

@@ -1,0 +1,156 @@
+"""Small classification data sets for the network lab: 2-D toy sets and the UCI digits, all offline.
+
+The 2-D sets follow TensorFlow Playground (circle, xor, gaussians, spiral) plus scikit-learn's
+moons, generated from a seed and scaled to about [-1, 1]. ``digits`` reads the UCI handwritten
+digits bundled in ``core/data`` (see its README for source and licence). Every set is split into
+train and test parts by a seeded permutation, so the same arguments always give the same arrays.
+"""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+DATA_DIR = Path(__file__).with_name("data")
+TEST_FRACTION = 0.25
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Train and test arrays of one classification problem plus what the app shows about it.
+
+    ``x_*`` are ``(n, d)`` floats, ``y_*`` are ``(n,)`` integer labels in ``[0, classes)``.
+    ``box`` is the plotting extent ``(xmin, xmax, ymin, ymax)`` of a 2-D set (None otherwise);
+    ``image_shape`` is the pixel grid of an image set (None otherwise).
+    """
+
+    name: str
+    display_name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    classes: int
+    description: str
+    box: tuple[float, float, float, float] | None = None
+    image_shape: tuple[int, int] | None = None
+
+    @property
+    def features(self) -> int:
+        """Input dimension d."""
+        return int(self.x_train.shape[1])
+
+    @property
+    def n_train(self) -> int:
+        return int(self.x_train.shape[0])
+
+    @property
+    def n_test(self) -> int:
+        return int(self.x_test.shape[0])
+
+
+def _circle(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """A disc of one class inside a ring of the other (Playground's "circle")."""
+    y = np.arange(n) % 2
+    r = np.where(y == 1, rng.uniform(0.0, 0.5, n), rng.uniform(0.7, 1.0, n))
+    angle = rng.uniform(0.0, 2 * np.pi, n)
+    x = np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
+    return x + noise * rng.standard_normal((n, 2)), y
+
+
+def _xor(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points in the four quadrants, labelled by the sign of x·y (Playground's "exclusive or")."""
+    x = rng.uniform(-1.0, 1.0, (n, 2))
+    x += np.where(x > 0, 0.06, -0.06)  # keep clear of the axes, as Playground does
+    y = (x[:, 0] * x[:, 1] > 0).astype(int)
+    return x + noise * rng.standard_normal((n, 2)), y
+
+
+def _gaussians(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian blobs centred at ±(0.4, 0.4) whose spread grows with the noise."""
+    y = np.arange(n) % 2
+    centres = np.where(y[:, None] == 1, 0.4, -0.4)
+    return centres + (0.15 + noise) * rng.standard_normal((n, 2)), y
+
+
+def _spiral(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved spiral arms, one per class (Playground's "spiral")."""
+    y = np.arange(n) % 2
+    s = rng.uniform(0.0, 1.0, n)
+    t = 1.75 * s * 2 * np.pi + np.pi * y
+    x = np.stack([s * np.sin(t), s * np.cos(t)], axis=1)
+    return x + noise * rng.standard_normal((n, 2)), y
+
+
+def _moons(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (scikit-learn's ``make_moons``), centred on the origin."""
+    y = np.arange(n) % 2
+    t = rng.uniform(0.0, np.pi, n)
+    x = np.where(y[:, None] == 0, np.stack([np.cos(t), np.sin(t)], 1),
+                 np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1))
+    x = (x - [0.5, 0.25]) / 1.2
+    return x + noise * rng.standard_normal((n, 2)), y
+
+
+_GENERATED: dict[str, tuple[str, Callable, str]] = {
+    "circle": ("Circle", _circle, "A disc of one class inside a ring of the other: needs a curved boundary."),
+    "xor": ("Exclusive or", _xor, "Opposite quadrants share a class: no single line separates them."),
+    "gaussians": ("Two Gaussians", _gaussians, "Two blobs: almost linearly separable, the easy case."),
+    "spiral": ("Spiral", _spiral, "Two interleaved spiral arms: the hardest of the 2-D sets."),
+    "moons": ("Two moons", _moons, "Two interleaving half circles (scikit-learn's make_moons)."),
+}
+DATASETS: tuple[str, ...] = tuple(_GENERATED) + ("digits",)
+TWO_D_DATASETS: tuple[str, ...] = tuple(_GENERATED)
+DISPLAY_NAMES = {**{k: v[0] for k, v in _GENERATED.items()}, "digits": "Handwritten digits (UCI)"}
+
+
+def _split(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, test_fraction: float):
+    """A seeded permutation: the first ``test_fraction`` of it is the test set."""
+    order = rng.permutation(len(y))
+    n_test = round(test_fraction * len(y))
+    test, train = order[:n_test], order[n_test:]
+    return x[train], y[train].astype(np.int64), x[test], y[test].astype(np.int64)
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The bundled UCI digits: pixels ``(1797, 64)`` in 0..16 and labels ``(1797,)``."""
+    with gzip.open(DATA_DIR / "digits.csv.gz", "rt") as fh:
+        raw = np.loadtxt(fh, delimiter=",")
+    return raw[:, :-1], raw[:, -1].astype(np.int64)
+
+
+def get_dataset(name: str, n: int | None = None, noise: float = 0.1, seed: int = 0,
+                test_fraction: float = TEST_FRACTION) -> Dataset:
+    """Data set ``name`` with ``n`` samples in all (train + test), split by ``seed``.
+
+    2-D sets: ``n`` defaults to 400 and ``noise`` is the standard deviation of Gaussian noise
+    added to the points. ``digits``: pixels scaled to [0, 1]; ``n`` (default: all 1797) takes a
+    seeded subset; ``noise`` is ignored.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"Unknown dataset {name!r}; valid names are: {', '.join(DATASETS)}")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"Invalid test_fraction: {test_fraction!r} (expected a number in (0, 1))")
+    rng = np.random.default_rng(seed)
+    if name == "digits":
+        pixels, labels = load_digits()
+        total = len(labels) if n is None else int(n)
+        if not 10 <= total <= len(labels):
+            raise ValueError(f"Invalid n for digits: {n!r} (expected 10 to {len(labels)})")
+        keep = np.sort(rng.permutation(len(labels))[:total])
+        x_tr, y_tr, x_te, y_te = _split(pixels[keep] / 16.0, labels[keep], rng, test_fraction)
+        return Dataset("digits", DISPLAY_NAMES["digits"], x_tr, y_tr, x_te, y_te, 10,
+                       "1797 handwritten digits as 8 × 8 grey images (UCI, CC BY 4.0), pixels scaled to [0, 1].",
+                       image_shape=(8, 8))
+    total = 400 if n is None else int(n)
+    if total < 8:
+        raise ValueError(f"Invalid n: {n!r} (expected at least 8 samples)")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"Invalid noise: {noise!r} (expected a number >= 0)")
+    display, make, description = _GENERATED[name]
+    x, y = make(rng, total, float(noise))
+    x_tr, y_tr, x_te, y_te = _split(x, y, rng, test_fraction)
+    return Dataset(name, display, x_tr, y_tr, x_te, y_te, 2, description, box=(-1.6, 1.6, -1.6, 1.6))

@@ -1,0 +1,56 @@
+"""The Network lab page through AppTest: every data set renders, trains and draws; settings go to the URL."""
+import time
+
+import pytest
+
+from core.datasets import DATASETS, TWO_D_DATASETS
+from tests.apptest_helpers import count, errors, open_page
+
+PAGE = "pages/network.py"
+
+
+@pytest.mark.parametrize("data", DATASETS)
+def test_each_dataset_trains_and_draws(data):
+    query = {"data": data, "opts": "adam,muon", "steps": "30", "seeds": "2"}
+    if data == "digits":
+        query.update(width="8", layers="1")
+    at = open_page(PAGE, query, timeout=120)
+    assert not at.exception, at.exception
+    assert not errors(at)
+    assert count(at, "vega_lite_chart") == 4
+    assert count(at, "image") == (2 if data in TWO_D_DATASETS else 1)
+    table = at.dataframe[0].value
+    assert list(table["optimizer"]) == ["Adam", "Muon"]
+    assert at.session_state["network:data"] == data
+
+
+def test_default_comparison_trains_quickly_and_learns():
+    start = time.perf_counter()
+    at = open_page(PAGE)
+    elapsed = time.perf_counter() - start
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["optimizer"]) == ["Momentum (heavy ball)", "Adam", "Muon"]
+    assert (table["test accuracy"] > 0.9).all()
+    assert elapsed < 20  # generous for a loaded test machine; the page itself takes about a second
+
+
+def test_url_settings_are_read_and_written_back():
+    query = {"data": "xor", "act": "relu", "width": "8", "layers": "1", "bs": "32", "steps": "40", "seeds": "3",
+             "plane": "random", "center": "best", "opts": "adafactor,gd", "gd.lr": "0.3"}
+    at = open_page(PAGE, query)
+    assert not at.exception and not at.warning
+    state = at.session_state
+    assert state["network:act"] == "relu" and state["network:bs"] == "32" and state["network:gd.lr"] == 0.3
+    assert state["network:plane"] == "random" and state["network:opts"] == ["adafactor", "gd"]
+
+
+def test_a_diverging_optimizer_is_a_message_not_an_exception():
+    at = open_page(PAGE, {"opts": "gd", "gd.lr": "2.0", "act": "relu", "steps": "50"})
+    assert not at.exception
+
+
+def test_network_only_optimizers_are_not_offered_on_2d_pages():
+    at = open_page("pages/compare.py")
+    options = at.multiselect(key="compare:opts").options
+    assert "Muon" not in options and "Adafactor" not in options

@@ -1,0 +1,288 @@
+"""The Network lab page: optimizers training small MLP classifiers, compared over seeds on one loss slice."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+import core
+from core import landscape
+from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
+from core.network import ACTIVATIONS
+
+from . import charts, controls, plots, runs
+from .runs import HyperItems
+from .state import PageState
+from .theme import CMAP, INK, color
+
+PAGE = "network"
+ALL_OPTIMIZERS = list(core.OPTIMIZERS) + list(core.NETWORK_OPTIMIZERS)
+DEFAULT_OPTIMIZERS = ["momentum", "adam", "muon"]
+# Learning rates that train a 2-16-16-2 tanh network on the 2-D sets in a few hundred full-batch steps
+# (the 2-D pages' demo values are tuned for the landscapes, not for networks).
+NET_DEFAULTS = {
+    "gd": {"lr": 0.5}, "momentum": {"lr": 0.1, "momentum": 0.9}, "nesterov": {"lr": 0.1, "momentum": 0.9},
+    "adagrad": {"lr": 0.1}, "rmsprop": {"lr": 0.01}, "adam": {"lr": 0.02}, "adamw": {"lr": 0.02},
+    "nadam": {"lr": 0.02}, "radam": {"lr": 0.02}, "adamax": {"lr": 0.05}, "adadelta": {"lr": 1.0},
+    "rprop": {"lr": 0.01}, "lion": {"lr": 0.003}, "muon": {"lr": 0.05, "adamw_lr": 0.02}, "adafactor": {"lr": 0.05},
+}
+SAMPLES = ["200", "400", "800"]
+WIDTHS = ["4", "8", "16", "32", "64"]
+BATCHES = ["full", "8", "16", "32", "64", "128"]
+PLANES = {"pca": "principal directions of the paths", "random": "filter-normalised random directions"}
+CENTRES = {"init": "the shared initialisation", "best": "the best end point"}
+MAX_ROWS = 100          # recorded rows per run: steps are thinned to keep memory and charts small
+REGION_GRID = 120
+CLASS_COLORS = ("#4c78a8", "#f58518")
+
+ProblemKey = tuple  # (dataset, samples, noise, hidden, activation): everything that defines the objective
+
+
+@dataclass(frozen=True)
+class NetRun:
+    """What the page keeps of one optimizer's runs over all seeds (every recorded step)."""
+
+    steps: np.ndarray          # (R,) step of each recorded row
+    train_loss: np.ndarray     # (R, seeds)
+    test_loss: np.ndarray
+    train_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+    path: np.ndarray           # (R, D): seed 0's parameters, for the shared slice
+    final: np.ndarray          # (seeds, D)
+    diverged_at: np.ndarray    # (seeds,)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def problem(key: ProblemKey) -> core.MLP:
+    """The network objective for ``key`` (shared: it holds only read-only data and per-thread scratch)."""
+    data, samples, noise, hidden, activation = key
+    n = None if data == "digits" else samples
+    return core.mlp(core.get_dataset(data, n=n, noise=noise, seed=0), hidden, activation)
+
+
+@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
+def train(key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int) -> NetRun:
+    """``seeds`` networks (inits 0..seeds-1) trained together by ``name``; losses and accuracies at every recorded step."""
+    f = problem(key)
+    run = core.simulate(f, core.get_optimizer(name, **dict(hp)), f.init(range(seeds)), steps,
+                        batch_size=batch, seed=0, record_every=max(1, steps // MAX_ROWS))
+    ev = f.evaluate(run.points)
+    return NetRun(run.recorded_steps, run.values, ev.test_loss, ev.train_accuracy, ev.test_accuracy,
+                  run.points[:, 0], run.final, run.diverged_at)
+
+
+def render() -> None:
+    ps = PageState(PAGE)
+    st.title("Network lab")
+    ps.show_warnings()
+    side = st.sidebar
+    labels = {n: core.get_spec(n).display_name for n in ALL_OPTIMIZERS}
+    chosen = controls.multi(ps, "opts", "Optimizers", ALL_OPTIMIZERS, DEFAULT_OPTIMIZERS, labels=labels, where=side)
+    side.header("Data and network")
+    data = controls.choice(ps, "data", "Data set", list(core.DATASETS), "moons", labels=DISPLAY_NAMES, where=side)
+    samples, noise = 0, 0.0
+    if data in TWO_D_DATASETS:
+        samples = int(controls.choice(ps, "n", "Samples (train + test)", SAMPLES, "400", where=side))
+        noise = controls.number(ps, "noise", "Noise", 0.0, 0.5, 0.1, where=side,
+                                help="Standard deviation of the Gaussian noise added to the points.")
+    layers = controls.integer(ps, "layers", "Hidden layers", 1, 3, 2, where=side)
+    width = int(controls.choice(ps, "width", "Units per hidden layer", WIDTHS, "16", where=side))
+    activation = controls.choice(ps, "act", "Activation", list(ACTIVATIONS), "tanh", where=side)
+    side.header("Training")
+    steps = controls.integer(ps, "steps", "Steps", 10, 2000, 200, where=side, help="Number of updates.")
+    batch_text = controls.choice(ps, "bs", "Minibatch size", BATCHES, "full", where=side,
+                                 help="Samples per gradient; every optimizer and seed sees the same minibatches.")
+    seeds = controls.integer(ps, "seeds", "Seeds (initialisations)", 1, 16, 4, where=side)
+    side.header("Loss landscape slice")
+    plane = controls.choice(ps, "plane", "Directions", list(PLANES), "pca", labels=PLANES, where=side)
+    centre = controls.choice(ps, "center", "Through", list(CENTRES), "init", labels=CENTRES, where=side)
+    side.header("Hyperparameters")
+    hps = {}
+    for name in chosen:
+        with side.expander(labels[name], expanded=False):
+            hps[name] = controls.hyperparameters(ps, core.get_spec(name), prefix=f"{name}.",
+                                                 defaults=NET_DEFAULTS.get(name))
+
+    key: ProblemKey = (data, samples, noise, (width,) * layers, activation)
+    f = problem(key)
+    ds = f.dataset
+    st.markdown(
+        f"**{f.display_name}**: {ds.description} {ds.n_train} training and {ds.n_test} test samples, "
+        f"{f.dim:,} parameters θ, cross-entropy loss. Every optimizer trains the same {seeds} initialisations "
+        f"(drawn as `torch.nn.Linear` does), all seeds at once. Muon and Adafactor apply to networks only; "
+        f"Muon trains the biases with AdamW.")
+    if not chosen:
+        st.info("Choose at least one optimizer in the sidebar.")
+        ps.sync_url()
+        return
+    batch = None if batch_text == "full" else int(batch_text)
+    results = _train_all(key, chosen, hps, steps, batch, seeds)
+    if results:
+        _curves(results, seeds)
+        _table(results, labels)
+        left, right = st.columns(2, gap="medium")
+        with left:
+            _slice(key, results, hps, steps, batch, seeds, plane, centre)
+        with right:
+            if data in TWO_D_DATASETS:
+                st.image(regions_png(key, tuple((n, runs.freeze(hps[n])) for n in results), steps, batch, seeds),
+                         caption="Decision regions of each optimizer's seed-0 network after training, "
+                                 "with the training points", width="stretch")
+            else:
+                _digits(f, results)
+    ps.sync_url()
+
+
+def _train_all(key: ProblemKey, chosen: list[str], hps: dict, steps: int, batch: int | None,
+               seeds: int) -> dict[str, NetRun]:
+    """Every chosen optimizer's runs, with a progress bar while they train."""
+    bar = st.progress(0.0, text="Training…")
+    out = {}
+    for i, name in enumerate(chosen):
+        bar.progress(i / len(chosen), text=f"Training {seeds} networks with {core.get_spec(name).display_name}…")
+        try:
+            out[name] = train(key, name, runs.freeze(hps[name]), steps, batch, seeds)
+        except ValueError as err:
+            st.error(f"{core.get_spec(name).display_name}: {err}", icon=":material/block:")
+    bar.empty()
+    for name, r in out.items():
+        bad = int((r.diverged_at >= 0).sum())
+        if bad:
+            st.error(f"{core.get_spec(name).display_name}: {bad} of {seeds} runs diverged (first at step "
+                     f"{int(r.diverged_at[r.diverged_at >= 0].min())}). Try a smaller learning rate.",
+                     icon=":material/warning:")
+    return out
+
+
+def band_frame(results: dict[str, NetRun], field: str) -> pd.DataFrame:
+    """Median and 10–90 % band over seeds of ``field`` at every recorded step, per optimizer."""
+    frames = []
+    for name, r in results.items():
+        v = getattr(r, field)
+        with np.errstate(all="ignore"):
+            v = np.where(np.isfinite(v), v, np.nan)
+            lo, med, hi = np.nanpercentile(v, [10, 50, 90], axis=1) if np.isfinite(v).any() else (v[:, 0],) * 3
+        frames.append(pd.DataFrame({"step": r.steps, "series": name, "median": med, "lo": lo, "hi": hi}))
+    return pd.concat(frames, ignore_index=True).dropna()
+
+
+def _curves(results: dict[str, NetRun], seeds: int) -> None:
+    over = f"median and 10–90 % over {seeds} seeds" if seeds > 1 else "one seed"
+    left, right = st.columns(2, gap="medium")
+    charts.band(band_frame(results, "train_loss"), f"Training loss ({over})", "cross-entropy").show(left)
+    charts.band(band_frame(results, "test_loss"), f"Test loss ({over})", "cross-entropy").show(right)
+    left, right = st.columns(2, gap="medium")
+    charts.band(band_frame(results, "train_accuracy"), "Training accuracy", "accuracy", log=False, height=260).show(left)
+    charts.band(band_frame(results, "test_accuracy"), "Test accuracy", "accuracy", log=False, height=260).show(right)
+
+
+def _table(results: dict[str, NetRun], labels: dict[str, str]) -> None:
+    rows = []
+    for name, r in results.items():
+        with np.errstate(all="ignore"):
+            rows.append({"optimizer": labels[name],
+                         "train loss": float(np.nanmedian(r.train_loss[-1])),
+                         "test loss": float(np.nanmedian(r.test_loss[-1])),
+                         "train accuracy": float(np.nanmedian(r.train_accuracy[-1])),
+                         "test accuracy": float(np.nanmedian(r.test_accuracy[-1])),
+                         "diverged runs": int((r.diverged_at >= 0).sum())})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("train loss", "test loss")}
+                 | {c: st.column_config.NumberColumn(format="%.3f") for c in ("train accuracy", "test accuracy")})
+
+
+def _slice(key: ProblemKey, results: dict[str, NetRun], hps: dict, steps: int, batch: int | None, seeds: int,
+           plane: str, centre: str) -> None:
+    names = tuple((n, runs.freeze(hps[n])) for n in results)
+    png, explained = slice_png(key, names, steps, batch, seeds, plane, centre)
+    st.image(png, width="stretch",
+             caption=f"Training loss on one plane through {CENTRES[centre]} spanned by the {PLANES[plane]}, "
+                     "with every optimizer's seed-0 path projected onto it (start ○, end ✕).")
+    st.caption("Share of each path's variance inside the plane: "
+               + ", ".join(f"{core.get_spec(n).display_name} {e:.0%}" for n, e in explained if np.isfinite(e)))
+
+
+@st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
+def slice_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int, plane: str,
+              centre: str) -> tuple[bytes, tuple]:
+    """PNG of the shared loss slice with every path, and each path's explained variance."""
+    f = problem(key)
+    paths = [train(key, n, hp, steps, batch, seeds).path for n, hp in names]
+    s = landscape.loss_slice(f, paths, method=plane, center=centre, resolution=31)
+    fig = Figure(figsize=(5.6, 4.6), dpi=plots.DPI)
+    fig.patch.set_alpha(0.0)
+    ax = fig.add_axes((0.12, 0.11, 0.7, 0.83))
+    with np.errstate(all="ignore"):
+        shade = np.log10(np.where(np.isfinite(s.values), s.values, np.nan))
+    finite = shade[np.isfinite(shade)]
+    if finite.size:
+        lo, hi = np.percentile(finite, [0.5, 99.5])
+        levels = np.linspace(lo, hi if hi > lo else lo + 1, 22)
+        cs = ax.contourf(s.alpha, s.beta, np.clip(shade, lo, hi), levels=levels, cmap=CMAP)
+        ax.contour(s.alpha, s.beta, shade, levels=levels[::2], colors="white", linewidths=0.4, alpha=0.45)
+        cb = fig.colorbar(cs, cax=fig.add_axes((0.85, 0.11, 0.025, 0.83)))
+        cb.set_label("training loss (log10)", color=INK, fontsize=8)
+        cb.ax.tick_params(colors=INK, labelsize=7)
+        cb.outline.set_edgecolor(INK)
+    for (name, _), path, explained in zip(names, s.paths, s.explained):
+        if len(path):
+            c = color(name)
+            ax.plot(path[:, 0], path[:, 1], "-", color=c, lw=1.8, zorder=3,
+                    label=f"{core.get_spec(name).display_name} ({explained:.0%})")
+            ax.plot(*path[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
+            ax.plot(*path[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4)
+    ax.set_xlim(s.alpha[0], s.alpha[-1])
+    ax.set_ylim(s.beta[0], s.beta[-1])
+    ax.set_xlabel("direction 1")
+    ax.set_ylabel("direction 2")
+    plots.style_axes(ax, fig)
+    if names:
+        ax.legend(loc="upper right", fontsize=7, framealpha=0.85).get_frame().set_edgecolor(INK)
+    return plots.to_png(fig), tuple((n, e) for (n, _), e in zip(names, s.explained))
+
+
+@st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
+def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int) -> bytes:
+    """PNG of the decision regions of each optimizer's trained seed-0 network on a 2-D data set."""
+    f = problem(key)
+    ds = f.dataset
+    xmin, xmax, ymin, ymax = ds.box
+    xs, ys = np.linspace(xmin, xmax, REGION_GRID), np.linspace(ymin, ymax, REGION_GRID)
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    finals = np.stack([train(key, n, hp, steps, batch, seeds).final[0] for n, hp in names])
+    with np.errstate(all="ignore"):
+        predicted = f.predict(finals, grid).reshape(len(names), REGION_GRID, REGION_GRID)
+    cols = min(3, len(names))
+    rows = -(-len(names) // cols)
+    fig = Figure(figsize=(2.2 * cols, 2.3 * rows), dpi=plots.DPI)
+    fig.patch.set_alpha(0.0)
+    cmap = ListedColormap(CLASS_COLORS)
+    for i, (name, _) in enumerate(names):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        ax.imshow(predicted[i], origin="lower", extent=ds.box, cmap=cmap, alpha=0.35, vmin=0, vmax=1,
+                  interpolation="nearest", aspect="auto")
+        ax.scatter(ds.x_train[:, 0], ds.x_train[:, 1], c=[CLASS_COLORS[y] for y in ds.y_train], s=5, lw=0)
+        ax.set_title(core.get_spec(name).display_name, color=color(name), fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_edgecolor(color(name))
+            spine.set_linewidth(2)
+    fig.tight_layout(pad=0.4)
+    return plots.to_png(fig)
+
+
+def _digits(f: core.MLP, results: dict[str, NetRun]) -> None:
+    """For the digits: test accuracy per digit for each optimizer's seed-0 network."""
+    ds = f.dataset
+    table = {}
+    for name, r in results.items():
+        with np.errstate(all="ignore"):
+            predicted = f.predict(r.final[0], ds.x_test)
+        table[core.get_spec(name).display_name] = [float(np.mean(predicted[ds.y_test == d] == d)) for d in range(10)]
+    st.markdown("**Test accuracy per digit** (seed 0)")
+    st.dataframe(pd.DataFrame(table, index=[str(d) for d in range(10)]).style.format("{:.2f}"), width="stretch")
