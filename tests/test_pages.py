@@ -178,3 +178,59 @@ def test_tune_button_sets_tuned_hyperparameters_on_optimizer_and_compare_pages()
     assert not at.exception
     assert at.session_state["compare:gd.lr"] != 0.0001
     assert not at.error, [e.value for e in at.error]
+
+
+def test_a_formula_typo_keeps_every_other_setting():
+    query = {"fn": "custom", "formula": "x**2 + 3*y**2", "lr": "0.05", "betas0": "0.8", "steps": "200"}
+    at = open_page("pages/adam.py", query)
+    assert not at.exception and not at.error
+    at.text_input(key="adam:formula").set_value("x^2+(y").run()
+    assert at.error, "the typo is reported"
+    for name in ("lr", "betas0", "steps"):
+        assert at.query_params[name] == query[name], name
+    at.text_input(key="adam:formula").set_value("x**2 + 4*y**2").run()
+    assert not at.error
+    assert at.session_state["adam:lr"] == 0.05 and at.session_state["adam:betas0"] == 0.8
+    assert at.session_state["adam:steps"] == 200
+
+
+def test_fresh_defaults_follow_the_landscape_but_chosen_values_stay():
+    from core.defaults import landscape_hyperparameters
+
+    at = open_page("pages/compare.py", {"opts": "gd,momentum"})
+    assert at.session_state["compare:gd.lr"] == 0.4
+    at.selectbox(key="compare:fn").set_value("rosenbrock").run()
+    assert at.session_state["compare:gd.lr"] == landscape_hyperparameters("rosenbrock", "gd")["lr"]
+    assert not at.error, [e.value for e in at.error]
+    at.select_slider(key="compare:momentum.lr").set_value(0.0001).run()
+    at.selectbox(key="compare:fn").set_value("himmelblau").run()
+    assert at.session_state["compare:momentum.lr"] == 0.0001
+    assert at.session_state["compare:gd.lr"] == landscape_hyperparameters("himmelblau", "gd")["lr"]
+
+
+def test_any_lr_in_range_is_accepted_from_the_link():
+    at = open_page("pages/gd.py", {"lr": "0.33"})
+    assert not at.warning and at.session_state["gd:lr"] == 0.33
+
+
+def test_open_on_compare_from_the_custom_page_keeps_the_choices():
+    from urllib.parse import parse_qs
+
+    at = open_page("pages/custom.py", {"opts": "adam,lion", "lr": "0.05", "steps": "200", "x0": "-2", "y0": "1"})
+    assert not at.exception
+    link = at.get("page_link")[0].proto
+    assert link.page == "compare"
+    query = {k: v[0] for k, v in parse_qs(link.query_string).items()}
+    assert query["opts"] == "adam,lion" and query["steps"] == "200" and query["fn"] == "custom"
+    assert query["adam.lr"] == query["lion.lr"] == "0.05"
+    at = open_page("pages/compare.py", query)
+    assert not at.exception and not at.warning
+    assert at.session_state["compare:lion.lr"] == 0.05 and at.session_state["compare:steps"] == 200
+
+
+def test_switching_landscape_on_the_sweep_page_drops_the_clicked_run():
+    at = open_page("pages/lr_sweep.py", {"opts": "gd", "count": "100"})
+    at.session_state["sweep:chart"] = {"selection": {"pick": [{"optimizer": "gd", "lr": 0.001}]}}
+    at.selectbox(key="sweep:fn").set_value("himmelblau").run()
+    assert not at.exception
+    assert "sweep:chart" not in at.session_state or not at.session_state["sweep:chart"].get("selection", {}).get("pick")

@@ -14,13 +14,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 import core
+from core.defaults import demo_hyperparameters
 from core import basins, budget
 from core.lru import LRU
 
 from . import charts, controls, plots, problem, runs, work
 from .problem import FunctionKey
 from .runs import HyperItems
-from .state import PageState
+from .state import PageState, page_state
 from .theme import CMAP, INK, color
 
 PAGE = "basins"
@@ -48,9 +49,12 @@ CB_STEPS = (0.84, 0.34, 0.035, 0.58)
 
 
 def render() -> None:
-    ps = PageState(PAGE)
     st.title("Basins of attraction")
-    ps.show_warnings()
+    with page_state(PAGE) as ps:
+        _body(ps)
+
+
+def _body(ps: PageState) -> None:
     side = st.sidebar
     chosen = controls.optimizers(ps, DEFAULT_OPTIMIZERS, where=side)
     if len(chosen) > MAX_OPTIMIZERS:
@@ -59,7 +63,6 @@ def render() -> None:
     side.header("Landscape")
     picked = controls.landscape(ps, where=side, default="himmelblau")
     if picked is None:
-        ps.sync_url()
         return
     key, f = picked
     n = int(controls.choice(ps, "n", "Grid of starts", GRID_SIZES, "128",
@@ -71,8 +74,9 @@ def render() -> None:
     hps = {}
     for name in chosen:
         with side.expander(core.get_spec(name).display_name, expanded=False):
-            lr = {"lr": LR[name]} if name in LR else None
-            hps[name] = controls.hyperparameters(ps, core.get_spec(name), prefix=f"{name}.", defaults=lr)
+            lr = {"lr": LR[name]} if name in LR else {}
+            hps[name] = controls.params(ps, core.get_spec(name).hypers, {**demo_hyperparameters(name), **lr},
+                                        prefix=f"{name}.")
 
     n, steps = _reduce(f, n, steps, max(len(chosen), 1))
     st.markdown(
@@ -83,7 +87,6 @@ def render() -> None:
         "Stars mark the minima.")
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")
-        ps.sync_url()
         return
     if not f.all_minima:
         st.info(f"{f.display_name} has no known minima: every start is labelled *elsewhere* (or *diverged*) "
@@ -93,7 +96,6 @@ def render() -> None:
     if maps:
         _images(key, maps, hps, n, steps, mode)
         _summary(f, maps, steps)
-    ps.sync_url()
 
 
 def plan(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:

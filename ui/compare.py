@@ -81,7 +81,7 @@ def _free(ps: PageState, side) -> None:
     hps = {}
     for n in chosen:
         with side.expander(labels[n], expanded=False):
-            hps[n] = controls.hyperparameters(ps, core.get_spec(n), prefix=f"{n}.")
+            hps[n] = controls.hyperparameters(ps, core.get_spec(n), key, prefix=f"{n}.")
             tune.tune_button(ps, key, n, x0, steps, prefix=f"{n}.", hyperparameters=hps[n])
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")

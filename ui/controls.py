@@ -1,6 +1,7 @@
 """Widgets generated from core's metadata, each bound to the URL through a ``PageState``."""
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 import core
+from core.defaults import demo_hyperparameters, landscape_hyperparameters, suggest_lr
 from core.hyper import Hyper
 
 from . import layout
@@ -16,6 +18,7 @@ from .problem import CUSTOM, FunctionKey, objective
 from .state import PageState
 
 MAX_STEPS = 500
+PERSIST = "page"   # a control hidden for a run (an invalid formula) keeps its value
 _MANTISSAS = (1, 1.5, 2, 3, 4, 5, 6, 8)
 
 
@@ -42,17 +45,22 @@ def _linear_step(*values: float) -> float:
 
 
 def number(ps: PageState, name: str, label: str, lo: float, hi: float, default: float, *,
-           log: bool = False, help: str | None = None, where=st) -> float:
-    """A float slider (log-spaced values when ``log``) bound to URL parameter ``name``."""
+           log: bool = False, help: str | None = None, where=st, on_change=None) -> float:
+    """A float slider (log-spaced values when ``log``) bound to URL parameter ``name``.
+
+    A log slider takes any value in [lo, hi] from the link or from the number box beside it
+    (``free_box``): the value joins the slider's round steps.
+    """
     if log:
-        options = log_options(lo, hi, (default,))
-        key = ps.init(name, default, s.snap(options)(s.parse_float(lo, hi)))
-        value = where.select_slider(label, options=options, key=key, help=help, format_func=lambda v: f"{v:g}")
+        key = ps.init(name, default, s.parse_float(lo, hi))
+        options = log_options(lo, hi, (default, float(st.session_state[key])))
+        value = where.select_slider(label, options=options, key=key, help=help, format_func=lambda v: f"{v:g}",
+                                    on_change=on_change, persist_state=PERSIST)
     else:
         step = _linear_step(lo, hi, default)
         key = ps.init(name, default, s.on_grid(lo, step)(s.parse_float(lo, hi)))
         value = where.slider(label, min_value=float(lo), max_value=float(hi), step=step, key=key, help=help,
-                             format=f"%.{_decimals(step)}f")
+                             format=f"%.{_decimals(step)}f", on_change=on_change, persist_state=PERSIST)
         value = round(float(value), _decimals(step))
     ps.publish(name, value)
     return float(value)
@@ -61,22 +69,25 @@ def number(ps: PageState, name: str, label: str, lo: float, hi: float, default: 
 def number_box(ps: PageState, name: str, label: str, lo: float, hi: float, default: float, where=st) -> float:
     """A number box (not a slider), so values set by a button land exactly; bound to URL parameter ``name``."""
     key = ps.init(name, default, s.parse_float(lo, hi))
-    value = float(where.number_input(label, min_value=lo, max_value=hi, step=0.01, format="%.6g", key=key))
+    value = float(where.number_input(label, min_value=lo, max_value=hi, step=0.01, format="%.6g", key=key,
+                                     persist_state=PERSIST))
     ps.publish(name, value)
     return value
 
 
 def integer(ps: PageState, name: str, label: str, lo: int, hi: int, default: int, help: str | None = None,
-            where=st) -> int:
+            where=st, on_change=None) -> int:
     key = ps.init(name, default, s.parse_int(lo, hi))
-    value = int(where.slider(label, min_value=lo, max_value=hi, key=key, help=help))
+    value = int(where.slider(label, min_value=lo, max_value=hi, key=key, help=help, on_change=on_change,
+                             persist_state=PERSIST))
     ps.publish(name, value)
     return value
 
 
-def toggle(ps: PageState, name: str, label: str, default: bool, help: str | None = None, where=st) -> bool:
+def toggle(ps: PageState, name: str, label: str, default: bool, help: str | None = None, where=st,
+           on_change=None) -> bool:
     key = ps.init(name, default, s.parse_bool)
-    value = bool(where.toggle(label, key=key, help=help))
+    value = bool(where.toggle(label, key=key, help=help, on_change=on_change, persist_state=PERSIST))
     ps.publish(name, value)
     return value
 
@@ -85,20 +96,44 @@ def choice(ps: PageState, name: str, label: str, options: list[str], default: st
            where=st, on_change=None, help: str | None = None) -> str:
     key = ps.init(name, default, s.parse_choice(options))
     fmt = (lambda o: labels.get(o, o)) if labels else str
-    value = where.selectbox(label, options, key=key, format_func=fmt, on_change=on_change, help=help)
+    value = where.selectbox(label, options, key=key, format_func=fmt, on_change=on_change, help=help,
+                            persist_state=PERSIST)
     ps.publish(name, value)
     return value
 
 
-def hyperparameters(ps: PageState, spec: core.OptimizerSpec, prefix: str = "", where=st,
-                    defaults: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One control per hyperparameter of ``spec``, with its UI range and log scale from core."""
-    return params(ps, spec.hypers, {**spec.defaults, **spec.demo, **(defaults or {})}, prefix, where)
+def hyperparameters(ps: PageState, spec: core.OptimizerSpec, landscape: FunctionKey, prefix: str = "",
+                    where=st) -> dict[str, Any]:
+    """One control per hyperparameter of ``spec``, starting from values that suit ``landscape``."""
+    return params(ps, spec.hypers, starting_hyperparameters(landscape, spec.name), prefix, where, follows_landscape=True)
 
 
-def params(ps: PageState, hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: str = "", where=st
-           ) -> dict[str, Any]:
-    """Controls for a list of ``Hyper`` records, each drawn as its ``kind`` says; hidden ones are skipped."""
+def starting_hyperparameters(landscape: FunctionKey, name: str) -> dict[str, Any]:
+    """Where optimizer ``name``'s controls start on ``landscape``: a committed lr per built-in landscape,
+    one suggested from the formula itself for a custom one."""
+    if landscape[0] == CUSTOM:
+        return {**demo_hyperparameters(name), "lr": _formula_lr(landscape, name)}
+    return landscape_hyperparameters(landscape[0], name)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _formula_lr(landscape: FunctionKey, name: str) -> float:
+    """An lr suggested by a short tuning run on the formula (lowered until runs stay on the landscape)."""
+    h = core.get_spec(name).hyper("lr")
+    options = log_options(*h.ui, (demo_hyperparameters(name)["lr"],))  # type: ignore[misc]
+    try:
+        return suggest_lr(objective(landscape), name, options, budget=12)
+    except ValueError:
+        return float(demo_hyperparameters(name)["lr"])
+
+
+def params(ps: PageState, hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: str = "", where=st,
+           follows_landscape: bool = False) -> dict[str, Any]:
+    """Controls for a list of ``Hyper`` records, each drawn as its ``kind`` says; hidden ones are skipped.
+
+    With ``follows_landscape``, values the user has not chosen restart from the new defaults
+    when the landscape changes, and a value the user sets is kept from then on.
+    """
     out: dict[str, Any] = {}
     for h in hypers:
         default = defaults.get(h.name, h.default)
@@ -106,28 +141,42 @@ def params(ps: PageState, hypers: tuple[Hyper, ...], defaults: dict[str, Any], p
             continue
         url = prefix + h.url_name
         label = h.title or f"`{h.name}`"
+        chosen = None
+        if follows_landscape:
+            for n in _url_names(h, url):
+                ps.depends_on_landscape(n)
+            chosen = functools.partial(_mark_all, ps, _url_names(h, url))
         if h.kind == "bool":
-            out[h.name] = toggle(ps, url, label, default, help=h.help, where=where)
+            out[h.name] = toggle(ps, url, label, default, help=h.help, where=where, on_change=chosen)
         elif h.kind == "choice":
-            out[h.name] = _choice_control(ps, url, label, h, default, where)
+            out[h.name] = _choice_control(ps, url, label, h, default, where, chosen)
         elif h.kind == "int":
             lo, hi = int(h.ui[0]), int(max(h.ui[1], default))  # type: ignore[index, arg-type]
-            out[h.name] = integer(ps, url, label, lo, hi, int(default), help=h.help, where=where)
+            out[h.name] = integer(ps, url, label, lo, hi, int(default), help=h.help, where=where, on_change=chosen)
         else:
-            out[h.name] = _float_controls(ps, url, h, default, where)
+            out[h.name] = _float_controls(ps, url, h, default, where, chosen)
     return out
 
 
-def _choice_control(ps: PageState, url: str, label: str, h: Hyper, default: Any, where) -> Any:
+def _url_names(h: Hyper, url: str) -> tuple[str, ...]:
+    return (url + "0", url + "1") if h.kind == "pair" else (url,)
+
+
+def _mark_all(ps: PageState, names: tuple[str, ...]) -> None:
+    for n in names:
+        ps.mark_explicit(n)
+
+
+def _choice_control(ps: PageState, url: str, label: str, h: Hyper, default: Any, where, on_change=None) -> Any:
     """A select box over ``h.choices``: the URL holds the option's token, the caller gets its value."""
     tokens = {c.token: c for c in h.choices}
     default_token = next(c.token for c in h.choices if c.value == default)
     picked = choice(ps, url, label, list(tokens), default_token, labels={t: c.label for t, c in tokens.items()},
-                    where=where, help=h.help)
+                    where=where, help=h.help, on_change=on_change)
     return tokens[picked].value
 
 
-def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where) -> Any:
+def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where, on_change=None) -> Any:
     """One slider per element of a float or pair hyperparameter (a fixed element gets no slider)."""
     values = []
     for i, (label, _, _, ui, log) in enumerate(h.elements()):
@@ -138,9 +187,25 @@ def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where) -> A
             continue
         code = f"`{h.name}`" if h.kind != "pair" else f"`{h.name}[{i}]`"
         text = code if label == h.name else f"{label} · {code}"
-        values.append(number(ps, f"{url}{i if h.kind == 'pair' else ''}", text, lo, hi, d, log=log,
-                             help=h.help, where=where))
+        name = f"{url}{i if h.kind == 'pair' else ''}"
+        values.append(number(ps, name, text, lo, hi, d, log=log, help=h.help, where=where, on_change=on_change))
+        if log:
+            _exact_box(ps, name, lo, hi, where, on_change)
     return tuple(values) if h.kind == "pair" else values[0]
+
+
+def _exact_box(ps: PageState, name: str, lo: float, hi: float, where, on_change=None) -> None:
+    """A number box under a log slider for a value between its steps; typing one moves the slider there."""
+    box = ps.key(name) + "#exact"
+    st.session_state[box] = float(st.session_state[ps.key(name)])
+    where.number_input("exact value", min_value=float(lo), max_value=float(hi), format="%.6g", step=None, key=box,
+                       label_visibility="collapsed", on_change=_take_exact, args=(ps, name, box, on_change))
+
+
+def _take_exact(ps: PageState, name: str, box: str, on_change) -> None:
+    st.session_state[ps.key(name)] = float(st.session_state[box])
+    if on_change is not None:
+        on_change()
 
 
 def schedule_picker(ps: PageState, steps: int, optimizers: tuple[str, ...] = (), where=st) -> tuple | None:
@@ -167,7 +232,7 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
     labels["conditioned_quadratic"] = "Ill-conditioned quadratic (κ, angle)"
     labels[CUSTOM] = "Your own formula…"
     name = choice(ps, "fn", "Function", names, default, labels=labels, where=where,
-                  on_change=lambda: _reset_start(ps))
+                  on_change=lambda: ps.new_landscape(always=("x0", "y0")))
     if name == "conditioned_quadratic":
         kappa = number(ps, "kappa", "Condition number κ", 1.0, 1000.0, 10.0, log=True, where=where,
                        help="Ratio of the largest to the smallest curvature.")
@@ -178,7 +243,7 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
         from core.formula import EXAMPLES
 
         key = ps.init("formula", next(iter(EXAMPLES.values())), s.parse_text(300))
-        text = where.text_input("f(x, y) =", key=key, max_chars=300,
+        text = where.text_input("f(x, y) =", key=key, max_chars=300, persist_state=PERSIST,
                                 help="Operators + - * / ** (or ^), numbers, x, y, pi, e and functions such as "
                                      "sin, cos, exp, log, sqrt, abs, tanh, atan2, min, max.")
         ps.publish("formula", text)
@@ -196,6 +261,7 @@ def landscape(ps: PageState, where=st, default: str = "quadratic") -> tuple[Func
         return key, objective(key)
     except ValueError as err:
         layout.formula_error(err)
+        ps.cut_short()
         return None
 
 
@@ -231,14 +297,6 @@ def optimizers(ps: PageState, default: list[str], where=st) -> list[str]:
     return multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), default, labels=labels, where=where)
 
 
-def _reset_start(ps: PageState) -> None:
-    """A new function starts from its own default start point."""
-    for n in ("x0", "y0"):
-        st.session_state.pop(ps.key(n), None)
-        if n in st.query_params:
-            del st.query_params[n]
-
-
 def start_picker(ps: PageState, f: core.Objective, where=st, default: tuple[float, float] | None = None
                  ) -> tuple[float, float]:
     """Start point sliders over the function's box."""
@@ -268,6 +326,6 @@ def multi(ps: PageState, name: str, label: str, options: list[str], default: lis
     """A multiselect bound to a comma-separated URL parameter."""
     key = ps.init(name, list(default), s.parse_choices(options))
     fmt = (lambda o: labels.get(o, o)) if labels else str
-    value = list(where.multiselect(label, options, key=key, format_func=fmt))
+    value = list(where.multiselect(label, options, key=key, format_func=fmt, persist_state=PERSIST))
     ps.publish(name, value)
     return value

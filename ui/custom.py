@@ -9,31 +9,33 @@ from core import budget
 from core.formula import EXAMPLES, gradient_latex
 
 from . import charts, controls, layout, plots, problem, runs, work
-from .state import PageState
+from .state import PageState, page_state
 from .text import plain
 
 PAGE = "custom"
 
 
 def render() -> None:
-    ps = PageState(PAGE)
     st.title("Your own function")
     st.markdown("Type any formula in x and y. It is parsed safely (only arithmetic, numbers, x, y, pi, e and "
                 "named math functions; nothing is executed), differentiated symbolically and compiled to "
                 "vectorised NumPy. It then works on every page: pick *Your own formula…* in the function menu.")
-    ps.show_warnings()
+    with page_state(PAGE) as ps:
+        _body(ps)
+
+
+def _body(ps: PageState) -> None:
     side = st.sidebar
     side.selectbox("Load an example", ["—"] + list(EXAMPLES), key=ps.key("example"),
                    on_change=lambda: _load_example(ps))
     picked = controls.landscape(ps, where=side, default=problem.CUSTOM)
+    chosen = controls.optimizers(ps, ["gd", "momentum", "adam"], where=side)
+    lr = controls.number(ps, "lr", "learning rate (all optimizers)", 1e-4, 2.0, 0.01, log=True, where=side)
     if picked is None:
-        ps.sync_url()
         return
     key, f = picked
     if key[0] != problem.CUSTOM:
         st.info("This page is about custom formulas: choose *Your own formula…* in the function menu.")
-    chosen = controls.optimizers(ps, ["gd", "momentum", "adam"], where=side)
-    lr = controls.number(ps, "lr", "learning rate (all optimizers)", 1e-4, 2.0, 0.01, log=True, where=side)
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)
 
@@ -62,8 +64,8 @@ def render() -> None:
         charts.lines(values, "Loss", "f", log=positive, height=340).show(st)
         if key[0] == problem.CUSTOM:
             st.page_link("pages/compare.py", label="Open this function on the Compare page", icon=":material/open_in_new:",
-                         query_params={"fn": problem.CUSTOM, "formula": key[1], "boxr": str(key[2][1])})
-    ps.sync_url()
+                         query_params={**{k: ps.url[k] for k in ("fn", "formula", "boxr", "opts", "steps", "x0", "y0")},
+                                       **{f"{n}.lr": ps.url["lr"] for n in chosen}})
 
 
 def _reduce(f: core.Objective, steps: int, runs_: int) -> int:

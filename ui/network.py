@@ -10,13 +10,14 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 import core
+from core.defaults import demo_hyperparameters
 from core import landscape
 from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
 from core.network import ACTIVATIONS
 
 from . import charts, controls, plots, runs
 from .runs import HyperItems
-from .state import PageState
+from .state import PageState, page_state
 from .theme import CMAP, INK, color
 
 PAGE = "network"
@@ -76,9 +77,12 @@ def train(key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | N
 
 
 def render() -> None:
-    ps = PageState(PAGE)
     st.title("Network lab")
-    ps.show_warnings()
+    with page_state(PAGE) as ps:
+        _body(ps)
+
+
+def _body(ps: PageState) -> None:
     side = st.sidebar
     labels = {n: core.get_spec(n).display_name for n in ALL_OPTIMIZERS}
     chosen = controls.multi(ps, "opts", "Optimizers", ALL_OPTIMIZERS, DEFAULT_OPTIMIZERS, labels=labels, where=side)
@@ -104,8 +108,8 @@ def render() -> None:
     hps = {}
     for name in chosen:
         with side.expander(labels[name], expanded=False):
-            hps[name] = controls.hyperparameters(ps, core.get_spec(name), prefix=f"{name}.",
-                                                 defaults=NET_DEFAULTS.get(name))
+            hps[name] = controls.params(ps, core.get_spec(name).hypers,
+                                        {**demo_hyperparameters(name), **NET_DEFAULTS.get(name, {})}, prefix=f"{name}.")
 
     key: ProblemKey = (data, samples, noise, (width,) * layers, activation)
     f = problem(key)
@@ -117,7 +121,6 @@ def render() -> None:
         f"Muon trains the biases with AdamW.")
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")
-        ps.sync_url()
         return
     batch = None if batch_text == "full" else int(batch_text)
     results = _train_all(key, chosen, hps, steps, batch, seeds)
@@ -134,7 +137,6 @@ def render() -> None:
                                  "with the training points", width="stretch")
             else:
                 _digits(f, results)
-    ps.sync_url()
 
 
 def _train_all(key: ProblemKey, chosen: list[str], hps: dict, steps: int, batch: int | None,

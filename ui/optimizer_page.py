@@ -30,7 +30,7 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
         return
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     side.header("Hyperparameters")
-    hp = controls.hyperparameters(ps, spec, where=side)
+    hp = controls.hyperparameters(ps, spec, key, where=side)
     tune.tune_button(ps, key, name, x0, steps, where=side, hyperparameters=hp)
     side.header("Learning-rate schedule")
     schedule = controls.schedule_picker(ps, steps, (name,), where=side)

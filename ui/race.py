@@ -285,7 +285,7 @@ def _beat_the_tuner(ps: PageState, key: problem.FunctionKey, f: core.Objective, 
         name = controls.choice(ps, "mine", "Optimizer", chosen, chosen[0], labels=labels)
         spec = core.get_spec(name)
         cols = st.columns(3)
-        hp = controls.hyperparameters(ps, spec, prefix=f"my.{name}.", where=cols[0])
+        hp = controls.hyperparameters(ps, spec, key, prefix=f"my.{name}.", where=cols[0])
         x0 = starts(f, race.starts, race.seed)
         try:
             mine = evaluate(f, name, hp, steps=race.steps, score=race.score, x0=x0, seeds=race.seeds,

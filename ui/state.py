@@ -28,6 +28,7 @@ class PageState:
         self.page = page
         self.url: dict[str, str] = {}
         self._slot: Any = None
+        self._cut_short = False
 
     def key(self, name: str) -> str:
         """The session-state key of setting ``name`` on this page."""
@@ -42,10 +43,32 @@ class PageState:
             if raw is not None:
                 try:
                     value = parse(raw)
+                    self.mark_explicit(name)
                 except (ValueError, TypeError) as err:
                     self._warn(name, raw, str(err), default)
             st.session_state[key] = value
         return key
+
+    def mark_explicit(self, name: str) -> None:
+        """Record that the user (or the link) chose setting ``name``: a new landscape keeps it."""
+        key = self.key("_explicit")
+        st.session_state[key] = st.session_state.get(key, frozenset()) | {name}
+
+    def depends_on_landscape(self, name: str) -> None:
+        """Record that setting ``name`` starts from a value that suits the landscape."""
+        key = self.key("_dependent")
+        if name not in st.session_state.get(key, frozenset()):
+            st.session_state[key] = st.session_state.get(key, frozenset()) | {name}
+
+    def new_landscape(self, always: tuple[str, ...] = ()) -> None:
+        """Forget ``always`` and every landscape-dependent setting the user did not choose, so they restart
+        from the new landscape's defaults (a callback: runs before the widgets exist)."""
+        explicit = st.session_state.get(self.key("_explicit"), frozenset())
+        dependent = st.session_state.get(self.key("_dependent"), frozenset())
+        for name in set(always) | (dependent - explicit):
+            st.session_state.pop(self.key(name), None)
+            if name in st.query_params:
+                del st.query_params[name]
 
     def get(self, name: str, default: Any = None) -> Any:
         return st.session_state.get(self.key(name), default)
@@ -57,8 +80,16 @@ class PageState:
         """Put the current value of ``name`` into the URL at the end of the run."""
         self.url[name] = format_value(value)
 
+    def cut_short(self) -> None:
+        """This run stops before drawing every control (an invalid formula): the link keeps the others."""
+        self._cut_short = True
+
     def sync_url(self) -> None:
         """Replace the URL's query parameters by this run's settings and show the URL warnings still due."""
+        last = self.key("_url")
+        if self._cut_short:
+            self.url = {**st.session_state.get(last, {}), **self.url}
+        st.session_state[last] = dict(self.url)
         if dict(st.query_params) != self.url:
             st.query_params.from_dict(self.url)
         notes = self._current_warnings()

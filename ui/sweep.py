@@ -14,7 +14,7 @@ from core.sweeps import lr_sweep
 from core.theory import gd_stability_limit
 
 from . import controls, layout, plots, problem, runs, work
-from .state import PageState
+from .state import PageState, page_state
 from .theme import color
 
 PAGE = "sweep"
@@ -41,17 +41,20 @@ def sweep(key: problem.FunctionKey, name: str, hp: runs.HyperItems, x0: tuple, s
 
 
 def render() -> None:
-    ps = PageState(PAGE)
     st.title("Learning-rate sweep")
     st.markdown("Each optimizer runs once per learning rate — up to 300 log-spaced values in one batched call — "
                 "from the same start. Too small and it crawls; too large and it diverges. **Click a point** to "
                 "see that run's path.")
-    ps.show_warnings()
+    with page_state(PAGE) as ps:
+        _body(ps)
+
+
+def _body(ps: PageState) -> None:
     side = st.sidebar
+    ps.depends_on_landscape("chart")   # a clicked run belongs to the landscape it was clicked on
     chosen = controls.optimizers(ps, ["gd", "momentum", "adam"], where=side)
     run_setup = controls.setup(ps, where=side, steps=100)
     if run_setup is None:
-        ps.sync_url()
         return
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     lo = controls.number(ps, "lrmin", "smallest lr", 1e-5, 1.0, 1e-3, log=True, where=side)
@@ -59,11 +62,9 @@ def render() -> None:
     count = controls.integer(ps, "count", "learning rates", 100, 300, 200, where=side)
     if not chosen:
         st.info("Choose at least one optimizer.")
-        ps.sync_url()
         return
     if lo >= hi:
         st.error("The smallest lr must be below the largest.")
-        ps.sync_url()
         return
     count, steps = _reduce(f, count, steps, len(chosen))
     data = _sweeps(key, chosen, x0, steps, lo, hi, count)
@@ -88,7 +89,6 @@ def render() -> None:
         run = runs.run(key, name, runs.freeze({**spec.defaults, **spec.demo, "lr": lr}), x0, steps)
     except ValueError as err:
         layout.bad_settings(err)
-        ps.sync_url()
         return
     left, right = st.columns([3, 2])
     left.image(plots.contour_png(key, ((name, run.points),)), width="stretch",
@@ -99,7 +99,6 @@ def render() -> None:
                     "plain gradient descent is stable exactly when lr < 2/L, where L is the largest curvature. "
                     "Adaptive methods rescale the step per coordinate, so their window sits elsewhere and is "
                     "often wider.")
-    ps.sync_url()
 
 
 def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> alt.LayerChart:
