@@ -34,7 +34,7 @@ def test_changing_lr_changes_the_drawing(name):
 def test_divergence_is_a_message_not_an_exception():
     at = open_page("pages/gd.py", {"lr": "1.5", "steps": "60"})
     assert not at.exception
-    assert any("diverged at step" in e for e in errors(at))
+    assert not errors(at) and any("left the landscape at step" in w.value for w in at.warning)
     assert count(at, "image") >= 1
 
 
@@ -234,3 +234,27 @@ def test_switching_landscape_on_the_sweep_page_drops_the_clicked_run():
     at.selectbox(key="sweep:fn").set_value("himmelblau").run()
     assert not at.exception
     assert "sweep:chart" not in at.session_state or not at.session_state["sweep:chart"].get("selection", {}).get("pick")
+
+
+def test_divergence_is_one_note_with_the_largest_stable_lr():
+    at = open_page("pages/compare.py", {"opts": "gd,momentum,adam", "gd.lr": "2", "momentum.lr": "2"})
+    assert not at.exception and not at.error
+    notes = [w.value for w in at.warning if "diverged" in w.value]
+    assert len(notes) == 1, notes
+    note = notes[0]
+    assert "**Gradient descent**" in note and "**Momentum (heavy ball)**" in note and "Adam" not in note
+    stable = float(note.split("up to about ")[1].split(" ")[0])
+    f = core.get_function("quadratic")
+    run = core.simulate(f, core.get_optimizer("gd", lr=stable), (-4.0, -6.0), 50, escape=f.escape_radius)
+    assert run.diverged_at < 0 and stable <= 0.5 < stable * 1.3   # GD stays bounded up to 2/L = 0.5 here
+
+
+def test_a_diverged_run_keeps_the_loss_axis_and_the_table_readable():
+    at = open_page("pages/compare.py", {"fn": "rosenbrock", "opts": "gd,adam", "gd.lr": "0.5"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table["optimizer"] == "Gradient descent"].iloc[0]
+    assert row["diverged"].startswith("yes, at step") and row["final loss"] == "—"
+    assert "None" not in table.to_string() and "e+7" not in table.to_string()
+    losses = [data for spec, data in charts(at) if "value" in data]
+    assert losses and max(float(d["value"].max()) for d in losses) < 1e6

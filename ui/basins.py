@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 import core
-from core.defaults import demo_hyperparameters
 from core import basins, budget
+from core.defaults import demo_hyperparameters
 from core.lru import LRU
 
 from . import charts, controls, plots, problem, runs, work

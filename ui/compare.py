@@ -87,21 +87,12 @@ def _free(ps: PageState, side) -> None:
         st.info("Choose at least one optimizer in the sidebar.")
         return
 
-    trajectories = {}
-    for n in chosen:
-        try:
-            trajectories[n] = runs.run(key, n, runs.freeze(hps[n]), x0, steps, noise=noise, seeds=seeds, seed=seed,
-                                       schedule=schedule)
-        except ValueError as err:
-            layout.bad_settings(err, labels[n])
+    trajectories = runs.run_all(key, hps, x0, steps, noise=noise, seeds=seeds, seed=seed, schedule=schedule)
     if not trajectories:
         return
     single = {n: _first(r) for n, r in trajectories.items()}
-    for n, r in single.items():
-        if r.diverged_at >= 0:
-            layout.divergence_note(int(r.diverged_at), labels[n])
 
-    values = {n: r.values for n, r in single.items()}
+    values = readable_losses(single)
     with np.errstate(all="ignore"):
         positive = all(np.all(v[np.isfinite(v)] > 0) for v in values.values())
     left, right = st.columns([3, 2], gap="medium")
@@ -142,23 +133,39 @@ def _band_frame(trajectories: dict[str, core.Trajectory]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).dropna()
 
 
+def readable_losses(runs_: dict[str, core.Trajectory]) -> dict[str, np.ndarray]:
+    """Loss curves a chart can show: a diverged run ends where it left the landscape, and values more than
+    1000 times the largest starting loss (the blow-up just before) are left out, so the axis stays readable."""
+    starts = [abs(float(r.values[0])) for r in runs_.values() if np.isfinite(r.values[0])]
+    cap = 1e3 * max(starts, default=1.0) if starts else np.inf
+    out = {}
+    for n, r in runs_.items():
+        v = np.array(r.values, dtype=float)
+        if r.diverged_at >= 0:
+            v[int(r.diverged_at):] = np.nan
+        with np.errstate(invalid="ignore"):
+            v[np.abs(v) > cap] = np.nan
+        out[n] = v
+    return out
+
+
 def _metrics_table(f: core.Objective, trajectories: dict[str, core.Trajectory]) -> pd.DataFrame:
+    """One row per optimizer; a diverged run says so instead of showing overflowed numbers."""
     rows = []
     for n, r in trajectories.items():
         s = metrics.summary(f, r)
+        gone = s["diverged_at"] >= 0
+        shown = lambda v: "—" if gone or not np.isfinite(v) else f"{v:.4g}"  # noqa: E731
         rows.append({
             "optimizer": core.get_spec(n).display_name,
-            "final loss": s["final_loss"],
-            "distance to minimum": s["distance"],
+            "final loss": shown(s["final_loss"]),
+            "distance to minimum": shown(s["distance"]),
             "steps to f − f* ≤ 1e-3": "never" if s["steps_to_tol"] < 0 else str(s["steps_to_tol"]),
-            "path length": s["path_length"],
-            "diverged": f"at step {s['diverged_at']}" if s["diverged_at"] >= 0 else "no",
+            "path length": shown(s["path_length"]),
+            "diverged": f"yes, at step {s['diverged_at']}" if gone else "no",
         })
     return pd.DataFrame(rows)
 
 
 def _show_metrics(table: pd.DataFrame) -> None:
-    number = st.column_config.NumberColumn
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "final loss": number(format="%.4g"), "distance to minimum": number(format="%.4g"),
-        "path length": number(format="%.4g")})
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -65,15 +65,7 @@ def _body(ps: PageState) -> None:
                                         where=side, help=f"Learning rate of {LABELS[n]} (other settings: torch defaults).")}
 
     _formulas(ps, mu, L, gd_lr, hb_lr, hb_mom)
-    trajectories = {}
-    for n in METHODS:
-        try:
-            trajectories[n] = runs.run(key, n, runs.freeze(hps[n]), x0, steps)
-        except ValueError as err:
-            layout.bad_settings(err)
-    for n, r in trajectories.items():
-        if r.diverged_at >= 0:
-            layout.divergence_note(int(r.diverged_at), LABELS[n])
+    trajectories = runs.run_all(key, {n: hps[n] for n in METHODS}, x0, steps)
     distances = {n: _distance(r.points) for n, r in trajectories.items()}
     rates = {"gd": theory.gd_rate(mu, L, gd_lr), "momentum": theory.heavy_ball_rate(mu, L, hb_lr, hb_mom)}
 

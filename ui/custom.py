@@ -6,9 +6,10 @@ import streamlit as st
 
 import core
 from core import budget
+from core.defaults import demo_hyperparameters
 from core.formula import EXAMPLES, gradient_latex
 
-from . import charts, controls, layout, plots, problem, runs, work
+from . import charts, controls, plots, problem, runs, work
 from .state import PageState, page_state
 from .text import plain
 
@@ -44,16 +45,7 @@ def _body(ps: PageState) -> None:
         _gradient(key[1])
     st.caption(plain(f.description, None))
     steps = _reduce(f, steps, len(chosen))
-    trajectories = {}
-    for n in chosen:
-        spec = core.get_spec(n)
-        try:
-            trajectories[n] = runs.run(key, n, runs.freeze({**spec.defaults, **spec.demo, "lr": lr}), x0, steps)
-        except ValueError as err:
-            layout.bad_settings(err)
-    for n, r in trajectories.items():
-        if r.diverged_at >= 0:
-            layout.divergence_note(int(r.diverged_at), core.get_spec(n).display_name)
+    trajectories = runs.run_all(key, {n: {**demo_hyperparameters(n), "lr": lr} for n in chosen}, x0, steps)
     left, right = st.columns([3, 2], gap="medium")
     left.image(plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())), width="stretch",
                caption="Start ○, ends ✕, approximate minimum ★ (grid search)")

@@ -21,12 +21,19 @@ def optimizer_header(spec: core.OptimizerSpec) -> None:
         st.info(f"**Try this:** {spec.try_this}", icon=":material/science:")
 
 
-def divergence_note(diverged_at: int, label: str = "") -> None:
-    """A clear in-page message instead of an exception when a run blows up."""
-    who = f"{label} " if label else ""
-    st.error(f"{who}diverged at step {diverged_at}: the path left the landscape (overflow or a point "
-             f"far outside the plot). Try a smaller learning rate. The finite part of the path is still drawn.",
-             icon=":material/warning:")
+def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:
+    """One plain message for every run that blew up: where, and the largest lr that stays on the landscape.
+
+    ``diverged`` maps a display name to (step at which it left the landscape, largest stable lr or None).
+    """
+    if not diverged:
+        return
+    parts = []
+    for label, (step, stable) in diverged.items():
+        hint = f"an lr up to about {stable:.2g} stays on the landscape" if stable else "no smaller lr helps"
+        parts.append(f"**{label}** left the landscape at step {step} ({hint})")
+    st.warning("Some runs diverged, so their paths end early: " + "; ".join(parts) + ". "
+               "Lower the learning rate, or press Tune.", icon=":material/trending_up:")
 
 
 def landscape_name(f: core.Objective) -> str:

@@ -10,9 +10,9 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 import core
-from core.defaults import demo_hyperparameters
 from core import landscape
 from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
+from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
 
 from . import charts, controls, plots, runs

@@ -39,13 +39,10 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
                             help="Standard deviation of Gaussian noise added to every gradient (a stochastic gradient).")
     seed = controls.integer(ps, "seed", "seed", 0, 999, 0, where=side) if noise > 0 else 0
 
-    try:
-        run = runs.run(key, name, runs.freeze(hp), x0, steps, noise=noise, seed=seed, schedule=schedule)
-    except ValueError as err:
-        layout.bad_settings(err)
+    ran = runs.run_all(key, {name: hp}, x0, steps, noise=noise, seed=seed, schedule=schedule)
+    if name not in ran:
         return
-    if run.diverged_at >= 0:
-        layout.divergence_note(int(run.diverged_at))
+    run = ran[name]
 
     _scrubber(ps, key, f, spec, run)
     _charts(f, spec, run)

@@ -5,7 +5,6 @@ A key is a plain tuple so it can travel in the URL and key Streamlit's caches:
 """
 from __future__ import annotations
 
-
 import numpy as np
 import streamlit as st
 

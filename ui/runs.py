@@ -8,7 +8,9 @@ import streamlit as st
 
 import core
 from core import article
+from core.sweeps import lr_sweep
 
+from . import layout
 from .problem import FunctionKey, objective
 
 HyperItems = tuple  # sorted (name, value) pairs: hashable hyperparameters
@@ -44,3 +46,37 @@ def run(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], st
 def article_run(name: str) -> core.Trajectory:
     """The article's own run of ``name`` (its starts, conventions and Adam's early stop)."""
     return article.run(name)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def largest_stable_lr(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], steps: int) -> float | None:
+    """The largest lr below the given one (on a log grid of 60 values down to 1e-6 of it) whose run stays on the
+    landscape for ``steps`` steps, from one batched sweep; ``None`` when even the smallest diverges."""
+    f = objective(key)
+    opt = core.get_optimizer(name, **dict(hp))
+    lrs = float(np.max(opt.hyperparameters["lr"])) * np.geomspace(1e-6, 1.0, 60, endpoint=False)
+    sweep = lr_sweep(f, opt, x0, steps, lrs, escape=f.escape_radius)
+    stable = lrs[sweep.diverged_at < 0]
+    return float(stable.max()) if stable.size else None
+
+
+def run_all(key: FunctionKey, hps: dict[str, dict[str, Any]], x0: tuple[float, float], steps: int,
+            **options: Any) -> dict[str, core.Trajectory]:
+    """Run every optimizer of ``hps`` (name -> hyperparameters) and report, once, what cannot run or diverged.
+
+    ``options`` go to ``run`` (noise, seeds, seed, schedule). Settings an optimizer refuses are one
+    message each; every diverged run is named in one note with the largest lr that stays on the landscape.
+    """
+    out: dict[str, core.Trajectory] = {}
+    for n, hp in hps.items():
+        try:
+            out[n] = run(key, n, freeze(hp), x0, steps, **options)
+        except ValueError as err:
+            layout.bad_settings(err, core.get_spec(n).display_name)
+    diverged = {}
+    for n, r in out.items():
+        at = np.atleast_1d(r.diverged_at).ravel()[0]
+        if at >= 0:
+            diverged[core.get_spec(n).display_name] = (int(at), largest_stable_lr(key, n, freeze(hps[n]), x0, steps))
+    layout.divergence_note(diverged)
+    return out

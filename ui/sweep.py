@@ -10,6 +10,7 @@ import streamlit as st
 
 import core
 from core import budget
+from core.defaults import demo_hyperparameters
 from core.sweeps import lr_sweep
 from core.theory import gd_stability_limit
 
@@ -86,7 +87,7 @@ def _body(ps: PageState) -> None:
     name, lr = picked
     spec = core.get_spec(name)
     try:
-        run = runs.run(key, name, runs.freeze({**spec.defaults, **spec.demo, "lr": lr}), x0, steps)
+        run = runs.run(key, name, runs.freeze({**demo_hyperparameters(name), "lr": lr}), x0, steps)
     except ValueError as err:
         layout.bad_settings(err)
         return
@@ -200,7 +201,7 @@ def _sweeps(key: problem.FunctionKey, chosen: list[str], x0: tuple, steps: int, 
     frames = []
     for i, n in enumerate(chosen):
         spec = core.get_spec(n)
-        hp = runs.freeze({k: v for k, v in {**spec.defaults, **spec.demo}.items() if k != "lr"})
+        hp = runs.freeze({k: v for k, v in demo_hyperparameters(n).items() if k != "lr"})
         text = f"Sweeping {spec.display_name}…"
         if heavy:
             with work.heavy(bar, i / len(chosen), text):

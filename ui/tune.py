@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 import core
+from core.defaults import demo_hyperparameters
 from core.tune import SCORES, Dimension, search_space
 
 from . import controls, runs
@@ -64,7 +65,7 @@ def tune_button(ps: PageState, key: FunctionKey, name: str, x0: Any, steps: int,
     go to ``core.tune`` (``budget``, ``score``, ``noise`` …). Only a press changes the sliders.
     """
     spec = core.get_spec(name)
-    defaults = {**spec.defaults, **spec.demo}
+    defaults = demo_hyperparameters(name)
     searched = {d.hyper for d in search_space(name)}
     fixed = {k: v for k, v in (hyperparameters or {}).items() if k not in searched}
     options = []
