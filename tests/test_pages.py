@@ -90,7 +90,7 @@ def test_article_preset_reproduces_the_article():
     assert at.query_params["article"] in ("1", ["1"])
     table = at.dataframe[0].value
     for name, final in zip(core.ARTICLE_OPTIMIZERS, table["final loss"]):
-        assert final == pytest.approx(float(article.run(name).values[-1]), rel=1e-12)
+        assert float(final) == pytest.approx(float(article.run(name).values[-1]), rel=1e-3)  # shown to 4 digits
 
 
 def test_compare_page_runs_chosen_optimizers():
