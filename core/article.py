@@ -2,6 +2,8 @@
 algorithms using NumPy"): function, starts, learning rate and its eps-inside-sqrt convention."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .functions import get_function
@@ -15,7 +17,7 @@ EPS = 1e-6
 BOX = (-8.0, 8.0, -8.0, 8.0)
 STARTS = {"gd": (-4.0, -6.0), "momentum": (-4.0, -6.0), "adagrad": (-4.0, -6.0),
           "rmsprop": (-4.0, -6.0), "adam": (-6.0, -6.0)}
-HYPERPARAMETERS = {
+HYPERPARAMETERS: dict[str, dict[str, Any]] = {
     "gd": {"lr": LR},
     "momentum": {"lr": LR, "momentum": 0.5},
     "adagrad": {"lr": LR, "eps": EPS, "eps_inside_sqrt": True},

@@ -1,6 +1,8 @@
 """Stochastic gradient descent as torch.optim.SGD: plain, heavy-ball and Nesterov."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import common as c
@@ -42,7 +44,7 @@ def _check_nesterov(hp):
 
 _DAMPENING = Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.9), symbol="τ",
                    help="Fraction of the new gradient that is damped out of the velocity.")
-_SGD = dict(init=_init, step=_step, torch_name="SGD")
+_SGD: dict[str, Any] = dict(init=_init, step=_step, torch_name="SGD")
 # torch's SGD(momentum=0): fixed at 0 here, but a schedule with cycle_momentum sets it as torch does.
 _NO_MOMENTUM = Hyper("momentum", 0.0, Interval(0.0, 0.0), (0.0, 0.0), shown=False,
                      help="Always 0 for gradient descent, unless a schedule cycles it (as torch does).")
