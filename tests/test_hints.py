@@ -40,7 +40,7 @@ def test_gd():
 def test_momentum():
     """Momentum 0 is exactly gradient descent; momentum 0.95 overshoots x's minimum, which 0.5 never does."""
     np.testing.assert_array_equal(run("momentum", momentum=0.0).points, run("gd").points)
-    crossings = lambda r: int(np.sum(np.diff(np.sign(r.points[:, 0])) != 0))  # noqa: E731
+    crossings = lambda r: int(np.sum(np.diff(np.sign(r.points[:, 0])) != 0))
     assert crossings(run("momentum")) == 0
     assert crossings(run("momentum", momentum=0.95)) >= 3
 
@@ -48,7 +48,7 @@ def test_momentum():
 def test_nesterov():
     """At momentum 0.5 Nesterov diverges from lr 0.375 on (0.4 is Momentum's default), heavy ball only from 0.75."""
     assert core.get_spec("momentum").demo["lr"] == 0.4
-    grows = lambda name, lr: abs(run(name, lr=lr).points[-1, 1]) > 6  # noqa: E731
+    grows = lambda name, lr: abs(run(name, lr=lr).points[-1, 1]) > 6
     assert grows("nesterov", 0.4) and not grows("nesterov", 0.35)
     assert grows("momentum", 0.8) and not grows("momentum", 0.7)
 
@@ -113,7 +113,7 @@ def test_adamax():
 
 def test_adadelta():
     """eps 1e-6 makes the first step 100 times smaller and the 50-step journey about 0.3 long instead of 7."""
-    moved = lambda r: float(np.linalg.norm(r.points[-1] - r.points[0]))  # noqa: E731
+    moved = lambda r: float(np.linalg.norm(r.points[-1] - r.points[0]))
     default, small = run("adadelta"), run("adadelta", eps=1e-6)
     ratio = np.abs(default.points[1] - START) / np.abs(small.points[1] - START)
     assert np.all((ratio > 90) & (ratio < 110))
@@ -131,7 +131,7 @@ def test_rprop():
 
 
 def test_lion():
-    """After 200 steps Lion rattles in the ±lr box (it overshoots to x ≈ 2.4 first); at lr 0.05 and 500 steps the box halves."""
+    """After 200 steps Lion rattles in the ±lr box (overshooting to x ≈ 2.4 first); lr 0.05, 500 steps halves it."""
     def boxed(lr: float, steps: int) -> bool:
         r = run("lion", steps, lr=lr)
         last = r.points[-20:]
