@@ -44,3 +44,9 @@ def run(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], st
 def article_run(name: str) -> core.Trajectory:
     """The article's own run of ``name`` (its starts, conventions and Adam's early stop)."""
     return article.run(name)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def article_findings(name: str) -> dict:
+    """What the article's own run of ``name`` measures (``core.article.findings``), cached."""
+    return article.findings(name)
