@@ -137,7 +137,7 @@ def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where) -> A
             values.append(float(d))
             continue
         code = f"`{h.name}`" if h.kind != "pair" else f"`{h.name}[{i}]`"
-        text = code if label == h.name else f"{label} · {code}"
+        text = h.title or (code if label == h.name else f"{label} · {code}")
         values.append(number(ps, f"{url}{i if h.kind == 'pair' else ''}", text, lo, hi, d, log=log,
                              help=h.help, where=where))
     return tuple(values) if h.kind == "pair" else values[0]

@@ -86,7 +86,7 @@ ADAM = OptimizerSpec(
     try_this="Lower β₁ to 0.5: with less momentum Adam no longer swings past the minimum (to x ≈ 1.1 at 0.9) and "
              "reaches f − f* ≤ 1e-3 in 37 steps; at 0.9 it is still at f ≈ 0.19 after 50.",
     hypers=_ADAM_HYPERS + (c.weight_decay(), _AMSGRAD,
-                           c.flag("decoupled_weight_decay", False, "Apply weight decay to the weights directly (this is AdamW)."),
+                           c.DECOUPLED_WEIGHT_DECAY,
                            c.EPS_INSIDE_SQRT),
     init=_moments_init, step=_adam_step, state_labels=_STATE, velocity="exp_avg",
     adaptive=True, demo={"lr": 0.4}, torch_name="Adam",
@@ -151,7 +151,7 @@ NADAM = OptimizerSpec(
     hypers=_ADAM_HYPERS + (c.weight_decay(),
                            Hyper("momentum_decay", 4e-3, NONNEG, (0.0, 0.1), symbol="ψ",
                                  help="How fast the momentum coefficient warms up to β₁."),
-                           c.flag("decoupled_weight_decay", False, "Apply weight decay to the weights directly.")),
+                           c.DECOUPLED_WEIGHT_DECAY),
     init=_nadam_init, step=_nadam_step, state_labels=_STATE, velocity="exp_avg",
     adaptive=True, demo={"lr": 0.4}, torch_name="NAdam",
 )
@@ -193,7 +193,7 @@ RADAM = OptimizerSpec(
               "enough steps to be trusted (ρₜ > 5), and then scaled by a rectification term rₜ. Until then "
               "it takes plain momentum-SGD steps: a built-in warm-up.",
     try_this="Look at the first 5 steps: they are SGD-with-momentum steps of size lr·|m̂|, then the adaptive rule kicks in.",
-    hypers=_ADAM_HYPERS + (c.weight_decay(), c.flag("decoupled_weight_decay", False, "Apply weight decay to the weights directly.")),
+    hypers=_ADAM_HYPERS + (c.weight_decay(), c.DECOUPLED_WEIGHT_DECAY),
     init=_moments_init, step=_radam_step, state_labels=_STATE, velocity="exp_avg",
     adaptive=True, demo={"lr": 0.1}, torch_name="RAdam",
 )

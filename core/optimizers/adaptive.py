@@ -47,8 +47,9 @@ ADAGRAD = OptimizerSpec(
              "divided by the root of its ever-growing sum of squared gradients. Raise lr to 2 and it reaches f − f* ≤"
              " 1e-3 in 20 steps.",
     hypers=(c.lr(1e-2), Hyper("lr_decay", 0.0, NONNEG, (0.0, 0.5), help="Learning rate decays as lr / (1 + (t−1)·lr_decay)."),
-            c.weight_decay(), Hyper("initial_accumulator_value", 0.0, NONNEG, (0.0, 1.0),
-                                    help="Starting value of the squared-gradient sum G."),
+            c.weight_decay(), Hyper("initial_accumulator_value", 0.0, NONNEG, (0.0, 1.0), symbol="G₀",
+                                    title="G₀ · initial sum", help="Starting value of the squared-gradient sum G "
+                                    "(torch: `initial_accumulator_value`)."),
             c.eps(1e-10), c.EPS_INSIDE_SQRT),
     init=_adagrad_init, step=_adagrad_step, state_labels={"sum": "sum of squared gradients G"},
     adaptive=True, demo={"lr": 0.4}, torch_name="Adagrad",
