@@ -45,3 +45,9 @@ def test_home_link_opens_the_article_view():
     assert not at.exception
     assert at.toggle(key="compare:article").value
     assert "fastest" in at.table[0].value.loc["Adam", "the article says"]
+
+
+def test_home_says_which_optimizers_are_not_in_torch():
+    at = open_page("pages/home.py")
+    intro = at.markdown[0].value
+    assert "except Lion matches `torch.optim`" in intro and "Lion is not in `torch.optim`" in intro

@@ -11,14 +11,24 @@ from .pages import SECTIONS
 from .runs import article_findings, article_run
 
 
+def _torch_note() -> str:
+    """Which optimizers match ``torch.optim`` and which are not in it, from the specs, so the claim stays true."""
+    outside = [core.get_spec(n).display_name for n in core.OPTIMIZERS if not core.get_spec(n).torch_name]
+    if not outside:
+        return "Every optimizer here matches `torch.optim` step for step."
+    names = " and ".join(outside)
+    verb = "is" if len(outside) == 1 else "are"
+    return (f"Every optimizer here except {names} matches `torch.optim` step for step; {names} {verb} not in "
+            "`torch.optim` and follow" + ("s" if len(outside) == 1 else "") + " the published paper.")
+
+
 def render() -> None:
     """The landing page."""
     st.title("Descent Lab")
     st.markdown(
         "See how gradient-descent optimizers really move. Pick an optimizer, a landscape and a "
         "start, and watch every step: the path on the level sets, the loss, the gradient, the "
-        "optimizer's own state. Every optimizer here except Lion matches `torch.optim` step for step; "
-        "Lion is not in `torch.optim` and follows its paper (Chen et al. 2023)."
+        "optimizer's own state. " + _torch_note()
     )
 
     left, right = st.columns([1, 1], gap="large")
