@@ -186,7 +186,7 @@ def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where, on_c
             values.append(float(d))
             continue
         code = f"`{h.name}`" if h.kind != "pair" else f"`{h.name}[{i}]`"
-        text = code if label == h.name else f"{label} · {code}"
+        text = h.title or (code if label == h.name else f"{label} · {code}")
         name = f"{url}{i if h.kind == 'pair' else ''}"
         values.append(number(ps, name, text, lo, hi, d, log=log, help=h.help, where=where, on_change=on_change))
         if log:

@@ -184,13 +184,13 @@ def _tables(ps, key, f, spec, run) -> None:
 
 
 def steps_frame(f, spec, run) -> pd.DataFrame:
-    """One row per step: position, loss, gradient and optimizer state."""
+    """One row per step: position, loss, gradient and optimizer state, named as in the step panel."""
     with np.errstate(all="ignore"):
         g = f.grad(run.points)
     cols = {"step": np.arange(len(run.points)), "x": run.points[:, 0], "y": run.points[:, 1], "f": run.values,
-            "grad_x": g[:, 0], "grad_y": g[:, 1]}
-    for k in spec.state_labels:
+            "gradient ∇f (x)": g[:, 0], "gradient ∇f (y)": g[:, 1]}
+    for k, label in spec.state_labels.items():
         if k in run.state:
-            cols[f"{k}_x"] = run.state[k][:, 0]
-            cols[f"{k}_y"] = run.state[k][:, 1]
+            cols[f"{label} (x)"] = run.state[k][:, 0]
+            cols[f"{label} (y)"] = run.state[k][:, 1]
     return pd.DataFrame(cols)

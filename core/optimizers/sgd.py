@@ -84,7 +84,8 @@ NESTEROV = OptimizerSpec(
     intuition="Momentum that looks ahead: the step uses the gradient plus the velocity it is about to "
               "apply, so it brakes earlier when the slope turns. Less overshoot than heavy ball at the "
               "same momentum.",
-    try_this="Compare with the Momentum page at the same lr and momentum 0.9: Nesterov's path spirals less.",
+    try_this="Set lr to 0.4, Momentum's default: Nesterov's y coordinate diverges. Its look-ahead adds μ·v to the "
+             "gradient, so at momentum 0.5 it is stable here only for lr < 0.375, heavy ball for lr < 0.75.",
     hypers=(c.lr(1e-3), c.momentum(0.9), Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.0), shown=False,
                                                                                     help="Must be 0 for Nesterov."),
             c.weight_decay(), Hyper("nesterov", True, kind="bool", shown=False,
