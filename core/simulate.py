@@ -58,7 +58,7 @@ class Trajectory:
 
 
 def simulate(
-    function: Objective,
+    function: Objective | Any,   # a 2-D Objective or a network objective (core.mlp)
     optimizer: Optimizer,
     x0: Any,
     steps: int,

@@ -51,6 +51,7 @@ def _body(ps: PageState) -> None:
                             help="Rotates the valley away from the coordinate axes.")
     key = ("conditioned_quadratic", kappa, angle)
     f = problem.objective(key)
+    assert f.curvature is not None  # a quadratic
     mu, L = f.curvature
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)
@@ -87,7 +88,9 @@ def _body(ps: PageState) -> None:
 
 def _use_optimal(ps: PageState) -> None:
     """Button callback (runs before the widgets exist): write the optimal settings for the current κ."""
-    mu, L = problem.objective(("conditioned_quadratic", ps.get("kappa"), ps.get("angle"))).curvature
+    curvature = problem.objective(("conditioned_quadratic", ps.get("kappa"), ps.get("angle"))).curvature
+    assert curvature is not None  # a quadratic
+    mu, L = curvature
     ps.set("gd_lr", theory.gd_optimal_lr(mu, L))
     hb_lr, hb_mom = theory.heavy_ball_optimal(mu, L)
     ps.set("hb_lr", hb_lr)
@@ -185,7 +188,7 @@ def _rotation_panel(kappa: float, angle: float, x0: tuple[float, float], hps: di
                 "along an axis (at 0° their step counts do not even depend on κ) but not a rotated one. Gradient "
                 "descent and heavy ball only see the Hessian's eigenvalues, so the angle changes nothing for them.")
     angles = tuple(sorted(set(SWEEP_ANGLES) | {float(angle)}))
-    table = _sweep(kappa, angle, tuple(x0), angles, tuple((n, runs.freeze(hps[n])) for n in METHODS))
+    table = _sweep(kappa, angle, (float(x0[0]), float(x0[1])), angles, tuple((n, runs.freeze(hps[n])) for n in METHODS))
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(f"Steps to get within {TOL:g} of the minimum (within {SWEEP_STEPS} steps), with the start rotated "
                f"along with the valley so every angle poses the same problem; ◀ marks your angle. One batched run "

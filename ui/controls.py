@@ -120,7 +120,8 @@ def starting_hyperparameters(landscape: FunctionKey, name: str) -> dict[str, Any
 def _formula_lr(landscape: FunctionKey, name: str) -> float:
     """An lr suggested by a short tuning run on the formula (lowered until runs stay on the landscape)."""
     h = core.get_spec(name).hyper("lr")
-    options = log_options(*h.ui, (demo_hyperparameters(name)["lr"],))  # type: ignore[misc]
+    lo, hi = h.elements()[0][3]
+    options = log_options(lo, hi, (demo_hyperparameters(name)["lr"],))
     try:
         return suggest_lr(objective(landscape), name, options, budget=12)
     except ValueError:

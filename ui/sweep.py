@@ -1,6 +1,8 @@
 """The learning-rate sweep page: final loss against lr for whole ranges of lr at once."""
 from __future__ import annotations
 
+from typing import Any
+
 import math
 
 import altair as alt
@@ -112,7 +114,7 @@ def _optimizer_colors(names: list[str]) -> alt.Color:
 X_SHAPE = "M-1,-0.7L-0.7,-1L0,-0.3L0.7,-1L1,-0.7L0.3,0L1,0.7L0.7,1L0,0.3L-0.7,1L-1,0.7L-0.3,0Z"
 
 
-def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> alt.LayerChart:
+def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
     pick = alt.selection_point(name="pick", fields=["optimizer", "lr"], on="click")
     base = alt.Chart(data).encode(
         x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
