@@ -287,8 +287,10 @@ def setup(ps: PageState, where=st, default: str = "quadratic", steps: int = 50, 
     if start_map:
         from .startmap import start_map as draw_map
 
-        with where.expander("Pick the start on a map"):
-            draw_map(ps, key, *x0)
+        # Drawn only while open: a closed map costs a fresh tab nothing.
+        with where.expander("Pick the start on a map", key=ps.key("mapopen"), on_change="rerun") as box:
+            if box.open:
+                draw_map(ps, key, *x0)
     return Setup(key, f, x0, steps_picker(ps, default=steps, where=where))
 
 
