@@ -6,6 +6,7 @@ about 20 ms, which would otherwise be paid for every chart on every rerun.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -168,3 +169,28 @@ def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
     v = np.asarray(lrs, dtype=float)
     df = pd.DataFrame({"update": np.arange(1, len(v) + 1), "lr": v})
     return Chart(_schedule_spec(), df, height)
+
+
+def with_dashes(chart: Chart, names: tuple[str, ...], dashed: tuple[str, ...]) -> Chart:
+    """``chart`` (from ``lines``) with the ``dashed`` series drawn dashed, such as a theoretical rate beside
+    the measured one (no extra legend)."""
+    return dataclasses.replace(chart, spec=_dashed_spec(chart.spec, names, dashed))
+
+
+@lru_cache(maxsize=64)
+def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> str:
+    d = json.loads(spec)
+    dash = {"field": "series", "type": "nominal", "legend": None,
+            "scale": {"domain": list(names), "range": [[6, 4] if n in dashed else [1, 0] for n in names]}}
+    for layer in d.get("layer", []):
+        mark = layer.get("mark")
+        if (mark.get("type") if isinstance(mark, dict) else mark) == "line":
+            layer.setdefault("encoding", {})["strokeDash"] = dash
+    return json.dumps(d)
+
+
+def all_positive(series: dict[str, np.ndarray] | np.ndarray) -> bool:
+    """Whether every finite value is above zero, so that a log axis can show all of them."""
+    arrays = series.values() if isinstance(series, dict) else [series]
+    with np.errstate(invalid="ignore"):
+        return all(bool(np.all(np.asarray(v)[np.isfinite(v)] > 0)) for v in arrays)

@@ -127,8 +127,7 @@ def _free(ps: PageState, side) -> None:
     single = {n: _first(r) for n, r in trajectories.items()}
 
     values = readable_losses(single)
-    with np.errstate(all="ignore"):
-        positive = all(np.all(v[np.isfinite(v)] > 0) for v in values.values())
+    positive = charts.all_positive(values)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.image(plots.contour_png(key, tuple((n, r.points) for n, r in single.items())),

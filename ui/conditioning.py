@@ -5,9 +5,6 @@ Gradient descent and heavy ball are compared with their theoretical rates (κ �
 """
 from __future__ import annotations
 
-import dataclasses
-import json
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -148,20 +145,7 @@ def _chart(distances: dict[str, np.ndarray], rates: dict[str, float], steps: int
     with np.errstate(invalid="ignore"):
         series = {k: np.where((v >= lo) & (v <= hi), v, np.nan) for k, v in series.items()}
     chart = charts.lines(series, "Distance to the minimum", "‖θ − θ*‖", log=True, colors=colors, height=340)
-    return dataclasses.replace(chart, spec=_dash(chart.spec, tuple(series), tuple(dashed)))
-
-
-@lru_cache(maxsize=64)
-def _dash(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> str:
-    """``charts.lines``'s spec with the ``dashed`` series drawn dashed (no extra legend)."""
-    d = json.loads(spec)
-    dash = {"field": "series", "type": "nominal", "legend": None,
-            "scale": {"domain": list(names), "range": [[6, 4] if n in dashed else [1, 0] for n in names]}}
-    for layer in d.get("layer", []):
-        mark = layer.get("mark")
-        if (mark.get("type") if isinstance(mark, dict) else mark) == "line":
-            layer.setdefault("encoding", {})["strokeDash"] = dash
-    return json.dumps(d)
+    return charts.with_dashes(chart, tuple(series), tuple(dashed))
 
 
 def _table(hps: dict, distances: dict[str, np.ndarray], rates: dict[str, float]) -> pd.DataFrame:

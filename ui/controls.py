@@ -232,7 +232,7 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
     labels = {n: core.get_function(n).display_name for n in core.list_functions()}
     labels["conditioned_quadratic"] = "Ill-conditioned quadratic (κ, angle)"
     labels[CUSTOM] = "Your own formula…"
-    name = choice(ps, "fn", "Function", names, default, labels=labels, where=where,
+    name = choice(ps, "fn", "Landscape", names, default, labels=labels, where=where,
                   on_change=lambda: ps.new_landscape(always=("x0", "y0")))
     if name == "conditioned_quadratic":
         kappa = number(ps, "kappa", "Condition number κ", 1.0, 1000.0, 10.0, log=True, where=where,

@@ -143,8 +143,8 @@ def _scrub_view(ps: PageState, key, f, spec, run) -> None:
 def _charts(f, spec, run) -> None:
     name = spec.name
     values = run.values
+    positive = charts.all_positive(values)
     with np.errstate(all="ignore"):
-        positive = bool(np.all(values[np.isfinite(values)] > 0))
         dist = f.nearest_minimum_distance(run.points)
         gnorm = metrics.gradient_norms(f, run.points)
     c1, c2, c3 = st.columns(3)
@@ -152,7 +152,7 @@ def _charts(f, spec, run) -> None:
     if np.isfinite(dist).any():
         charts.lines({name: dist}, "Distance to nearest minimum", "‖θ − θ*‖", log=True).show(c2)
     else:
-        c2.info("This function has no minimum (it is unbounded below), so there is no distance to show.")
+        c2.info("This landscape has no minimum (it is unbounded below), so there is no distance to show.")
     charts.lines({name: gnorm}, "Gradient norm", "‖∇f‖", log=True).show(c3)
     if run.lr is not None and len(run.lr):
         charts.schedule_chart(run.lr).show(st)
