@@ -34,9 +34,9 @@ class Chart:
         where.vega_lite_chart(spec=spec, width="stretch", height=self.height)
 
 
-# Legends go below the plot, in rows of up to LEGEND_COLUMNS entries; each row adds LEGEND_ROW px to the
+# Legends go below the plot, LEGEND_COLUMNS entries per row; each row adds LEGEND_ROW px to the
 # chart, so a legend never takes its room from the plot, which keeps at least MIN_PLOT px.
-LEGEND_COLUMNS = 3
+LEGEND_COLUMNS = 1   # one entry per row: a narrow column (a third of a laptop screen) never clips a name
 LEGEND_ROW = 20
 TITLE_AND_AXES = 70   # px of a chart's height taken by its title and its x axis
 MIN_PLOT = 200
