@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -99,39 +101,54 @@ def render_movie(kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], tit
                  progress: Progress | None = None) -> bytes:
     """The GIF or MP4 bytes of ``movie_frames``; ``progress(done, total)`` is called after every frame.
 
-    One export runs at a time in the whole server (a lock), so a class exporting at once queues
-    instead of taking both cores from everyone else.
+    Frames are encoded as they are drawn (never all held as RGB). One export runs at a time in the
+    whole server (a lock), so a class exporting at once queues instead of taking both cores from everyone else.
     """
     total = len(frame_steps(steps))
-    with _ONE_EXPORT:
-        frames = []
+
+    def counted() -> Iterator[np.ndarray]:
         for i, frame in enumerate(movie_frames(key, paths, title, steps), 1):
-            frames.append(frame)
+            yield frame
             if progress is not None:
                 progress(i, total)
-        return encode_gif(frames) if kind == "GIF" else encode_mp4(frames)
+
+    with _ONE_EXPORT:
+        if kind == "GIF":
+            return encode_gif(counted(), [color(n) for n, _ in paths])
+        return encode_mp4(counted())
 
 
-def encode_gif(frames: list[np.ndarray]) -> bytes:
-    """A looping GIF with one palette for all frames (taken from the last, which has every path's colour).
+def encode_gif(frames: Iterable[np.ndarray], colors: list[str] = ()) -> bytes:
+    """A looping GIF with one palette for every frame: the first frame's colours plus each path's colour.
 
-    Pillow (imageio's GIF writer) directly: a shared palette is about ten times faster than quantizing each frame.
+    Pillow (imageio's GIF writer) directly: a shared palette is about ten times faster than quantizing
+    each frame, and each frame is kept as one byte per pixel.
     """
+    from matplotlib.colors import to_rgb
     from PIL import Image
 
-    palette = Image.fromarray(frames[-1]).quantize(256, method=Image.Quantize.FASTOCTREE)
-    images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+    frames = iter(frames)
+    first = next(frames)
+    swatch = np.repeat(np.array([[to_rgb(c) for c in [*colors, "white", "black"]]]) * 255, 64, axis=0)
+    source = np.vstack([first, np.resize(swatch.astype(np.uint8), (64, first.shape[1], 3))])
+    palette = Image.fromarray(source).quantize(256, method=Image.Quantize.FASTOCTREE)
+    images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in (first, *frames)]
     buf = io.BytesIO()
     images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / FPS), loop=0)
     return buf.getvalue()
 
 
-def encode_mp4(frames: list[np.ndarray]) -> bytes:
-    """An H.264 MP4 (yuv420p, plays in browsers and slide software) through imageio-ffmpeg's bundled ffmpeg."""
-    import imageio.v3 as iio
+def encode_mp4(frames: Iterable[np.ndarray]) -> bytes:
+    """An H.264 MP4 (yuv420p, plays in browsers and slide software) through imageio-ffmpeg's bundled ffmpeg, frame by frame."""
+    import imageio.v2 as iio2
 
-    return iio.imwrite("<bytes>", np.stack(frames), extension=".mp4", plugin="FFMPEG", fps=FPS,
-                       codec="libx264", pixelformat="yuv420p", macro_block_size=16)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "movie.mp4"
+        with iio2.get_writer(target, format="FFMPEG", fps=FPS, codec="libx264", pixelformat="yuv420p",
+                             macro_block_size=16) as writer:
+            for frame in frames:
+                writer.append_data(frame)
+        return target.read_bytes()
 
 
 @st.cache_data(max_entries=6, ttl=3600, show_spinner="Drawing the movie…")
