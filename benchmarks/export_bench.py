@@ -30,8 +30,8 @@ def main() -> None:
         t0 = time.perf_counter()
         frames = list(export.movie_frames((FUNCTION,), paths, title, steps))
         drawn = time.perf_counter() - t0
-        for kind, encode in (("GIF", lambda fr: export.encode_gif(fr, [color(n) for n, _ in chosen])),
-                             ("MP4", export.encode_mp4)):
+        colors = [color(n) for n, _ in chosen]
+        for kind, encode in (("GIF", lambda fr, c=colors: export.encode_gif(fr, c)), ("MP4", export.encode_mp4)):
             t1 = time.perf_counter()
             data = encode(frames)
             total = drawn + time.perf_counter() - t1

@@ -88,7 +88,8 @@ def schedule_call(schedule: tuple | None, lr: float) -> str | None:
     if name == "warmup_cosine":
         w = full["warmup_steps"]
         return (f"{S}.SequentialLR(optimizer, [\n"
-                f"    {S}.LinearLR(optimizer, start_factor={full['start_factor']!r}, end_factor=1.0, total_iters={w!r}),\n"
+                f"    {S}.LinearLR(optimizer, start_factor={full['start_factor']!r}, end_factor=1.0, "
+                f"total_iters={w!r}),\n"
                 f"    {S}.CosineAnnealingLR(optimizer, T_max={full['T_max']!r}, eta_min={full['eta_min']!r}),\n"
                 f"], milestones=[{w!r}])")
     if name in ("one_cycle", "cyclic") and full["max_lr"] is None:
@@ -127,7 +128,7 @@ def function_torch(function: str | tuple) -> str:
 
 def snippet(name: str, hp: Mapping[str, Any], function: str | tuple, x0: tuple[float, float], steps: int,
             schedule: tuple | None = None, noise: float = 0.0, seed: int = 0, title: str = "") -> str:
-    """A complete PyTorch program (float64) that runs optimizer ``name`` from ``x0`` for ``steps`` steps on ``function``.
+    """A complete PyTorch program (float64) running optimizer ``name`` from ``x0`` for ``steps`` steps on ``function``.
 
     Raises ``SnippetUnavailable`` (a ``ValueError``) when torch cannot express the run.
     """
@@ -209,5 +210,14 @@ def _kwargs(kwargs: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
 
-__all__ = ["MAX_FORMULA_CHARS", "SnippetUnavailable", "TORCH_FUNCTIONS", "formula_torch", "function_torch",
-           "optimizer_kwargs", "schedule_call", "snippet", "torch_class"]
+__all__ = [
+    "MAX_FORMULA_CHARS",
+    "TORCH_FUNCTIONS",
+    "SnippetUnavailable",
+    "formula_torch",
+    "function_torch",
+    "optimizer_kwargs",
+    "schedule_call",
+    "snippet",
+    "torch_class",
+]

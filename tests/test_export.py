@@ -69,8 +69,8 @@ def test_progress_is_reported_for_every_frame():
 
 
 def test_title_states_the_settings():
-    title = export.title_for(["gd", "adam"], core.get_function("rosenbrock"), {"gd": {"lr": 0.001}, "adam": {"lr": 0.05}},
-                             300, ("cosine", (("T_max", 300),)))
+    hps = {"gd": {"lr": 0.001}, "adam": {"lr": 0.05}}
+    title = export.title_for(["gd", "adam"], core.get_function("rosenbrock"), hps, 300, ("cosine", (("T_max", 300),)))
     assert title == "Gradient descent, Adam on Rosenbrock · lr 0.001 / 0.05 · Cosine annealing schedule · 300 steps"
 
 
@@ -80,8 +80,8 @@ def snippet_codes(at) -> list[str]:
 
 def test_optimizer_page_snippet_has_the_pages_settings():
     """The snippet shows the lr, betas, start, steps and schedule the page's controls hold."""
-    at = open_page("pages/adam.py", {"lr": "0.05", "betas0": "0.8", "fn": "rosenbrock", "steps": "70", "sched": "cosine",
-                                     "s.T_max": "40"})
+    at = open_page("pages/adam.py", {"lr": "0.05", "betas0": "0.8", "fn": "rosenbrock", "steps": "70",
+                                     "sched": "cosine", "s.T_max": "40"})
     assert not at.exception, at.exception
     (code,) = snippet_codes(at)
     tree = ast.parse(code)

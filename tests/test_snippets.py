@@ -100,7 +100,8 @@ def test_snippet_scheduler_reproduces_torch_reference(cid):
 
 def test_sgd_momentum_is_written_although_it_is_the_apps_default():
     """torch's SGD has momentum 0 by default, so the app's default 0.9 must appear in the constructor."""
-    assert parts(snippets.snippet("momentum", {}, "quadratic", (1.0, 1.0), 5))["kwargs"] == {"lr": 1e-3, "momentum": 0.9}
+    got = parts(snippets.snippet("momentum", {}, "quadratic", (1.0, 1.0), 5))["kwargs"]
+    assert got == {"lr": 1e-3, "momentum": 0.9}
     assert parts(snippets.snippet("nadam", {}, "quadratic", (1.0, 1.0), 5))["kwargs"] == {"lr": 1e-3}
 
 
@@ -112,7 +113,7 @@ def test_torch_formula_of_each_landscape_matches_core(fn):
     x, y = np.meshgrid(np.linspace(xmin, xmax, 7), np.linspace(ymin, ymax, 5))
     expr = snippets.function_torch(("conditioned_quadratic", 30.0, 25.0) if fn == "conditioned_quadratic" else fn)
     want = (core.get_function(fn, condition=30.0, angle=25.0) if fn == "conditioned_quadratic" else f).value_xy(x, y)
-    got = eval(expr, {"torch": FAKE_TORCH, "math": math, "x": x, "y": y})  # noqa: S307 - our own table
+    got = eval(expr, {"torch": FAKE_TORCH, "math": math, "x": x, "y": y})
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
@@ -126,7 +127,7 @@ def test_formula_translation_matches_core(text):
     obj = parse_formula(text, (-2, 2, -2, 2))
     x, y = np.meshgrid(np.linspace(0.3, 1.9, 6), np.linspace(0.2, 1.7, 5))
     with np.errstate(all="ignore"):
-        got = eval(snippets.formula_torch(text), {"torch": FAKE_TORCH, "math": math, "x": x, "y": y})  # noqa: S307
+        got = eval(snippets.formula_torch(text), {"torch": FAKE_TORCH, "math": math, "x": x, "y": y})
     np.testing.assert_allclose(got, obj.value_xy(x, y), rtol=1e-10, atol=1e-12)
 
 
@@ -151,7 +152,7 @@ def test_every_snippet_is_valid_python():
 
 def test_what_torch_cannot_do_is_said():
     """Lion (not in torch.optim) and ε inside the square root have no snippet; an unknown landscape neither."""
-    with pytest.raises(snippets.SnippetUnavailable, match="not in torch.optim"):
+    with pytest.raises(snippets.SnippetUnavailable, match=r"not in torch\.optim"):
         snippets.snippet("lion", {"lr": 0.1}, "quadratic", (1.0, 1.0), 5)
     with pytest.raises(snippets.SnippetUnavailable, match="square root"):
         snippets.snippet("adam", {"eps_inside_sqrt": True}, "quadratic", (1.0, 1.0), 5)

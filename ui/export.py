@@ -27,7 +27,7 @@ from core.schedules import SCHEDULES
 from . import plots
 from .problem import FunctionKey, objective
 from .state import PageState
-from .theme import INK, color
+from .theme import color
 
 MAX_FRAMES = 120                 # a longer run skips steps evenly
 FPS = 12                         # 120 frames = 10 s
@@ -41,7 +41,7 @@ _ONE_EXPORT = threading.Lock()
 
 
 def frame_steps(steps: int, cap: int = MAX_FRAMES) -> np.ndarray:
-    """The steps shown as frames: every step up to ``cap`` frames, else ``cap`` steps spread evenly (first and last kept)."""
+    """The steps shown as frames: every step up to ``cap`` frames, else ``cap`` steps spread evenly (ends kept)."""
     return np.unique(np.linspace(0, steps, min(steps + 1, cap)).round().astype(int))
 
 
@@ -59,7 +59,7 @@ def movie_frames(key: FunctionKey, paths: tuple[plots.Path, ...], title: str, st
     """Opaque RGB frames ``(HEIGHT, WIDTH, 3)`` of the paths growing with t, one per ``frame_steps(steps)``."""
     fig = Figure(figsize=SIZE_IN, dpi=MOVIE_DPI)
     plots.draw_landscape(fig, key, box)
-    for ax_, rect in zip(fig.axes, (MOVIE_AX, MOVIE_CB)):
+    for ax_, rect in zip(fig.axes, (MOVIE_AX, MOVIE_CB), strict=False):  # no colour bar if f is nowhere finite
         ax_.set_position(rect)
     fig.patch.set_facecolor("white")
     fig.patch.set_alpha(1.0)
@@ -139,7 +139,7 @@ def encode_gif(frames: Iterable[np.ndarray], colors: list[str] = ()) -> bytes:
 
 
 def encode_mp4(frames: Iterable[np.ndarray]) -> bytes:
-    """An H.264 MP4 (yuv420p, plays in browsers and slide software) through imageio-ffmpeg's bundled ffmpeg, frame by frame."""
+    """An H.264 MP4 (yuv420p: browsers and slide software play it) from imageio-ffmpeg's ffmpeg, frame by frame."""
     import imageio.v2 as iio2
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -267,7 +267,7 @@ def compare_exports(ps: PageState, key: FunctionKey, hps: dict[str, dict[str, An
         title = title_for(names, objective(key), hps, steps, schedule)
         movie_controls(ps.key("export"), key, paths, title, steps, "compare_paths")
         st.markdown("**Copy as PyTorch**")
-        for tab, n in zip(st.tabs([core.get_spec(n).display_name for n in names]), names):
+        for tab, n in zip(st.tabs([core.get_spec(n).display_name for n in names]), names, strict=True):
             with tab:
                 snippet_panel(n, hps[n], key, x0, steps, schedule, noise, seed)
 
