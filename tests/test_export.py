@@ -130,3 +130,25 @@ def test_snippet_for_formula_and_conditioned_landscapes(query):
     (code,) = snippet_codes(at)
     ast.parse(code)
     assert ("torch.sin(y)" in code) == (query["fn"] == "custom")
+
+
+TORCH_OPTIMIZERS = [n for n in core.OPTIMIZERS if core.get_spec(n).torch_name]
+
+
+@pytest.mark.parametrize("name", TORCH_OPTIMIZERS)
+def test_page_snippet_redoes_the_run_in_the_steps_table(name):
+    """On every optimizer page (a landscape, start and schedule set by the link), the snippet's settings read
+    back into ``core.simulate`` give the path shown in the page's steps table."""
+    query = {"fn": "himmelblau", "x0": "0.5", "y0": "-1.5", "steps": "25", "sched": "step", "s.step_size": "5"}
+    at = open_page(f"pages/{name}.py", query)
+    assert not at.exception, at.exception
+    (code,) = snippet_codes(at)
+    tree = ast.parse(code)
+    calls = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign)}
+    kwargs = {k.arg: ast.literal_eval(k.value) for k in calls["optimizer"].keywords}
+    sched = {k.arg: ast.literal_eval(k.value) for k in calls["scheduler"].keywords}
+    x0 = tuple(ast.literal_eval(calls["p"].args[0]))
+    run = core.simulate(core.get_function("himmelblau"), core.get_optimizer(name, **kwargs), x0, 25,
+                        schedule=core.schedules.get_schedule("step", **sched))
+    (table,) = [d.value for d in at.dataframe if "grad_x" in d.value.columns]
+    np.testing.assert_allclose(run.points, table[["x", "y"]].to_numpy(), rtol=1e-12)
