@@ -139,7 +139,8 @@ def snippet(name: str, hp: Mapping[str, Any], function: str | tuple, x0: tuple[f
     plateau = schedule is not None and schedule[0] == "plateau"
     x, y = (_plain(float(v)) for v in x0)
     lines = [f"# {title}" if title else f"# {get_spec(name).display_name} with torch.optim, as in Descent Lab",
-             "import math", "", "import torch", "", "torch.set_default_dtype(torch.float64)", "", "",
+             *(["import math", ""] if "math." in expr else []), "import torch", "",
+             "torch.set_default_dtype(torch.float64)", "", "",
              "def f(p):", "    x, y = p[0], p[1]", f"    return {expr}", "", "",
              f"p = torch.tensor([{x!r}, {y!r}], requires_grad=True)",
              f"optimizer = torch.optim.{cls}([p], {_kwargs(kwargs)})"]

@@ -313,6 +313,7 @@ def _animation_view(playing: str, t_key: str, key: FunctionKey, paths: tuple[plo
             st.session_state[playing] = False
         else:
             st.session_state[t_key] = now + 1
-    t = st.slider("Step t (every optimizer)", 0, steps, key=t_key)
+    left, right = st.columns([3, 2], gap="medium")
+    t = right.slider("Step t (every optimizer)", 0, steps, key=t_key)
     cut = tuple((n, p[: t + 1]) for n, p in paths)
-    st.image(plots.contour_png(key, cut), caption=f"All optimizers after {t} of {steps} steps", width="stretch")
+    left.image(plots.contour_png(key, cut), caption=f"All optimizers after {t} of {steps} steps", width="stretch")
