@@ -145,6 +145,9 @@ def _free(ps: PageState, side) -> None:
     if schedule is not None:
         lrs = {n: r.lr for n, r in single.items() if r.lr is not None}
         charts.lines(lrs, "Learning rate at each update", "lr", height=240).show(st)
+    from .export import compare_exports
+
+    compare_exports(ps, key, hps, single, x0, steps, schedule, noise, seed)
 
 
 def _first(run: core.Trajectory) -> core.Trajectory:

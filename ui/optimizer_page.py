@@ -164,7 +164,7 @@ def _charts(f, spec, run) -> None:
 
 
 def _tables(ps, key, f, spec, run) -> None:
-    tab3d, tabtable = st.tabs(["3-D surface", "Steps table & downloads"])
+    tab3d, tabtable, tabexport = st.tabs(["3-D surface", "Steps table & downloads", "PyTorch & animation export"])
     with tab3d:
         if st.toggle("Draw the 3-D surface", key=ps.key("surface")):
             st.image(plots.surface_png(key, ((spec.name, run.points),)), width="stretch")
@@ -181,6 +181,10 @@ def _tables(ps, key, f, spec, run) -> None:
                           f"{spec.name}_trajectory.csv", "text/csv", on_click="ignore")
         b.download_button("Contour plot as PNG", lambda: plots.contour_png(key, ((spec.name, run.points),)),
                           f"{spec.name}_contour.png", "image/png", on_click="ignore")
+    with tabexport:
+        from . import export
+
+        export.optimizer_exports(ps, key, spec, run)
 
 
 def steps_frame(f, spec, run) -> pd.DataFrame:
