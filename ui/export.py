@@ -203,51 +203,13 @@ def snippet_panel(name: str, hp: dict[str, Any], key: FunctionKey, x0: tuple[flo
                   if noise > 0 else ""))
 
 
-def page_hyperparameters(ps: PageState, spec: core.OptimizerSpec, key: FunctionKey, prefix: str = "") -> dict[str, Any]:
-    """The values the page's hyperparameter controls hold now (read after they are drawn), as in ``controls.params``."""
-    from .controls import starting_hyperparameters
-
-    return _held(ps, spec.hypers, starting_hyperparameters(key, spec.name), prefix)
-
-
-def page_schedule(ps: PageState, steps: int, optimizers: tuple[str, ...]) -> tuple | None:
-    """The schedule the page's picker holds now, as ``(name, ((param, value), ...))``, or None for a constant lr."""
-    from core.schedules import default_params
-
-    name = ps.get("sched", "constant")
-    if name not in SCHEDULES or name == "constant":
-        return None
-    held = _held(ps, SCHEDULES[name].params, default_params(name, steps, optimizers), "s.")
-    return (name, tuple(sorted(held.items())))
-
-
-def _held(ps: PageState, hypers: tuple, defaults: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """Session values of a list of ``Hyper`` controls (hidden or unset ones are left to the defaults)."""
-    out: dict[str, Any] = {}
-    for h in hypers:
-        default = defaults.get(h.name, h.default)
-        if not h.shown or default is None:
-            continue
-        url = prefix + h.url_name
-        if h.kind == "choice":
-            token = ps.get(url)
-            out[h.name] = next((c.value for c in h.choices if c.token == token), default)
-        elif h.kind == "pair":
-            out[h.name] = tuple(float(ps.get(f"{url}{i}", d)) for i, d in enumerate(default))
-        else:
-            out[h.name] = ps.get(url, default)
-    return out
-
-
-def optimizer_exports(ps: PageState, key: FunctionKey, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
-    """The optimizer page's "Copy as PyTorch" and movie export, from the settings its controls hold."""
+def optimizer_exports(ps: PageState, key: FunctionKey, spec: core.OptimizerSpec, run: core.Trajectory,
+                      hp: dict[str, Any], schedule: tuple | None, noise: float, seed: int) -> None:
+    """The optimizer page's "Copy as PyTorch" and movie export of the run drawn with these settings."""
     steps = int(run.steps)
-    hp = page_hyperparameters(ps, spec, key)
-    schedule = page_schedule(ps, steps, (spec.name,))
-    x0 = tuple(float(v) for v in run.points[0])
-    noise = float(ps.get("noise", 0.0) or 0.0)
+    x0 = (float(run.points[0][0]), float(run.points[0][1]))
     st.subheader("Copy as PyTorch")
-    snippet_panel(spec.name, hp, key, x0, steps, schedule, noise, int(ps.get("seed", 0) or 0))
+    snippet_panel(spec.name, hp, key, x0, steps, schedule, noise, seed)
     st.subheader("Animation as GIF or MP4")
     title = title_for([spec.name], objective(key), {spec.name: hp}, steps, schedule)
     movie_controls(ps.key("export"), key, ((spec.name, run.points),), title, steps, f"{spec.name}_path")

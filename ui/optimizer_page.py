@@ -1,6 +1,8 @@
 """The body of every optimizer page; a page file only names its optimizer."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -46,7 +48,7 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
 
     _scrubber(ps, key, f, spec, run)
     _charts(f, spec, run)
-    _tables(ps, key, f, spec, run)
+    _tables(ps, key, f, spec, run, Settings(hp, schedule, noise, seed))
 
 
 def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t: int) -> tuple:
@@ -163,7 +165,17 @@ def _charts(f, spec, run) -> None:
                                      log=True, colors={"x": color(name), "y": "#4C6EF5"}, height=280).show(st)
 
 
-def _tables(ps, key, f, spec, run) -> None:
+@dataclass(frozen=True)
+class Settings:
+    """What the run was made with, for the exports that reproduce it."""
+
+    hp: dict
+    schedule: tuple | None
+    noise: float
+    seed: int
+
+
+def _tables(ps, key, f, spec, run, settings: Settings) -> None:
     tab3d, tabtable, tabexport = st.tabs(["3-D surface", "Steps table & downloads", "PyTorch & animation export"])
     with tab3d:
         if st.toggle("Draw the 3-D surface", key=ps.key("surface")):
@@ -184,7 +196,7 @@ def _tables(ps, key, f, spec, run) -> None:
     with tabexport:
         from . import export
 
-        export.optimizer_exports(ps, key, spec, run)
+        export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
 
 
 def steps_frame(f, spec, run) -> pd.DataFrame:
