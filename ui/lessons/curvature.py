@@ -23,9 +23,9 @@ def hessians(f: Any, points: np.ndarray) -> np.ndarray:
         H = np.broadcast_to(np.asarray(exact, dtype=float), pts.shape[:-1] + (2, 2)).copy()
         H[~np.isfinite(pts).all(axis=-1)] = np.nan
         return H
-    step = FD_STEP * np.maximum(1.0, np.abs(pts))              # (..., 2): one step per coordinate
-    offsets = step[..., :, None] * np.eye(2)                    # (..., j, 2): move coordinate j
     with np.errstate(all="ignore"):
+        step = FD_STEP * np.maximum(1.0, np.abs(pts))           # (..., 2): one step per coordinate
+        offsets = step[..., :, None] * np.eye(2)                # (..., j, 2): move coordinate j
         plus, minus = pts[..., None, :] + offsets, pts[..., None, :] - offsets
         g = f.grad(np.stack([plus, minus]))                     # (2, ..., j, 2)
         width = np.diagonal(plus - minus, axis1=-2, axis2=-1)   # the step actually taken, (..., j)
