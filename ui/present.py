@@ -92,8 +92,8 @@ def encode_deck(entries: list[tuple[str, dict[str, str]]]) -> str:
 
 
 def deck_link(entries: list[tuple[str, dict[str, str]]]) -> dict[str, str]:
-    """Query parameters that open ``entries`` as a deck in presenter mode, from the first scenario."""
-    return {PRESENT: "1", DECK: encode_deck(entries), SLIDE: "1"}
+    """Query parameters that open ``entries`` as a deck in presenter mode (no slide: the first scenario opens fresh)."""
+    return {PRESENT: "1", DECK: encode_deck(entries)}
 
 
 @contextmanager

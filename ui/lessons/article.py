@@ -10,7 +10,7 @@ from core import article, metrics, theory
 
 from .. import charts, controls, plots
 from ..runs import article_run
-from ..state import PageState, page_state
+from ..state import PageState, format_value, page_state
 from . import Link, try_it
 
 PAGE = "lesson_article"
@@ -18,12 +18,12 @@ FILE = "pages/lesson_article.py"
 TOL = 1e-3
 MU, L = 0.2, 4.0          # the bowl's curvatures along x and y (Hessian diag(0.2, 4))
 NAMES = list(core.ARTICLE_OPTIMIZERS)
-_START = {"x0": "-4", "y0": "-6", "steps": "20", "fn": "quadratic"}
+_START = {"x0": format_value(-4.0), "y0": format_value(-6.0), "steps": "20", "fn": "quadratic"}
 TRY_IT: list[Link] = [
     ("pages/compare.py", "The article's five runs, exactly as published", {"article": "1"}),
-    ("pages/gd.py", "Gradient descent's zig-zag, step by step", {**_START, "lr": "0.4"}),
-    ("pages/momentum.py", "Momentum (γ = 0.5) from the same start", {**_START, "lr": "0.4", "momentum": "0.5"}),
-    ("pages/gd.py", "Gradient descent just past its stability limit (lr 0.52 > 2/4)", {"fn": "quadratic", "lr": "0.52"}),
+    ("pages/gd.py", "Gradient descent's zig-zag, step by step", {**_START, "lr": format_value(0.4)}),
+    ("pages/momentum.py", "Momentum (γ = 0.5) from the same start", {**_START, "lr": format_value(0.4), "momentum": format_value(0.5)}),
+    ("pages/gd.py", "Gradient descent just past its stability limit (lr 0.52 > 2/4)", {"fn": "quadratic", "lr": format_value(0.52)}),
 ]
 
 

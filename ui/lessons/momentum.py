@@ -160,8 +160,8 @@ def _links(kappa: float) -> list[Link]:
                "hb_mom": format_value(best["momentum"]["momentum"])}
     return [
         ("pages/conditioning.py", f"Conditioning lab at κ = {kappa:g}, both at their optimum",
-         {"kappa": k, "angle": "0", **optimal}),
+         {"kappa": k, "angle": format_value(0.0), **optimal}),
         ("pages/conditioning.py", "… and with the valley rotated by 45°: nothing changes for GD and heavy ball, Adam and friends lose",
-         {"kappa": k, "angle": "45", **optimal}),
-        ("pages/conditioning.py", "The conditioning lab at κ = 100, with its own defaults", {"kappa": "100"}),
+         {"kappa": k, "angle": format_value(45.0), **optimal}),
+        ("pages/conditioning.py", "The conditioning lab at κ = 100, with its own defaults", {"kappa": format_value(100.0)}),
     ]
