@@ -1,4 +1,4 @@
-"""Lesson: article (a guided page with live figures)."""
+"""Lesson 1: why five optimizers move as they do on the article's bowl, told with its own numbers."""
 from ui.app import page
 from ui.lessons.article import render
 

@@ -1,4 +1,4 @@
-"""Lesson: momentum (a guided page with live figures)."""
+"""Lesson 2: conditioning and momentum, textbook rates beside measured ones."""
 from ui.app import page
 from ui.lessons.momentum import render
 

@@ -1,4 +1,4 @@
-"""Lesson: stability (a guided page with live figures)."""
+"""Lesson 3: stability and curvature, sharpness against 2/lr and what Adam sees."""
 from ui.app import page
 from ui.lessons.stability import render
 

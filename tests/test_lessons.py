@@ -49,7 +49,7 @@ def test_lesson_one_tells_the_articles_numbers():
     assert table.loc["Momentum (heavy ball)", tol] == "18"
     assert (table.drop("Momentum (heavy ball)")[tol] == "not within 20").all()
     assert table.loc["Adam", "updates"] == 17 and table.loc["Adam", "start"] == "(-6, -6)"
-    for n, name in zip(core.ARTICLE_OPTIMIZERS, table.index):
+    for n, name in zip(core.ARTICLE_OPTIMIZERS, table.index, strict=True):
         assert table.loc[name, "final f"] == pytest.approx(article.run(n).values[-1])
     assert table.loc["Gradient descent", "textbook rate ρ"] == pytest.approx(1 - 0.4 * 0.2)
     assert table.loc["Gradient descent", "measured rate ρ"] == pytest.approx(0.92, rel=0.01)

@@ -134,7 +134,7 @@ def _deck_bar() -> None:
                    icon=":material/warning:")
     bar = st.container(horizontal=True, vertical_alignment="center")
     if bar.button("Previous", key=_PREFIX + "previous", icon=":material/arrow_back:", shortcut=PREVIOUS_KEY,
-                  disabled=not at):
+                  disabled=not at) and at:
         _open(scenarios, at - 1, raw)
     if bar.button("Next", key=_PREFIX + "next", icon=":material/arrow_forward:", shortcut=NEXT_KEY,
                   disabled=at is not None and at + 1 >= len(scenarios)):

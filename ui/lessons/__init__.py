@@ -5,12 +5,25 @@ links, which are also the lesson's presenter deck.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
 import streamlit as st
 
 from .. import present
 from ..pages import LESSONS
+from ..state import PageState, page_state
 
 Link = tuple[str, str, dict[str, str]]   # (page file, label, query parameters)
+
+
+def lesson(file: str, title: str, subtitle: str, body: Callable[[PageState], None]) -> None:
+    """A lesson page: its title, "Lesson k of n" with ``subtitle``, then ``body`` with settings bound to the URL."""
+    files = [path for path, _, _ in LESSONS]
+    st.title(title)
+    st.caption(f"Lesson {files.index(file) + 1} of {len(files)} · {subtitle}")
+    with page_state(PurePosixPath(file).stem) as ps:
+        body(ps)
 
 
 def try_it(links: list[Link], lesson: str) -> None:
@@ -24,5 +37,5 @@ def try_it(links: list[Link], lesson: str) -> None:
     files = [path for path, _, _ in LESSONS]
     here = files.index(lesson)
     if here + 1 < len(files):
-        path, title, icon = LESSONS[here + 1]
+        path, title, _ = LESSONS[here + 1]
         st.page_link(path, label=f"Next lesson: {title}", icon=":material/arrow_forward:")

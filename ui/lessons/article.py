@@ -10,37 +10,36 @@ from core import article, metrics, theory
 
 from .. import charts, controls, plots
 from ..runs import article_run
-from ..state import PageState, format_value, page_state
-from . import Link, try_it
+from ..state import PageState, format_value
+from . import Link, lesson, try_it
 
-PAGE = "lesson_article"
 FILE = "pages/lesson_article.py"
 TOL = 1e-3
 MU, L = 0.2, 4.0          # the bowl's curvatures along x and y (Hessian diag(0.2, 4))
 NAMES = list(core.ARTICLE_OPTIMIZERS)
+MOMENTUM = float(article.optimizer("momentum").hyperparameters["momentum"])   # the article's γ
 _START = {"x0": format_value(-4.0), "y0": format_value(-6.0), "steps": "20", "fn": "quadratic"}
 TRY_IT: list[Link] = [
     ("pages/compare.py", "The article's five runs, exactly as published", {"article": "1"}),
     ("pages/gd.py", "Gradient descent's zig-zag, step by step", {**_START, "lr": format_value(0.4)}),
-    ("pages/momentum.py", "Momentum (γ = 0.5) from the same start", {**_START, "lr": format_value(0.4), "momentum": format_value(0.5)}),
-    ("pages/gd.py", "Gradient descent just past its stability limit (lr 0.52 > 2/4)", {"fn": "quadratic", "lr": format_value(0.52)}),
+    ("pages/momentum.py", "Momentum (γ = 0.5) from the same start",
+     {**_START, "lr": format_value(0.4), "momentum": format_value(0.5)}),
+    ("pages/gd.py", "Gradient descent just past its stability limit (lr 0.52 > 2/4)",
+     {"fn": "quadratic", "lr": format_value(0.52)}),
 ]
 
 
 def render() -> None:
     """The lesson page."""
-    st.title("Five optimizers, one bowl")
-    st.caption("Lesson 1 of 3 · the question of the article *Comparative performance of deep learning "
-               "optimization algorithms using NumPy*, answered with its own runs")
-    with page_state(PAGE) as ps:
-        _body(ps)
+    lesson(FILE, "Five optimizers, one bowl", "the question of the article *Comparative performance of deep "
+           "learning optimization algorithms using NumPy*, answered with its own runs", _body)
 
 
 def numbers() -> pd.DataFrame:
     """The article's runs in numbers: start, f after 20 steps, first step with f − f* ≤ 1e-3, stop, rates."""
     f = core.get_function(article.FUNCTION)
     rates = {"gd": theory.gd_rate(MU, L, article.LR),
-             "momentum": theory.heavy_ball_rate(MU, L, article.LR, article.HYPERPARAMETERS["momentum"]["momentum"])}
+             "momentum": theory.heavy_ball_rate(MU, L, article.LR, MOMENTUM)}
     rows = []
     for n in NAMES:
         r = article_run(n)
@@ -74,7 +73,8 @@ def _body(ps: PageState) -> None:
         f = core.get_function(article.FUNCTION)
         for n in chosen:
             r = article_run(n)
-            st.markdown(f"**{core.get_spec(n).display_name}** at step {t}: f − f* = `{metrics.gap(f, r.values[t]):.3g}`")
+            gap = metrics.gap(f, r.values[t])
+            st.markdown(f"**{core.get_spec(n).display_name}** at step {t}: f − f* = `{gap:.3g}`")
     with left:
         paths = tuple((n, article_run(n).points[: t + 1]) for n in chosen)
         st.image(plots.contour_png(("quadratic",), paths, box=article.BOX, article=True),

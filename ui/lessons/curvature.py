@@ -7,6 +7,7 @@ preconditioned Hessian (Cohen et al. 2022, "Adaptive gradient methods at the edg
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ def hessians(f: Any, points: np.ndarray) -> np.ndarray:
     pts = np.asarray(points, dtype=float)
     exact = getattr(f, "hessian", None)
     if exact is not None:
-        H = np.broadcast_to(np.asarray(exact, dtype=float), pts.shape[:-1] + (2, 2)).copy()
+        H = np.broadcast_to(np.asarray(exact, dtype=float), (*pts.shape[:-1], 2, 2)).copy()
         H[~np.isfinite(pts).all(axis=-1)] = np.nan
         return H
     with np.errstate(all="ignore"):
@@ -70,7 +71,7 @@ def preconditioned_sharpness(H: np.ndarray, inverse_preconditioner: np.ndarray) 
         return eigenvalues(s[..., :, None] * H * s[..., None, :])[..., -1]
 
 
-def adam_sharpness_along(f: Any, points: np.ndarray, exp_avg_sq: np.ndarray, hp: dict[str, Any]) -> np.ndarray:
+def adam_sharpness_along(f: Any, points: np.ndarray, exp_avg_sq: np.ndarray, hp: Mapping[str, Any]) -> np.ndarray:
     """Preconditioned sharpness at θ_t with the preconditioner of the step that leaves θ_t (t = 0 … T−1).
 
     That step uses v after t + 1 updates (it already includes the gradient at θ_t), i.e. row t + 1.
@@ -81,7 +82,7 @@ def adam_sharpness_along(f: Any, points: np.ndarray, exp_avg_sq: np.ndarray, hp:
 
 
 def momentum_threshold(beta1: float) -> float:
-    """Stability limit (2 + 2β₁)/(1 − β₁) of the preconditioned sharpness with Adam's averaged momentum (38 at β₁ = 0.9).
+    """Stability limit (2 + 2β₁)/(1 − β₁) of the preconditioned sharpness under Adam's momentum (38 at β₁ = 0.9).
 
     In an eigen-direction with preconditioned curvature a, m ← β₁m + (1 − β₁)a·x, x ← x − m is heavy ball
     with step (1 − β₁)a and momentum β₁, stable while (1 − β₁)a < 2 + 2β₁.

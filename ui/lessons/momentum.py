@@ -9,11 +9,10 @@ import core
 from core import metrics, theory
 
 from .. import charts, controls, plots
-from ..state import PageState, format_value, page_state
+from ..state import PageState, format_value
 from ..theme import color
-from . import Link, figures, try_it
+from . import Link, figures, lesson, try_it
 
-PAGE = "lesson_momentum"
 FILE = "pages/lesson_momentum.py"
 TOL = 1e-6                       # "converged": the distance shrank a million-fold
 MAX_STEPS = 20000                # enough for GD at κ = 1000 (about 6,900 steps)
@@ -24,11 +23,8 @@ THEORY_COLORS = {"gd": "#9ecae9", "momentum": "#ffbb78"}
 
 def render() -> None:
     """The lesson page."""
-    st.title("Conditioning and momentum")
-    st.caption("Lesson 2 of 3 · why a heavy ball rolls √κ times faster down a narrow valley "
-               "(after Goh, *Why Momentum Really Works*, Distill 2017)")
-    with page_state(PAGE) as ps:
-        _body(ps)
+    lesson(FILE, "Conditioning and momentum", "why a heavy ball rolls √κ times faster down a narrow valley "
+           "(after Goh, *Why Momentum Really Works*, Distill 2017)", _body)
 
 
 def landscape(kappa: float) -> tuple:
@@ -45,9 +41,10 @@ def best_settings(kappa: float) -> dict[str, dict[str, float]]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def race(kappa: float) -> dict[str, np.ndarray]:
-    """Distance to the minimum of each method at its best settings, until it shrank by ``TOL`` (at most ``MAX_STEPS``)."""
+    """Distance to the minimum of each method at its best settings until it shrank by ``TOL`` (≤ ``MAX_STEPS``)."""
     f = core.get_function("conditioned_quadratic", condition=kappa, angle=0.0)
-    steps = int(min(MAX_STEPS, 1.2 * theory.steps_to_shrink(theory.gd_rate(1 / kappa, 1.0, 2 / (1 + 1 / kappa)), TOL) + 50))
+    gd_rate = theory.gd_rate(1 / kappa, 1.0, best_settings(kappa)["gd"]["lr"])
+    steps = int(min(MAX_STEPS, 1.2 * theory.steps_to_shrink(gd_rate, TOL) + 50))
     out = {}
     for n, hp in best_settings(kappa).items():
         r = core.simulate(f, core.get_optimizer(n, **hp), f.start, steps)
@@ -60,7 +57,7 @@ def table(kappa: float) -> pd.DataFrame:
     mu, L = 1.0 / kappa, 1.0
     settings = best_settings(kappa)
     textbook = {"gd": theory.gd_rate(mu, L, settings["gd"]["lr"]),
-                "momentum": theory.heavy_ball_rate(mu, L, settings["momentum"]["lr"], settings["momentum"]["momentum"])}
+                "momentum": theory.heavy_ball_rate(mu, L, **settings["momentum"])}
     rows = []
     for n, d in race(kappa).items():
         hit = int(metrics.steps_to_reach(d / d[0], TOL))
@@ -104,7 +101,8 @@ def _body(ps: PageState) -> None:
     st.latex(rf"\rho_\mathrm{{GD}} = \frac{{\kappa-1}}{{\kappa+1}} = {gd['textbook ρ']:.4f}, \qquad "
              rf"\rho_\mathrm{{HB}} = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {hb['textbook ρ']:.4f}")
     st.dataframe(result, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("η", "β", "textbook ρ", "measured ρ")})
+                 column_config={c: st.column_config.NumberColumn(format="%.4g")
+                                for c in ("η", "β", "textbook ρ", "measured ρ")})
     st.caption(f"Measured ρ: per-step shrink of ‖θ − θ*‖ over the second half of the run (a least-squares fit of "
                f"its logarithm). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}·‖θ₀ − θ*‖. At its optimum heavy ball's "
                "matrix has a double eigenvalue, so it decays like t·ρᵗ and needs a few more steps than ρᵗ says.")
@@ -120,7 +118,7 @@ def _path(kappa: float, name: str, steps: int) -> np.ndarray:
 def _distance_chart(distances: dict[str, np.ndarray], result: pd.DataFrame) -> charts.Chart:
     """Measured distances with the textbook d₀·ρᵗ beside each."""
     series, colors = {}, {}
-    for (n, d), rho in zip(distances.items(), result["textbook ρ"]):
+    for (n, d), rho in zip(distances.items(), result["textbook ρ"], strict=True):
         series[LABELS[n]] = d
         colors[LABELS[n]] = color(n)
         series[LABELS[n].split(" at ")[0] + " textbook d₀ρᵗ"] = d[0] * rho ** np.arange(len(d))
@@ -134,13 +132,15 @@ def _distance_chart(distances: dict[str, np.ndarray], result: pd.DataFrame) -> c
 def _sweep_frame(kappa: float) -> pd.DataFrame:
     grid = np.geomspace(1.0, 1000.0, 61)
     rows = []
-    for n, rate in (("gd", lambda k: (k - 1) / (k + 1)), ("momentum", lambda k: (np.sqrt(k) - 1) / (np.sqrt(k) + 1))):
-        rows += [{"x": k, "y": theory.steps_to_shrink(rate(k), TOL), "series": f"{LABELS[n]}: textbook", "kind": "line"}
-                 for k in grid]
+    rates = {"gd": lambda k: (k - 1) / (k + 1), "momentum": lambda k: (np.sqrt(k) - 1) / (np.sqrt(k) + 1)}
+    for n, rate in rates.items():
+        rows += [{"x": k, "y": theory.steps_to_shrink(rate(k), TOL), "series": f"{LABELS[n]}: textbook",
+                  "kind": "line"} for k in grid]
     for k in sorted(set(SWEEP_KAPPAS) | {kappa}):
         for _, row in table(k).iterrows():
             if np.isfinite(row["measured steps"]):
-                rows.append({"x": k, "y": row["measured steps"], "series": f"{row['method']}: measured", "kind": "point"})
+                rows.append({"x": k, "y": row["measured steps"], "series": f"{row['method']}: measured",
+                             "kind": "point"})
     return pd.DataFrame(rows)
 
 
@@ -161,7 +161,9 @@ def _links(kappa: float) -> list[Link]:
     return [
         ("pages/conditioning.py", f"Conditioning lab at κ = {kappa:g}, both at their optimum",
          {"kappa": k, "angle": format_value(0.0), **optimal}),
-        ("pages/conditioning.py", "… and with the valley rotated by 45°: nothing changes for GD and heavy ball, Adam and friends lose",
+        ("pages/conditioning.py",
+         "… and with the valley rotated by 45°: nothing changes for GD and heavy ball, Adam and friends lose",
          {"kappa": k, "angle": format_value(45.0), **optimal}),
-        ("pages/conditioning.py", "The conditioning lab at κ = 100, with its own defaults", {"kappa": format_value(100.0)}),
+        ("pages/conditioning.py", "The conditioning lab at κ = 100, with its own defaults",
+         {"kappa": format_value(100.0)}),
     ]

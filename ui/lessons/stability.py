@@ -7,15 +7,14 @@ import streamlit as st
 import core
 
 from .. import charts, controls, plots, runs
-from ..state import PageState, format_value, page_state
+from ..state import PageState, format_value
 from ..theme import color
-from . import Link, curvature, try_it
+from . import Link, curvature, lesson, try_it
 
-PAGE = "lesson_stability"
 FILE = "pages/lesson_stability.py"
 FUNCTIONS = {"rosenbrock": "Rosenbrock's banana valley", "quadratic": "The article's bowl 0.1x² + 2y²"}
 # Per landscape: GD's lr, Adam's lr and the number of steps the lesson starts from.
-DEFAULTS = {"rosenbrock": {"lr": 0.0025, "adam_lr": 0.05, "steps": 3000},
+DEFAULTS: dict[str, dict[str, float]] = {"rosenbrock": {"lr": 0.0025, "adam_lr": 0.05, "steps": 3000},
             "quadratic": {"lr": 0.45, "adam_lr": 0.4, "steps": 60}}
 LIMIT_COLOR = "#888888"
 MAX_STEPS = 3000
@@ -23,11 +22,8 @@ MAX_STEPS = 3000
 
 def render() -> None:
     """The lesson page."""
-    st.title("Stability and curvature")
-    st.caption("Lesson 3 of 3 · the edge of stability (Cohen et al. 2021) and the sharpness Adam sees "
-               "(Cohen et al. 2022)")
-    with page_state(PAGE) as ps:
-        _body(ps)
+    lesson(FILE, "Stability and curvature", "the edge of stability (Cohen et al. 2021) and the sharpness Adam "
+           "sees (Cohen et al. 2022)", _body)
 
 
 def views(fn: str, lr: float, adam_lr: float, steps: int) -> dict[str, tuple[core.Trajectory, np.ndarray, np.ndarray]]:
@@ -60,7 +56,7 @@ def _body(ps: PageState) -> None:
     d = DEFAULTS[fn]
     lr = controls.number(ps, "lr", "GD step η", 1e-4, 2.0, d["lr"], log=True, where=top[1])
     adam_lr = controls.number(ps, "adam_lr", "Adam step η", 1e-4, 2.0, d["adam_lr"], log=True, where=top[2])
-    steps = controls.integer(ps, "steps", "Steps", 10, MAX_STEPS, d["steps"], where=top[3])
+    steps = controls.integer(ps, "steps", "Steps", 10, MAX_STEPS, int(d["steps"]), where=top[3])
     f = core.get_function(fn)
     ran = views(fn, lr, adam_lr, steps)
     (gd, gd_sharp, _), (adam, adam_sharp, adam_pre) = ran["gd"], ran["adam"]
@@ -84,10 +80,11 @@ def _body(ps: PageState) -> None:
         "P = diag(√v̂ + ε)/η. What decides its stability is not H but the **preconditioned Hessian** "
         "P^(−1/2) H P^(−1/2), whose top eigenvalue plays the part of η·λ_max. Without momentum the limit would "
         f"be 2; with Adam's averaged momentum β₁ = {beta1:g} it is (2 + 2β₁)/(1 − β₁) = {limit:.3g}.")
-    series = {"raw sharpness λ_max(H)": adam_sharp[:-1], "2/η (what GD would need)": np.full(len(adam_pre), 2 / adam_lr),
-              "preconditioned sharpness": adam_pre, f"limit with momentum, {limit:.3g}": np.full(len(adam_pre), limit)}
+    flat = np.ones(len(adam_pre))
+    series = {"raw sharpness λ_max(H)": adam_sharp[:-1], "2/η (what GD would need)": flat * 2 / adam_lr,
+              "preconditioned sharpness": adam_pre, f"limit with momentum, {limit:.3g}": flat * limit}
     charts.lines(series, "Along Adam's path: raw and preconditioned sharpness", "eigenvalue", log=True, height=360,
-                 colors=dict(zip(series, ("#f4a09c", "#bbbbbb", color("adam"), LIMIT_COLOR)))).show(st)
+                 colors=dict(zip(series, ("#f4a09c", "#bbbbbb", color("adam"), LIMIT_COLOR), strict=True))).show(st)
     _adam_story(adam_lr, adam, adam_sharp, adam_pre, limit)
     try_it(_links(), FILE)
 
@@ -138,5 +135,6 @@ def _links() -> list[Link]:
         ("pages/gd.py", "… and just above it: η = 0.52", {"fn": "quadratic", "lr": format_value(0.52)}),
         ("pages/gd.py", "Gradient descent on Rosenbrock at η = 0.0025, step by step (its first 500 steps)",
          {"fn": "rosenbrock", "lr": format_value(0.0025), "steps": "500"}),
-        ("pages/adam.py", "Adam on Rosenbrock at η = 0.05", {"fn": "rosenbrock", "lr": format_value(0.05), "steps": "500"}),
+        ("pages/adam.py", "Adam on Rosenbrock at η = 0.05",
+         {"fn": "rosenbrock", "lr": format_value(0.05), "steps": "500"}),
     ]
