@@ -30,7 +30,7 @@ _PREFIX = "present:"
 STYLE = """<style>
 /* Descent Lab presenter mode: large type and full-width figures for a projector */
 html { font-size: 20px; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 2.5rem 3rem; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 4rem 2.5rem 3rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.55; }
 [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 h1 { font-size: 3rem !important; }
