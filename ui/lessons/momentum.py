@@ -18,6 +18,7 @@ TOL = 1e-6                       # "converged": the distance shrank a million-fo
 MAX_STEPS = 20000                # enough for GD at κ = 1000 (about 6,900 steps)
 SWEEP_KAPPAS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 LABELS = {"gd": "GD at its best η", "momentum": "Heavy ball at its best (η, β)"}
+SHORT = {"gd": "GD", "momentum": "Heavy ball"}   # chart legends
 THEORY_COLORS = {"gd": "#9ecae9", "momentum": "#ffbb78"}
 
 
@@ -90,7 +91,9 @@ def _body(ps: PageState) -> None:
         shown = int(min(len(distances["momentum"]) - 1, 3 * max(hb["textbook steps"], 10)))
         paths = tuple((n, _path(kappa, n, shown)) for n in ("gd", "momentum"))
         st.image(plots.contour_png(landscape(kappa), paths),
-                 caption=f"The first {shown} steps of each from the same start", width="stretch")
+                 caption=f"The first {shown} steps of each from the same start. At its best η GD bounces across "
+                         "the valley as slowly as it crawls along it: both shrink by (κ − 1)/(κ + 1) per step.",
+                 width="stretch")
     st.subheader("Why √κ")
     st.markdown(
         "In each eigen-direction with curvature λ, heavy ball's pair (θₜ, θₜ₋₁) is multiplied by the 2×2 matrix "
@@ -119,10 +122,10 @@ def _distance_chart(distances: dict[str, np.ndarray], result: pd.DataFrame) -> c
     """Measured distances with the textbook d₀·ρᵗ beside each."""
     series, colors = {}, {}
     for (n, d), rho in zip(distances.items(), result["textbook ρ"], strict=True):
-        series[LABELS[n]] = d
-        colors[LABELS[n]] = color(n)
-        series[LABELS[n].split(" at ")[0] + " textbook d₀ρᵗ"] = d[0] * rho ** np.arange(len(d))
-        colors[LABELS[n].split(" at ")[0] + " textbook d₀ρᵗ"] = THEORY_COLORS[n]
+        series[SHORT[n]] = d
+        colors[SHORT[n]] = color(n)
+        series[f"{SHORT[n]} textbook d₀ρᵗ"] = d[0] * rho ** np.arange(len(d))
+        colors[f"{SHORT[n]} textbook d₀ρᵗ"] = THEORY_COLORS[n]
     with np.errstate(invalid="ignore"):
         series = {k: np.where(v >= 1e-12, v, np.nan) for k, v in series.items()}
     return charts.lines(series, "Distance to the minimum", "‖θ − θ*‖", log=True, colors=colors, height=360)
@@ -134,19 +137,18 @@ def _sweep_frame(kappa: float) -> pd.DataFrame:
     rows = []
     rates = {"gd": lambda k: (k - 1) / (k + 1), "momentum": lambda k: (np.sqrt(k) - 1) / (np.sqrt(k) + 1)}
     for n, rate in rates.items():
-        rows += [{"x": k, "y": theory.steps_to_shrink(rate(k), TOL), "series": f"{LABELS[n]}: textbook",
+        rows += [{"x": k, "y": theory.steps_to_shrink(rate(k), TOL), "series": f"{SHORT[n]} textbook",
                   "kind": "line"} for k in grid]
     for k in sorted(set(SWEEP_KAPPAS) | {kappa}):
-        for _, row in table(k).iterrows():
-            if np.isfinite(row["measured steps"]):
-                rows.append({"x": k, "y": row["measured steps"], "series": f"{row['method']}: measured",
-                             "kind": "point"})
+        for n, steps in zip(SHORT, table(k)["measured steps"], strict=True):
+            if np.isfinite(steps):
+                rows.append({"x": k, "y": steps, "series": f"{SHORT[n]} measured", "kind": "point"})
     return pd.DataFrame(rows)
 
 
 def _sweep_chart(kappa: float) -> charts.Chart:
-    colors = {f"{LABELS[n]}: textbook": THEORY_COLORS[n] for n in LABELS}
-    colors.update({f"{LABELS[n]}: measured": color(n) for n in LABELS})
+    colors = {f"{SHORT[n]} textbook": THEORY_COLORS[n] for n in SHORT}
+    colors.update({f"{SHORT[n]} measured": color(n) for n in SHORT})
     return figures.xy(_sweep_frame(kappa), "Steps to shrink the distance a million-fold, against κ",
                       "condition number κ", "steps", colors, log_x=True, log_y=True)
 
