@@ -42,6 +42,14 @@ def test_presenter_mode_styles_the_page_and_collapses_the_sidebar(page_configs):
     assert at.query_params["lr"] in ("0.3", ["0.3"])
 
 
+def test_leaving_presenter_mode_keeps_the_page_settings():
+    at = open_page("pages/gd.py", {"present": "1", "fn": "quadratic", "lr": "0.3"})
+    at.button(key="present:leave").click().run()
+    assert not at.exception
+    assert "present" not in at.query_params and present.STYLE not in _html(at)
+    assert at.session_state["gd:lr"] == 0.3 and at.query_params["lr"] in ("0.3", ["0.3"])
+
+
 def test_without_present_nothing_changes(page_configs):
     at = open_page("pages/gd.py", {"present": "0"})
     assert not at.exception

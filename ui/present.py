@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from .pages import HOME, SECTIONS
 from .text import code, plain
@@ -104,7 +105,7 @@ def mode() -> Iterator[None]:
         return
     kept = {k: st.query_params[k] for k in KEPT if k in st.query_params}
     st.html(STYLE)
-    _deck_bar()
+    _bar()
     yield
     for k, v in kept.items():      # the page replaced the URL by its own settings
         if st.query_params.get(k) != v:
@@ -114,11 +115,25 @@ def mode() -> Iterator[None]:
 _SLIDE_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)
 
 
-def _deck_bar() -> None:
-    """Previous / Next over the deck's scenarios; a deck opened without a slide opens its first scenario."""
+def _bar() -> None:
+    """The presenter's bar above the page: the deck's controls if there is a deck, and a way out."""
+    bar = st.container(horizontal=True, vertical_alignment="center")
     raw = st.query_params.get(DECK)
-    if raw is None:
-        return
+    if raw is not None:
+        _deck_controls(bar, raw)
+    bar.button("Leave presenter mode", key=_PREFIX + "leave", icon=":material/close:", type="tertiary",
+               on_click=_leave)
+
+
+def _leave() -> None:
+    """Button callback: drop the presenter's parameters; the page keeps its own."""
+    for k in KEPT:
+        if k in st.query_params:
+            del st.query_params[k]
+
+
+def _deck_controls(bar: DeltaGenerator, raw: str) -> None:
+    """Previous / Next over the deck's scenarios; a deck opened without a slide opens its first scenario."""
     scenarios, rejected = parse_deck(raw)
     if rejected:
         st.warning("These deck entries name no page and were skipped: "
@@ -132,7 +147,6 @@ def _deck_bar() -> None:
     if at is None:
         st.warning(f"slide = {code(slide, 20)} is not a scenario of this deck (1 to {len(scenarios)}).",
                    icon=":material/warning:")
-    bar = st.container(horizontal=True, vertical_alignment="center")
     if bar.button("Previous", key=_PREFIX + "previous", icon=":material/arrow_back:", shortcut=PREVIOUS_KEY,
                   disabled=not at) and at:
         _open(scenarios, at - 1, raw)
