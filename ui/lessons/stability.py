@@ -121,7 +121,10 @@ def _adam_story(lr: float, run: core.Trajectory, raw: np.ndarray, pre: np.ndarra
     top = float(np.nanmax(raw))
     gd_would = ("plain gradient descent with this η would be unstable there" if top > 2 / lr
                 else "plain gradient descent with this η would be stable too")
-    first, last = pre[np.isfinite(pre)][[0, -1]]
+    seen = pre[np.isfinite(pre)]
+    if not seen.size:
+        return
+    first, last = seen[0], seen[-1]
     st.markdown(
         f"Along Adam's path the raw sharpness reaches **{top:.4g}**, against 2/η = {2 / lr:.4g}: {gd_would}. The "
         f"preconditioned sharpness goes from {first:.3g} to **{last:.3g}** (highest {np.nanmax(pre):.3g}; limit "
