@@ -1,4 +1,5 @@
 """The guided lessons: they render with their figures, their numbers are right, their links open cleanly."""
+
 from urllib.parse import parse_qsl
 
 import numpy as np
@@ -15,11 +16,13 @@ LESSON_FILES = [path for path, _, _ in LESSONS]
 
 def _links(at) -> list[tuple[str, dict[str, str]]]:
     """Every page link drawn: (page file, query parameters)."""
+
     def walk(node):
         if getattr(node, "type", None) == "page_link":
             yield node.proto
         for c in getattr(node, "children", {}).values():
             yield from walk(c)
+
     return [(f"pages/{p.page or 'home'}.py", dict(parse_qsl(p.query_string))) for p in walk(at._tree)]
 
 
@@ -62,7 +65,7 @@ def test_lesson_one_step_slider_redraws_and_lives_in_the_url():
     assert not at.exception and not at.warning
     before = image_ids(at)
     data = _chart(at, "How far from the bottom: f − f* (dashed: 1e-3)")
-    assert set(data["series"]) == {"gd", "adam"}
+    assert set(data["series"]) == {core.get_spec("gd").display_name, "Adam"}
     at.slider(key="lesson_article:t").set_value(12).run()
     assert image_ids(at) != before and at.query_params["t"] in ("12", ["12"])
 
@@ -75,7 +78,7 @@ def test_lesson_two_measured_rates_match_the_textbook():
     assert gd["textbook ρ"] == pytest.approx(99 / 101) and hb["textbook ρ"] == pytest.approx(9 / 11, rel=1e-6)
     assert gd["measured ρ"] == pytest.approx(gd["textbook ρ"], rel=0.05)
     assert hb["measured ρ"] == pytest.approx(hb["textbook ρ"], rel=0.05)
-    assert 5 <= gd["measured steps"] / hb["measured steps"] <= 20       # about √κ = 10 times fewer steps
+    assert 5 <= gd["measured steps"] / hb["measured steps"] <= 20  # about √κ = 10 times fewer steps
     sweep = _chart(at, "Steps to shrink the distance a million-fold, against κ")
     assert set(sweep["kind"]) == {"line", "point"}
 
@@ -102,7 +105,7 @@ def test_lesson_three_shows_the_edge_of_stability():
     pre = adam[adam["series"] == "preconditioned sharpness"]["value"]
     raw = adam[adam["series"] == "raw sharpness λ_max(H)"]["value"]
     assert raw.max() > 2 / 0.05 and 0 < pre.max() < curvature.momentum_threshold(0.9)
-    assert pre.iloc[-1] > 0.5 * curvature.momentum_threshold(0.9)     # it climbs towards the limit as v̂ shrinks
+    assert pre.iloc[-1] > 0.5 * curvature.momentum_threshold(0.9)  # it climbs towards the limit as v̂ shrinks
 
 
 def test_lesson_three_quadratic_has_constant_sharpness():
@@ -127,8 +130,13 @@ def test_every_try_it_link_opens_its_page_without_a_url_warning(lesson):
 
 def _rosenbrock_hessian(p: np.ndarray) -> np.ndarray:
     x, y = p[..., 0], p[..., 1]
-    return np.stack([np.stack([2 - 400 * (y - x * x) + 800 * x * x, -400 * x], -1),
-                     np.stack([-400 * x, np.full_like(x, 200.0)], -1)], -2)
+    return np.stack(
+        [
+            np.stack([2 - 400 * (y - x * x) + 800 * x * x, -400 * x], -1),
+            np.stack([-400 * x, np.full_like(x, 200.0)], -1),
+        ],
+        -2,
+    )
 
 
 def test_finite_difference_hessians_match_the_exact_ones():
@@ -149,7 +157,7 @@ def test_adam_preconditioner_is_the_step_adam_took():
     run = core.simulate(f, opt, f.start, 30, record_state=True)
     inv = curvature.adam_inverse_preconditioner(run.state["exp_avg_sq"], 0.05, 0.999, 1e-8)
     t = np.arange(1, 31)[:, None]
-    mhat = run.state["exp_avg"][1:] / (1 - 0.9 ** t)
+    mhat = run.state["exp_avg"][1:] / (1 - 0.9**t)
     np.testing.assert_allclose(np.diff(run.points, axis=0), -inv[1:] * mhat, rtol=1e-9)
     H = np.diag([3.0, 100.0])
     assert curvature.preconditioned_sharpness(H, np.array([0.5, 0.01])) == pytest.approx(1.5)

@@ -5,6 +5,7 @@ A deck is ``deck=<entry>|<entry>|…`` where an entry is an app path with its qu
 which one is open. Next and Previous (keys N and P) open a scenario as its link prepared it.
 Pages rewrite the URL to their own settings, so ``mode`` puts the presenter's parameters back.
 """
+
 from __future__ import annotations
 
 import re
@@ -107,7 +108,7 @@ def mode() -> Iterator[None]:
     st.html(STYLE)
     _bar()
     yield
-    for k, v in kept.items():      # the page replaced the URL by its own settings
+    for k, v in kept.items():  # the page replaced the URL by its own settings
         if st.query_params.get(k) != v:
             st.query_params[k] = v
 
@@ -121,8 +122,7 @@ def _bar() -> None:
     raw = st.query_params.get(DECK)
     if raw is not None:
         _deck_controls(bar, raw)
-    bar.button("Leave presenter mode", key=_PREFIX + "leave", icon=":material/close:", type="tertiary",
-               on_click=_leave)
+    bar.button("Leave presenter mode", key=_PREFIX + "leave", icon=":material/close:", type="tertiary", on_click=_leave)
 
 
 def _leave() -> None:
@@ -136,8 +136,10 @@ def _deck_controls(bar: DeltaGenerator, raw: str) -> None:
     """Previous / Next over the deck's scenarios; a deck opened without a slide opens its first scenario."""
     scenarios, rejected = parse_deck(raw)
     if rejected:
-        st.warning("These deck entries name no page and were skipped: "
-                   + ", ".join(code(r, 60) for r in rejected[:5]), icon=":material/warning:")
+        st.warning(
+            "These deck entries name no page and were skipped: " + ", ".join(code(r, 60) for r in rejected[:5]),
+            icon=":material/warning:",
+        )
     if not scenarios:
         return
     slide = st.query_params.get(SLIDE)
@@ -145,19 +147,32 @@ def _deck_controls(bar: DeltaGenerator, raw: str) -> None:
         _open(scenarios, 0, raw)
     at = int(slide) - 1 if slide and _SLIDE_NUMBER.fullmatch(slide) and 1 <= int(slide) <= len(scenarios) else None
     if at is None:
-        st.warning(f"slide = {code(slide, 20)} is not a scenario of this deck (1 to {len(scenarios)}).",
-                   icon=":material/warning:")
-    if bar.button("Previous", key=_PREFIX + "previous", icon=":material/arrow_back:", shortcut=PREVIOUS_KEY,
-                  disabled=not at) and at:
+        st.warning(
+            f"slide = {code(slide, 20)} is not a scenario of this deck (1 to {len(scenarios)}).",
+            icon=":material/warning:",
+        )
+    if (
+        bar.button(
+            "Previous", key=_PREFIX + "previous", icon=":material/arrow_back:", shortcut=PREVIOUS_KEY, disabled=not at
+        )
+        and at
+    ):
         _open(scenarios, at - 1, raw)
-    if bar.button("Next", key=_PREFIX + "next", icon=":material/arrow_forward:", shortcut=NEXT_KEY,
-                  disabled=at is not None and at + 1 >= len(scenarios)):
+    if bar.button(
+        "Next",
+        key=_PREFIX + "next",
+        icon=":material/arrow_forward:",
+        shortcut=NEXT_KEY,
+        disabled=at is not None and at + 1 >= len(scenarios),
+    ):
         _open(scenarios, 0 if at is None else at + 1, raw)
     if at is not None:
         s = scenarios[at]
         settings = " ".join(f"{k}={v}" for k, v in s.query)
-        bar.markdown(f"Scenario **{at + 1}** of {len(scenarios)} · {plain(s.title)}"
-                     + (f" · {code(settings, 80)}" if settings else ""))
+        bar.markdown(
+            f"Scenario **{at + 1}** of {len(scenarios)} · {plain(s.title)}"
+            + (f" · {code(settings, 80)}" if settings else "")
+        )
 
 
 def _open(scenarios: list[Scenario], index: int, raw: str) -> None:

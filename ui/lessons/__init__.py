@@ -3,6 +3,7 @@
 Each lesson module has a ``render`` (its page) and a ``TRY_IT`` list of ``(page file, label, settings)``
 links, which are also the lesson's presenter deck.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from .. import present
 from ..pages import LESSONS
 from ..state import PageState, page_state
 
-Link = tuple[str, str, dict[str, str]]   # (page file, label, query parameters)
+Link = tuple[str, str, dict[str, str]]  # (page file, label, query parameters)
 
 
 def lesson(file: str, title: str, subtitle: str, body: Callable[[PageState], None]) -> None:
@@ -32,8 +33,12 @@ def try_it(links: list[Link], lesson: str) -> None:
     st.subheader("Try it yourself")
     for page, label, query in links:
         st.page_link(page, label=label, icon=":material/open_in_new:", query_params=query)
-    st.page_link(links[0][0], label="Show these on a projector (presenter mode: N / P to step through)",
-                 icon=":material/co_present:", query_params=present.deck_link([(p, q) for p, _, q in links]))
+    st.page_link(
+        links[0][0],
+        label="Show these on a projector (presenter mode: N / P to step through)",
+        icon=":material/co_present:",
+        query_params=present.deck_link([(p, q) for p, _, q in links]),
+    )
     files = [path for path, _, _ in LESSONS]
     here = files.index(lesson)
     if here + 1 < len(files):

@@ -5,6 +5,7 @@ point only while it stays below 2/η (the "edge of stability", Cohen et al. 2021
 each coordinate's step by its own scale, so what limits it is the sharpness of the
 preconditioned Hessian (Cohen et al. 2022, "Adaptive gradient methods at the edge of stability").
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-FD_STEP = 1e-5   # relative step of the central differences (about the cube root of machine epsilon)
+FD_STEP = 1e-5  # relative step of the central differences (about the cube root of machine epsilon)
 
 
 def hessians(f: Any, points: np.ndarray) -> np.ndarray:
@@ -25,12 +26,12 @@ def hessians(f: Any, points: np.ndarray) -> np.ndarray:
         H[~np.isfinite(pts).all(axis=-1)] = np.nan
         return H
     with np.errstate(all="ignore"):
-        step = FD_STEP * np.maximum(1.0, np.abs(pts))           # (..., 2): one step per coordinate
-        offsets = step[..., :, None] * np.eye(2)                # (..., j, 2): move coordinate j
+        step = FD_STEP * np.maximum(1.0, np.abs(pts))  # (..., 2): one step per coordinate
+        offsets = step[..., :, None] * np.eye(2)  # (..., j, 2): move coordinate j
         plus, minus = pts[..., None, :] + offsets, pts[..., None, :] - offsets
-        g = f.grad(np.stack([plus, minus]))                     # (2, ..., j, 2)
-        width = np.diagonal(plus - minus, axis1=-2, axis2=-1)   # the step actually taken, (..., j)
-        H = (g[0] - g[1]) / width[..., :, None]                 # H[..., j, i] = ∂g_i/∂x_j
+        g = f.grad(np.stack([plus, minus]))  # (2, ..., j, 2)
+        width = np.diagonal(plus - minus, axis1=-2, axis2=-1)  # the step actually taken, (..., j)
+        H = (g[0] - g[1]) / width[..., :, None]  # H[..., j, i] = ∂g_i/∂x_j
     return 0.5 * (H + np.swapaxes(H, -1, -2))
 
 
@@ -47,8 +48,9 @@ def sharpness(f: Any, points: np.ndarray) -> np.ndarray:
     return eigenvalues(hessians(f, points))[..., -1]
 
 
-def adam_inverse_preconditioner(exp_avg_sq: np.ndarray, lr: float, beta2: float, eps: float,
-                                eps_inside_sqrt: bool = False) -> np.ndarray:
+def adam_inverse_preconditioner(
+    exp_avg_sq: np.ndarray, lr: float, beta2: float, eps: float, eps_inside_sqrt: bool = False
+) -> np.ndarray:
     """Adam's per-coordinate step size P⁻¹ = lr / (√v̂ + ε) for every recorded row of ``exp_avg_sq``.
 
     Row t of a recorded run holds v after t updates, so v̂ = v / (1 − β₂ᵗ); row 0 (no update yet) is NaN.
@@ -57,7 +59,7 @@ def adam_inverse_preconditioner(exp_avg_sq: np.ndarray, lr: float, beta2: float,
     v = np.asarray(exp_avg_sq, dtype=float)
     t = np.arange(len(v), dtype=float).reshape((-1,) + (1,) * (v.ndim - 1))
     with np.errstate(all="ignore"):
-        vhat = v / (1.0 - beta2 ** t)
+        vhat = v / (1.0 - beta2**t)
         root = np.sqrt(vhat + eps) if eps_inside_sqrt else np.sqrt(vhat) + eps
         out = lr / root
     out[0] = np.nan
@@ -76,8 +78,9 @@ def adam_sharpness_along(f: Any, points: np.ndarray, exp_avg_sq: np.ndarray, hp:
 
     That step uses v after t + 1 updates (it already includes the gradient at θ_t), i.e. row t + 1.
     """
-    inv = adam_inverse_preconditioner(exp_avg_sq, float(hp["lr"]), float(hp["betas"][1]), float(hp["eps"]),
-                                      bool(hp.get("eps_inside_sqrt", False)))
+    inv = adam_inverse_preconditioner(
+        exp_avg_sq, float(hp["lr"]), float(hp["betas"][1]), float(hp["eps"]), bool(hp.get("eps_inside_sqrt", False))
+    )
     return preconditioned_sharpness(hessians(f, points[:-1]), inv[1:])
 
 

@@ -1,4 +1,5 @@
 """Lesson 2: conditioning and momentum, why the optimal heavy ball needs about √κ times fewer steps than GD."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,18 +15,23 @@ from ..theme import color
 from . import Link, figures, lesson, try_it
 
 FILE = "pages/lesson_momentum.py"
-TOL = 1e-6                       # "converged": the distance shrank a million-fold
-MAX_STEPS = 20000                # enough for GD at κ = 1000 (about 6,900 steps)
+TOL = 1e-6  # "converged": the distance shrank a million-fold
+MAX_STEPS = 20000  # enough for GD at κ = 1000 (about 6,900 steps)
 SWEEP_KAPPAS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 LABELS = {"gd": "GD at its best η", "momentum": "Heavy ball at its best (η, β)"}
-SHORT = {"gd": "GD", "momentum": "Heavy ball"}   # chart legends
+SHORT = {"gd": "GD", "momentum": "Heavy ball"}  # chart legends
 THEORY_COLORS = {"gd": "#9ecae9", "momentum": "#ffbb78"}
 
 
 def render() -> None:
     """The lesson page."""
-    lesson(FILE, "Conditioning and momentum", "why a heavy ball rolls √κ times faster down a narrow valley "
-           "(after Goh, *Why Momentum Really Works*, Distill 2017)", _body)
+    lesson(
+        FILE,
+        "Conditioning and momentum",
+        "why a heavy ball rolls √κ times faster down a narrow valley "
+        "(after Goh, *Why Momentum Really Works*, Distill 2017)",
+        _body,
+    )
 
 
 def landscape(kappa: float) -> tuple:
@@ -57,15 +63,24 @@ def table(kappa: float) -> pd.DataFrame:
     """Textbook against measured, at ``kappa``: rates, and steps to shrink the distance a million-fold."""
     mu, L = 1.0 / kappa, 1.0
     settings = best_settings(kappa)
-    textbook = {"gd": theory.gd_rate(mu, L, settings["gd"]["lr"]),
-                "momentum": theory.heavy_ball_rate(mu, L, **settings["momentum"])}
+    textbook = {
+        "gd": theory.gd_rate(mu, L, settings["gd"]["lr"]),
+        "momentum": theory.heavy_ball_rate(mu, L, **settings["momentum"]),
+    }
     rows = []
     for n, d in race(kappa).items():
         hit = int(metrics.steps_to_reach(d / d[0], TOL))
-        rows.append({"method": LABELS[n], "η": settings[n]["lr"], "β": settings[n].get("momentum", 0.0),
-                     "textbook ρ": textbook[n], "measured ρ": theory.measured_rate(d),
-                     "textbook steps": int(theory.steps_to_shrink(textbook[n], TOL)),
-                     "measured steps": hit if hit >= 0 else np.nan})
+        rows.append(
+            {
+                "method": LABELS[n],
+                "η": settings[n]["lr"],
+                "β": settings[n].get("momentum", 0.0),
+                "textbook ρ": textbook[n],
+                "measured ρ": theory.measured_rate(d),
+                "textbook steps": int(theory.steps_to_shrink(textbook[n], TOL)),
+                "measured steps": hit if hit >= 0 else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -74,9 +89,18 @@ def _body(ps: PageState) -> None:
         "Take the simplest narrow valley, f = ½(x²/κ + y²): curvature 1 across it, 1/κ along it. The condition "
         "number κ says how narrow it is. Gradient descent must keep its step below 2 (the steep direction's "
         "stability limit, 2/L), so along the floor each step only gains a fraction of about 2/κ: it needs about κ "
-        "steps per e-fold. Move κ and watch what momentum does about it.")
-    kappa = controls.number(ps, "kappa", "Condition number κ", 1.0, 1000.0, 100.0, log=True,
-                            help="How many times steeper the valley is across than along.")
+        "steps per e-fold. Move κ and watch what momentum does about it."
+    )
+    kappa = controls.number(
+        ps,
+        "kappa",
+        "Condition number κ",
+        1.0,
+        1000.0,
+        100.0,
+        log=True,
+        help="How many times steeper the valley is across than along.",
+    )
     result = table(kappa)
     gd, hb = result.iloc[0], result.iloc[1]
     a, b, c = st.columns(3)
@@ -90,25 +114,35 @@ def _body(ps: PageState) -> None:
     with right:
         shown = int(min(len(distances["momentum"]) - 1, 3 * max(hb["textbook steps"], 10)))
         paths = tuple((n, _path(kappa, n, shown)) for n in ("gd", "momentum"))
-        st.image(plots.contour_png(landscape(kappa), paths),
-                 caption=f"The first {shown} steps of each from the same start. At its best η GD bounces across "
-                         "the valley as slowly as it crawls along it: both shrink by (κ − 1)/(κ + 1) per step.",
-                 width="stretch")
+        st.image(
+            plots.contour_png(landscape(kappa), paths),
+            caption=f"The first {shown} steps of each from the same start. At its best η GD bounces across "
+            "the valley as slowly as it crawls along it: both shrink by (κ − 1)/(κ + 1) per step.",
+            width="stretch",
+        )
     st.subheader("Why √κ")
     st.markdown(
         "In each eigen-direction with curvature λ, heavy ball's pair (θₜ, θₜ₋₁) is multiplied by the 2×2 matrix "
         "[[1 + β − ηλ, −β], [1, 0]]. Its eigenvalues are complex, of size √β, whenever (1 − √β)² ≤ ηλ ≤ "
         "(1 + √β)²: the ball oscillates but every mode shrinks by the same √β per step. Choosing η and β so that "
         "this window just covers [μ, L] gives √β = (√κ − 1)/(√κ + 1) ≈ 1 − 2/√κ, against GD's best "
-        "(κ − 1)/(κ + 1) ≈ 1 − 2/κ.")
-    st.latex(rf"\rho_\mathrm{{GD}} = \frac{{\kappa-1}}{{\kappa+1}} = {gd['textbook ρ']:.4f}, \qquad "
-             rf"\rho_\mathrm{{HB}} = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {hb['textbook ρ']:.4f}")
-    st.dataframe(result, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4g")
-                                for c in ("η", "β", "textbook ρ", "measured ρ")})
-    st.caption(f"Measured ρ: per-step shrink of ‖θ − θ*‖ over the second half of the run (a least-squares fit of "
-               f"its logarithm). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}·‖θ₀ − θ*‖. At its optimum heavy ball's "
-               "matrix has a double eigenvalue, so it decays like t·ρᵗ and needs a few more steps than ρᵗ says.")
+        "(κ − 1)/(κ + 1) ≈ 1 − 2/κ."
+    )
+    st.latex(
+        rf"\rho_\mathrm{{GD}} = \frac{{\kappa-1}}{{\kappa+1}} = {gd['textbook ρ']:.4f}, \qquad "
+        rf"\rho_\mathrm{{HB}} = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {hb['textbook ρ']:.4f}"
+    )
+    st.dataframe(
+        result,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("η", "β", "textbook ρ", "measured ρ")},
+    )
+    st.caption(
+        f"Measured ρ: per-step shrink of ‖θ − θ*‖ over the second half of the run (a least-squares fit of "
+        f"its logarithm). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}·‖θ₀ − θ*‖. At its optimum heavy ball's "
+        "matrix has a double eigenvalue, so it decays like t·ρᵗ and needs a few more steps than ρᵗ says."
+    )
     _sweep_chart(kappa).show(st)
     try_it(_links(kappa), FILE)
 
@@ -137,8 +171,10 @@ def _sweep_frame(kappa: float) -> pd.DataFrame:
     rows = []
     rates = {"gd": lambda k: (k - 1) / (k + 1), "momentum": lambda k: (np.sqrt(k) - 1) / (np.sqrt(k) + 1)}
     for n, rate in rates.items():
-        rows += [{"x": k, "y": theory.steps_to_shrink(rate(k), TOL), "series": f"{SHORT[n]} textbook",
-                  "kind": "line"} for k in grid]
+        rows += [
+            {"x": k, "y": theory.steps_to_shrink(rate(k), TOL), "series": f"{SHORT[n]} textbook", "kind": "line"}
+            for k in grid
+        ]
     for k in sorted(set(SWEEP_KAPPAS) | {kappa}):
         for n, steps in zip(SHORT, table(k)["measured steps"], strict=True):
             if np.isfinite(steps):
@@ -149,23 +185,40 @@ def _sweep_frame(kappa: float) -> pd.DataFrame:
 def _sweep_chart(kappa: float) -> charts.Chart:
     colors = {f"{SHORT[n]} textbook": THEORY_COLORS[n] for n in SHORT}
     colors.update({f"{SHORT[n]} measured": color(n) for n in SHORT})
-    return figures.xy(_sweep_frame(kappa), "Steps to shrink the distance a million-fold, against κ",
-                      "condition number κ", "steps", colors, log_x=True, log_y=True)
+    return figures.xy(
+        _sweep_frame(kappa),
+        "Steps to shrink the distance a million-fold, against κ",
+        "condition number κ",
+        "steps",
+        colors,
+        log_x=True,
+        log_y=True,
+    )
 
 
 def _links(kappa: float) -> list[Link]:
     """Links into the lab at this κ, with both methods at their best settings."""
     best = best_settings(kappa)
     k = format_value(kappa)
-    optimal = {"gd_lr": format_value(best["gd"]["lr"]),
-               "hb_lr": format_value(best["momentum"]["lr"]),
-               "hb_mom": format_value(best["momentum"]["momentum"])}
+    optimal = {
+        "gd_lr": format_value(best["gd"]["lr"]),
+        "hb_lr": format_value(best["momentum"]["lr"]),
+        "hb_mom": format_value(best["momentum"]["momentum"]),
+    }
     return [
-        ("pages/conditioning.py", f"Conditioning lab at κ = {kappa:g}, both at their optimum",
-         {"kappa": k, "angle": format_value(0.0), **optimal}),
-        ("pages/conditioning.py",
-         "… and with the valley rotated by 45°: nothing changes for GD and heavy ball, Adam and friends lose",
-         {"kappa": k, "angle": format_value(45.0), **optimal}),
-        ("pages/conditioning.py", "The conditioning lab at κ = 100, with its own defaults",
-         {"kappa": format_value(100.0)}),
+        (
+            "pages/conditioning.py",
+            f"Conditioning lab at κ = {kappa:g}, both at their optimum",
+            {"kappa": k, "angle": format_value(0.0), **optimal},
+        ),
+        (
+            "pages/conditioning.py",
+            "… and with the valley rotated by 45°: nothing changes for GD and heavy ball, Adam and friends lose",
+            {"kappa": k, "angle": format_value(45.0), **optimal},
+        ),
+        (
+            "pages/conditioning.py",
+            "The conditioning lab at κ = 100, with its own defaults",
+            {"kappa": format_value(100.0)},
+        ),
     ]
