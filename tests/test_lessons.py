@@ -52,12 +52,14 @@ def test_lesson_one_tells_the_articles_numbers():
     assert table.loc["Momentum (heavy ball)", tol] == "18"
     assert (table.drop("Momentum (heavy ball)")[tol] == "not within 20").all()
     assert table.loc["Adam", "updates"] == 17 and table.loc["Adam", "start"] == "(-6, -6)"
+    stop_rule = table["meets the stop rule |x| ≤ 0.1, |y| < 0.1 at"]
+    assert list(stop_rule) == ["not within 20", "18", "not within 20", "20", "17"]
     for n, name in zip(core.ARTICLE_OPTIMIZERS, table.index, strict=True):
         assert table.loc[name, "final f"] == pytest.approx(article.run(n).values[-1])
     assert table.loc["Gradient descent", "textbook rate ρ"] == pytest.approx(1 - 0.4 * 0.2)
     assert table.loc["Gradient descent", "measured rate ρ"] == pytest.approx(0.92, rel=0.01)
     story = " ".join(m.value for m in at.markdown)
-    assert "at step 18" in story and "after 17 updates" in story
+    assert "at step 18" in story and "after 17 updates" in story and "f is back up to 0.63 at step 20" in story
 
 
 def test_lesson_one_step_slider_redraws_and_lives_in_the_url():

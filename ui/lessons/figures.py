@@ -1,10 +1,12 @@
-"""Lesson charts that plot one quantity against another (not against steps): lines, with measured points on top."""
+"""Lesson charts: one quantity against another with measured points on top, and step charts with dashed limits."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .. import charts
@@ -46,3 +48,13 @@ def xy(
     """A chart of ``frame`` (columns x, y, series, kind = "line" or "point"); series coloured by ``colors``."""
     names = tuple(colors)
     return charts.Chart(_xy_spec(title, x_title, y_title, log_x, log_y, names, tuple(colors.values())), frame, height)
+
+
+def lines_with_limits(
+    series: dict[str, np.ndarray], dashed: tuple[str, ...], title: str, y_title: str, **options: Any
+) -> charts.Chart:
+    """``charts.lines`` with the ``dashed`` series (textbook curves, stability limits) drawn dashed."""
+    chart = charts.lines(series, title, y_title, **options)
+    return charts.with_dashes(
+        chart, tuple(charts.series_label(n) for n in series), tuple(charts.series_label(n) for n in dashed)
+    )

@@ -162,7 +162,10 @@ def _distance_chart(distances: dict[str, np.ndarray], result: pd.DataFrame) -> c
         colors[f"{SHORT[n]} textbook d₀ρᵗ"] = THEORY_COLORS[n]
     with np.errstate(invalid="ignore"):
         series = {k: np.where(v >= 1e-12, v, np.nan) for k, v in series.items()}
-    return charts.lines(series, "Distance to the minimum", "‖θ − θ*‖", log=True, colors=colors, height=360)
+    dashed = tuple(k for k in series if "textbook" in k)
+    return figures.lines_with_limits(
+        series, dashed, "Distance to the minimum", "‖θ − θ*‖", log=True, colors=colors, height=360
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -7,10 +7,10 @@ import streamlit as st
 
 import core
 
-from .. import charts, controls, plots, runs
+from .. import controls, plots, runs
 from ..state import PageState, format_value
 from ..theme import color
-from . import Link, curvature, lesson, try_it
+from . import Link, curvature, figures, lesson, try_it
 
 FILE = "pages/lesson_stability.py"
 FUNCTIONS = {"rosenbrock": "Rosenbrock", "quadratic": "0.1x² + 2y²"}
@@ -87,8 +87,9 @@ def _body(ps: PageState) -> None:
             width="stretch",
         )
     with right:
-        charts.lines(
+        figures.lines_with_limits(
             {SHARPNESS: gd_sharp, "2/η": np.full(len(gd_sharp), 2 / lr)},
+            ("2/η",),
             "Sharpness along gradient descent's path, against 2/η",
             "λ_max",
             log=True,
@@ -113,8 +114,9 @@ def _body(ps: PageState) -> None:
         "preconditioned sharpness": adam_pre,
         f"limit with momentum, {limit:.3g}": flat * limit,
     }
-    charts.lines(
+    figures.lines_with_limits(
         series,
+        tuple(series)[1::2],
         "Along Adam's path: raw and preconditioned sharpness",
         "eigenvalue",
         log=True,
