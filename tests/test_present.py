@@ -55,7 +55,7 @@ def test_leaving_presenter_mode_keeps_the_page_settings():
 def test_without_present_nothing_changes(page_configs):
     at = open_page("pages/gd.py", {"present": "0"})
     assert not at.exception
-    assert "initial_sidebar_state" not in page_configs[-1]
+    assert page_configs[-1]["initial_sidebar_state"] is None
     assert present.STYLE not in _html(at)
 
 

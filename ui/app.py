@@ -18,7 +18,8 @@ _INSIDE = "_descent_lab_navigation"
 
 def run_app() -> None:
     """Set up the page, build the navigation from ``ui.pages`` and run the chosen page."""
-    st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", **present.page_config())
+    st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide",
+                       initial_sidebar_state=present.sidebar_state())
     navigation = st.navigation({
         section: [st.Page(path, title=title, icon=icon, default=(path == "pages/home.py"))
                   for path, title, icon in pages]

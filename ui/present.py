@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Literal
 from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
@@ -57,9 +58,9 @@ def presenting() -> bool:
     return st.query_params.get(PRESENT) == "1"
 
 
-def page_config() -> dict[str, str]:
-    """Extra ``st.set_page_config`` settings: the sidebar starts collapsed while presenting."""
-    return {"initial_sidebar_state": "collapsed"} if presenting() else {}
+def sidebar_state() -> Literal["collapsed"] | None:
+    """``st.set_page_config``'s ``initial_sidebar_state``: collapsed while presenting, else left as it is (None)."""
+    return "collapsed" if presenting() else None
 
 
 def _pages_by_path() -> dict[str, tuple[str, str]]:
