@@ -223,8 +223,8 @@ class CosineAnnealingLR(Schedule):
 
     name: ClassVar[str] = "cosine"
     display_name: ClassVar[str] = "Cosine annealing"
-    latex: ClassVar[str] = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})"
-                            r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)")
+    latex: ClassVar[str] = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min}) \\"
+                            r"\times \left(1 + \cos\frac{\pi t}{T_{\max}}\right)")
     params: ClassVar[tuple[Hyper, ...]] = (
         _int("T_max", 100, 1, (1, 1000), "Updates in half a cosine period (lr reaches eta_min there)."),
         Hyper("eta_min", 0.0, NONNEG, (0.0, 0.1), symbol="η_min", help="Lowest learning rate."),
@@ -244,8 +244,8 @@ class CosineAnnealingWarmRestarts(Schedule):
 
     name: ClassVar[str] = "cosine_warm_restarts"
     display_name: ClassVar[str] = "Cosine with warm restarts"
-    latex: ClassVar[str] = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})"
-                            r"\left(1 + \cos\frac{\pi T_{\text{cur}}}{T_i}\right),\quad T_i = T_0 T_{\text{mult}}^{i}")
+    latex: ClassVar[str] = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min}) \\"
+                            r"\times \left(1 + \cos\frac{\pi T_{\text{cur}}}{T_i}\right),\quad T_i = T_0 T_{\text{mult}}^{i}")
     params: ClassVar[tuple[Hyper, ...]] = (
         _int("T_0", 10, 1, (1, 500), "Updates until the first restart."),
         _int("T_mult", 1, 1, (1, 4), "Each period is this many times longer than the previous one."),
@@ -513,7 +513,7 @@ class ReduceLROnPlateau(Schedule):
     name: ClassVar[str] = "plateau"
     display_name: ClassVar[str] = "Reduce on plateau"
     latex: ClassVar[str] = (r"\eta \leftarrow \max(\gamma\,\eta,\ \eta_{\min})"
-                            r"\ \text{after more than } P \text{ updates without improvement}")
+                            r" \\ \text{after more than } P \text{ updates}\\ \text{without improvement}")
     needs_loss: ClassVar[bool] = True
     params: ClassVar[tuple[Hyper, ...]] = (
         _choice("mode", "min", ("min", "max"), "Whether the monitored quantity should decrease or increase."),

@@ -26,18 +26,25 @@ class Chart:
 
     spec: str
     data: pd.DataFrame
-    height: int = 280  # total, including title, axes and legend
+    height: int = 280  # as asked for the chart: the plot gets this less its title and x axis
 
     def show(self, where) -> None:
         spec = with_data(self.spec, self.data)
-        spec["height"] = self.height   # in the spec too, so a test can read the size the legend shares
-        where.vega_lite_chart(spec=spec, width="stretch", height=self.height)
+        # The plot gets its own height and the width of the column; title, axes and legend are added
+        # around it ("fit-x"), so a long legend makes the chart taller instead of squashing the plot.
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+        spec["height"] = self.plot_height
+        where.vega_lite_chart(spec=spec, width="stretch")
+
+    @property
+    def plot_height(self) -> int:
+        """Pixels of the plot itself (the legend, below it, adds its own rows)."""
+        return max(self.height - TITLE_AND_AXES, 80)
 
 
-# Legends go below the plot, LEGEND_COLUMNS entries per row; each row adds LEGEND_ROW px to the
-# chart, so a legend never takes its room from the plot, which keeps at least MIN_PLOT px.
+# Legends go below the plot, LEGEND_COLUMNS entries per row, laid out around the plot (which keeps at
+# least MIN_PLOT px), so a long legend makes a chart taller and never squashes it.
 LEGEND_COLUMNS = 1   # one entry per row: a narrow column (a third of a laptop screen) never clips a name
-LEGEND_ROW = 20
 TITLE_AND_AXES = 70   # px of a chart's height taken by its title and its x axis
 MIN_PLOT = 200
 
@@ -49,14 +56,9 @@ def legend(n: int) -> alt.Legend | None:
     return alt.Legend(orient="bottom", title=None, columns=min(n, LEGEND_COLUMNS), labelLimit=180)
 
 
-def legend_rows(n: int) -> int:
-    """Rows the legend of ``n`` series takes."""
-    return 0 if n < 2 else -(-n // LEGEND_COLUMNS)
-
-
 def height_with_legend(height: int, n: int) -> int:
-    """Total height of a chart asked for ``height`` px with ``n`` series: ``MIN_PLOT`` px of plot at least, plus legend rows."""
-    return max(height, MIN_PLOT + TITLE_AND_AXES) + LEGEND_ROW * legend_rows(n)
+    """The height to ask for a chart of ``n`` series: with a legend, enough for ``MIN_PLOT`` px of plot."""
+    return max(height, MIN_PLOT + TITLE_AND_AXES) if n >= 2 else height
 
 
 def with_data(spec: str, data: pd.DataFrame) -> dict:

@@ -160,7 +160,7 @@ def _table(hps: dict, distances: dict[str, np.ndarray], rates: dict[str, float])
             "β": f"{hp['momentum']:.4g}" if "momentum" in hp else "—",
             "measured ρ": "—" if np.isnan(measured) else f"{measured:.4f}",
             "theory ρ": f"{rates[n]:.4f}" if n in rates else "—",
-            f"steps to {TOL:g}": "never" if hit < 0 else str(hit),
+            "steps": "never" if hit < 0 else str(hit),
         })
     return pd.DataFrame(rows)
 

@@ -221,7 +221,7 @@ def schedule_picker(ps: PageState, steps: int, optimizers: tuple[str, ...] = (),
     if name == "constant":
         return None
     cls = SCHEDULES[name]
-    where.latex(cls.latex)
+    where.latex(r"\small " + layout.stacked(cls.latex))   # stacked and small: the sidebar is narrow
     chosen = params(ps, cls.params, default_params(name, steps, optimizers), prefix="s.", where=where)
     return (name, tuple(sorted(chosen.items())))
 
