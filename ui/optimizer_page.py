@@ -1,6 +1,8 @@
 """The body of every optimizer page; a page file only names its optimizer."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -83,10 +85,10 @@ def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t
     for label, v, kind in vectors:
         drawn = v * scale
         if not np.linalg.norm(drawn) >= shortest:      # also NaN
-            label, drawn = label + " (too short to draw)", np.zeros(2)
+            label, drawn = label + " (≈ 0)", np.zeros(2)
         arrows += ((label, p, drawn, kind),)
     if t + 1 < len(run.points) and np.isfinite(run.points[t + 1]).all():
-        arrows += (("next step Δθ", p, run.points[t + 1] - p, "step"),)
+        arrows += (("next step", p, run.points[t + 1] - p, "step"),)
     return arrows
 
 
@@ -96,9 +98,14 @@ SPEEDS = ["auto", "1", "2", "5", "10", "20", "50", "100", "200"]    # steps per 
 _NUMBERS = {c: st.column_config.NumberColumn(format="%.4g") for c in ("x", "y")}
 
 
+def steps_per_second(speed: str, steps: int) -> float:
+    """The playing speed: ``speed`` steps per second, or for "auto" the whole run in ``AUTO_SECONDS``."""
+    return steps / AUTO_SECONDS if speed == "auto" else float(speed)
+
+
 def play_plan(speed: str, steps: int) -> tuple[float, int]:
-    """(seconds between frames, steps per frame) for ``speed`` steps per second, or "auto" (a run in ``AUTO_SECONDS``)."""
-    per_second = steps / AUTO_SECONDS if speed == "auto" else float(speed)
+    """(seconds between frames, steps per frame) for playing at ``speed`` (see ``steps_per_second``)."""
+    per_second = steps_per_second(speed, steps)
     fps = min(max(per_second, 1.0), MAX_FPS)
     return 1.0 / fps, max(1, round(per_second / fps))
 
@@ -116,6 +123,24 @@ def _play(ps: PageState, steps: int) -> None:
     if st.session_state.get(ps.key("t"), steps) >= steps:
         st.session_state[ps.key("t")] = 0
     st.session_state[ps.key("playing")] = True
+    st.session_state.pop(ps.key("clock"), None)
+
+
+def _next_t(ps: PageState, speed: str, steps: int) -> int:
+    """The step of this frame: where the wall clock since Play (or the last change of speed) puts the run, so a
+    busy server drops frames rather than slowing the run down. The slider is not read while playing: a frame
+    may start before the browser has the previous one."""
+    now = time.monotonic()
+    clock = st.session_state.get(ps.key("clock"))
+    if clock is None or clock[2] != speed:
+        t = clock[3] if clock else st.session_state.get(ps.key("t"), 0)
+        start, t0, target = now, t, t + play_plan(speed, steps)[1]
+    else:
+        start, t0, _, shown = clock
+        target = max(shown + 1, t0 + int(steps_per_second(speed, steps) * (now - start)))
+    target = min(target, steps)
+    st.session_state[ps.key("clock")] = (start, t0, speed, target)
+    return target
 
 
 def _jump(ps: PageState, t: int) -> None:
@@ -142,10 +167,9 @@ def _buttons(ps: PageState, steps: int) -> str:
                    help="Animate the path step by step.")
     row.button("Reset", icon=":material/skip_previous:", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
     row.button("End", icon=":material/skip_next:", on_click=_jump, args=(ps, steps), key=ps.key("end"))
-    speed = controls.choice(ps, "speed", "Speed", SPEEDS, "auto", where=row.container(width=190),
-                            labels={"auto": f"auto (whole run in {AUTO_SECONDS} s)",
-                                    **{v: f"{v} step{'s' * (v != '1')} / s" for v in SPEEDS[1:]}},
-                            help="Steps shown per second while playing.")
+    speed = controls.choice(ps, "speed", "Speed", SPEEDS, "auto", where=row.container(width=150),
+                            labels={"auto": f"auto · {AUTO_SECONDS} s", **{v: f"{v} steps/s" for v in SPEEDS[1:]}},
+                            help=f"Steps shown per second while playing; auto plays the whole run in {AUTO_SECONDS} s.")
     _in_url("speed", speed)
     return speed
 
@@ -162,7 +186,7 @@ def _scrub_view(ps: PageState, key, f, spec, run, interval: float | None) -> Non
     playing = ps.key("playing")
     with left:
         speed = _buttons(ps, steps)
-    wanted, per_frame = play_plan(speed, steps)
+    wanted = play_plan(speed, steps)[0]
     if (wanted if st.session_state.get(playing) else None) != interval:
         st.rerun(scope="app")
     if t_key in st.session_state and st.session_state[t_key] > steps:
@@ -172,7 +196,7 @@ def _scrub_view(ps: PageState, key, f, spec, run, interval: float | None) -> Non
         if now >= steps:
             st.session_state[playing] = False
             st.rerun()
-        st.session_state[t_key] = min(now + per_frame, steps)
+        st.session_state[t_key] = _next_t(ps, speed, steps)
     with right:
         t = controls.integer(ps, "t", "Step t (scrub through the run)", 0, steps, steps)
         _in_url("t", t)
@@ -199,9 +223,9 @@ def _scrub_view(ps: PageState, key, f, spec, run, interval: float | None) -> Non
         png = plots.contour_png(key, ((spec.name, run.points),), marker=tuple(p) if np.isfinite(p).all() else None,
                                 arrows=_arrows(f, spec, run, t, scale), upto=t)
         st.image(png, caption=f"{spec.display_name} on {layout.landscape_name(f)} up to step {t} (the rest faint): "
-                              f"start ○, end ✕, known minima ★, step t ◯. Arrows: one scale for the whole run, "
-                              f"vectors × {scale:.3g} (the longest gradient or velocity on the path is "
-                              f"{ARROW_SHARE:.0%} of the box).", width="stretch")
+                              f"start ○, end ✕, known minima ★, step t ◯. Arrows: gradient and velocity × {scale:.3g}, one "
+                              f"scale for the whole run (the longest on the path is {ARROW_SHARE:.0%} of the box; "
+                              f"≈ 0: too short to draw); the next step Δθ as it is.", width="stretch")
 
 
 def _charts(f, spec, run) -> None:

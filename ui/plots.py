@@ -26,7 +26,7 @@ Arrow = tuple[str, np.ndarray, np.ndarray, str]   # (label, origin, vector, kind
 # phone shows the figure 350-390 px wide.
 TICK_PT = 11.5
 LABEL_PT = 12.0
-LEGEND_PT = 10.5
+LEGEND_PT = 9.5
 SLIDE_DPI = 300                 # a slide-ready figure: 6.4 in × 300 dpi = 1920 px wide
 SLIDE_SIZE = (6.4, 4.8)
 SLIDE_INK = "#31333f"           # dark text on the slide's opaque white background
