@@ -50,6 +50,6 @@ def render() -> None:
         if not section:
             continue
         st.markdown(f"**{section}**")
-        cols = st.columns(4)
-        for i, (path, title, icon) in enumerate(pages):
-            cols[i % 4].page_link(path, label=title, icon=icon)
+        row = st.container(horizontal=True, gap="small")    # fills row by row, so a phone reads it in order
+        for path, title, icon in pages:
+            row.page_link(path, label=title, icon=icon, width=240)     # four a row on a laptop

@@ -102,6 +102,8 @@ def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, arti
         cb.ax.yaxis.set_major_locator(MaxNLocator(6))
         cb.outline.set_edgecolor(INK)
     _limits(ax, f, box)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(5))     # few ticks: the labels are large
     ax.set_xlabel("x", fontsize=LABEL_PT)
     ax.set_ylabel("y", fontsize=LABEL_PT)
     style_axes(ax, fig, TICK_PT)
