@@ -20,7 +20,8 @@ from .optimizers import Optimizer, get_optimizer
 from .simulate import StopRule, simulate
 
 __all__ = ["ELSEWHERE", "DIVERGED", "BasinMap", "grid_axes", "start_grid", "capture_radius", "stop_rule",
-           "label_points", "known_minima", "slope_scale", "converged_ends", "find_minima", "relabel", "basin_map", "fractions"]
+           "label_points", "known_minima", "slope_scale", "converged_ends", "find_minima", "relabel", "basin_map",
+           "fractions"]
 
 ELSEWHERE = -1   # label: the run ended finite but did not settle at a minimum
 DIVERGED = -2    # label: the run left the landscape (non-finite or past the escape radius)
@@ -62,7 +63,7 @@ class BasinMap:
 
     @property
     def n_minima(self) -> int:
-        return int(len(self.minima))
+        return len(self.minima)
 
 
 def grid_axes(box: tuple[float, float, float, float], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -210,7 +211,7 @@ def find_minima(f: Objective, ends: np.ndarray, converged: np.ndarray, radius: f
         return known, known_values
     with np.errstate(all="ignore"):
         values = f.value(pts)
-    cells, cell = np.unique(np.floor(pts / radius).astype(np.int64), axis=0, return_inverse=True)
+    _, cell = np.unique(np.floor(pts / radius).astype(np.int64), axis=0, return_inverse=True)
     order = np.lexsort((values, cell.ravel()))
     sorted_cells = cell.ravel()[order]
     best = order[np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1]]        # lowest end of each cell

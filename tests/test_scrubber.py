@@ -95,7 +95,7 @@ def test_tick_labels_stay_legible_on_a_phone():
 
 
 def test_slide_png_is_wide_opaque_and_titled():
-    f, _, run = _run(steps=30)
+    _, _, run = _run(steps=30)
     png = plots.slide_png(("quadratic",), (("momentum", run.points),), "Momentum · lr 0.05 · 30 steps")
     image = imread(io.BytesIO(png))
     assert image.shape[1] >= 1600 and image.shape[2] == 4

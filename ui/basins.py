@@ -204,7 +204,7 @@ def page_maps(key: FunctionKey, chosen: tuple[tuple[str, HyperItems], ...], n: i
     """Every chosen optimizer's map labelled against one list of the minima they all found, so a minimum has
     one colour and one column across the page."""
     maps = [basin(key, name, hp, n, steps) for name, hp in chosen]
-    return dict(zip((name for name, _ in chosen), basins.relabel(problem.objective(key), maps)))
+    return dict(zip((name for name, _ in chosen), basins.relabel(problem.objective(key), maps), strict=True))
 
 
 def _reduce(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
@@ -220,7 +220,7 @@ def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int,
     per_row = 3 if len(items) != 4 else 2
     for start in range(0, len(items), per_row):
         cols = st.columns(per_row)
-        for col, (name, _) in zip(cols, items[start:start + per_row]):
+        for col, (name, _) in zip(cols, items[start:start + per_row], strict=False):
             col.image(basin_png(key, items, name, n, steps, mode), width="stretch")
 
 
@@ -228,7 +228,7 @@ def minimum_labels(f: core.Objective, m: basins.BasinMap) -> list[str]:
     """Short names of ``m.minima``: coordinates, "local" for a known non-global one, the value for one found."""
     n_global, n_known = len(f.minima), len(f.all_minima)
     return [f"({x:.2f}, {y:.2f})" + ("" if i < n_global else " local" if i < n_known else f" f={v:.3g}")
-            for i, ((x, y), v) in enumerate(zip(m.minima, m.minimum_values))]
+            for i, ((x, y), v) in enumerate(zip(m.minima, m.minimum_values, strict=True))]
 
 
 def minimum_colors(centres: np.ndarray) -> list[str]:
@@ -299,7 +299,7 @@ def _legend(ax, handles: list, ncol: int) -> None:
 def _draw_labels(ax, f: core.Objective, m: basins.BasinMap, extent, named: list[int]) -> None:
     k = m.n_minima
     colours = minimum_colors(m.minima)
-    palette = [DIVERGED_COLOR, ELSEWHERE_COLOR] + colours
+    palette = [DIVERGED_COLOR, ELSEWHERE_COLOR, *colours]
     ax.imshow(m.label + 2, origin="lower", extent=extent, aspect="auto", interpolation="nearest",
               cmap=ListedColormap(palette), vmin=-0.5, vmax=k + 1.5)
     labels = minimum_labels(f, m)

@@ -71,7 +71,8 @@ def arrow_scale(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajector
 
 
 def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t: int, scale: float) -> tuple:
-    """Gradient and velocity arrows at step ``t`` times the run's fixed ``scale`` (tiny ones left out), and the next step."""
+    """Gradient and velocity arrows at step ``t`` times the run's fixed ``scale`` (tiny ones left out), and the next
+    step."""
     p = run.points[t]
     if not np.isfinite(p).all():
         return ()
@@ -223,9 +224,10 @@ def _scrub_view(ps: PageState, key, f, spec, run, interval: float | None) -> Non
         png = plots.contour_png(key, ((spec.name, run.points),), marker=tuple(p) if np.isfinite(p).all() else None,
                                 arrows=_arrows(f, spec, run, t, scale), upto=t)
         st.image(png, caption=f"{spec.display_name} on {layout.landscape_name(f)} up to step {t} (the rest faint): "
-                              f"start ○, end ✕, known minima ★, step t ◯. Arrows: gradient and velocity × {scale:.3g}, one "
-                              f"scale for the whole run (the longest on the path is {ARROW_SHARE:.0%} of the box; "
-                              f"≈ 0: too short to draw); the next step Δθ as it is.", width="stretch")
+                              f"start ○, end ✕, known minima ★, step t ◯. Arrows: gradient and velocity "
+                              f"× {scale:.3g}, one scale for the whole run (the longest on the path is "
+                              f"{ARROW_SHARE:.0%} of the box; ≈ 0: too short to draw); the next step Δθ as it is.",
+                 width="stretch")
 
 
 def _charts(f, spec, run) -> None:

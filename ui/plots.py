@@ -9,8 +9,8 @@ import io
 
 import numpy as np
 import streamlit as st
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -175,7 +175,8 @@ def draw_marker(ax, point: tuple) -> None:
 
 
 def to_png(fig: Figure, tight: bool = False) -> bytes:
-    """PNG bytes at the figure's DPI; a fixed layout draws the figure once, ``tight`` trims margins at the cost of a second draw."""
+    """PNG bytes at the figure's DPI; a fixed layout draws the figure once, ``tight`` trims margins at the cost of a
+    second draw."""
     buf = io.BytesIO()
     if tight:
         fig.savefig(buf, format="png", dpi="figure", bbox_inches="tight", pad_inches=0.05)

@@ -53,7 +53,7 @@ def nav_links(page) -> list[tuple[str, str]]:
         links = page.get_by_test_id(test_id)
         hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
         titles = [t.strip().split("\n")[-1] for t in links.all_inner_texts()]
-        return [(urlparse(h).path.rstrip("/") or "/", t) for h, t in zip(hrefs, titles)]
+        return [(urlparse(h).path.rstrip("/") or "/", t) for h, t in zip(hrefs, titles, strict=True)]
 
     found = read("stTopNavLink")
     sections = page.get_by_test_id("stTopNavSection")

@@ -18,8 +18,8 @@ _STICKING_OUT = """() => {
         const r = e.getBoundingClientRect();
         return r.width > 0 && (r.right > w + 1 || r.left < -1) && !clipped(e); })
       .slice(0, 10).map(e => `${e.tagName} ${e.getAttribute('data-testid') || e.className}`.slice(0, 80)); }"""
-_IMAGES_LOADED = """() => [...document.querySelectorAll('[data-testid="stImage"] img')].every(i => i.complete && i.naturalWidth > 0)
-    && document.querySelectorAll('[data-testid="stImage"] img').length > 0"""
+_IMAGES_LOADED = """() => { const imgs = [...document.querySelectorAll('[data-testid="stImage"] img')];
+    return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }"""
 
 
 @pytest.fixture
@@ -56,7 +56,8 @@ def test_home_page_list_reads_row_by_row(browser, base_url, viewport):
         titles = [t.strip().split("\n")[-1] for t in links.all_inner_texts()]
         boxes = links.evaluate_all("els => els.map(e => e.getBoundingClientRect())")
         listed = [title for section, pages in SECTIONS.items() if section for _, title, _ in pages]
-        reading = [t for _, _, t in sorted((round(b["y"]), b["x"], t) for t, b in zip(titles, boxes)) if t in listed]
+        placed = sorted((round(b["y"]), b["x"], t) for t, b in zip(titles, boxes, strict=True))
+        reading = [t for _, _, t in placed if t in listed]
         assert reading == listed
     finally:
         context.close()
