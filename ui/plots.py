@@ -80,7 +80,7 @@ def rects(titled: bool) -> tuple[tuple, tuple]:
 
 def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, article: bool = False,
                    titled: bool = False):
-    """Axes with the function's filled level sets, contour lines and colour bar (minima: ``draw_minima``)."""
+    """Axes with the function's filled level sets, contour lines, colour bar and known minima."""
     f = objective(key)
     X, Y, Z = grid(key, 160, box)
     W, label = shade(f, Z, article)
@@ -101,6 +101,7 @@ def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, arti
         cb.ax.tick_params(colors=INK, labelsize=TICK_PT - 1)
         cb.ax.yaxis.set_major_locator(MaxNLocator(6))
         cb.outline.set_edgecolor(INK)
+    draw_minima(ax, f)
     _limits(ax, f, box)
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(MaxNLocator(5))     # few ticks: the labels are large
@@ -209,8 +210,8 @@ def contour_png(key: FunctionKey, paths: tuple[Path, ...], marker: tuple | None 
         ax = fig.add_axes(AX_RECT)
         ax.set_axis_off()
         _limits(ax, f, box)
+        draw_minima(ax, f)      # again: the raster's stars would lie under the current-step ring
     draw_paths(ax, paths, upto)
-    draw_minima(ax, f)
     if marker is not None:
         draw_marker(ax, marker)
     draw_arrows(ax, arrows)
