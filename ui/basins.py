@@ -44,7 +44,7 @@ ELSEWHERE_COLOR = "#b0b0b0"
 DIVERGED_COLOR = "#000000"
 FIGSIZE = (3.6, 4.6)
 LEGEND_MINIMA = 6      # minima named in a map's legend and given a column in the table; the rest are summed
-FONT_PT = 8.5          # legend and colour bar text: ≥ 11 px when a phone shows the 360 px map at full width
+FONT_PT = 9.0          # legend and colour bar text: 12.5 px in the 360 px map
 
 
 def _square(left: float, width: float, top: float = 0.93) -> tuple[float, float, float, float]:
@@ -227,7 +227,10 @@ def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int,
 def minimum_labels(f: core.Objective, m: basins.BasinMap) -> list[str]:
     """Short names of ``m.minima``: coordinates, "local" for a known non-global one, the value for one found."""
     n_global, n_known = len(f.minima), len(f.all_minima)
-    return [f"({x:.2f}, {y:.2f})" + ("" if i < n_global else " local" if i < n_known else f" f={v:.3g}")
+    def num(v: float) -> str:
+        return f"{v:.2f}".replace("-0.00", "0.00")
+
+    return [f"({num(x)}, {num(y)})" + ("" if i < n_global else " local" if i < n_known else f" f={v:.3g}")
             for i, ((x, y), v) in enumerate(zip(m.minima, m.minimum_values, strict=True))]
 
 
@@ -243,12 +246,11 @@ def minimum_colors(centres: np.ndarray) -> list[str]:
 
 
 def named_minima(f: core.Objective, maps: dict[str, basins.BasinMap]) -> list[int]:
-    """The minima named in legends and the table: the known global ones, then those the page's starts settle at
-    most often, ``LEGEND_MINIMA`` at most, in index order."""
-    share = sum(np.bincount(m.label[m.label >= 0].ravel(), minlength=m.n_minima) for m in maps.values())
-    share = share.astype(float)
-    share[:len(f.minima)] = np.inf
-    return sorted(int(i) for i in np.argsort(-share, kind="stable")[:LEGEND_MINIMA])
+    """The minima named in legends and the table (``LEGEND_MINIMA`` at most): the known ones, then the lowest of
+    the others that some start settles at."""
+    reached = sum(np.bincount(m.label[m.label >= 0].ravel(), minlength=m.n_minima) for m in maps.values()) > 0
+    reached[:len(f.all_minima)] = True
+    return [int(i) for i in np.flatnonzero(reached)[:LEGEND_MINIMA]]
 
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
@@ -292,8 +294,10 @@ def _patch(colour: str, label: str) -> Patch:
 
 
 def _legend(ax, handles: list, ncol: int) -> None:
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=ncol, fontsize=FONT_PT,
-              frameon=False, handlelength=1.0, columnspacing=0.8, labelspacing=0.3, labelcolor=INK)
+    bottom = ax.get_position().y0        # centred on the figure, not the axes: the widest rows fit
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, bottom - 0.075),
+              bbox_transform=ax.figure.transFigure, ncol=ncol, fontsize=FONT_PT, frameon=False, handlelength=1.0,
+              columnspacing=0.8, labelspacing=0.3, labelcolor=INK)
 
 
 def _draw_labels(ax, f: core.Objective, m: basins.BasinMap, extent, named: list[int]) -> None:
@@ -329,8 +333,8 @@ def _draw_steps(fig, ax, m: basins.BasinMap, extent) -> None:
 def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) -> None:
     table = fraction_table(f, maps)
     percent = {c: st.column_config.NumberColumn(c, format="%.1f %%") for c in table.columns[1:-1]}
-    st.caption("Share of starts (%) settling at each of the most reached minima, at the other minima, nowhere "
-               "(elsewhere: not settled) or diverged; share that converged "
+    st.caption("Share of starts (%) settling at each known minimum and the lowest others found, at the other minima, "
+               "nowhere (elsewhere: not settled) or diverged; share that converged "
                f"(f within {TOL:g} of a minimum's value) and their median number of steps")
     st.dataframe(table, hide_index=True, width="stretch", column_config=percent)
     series = {}
