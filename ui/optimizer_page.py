@@ -11,6 +11,7 @@ import core
 from core import metrics
 
 from . import charts, controls, layout, plots, runs, tune
+from .problem import FunctionKey
 from .state import PageState, page_state
 from .theme import color
 
@@ -111,7 +112,8 @@ def play_plan(speed: str, steps: int) -> tuple[float, int]:
     return 1.0 / fps, max(1, round(per_second / fps))
 
 
-def _scrubber(ps: PageState, key, f, spec, run) -> None:
+def _scrubber(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec,
+              run: core.Trajectory) -> None:
     """The contour + step slider fragment, with its Play/Pause/Reset/End buttons and speed (animated while playing)."""
     interval = None
     if st.session_state.get(ps.key("playing")):
@@ -175,7 +177,8 @@ def _buttons(ps: PageState, steps: int) -> str:
     return speed
 
 
-def _scrub_view(ps: PageState, key, f, spec, run, interval: float | None) -> None:
+def _scrub_view(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory,
+                interval: float | None) -> None:
     """Buttons, contour plot and step slider together; the slider and buttons rerun only this fragment.
 
     ``interval`` is the animation timer the fragment was registered with; a fragment rerun that needs another
