@@ -2,9 +2,12 @@
 algorithms using NumPy"): function, starts, learning rate and its eps-inside-sqrt convention."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .functions import get_function
+from .metrics import summary
 from .optimizers import ARTICLE_OPTIMIZERS, Optimizer, get_optimizer
 from .simulate import Trajectory, simulate
 
@@ -13,9 +16,10 @@ LR = 0.4
 STEPS = 20
 EPS = 1e-6
 BOX = (-8.0, 8.0, -8.0, 8.0)
+STOP_RULE = "|x| ≤ 0.1 and |y| < 0.1"   # Adam's stopping rule, as ``adam_stop`` applies it
 STARTS = {"gd": (-4.0, -6.0), "momentum": (-4.0, -6.0), "adagrad": (-4.0, -6.0),
           "rmsprop": (-4.0, -6.0), "adam": (-6.0, -6.0)}
-HYPERPARAMETERS = {
+HYPERPARAMETERS: dict[str, dict[str, Any]] = {
     "gd": {"lr": LR},
     "momentum": {"lr": LR, "momentum": 0.5},
     "adagrad": {"lr": LR, "eps": EPS, "eps_inside_sqrt": True},
@@ -41,11 +45,30 @@ def optimizer(name: str) -> Optimizer:
     return get_optimizer(name, **HYPERPARAMETERS[name])
 
 
-def run(name: str) -> Trajectory:
-    """The article's run of ``name`` (one of ``ARTICLE_OPTIMIZERS``)."""
+def run(name: str, stop: bool = True) -> Trajectory:
+    """The article's run of ``name`` (one of ``ARTICLE_OPTIMIZERS``); ``stop=False`` lets Adam run on past its rule."""
     return simulate(get_function(FUNCTION), optimizer(name), STARTS[name], STEPS,
-                    stop_when=adam_stop if name == "adam" else None)
+                    stop_when=adam_stop if name == "adam" and stop else None)
+
+
+def stop_rule_step(points: np.ndarray) -> int:
+    """First step at which a path ``(T, 2)`` meets Adam's stopping rule, or -1: the article's own yardstick."""
+    hit = adam_stop(points[:, 0], points[:, 1])
+    return int(np.argmax(hit)) if hit.any() else -1
+
+
+def findings(name: str) -> dict[str, float | int]:
+    """What the article's own run of ``name`` shows, to set beside its conclusion.
+
+    The step at which it meets the stopping rule, the step at which f − f* ≤ 1e-3 (the app's
+    tolerance), its final loss, and its loss after all ``STEPS`` steps without Adam's early stop.
+    """
+    f = get_function(FUNCTION)
+    r = run(name)
+    return {"stop_rule_step": stop_rule_step(r.points), "steps_to_tol": int(summary(f, r)["steps_to_tol"]),
+            "final_loss": float(r.values[-1]), "stopped_at": int(r.stopped_at),
+            "unstopped_final_loss": float(run(name, stop=False).values[-1])}
 
 
 __all__ = ["FUNCTION", "LR", "STEPS", "EPS", "BOX", "STARTS", "HYPERPARAMETERS", "CONCLUSIONS",
-           "ARTICLE_OPTIMIZERS", "adam_stop", "optimizer", "run"]
+           "ARTICLE_OPTIMIZERS", "adam_stop", "optimizer", "run", "stop_rule_step", "findings", "STOP_RULE"]

@@ -7,7 +7,7 @@ whole grids of points or large batches of optimizer runs can be processed at onc
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
 import numpy as np
@@ -129,6 +129,9 @@ class QuadraticObjective(Objective):
     """
 
     hessian: tuple[tuple[float, float], tuple[float, float]] = ((1.0, 0.0), (0.0, 1.0))
+    _H: Any = field(init=False, repr=False, default=None)
+    _diagonal: bool = field(init=False, repr=False, default=False)
+    _coef: Any = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         H = np.array(self.hessian, dtype=float)

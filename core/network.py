@@ -134,9 +134,10 @@ class MLP:
         An int gives ``(D,)``; a sequence of seeds gives ``(len(seeds), D)``, one network per seed.
         (The distribution is torch's; the random stream is NumPy's, so the numbers differ from torch's.)
         """
-        if np.ndim(seed):
-            return np.stack([self.init(int(s)) for s in seed]) if len(seed) else np.empty((0, self.dim))
-        rng = np.random.default_rng(int(seed))
+        seeds = np.asarray(seed)
+        if seeds.ndim:
+            return np.stack([self.init(int(s)) for s in seeds]) if seeds.size else np.empty((0, self.dim))
+        rng = np.random.default_rng(int(seeds))
         theta = np.empty(self.dim)
         for b in self.layout:
             fan_in = self.sizes[int(b.name.split(".")[0]) // 2]

@@ -343,7 +343,7 @@ class _MomentumCycleRunner:
         lr, mom = self.schedule._values(self.base_lr, float(t - 1))
         out: dict[str, Any] = {"lr": float(lr) if np.ndim(lr) == 0 else lr}
         if self.key == "betas":
-            out["betas"] = (float(mom), *self.betas[1:])
+            out["betas"] = (float(mom), *(self.betas or ())[1:])
         elif self.key == "momentum":
             out["momentum"] = float(mom)
         return out

@@ -58,7 +58,7 @@ class Trajectory:
 
 
 def simulate(
-    function: Objective,
+    function: Objective | Any,   # a 2-D Objective or a network objective (core.mlp)
     optimizer: Optimizer,
     x0: Any,
     steps: int,
@@ -125,7 +125,7 @@ def simulate(
 class _Run:
     """One batched run over flat arrays: points, gradients and buffers have the layout ``(D, N)``."""
 
-    function: Objective
+    function: Any   # an Objective, or a network objective (which adds minibatch rows to grad_into)
     spec: Any
     hp: dict[str, Any]
     steps: int
@@ -185,7 +185,7 @@ class _Run:
                     lrs.append(np.broadcast_to(hp["lr"], (n,)) if np.ndim(hp["lr"]) else hp["lr"])
                 prev = x.copy() if self.stop_when is not None else None
                 self.spec.step(x, g, state, t, hp)
-                if prev is not None:
+                if prev is not None and self.stop_when is not None:
                     _apply_stop_rule(self.stop_when, x, prev, active, stopped_at, t)
                 if per_step:
                     _mark_divergence(x, t, diverged_at, self.escape)

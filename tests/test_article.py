@@ -84,3 +84,12 @@ def test_eps_position_matters():
     g = np.array([-0.8, -24.0])
     np.testing.assert_allclose(outside, [-4.0, -6.0] - LR * g / (np.abs(g) + 0.1))
     np.testing.assert_allclose(inside, [-4.0, -6.0] - LR * g / np.sqrt(g * g + 0.1))
+
+
+def test_findings_measure_the_articles_own_yardstick():
+    """The stopping rule applied to every method's run, beside the app's f − f* ≤ 1e-3."""
+    found = {m: article.findings(m) for m in core.ARTICLE_OPTIMIZERS}
+    assert [found[m]["stop_rule_step"] for m in core.ARTICLE_OPTIMIZERS] == [-1, 18, -1, 20, 17]
+    assert found["momentum"]["steps_to_tol"] == 18 and found["adam"]["steps_to_tol"] == -1
+    assert found["adam"]["stopped_at"] == 17
+    assert found["adam"]["unstopped_final_loss"] > 50 * found["adam"]["final_loss"]

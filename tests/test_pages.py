@@ -107,7 +107,7 @@ def test_compare_page_noise_band():
         layer.get("mark", {}).get("type") == "area" for layer in spec.get("layer", []))]
     assert len(bands) == 1, "expected one median-and-band chart"
     data = bands[0][1]
-    assert set(data["series"]) == {"gd", "adam"}
+    assert set(data["series"]) == {"Gradient descent", "Adam"}
     assert (data["lo"] <= data["median"]).all() and (data["median"] <= data["hi"]).all()
     assert (data["hi"] > data["lo"]).mean() > 0.5, "ten noisy runs must spread into a band"
 

@@ -6,6 +6,7 @@ about 20 ms, which would otherwise be paid for every chart on every rerun.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,8 @@ from functools import lru_cache
 import altair as alt
 import numpy as np
 import pandas as pd
+
+import core
 
 from .theme import color
 
@@ -26,7 +29,34 @@ class Chart:
     height: int = 280  # total, including title, axes and legend
 
     def show(self, where) -> None:
-        where.vega_lite_chart(spec=with_data(self.spec, self.data), width="stretch", height=self.height)
+        spec = with_data(self.spec, self.data)
+        spec["height"] = self.height   # in the spec too, so a test can read the size the legend shares
+        where.vega_lite_chart(spec=spec, width="stretch", height=self.height)
+
+
+# Legends go below the plot, LEGEND_COLUMNS entries per row; each row adds LEGEND_ROW px to the
+# chart, so a legend never takes its room from the plot, which keeps at least MIN_PLOT px.
+LEGEND_COLUMNS = 1   # one entry per row: a narrow column (a third of a laptop screen) never clips a name
+LEGEND_ROW = 20
+TITLE_AND_AXES = 70   # px of a chart's height taken by its title and its x axis
+MIN_PLOT = 200
+
+
+def legend(n: int) -> alt.Legend | None:
+    """A fixed-size legend below the plot for ``n`` series (none for a single series)."""
+    if n < 2:
+        return None
+    return alt.Legend(orient="bottom", title=None, columns=min(n, LEGEND_COLUMNS), labelLimit=180)
+
+
+def legend_rows(n: int) -> int:
+    """Rows the legend of ``n`` series takes."""
+    return 0 if n < 2 else -(-n // LEGEND_COLUMNS)
+
+
+def height_with_legend(height: int, n: int) -> int:
+    """Total height of a chart asked for ``height`` px with ``n`` series: ``MIN_PLOT`` px of plot at least, plus legend rows."""
+    return max(height, MIN_PLOT + TITLE_AND_AXES) + LEGEND_ROW * legend_rows(n)
 
 
 def with_data(spec: str, data: pd.DataFrame) -> dict:
@@ -47,6 +77,11 @@ def long_frame(series: dict[str, np.ndarray], value: str = "value") -> pd.DataFr
     if not frames:
         return pd.DataFrame(columns=["step", "series", value])
     return pd.concat(frames, ignore_index=True)
+
+
+def series_label(name: str) -> str:
+    """An optimizer's display name for legends and tooltips; any other series name (x, GD theory…) as it is."""
+    return core.get_spec(name).display_name if name in core.SPECS or name in core.NETWORK_OPTIMIZERS else name
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> str:
@@ -71,9 +106,8 @@ def _line_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colo
     scale = alt.Scale(domain=list(names), range=list(colors))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
     hover = alt.selection_point(fields=["step"], nearest=True, on="pointerover", empty=False)
-    legend = alt.Legend(orient="top", title=None, columns=min(len(names), 3)) if len(names) > 1 else None
     base = alt.Chart().encode(x=alt.X("step:Q", title="step"), y=y,
-                              color=alt.Color("series:N", scale=scale, title=None, legend=legend))
+                              color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))))
     line = base.mark_line(strokeWidth=2)
     points = base.mark_circle(size=45).encode(
         opacity=alt.condition(hover, alt.value(1), alt.value(0)),
@@ -87,21 +121,24 @@ def _line_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colo
 
 def lines(series: dict[str, np.ndarray], title: str, y_title: str, *, log: bool = False,
           colors: dict[str, str] | None = None, height: int = 280, rule_at: float | None = None) -> Chart:
-    """Line chart of several series over steps with hover tooltips; log y when asked (non-positive values dropped)."""
-    df = long_frame(series)
+    """Line chart of several series over steps with hover tooltips; log y when asked (non-positive values dropped).
+
+    Optimizer ids among the keys of ``series`` are shown by display name, each in its own colour.
+    """
+    df = long_frame({series_label(n): v for n, v in series.items()})
     if log:
         df = df[df["value"] > 0]
-    names = tuple(series)
-    palette = tuple((colors or {}).get(n) or color(n) for n in names)
-    return Chart(_line_spec(title, y_title, log, names, palette, rule_at), df, height)
+    names = tuple(series_label(n) for n in series)
+    palette = tuple((colors or {}).get(n) or color(n) for n in series)
+    return Chart(_line_spec(title, y_title, log, names, palette, rule_at), df, height_with_legend(height, len(names)))
 
 
 @lru_cache(maxsize=64)
-def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...]) -> str:
-    scale = alt.Scale(domain=list(names), range=[color(n) for n in names])
+def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...]) -> str:
+    scale = alt.Scale(domain=list(names), range=list(colors))
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart().encode(x=alt.X("step:Q", title="step"),
-                              color=alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="top", columns=min(len(names), 3))))
+                              color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))))
     area = base.mark_area(opacity=0.18).encode(y=alt.Y("lo:Q", title=y_title, scale=y_scale), y2="hi:Q")
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=y_scale),
@@ -111,11 +148,13 @@ def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...]) -> s
 
 
 def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, height: int = 320) -> Chart:
-    """Median line with a 10–90 % band per optimizer; ``frame`` has step, series, median, lo, hi."""
+    """Median line with a 10–90 % band per optimizer; ``frame`` has step, series (optimizer ids), median, lo, hi."""
     if log:
         frame = frame[(frame["lo"] > 0) & (frame["median"] > 0)]
-    names = tuple(dict.fromkeys(frame["series"]))
-    return Chart(_band_spec(title, y_title, log, names), frame, height)
+    ids = tuple(dict.fromkeys(frame["series"]))
+    frame = frame.assign(series=frame["series"].map(series_label))
+    spec = _band_spec(title, y_title, log, tuple(series_label(n) for n in ids), tuple(color(n) for n in ids))
+    return Chart(spec, frame, height_with_legend(height, len(ids)))
 
 
 @lru_cache(maxsize=8)
@@ -130,3 +169,28 @@ def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
     v = np.asarray(lrs, dtype=float)
     df = pd.DataFrame({"update": np.arange(1, len(v) + 1), "lr": v})
     return Chart(_schedule_spec(), df, height)
+
+
+def with_dashes(chart: Chart, names: tuple[str, ...], dashed: tuple[str, ...]) -> Chart:
+    """``chart`` (from ``lines``) with the ``dashed`` series drawn dashed, such as a theoretical rate beside
+    the measured one (no extra legend)."""
+    return dataclasses.replace(chart, spec=_dashed_spec(chart.spec, names, dashed))
+
+
+@lru_cache(maxsize=64)
+def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> str:
+    d = json.loads(spec)
+    dash = {"field": "series", "type": "nominal", "legend": None,
+            "scale": {"domain": list(names), "range": [[6, 4] if n in dashed else [1, 0] for n in names]}}
+    for layer in d.get("layer", []):
+        mark = layer.get("mark")
+        if (mark.get("type") if isinstance(mark, dict) else mark) == "line":
+            layer.setdefault("encoding", {})["strokeDash"] = dash
+    return json.dumps(d)
+
+
+def all_positive(series: dict[str, np.ndarray] | np.ndarray) -> bool:
+    """Whether every finite value is above zero, so that a log axis can show all of them."""
+    arrays = series.values() if isinstance(series, dict) else [series]
+    with np.errstate(invalid="ignore"):
+        return all(bool(np.all(np.asarray(v)[np.isfinite(v)] > 0)) for v in arrays)

@@ -5,9 +5,6 @@ Gradient descent and heavy ball are compared with their theoretical rates (κ �
 """
 from __future__ import annotations
 
-import dataclasses
-import json
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -51,6 +48,7 @@ def _body(ps: PageState) -> None:
                             help="Rotates the valley away from the coordinate axes.")
     key = ("conditioned_quadratic", kappa, angle)
     f = problem.objective(key)
+    assert f.curvature is not None  # a quadratic
     mu, L = f.curvature
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)
@@ -87,7 +85,9 @@ def _body(ps: PageState) -> None:
 
 def _use_optimal(ps: PageState) -> None:
     """Button callback (runs before the widgets exist): write the optimal settings for the current κ."""
-    mu, L = problem.objective(("conditioned_quadratic", ps.get("kappa"), ps.get("angle"))).curvature
+    curvature = problem.objective(("conditioned_quadratic", ps.get("kappa"), ps.get("angle"))).curvature
+    assert curvature is not None  # a quadratic
+    mu, L = curvature
     ps.set("gd_lr", theory.gd_optimal_lr(mu, L))
     hb_lr, hb_mom = theory.heavy_ball_optimal(mu, L)
     ps.set("hb_lr", hb_lr)
@@ -145,20 +145,7 @@ def _chart(distances: dict[str, np.ndarray], rates: dict[str, float], steps: int
     with np.errstate(invalid="ignore"):
         series = {k: np.where((v >= lo) & (v <= hi), v, np.nan) for k, v in series.items()}
     chart = charts.lines(series, "Distance to the minimum", "‖θ − θ*‖", log=True, colors=colors, height=340)
-    return dataclasses.replace(chart, spec=_dash(chart.spec, tuple(series), tuple(dashed)))
-
-
-@lru_cache(maxsize=64)
-def _dash(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> str:
-    """``charts.lines``'s spec with the ``dashed`` series drawn dashed (no extra legend)."""
-    d = json.loads(spec)
-    dash = {"field": "series", "type": "nominal", "legend": None,
-            "scale": {"domain": list(names), "range": [[6, 4] if n in dashed else [1, 0] for n in names]}}
-    for layer in d.get("layer", []):
-        mark = layer.get("mark")
-        if (mark.get("type") if isinstance(mark, dict) else mark) == "line":
-            layer.setdefault("encoding", {})["strokeDash"] = dash
-    return json.dumps(d)
+    return charts.with_dashes(chart, tuple(series), tuple(dashed))
 
 
 def _table(hps: dict, distances: dict[str, np.ndarray], rates: dict[str, float]) -> pd.DataFrame:
@@ -185,7 +172,7 @@ def _rotation_panel(kappa: float, angle: float, x0: tuple[float, float], hps: di
                 "along an axis (at 0° their step counts do not even depend on κ) but not a rotated one. Gradient "
                 "descent and heavy ball only see the Hessian's eigenvalues, so the angle changes nothing for them.")
     angles = tuple(sorted(set(SWEEP_ANGLES) | {float(angle)}))
-    table = _sweep(kappa, angle, tuple(x0), angles, tuple((n, runs.freeze(hps[n])) for n in METHODS))
+    table = _sweep(kappa, angle, (float(x0[0]), float(x0[1])), angles, tuple((n, runs.freeze(hps[n])) for n in METHODS))
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(f"Steps to get within {TOL:g} of the minimum (within {SWEEP_STEPS} steps), with the start rotated "
                f"along with the valley so every angle poses the same problem; ◀ marks your angle. One batched run "

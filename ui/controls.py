@@ -120,7 +120,8 @@ def starting_hyperparameters(landscape: FunctionKey, name: str) -> dict[str, Any
 def _formula_lr(landscape: FunctionKey, name: str) -> float:
     """An lr suggested by a short tuning run on the formula (lowered until runs stay on the landscape)."""
     h = core.get_spec(name).hyper("lr")
-    options = log_options(*h.ui, (demo_hyperparameters(name)["lr"],))  # type: ignore[misc]
+    lo, hi = h.elements()[0][3]
+    options = log_options(lo, hi, (demo_hyperparameters(name)["lr"],))
     try:
         return suggest_lr(objective(landscape), name, options, budget=12)
     except ValueError:
@@ -186,7 +187,7 @@ def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where, on_c
             values.append(float(d))
             continue
         code = f"`{h.name}`" if h.kind != "pair" else f"`{h.name}[{i}]`"
-        text = code if label == h.name else f"{label} · {code}"
+        text = h.title or (code if label == h.name else f"{label} · {code}")
         name = f"{url}{i if h.kind == 'pair' else ''}"
         values.append(number(ps, name, text, lo, hi, d, log=log, help=h.help, where=where, on_change=on_change))
         if log:
@@ -231,7 +232,7 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
     labels = {n: core.get_function(n).display_name for n in core.list_functions()}
     labels["conditioned_quadratic"] = "Ill-conditioned quadratic (κ, angle)"
     labels[CUSTOM] = "Your own formula…"
-    name = choice(ps, "fn", "Function", names, default, labels=labels, where=where,
+    name = choice(ps, "fn", "Landscape", names, default, labels=labels, where=where,
                   on_change=lambda: ps.new_landscape(always=("x0", "y0")))
     if name == "conditioned_quadratic":
         kappa = number(ps, "kappa", "Condition number κ", 1.0, 1000.0, 10.0, log=True, where=where,
@@ -286,8 +287,10 @@ def setup(ps: PageState, where=st, default: str = "quadratic", steps: int = 50, 
     if start_map:
         from .startmap import start_map as draw_map
 
-        with where.expander("Pick the start on a map"):
-            draw_map(ps, key, *x0)
+        # Drawn only while open: a closed map costs a fresh tab nothing.
+        with where.expander("Pick the start on a map", key=ps.key("mapopen"), on_change="rerun") as box:
+            if box.open:
+                draw_map(ps, key, *x0)
     return Setup(key, f, x0, steps_picker(ps, default=steps, where=where))
 
 

@@ -1,7 +1,6 @@
 """The "Your own function" page: type f(x, y), see its gradient and how optimizers move on it."""
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 import core
@@ -20,7 +19,7 @@ def render() -> None:
     st.title("Your own function")
     st.markdown("Type any formula in x and y. It is parsed safely (only arithmetic, numbers, x, y, pi, e and "
                 "named math functions; nothing is executed), differentiated symbolically and compiled to "
-                "vectorised NumPy. It then works on every page: pick *Your own formula…* in the function menu.")
+                "vectorised NumPy. It then works on every page: pick *Your own formula…* in the Landscape menu.")
     with page_state(PAGE) as ps:
         _body(ps)
 
@@ -36,7 +35,7 @@ def _body(ps: PageState) -> None:
         return
     key, f = picked
     if key[0] != problem.CUSTOM:
-        st.info("This page is about custom formulas: choose *Your own formula…* in the function menu.")
+        st.info("This page is about custom formulas: choose *Your own formula…* in the Landscape menu.")
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)
 
@@ -51,11 +50,10 @@ def _body(ps: PageState) -> None:
                caption="Start ○, ends ✕, approximate minimum ★ (grid search)")
     with right:
         values = {n: r.values for n, r in trajectories.items()}
-        with np.errstate(all="ignore"):
-            positive = all(np.all(v[np.isfinite(v)] > 0) for v in values.values())
+        positive = charts.all_positive(values)
         charts.lines(values, "Loss", "f", log=positive, height=340).show(st)
         if key[0] == problem.CUSTOM:
-            st.page_link("pages/compare.py", label="Open this function on the Compare page", icon=":material/open_in_new:",
+            st.page_link("pages/compare.py", label="Open this landscape on the Compare page", icon=":material/open_in_new:",
                          query_params={**{k: ps.url[k] for k in ("fn", "formula", "boxr", "opts", "steps", "x0", "y0")},
                                        **{f"{n}.lr": ps.url["lr"] for n in chosen}})
 

@@ -252,6 +252,7 @@ def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, se
     """PNG of the decision regions of each optimizer's trained seed-0 network on a 2-D data set."""
     f = problem(key)
     ds = f.dataset
+    assert ds.box is not None  # decision regions are drawn for 2-D data sets only
     xmin, xmax, ymin, ymax = ds.box
     xs, ys = np.linspace(xmin, xmax, REGION_GRID), np.linspace(ymin, ymax, REGION_GRID)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)

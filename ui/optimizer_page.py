@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
 
     _scrubber(ps, key, f, spec, run)
     _charts(f, spec, run)
-    _tables(ps, key, f, spec, run)
+    _tables(ps, key, f, spec, run, Settings(hp, schedule, noise, seed))
 
 
 ARROW_SHARE = 0.18   # the longest gradient or velocity along the run is drawn this share of the box
@@ -236,8 +237,8 @@ def _scrub_view(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.O
 def _charts(f, spec, run) -> None:
     name = spec.name
     values = run.values
+    positive = charts.all_positive(values)
     with np.errstate(all="ignore"):
-        positive = bool(np.all(values[np.isfinite(values)] > 0))
         dist = f.nearest_minimum_distance(run.points)
         gnorm = metrics.gradient_norms(f, run.points)
     c1, c2, c3 = st.columns(3)
@@ -245,7 +246,7 @@ def _charts(f, spec, run) -> None:
     if np.isfinite(dist).any():
         charts.lines({name: dist}, "Distance to nearest minimum", "‖θ − θ*‖", log=True).show(c2)
     else:
-        c2.info("This function has no minimum (it is unbounded below), so there is no distance to show.")
+        c2.info("This landscape has no minimum (it is unbounded below), so there is no distance to show.")
     charts.lines({name: gnorm}, "Gradient norm", "‖∇f‖", log=True).show(c3)
     if run.lr is not None and len(run.lr):
         charts.schedule_chart(run.lr).show(st)
@@ -256,8 +257,18 @@ def _charts(f, spec, run) -> None:
                                      log=True, colors={"x": color(name), "y": "#4C6EF5"}, height=280).show(st)
 
 
-def _tables(ps, key, f, spec, run) -> None:
-    tab3d, tabtable = st.tabs(["3-D surface", "Steps table & downloads"])
+@dataclass(frozen=True)
+class Settings:
+    """What the run was made with, for the exports that reproduce it."""
+
+    hp: dict
+    schedule: tuple | None
+    noise: float
+    seed: int
+
+
+def _tables(ps, key, f, spec, run, settings: Settings) -> None:
+    tab3d, tabtable, tabexport = st.tabs(["3-D surface", "Steps table & downloads", "PyTorch & animation export"])
     with tab3d:
         if st.toggle("Draw the 3-D surface", key=ps.key("surface")):
             st.image(plots.surface_png(key, ((spec.name, run.points),)), width="stretch")
@@ -274,16 +285,20 @@ def _tables(ps, key, f, spec, run) -> None:
                           f"{spec.name}_trajectory.csv", "text/csv", on_click="ignore")
         b.download_button("Contour plot as PNG", lambda: plots.contour_png(key, ((spec.name, run.points),)),
                           f"{spec.name}_contour.png", "image/png", on_click="ignore")
+    with tabexport:
+        from . import export
+
+        export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
 
 
 def steps_frame(f, spec, run) -> pd.DataFrame:
-    """One row per step: position, loss, gradient and optimizer state."""
+    """One row per step: position, loss, gradient and optimizer state, named as in the step panel."""
     with np.errstate(all="ignore"):
         g = f.grad(run.points)
     cols = {"step": np.arange(len(run.points)), "x": run.points[:, 0], "y": run.points[:, 1], "f": run.values,
-            "grad_x": g[:, 0], "grad_y": g[:, 1]}
-    for k in spec.state_labels:
+            "gradient ∇f (x)": g[:, 0], "gradient ∇f (y)": g[:, 1]}
+    for k, label in spec.state_labels.items():
         if k in run.state:
-            cols[f"{k}_x"] = run.state[k][:, 0]
-            cols[f"{k}_y"] = run.state[k][:, 1]
+            cols[f"{label} (x)"] = run.state[k][:, 0]
+            cols[f"{label} (y)"] = run.state[k][:, 1]
     return pd.DataFrame(cols)

@@ -18,7 +18,7 @@ import streamlit as st
 import core
 from core.tune import FLOOR, SCORES, evaluate, performance_profile, search_space, starts, survival
 
-from . import charts, controls, plots, problem
+from . import charts, controls, layout, plots, problem
 from .state import PageState, page_state
 from .theme import color
 from .tune import tune_button
@@ -103,7 +103,7 @@ def _body(ps: PageState) -> None:
 
     entries = _run_all(key, chosen, profile, race)
     here = {n: entries[(key, n)] for n in chosen}
-    st.subheader(f"Tuned on {f.display_name}")
+    st.subheader(f"Tuned on {layout.landscape_name(f)}")
     _table(here, race, labels)
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -147,7 +147,7 @@ def _run_all(key: problem.FunctionKey, chosen: list[str], profile: list[str], ra
     bar = st.progress(0.0, text="Tuning…")
     out = {}
     for i, (k, n) in enumerate(jobs):
-        where = problem.objective(k).display_name
+        where = layout.landscape_name(problem.objective(k))
         bar.progress(i / len(jobs), text=f"Tuning {core.get_spec(n).display_name} on {where}")
         out[(k, n)] = race_entry(k, n, race)
     bar.empty()

@@ -80,3 +80,9 @@ def run_all(key: FunctionKey, hps: dict[str, dict[str, Any]], x0: tuple[float, f
             diverged[core.get_spec(n).display_name] = (int(at), largest_stable_lr(key, n, freeze(hps[n]), x0, steps))
     layout.divergence_note(diverged)
     return out
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def article_findings(name: str) -> dict:
+    """What the article's own run of ``name`` measures (``core.article.findings``), cached."""
+    return article.findings(name)

@@ -1,6 +1,8 @@
 """The learning-rate sweep page: final loss against lr for whole ranges of lr at once."""
 from __future__ import annotations
 
+from typing import Any
+
 import math
 
 import altair as alt
@@ -16,7 +18,7 @@ from core.theory import gd_stability_limit
 
 from . import controls, layout, plots, problem, runs, work
 from .state import PageState, page_state
-from .theme import color
+from .theme import INK, color
 
 PAGE = "sweep"
 TOL = 1e-3
@@ -34,7 +36,7 @@ def sweep(key: problem.FunctionKey, name: str, hp: runs.HyperItems, x0: tuple, s
     cap = float(max(finite.max() * 10, 1.0)) if finite.size else 1.0
     status = np.where(s.diverged_at >= 0, "diverged", np.where(s.steps_to_tol >= 0, "reached tolerance", "not yet"))
     return pd.DataFrame({
-        "optimizer": name, "lr": s.lrs,
+        "optimizer": name, "name": core.get_spec(name).display_name, "lr": s.lrs,
         "final gap": np.clip(np.where(np.isfinite(s.final_gap), s.final_gap, cap), 1e-16, None),
         "steps to tolerance": np.where(s.steps_to_tol >= 0, s.steps_to_tol, np.nan),
         "status": status, "diverged at": s.diverged_at,
@@ -74,8 +76,8 @@ def _body(ps: PageState) -> None:
     chart = _chart(data, chosen, limit)
     event = st.altair_chart(chart, on_select="rerun", selection_mode="pick", key=ps.key("chart"), width="stretch")
     st.caption(f"Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest lr "
-               "that diverged for each optimizer" + (f"; black: the gradient-descent stability limit 2/L = {limit:.3g}"
-                                                      if limit else "") + ".")
+               "that diverged for each optimizer" + (f"; solid grey: the gradient-descent stability limit 2/L = "
+                                                      f"{limit:.3g}" if limit else "") + ".")
     _steps_chart(data, chosen)
     _thresholds(data, chosen)
     picked = _picked(event, data)
@@ -102,28 +104,39 @@ def _body(ps: PageState) -> None:
                     "often wider.")
 
 
-def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> alt.LayerChart:
-    scale = alt.Scale(domain=names, range=[color(n) for n in names])
+def _optimizer_colors(names: list[str]) -> alt.Color:
+    """Colour by display name (the legend's labels), one colour per optimizer as on every page."""
+    scale = alt.Scale(domain=[core.get_spec(n).display_name for n in names], range=[color(n) for n in names])
+    return alt.Color("name:N", scale=scale, title=None, legend=alt.Legend(orient="bottom"))
+
+
+# A filled ✕ in Vega's [-1, 1] symbol box, so the legend and the caption show the same mark.
+X_SHAPE = "M-1,-0.7L-0.7,-1L0,-0.3L0.7,-1L1,-0.7L0.3,0L1,0.7L0.7,1L0,0.3L-0.7,1L-1,0.7L-0.3,0Z"
+
+
+def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
     pick = alt.selection_point(name="pick", fields=["optimizer", "lr"], on="click")
     base = alt.Chart(data).encode(
         x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
         y=alt.Y("final gap:Q", scale=alt.Scale(type="log"), title="final f − f*"),
-        color=alt.Color("optimizer:N", scale=scale, legend=alt.Legend(orient="bottom")),
+        color=_optimizer_colors(names),
     )
     line = base.mark_line(strokeWidth=1.5, opacity=0.6)
     points = base.mark_point(filled=True, size=28).encode(
         shape=alt.Shape("status:N", scale=alt.Scale(domain=["reached tolerance", "not yet", "diverged"],
-                                                    range=["circle", "triangle-down", "cross"])),
+                                                    range=["circle", "triangle-down", X_SHAPE]),
+                        legend=alt.Legend(orient="bottom", title=None, symbolFillColor=INK, symbolStrokeColor=INK)),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
-        tooltip=["optimizer:N", alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("final gap:Q", format=".3g"),
-                 "status:N", alt.Tooltip("steps to tolerance:Q", format=".0f")],
+        tooltip=[alt.Tooltip("name:N", title="optimizer"), alt.Tooltip("lr:Q", format=".4g"),
+                 alt.Tooltip("final gap:Q", format=".3g"), "status:N",
+                 alt.Tooltip("steps to tolerance:Q", format=".0f")],
     ).add_params(pick)
-    thresholds = data[data["status"] == "diverged"].groupby("optimizer", as_index=False)["lr"].min()
+    thresholds = data[data["status"] == "diverged"].groupby(["optimizer", "name"], as_index=False)["lr"].min()
     rules = alt.Chart(thresholds).mark_rule(strokeDash=[5, 4], strokeWidth=1.5).encode(
-        x="lr:Q", color=alt.Color("optimizer:N", scale=scale))
+        x="lr:Q", color=_optimizer_colors(names))
     layers = [line, points, rules]
     if limit:
-        layers.append(alt.Chart(pd.DataFrame({"lr": [limit]})).mark_rule(color="black", strokeWidth=2).encode(x="lr:Q"))
+        layers.append(alt.Chart(pd.DataFrame({"lr": [limit]})).mark_rule(color=INK, strokeWidth=2).encode(x="lr:Q"))
     return alt.layer(*layers).properties(height=380)
 
 
@@ -133,12 +146,12 @@ def _steps_chart(data: pd.DataFrame, names: list[str]) -> None:
     if reached.empty:
         st.caption(f"No run reached f − f* ≤ {TOL:g} in this range of learning rates.")
         return
-    scale = alt.Scale(domain=names, range=[color(n) for n in names])
     chart = alt.Chart(reached).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
         x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
         y=alt.Y("steps to tolerance:Q", scale=alt.Scale(type="log"), title=f"steps to f − f* ≤ {TOL:g}"),
-        color=alt.Color("optimizer:N", scale=scale, legend=alt.Legend(orient="top", title=None)),
-        tooltip=["optimizer:N", alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("steps to tolerance:Q", format=".0f")],
+        color=_optimizer_colors(names),
+        tooltip=[alt.Tooltip("name:N", title="optimizer"), alt.Tooltip("lr:Q", format=".4g"),
+                 alt.Tooltip("steps to tolerance:Q", format=".0f")],
     )
     st.altair_chart(chart, width="stretch", height=260)
 

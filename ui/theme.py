@@ -15,8 +15,8 @@ COLORS = {
     "adadelta": "#393b79",
     "rprop": "#637939",
     "lion": "#e7ba52",
-    "muon": "#843c39",       # network-only optimizers (core.NETWORK_OPTIMIZERS)
-    "adafactor": "#31a354",
+    "muon": "#a55194",       # network-only optimizers (core.NETWORK_OPTIMIZERS)
+    "adafactor": "#8ca252",
 }
 
 INK = "#808495"          # axis text, readable on light and dark backgrounds

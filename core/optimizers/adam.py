@@ -83,9 +83,10 @@ ADAM = OptimizerSpec(
               "root of a running average of squared gradients (scale), both corrected for starting at "
               "zero. Each coordinate moves about lr per step whatever the gradient's size, which is "
               "why it crosses a badly scaled valley so fast.",
-    try_this="Set β₂ to 0.9: the second moment follows the gradient faster and the path near the minimum gets jumpier.",
+    try_this="Lower β₁ to 0.5: with less momentum Adam no longer swings past the minimum (to x ≈ 1.1 at 0.9) and "
+             "reaches f − f* ≤ 1e-3 in 37 steps; at 0.9 it is still at f ≈ 0.19 after 50.",
     hypers=_ADAM_HYPERS + (c.weight_decay(), _AMSGRAD,
-                           c.flag("decoupled_weight_decay", False, "Apply weight decay to the weights directly (this is AdamW)."),
+                           c.DECOUPLED_WEIGHT_DECAY,
                            c.EPS_INSIDE_SQRT),
     init=_moments_init, step=_adam_step, state_labels=_STATE, velocity="exp_avg",
     adaptive=True, demo={"lr": 0.4}, torch_name="Adam",
@@ -99,7 +100,9 @@ ADAMW = OptimizerSpec(
     intuition="Adam with weight decay taken out of the gradient: the weights shrink by a factor "
               "(1 − lr·λ) each step instead of adding λθ to the gradient, so the decay is not "
               "rescaled by Adam's per-coordinate step sizes.",
-    try_this="Raise weight_decay to 0.3 on Booth: the end point is pulled from (1, 3) towards the origin.",
+    try_this="Raise weight_decay to 0.3: each step also shrinks θ by (1 − lr·λ), which pulls it into this bowl's "
+             "minimum at the origin, f − f* ≤ 1e-3 in 44 steps. The same λ on the Adam page (added to the gradient) "
+             "changes nothing visible: Adam's per-coordinate scaling cancels it.",
     hypers=_ADAM_HYPERS + (c.weight_decay(1e-2), _AMSGRAD),
     init=_moments_init, step=_adamw_step, state_labels=_STATE, velocity="exp_avg",
     adaptive=True, demo={"lr": 0.4}, torch_name="AdamW",
@@ -143,11 +146,12 @@ NADAM = OptimizerSpec(
     intuition="Adam with Nesterov's look-ahead: the step mixes the current gradient with the momentum it "
               "is about to apply, so it reacts a step earlier to a change of slope. A slowly warming "
               "momentum schedule (ψ) keeps the first steps cautious.",
-    try_this="Compare with Adam at lr 0.4 on the quadratic: NAdam overshoots the floor of the valley less.",
+    try_this="Compare with the Adam page (both at lr 0.4 on the quadratic): Adam swings past the minimum to x ≈ 1.1, "
+             "NAdam only to x ≈ 0.27, and ends 10 times lower.",
     hypers=_ADAM_HYPERS + (c.weight_decay(),
                            Hyper("momentum_decay", 4e-3, NONNEG, (0.0, 0.1), symbol="ψ",
                                  help="How fast the momentum coefficient warms up to β₁."),
-                           c.flag("decoupled_weight_decay", False, "Apply weight decay to the weights directly.")),
+                           c.DECOUPLED_WEIGHT_DECAY),
     init=_nadam_init, step=_nadam_step, state_labels=_STATE, velocity="exp_avg",
     adaptive=True, demo={"lr": 0.4}, torch_name="NAdam",
 )
@@ -189,7 +193,7 @@ RADAM = OptimizerSpec(
               "enough steps to be trusted (ρₜ > 5), and then scaled by a rectification term rₜ. Until then "
               "it takes plain momentum-SGD steps: a built-in warm-up.",
     try_this="Look at the first 5 steps: they are SGD-with-momentum steps of size lr·|m̂|, then the adaptive rule kicks in.",
-    hypers=_ADAM_HYPERS + (c.weight_decay(), c.flag("decoupled_weight_decay", False, "Apply weight decay to the weights directly.")),
+    hypers=_ADAM_HYPERS + (c.weight_decay(), c.DECOUPLED_WEIGHT_DECAY),
     init=_moments_init, step=_radam_step, state_labels=_STATE, velocity="exp_avg",
     adaptive=True, demo={"lr": 0.1}, torch_name="RAdam",
 )
@@ -219,7 +223,8 @@ ADAMAX = OptimizerSpec(
     rule_latex=r"u_t = \max(\beta_2 u_{t-1},\, |g_t| + \varepsilon),\qquad \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,\frac{m_t}{u_t}",
     intuition="Adam with the root-mean-square replaced by a decaying maximum of |g|. One large gradient "
               "sets the scale for a long time, so steps are steadier and never larger than about lr.",
-    try_this="On Rosenbrock, compare with Adam: Adamax's step size changes more slowly after the first steep steps.",
+    try_this="Watch u in the side panel: the first gradient sets u_y = 24 and it decays only by β₂ = 0.999 a step, so"
+             " after 50 steps it is still 23 while |g_y| is about 1. Lower β₂ to 0.9 and u follows |g| down.",
     hypers=(c.lr(2e-3), c.betas(), c.eps(1e-8), c.weight_decay()),
     init=_adamax_init, step=_adamax_step, state_labels=_STATE, velocity="exp_avg",
     adaptive=True, demo={"lr": 0.4}, torch_name="Adamax",

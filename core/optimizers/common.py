@@ -40,6 +40,12 @@ def flag(name: str, default: bool, help: str) -> Hyper:
     return Hyper(name, default, kind="bool", help=help)
 
 
+# A readable label: torch's 22-character name wraps mid-word in the sidebar, so it goes in the help text.
+DECOUPLED_WEIGHT_DECAY = Hyper(
+    "decoupled_weight_decay", False, kind="bool", title="Decoupled weight decay",
+    help="Apply weight decay to the weights directly, as AdamW does (torch: `decoupled_weight_decay`).",
+)
+
 MAXIMIZE = Hyper("maximize", False, kind="bool",
                  help="Climb the function instead of descending it (torch negates the gradient first).")
 

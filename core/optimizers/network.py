@@ -33,7 +33,7 @@ class LayoutSpec(OptimizerSpec):
             raise ValueError(f"{self.display_name} applies only to networks (objectives with a parameter layout, "
                              "see core.mlp); it needs to know which coordinates form each weight matrix")
         base = {f.name: getattr(self, f.name) for f in fields(OptimizerSpec)}
-        return OptimizerSpec(**{**base, "init": partial(self.init, layout=tuple(layout))})
+        return OptimizerSpec(**{**base, "init": partial(self.init, layout=tuple(layout))})  # type: ignore[call-arg]
 
 
 def _blocks(layout: Sequence[Any], matrices: bool) -> list[Any]:
@@ -135,7 +135,7 @@ MUON = LayoutSpec(
                   labels=("β₁ (biases)", "β₂ (biases)"), help="AdamW's averaging rates for the biases."),
             Hyper("adamw_eps", 1e-8, NONNEG, (1e-12, 1e-1), log=True, help="AdamW's ε for the biases."),
             Hyper("adamw_weight_decay", 1e-2, NONNEG, (0.0, 0.5), help="AdamW's weight decay for the biases.")),
-    init=_muon_init, step=_muon_step, check=_check_muon,
+    init=_muon_init, step=_muon_step, check=_check_muon,  # type: ignore[arg-type]  # bind() supplies the layout
     state_labels={"momentum_buffer": "momentum B (matrices)"}, velocity="momentum_buffer",
     adaptive=True, demo={"lr": 0.02, "adamw_lr": 0.01}, torch_name="Muon",
     torch_maximize=False,
@@ -214,5 +214,5 @@ ADAFACTOR = LayoutSpec(
                   help="ε₁ keeps the variance estimate positive; ε₂ is the smallest weight RMS used to scale steps."),
             Hyper("d", 1.0, Interval(0.0, low_closed=False), (0.1, 10.0), help="Clipping threshold of the update's RMS."),
             c.weight_decay()),
-    init=_adafactor_init, step=_adafactor_step, adaptive=True, demo={"lr": 0.05}, torch_name="Adafactor",
+    init=_adafactor_init, step=_adafactor_step, adaptive=True, demo={"lr": 0.05}, torch_name="Adafactor",  # type: ignore[arg-type]
 )

@@ -1,6 +1,8 @@
 """Stochastic gradient descent as torch.optim.SGD: plain, heavy-ball and Nesterov."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import common as c
@@ -42,7 +44,7 @@ def _check_nesterov(hp):
 
 _DAMPENING = Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.9), symbol="τ",
                    help="Fraction of the new gradient that is damped out of the velocity.")
-_SGD = dict(init=_init, step=_step, torch_name="SGD")
+_SGD: dict[str, Any] = dict(init=_init, step=_step, torch_name="SGD")
 # torch's SGD(momentum=0): fixed at 0 here, but a schedule with cycle_momentum sets it as torch does.
 _NO_MOMENTUM = Hyper("momentum", 0.0, Interval(0.0, 0.0), (0.0, 0.0), shown=False,
                      help="Always 0 for gradient descent, unless a schedule cycles it (as torch does).")
@@ -82,7 +84,8 @@ NESTEROV = OptimizerSpec(
     intuition="Momentum that looks ahead: the step uses the gradient plus the velocity it is about to "
               "apply, so it brakes earlier when the slope turns. Less overshoot than heavy ball at the "
               "same momentum.",
-    try_this="Compare with the Momentum page at the same lr and momentum 0.9: Nesterov's path spirals less.",
+    try_this="Set lr to 0.4, Momentum's default: Nesterov's y coordinate diverges. Its look-ahead adds μ·v to the "
+             "gradient, so at momentum 0.5 it is stable here only for lr < 0.375, heavy ball for lr < 0.75.",
     hypers=(c.lr(1e-3), c.momentum(0.9), Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.0), shown=False,
                                                                                     help="Must be 0 for Nesterov."),
             c.weight_decay(), Hyper("nesterov", True, kind="bool", shown=False,

@@ -36,9 +36,10 @@ def free_port() -> int:
 
 
 class Server:
-    """A ``streamlit run streamlit_app.py`` subprocess on a free local port."""
+    """A ``streamlit run <script>`` subprocess on a free local port (the app's entrypoint by default)."""
 
-    def __init__(self, port: int | None = None, extra_args: tuple[str, ...] = ()):
+    def __init__(self, port: int | None = None, extra_args: tuple[str, ...] = (), script: str = "streamlit_app.py"):
+        self.script = script
         self.port = port or free_port()
         self.extra_args = tuple(extra_args)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -46,7 +47,7 @@ class Server:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
 
     def start(self, timeout: float = 60.0) -> Server:
-        cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        cmd = [sys.executable, "-m", "streamlit", "run", self.script,
                "--server.headless", "true", "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--server.runOnSave", "false", *self.extra_args]

@@ -1,0 +1,56 @@
+"""A fresh tab until the page is fully drawn: app pages against a minimal page served beside them.
+
+Each round opens every page once in a new browser context (no cache), interleaved, and waits for
+the state "script finished, every chart drawn, every image decoded"; the report gives medians
+and each page's ratio to the minimal page (one slider, one Altair chart, one contour:
+``benchmarks/minimal_app.py``). Run: ``python -m benchmarks.first_load_bench [rounds]``.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from playwright.sync_api import sync_playwright
+
+from tests.e2e.server import VIEWPORT, Server, launch_browser, wait_for_app
+
+PAGES = ("/", "/adam", "/compare")
+_DRAWN = """() => {
+    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+    const images = [...document.querySelectorAll('[data-testid="stImage"] img')];
+    return charts.every(c => c.querySelector('canvas, svg')) && images.every(i => i.complete && i.naturalWidth > 0)
+        && (charts.length + images.length) > 0; }"""
+
+
+def first_load(browser, url: str) -> float:
+    """Milliseconds from navigation to a fully drawn page, in a fresh context."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    wait_for_app(page, settle_ms=100)
+    page.wait_for_function(_DRAWN, timeout=60_000)
+    ms = (time.perf_counter() - t0) * 1000
+    context.close()
+    return ms
+
+
+def main(rounds: int = 4) -> None:
+    with Server() as app, Server(script="benchmarks/minimal_app.py") as minimal, sync_playwright() as p:
+        browser = launch_browser(p)
+        targets = {"minimal": minimal.url + "/", **{path: app.url + path for path in PAGES}}
+        for url in targets.values():   # warm both servers' caches and imports once
+            first_load(browser, url)
+        times: dict[str, list[float]] = {name: [] for name in targets}
+        for _ in range(rounds):
+            for name, url in targets.items():
+                times[name].append(first_load(browser, url))
+        base = statistics.median(times["minimal"])
+        for name, ms in times.items():
+            med = statistics.median(ms)
+            print(f"{name:10s} median {med:7.0f} ms  ratio {med / base:4.2f}  ({', '.join(f'{m:.0f}' for m in ms)})")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 4)

@@ -1,0 +1,224 @@
+"""Short, runnable PyTorch programs that redo one of the app's runs with ``torch.optim``.
+
+A snippet has the landscape written in torch ops (a per-function table for the built-in ones,
+a translation of the checked formula tree for a typed formula), the same start, optimizer class and
+hyperparameters, and the same ``torch.optim.lr_scheduler`` with the app's parameter values.
+Everything here is text: torch is never imported.
+
+>>> print(snippet("adam", {"lr": 0.1}, "quadratic", (-4.0, -6.0), 20).splitlines()[-1])
+print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g}, f = {f(p).item():.6g}")
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .functions import conditioned_hessian
+from .optimizers import get_spec
+from .schedules import get_schedule
+
+# f(x, y) of each built-in landscape in torch ops, with the same order of operations as core.functions.
+TORCH_FUNCTIONS: Mapping[str, str] = {
+    "quadratic": "0.1 * x * x + 2.0 * y * y",
+    "rosenbrock": "(1.0 - x) ** 2 + 100.0 * (y - x * x) ** 2",
+    "beale": "(1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2",
+    "himmelblau": "(x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2",
+    "booth": "(x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2",
+    "rastrigin": ("20.0 + (x * x - 10.0 * torch.cos(2 * math.pi * x))"
+                  " + (y * y - 10.0 * torch.cos(2 * math.pi * y))"),
+    "ackley": ("-20.0 * torch.exp(-0.2 * torch.sqrt(0.5 * (x * x + y * y)))"
+               " - torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y))) + math.e + 20.0"),
+    "saddle": "x * x - y * y",
+    "goldstein_price": ("(1.0 + (x + y + 1.0) ** 2 * (19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y"
+                        " + 3.0 * y * y)) * (30.0 + (2.0 * x - 3.0 * y) ** 2 * (18.0 - 32.0 * x + 12.0 * x * x"
+                        " + 48.0 * y - 36.0 * x * y + 27.0 * y * y))"),
+    "six_hump_camel": "(4.0 - 2.1 * x * x + x ** 4 / 3.0) * x * x + x * y + (-4.0 + 4.0 * y * y) * y * y",
+    "styblinski_tang": "0.5 * ((x ** 4 - 16.0 * x * x + 5.0 * x) + (y ** 4 - 16.0 * y * y + 5.0 * y))",
+}
+
+# Functions of the formula language and their torch names (the two-argument min / max are elementwise).
+_TORCH_CALLS = {"min": "torch.minimum", "max": "torch.maximum"}
+_TORCH_CONSTANTS = {"pi": "math.pi", "e": "math.e", "x": "x", "y": "y"}
+# Where the torch constructor's default differs from the app's starting value (SGD's momentum is 0 in torch).
+TORCH_DEFAULTS: Mapping[str, Mapping[str, Any]] = {"SGD": {"momentum": 0.0, "nesterov": False}}
+# Options of the app that torch.optim does not have: a run that turns one on has no snippet.
+NOT_IN_TORCH = {"eps_inside_sqrt": "ε inside the square root (the article's variant)"}
+MAX_FORMULA_CHARS = 300   # a translated formula longer than this is "not available" (not short any more)
+
+
+class SnippetUnavailable(ValueError):
+    """The run cannot be written as a torch.optim program (Lion, or a formula too long to be a snippet)."""
+
+
+def torch_class(name: str) -> str:
+    """The ``torch.optim`` class of optimizer ``name``; raises ``SnippetUnavailable`` for Lion and the like."""
+    spec = get_spec(name)
+    if not spec.torch_name:
+        raise SnippetUnavailable(f"{spec.display_name} is not in torch.optim, so there is no PyTorch snippet for it.")
+    return spec.torch_name
+
+
+def optimizer_kwargs(name: str, hp: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of the torch constructor: ``lr`` and every value that differs from torch's default."""
+    spec = get_spec(name)
+    torch_defaults = TORCH_DEFAULTS.get(spec.torch_name, {})
+    out: dict[str, Any] = {}
+    for h in spec.hypers:
+        value = _plain(hp.get(h.name, h.default))
+        default = _plain(torch_defaults.get(h.name, h.default))
+        if h.name in NOT_IN_TORCH:
+            if value != default:
+                raise SnippetUnavailable(f"{NOT_IN_TORCH[h.name]} is not an option of torch.optim.{spec.torch_name}.")
+            continue
+        if h.name == "lr" or value != default:
+            out[h.name] = value
+    return out
+
+
+def schedule_call(schedule: tuple | None, lr: float) -> str | None:
+    """``torch.optim.lr_scheduler.X(optimizer, ...)`` for the app's ``(name, ((param, value), ...))``, or None."""
+    if schedule is None or schedule[0] == "constant":
+        return None
+    name = schedule[0]
+    s = get_schedule(name, **dict(schedule[1]))
+    full = {h.name: _plain(getattr(s, h.name)) for h in type(s).params}
+    S = "torch.optim.lr_scheduler"
+    if name == "multistep":
+        return f"{S}.MultiStepLR(optimizer, milestones={list(s.milestones)!r}, gamma={full['gamma']!r})"
+    if name == "warmup_cosine":
+        w = full["warmup_steps"]
+        return (f"{S}.SequentialLR(optimizer, [\n"
+                f"    {S}.LinearLR(optimizer, start_factor={full['start_factor']!r}, end_factor=1.0, "
+                f"total_iters={w!r}),\n"
+                f"    {S}.CosineAnnealingLR(optimizer, T_max={full['T_max']!r}, eta_min={full['eta_min']!r}),\n"
+                f"], milestones=[{w!r}])")
+    if name in ("one_cycle", "cyclic") and full["max_lr"] is None:
+        full["max_lr"] = float(lr)                       # the app's default: the optimizer's lr is the peak
+    if name == "cyclic" and full["base_lr"] is None:
+        full["base_lr"] = full["max_lr"] / 4.0           # the app's default: a quarter of max_lr
+    return f"{S}.{type(s).__name__}(optimizer, {_kwargs(full)})"
+
+
+def formula_torch(text: str) -> str:
+    """A typed formula in torch ops, from its checked tree; raises ``FormulaError`` or ``SnippetUnavailable``."""
+    from .formula import _read
+
+    _, tree = _read(text)
+    out = _node_torch(tree)
+    if len(out) > MAX_FORMULA_CHARS:
+        raise SnippetUnavailable("The formula is too long to write as a short PyTorch snippet.")
+    return out
+
+
+def function_torch(function: str | tuple) -> str:
+    """f(x, y) in torch ops for a landscape: a built-in name, ``("conditioned_quadratic", κ, angle)`` or
+    ``("custom", text, box)`` (the app's landscape keys)."""
+    key = (function,) if isinstance(function, str) else tuple(function)
+    if key[0] == "custom":
+        return formula_torch(key[1])
+    if key[0] == "conditioned_quadratic":
+        kappa, angle = (key[1], key[2]) if len(key) == 3 else (10.0, 0.0)
+        h11, h12, h22 = (float(v) for v in conditioned_hessian(kappa, angle))
+        return f"{0.5 * h11!r} * x * x + {h12!r} * x * y + {0.5 * h22!r} * y * y"
+    try:
+        return TORCH_FUNCTIONS[key[0]]
+    except KeyError:
+        raise SnippetUnavailable(f"No torch formula for the landscape {key[0]!r}.") from None
+
+
+def snippet(name: str, hp: Mapping[str, Any], function: str | tuple, x0: tuple[float, float], steps: int,
+            schedule: tuple | None = None, noise: float = 0.0, seed: int = 0, title: str = "") -> str:
+    """A complete PyTorch program (float64) running optimizer ``name`` from ``x0`` for ``steps`` steps on ``function``.
+
+    Raises ``SnippetUnavailable`` (a ``ValueError``) when torch cannot express the run.
+    """
+    cls = torch_class(name)
+    expr = function_torch(function)
+    kwargs = optimizer_kwargs(name, hp)
+    sched = schedule_call(schedule, kwargs["lr"])
+    plateau = schedule is not None and schedule[0] == "plateau"
+    x, y = (_plain(float(v)) for v in x0)
+    lines = [f"# {title}" if title else f"# {get_spec(name).display_name} with torch.optim, as in Descent Lab",
+             *(["import math", ""] if "math." in expr else []), "import torch", "",
+             "torch.set_default_dtype(torch.float64)", "", "",
+             "def f(p):", "    x, y = p[0], p[1]", f"    return {expr}", "", "",
+             f"p = torch.tensor([{x!r}, {y!r}], requires_grad=True)",
+             f"optimizer = torch.optim.{cls}([p], {_kwargs(kwargs)})"]
+    if sched:
+        lines.append(f"scheduler = {sched}")
+    if noise > 0:
+        lines += [f"torch.manual_seed({int(seed)})  # noisy gradients: statistically like the app's run, not equal"]
+    lines += ["path = [p.detach().clone()]", f"for step in range({int(steps)}):", "    optimizer.zero_grad()",
+              "    f(p).backward()"]
+    if noise > 0:
+        lines.append(f"    p.grad += {_plain(float(noise))!r} * torch.randn(2)")
+    lines.append("    optimizer.step()")
+    if plateau:
+        lines += ["    with torch.no_grad():", "        scheduler.step(f(p).item())"]
+    elif sched:
+        lines.append("    scheduler.step()")
+    lines += ["    path.append(p.detach().clone())",
+              'print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g}, '
+              'f = {f(p).item():.6g}")']
+    return "\n".join(lines) + "\n"
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+
+
+def _node_torch(node: Any) -> str:
+    """One formula node in torch ops, with parentheses wherever Python's precedence would change its meaning."""
+    if node.op == "num":
+        return repr(node.leaf)
+    if node.op == "name":
+        return _TORCH_CONSTANTS[node.leaf]
+    if node.op == "neg":
+        return "-" + _wrapped(node.args[0], _PRECEDENCE[node.op] + 1)
+    if node.op in _PRECEDENCE:
+        mine = _PRECEDENCE[node.op]
+        left = _wrapped(node.args[0], mine + (node.op == "**"))
+        right = _wrapped(node.args[1], mine + (node.op in ("-", "/")))
+        return f"{left} {node.op} {right}"
+    args = ", ".join(_const_tensor(n) for n in node.args)
+    return f"{_TORCH_CALLS.get(node.op, 'torch.' + node.op)}({args})"
+
+
+def _wrapped(node: Any, least: int) -> str:
+    """``node`` in torch ops, parenthesised when it binds less tightly than ``least``."""
+    text = _node_torch(node)
+    return f"({text})" if _PRECEDENCE.get(node.op, 9) < least else text
+
+
+def _const_tensor(node: Any) -> str:
+    """An argument of a torch function: constants become tensors (torch.sin(2.0) is refused), others stay."""
+    if node.value is None:
+        return _node_torch(node)
+    return f"torch.tensor({node.value!r})"
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and tuples as plain Python values, so ``repr`` writes valid, exact source."""
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(v) for v in value)
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return float(value)
+    return value
+
+
+def _kwargs(kwargs: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+
+
+__all__ = [
+    "MAX_FORMULA_CHARS",
+    "TORCH_FUNCTIONS",
+    "SnippetUnavailable",
+    "formula_torch",
+    "function_torch",
+    "optimizer_kwargs",
+    "schedule_call",
+    "snippet",
+    "torch_class",
+]

@@ -1,0 +1,154 @@
+"""GIF / MP4 export, the PyTorch snippet on the pages, and Compare's animation."""
+from __future__ import annotations
+
+import ast
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+import core
+from tests.apptest_helpers import count, open_page
+from ui import export
+
+
+def paths_for(names_lrs: list[tuple[str, float]], fn: str, x0: tuple[float, float], steps: int) -> tuple:
+    f = core.get_function(fn)
+    return tuple((n, core.simulate(f, core.get_optimizer(n, lr=lr), x0, steps, escape=f.escape_radius).points)
+                 for n, lr in names_lrs)
+
+
+def mp4_frames(data: bytes) -> list[np.ndarray]:
+    return list(iio.imiter(data, extension=".mp4", plugin="FFMPEG"))
+
+
+def test_frame_steps_keep_every_step_up_to_the_cap_then_spread_evenly():
+    assert export.frame_steps(10).tolist() == list(range(11))
+    many = export.frame_steps(1000)
+    assert len(many) == export.MAX_FRAMES and many[0] == 0 and many[-1] == 1000
+    assert np.all(np.diff(many) > 0)
+
+
+def test_gif_of_one_optimizer_has_one_frame_per_step_at_slide_size():
+    paths = paths_for([("adam", 0.3)], "quadratic", (-4.0, -6.0), 40)
+    data = export.render_movie("GIF", ("quadratic",), paths, "Adam on the quadratic", 40)
+    props = iio.improps(data, extension=".gif", index=None)
+    assert props.shape[:3] == (41, export.HEIGHT, export.WIDTH)
+    frames = iio.imread(data, extension=".gif", index=None)
+    assert not np.array_equal(frames[1], frames[-1]), "the path should grow from frame to frame"
+
+
+def test_mp4_of_one_optimizer_has_one_frame_per_step_at_slide_size():
+    paths = paths_for([("momentum", 0.05)], "himmelblau", (0.0, 0.0), 20)
+    frames = mp4_frames(export.render_movie("MP4", ("himmelblau",), paths, "Momentum", 20))
+    assert len(frames) == 21
+    assert frames[0].shape == (export.HEIGHT, export.WIDTH, 3)
+    assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).max() > 50
+
+
+def test_gif_of_a_compare_with_three_optimizers():
+    paths = paths_for([("gd", 0.4), ("momentum", 0.4), ("adam", 0.4)], "quadratic", (-4.0, -6.0), 25)
+    data = export.render_movie("GIF", ("quadratic",), paths, "three", 25)
+    assert iio.improps(data, extension=".gif", index=None).shape[:3] == (26, export.HEIGHT, export.WIDTH)
+
+
+def test_mp4_of_a_compare_with_three_optimizers_is_capped():
+    """200 steps make MAX_FRAMES frames, and a diverging path does not stop the export."""
+    paths = paths_for([("gd", 0.6), ("rmsprop", 0.05), ("adam", 0.2)], "quadratic", (-4.0, -6.0), 200)
+    assert np.abs(paths[0][1]).max() > 1e6, "gd at lr 0.6 should leave the landscape"
+    frames = mp4_frames(export.render_movie("MP4", ("quadratic",), paths, "capped", 200))
+    assert len(frames) == export.MAX_FRAMES
+    assert frames[-1].shape == (export.HEIGHT, export.WIDTH, 3)
+
+
+def test_progress_is_reported_for_every_frame():
+    seen = []
+    paths = paths_for([("adam", 0.3)], "booth", (-8.0, 8.0), 5)
+    export.render_movie("GIF", ("booth",), paths, "t", 5, progress=lambda i, n: seen.append((i, n)))
+    assert seen == [(i, 6) for i in range(1, 7)]
+
+
+def test_title_states_the_settings():
+    hps = {"gd": {"lr": 0.001}, "adam": {"lr": 0.05}}
+    title = export.title_for(["gd", "adam"], core.get_function("rosenbrock"), hps, 300, ("cosine", (("T_max", 300),)))
+    assert title == "Gradient descent, Adam on Rosenbrock · lr 0.001 / 0.05 · Cosine annealing schedule · 300 steps"
+
+
+def snippet_codes(at) -> list[str]:
+    return [c.value for c in at.code if "torch.optim" in c.value]
+
+
+def test_optimizer_page_snippet_has_the_pages_settings():
+    """The snippet shows the lr, betas, start, steps and schedule the page's controls hold."""
+    at = open_page("pages/adam.py", {"lr": "0.05", "betas0": "0.8", "fn": "rosenbrock", "steps": "70",
+                                     "sched": "cosine", "s.T_max": "40"})
+    assert not at.exception, at.exception
+    (code,) = snippet_codes(at)
+    tree = ast.parse(code)
+    calls = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign)}
+    kwargs = {k.arg: ast.literal_eval(k.value) for k in calls["optimizer"].keywords}
+    assert kwargs == {"lr": 0.05, "betas": (0.8, 0.999)}
+    assert calls["scheduler"].func.attr == "CosineAnnealingLR"
+    assert {k.arg: ast.literal_eval(k.value) for k in calls["scheduler"].keywords} == {"T_max": 40, "eta_min": 0.0}
+    assert "range(70)" in code and "(1.0 - x) ** 2" in code
+    assert at.button(key="adam:export:make_movie") is not None
+
+
+def test_lion_page_says_there_is_no_torch_snippet():
+    at = open_page("pages/lion.py")
+    assert not at.exception
+    assert not snippet_codes(at)
+    assert any("not in torch.optim" in i.value for i in at.info)
+
+
+def test_compare_exports_render_and_make_a_download():
+    """Compare shows one snippet per optimizer and the movie controls; making a GIF offers its download."""
+    at = open_page("pages/compare.py", {"opts": "gd,momentum,adam", "steps": "6"})
+    assert not at.exception, at.exception
+    assert len(snippet_codes(at)) == 3
+    assert count(at, "download_button") == 0
+    at.button(key="compare:export:make_movie").click().run()
+    assert not at.exception, at.exception
+    assert count(at, "download_button") == 1
+
+
+def test_compare_animation_plays_all_optimizers_together():
+    at = open_page("pages/compare.py", {"opts": "gd,adam", "steps": "12"})
+    assert at.session_state["compare:anim_t"] == 12
+    at.button(key="compare:anim_play").click().run()
+    assert at.session_state["compare:anim_playing"] and at.session_state["compare:anim_t"] == 1
+    at.button(key="compare:anim_pause").click().run()
+    at.button(key="compare:anim_reset").click().run()
+    assert at.session_state["compare:anim_t"] == 0 and not at.session_state["compare:anim_playing"]
+    assert not at.exception
+
+
+@pytest.mark.parametrize("query", [{"fn": "custom", "formula": "x^2 + 3*sin(y)"}, {"fn": "conditioned_quadratic"}])
+def test_snippet_for_formula_and_conditioned_landscapes(query):
+    at = open_page("pages/gd.py", query)
+    assert not at.exception, at.exception
+    (code,) = snippet_codes(at)
+    ast.parse(code)
+    assert ("torch.sin(y)" in code) == (query["fn"] == "custom")
+
+
+TORCH_OPTIMIZERS = [n for n in core.OPTIMIZERS if core.get_spec(n).torch_name]
+
+
+@pytest.mark.parametrize("name", TORCH_OPTIMIZERS)
+def test_page_snippet_redoes_the_run_in_the_steps_table(name):
+    """On every optimizer page (a landscape, start and schedule set by the link), the snippet's settings read
+    back into ``core.simulate`` give the path shown in the page's steps table."""
+    query = {"fn": "himmelblau", "x0": "0.5", "y0": "-1.5", "steps": "25", "sched": "step", "s.step_size": "5"}
+    at = open_page(f"pages/{name}.py", query)
+    assert not at.exception, at.exception
+    (code,) = snippet_codes(at)
+    tree = ast.parse(code)
+    calls = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign)}
+    kwargs = {k.arg: ast.literal_eval(k.value) for k in calls["optimizer"].keywords}
+    sched = {k.arg: ast.literal_eval(k.value) for k in calls["scheduler"].keywords}
+    x0 = tuple(ast.literal_eval(calls["p"].args[0]))
+    run = core.simulate(core.get_function("himmelblau"), core.get_optimizer(name, **kwargs), x0, 25,
+                        schedule=core.schedules.get_schedule("step", **sched))
+    (table,) = [d.value for d in at.dataframe if {"step", "x", "y"} <= set(d.value.columns)]
+    np.testing.assert_allclose(run.points, table[["x", "y"]].to_numpy(), rtol=1e-12)

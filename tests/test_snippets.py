@@ -1,0 +1,170 @@
+"""The "Copy as PyTorch" snippets, checked against the committed torch references without importing torch.
+
+Each snippet is parsed with ``ast``; the optimizer class, its keyword arguments, the start, the step count
+and the scheduler call are read back and fed to ``core.simulate``, which must then redo the torch
+trajectory recorded in ``tests/reference``. The torch formulas are evaluated with NumPy standing in for torch.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import math
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+import core
+from core import snippets
+from core.formula import EXAMPLES, parse_formula
+from core.schedules import SCHEDULES, default_params, get_schedule
+from tests.reference.cases import CASES, STEPS
+
+HERE = Path(__file__).parent / "reference"
+REFERENCE = np.load(HERE / "torch_trajectories.npz")
+SCHEDULE_REF = np.load(HERE / "torch_schedules.npz")
+SCHEDULE_CASES = sorted({k.split("/")[0] for k in SCHEDULE_REF.files if k.endswith("/case")})
+BY_TORCH_CLASS = {cls.__name__: name for name, cls in SCHEDULES.items()}
+
+# NumPy in torch's place, for evaluating the torch expressions of the landscapes.
+FAKE_TORCH = SimpleNamespace(
+    tensor=np.asarray, minimum=np.minimum, maximum=np.maximum, asin=np.arcsin, acos=np.arccos, atan=np.arctan,
+    **{n: getattr(np, n) for n in ("sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log", "log10", "sqrt",
+                                   "abs", "sign", "atan2")})
+
+
+def parts(source: str) -> dict[str, Any]:
+    """What a snippet says: optimizer class and kwargs, scheduler class and kwargs, start and steps."""
+    out: dict[str, Any] = {"scheduler": None, "scheduler_kwargs": {}}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            target, call = node.targets[0].id, node.value
+            if target == "optimizer":
+                out["class"] = call.func.attr
+                out["kwargs"] = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+            elif target == "scheduler":
+                out["scheduler"] = call.func.attr
+                out["scheduler_kwargs"] = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+            elif target == "p":
+                out["x0"] = tuple(ast.literal_eval(call.args[0]))
+        if isinstance(node, ast.For):
+            out["steps"] = ast.literal_eval(node.iter.args[0])
+    return out
+
+
+def core_optimizer(torch_class: str, kwargs: dict[str, Any]) -> str:
+    """The app's optimizer for a torch class and its keyword arguments (SGD is gd, momentum or nesterov)."""
+    if torch_class == "SGD":
+        return "nesterov" if kwargs.get("nesterov") else "momentum" if kwargs.get("momentum") else "gd"
+    return next(n for n in core.OPTIMIZERS if core.get_spec(n).torch_name == torch_class)
+
+
+def core_schedule(torch_class: str, kwargs: dict[str, Any]):
+    """The app's schedule for a torch scheduler call (MultiStepLR's list becomes milestone_1..3)."""
+    params = dict(kwargs)
+    if torch_class == "MultiStepLR":
+        params.update({f"milestone_{i + 1}": m for i, m in enumerate(params.pop("milestones"))})
+    return get_schedule(BY_TORCH_CLASS[torch_class], **params)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_snippet_reproduces_torch_reference(case):
+    """The snippet's class, hyperparameters, start and steps, read back, redo torch's 300 steps."""
+    cid, name, hp, fn, x0 = case
+    got = parts(snippets.snippet(name, hp, fn, x0, STEPS))
+    assert got["class"] == core.get_spec(name).torch_name
+    parsed_name = core_optimizer(got["class"], got["kwargs"])
+    assert parsed_name == name
+    opt = core.get_optimizer(parsed_name, **got["kwargs"])
+    assert dict(opt.hyperparameters) == dict(core.get_optimizer(name, **hp).hyperparameters)
+    assert got["x0"] == x0 and got["steps"] == STEPS and got["scheduler"] is None
+    run = core.simulate(core.get_function(fn), opt, got["x0"], got["steps"])
+    np.testing.assert_allclose(run.points, REFERENCE[cid], rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("cid", SCHEDULE_CASES)
+def test_snippet_scheduler_reproduces_torch_reference(cid):
+    """With a scheduler: the torch scheduler call, read back into a schedule, redoes torch's trajectory."""
+    case = json.loads(str(SCHEDULE_REF[f"{cid}/case"]))
+    want = SCHEDULE_REF[f"{cid}/points"]
+    schedule = (case["schedule"], tuple(sorted(case["params"].items())))
+    got = parts(snippets.snippet(case["optimizer"], case["hp"], case["function"], tuple(want[0]), len(want) - 1,
+                                 schedule=schedule))
+    sched = core_schedule(got["scheduler"], got["scheduler_kwargs"])
+    opt = core.get_optimizer(core_optimizer(got["class"], got["kwargs"]), **got["kwargs"])
+    run = core.simulate(core.get_function(case["function"]), opt, got["x0"], got["steps"], schedule=sched)
+    np.testing.assert_allclose(run.points, want, rtol=1e-9, atol=1e-12)
+
+
+def test_sgd_momentum_is_written_although_it_is_the_apps_default():
+    """torch's SGD has momentum 0 by default, so the app's default 0.9 must appear in the constructor."""
+    got = parts(snippets.snippet("momentum", {}, "quadratic", (1.0, 1.0), 5))["kwargs"]
+    assert got == {"lr": 1e-3, "momentum": 0.9}
+    assert parts(snippets.snippet("nadam", {}, "quadratic", (1.0, 1.0), 5))["kwargs"] == {"lr": 1e-3}
+
+
+@pytest.mark.parametrize("fn", core.list_functions())
+def test_torch_formula_of_each_landscape_matches_core(fn):
+    """Each built-in landscape's torch expression, evaluated by NumPy, equals ``core``'s f."""
+    f = core.get_function(fn)
+    xmin, xmax, ymin, ymax = f.box
+    x, y = np.meshgrid(np.linspace(xmin, xmax, 7), np.linspace(ymin, ymax, 5))
+    expr = snippets.function_torch(("conditioned_quadratic", 30.0, 25.0) if fn == "conditioned_quadratic" else fn)
+    want = (core.get_function(fn, condition=30.0, angle=25.0) if fn == "conditioned_quadratic" else f).value_xy(x, y)
+    got = eval(expr, {"torch": FAKE_TORCH, "math": math, "x": x, "y": y})
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+FORMULAS = [*EXAMPLES.values(), "-x^2 + (x - y) - (x - y) + x / (y * 2) + 2^-x + (-x)^2 + x^y^2 + (x^y)^2",
+            "abs(x) + atan2(y, 1) + min(x, y) + max(2, y) + log10(pi) + sign(x) * e + tanh(asin(0.5) * y)"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_formula_translation_matches_core(text):
+    """A typed formula's torch translation (from the checked tree) gives the same values as the app."""
+    obj = parse_formula(text, (-2, 2, -2, 2))
+    x, y = np.meshgrid(np.linspace(0.3, 1.9, 6), np.linspace(0.2, 1.7, 5))
+    with np.errstate(all="ignore"):
+        got = eval(snippets.formula_torch(text), {"torch": FAKE_TORCH, "math": math, "x": x, "y": y})
+    np.testing.assert_allclose(got, obj.value_xy(x, y), rtol=1e-10, atol=1e-12)
+
+
+def test_every_snippet_is_valid_python():
+    """Every torch optimizer, landscape and schedule (at the app's default parameters) gives a parsable program."""
+    count = 0
+    for name in core.OPTIMIZERS:
+        if not core.get_spec(name).torch_name:
+            continue
+        for fn in core.list_functions():
+            for sched in SCHEDULES:
+                params = default_params(sched, 40, (name,))
+                code = snippets.snippet(name, {"lr": 0.01}, fn, (0.5, -0.5), 40, (sched, tuple(params.items())))
+                tree = ast.parse(code)
+                count += 1
+                assert ("scheduler" in code) == (sched != "constant"), code
+                assert any(isinstance(n, ast.FunctionDef) and n.name == "f" for n in tree.body)
+    for text in FORMULAS:
+        ast.parse(snippets.snippet("adam", {}, ("custom", text, (-5, 5, -5, 5)), (1.0, 1.0), 10, noise=0.5))
+    assert count == 12 * len(core.list_functions()) * len(SCHEDULES)
+
+
+def test_what_torch_cannot_do_is_said():
+    """Lion (not in torch.optim) and ε inside the square root have no snippet; an unknown landscape neither."""
+    with pytest.raises(snippets.SnippetUnavailable, match=r"not in torch\.optim"):
+        snippets.snippet("lion", {"lr": 0.1}, "quadratic", (1.0, 1.0), 5)
+    with pytest.raises(snippets.SnippetUnavailable, match="square root"):
+        snippets.snippet("adam", {"eps_inside_sqrt": True}, "quadratic", (1.0, 1.0), 5)
+    with pytest.raises(snippets.SnippetUnavailable):
+        snippets.function_torch("no_such_landscape")
+    with pytest.raises(snippets.SnippetUnavailable, match="too long"):
+        snippets.formula_torch(" + ".join(["sin(x)*cos(y)"] * 12))
+
+
+def test_plateau_steps_on_the_loss_after_the_update():
+    """ReduceLROnPlateau gets f after each update (as the app's schedule sees it), the others ``step()``."""
+    code = snippets.snippet("adam", {"lr": 0.1}, "booth", (1.0, 1.0), 5, ("plateau", (("patience", 3),)))
+    assert "scheduler.step(f(p).item())" in code
+    code = snippets.snippet("adam", {"lr": 0.1}, "booth", (1.0, 1.0), 5, ("step", (("step_size", 2),)))
+    assert "    scheduler.step()\n" in code
