@@ -62,3 +62,9 @@ def image_ids(at: AppTest) -> list[str]:
 
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
+
+
+def show_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Select tab ``label`` of the tabs with ``key`` (only the open tab is drawn) and rerun."""
+    at.session_state[key] = label
+    return at.run()

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 import core
-from tests.apptest_helpers import count, open_page
+from tests.apptest_helpers import count, open_page, show_tab
+
+EXPORT_TAB = "PyTorch & animation export"   # only the open tab is drawn
 from ui import export
 
 
@@ -82,6 +84,7 @@ def test_optimizer_page_snippet_has_the_pages_settings():
     """The snippet shows the lr, betas, start, steps and schedule the page's controls hold."""
     at = open_page("pages/adam.py", {"lr": "0.05", "betas0": "0.8", "fn": "rosenbrock", "steps": "70",
                                      "sched": "cosine", "s.T_max": "40"})
+    show_tab(at, "adam:tab", EXPORT_TAB)
     assert not at.exception, at.exception
     (code,) = snippet_codes(at)
     tree = ast.parse(code)
@@ -96,6 +99,7 @@ def test_optimizer_page_snippet_has_the_pages_settings():
 
 def test_lion_page_says_there_is_no_torch_snippet():
     at = open_page("pages/lion.py")
+    show_tab(at, "lion:tab", EXPORT_TAB)
     assert not at.exception
     assert not snippet_codes(at)
     assert any("not in torch.optim" in i.value for i in at.info)
@@ -126,6 +130,7 @@ def test_compare_animation_plays_all_optimizers_together():
 @pytest.mark.parametrize("query", [{"fn": "custom", "formula": "x^2 + 3*sin(y)"}, {"fn": "conditioned_quadratic"}])
 def test_snippet_for_formula_and_conditioned_landscapes(query):
     at = open_page("pages/gd.py", query)
+    show_tab(at, "gd:tab", EXPORT_TAB)
     assert not at.exception, at.exception
     (code,) = snippet_codes(at)
     ast.parse(code)
@@ -142,7 +147,7 @@ def test_page_snippet_redoes_the_run_in_the_steps_table(name):
     query = {"fn": "himmelblau", "x0": "0.5", "y0": "-1.5", "steps": "25", "sched": "step", "s.step_size": "5"}
     at = open_page(f"pages/{name}.py", query)
     assert not at.exception, at.exception
-    (code,) = snippet_codes(at)
+    (code,) = snippet_codes(show_tab(at, f"{name}:tab", EXPORT_TAB))
     tree = ast.parse(code)
     calls = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign)}
     kwargs = {k.arg: ast.literal_eval(k.value) for k in calls["optimizer"].keywords}
@@ -150,5 +155,6 @@ def test_page_snippet_redoes_the_run_in_the_steps_table(name):
     x0 = tuple(ast.literal_eval(calls["p"].args[0]))
     run = core.simulate(core.get_function("himmelblau"), core.get_optimizer(name, **kwargs), x0, 25,
                         schedule=core.schedules.get_schedule("step", **sched))
+    show_tab(at, f"{name}:tab", "Steps table & downloads")
     (table,) = [d.value for d in at.dataframe if {"step", "x", "y"} <= set(d.value.columns)]
     np.testing.assert_allclose(run.points, table[["x", "y"]].to_numpy(), rtol=1e-12)

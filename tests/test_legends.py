@@ -2,7 +2,7 @@
 import json
 
 import core
-from tests.apptest_helpers import charts, open_page
+from tests.apptest_helpers import charts, open_page, show_tab
 from ui.charts import LEGEND_COLUMNS, LEGEND_ROW, MIN_PLOT, TITLE_AND_AXES
 from ui.theme import color
 
@@ -58,7 +58,7 @@ def test_compare_legend_uses_display_names_with_each_optimizers_colour():
 
 
 def test_steps_table_names_state_as_the_step_panel_does():
-    at = open_page("pages/adam.py")
+    at = show_tab(open_page("pages/adam.py"), "adam:tab", "Steps table & downloads")
     table = next(d.value for d in at.dataframe if "step" in d.value.columns)
     labels = core.get_spec("adam").state_labels
     assert f"{labels['exp_avg']} (x)" in table.columns and f"{labels['exp_avg_sq']} (y)" in table.columns

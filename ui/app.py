@@ -10,6 +10,7 @@ from typing import Callable
 
 import streamlit as st
 
+from . import present
 from .pages import SECTIONS
 
 _INSIDE = "_descent_lab_navigation"
@@ -17,7 +18,8 @@ _INSIDE = "_descent_lab_navigation"
 
 def run_app() -> None:
     """Set up the page, build the navigation from ``ui.pages`` and run the chosen page."""
-    st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
+    st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide",
+                       initial_sidebar_state=present.sidebar_state())
     navigation = st.navigation({
         section: [st.Page(path, title=title, icon=icon, default=(path == "pages/home.py"))
                   for path, title, icon in pages]
@@ -25,7 +27,8 @@ def run_app() -> None:
     }, position="top", expanded=True)   # every section in the top bar; a phone's sidebar lists every page
     st.session_state[_INSIDE] = True
     try:
-        navigation.run()
+        with present.mode():
+            navigation.run()
     finally:
         st.session_state.pop(_INSIDE, None)
 

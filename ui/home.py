@@ -54,6 +54,8 @@ def render() -> None:
         )
         st.page_link("pages/compare.py", label="Reproduce the article on the Compare page",
                      icon=":material/play_arrow:", query_params={"article": "1"})
+        st.page_link("pages/lesson_article.py", label="Lessons: the why, in three short guided pages",
+                     icon=":material/school:")
     with right:
         paths = tuple((n, article_run(n).points) for n in core.ARTICLE_OPTIMIZERS)
         st.image(plots.contour_png(("quadratic",), paths, box=article.BOX, article=True, size=(5.2, 4.0)),

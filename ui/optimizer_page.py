@@ -268,27 +268,32 @@ class Settings:
 
 
 def _tables(ps, key, f, spec, run, settings: Settings) -> None:
-    tab3d, tabtable, tabexport = st.tabs(["3-D surface", "Steps table & downloads", "PyTorch & animation export"])
+    # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand.
+    tab3d, tabtable, tabexport = st.tabs(["3-D surface", "Steps table & downloads", "PyTorch & animation export"],
+                                         key=ps.key("tab"), on_change="rerun")
     with tab3d:
-        if st.toggle("Draw the 3-D surface", key=ps.key("surface")):
-            st.image(plots.surface_png(key, ((spec.name, run.points),)), width="stretch")
-        else:
-            st.caption("Switch on to draw the surface with the path lifted onto it (a heavier figure).")
+        if tab3d.open is not False:
+            if st.toggle("Draw the 3-D surface", key=ps.key("surface")):
+                st.image(plots.surface_png(key, ((spec.name, run.points),)), width="stretch")
+            else:
+                st.caption("Switch on to draw the surface with the path lifted onto it (a heavier figure).")
     with tabtable:
-        frame = steps_frame(f, spec, run)
-        st.dataframe(frame, height=280, width="stretch", hide_index=True,
-                     column_config={c: _NUMBERS["x"] for c in frame.columns if c != "step"})
-        a, b = st.columns(2)
-        # Generated on click (the PNG would otherwise be a second figure drawn on every rerun), and the
-        # click must not rerun the page: a rerun re-registers the button and revokes the file being made.
-        a.download_button("Trajectory as CSV", lambda: frame.to_csv(index=False).encode(),
-                          f"{spec.name}_trajectory.csv", "text/csv", on_click="ignore")
-        b.download_button("Contour plot as PNG", lambda: plots.contour_png(key, ((spec.name, run.points),)),
-                          f"{spec.name}_contour.png", "image/png", on_click="ignore")
+        if tabtable.open is not False:
+            frame = steps_frame(f, spec, run)
+            st.dataframe(frame, height=280, width="stretch", hide_index=True,
+                         column_config={c: _NUMBERS["x"] for c in frame.columns if c != "step"})
+            a, b = st.columns(2)
+            # Generated on click (the PNG would otherwise be a second figure drawn on every rerun), and the
+            # click must not rerun the page: a rerun re-registers the button and revokes the file being made.
+            a.download_button("Trajectory as CSV", lambda: frame.to_csv(index=False).encode(),
+                              f"{spec.name}_trajectory.csv", "text/csv", on_click="ignore")
+            b.download_button("Contour plot as PNG", lambda: plots.contour_png(key, ((spec.name, run.points),)),
+                              f"{spec.name}_contour.png", "image/png", on_click="ignore")
     with tabexport:
-        from . import export
+        if tabexport.open is not False:
+            from . import export
 
-        export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
+            export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
 
 
 def steps_frame(f, spec, run) -> pd.DataFrame:

@@ -27,8 +27,15 @@ EXPLORE = (
     ("pages/network.py", "Network lab", ":material/hub:"),
 )
 
+LESSONS = (
+    ("pages/lesson_article.py", "1 · Five optimizers, one bowl", ":material/school:"),
+    ("pages/lesson_momentum.py", "2 · Conditioning and momentum", ":material/speed:"),
+    ("pages/lesson_stability.py", "3 · Stability and curvature", ":material/landscape:"),
+)
+
 SECTIONS = {
     "": (HOME,),    # no header: a plain first link in the top bar
+    "Lessons": LESSONS,
     "Optimizers": OPTIMIZER_PAGES,
     "Compare": COMPARE,
     "Explore": EXPLORE,
