@@ -1,4 +1,6 @@
 """Basins of attraction: core.basins labels and step counts, and the page through AppTest."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -151,3 +153,62 @@ def test_page_url_settings_and_other_functions():
     at = open_page("pages/basins.py", {"n": "999", "steps": "9999"})
     assert not at.exception and at.warning
     assert at.session_state["basins:n"] == "128" and at.session_state["basins:steps"] == 200
+
+
+# --- every minimum the runs settle at -------------------------------------------------------------
+
+def test_rastrigin_grid_finds_its_lattice_of_local_minima():
+    f = core.get_function("rastrigin")
+    m = basin_map(f, core.get_optimizer("adam", lr=0.05), 64, 200)
+    assert m.n_minima > 50 and len(np.unique(m.label[m.label >= 0])) > 50
+    assert np.mean(m.label == ELSEWHERE) < 0.05                      # not a grey map any more
+    found = m.minima[1:]
+    assert np.abs(found - np.round(found)).max() < 0.05             # at the integer points, f's local minima
+    assert np.allclose(m.minimum_values[1:], f.value(found))
+    assert (np.diff(m.minimum_values[1:]) >= 0).all()               # the found ones lowest first
+
+
+def test_himmelblau_four_minima_are_found_without_being_told():
+    unknown = replace(HIMMELBLAU, minima=(), local_minima=())
+    m = basin_map(unknown, core.get_optimizer("adam", lr=0.05), 32, 300)
+    true = np.array([mm.point for mm in HIMMELBLAU.minima])
+    assert m.n_minima == 4
+    assert np.sqrt(((m.minima[:, None] - true[None]) ** 2).sum(-1)).min(axis=0).max() < 0.05
+    assert set(np.unique(m.label)) == {0, 1, 2, 3}
+
+
+def test_slow_valleys_and_saddles_are_not_minima():
+    for name, opt in (("rosenbrock", core.get_optimizer("adam", lr=0.05)),
+                      ("saddle", core.get_optimizer("gd", lr=0.01))):
+        f = core.get_function(name)
+        m = basin_map(f, opt, 48, 200)
+        assert m.n_minima == len(f.all_minima), name
+
+
+def test_relabel_shares_one_list_of_minima_across_maps():
+    f = core.get_function("rastrigin")
+    a = basin_map(f, core.get_optimizer("adam", lr=0.05), 32, 200, find=False)
+    b = basin_map(f, core.get_optimizer("adagrad", lr=0.5), 32, 200, find=False)
+    ra, rb = basins.relabel(f, [a, b])
+    assert np.array_equal(ra.minima, rb.minima) and ra.n_minima > 20
+    both = (ra.label >= 0) & (rb.label >= 0)
+    same_end = np.linalg.norm(ra.final - rb.final, axis=-1) < 0.1
+    assert (ra.label[both & same_end] == rb.label[both & same_end]).all() and (both & same_end).any()
+
+
+def test_unsettled_ends_are_elsewhere_even_next_to_a_minimum():
+    f = core.get_function("rastrigin")
+    m = basin_map(f, core.get_optimizer("gd", lr=0.01), 32, 100)     # lr × curvature > 2: it keeps bouncing
+    assert m.converged.mean() < 0.05 and (m.label[~m.converged] == ELSEWHERE).all()
+    near_a_minimum = np.linalg.norm(m.final - np.round(m.final), axis=-1) < m.radius
+    assert (near_a_minimum & ~m.converged).mean() > 0.3
+
+
+def test_rastrigin_page_colours_every_local_minimum():
+    at = open_page("pages/basins.py", {"fn": "rastrigin", "n": "64", "opts": "adam,adagrad"})
+    assert not at.exception
+    table = _table(at)
+    assert (table["elsewhere"] < 10).all(), table
+    named = [c for c in table.columns if c.startswith("(")]
+    assert named[0] == "(0.00, 0.00)" and len(named) == 6
+    assert (table["other minima"] > 50).all()

@@ -24,7 +24,7 @@ def run_app() -> None:
         section: [st.Page(path, title=title, icon=icon, default=(path == "pages/home.py"))
                   for path, title, icon in pages]
         for section, pages in SECTIONS.items()
-    })
+    }, position="top", expanded=True)   # every section in the top bar; a phone's sidebar lists every page
     st.session_state[_INSIDE] = True
     try:
         with present.mode():

@@ -42,10 +42,20 @@ LR = {"gd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.5, "rmsprop":
 MINIMA_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#17becf")
 ELSEWHERE_COLOR = "#b0b0b0"
 DIVERGED_COLOR = "#000000"
-FIGSIZE = (3.6, 3.4)
-AX_LABELS = (0.16, 0.34, 0.80, 0.58)   # map axes, in figure fractions (legend below)
-AX_STEPS = (0.16, 0.34, 0.65, 0.58)    # narrower: a colour bar on the right
-CB_STEPS = (0.84, 0.34, 0.035, 0.58)
+FIGSIZE = (3.6, 4.6)
+LEGEND_MINIMA = 6      # minima named in a map's legend and given a column in the table; the rest are summed
+FONT_PT = 9.0          # legend and colour bar text: 12.5 px in the 360 px map
+
+
+def _square(left: float, width: float, top: float = 0.93) -> tuple[float, float, float, float]:
+    """An axes rectangle (figure fractions) ``width`` wide whose height makes it square on ``FIGSIZE``."""
+    height = width * FIGSIZE[0] / FIGSIZE[1]
+    return left, top - height, width, height
+
+
+AX_LABELS = _square(0.17, 0.78)          # square map axes, legend below
+AX_STEPS = _square(0.17, 0.60)           # narrower: a colour bar on the right
+CB_STEPS = (0.80, AX_STEPS[1], 0.035, AX_STEPS[3])
 
 
 def render() -> None:
@@ -81,21 +91,22 @@ def _body(ps: PageState) -> None:
     n, steps = _reduce(f, n, steps, max(len(chosen), 1))
     st.markdown(
         f"Every pixel is a start point: the optimizer runs **{steps} steps** from each of the {n} × {n} starts "
-        f"(in large batches) and the pixel takes the colour of the minimum it ends next to "
-        f"(within {basins.RADIUS:.0%} of the box), grey if it ends elsewhere and black if it diverges. "
-        f"*Steps to converge* counts the updates until f is within {TOL:g} of that minimum's value. "
-        "Stars mark the minima.")
+        f"(in large batches) and the pixel takes the colour of the minimum it settles at "
+        f"(within {basins.RADIUS:.0%} of the box): every local minimum that some run settled at gets its own "
+        f"colour (colours repeat only far apart). Grey: the run had not settled after {steps} steps; black: it "
+        f"diverged. *Steps to converge* counts the updates until f is within {TOL:g} of a known minimum's "
+        "value. Stars mark the known minima, dots the other minima found.")
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")
         return
     if not f.all_minima:
-        st.info(f"{f.display_name} has no known minima: every start is labelled *elsewhere* (or *diverged*) "
-                "and no run can converge.", icon=":material/info:")
+        st.info(f"{f.display_name} has no known minima: only the minima the runs settle at are coloured, and "
+                "no run stops early.", icon=":material/info:")
 
-    maps = _compute(key, f, chosen, hps, n, steps)
-    if maps:
-        _images(key, maps, hps, n, steps, mode)
-        _summary(f, maps, steps)
+    items = _compute(key, f, chosen, hps, n, steps)
+    if items:
+        _images(key, items, n, steps, mode)
+        _summary(f, page_maps(key, items, n, steps), steps)
 
 
 def plan(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
@@ -115,8 +126,9 @@ def tiles_per_side(f: core.Objective, n: int, steps: int) -> int:
 
 
 def _compute(key: FunctionKey, f: core.Objective, chosen: list[str], hps: dict, n: int, steps: int
-             ) -> dict[str, basins.BasinMap]:
-    """The basin map of every chosen optimizer, tile by tile, with a progress bar.
+             ) -> tuple[tuple[str, HyperItems], ...]:
+    """Compute every chosen optimizer's map, tile by tile, with a progress bar; return the (name, frozen
+    hyperparameters) whose settings are valid, for ``page_maps``.
 
     Each tile is a stop point (Streamlit ends a script whose session closed or reran at its next
     ``st`` call), and tiles run one at a time across all sessions (``budget.heavy``).
@@ -124,7 +136,7 @@ def _compute(key: FunctionKey, f: core.Objective, chosen: list[str], hps: dict, 
     t = tiles_per_side(f, n, steps)
     total = len(chosen) * t * t
     bar = st.progress(0.0, text="Running the grids of starts…")
-    maps = {}
+    items = ()
     for i, name in enumerate(chosen):
         label = core.get_spec(name).display_name
         hp = runs.freeze(hps[name])
@@ -139,9 +151,9 @@ def _compute(key: FunctionKey, f: core.Objective, chosen: list[str], hps: dict, 
             if _TILES.get(tile_key) is None:
                 with work.heavy(bar, done, f"Running {label} from {n * n:,} starts…"):
                     _tile(*tile_key)
-        maps[name] = basin(key, name, hp, n, steps)
+        items += ((name, hp),)
     bar.empty()
-    return maps
+    return items
 
 
 def _tile(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, t: int, k: int) -> basins.BasinMap:
@@ -161,28 +173,38 @@ def _tile(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, t: in
            ymin + (ymax - ymin) * row / t, ymin + (ymax - ymin) * (row + 1) / t)
     opt = core.get_optimizer(name, **dict(hp))
     m = basins.basin_map(replace(f, box=box), opt, size, steps, TOL, radius=basins.capture_radius(f),
-                         escape=f.escape_radius)
+                         escape=f.escape_radius, slope=basins.slope_scale(f), find=False)
     _TILES.put(tile_key, m)
     return m
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def basin(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int) -> basins.BasinMap:
-    """``core.basins.basin_map`` for one optimizer, assembled from its tiles (raises ``ValueError`` for
-    invalid hyperparameters)."""
+    """``core.basins.basin_map`` for one optimizer, assembled from its tiles, labelled by the known minima only
+    (``page_maps`` labels it by every minimum found; raises ``ValueError`` for invalid hyperparameters)."""
     f = problem.objective(key)
     core.get_optimizer(name, **dict(hp))
     t = tiles_per_side(f, n, steps)
     parts = [_tile(key, name, hp, n, steps, t, k) for k in range(t * t)]
     grid = [parts[r * t:(r + 1) * t] for r in range(t)]
+
+    def whole(field: str) -> np.ndarray:
+        return np.concatenate([np.concatenate([getattr(p, field) for p in row], axis=1) for row in grid], axis=0)
+
     xs, ys = basins.grid_axes(f.box, n)
     first = parts[0]
-    return basins.BasinMap(
-        label=np.block([[p.label for p in row] for row in grid]),
-        steps_to_converge=np.block([[p.steps_to_converge for p in row] for row in grid]),
-        final_value=np.block([[p.final_value for p in row] for row in grid]),
-        xs=xs, ys=ys, box=tuple(map(float, f.box)), steps=first.steps, tol=first.tol, radius=first.radius,
-        n_minima=first.n_minima)
+    return replace(first, label=whole("label"), steps_to_converge=whole("steps_to_converge"),
+                   final_value=whole("final_value"), final=whole("final"), converged=whole("converged"),
+                   xs=xs, ys=ys, box=tuple(map(float, f.box)))
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def page_maps(key: FunctionKey, chosen: tuple[tuple[str, HyperItems], ...], n: int, steps: int
+              ) -> dict[str, basins.BasinMap]:
+    """Every chosen optimizer's map labelled against one list of the minima they all found, so a minimum has
+    one colour and one column across the page."""
+    maps = [basin(key, name, hp, n, steps) for name, hp in chosen]
+    return dict(zip((name for name, _ in chosen), basins.relabel(problem.objective(key), maps), strict=True))
 
 
 def _reduce(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
@@ -194,32 +216,51 @@ def _reduce(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]
     return side, fitted
 
 
-def _images(key: FunctionKey, maps: dict, hps: dict, n: int, steps: int, mode: str) -> None:
-    per_row = 3 if len(maps) != 4 else 2
-    names = list(maps)
-    for start in range(0, len(names), per_row):
+def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int, steps: int, mode: str) -> None:
+    per_row = 3 if len(items) != 4 else 2
+    for start in range(0, len(items), per_row):
         cols = st.columns(per_row)
-        for col, name in zip(cols, names[start:start + per_row]):
-            png = basin_png(key, name, runs.freeze(hps[name]), n, steps, mode)
-            col.image(png, width="stretch")
+        for col, (name, _) in zip(cols, items[start:start + per_row], strict=False):
+            col.image(basin_png(key, items, name, n, steps, mode), width="stretch")
 
 
-def minimum_labels(f: core.Objective) -> list[str]:
-    """Short names of ``f.all_minima``: coordinates, with "local" for the non-global ones."""
-    n_global = len(f.minima)
-    return [f"({m.point[0]:.2f}, {m.point[1]:.2f})" + ("" if i < n_global else " local")
-            for i, m in enumerate(f.all_minima)]
+def minimum_labels(f: core.Objective, m: basins.BasinMap) -> list[str]:
+    """Short names of ``m.minima``: coordinates, "local" for a known non-global one, the value for one found."""
+    n_global, n_known = len(f.minima), len(f.all_minima)
+    def num(v: float) -> str:
+        return f"{v:.2f}".replace("-0.00", "0.00")
+
+    return [f"({num(x)}, {num(y)})" + ("" if i < n_global else " local" if i < n_known else f" f={v:.3g}")
+            for i, ((x, y), v) in enumerate(zip(m.minima, m.minimum_values, strict=True))]
 
 
-def minimum_colors(k: int) -> list[str]:
-    return [MINIMA_COLORS[i % len(MINIMA_COLORS)] for i in range(k)]
+def minimum_colors(centres: np.ndarray) -> list[str]:
+    """A colour per minimum, each unlike those of its nearest already coloured neighbours (greedy colouring)."""
+    k = len(MINIMA_COLORS)
+    chosen: list[int] = []
+    for i, c in enumerate(np.asarray(centres, dtype=float).reshape(-1, 2)):
+        near = np.argsort(((centres[:i] - c) ** 2).sum(-1))[:k - 1]
+        taken = {chosen[j] for j in near}
+        chosen.append(next(x for x in range(k) if x not in taken))
+    return [MINIMA_COLORS[x] for x in chosen]
+
+
+def named_minima(f: core.Objective, maps: dict[str, basins.BasinMap]) -> list[int]:
+    """The minima named in legends and the table (``LEGEND_MINIMA`` at most): the known ones, then the lowest of
+    the others that some start settles at."""
+    reached = sum(np.bincount(m.label[m.label >= 0].ravel(), minlength=m.n_minima) for m in maps.values()) > 0
+    reached[:len(f.all_minima)] = True
+    return [int(i) for i in np.flatnonzero(reached)[:LEGEND_MINIMA]]
 
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
-def basin_png(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, mode: str) -> bytes:
-    """PNG of one optimizer's basin map, coloured by minimum reached or by steps to converge."""
+def basin_png(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], name: str, n: int, steps: int,
+              mode: str) -> bytes:
+    """PNG of optimizer ``name``'s square basin map (one of the page's ``items``), coloured by the minimum it
+    settles at or by steps to converge."""
     f = problem.objective(key)
-    m = basin(key, name, hp, n, steps)
+    maps = page_maps(key, items, n, steps)
+    m = maps[name]
     fig = Figure(figsize=FIGSIZE, dpi=plots.DPI)
     rect = AX_STEPS if mode == "steps" else AX_LABELS
     ax = fig.add_axes(rect)
@@ -227,17 +268,20 @@ def basin_png(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, m
     if mode == "steps":
         _draw_steps(fig, ax, m, extent)
     else:
-        _draw_labels(ax, f, m, extent)
+        _draw_labels(ax, f, m, extent, named_minima(f, maps))
+    n_known = len(f.all_minima)
     for i, mm in enumerate(f.all_minima):
         ax.plot(*mm.point, marker="*", ms=11 if i < len(f.minima) else 8, color="white", mec="black", mew=0.8,
                 linestyle="none", zorder=5)
+    if m.n_minima > n_known:
+        ax.plot(*m.minima[n_known:].T, "o", ms=2.5, color="white", mec="black", mew=0.4, linestyle="none", zorder=5)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_xlabel("x", fontsize=9)
     ax.set_ylabel("y", fontsize=9)
     # Fixed positions for the axis labels and title: matplotlib otherwise measures every tick label
     # to place them, a third of the figure's drawing time.
-    ax.xaxis.set_label_coords(0.5, -0.12)
+    ax.xaxis.set_label_coords(0.5, -0.10)
     ax.yaxis.set_label_coords(-42 / (rect[2] * FIGSIZE[0] * plots.DPI), 0.5)   # 42 px left of the axes
     plots.style_axes(ax, fig)
     ax.set_title(core.get_spec(name).display_name, color=color(name), fontsize=11, fontweight="bold", y=1.015)
@@ -250,18 +294,24 @@ def _patch(colour: str, label: str) -> Patch:
 
 
 def _legend(ax, handles: list, ncol: int) -> None:
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=ncol, fontsize=7,
-               frameon=False, handlelength=1.0, columnspacing=0.9, labelcolor=INK)
+    bottom = ax.get_position().y0        # centred on the figure, not the axes: the widest rows fit
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, bottom - 0.075),
+              bbox_transform=ax.figure.transFigure, ncol=ncol, fontsize=FONT_PT, frameon=False, handlelength=1.0,
+              columnspacing=0.8, labelspacing=0.3, labelcolor=INK)
 
 
-def _draw_labels(ax, f: core.Objective, m: basins.BasinMap, extent) -> None:
+def _draw_labels(ax, f: core.Objective, m: basins.BasinMap, extent, named: list[int]) -> None:
     k = m.n_minima
-    palette = [DIVERGED_COLOR, ELSEWHERE_COLOR] + minimum_colors(k)
+    colours = minimum_colors(m.minima)
+    palette = [DIVERGED_COLOR, ELSEWHERE_COLOR, *colours]
     ax.imshow(m.label + 2, origin="lower", extent=extent, aspect="auto", interpolation="nearest",
               cmap=ListedColormap(palette), vmin=-0.5, vmax=k + 1.5)
-    handles = [_patch(c, lbl) for c, lbl in zip(minimum_colors(k), minimum_labels(f))]
-    handles += [_patch(ELSEWHERE_COLOR, "elsewhere"), _patch(DIVERGED_COLOR, "diverged")]
-    _legend(ax, handles, ncol=2 if k <= 4 else 3)
+    labels = minimum_labels(f, m)
+    handles = [_patch(colours[i], labels[i]) for i in named]
+    if k > len(named):
+        handles.append(_patch("none", f"{k - len(named)} more minima"))
+    handles += [_patch(ELSEWHERE_COLOR, "not settled"), _patch(DIVERGED_COLOR, "diverged")]
+    _legend(ax, handles, ncol=1 if len(handles) <= 4 else 2)
 
 
 def _draw_steps(fig, ax, m: basins.BasinMap, extent) -> None:
@@ -273,17 +323,18 @@ def _draw_steps(fig, ax, m: basins.BasinMap, extent) -> None:
     ax.imshow(rgba, origin="lower", extent=extent, aspect="auto", interpolation="nearest")
     cb = fig.colorbar(ScalarMappable(norm=norm, cmap=CMAP), cax=fig.add_axes(CB_STEPS))
     cb.ax.minorticks_off()
-    cb.ax.tick_params(colors=INK, labelsize=7)
+    cb.ax.tick_params(colors=INK, labelsize=FONT_PT)
     cb.outline.set_edgecolor(INK)
-    cb.set_label("steps (log scale)", color=INK, fontsize=7)
-    _legend(ax, [_patch(ELSEWHERE_COLOR, f"not within {m.tol:g} of a minimum in {m.steps} steps"),
+    cb.set_label("steps (log scale)", color=INK, fontsize=FONT_PT)
+    _legend(ax, [_patch(ELSEWHERE_COLOR, f"not within {m.tol:g} of a known\nminimum in {m.steps} steps"),
                  _patch(DIVERGED_COLOR, "diverged")], ncol=1)
 
 
 def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) -> None:
     table = fraction_table(f, maps)
     percent = {c: st.column_config.NumberColumn(c, format="%.1f %%") for c in table.columns[1:-1]}
-    st.caption("Share of starts (%) ending at each minimum, elsewhere or diverged; share that converged "
+    st.caption("Share of starts (%) settling at each known minimum and the lowest others found, at the other minima, "
+               "nowhere (elsewhere: not settled) or diverged; share that converged "
                f"(f within {TOL:g} of a minimum's value) and their median number of steps")
     st.dataframe(table, hide_index=True, width="stretch", column_config=percent)
     series = {}
@@ -295,13 +346,17 @@ def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) ->
 
 
 def fraction_table(f: core.Objective, maps: dict[str, basins.BasinMap]) -> pd.DataFrame:
-    """Per optimizer: % of starts reaching each minimum, elsewhere, diverged; % converged and median steps."""
+    """Per optimizer: % of starts settling at each named minimum (``named_minima``), at the other minima, elsewhere,
+    diverged; % converged and median steps."""
     rows = []
-    names = minimum_labels(f)
+    named = named_minima(f, maps)
     for name, m in maps.items():
         share = basins.fractions(m)
+        names = minimum_labels(f, m)
         row = {"optimizer": core.get_spec(name).display_name}
-        row.update({lbl: 100 * share[i] for i, lbl in enumerate(names)})
+        row.update({names[i]: 100 * share[i] for i in named})
+        if m.n_minima > len(named):
+            row["other minima"] = 100 * sum(v for i, v in share.items() if i >= 0 and i not in named)
         row["elsewhere"] = 100 * share[basins.ELSEWHERE]
         row["diverged"] = 100 * share[basins.DIVERGED]
         done = m.steps_to_converge[m.steps_to_converge >= 0]

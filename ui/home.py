@@ -66,9 +66,9 @@ def render() -> None:
     st.divider()
     st.subheader("All pages")
     for section, pages in SECTIONS.items():
-        if section == "Descent Lab":
+        if not section:
             continue
         st.markdown(f"**{section}**")
-        cols = st.columns(4)
-        for i, (path, title, icon) in enumerate(pages):
-            cols[i % 4].page_link(path, label=title, icon=icon)
+        row = st.container(horizontal=True, gap="small")    # fills row by row, so a phone reads it in order
+        for path, title, icon in pages:
+            row.page_link(path, label=title, icon=icon, width=240)     # four a row on a laptop

@@ -1,6 +1,7 @@
 """The body of every optimizer page; a page file only names its optimizer."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,8 +12,9 @@ import core
 from core import metrics
 
 from . import charts, controls, layout, plots, runs, tune
+from .problem import FunctionKey
 from .state import PageState, page_state
-from .theme import GRADIENT, VELOCITY, color
+from .theme import color
 
 
 def render(name: str) -> None:
@@ -51,72 +53,158 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
     _tables(ps, key, f, spec, run, Settings(hp, schedule, noise, seed))
 
 
-def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t: int) -> tuple:
-    """Gradient, velocity and next-step arrows at step ``t``, on one common scale."""
+ARROW_SHARE = 0.18   # the longest gradient or velocity along the run is drawn this share of the box
+MIN_ARROW = 0.004    # arrows shorter than this share of the box are not drawn (only a head would show)
+
+
+def arrow_scale(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> float:
+    """Plot units per vector unit, one for the whole run, so a converged point (‖∇f‖ ≈ 0) shows no long arrows.
+
+    The longest finite gradient or velocity along the path is drawn ``ARROW_SHARE`` of the box; 0 if there is none.
+    """
+    with np.errstate(all="ignore"):
+        norms = [metrics.gradient_norms(f, run.points)]
+        if spec.velocity and spec.velocity in run.state:
+            norms.append(np.linalg.norm(run.state[spec.velocity], axis=-1))
+        longest = np.concatenate(norms)
+        longest = float(longest[np.isfinite(longest)].max(initial=0.0))
+    xmin, xmax, ymin, ymax = f.box
+    return ARROW_SHARE * max(xmax - xmin, ymax - ymin) / longest if longest > 0 else 0.0
+
+
+def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t: int, scale: float) -> tuple:
+    """Gradient and velocity arrows at step ``t`` times the run's fixed ``scale`` (tiny ones left out), and the next
+    step."""
     p = run.points[t]
     if not np.isfinite(p).all():
         return ()
-    with np.errstate(all="ignore"):
-        vectors = [("−∇f (descent direction)", -f.grad(p), GRADIENT)]
-        if spec.velocity and spec.velocity in run.state:
-            vectors.append(("−velocity / momentum", -run.state[spec.velocity][t], VELOCITY))
-        longest = max(float(np.linalg.norm(v)) for _, v, _ in vectors)
     xmin, xmax, ymin, ymax = f.box
-    scale = 0.18 * max(xmax - xmin, ymax - ymin) / longest if longest > 0 and np.isfinite(longest) else 0.0
-    arrows = tuple((label, p, v * scale, c) for label, v, c in vectors if scale > 0)
+    shortest = MIN_ARROW * max(xmax - xmin, ymax - ymin)
+    with np.errstate(all="ignore"):
+        vectors = [(f"−∇f × {scale:.3g}", -f.grad(p), "gradient")]
+        if spec.velocity and spec.velocity in run.state:
+            vectors.append((f"−velocity × {scale:.3g}", -run.state[spec.velocity][t], "velocity"))
+    arrows = ()
+    for label, v, kind in vectors:
+        drawn = v * scale
+        if not np.linalg.norm(drawn) >= shortest:      # also NaN
+            label, drawn = label + " (≈ 0)", np.zeros(2)
+        arrows += ((label, p, drawn, kind),)
     if t + 1 < len(run.points) and np.isfinite(run.points[t + 1]).all():
-        arrows += (("next step Δθ", p, run.points[t + 1] - p, "white"),)
+        arrows += (("next step", p, run.points[t + 1] - p, "step"),)
     return arrows
 
 
-PLAY_INTERVAL = 0.3  # seconds per animation frame
+AUTO_SECONDS = 10    # the "auto" speed plays a whole run in about this many seconds
+MAX_FPS = 8          # frames per second at most: every frame is a figure drawn on the server
+SPEEDS = ["auto", "1", "2", "5", "10", "20", "50", "100", "200"]    # steps per second
 _NUMBERS = {c: st.column_config.NumberColumn(format="%.4g") for c in ("x", "y")}
 
 
-def _scrubber(ps: PageState, key, f, spec, run) -> None:
-    """Play/pause/reset buttons, then the contour + step slider fragment (animated while playing)."""
-    playing = ps.key("playing")
-    a, b, c, _ = st.columns([1, 1, 1, 5])
-    if st.session_state.get(playing):
-        a.button("Pause", icon=":material/pause:", on_click=lambda: st.session_state.__setitem__(playing, False),
-                 key=ps.key("pause"))
-    else:
-        a.button("Play", icon=":material/play_arrow:", on_click=_play, args=(ps, run.steps), key=ps.key("play"),
-                 help="Animate the path step by step.")
-    b.button("Reset", icon=":material/skip_previous:", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
-    c.button("End", icon=":material/skip_next:", on_click=_jump, args=(ps, run.steps), key=ps.key("end"))
-    interval = PLAY_INTERVAL if st.session_state.get(playing) else None
-    st.fragment(_scrub_view, run_every=interval)(ps, key, f, spec, run)
+def steps_per_second(speed: str, steps: int) -> float:
+    """The playing speed: ``speed`` steps per second, or for "auto" the whole run in ``AUTO_SECONDS``."""
+    return steps / AUTO_SECONDS if speed == "auto" else float(speed)
+
+
+def play_plan(speed: str, steps: int) -> tuple[float, int]:
+    """(seconds between frames, steps per frame) for playing at ``speed`` (see ``steps_per_second``)."""
+    per_second = steps_per_second(speed, steps)
+    fps = min(max(per_second, 1.0), MAX_FPS)
+    return 1.0 / fps, max(1, round(per_second / fps))
+
+
+def _scrubber(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec,
+              run: core.Trajectory) -> None:
+    """The contour + step slider fragment, with its Play/Pause/Reset/End buttons and speed (animated while playing)."""
+    interval = None
+    if st.session_state.get(ps.key("playing")):
+        interval = play_plan(st.session_state.get(ps.key("speed"), "auto"), run.steps)[0]
+    st.fragment(_scrub_view, run_every=interval)(ps, key, f, spec, run, interval)
 
 
 def _play(ps: PageState, steps: int) -> None:
+    """Start the animation, from step 0 if the run is already at its end."""
     if st.session_state.get(ps.key("t"), steps) >= steps:
         st.session_state[ps.key("t")] = 0
     st.session_state[ps.key("playing")] = True
+    st.session_state.pop(ps.key("clock"), None)
+
+
+def _next_t(ps: PageState, speed: str, steps: int) -> int:
+    """The step of this frame: where the wall clock since Play (or the last change of speed) puts the run, so a
+    busy server drops frames rather than slowing the run down. The slider is not read while playing: a frame
+    may start before the browser has the previous one."""
+    now = time.monotonic()
+    clock = st.session_state.get(ps.key("clock"))
+    if clock is None or clock[2] != speed:
+        t = clock[3] if clock else st.session_state.get(ps.key("t"), 0)
+        start, t0, target = now, t, t + play_plan(speed, steps)[1]
+    else:
+        start, t0, _, shown = clock
+        target = max(shown + 1, t0 + int(steps_per_second(speed, steps) * (now - start)))
+    target = min(target, steps)
+    st.session_state[ps.key("clock")] = (start, t0, speed, target)
+    return target
 
 
 def _jump(ps: PageState, t: int) -> None:
+    """Stop the animation (if any) and show step ``t``."""
     st.session_state[ps.key("playing")] = False
     st.session_state[ps.key("t")] = t
 
 
-def _scrub_view(ps: PageState, key, f, spec, run) -> None:
-    """Contour plot plus a step slider; moving the slider reruns only this fragment."""
+def _in_url(name: str, value: object) -> None:
+    """Write a setting changed by a fragment rerun into the URL (``page_state`` only writes it on full runs)."""
+    if st.query_params.get(name) != str(value):
+        st.query_params[name] = str(value)
+
+
+def _buttons(ps: PageState, steps: int) -> str:
+    """Play/Pause, Reset and End in one row with the speed picker; returns the speed."""
+    playing = ps.key("playing")
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    if st.session_state.get(playing):
+        row.button("Pause", icon=":material/pause:", on_click=lambda: st.session_state.__setitem__(playing, False),
+                   key=ps.key("pause"))
+    else:
+        row.button("Play", icon=":material/play_arrow:", on_click=_play, args=(ps, steps), key=ps.key("play"),
+                   help="Animate the path step by step.")
+    row.button("Reset", icon=":material/skip_previous:", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
+    row.button("End", icon=":material/skip_next:", on_click=_jump, args=(ps, steps), key=ps.key("end"))
+    speed = controls.choice(ps, "speed", "Speed", SPEEDS, "auto", where=row.container(width=150),
+                            labels={"auto": f"auto · {AUTO_SECONDS} s", **{v: f"{v} steps/s" for v in SPEEDS[1:]}},
+                            help=f"Steps shown per second while playing; auto plays the whole run in {AUTO_SECONDS} s.")
+    _in_url("speed", speed)
+    return speed
+
+
+def _scrub_view(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory,
+                interval: float | None) -> None:
+    """Buttons, contour plot and step slider together; the slider and buttons rerun only this fragment.
+
+    ``interval`` is the animation timer the fragment was registered with; a fragment rerun that needs another
+    (Play, Pause, a new speed) reruns the whole app, which alone can set it.
+    """
     left, right = st.columns([3, 2], gap="medium")
     steps = run.steps
     t_key = ps.key("t")
+    playing = ps.key("playing")
+    with left:
+        speed = _buttons(ps, steps)
+    wanted = play_plan(speed, steps)[0]
+    if (wanted if st.session_state.get(playing) else None) != interval:
+        st.rerun(scope="app")
     if t_key in st.session_state and st.session_state[t_key] > steps:
         st.session_state[t_key] = steps
-    if st.session_state.get(ps.key("playing")):
+    if st.session_state.get(playing):
         now = st.session_state.get(t_key, 0)
         if now >= steps:
-            st.session_state[ps.key("playing")] = False
+            st.session_state[playing] = False
             st.rerun()
-        st.session_state[t_key] = now + 1
+        st.session_state[t_key] = _next_t(ps, speed, steps)
     with right:
         t = controls.integer(ps, "t", "Step t (scrub through the run)", 0, steps, steps)
-        if st.query_params.get("t") != str(t):
-            st.query_params["t"] = str(t)
+        _in_url("t", t)
         p = run.points[t]
         st.markdown(f"**Step {t}** · f = `{run.values[t]:.6g}`")
         rows = {"point θ": p}
@@ -136,9 +224,13 @@ def _scrub_view(ps: PageState, key, f, spec, run) -> None:
         a.metric("steps to f − f* ≤ 1e-3", "never" if s["steps_to_tol"] < 0 else s["steps_to_tol"])
         b.metric("path length", f"{s['path_length']:.3g}")
     with left:
+        scale = arrow_scale(f, spec, run)
         png = plots.contour_png(key, ((spec.name, run.points),), marker=tuple(p) if np.isfinite(p).all() else None,
-                                arrows=_arrows(f, spec, run, t))
-        st.image(png, caption=f"{spec.display_name} on {layout.landscape_name(f)}: start ○, end ✕, known minima ★",
+                                arrows=_arrows(f, spec, run, t, scale), upto=t)
+        st.image(png, caption=f"{spec.display_name} on {layout.landscape_name(f)} up to step {t} (the rest faint): "
+                              f"start ○, end ✕, known minima ★, step t ◯. Arrows: gradient and velocity "
+                              f"× {scale:.3g}, one scale for the whole run (the longest on the path is "
+                              f"{ARROW_SHARE:.0%} of the box; ≈ 0: too short to draw); the next step Δθ as it is.",
                  width="stretch")
 
 

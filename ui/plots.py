@@ -9,16 +9,27 @@ import io
 
 import numpy as np
 import streamlit as st
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .problem import FunctionKey, grid, objective
-from .theme import CMAP, INK, MINIMUM, color
+from .theme import ARROWS, CMAP, INK, MINIMUM, color
 
 Path = tuple[str, np.ndarray]          # (optimizer name, points (T, 2))
-Arrow = tuple[str, np.ndarray, np.ndarray, str]   # (label, origin, vector, colour)
+Arrow = tuple[str, np.ndarray, np.ndarray, str]   # (label, origin, vector, kind: a key of theme.ARROWS)
+
+# Font sizes in points at DPI 100: tick labels are 16 px in a 560 px figure, so still ≥ 10 px when a
+# phone shows the figure 350-390 px wide.
+TICK_PT = 11.5
+LABEL_PT = 12.0
+LEGEND_PT = 9.5
+SLIDE_DPI = 300                 # a slide-ready figure: 6.4 in × 300 dpi = 1920 px wide
+SLIDE_SIZE = (6.4, 4.8)
+SLIDE_INK = "#31333f"           # dark text on the slide's opaque white background
 
 
 def finite_prefix(points: np.ndarray) -> np.ndarray:
@@ -28,12 +39,12 @@ def finite_prefix(points: np.ndarray) -> np.ndarray:
     return points[:stop]
 
 
-def style_axes(ax, fig) -> None:
+def style_axes(ax, fig, labelsize: float = 8) -> None:
     """Transparent figure, INK-coloured axes and labels: readable on light and dark pages."""
     fig.patch.set_alpha(0.0)
     for spine in ax.spines.values():
         spine.set_color(INK)
-    ax.tick_params(colors=INK, labelsize=8)
+    ax.tick_params(colors=INK, labelsize=labelsize)
     ax.xaxis.label.set_color(INK)
     ax.yaxis.label.set_color(INK)
     ax.title.set_color(INK)
@@ -54,37 +65,49 @@ def shade(f, Z: np.ndarray, article: bool) -> tuple[np.ndarray, str]:
         return Z, "f"
 
 
-AX_RECT = (0.1, 0.1, 0.72, 0.86)    # data axes, in figure fractions
-CB_RECT = (0.86, 0.1, 0.025, 0.86)  # colour bar
+AX_RECT = (0.12, 0.12, 0.63, 0.85)    # data axes, in figure fractions
+CB_RECT = (0.78, 0.12, 0.025, 0.85)   # colour bar
+TITLED = 0.07                         # how much lower both tops are when the figure has a title
 DPI = 100
 
 
-def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, article: bool = False):
+def rects(titled: bool) -> tuple[tuple, tuple]:
+    """The data axes' and colour bar's rectangles, lowered to leave room for a title when ``titled``."""
+    if not titled:
+        return AX_RECT, CB_RECT
+    return tuple((x, y, w, h - TITLED) for x, y, w, h in (AX_RECT, CB_RECT))
+
+
+def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, article: bool = False,
+                   titled: bool = False):
     """Axes with the function's filled level sets, contour lines, colour bar and known minima."""
     f = objective(key)
     X, Y, Z = grid(key, 160, box)
     W, label = shade(f, Z, article)
-    ax = fig.add_axes(AX_RECT)
+    ax_rect, cb_rect = rects(titled)
+    ax = fig.add_axes(ax_rect)
     finite = W[np.isfinite(W)]
     if finite.size:
         lo, hi = np.percentile(finite, [0.5, 99.5])
         levels = np.linspace(lo, hi if hi > lo else lo + 1, 22)
         cs = ax.contourf(X, Y, np.clip(W, lo, hi), levels=levels, cmap=CMAP, norm=Normalize(lo, hi))
         ax.contour(X, Y, W, levels=levels[::2], colors="white", linewidths=0.4, alpha=0.45)
-        cb = fig.colorbar(cs, cax=fig.add_axes(CB_RECT))
-        cb.set_label(label, color=INK, fontsize=8)
+        cb = fig.colorbar(cs, cax=fig.add_axes(cb_rect))
+        cb.set_label(label, color=INK, fontsize=LABEL_PT)
         if label.endswith("(log scale)"):
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10 ** v:.2g}"))
         else:
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
-        cb.ax.tick_params(colors=INK, labelsize=7)
+        cb.ax.tick_params(colors=INK, labelsize=TICK_PT - 1)
+        cb.ax.yaxis.set_major_locator(MaxNLocator(6))
         cb.outline.set_edgecolor(INK)
-    for m in f.minima:
-        ax.plot(*m.point, marker="*", ms=13, color=MINIMUM, mec="black", mew=0.7, zorder=5, linestyle="none")
+    draw_minima(ax, f)
     _limits(ax, f, box)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    style_axes(ax, fig)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(5))     # few ticks: the labels are large
+    ax.set_xlabel("x", fontsize=LABEL_PT)
+    ax.set_ylabel("y", fontsize=LABEL_PT)
+    style_axes(ax, fig, TICK_PT)
     return ax
 
 
@@ -108,57 +131,109 @@ def background(key: FunctionKey, box: tuple | None, article: bool, size: tuple[f
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
-def draw_paths(ax, paths: tuple[Path, ...]) -> None:
-    """Each optimizer's path in its colour, with start (circle) and end (cross) markers."""
+def draw_minima(ax, f) -> None:
+    """A star on each known global minimum, above the paths and the current-step ring, below the end cross."""
+    for m in f.minima:
+        ax.plot(*m.point, marker="*", ms=13, color=MINIMUM, mec="black", mew=0.7, zorder=3.8, linestyle="none")
+
+
+def draw_paths(ax, paths: tuple[Path, ...], upto: int | None = None) -> None:
+    """Each optimizer's path in its colour, with start (circle) and end (cross) markers.
+
+    With ``upto`` only steps 0..upto are drawn in full and the rest of the path faintly, so an
+    animation shows the path growing.
+    """
     for name, points in paths:
         pts = finite_prefix(points)
         if len(pts) == 0:
             continue
         c = color(name)
-        ax.plot(pts[:, 0], pts[:, 1], "-", color=c, lw=1.8, label=name, zorder=3)
-        ax.plot(pts[:, 0], pts[:, 1], "o", color=c, ms=2.6, zorder=3)
+        done = pts if upto is None else pts[:upto + 1]
+        if len(done) < len(pts):
+            ax.plot(pts[:, 0], pts[:, 1], "-", color=c, lw=1.0, alpha=0.3, zorder=2)
+        ax.plot(done[:, 0], done[:, 1], "-", color=c, lw=1.8, label=name, zorder=3)
+        ax.plot(done[:, 0], done[:, 1], "o", color=c, ms=2.6, zorder=3)
         ax.plot(*pts[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
-        ax.plot(*pts[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4)
+        ax.plot(*pts[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4.5)
 
 
 def draw_arrows(ax, arrows: tuple[Arrow, ...]) -> None:
-    """Arrows for the gradient / velocity at the scrubbed step."""
-    for label, origin, vector, colour in arrows:
-        if not (np.isfinite(origin).all() and np.isfinite(vector).all()):
-            continue
-        ax.annotate("", xy=tuple(origin + vector), xytext=tuple(origin),
-                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.2, mutation_scale=14), zorder=6)
-        ax.plot([], [], color=colour, lw=2.2, label=label)
+    """Arrows (gradient, velocity, next step) in black-and-white styles that no optimizer's colour shares."""
+    for label, origin, vector, kind in arrows:
+        fill, outline, dashes = ARROWS[kind]
+        outlined = [patheffects.withStroke(linewidth=4.2, foreground=outline)]
+        if np.isfinite(origin).all() and np.isfinite(vector).all() and np.any(vector):
+            ax.annotate("", xy=tuple(origin + vector), xytext=tuple(origin), zorder=6,
+                        arrowprops=dict(arrowstyle="-|>", color=fill, lw=2.2, mutation_scale=16, linestyle=dashes,
+                                        path_effects=outlined))
+        ax.add_line(Line2D([], [], color=fill, lw=2.2, linestyle=dashes, path_effects=outlined, label=label))
+
+
+def draw_marker(ax, point: tuple) -> None:
+    """The current step: a hollow ring below the end cross and the minimum stars, so it hides neither."""
+    ax.plot(*point, "o", ms=14, mfc="none", mec="white", mew=2.0, zorder=3.5,
+            path_effects=[patheffects.withStroke(linewidth=3.6, foreground="black")])
 
 
 def to_png(fig: Figure, tight: bool = False) -> bytes:
-    """PNG bytes; a fixed layout draws the figure once, ``tight`` trims margins at the cost of a second draw."""
+    """PNG bytes at the figure's DPI; a fixed layout draws the figure once, ``tight`` trims margins at the cost of a
+    second draw."""
     buf = io.BytesIO()
     if tight:
-        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.05)
+        fig.savefig(buf, format="png", dpi="figure", bbox_inches="tight", pad_inches=0.05)
     else:
-        fig.savefig(buf, format="png", dpi=DPI)
+        fig.savefig(buf, format="png", dpi="figure")
     return buf.getvalue()
 
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
 def contour_png(key: FunctionKey, paths: tuple[Path, ...], marker: tuple | None = None,
                 arrows: tuple[Arrow, ...] = (), box: tuple | None = None, article: bool = False,
-                size: tuple[float, float] = (5.6, 4.4)) -> bytes:
-    """PNG of the landscape with ``paths``, an optional highlighted point and arrows."""
-    fig = Figure(figsize=size, dpi=DPI)
-    fig.patch.set_alpha(0.0)
-    fig.figimage(background(key, box, article, size), 0, 0, origin="upper", zorder=-10)
-    ax = fig.add_axes(AX_RECT)
-    ax.set_axis_off()
-    _limits(ax, objective(key), box)
-    draw_paths(ax, paths)
+                size: tuple[float, float] = (5.6, 4.4), upto: int | None = None, slide: bool = False,
+                title: str = "") -> bytes:
+    """PNG of the landscape with ``paths`` (drawn in full up to step ``upto``), an optional current point and arrows.
+
+    ``slide``: a slide-ready figure instead, ``SLIDE_SIZE`` at ``SLIDE_DPI`` on an opaque white background
+    with dark text, drawn afresh (not from the screen's cached raster).
+    """
+    f = objective(key)
+    if slide:
+        fig = Figure(figsize=SLIDE_SIZE, dpi=SLIDE_DPI)
+        ax = draw_landscape(fig, key, box, article, titled=bool(title))
+        for a in fig.axes:
+            _ink(a, SLIDE_INK)
+        fig.patch.set(facecolor="white", alpha=1.0)
+    else:
+        fig = Figure(figsize=size, dpi=DPI)
+        fig.patch.set_alpha(0.0)
+        fig.figimage(background(key, box, article, size), 0, 0, origin="upper", zorder=-10)
+        ax = fig.add_axes(AX_RECT)
+        ax.set_axis_off()
+        _limits(ax, f, box)
+        draw_minima(ax, f)      # again: the raster's stars would lie under the current-step ring
+    draw_paths(ax, paths, upto)
     if marker is not None:
-        ax.plot(*marker, "o", ms=12, mfc="none", mec="white", mew=2.2, zorder=7)
+        draw_marker(ax, marker)
     draw_arrows(ax, arrows)
     if ax.get_legend_handles_labels()[1]:
-        ax.legend(loc="upper right", fontsize=8, framealpha=0.85).get_frame().set_edgecolor(INK)
+        ax.legend(loc="upper right", fontsize=LEGEND_PT, framealpha=0.85).get_frame().set_edgecolor(INK)
+    if title:
+        fig.suptitle(title, color=SLIDE_INK if slide else INK, fontsize=LABEL_PT, y=0.985)
     return to_png(fig)
+
+
+def slide_png(key: FunctionKey, paths: tuple[Path, ...], title: str) -> bytes:
+    """The slide-ready PNG of ``paths`` on the landscape: ≥ 1600 px wide, opaque, titled with the settings."""
+    return contour_png(key, paths, slide=True, title=title)
+
+
+def _ink(ax, ink: str) -> None:
+    """Recolour an axes' spines, ticks and labels (the slide's dark text instead of the screen's INK)."""
+    for spine in ax.spines.values():
+        spine.set_color(ink)
+    ax.tick_params(colors=ink)
+    for label in (ax.xaxis.label, ax.yaxis.label, ax.title):
+        label.set_color(ink)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

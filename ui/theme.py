@@ -20,8 +20,13 @@ COLORS = {
 }
 
 INK = "#808495"          # axis text, readable on light and dark backgrounds
-GRADIENT = "#00a6a6"     # gradient arrow
-VELOCITY = "#ff4b4b"     # momentum / velocity arrow
+# Arrows as (fill, outline, line style): black and white only, so no optimizer's path colour is
+# mistaken for an arrow, and each shows on every level-set shade and on the legend's white box.
+ARROWS = {
+    "gradient": ("white", "black", "solid"),
+    "velocity": ("black", "white", "solid"),
+    "step": ("white", "black", (0, (2.5, 1.5))),
+}
 MINIMUM = "#ffd400"      # known minima markers
 CMAP = "viridis"
 

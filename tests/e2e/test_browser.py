@@ -47,14 +47,30 @@ def open_app(page, base_url: str, path: str) -> None:
     wait_for_app(page)
 
 
+def nav_links(page) -> list[tuple[str, str]]:
+    """(URL path, title) of every page in the top navigation bar, opening each section's dropdown in turn."""
+    def read(test_id: str) -> list[tuple[str, str]]:
+        links = page.get_by_test_id(test_id)
+        hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        titles = [t.strip().split("\n")[-1] for t in links.all_inner_texts()]
+        return [(urlparse(h).path.rstrip("/") or "/", t) for h, t in zip(hrefs, titles, strict=True)]
+
+    found = read("stTopNavLink")
+    sections = page.get_by_test_id("stTopNavSection")
+    for i in range(sections.count()):
+        sections.nth(i).click()
+        page.get_by_test_id("stTopNavPopover").wait_for()
+        found += read("stTopNavDropdownLink")
+        page.keyboard.press("Escape")
+        page.get_by_test_id("stTopNavPopover").wait_for(state="detached")
+    return found
+
+
 def test_nav_links_match_the_page_list(page, base_url):
-    """The URL paths used below are the ones st.navigation really serves."""
+    """Every page of ``ui.pages`` is linked from the top bar, at the URL path st.navigation really serves."""
     open_app(page, base_url, "/")
-    more = page.get_by_test_id("stSidebarNavViewButton")
-    if more.count() and "more" in more.inner_text().lower():
-        more.click()
-    hrefs = page.get_by_test_id("stSidebarNavLink").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    served = [urlparse(h).path.rstrip("/") or "/" for h in hrefs]
+    assert page.get_by_test_id("stSidebarNavViewButton").count() == 0     # no "View n more"
+    served = [path for path, _ in nav_links(page)]
     expected = [page_path(f, f == DEFAULT_PAGE) for f in PAGE_FILES]
     assert served == expected
 
@@ -135,10 +151,6 @@ def test_hostile_formula_is_refused(page, base_url):
     assert page.locator(MAIN_IMAGE).count() == 0        # nothing was drawn for the refused formula
 
 
-def nav_titles(page) -> list[str]:
-    return [t.strip().split("\n")[-1] for t in page.get_by_test_id("stSidebarNavLink").all_inner_texts()]
-
-
 def test_deep_link_as_first_visit_shows_the_app_navigation(browser, fresh_server):
     """A deep link as the very first visit of a fresh server gets the app's navigation and the page.
 
@@ -153,7 +165,7 @@ def test_deep_link_as_first_visit_shows_the_app_navigation(browser, fresh_server
         assert_no_exception(page)
         assert urlparse(page.url).path == "/gd"
         assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == "Gradient descent"
-        titles = nav_titles(page)
+        titles = [title for _, title in nav_links(page)]
         assert "streamlit app" not in titles and "Home" in titles and "Gradient descent" in titles, titles[:6]
     finally:
         page.context.close()

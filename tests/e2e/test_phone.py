@@ -1,0 +1,63 @@
+"""A phone-sized browser (390 × 844): nothing sticks out sideways, and the home page's list reads in order."""
+from __future__ import annotations
+
+import pytest
+
+from .server import full_page_screenshot, wait_for_app
+
+PHONE = {"width": 390, "height": 844}
+
+# Elements sticking out past the right edge that no ancestor clips (a table's own scroller or KaTeX's hidden
+# MathML may be wider, inside a box that is not).
+_STICKING_OUT = """() => {
+    const w = document.documentElement.clientWidth;
+    const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return a.getBoundingClientRect().right <= w + 1; }
+        return false; };
+    return [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && (r.right > w + 1 || r.left < -1) && !clipped(e); })
+      .slice(0, 10).map(e => `${e.tagName} ${e.getAttribute('data-testid') || e.className}`.slice(0, 80)); }"""
+_IMAGES_LOADED = """() => { const imgs = [...document.querySelectorAll('[data-testid="stImage"] img')];
+    return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }"""
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/adam", "/compare"])
+def test_nothing_is_wider_than_a_phone(phone, base_url, artifacts, path):
+    phone.goto(base_url + path, wait_until="domcontentloaded")
+    wait_for_app(phone)
+    phone.wait_for_function(_IMAGES_LOADED, timeout=15_000)
+    name = path.strip("/") or "home"
+    full_page_screenshot(phone, artifacts / "screenshots" / f"phone_{name}.png")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert phone.evaluate(_STICKING_OUT) == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "laptop"])
+def test_home_page_list_reads_row_by_row(browser, base_url, viewport):
+    """Read left to right, then top to bottom, the page links come in the order of ``ui.pages``."""
+    from ui.pages import SECTIONS
+
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/", wait_until="domcontentloaded")
+        wait_for_app(page)
+        links = page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]')
+        titles = [t.strip().split("\n")[-1] for t in links.all_inner_texts()]
+        boxes = links.evaluate_all("els => els.map(e => e.getBoundingClientRect())")
+        listed = [title for section, pages in SECTIONS.items() if section for _, title, _ in pages]
+        placed = sorted((round(b["y"]), b["x"], t) for t, b in zip(titles, boxes, strict=True))
+        reading = [t for _, _, t in placed if t in listed]
+        assert reading == listed
+    finally:
+        context.close()
