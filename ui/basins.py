@@ -18,7 +18,7 @@ from core import basins, budget
 from core.defaults import demo_hyperparameters
 from core.lru import LRU
 
-from . import charts, controls, plots, problem, runs, work
+from . import charts, controls, layout, plots, problem, runs, work
 from .problem import FunctionKey
 from .runs import HyperItems
 from .state import PageState, page_state
@@ -100,7 +100,7 @@ def _body(ps: PageState) -> None:
         st.info("Choose at least one optimizer in the sidebar.")
         return
     if not f.all_minima:
-        st.info(f"{f.display_name} has no known minima: only the minima the runs settle at are coloured, and "
+        st.info(f"{layout.landscape_name(f)} has no known minima: only the minima the runs settle at are coloured, and "
                 "no run stops early.", icon=":material/info:")
 
     items = _compute(key, f, chosen, hps, n, steps)

@@ -9,16 +9,18 @@ from .text import plain
 
 
 def optimizer_header(spec: core.OptimizerSpec) -> None:
-    """Title, paper, update rule, intuition and a suggestion of what to try."""
+    """Title, paper, update rule beside the intuition, and a suggestion of what to try (one click away),
+    short enough that the figure and its play buttons start in view on a laptop."""
     st.title(spec.display_name)
     st.caption(f"{spec.year} · [{spec.paper}]({spec.paper_url})"
                + (f" · `torch.optim.{spec.torch_name}`" if spec.torch_name else ""))
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     with left:
         st.latex(stacked(spec.rule_latex))
-        st.markdown(spec.intuition)
     with right:
-        st.info(f"**Try this:** {spec.try_this}", icon=":material/science:")
+        st.markdown(spec.intuition)
+        with st.expander("Try this", icon=":material/science:"):
+            st.markdown(spec.try_this)
 
 
 def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:

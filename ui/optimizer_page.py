@@ -268,6 +268,7 @@ class Settings:
 
 
 def _tables(ps, key, f, spec, run, settings: Settings) -> None:
+    from . import export
     # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand.
     tab3d, tabtable, tabexport = st.tabs(["3-D surface", "Steps table & downloads", "PyTorch & animation export"],
                                          key=ps.key("tab"), on_change="rerun")
@@ -287,12 +288,12 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
             # click must not rerun the page: a rerun re-registers the button and revokes the file being made.
             a.download_button("Trajectory as CSV", lambda: frame.to_csv(index=False).encode(),
                               f"{spec.name}_trajectory.csv", "text/csv", on_click="ignore")
-            b.download_button("Contour plot as PNG", lambda: plots.contour_png(key, ((spec.name, run.points),)),
-                              f"{spec.name}_contour.png", "image/png", on_click="ignore")
+            b.download_button("Slide-ready contour plot (PNG)", lambda: plots.slide_png(
+                key, ((spec.name, run.points),),
+                export.title_for([spec.name], f, {spec.name: settings.hp}, run.steps, settings.schedule)),
+                f"{spec.name}_contour.png", "image/png", on_click="ignore")
     with tabexport:
         if tabexport.open is not False:
-            from . import export
-
             export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
 
 

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .charts import series_label
 from .problem import FunctionKey, grid, objective
 from .theme import ARROWS, CMAP, INK, MINIMUM, color
 
@@ -151,7 +152,7 @@ def draw_paths(ax, paths: tuple[Path, ...], upto: int | None = None) -> None:
         done = pts if upto is None else pts[:upto + 1]
         if len(done) < len(pts):
             ax.plot(pts[:, 0], pts[:, 1], "-", color=c, lw=1.0, alpha=0.3, zorder=2)
-        ax.plot(done[:, 0], done[:, 1], "-", color=c, lw=1.8, label=name, zorder=3)
+        ax.plot(done[:, 0], done[:, 1], "-", color=c, lw=1.8, label=series_label(name), zorder=3)
         ax.plot(done[:, 0], done[:, 1], "o", color=c, ms=2.6, zorder=3)
         ax.plot(*pts[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
         ax.plot(*pts[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4.5)

@@ -211,7 +211,7 @@ def test_downloads_are_generated_on_click(browser, base_url):
         open_app(page, base_url, "/adam")
         page.get_by_role("tab", name="Steps table & downloads").click()
         wait_for_app(page)
-        for label, magic in (("Contour plot as PNG", b"\x89PNG"), ("Trajectory as CSV", b"step,x,y")):
+        for label, magic in (("Slide-ready contour plot (PNG)", b"\x89PNG"), ("Trajectory as CSV", b"step,x,y")):
             button = page.get_by_role("button", name=label)
             button.wait_for(state="visible")
             assert button.is_enabled(), label
