@@ -215,8 +215,9 @@ def _scrub_view(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.O
                 rows[label] = run.state[k][t]
         if t < steps:
             rows["next step Δθ"] = run.points[t + 1] - p
-        st.dataframe(pd.DataFrame({"x": [v[0] for v in rows.values()], "y": [v[1] for v in rows.values()]},
-                                  index=list(rows)), width="stretch", column_config=_NUMBERS)
+        # A Markdown table: a table element would make a fresh tab download a large formatting module first.
+        st.markdown("| | x | y |\n|:--|--:|--:|\n" + "\n".join(
+            f"| {label} | {v[0]:.4g} | {v[1]:.4g} |" for label, v in rows.items()))
         s = metrics.summary(f, run)
         a, b = st.columns(2)
         a.metric("final f", f"{s['final_loss']:.3g}")
