@@ -6,12 +6,13 @@ Page: one run of ``pages/basins.py`` through AppTest with ``n=256, steps=200`` i
 session (empty caches; the app's entry run that precedes it is not counted). Target < 2 s.
 Run: ``python -m benchmarks.basins_bench``.
 """
+
 from __future__ import annotations
 
 import logging
 import time
 
-import streamlit  # noqa: E402,F401  (its loggers exist from here on)
+import streamlit  # noqa: F401  (its loggers exist from here on)
 
 for _name in list(logging.root.manager.loggerDict):
     if _name.startswith("streamlit"):
@@ -58,10 +59,14 @@ def main() -> None:
     # The page first (a truly cold process), then the core on its own.
     p = page_seconds()
     c = core_seconds()
-    print(f"core: 5 optimizers x {N}x{N} starts x {STEPS} steps on Himmelblau: {c[0]:.2f} s "
-          f"(CPU {c[1]:.2f} s; target < 1 s)")
-    print(f"page: pages/basins.py with n={N}, steps={STEPS}, cold cache:        {p[0]:.2f} s "
-          f"(CPU {p[1]:.2f} s; target < 2 s)")
+    print(
+        f"core: 5 optimizers x {N}x{N} starts x {STEPS} steps on Himmelblau: {c[0]:.2f} s "
+        f"(CPU {c[1]:.2f} s; target < 1 s)"
+    )
+    print(
+        f"page: pages/basins.py with n={N}, steps={STEPS}, cold cache:        {p[0]:.2f} s "
+        f"(CPU {p[1]:.2f} s; target < 2 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -7,12 +7,12 @@ so nothing is served from the app's caches) and measures, from the key press, th
 main contour image gets a new ``src`` and until that image is decoded. Prints median / p95 / max.
 On /compare the slider is the η of the first optimizer (in its sidebar expander). Target: 500 ms.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 import time
-
 
 from tests.e2e.server import (
     Server,
@@ -61,8 +61,10 @@ def main() -> int:
                 for what, key in (("new src", "src_ms"), ("decoded", "loaded_ms")):
                     s = summarize(r[key])
                     flag = "ok" if s["median"] <= TARGET_MS else f"over the {TARGET_MS} ms target"
-                    print(f"/{name:<8} slider->chart ({what:7}, n={s['n']}): median {s['median']:6.0f} ms  "
-                          f"p95 {s['p95']:6.0f} ms  max {s['max']:6.0f} ms  [{flag}]")
+                    print(
+                        f"/{name:<8} slider->chart ({what:7}, n={s['n']}): median {s['median']:6.0f} ms  "
+                        f"p95 {s['p95']:6.0f} ms  max {s['max']:6.0f} ms  [{flag}]"
+                    )
         finally:
             browser.close()
     return 0

@@ -4,13 +4,14 @@ Both sides run full steps on the article's quadratic (gradient + update) for a b
 starts; torch uses one thread. Also times the basin-map workload (256x256 starts x 200
 steps x 5 optimizers on Himmelblau, record="last"). Run: ``python -m benchmarks.core_bench``.
 """
+
 from __future__ import annotations
 
 import time
 
 import numpy as np
 
-import core  # noqa: E402
+import core
 
 HP = {"adam": {"lr": 1e-3}, "momentum": {"lr": 1e-3, "momentum": 0.9}}
 TORCH = {"adam": ("Adam", {"lr": 1e-3}), "momentum": ("SGD", {"lr": 1e-3, "momentum": 0.9})}

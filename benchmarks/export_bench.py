@@ -3,6 +3,7 @@
 Each line: frames, file size, total time (frames + encoding) and the time of the frames alone.
 Run: ``python -m benchmarks.export_bench`` (single-threaded matplotlib; ffmpeg may use a second core).
 """
+
 from __future__ import annotations
 
 import time
@@ -15,8 +16,10 @@ RUNS = {
     "1 optimizer, 50 steps": ([("adam", 0.05)], 50),
     "1 optimizer, 300 steps (capped)": ([("adam", 0.05)], 300),
     "3 optimizers, 300 steps (capped)": ([("adam", 0.05), ("momentum", 5e-4), ("rmsprop", 0.01)], 300),
-    "5 optimizers, 1000 steps (capped)": ([("gd", 1e-3), ("momentum", 5e-4), ("adagrad", 0.5), ("rmsprop", 0.01),
-                                           ("adam", 0.05)], 1000),
+    "5 optimizers, 1000 steps (capped)": (
+        [("gd", 1e-3), ("momentum", 5e-4), ("adagrad", 0.5), ("rmsprop", 0.01), ("adam", 0.05)],
+        1000,
+    ),
 }
 FUNCTION, START = "rosenbrock", (-1.5, 2.5)
 
@@ -35,8 +38,10 @@ def main() -> None:
             t1 = time.perf_counter()
             data = encode(frames)
             total = drawn + time.perf_counter() - t1
-            print(f"{label:36s} {kind}: {len(frames):3d} frames, {len(data) / 1e6:5.2f} MB, "
-                  f"{total:5.2f} s (frames {drawn:4.2f} s)")
+            print(
+                f"{label:36s} {kind}: {len(frames):3d} frames, {len(data) / 1e6:5.2f} MB, "
+                f"{total:5.2f} s (frames {drawn:4.2f} s)"
+            )
 
 
 if __name__ == "__main__":

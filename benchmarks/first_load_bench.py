@@ -5,6 +5,7 @@ the state "script finished, every chart drawn, every image decoded"; the report 
 and each page's ratio to the minimal page (one slider, one Altair chart, one contour:
 ``benchmarks/minimal_app.py``). Run: ``python -m benchmarks.first_load_bench [rounds]``.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -40,7 +41,7 @@ def main(rounds: int = 4) -> None:
     with Server() as app, Server(script="benchmarks/minimal_app.py") as minimal, sync_playwright() as p:
         browser = launch_browser(p)
         targets = {"minimal": minimal.url + "/", **{path: app.url + path for path in PAGES}}
-        for url in targets.values():   # warm both servers' caches and imports once
+        for url in targets.values():  # warm both servers' caches and imports once
             first_load(browser, url)
         times: dict[str, list[float]] = {name: [] for name in targets}
         for _ in range(rounds):

@@ -1,6 +1,6 @@
 """Hostile load: three sessions push the heaviest formulas and settings while a fourth visitor opens Home.
 
-    python benchmarks/hostile_load.py [--seconds 90] [--loads 5] [--root DIR]
+    python -m benchmarks.hostile_load [--seconds 90] [--loads 5] [--root DIR]
 
 Starts ``streamlit run`` on a free port and headless Chromium (Debian's ``/usr/bin/chromium``), then:
 
@@ -21,31 +21,35 @@ server and its children together (the symbolic work runs in short-lived forked c
 share the server's pages). ``--root`` runs the app from
 another checkout (e.g. ``git archive main | tar -x -C /tmp/main``) for a before/after comparison.
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import async_playwright
+
+from tests.e2e import server as e2e
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.async_api import async_playwright  # noqa: E402
-
-from tests.e2e import server as e2e  # noqa: E402
 
 WARMUP_S = 15.0
 ABANDON_S = 25.0
 COSTLY = "(x+y)**(" * 24 + "x" + ")" * 24
-EXPLODING = ["log(abs(" * 15 + "x" + ")+x)" * 15, "atan2(sin(" * 15 + "x" + "),y)" * 15,
-             "log(abs(" * 11 + "x" + ")+x)" * 11, "atan2(" * 20 + "x" + ",y)" * 20]
+EXPLODING = [
+    "log(abs(" * 15 + "x" + ")+x)" * 15,
+    "atan2(sin(" * 15 + "x" + "),y)" * 15,
+    "log(abs(" * 11 + "x" + ")+x)" * 11,
+    "atan2(" * 20 + "x" + ",y)" * 20,
+]
 ALL6 = "gd,momentum,adagrad,rmsprop,adam,lion"
 IMAGE = '[data-testid="stMain"] [data-testid="stImage"] img'
 ERROR = '[data-testid="stMain"] [data-testid="stAlertContentError"]'
@@ -80,7 +84,7 @@ async def load_home(browser, url: str) -> float:
         await page.goto(url + "/", wait_until="domcontentloaded", timeout=600_000)
         await page.wait_for_selector(IMAGE, state="visible", timeout=600_000)
         await finished(page, 600_000)
-        return time.perf_counter() - t0 - 0.3   # minus the quiet period that confirms the end
+        return time.perf_counter() - t0 - 0.3  # minus the quiet period that confirms the end
     finally:
         await context.close()
 
@@ -90,7 +94,7 @@ def attack_urls(kind: str, url: str):
     k = 0
     while True:
         k += 1
-        if kind == "basins":   # the innermost x scaled: as costly, same number of terms (99 of 100)
+        if kind == "basins":  # the innermost x scaled: as costly, same number of terms (99 of 100)
             text = COSTLY.replace("**(x)", f"**({1 + k * 1e-9!r}*x)")
             q = {"fn": "custom", "formula": text, "n": "256", "steps": "500", "opts": ALL6, "color": "steps"}
             yield f"{url}/basins?{urlencode(q)}"
@@ -132,10 +136,8 @@ def _kb(pid: int, field: str) -> int:
 def _children(pid: int) -> list[int]:
     out = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             out += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return out
 
 
@@ -166,8 +168,7 @@ async def sample_memory(pid: int, stop: asyncio.Event, peak: dict) -> None:
 
 
 def _fmt(xs: list[float]) -> str:
-    return (f"median {statistics.median(xs):.2f} s, max {max(xs):.2f} s "
-            f"({', '.join(f'{x:.2f}' for x in xs)})")
+    return f"median {statistics.median(xs):.2f} s, max {max(xs):.2f} s ({', '.join(f'{x:.2f}' for x in xs)})"
 
 
 def niced_chromium(folder: Path) -> str:
@@ -184,16 +185,19 @@ async def main(seconds: float, loads: int) -> None:
         pid = srv.proc.pid
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=e2e.CHROMIUM, args=e2e.CHROMIUM_ARGS, headless=True)
-            hostile = await pw.chromium.launch(executable_path=niced_chromium(Path(tmp)), args=e2e.CHROMIUM_ARGS,
-                                               headless=True)
-            await load_home(browser, srv.url)   # warm the server: imports, first run
+            hostile = await pw.chromium.launch(
+                executable_path=niced_chromium(Path(tmp)), args=e2e.CHROMIUM_ARGS, headless=True
+            )
+            await load_home(browser, srv.url)  # warm the server: imports, first run
             idle = [await load_home(browser, srv.url) for _ in range(loads)]
             print(f"idle server, Home:      {_fmt(idle)}", flush=True)
 
             stop, peak, log = asyncio.Event(), {}, []
             sampler = asyncio.create_task(sample_memory(pid, stop, peak))
-            attackers = [asyncio.create_task(attacker(hostile, srv.url, kind, stop, log))
-                         for kind in ("basins", "basins", "custom")]
+            attackers = [
+                asyncio.create_task(attacker(hostile, srv.url, kind, stop, log))
+                for kind in ("basins", "basins", "custom")
+            ]
             t_attack = time.monotonic()
             await asyncio.sleep(WARMUP_S)
             busy = []
@@ -204,7 +208,7 @@ async def main(seconds: float, loads: int) -> None:
             if remaining > 0:
                 await asyncio.sleep(remaining)
             stop.set()
-            for task in attackers:     # close the hostile tabs now, mid-load: their sessions end
+            for task in attackers:  # close the hostile tabs now, mid-load: their sessions end
                 task.cancel()
             await asyncio.gather(*attackers, return_exceptions=True)
             await asyncio.sleep(1.0)
@@ -221,14 +225,21 @@ async def main(seconds: float, loads: int) -> None:
     for kind in ("basins", "custom"):
         done = [t for k, what, t in log if k == kind and what == "done"]
         dropped = sum(1 for k, what, _ in log if k == kind and what == "abandoned")
-        print(f"attack on /{kind}: {len(done)} loads finished (median {statistics.median(done):.1f} s), "
-              f"{dropped} abandoned after {ABANDON_S:g} s" if done else
-              f"attack on /{kind}: no load finished, {dropped} abandoned after {ABANDON_S:g} s")
-    print(f"server CPU in the 5 s from 1 s after the hostile tabs closed mid-load: {after:.2f} s "
-          "(their work stops at the next tile)")
-    print(f"server peak RSS (VmHWM): {hwm / 1024:.0f} MB (aim: under 600 MB); peak server + children (PSS): "
-          f"{peak.get('total', 0) / 1024:.0f} MB, at most {peak.get('children', 0)} children at once; "
-          f"tracebacks in the server log: {tracebacks}")
+        print(
+            f"attack on /{kind}: {len(done)} loads finished (median {statistics.median(done):.1f} s), "
+            f"{dropped} abandoned after {ABANDON_S:g} s"
+            if done
+            else f"attack on /{kind}: no load finished, {dropped} abandoned after {ABANDON_S:g} s"
+        )
+    print(
+        f"server CPU in the 5 s from 1 s after the hostile tabs closed mid-load: {after:.2f} s "
+        "(their work stops at the next tile)"
+    )
+    print(
+        f"server peak RSS (VmHWM): {hwm / 1024:.0f} MB (aim: under 600 MB); peak server + children (PSS): "
+        f"{peak.get('total', 0) / 1024:.0f} MB, at most {peak.get('children', 0)} children at once; "
+        f"tracebacks in the server log: {tracebacks}"
+    )
 
 
 if __name__ == "__main__":

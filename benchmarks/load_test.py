@@ -5,6 +5,7 @@ learning-rate slider (and now and then the step count), timing each change until
 image is redrawn. Prints the number of interactions, exceptions seen and rerun-time quantiles.
 Run: ``python -m benchmarks.load_test [sessions] [seconds]`` (defaults: 20 sessions, 60 s).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -13,10 +14,9 @@ import statistics
 import sys
 import time
 
+from playwright.async_api import async_playwright
 
-from playwright.async_api import async_playwright  # noqa: E402
-
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, MAIN_IMAGE, VIEWPORT, Server, summarize  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, MAIN_IMAGE, VIEWPORT, Server, summarize
 
 PAGES = ["gd", "momentum", "adam", "rmsprop", "adagrad", "lion", "nadam"]
 SRC_CHANGED = "([sel, old]) => { const i = document.querySelector(sel); return !!i && i.getAttribute('src') !== old; }"
@@ -58,17 +58,22 @@ async def run(sessions: int, seconds: float) -> None:
             errors: list[str] = []
             counts = await asyncio.wait_for(
                 asyncio.gather(*(session(browser, server.url, seconds, i, times, errors) for i in range(sessions))),
-                timeout=seconds + 300)
+                timeout=seconds + 300,
+            )
             await browser.close()
         server_errors = server.output().count("Traceback")
     s = summarize(times) if times else {"n": 0}
     print(f"{sessions} sessions x {seconds:.0f} s: {sum(counts)} slider changes, {len(times)} redraws timed")
     if times:
-        print(f"change -> redraw: median {s['median']:.0f} ms, p95 {s['p95']:.0f} ms, max {s['max']:.0f} ms "
-              f"(mean {statistics.mean(times):.0f} ms)")
+        print(
+            f"change -> redraw: median {s['median']:.0f} ms, p95 {s['p95']:.0f} ms, max {s['max']:.0f} ms "
+            f"(mean {statistics.mean(times):.0f} ms)"
+        )
     shown = [e for e in errors if "exception" in e]
-    print(f"exceptions shown in pages: {len(shown)}; tracebacks in the server log: {server_errors}; "
-          f"presses without redraw: {len(errors) - len(shown)}")
+    print(
+        f"exceptions shown in pages: {len(shown)}; tracebacks in the server log: {server_errors}; "
+        f"presses without redraw: {len(errors) - len(shown)}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,16 +5,16 @@ values the controls allow, then reads the server's peak resident set size (VmHWM
 Target: under 600 MB (Community Cloud's smallest limit is about 690 MB).
 Run: ``python -m benchmarks.memory_bench``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlencode
 
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-import core  # noqa: E402
-from tests.e2e.server import Server, launch_browser, new_page, wait_for_app  # noqa: E402
+import core
+from tests.e2e.server import Server, launch_browser, new_page, wait_for_app
 
 ALL = ",".join(core.OPTIMIZERS)
 HEAVY = {

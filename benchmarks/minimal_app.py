@@ -1,4 +1,5 @@
 """The yardstick for first loads: the least a page of this kind can be (one slider, one Altair chart, one contour)."""
+
 import io
 
 import altair as alt

@@ -6,6 +6,7 @@ networks' weights stacked into batched tensors (``baddbmm``) and one torch.optim
 them. Target: NumPy at most 1.3x torch's time. Also reports what a 13-optimizer x 8-seed x 1000-step
 run keeps in memory. Run from the repository root: ``python -m benchmarks.network_bench``.
 """
+
 from __future__ import annotations
 
 import time
@@ -47,8 +48,8 @@ def torch_run(name: str):
     def stacked() -> list:
         """Per layer, weights ``(SEEDS, in, out)`` and biases ``(SEEDS, 1, out)`` cut from θ."""
         out = []
-        for w, b in zip(f.layout[::2], f.layout[1::2]):
-            W = torch.tensor(theta[:, w.slice].reshape((SEEDS,) + w.shape)).transpose(1, 2).contiguous()
+        for w, b in zip(f.layout[::2], f.layout[1::2], strict=False):
+            W = torch.tensor(theta[:, w.slice].reshape((SEEDS, *w.shape))).transpose(1, 2).contiguous()
             out += [W.requires_grad_(), torch.tensor(theta[:, b.slice][:, None, :]).requires_grad_()]
         return out
 
@@ -73,7 +74,7 @@ def torch_run(name: str):
 def torch_theta(params: list) -> np.ndarray:
     """Stacked torch parameters back in θ's layout, ``(SEEDS, D)``."""
     parts = []
-    for W, b in zip(params[::2], params[1::2]):
+    for W, b in zip(params[::2], params[1::2], strict=False):
         parts += [W.detach().transpose(1, 2).reshape(SEEDS, -1).numpy(), b.detach().reshape(SEEDS, -1).numpy()]
     return np.concatenate(parts, axis=1)
 
@@ -92,8 +93,10 @@ def memory_of_big_run() -> str:
     f = problem()
     rows_all, rows_10 = 1001, 101
     per_row = 13 * 8 * (f.dim + 1) * 8  # points (D) + value, float64
-    return (f"13 optimizers x 8 seeds x 1000 steps, D={f.dim}: record='all' {rows_all * per_row / 2**20:.0f} MB, "
-            f"record_every=10 {rows_10 * per_row / 2**20:.1f} MB, record='last' {2 * per_row / 2**20:.2f} MB")
+    return (
+        f"13 optimizers x 8 seeds x 1000 steps, D={f.dim}: record='all' {rows_all * per_row / 2**20:.0f} MB, "
+        f"record_every=10 {rows_10 * per_row / 2**20:.1f} MB, record='last' {2 * per_row / 2**20:.2f} MB"
+    )
 
 
 def main() -> None:

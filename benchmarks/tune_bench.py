@@ -3,6 +3,7 @@
 Also times the Fair race page's heavier setting (8 starts × 4 noise seeds per trial).
 Run from the repository root: ``python -m benchmarks.tune_bench``.
 """
+
 from __future__ import annotations
 
 import statistics

@@ -7,17 +7,46 @@
 >>> run.points.shape
 (21, 2)
 """
+
 from .datasets import DATASETS, Dataset, get_dataset
 from .functions import FUNCTIONS, Minimum, Objective, get_function, list_functions
 from .network import MLP, mlp
-from .optimizers import (ARTICLE_OPTIMIZERS, NETWORK_OPTIMIZERS, OPTIMIZERS, SPECS, Optimizer, OptimizerSpec,
-                         get_optimizer, get_spec, list_optimizers)
+from .optimizers import (
+    ARTICLE_OPTIMIZERS,
+    NETWORK_OPTIMIZERS,
+    OPTIMIZERS,
+    SPECS,
+    Optimizer,
+    OptimizerSpec,
+    get_optimizer,
+    get_spec,
+    list_optimizers,
+)
 from .simulate import Trajectory, simulate
 from .tune import TuneResult, tune
 
 __all__ = [
-    "FUNCTIONS", "Minimum", "Objective", "get_function", "list_functions",
-    "ARTICLE_OPTIMIZERS", "OPTIMIZERS", "SPECS", "Optimizer", "OptimizerSpec", "get_optimizer", "get_spec",
-    "list_optimizers", "Trajectory", "simulate", "TuneResult", "tune",
-    "DATASETS", "Dataset", "get_dataset", "MLP", "mlp", "NETWORK_OPTIMIZERS",
+    "ARTICLE_OPTIMIZERS",
+    "DATASETS",
+    "FUNCTIONS",
+    "MLP",
+    "NETWORK_OPTIMIZERS",
+    "OPTIMIZERS",
+    "SPECS",
+    "Dataset",
+    "Minimum",
+    "Objective",
+    "Optimizer",
+    "OptimizerSpec",
+    "Trajectory",
+    "TuneResult",
+    "get_dataset",
+    "get_function",
+    "get_optimizer",
+    "get_spec",
+    "list_functions",
+    "list_optimizers",
+    "mlp",
+    "simulate",
+    "tune",
 ]

@@ -1,5 +1,6 @@
 """The article's exact setting ("Comparative performance of deep learning optimization
 algorithms using NumPy"): function, starts, learning rate and its eps-inside-sqrt convention."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,9 +17,14 @@ LR = 0.4
 STEPS = 20
 EPS = 1e-6
 BOX = (-8.0, 8.0, -8.0, 8.0)
-STOP_RULE = "|x| ≤ 0.1 and |y| < 0.1"   # Adam's stopping rule, as ``adam_stop`` applies it
-STARTS = {"gd": (-4.0, -6.0), "momentum": (-4.0, -6.0), "adagrad": (-4.0, -6.0),
-          "rmsprop": (-4.0, -6.0), "adam": (-6.0, -6.0)}
+STOP_RULE = "|x| ≤ 0.1 and |y| < 0.1"  # Adam's stopping rule, as ``adam_stop`` applies it
+STARTS = {
+    "gd": (-4.0, -6.0),
+    "momentum": (-4.0, -6.0),
+    "adagrad": (-4.0, -6.0),
+    "rmsprop": (-4.0, -6.0),
+    "adam": (-6.0, -6.0),
+}
 HYPERPARAMETERS: dict[str, dict[str, Any]] = {
     "gd": {"lr": LR},
     "momentum": {"lr": LR, "momentum": 0.5},
@@ -47,8 +53,13 @@ def optimizer(name: str) -> Optimizer:
 
 def run(name: str, stop: bool = True) -> Trajectory:
     """The article's run of ``name`` (one of ``ARTICLE_OPTIMIZERS``); ``stop=False`` lets Adam run on past its rule."""
-    return simulate(get_function(FUNCTION), optimizer(name), STARTS[name], STEPS,
-                    stop_when=adam_stop if name == "adam" and stop else None)
+    return simulate(
+        get_function(FUNCTION),
+        optimizer(name),
+        STARTS[name],
+        STEPS,
+        stop_when=adam_stop if name == "adam" and stop else None,
+    )
 
 
 def stop_rule_step(points: np.ndarray) -> int:
@@ -65,10 +76,29 @@ def findings(name: str) -> dict[str, float | int]:
     """
     f = get_function(FUNCTION)
     r = run(name)
-    return {"stop_rule_step": stop_rule_step(r.points), "steps_to_tol": int(summary(f, r)["steps_to_tol"]),
-            "final_loss": float(r.values[-1]), "stopped_at": int(r.stopped_at),
-            "unstopped_final_loss": float(run(name, stop=False).values[-1])}
+    return {
+        "stop_rule_step": stop_rule_step(r.points),
+        "steps_to_tol": int(summary(f, r)["steps_to_tol"]),
+        "final_loss": float(r.values[-1]),
+        "stopped_at": int(r.stopped_at),
+        "unstopped_final_loss": float(run(name, stop=False).values[-1]),
+    }
 
 
-__all__ = ["FUNCTION", "LR", "STEPS", "EPS", "BOX", "STARTS", "HYPERPARAMETERS", "CONCLUSIONS",
-           "ARTICLE_OPTIMIZERS", "adam_stop", "optimizer", "run", "stop_rule_step", "findings", "STOP_RULE"]
+__all__ = [
+    "ARTICLE_OPTIMIZERS",
+    "BOX",
+    "CONCLUSIONS",
+    "EPS",
+    "FUNCTION",
+    "HYPERPARAMETERS",
+    "LR",
+    "STARTS",
+    "STEPS",
+    "STOP_RULE",
+    "adam_stop",
+    "findings",
+    "optimizer",
+    "run",
+    "stop_rule_step",
+]

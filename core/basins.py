@@ -9,6 +9,7 @@ Pure NumPy. A whole ``n`` x ``n`` grid of starts runs as one batch through ``sim
 >>> m.label.shape, m.steps_to_converge.shape
 ((32, 32), (32, 32))
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -19,13 +20,27 @@ from .functions import Objective
 from .optimizers import Optimizer, get_optimizer
 from .simulate import StopRule, simulate
 
-__all__ = ["ELSEWHERE", "DIVERGED", "BasinMap", "grid_axes", "start_grid", "capture_radius", "stop_rule",
-           "label_points", "known_minima", "slope_scale", "converged_ends", "find_minima", "relabel", "basin_map",
-           "fractions"]
+__all__ = [
+    "DIVERGED",
+    "ELSEWHERE",
+    "BasinMap",
+    "basin_map",
+    "capture_radius",
+    "converged_ends",
+    "find_minima",
+    "fractions",
+    "grid_axes",
+    "known_minima",
+    "label_points",
+    "relabel",
+    "slope_scale",
+    "start_grid",
+    "stop_rule",
+]
 
-ELSEWHERE = -1   # label: the run ended finite but did not settle at a minimum
-DIVERGED = -2    # label: the run left the landscape (non-finite or past the escape radius)
-RADIUS = 0.05    # capture radius, as a fraction of the box's larger side
+ELSEWHERE = -1  # label: the run ended finite but did not settle at a minimum
+DIVERGED = -2  # label: the run left the landscape (non-finite or past the escape radius)
+RADIUS = 0.05  # capture radius, as a fraction of the box's larger side
 GRAD_TOL = 0.05  # an end has settled where ‖∇f‖ ≤ GRAD_TOL × the landscape's median slope (``slope_scale``)
 
 
@@ -107,9 +122,10 @@ def stop_rule(f: Objective, tol: float, radius: float) -> StopRule | None:
         # Any point with f ≤ f* + tol is next to a global minimum; no distance test needed.
         level = f_star + tol
 
-        def stop(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        def below_level(x: np.ndarray, y: np.ndarray) -> np.ndarray:
             return f.value_xy(x, y) <= level
-        return stop
+
+        return below_level
 
     # A point with f ≤ f* + tol sits next to a global minimum. For a local minimum's value v, the
     # band |f − v| ≤ tol also passes a thin level curve elsewhere, so only the few points in a band
@@ -130,11 +146,17 @@ def stop_rule(f: Objective, tol: float, radius: float) -> StopRule | None:
                 near |= (px - cx) ** 2 + (py - cy) ** 2 < r2
             hit[idx[near]] = True
         return hit
+
     return stop
 
 
-def label_points(f: Objective, points: np.ndarray, radius: float, diverged: np.ndarray | None = None,
-                 centres: np.ndarray | None = None) -> np.ndarray:
+def label_points(
+    f: Objective,
+    points: np.ndarray,
+    radius: float,
+    diverged: np.ndarray | None = None,
+    centres: np.ndarray | None = None,
+) -> np.ndarray:
     """For end points ``(..., 2)``: index of the nearest of ``centres`` (default ``f.all_minima``) if closer than
     ``radius``, else ``ELSEWHERE``; ``DIVERGED`` where ``diverged`` (or the point is not finite)."""
     points = np.asarray(points, dtype=float)
@@ -143,14 +165,14 @@ def label_points(f: Objective, points: np.ndarray, radius: float, diverged: np.n
         centres = known_minima(f)[0]
     label = np.full(shape, ELSEWHERE, dtype=np.int16 if len(centres) < 32000 else np.int64)
     flat, out = points.reshape(-1, 2), label.reshape(-1)
-    chunk = max(1, 2_000_000 // max(len(centres), 1))       # bounds the (chunk, m) distance table
+    chunk = max(1, 2_000_000 // max(len(centres), 1))  # bounds the (chunk, m) distance table
     with np.errstate(all="ignore"):
         for lo in range(0, len(flat) if len(centres) else 0, chunk):
-            d2 = ((flat[lo:lo + chunk, None, :] - centres) ** 2).sum(axis=-1)     # (chunk, m)
+            d2 = ((flat[lo : lo + chunk, None, :] - centres) ** 2).sum(axis=-1)  # (chunk, m)
             d2 = np.where(np.isfinite(d2), d2, np.inf)
             nearest = np.argmin(d2, axis=-1)
             close = d2[np.arange(len(d2)), nearest] < radius * radius
-            out[lo:lo + chunk][close] = nearest[close]
+            out[lo : lo + chunk][close] = nearest[close]
     bad = ~np.isfinite(points).all(axis=-1)
     if diverged is not None:
         bad |= np.asarray(diverged, dtype=bool)
@@ -160,8 +182,10 @@ def label_points(f: Objective, points: np.ndarray, radius: float, diverged: np.n
 
 def known_minima(f: Objective) -> tuple[np.ndarray, np.ndarray]:
     """``f.all_minima`` as arrays: points ``(k, 2)`` and values ``(k,)``."""
-    return (np.array([m.point for m in f.all_minima], dtype=float).reshape(-1, 2),
-            np.array([m.value for m in f.all_minima], dtype=float))
+    return (
+        np.array([m.point for m in f.all_minima], dtype=float).reshape(-1, 2),
+        np.array([m.value for m in f.all_minima], dtype=float),
+    )
 
 
 def slope_scale(f: Objective, n: int = 33) -> float:
@@ -172,8 +196,9 @@ def slope_scale(f: Objective, n: int = 33) -> float:
     return float(np.median(g)) if g.size else 1.0
 
 
-def converged_ends(f: Objective, ends: np.ndarray, stopped: np.ndarray, diverged: np.ndarray,
-                   slope: float | None = None) -> np.ndarray:
+def converged_ends(
+    f: Objective, ends: np.ndarray, stopped: np.ndarray, diverged: np.ndarray, slope: float | None = None
+) -> np.ndarray:
     """Which end points settled: stopped by the stop rule, or finite with ‖∇f‖ ≤ ``GRAD_TOL`` × ``slope``
     (default ``slope_scale(f)``)."""
     slope = slope_scale(f) if slope is None else slope
@@ -182,7 +207,7 @@ def converged_ends(f: Objective, ends: np.ndarray, stopped: np.ndarray, diverged
     return (np.asarray(stopped, dtype=bool) | small) & ~np.asarray(diverged, dtype=bool) & np.isfinite(ends).all(-1)
 
 
-POLISH_STEPS = 300   # Adam steps that check a candidate minimum stays put
+POLISH_STEPS = 300  # Adam steps that check a candidate minimum stays put
 
 
 def _is_minimum(f: Objective, points: np.ndarray, radius: float) -> np.ndarray:
@@ -196,8 +221,7 @@ def _is_minimum(f: Objective, points: np.ndarray, radius: float) -> np.ndarray:
     return ~run.diverged & (moved < radius / 2)
 
 
-def find_minima(f: Objective, ends: np.ndarray, converged: np.ndarray, radius: float
-                ) -> tuple[np.ndarray, np.ndarray]:
+def find_minima(f: Objective, ends: np.ndarray, converged: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
     """The distinct minima that settled end points sit at: ``(centres (k, 2), values (k,))``, ``f.all_minima`` first.
 
     Vectorised: the settled ends are rounded to a grid of cell ``radius`` and grouped with ``np.unique``; each
@@ -214,7 +238,7 @@ def find_minima(f: Objective, ends: np.ndarray, converged: np.ndarray, radius: f
     _, cell = np.unique(np.floor(pts / radius).astype(np.int64), axis=0, return_inverse=True)
     order = np.lexsort((values, cell.ravel()))
     sorted_cells = cell.ravel()[order]
-    best = order[np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1]]        # lowest end of each cell
+    best = order[np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1]]  # lowest end of each cell
     reps, rep_values = pts[best], values[best]
     near = ((reps[:, None, :] - reps[None, :, :]) ** 2).sum(-1) < radius * radius
     parent = np.argmin(np.where(near, rep_values[None, :], np.inf), axis=1)  # lowest neighbour (itself at worst)
@@ -260,9 +284,18 @@ def _prime_allocator(n_points: int) -> None:
     del block
 
 
-def basin_map(f: Objective, opt: Optimizer, n: int, steps: int, tol: float = 1e-3, *,
-              radius: float | None = None, escape: float | None = None, slope: float | None = None,
-              find: bool = True) -> BasinMap:
+def basin_map(
+    f: Objective,
+    opt: Optimizer,
+    n: int,
+    steps: int,
+    tol: float = 1e-3,
+    *,
+    radius: float | None = None,
+    escape: float | None = None,
+    slope: float | None = None,
+    find: bool = True,
+) -> BasinMap:
     """Run ``opt`` for ``steps`` updates from every cell centre of an ``n`` x ``n`` grid over ``f.box``.
 
     One batched ``simulate`` call with ``record="last"``. Runs stop (freeze) once they meet
@@ -283,10 +316,21 @@ def basin_map(f: Objective, opt: Optimizer, n: int, steps: int, tol: float = 1e-
     label = label_points(f, run.final, radius, diverged)
     final_value = np.where(diverged, np.inf, run.values[-1])
     steps_to_converge = np.where(diverged, -1, run.stopped_at).astype(np.int32)
-    m = BasinMap(label=label, steps_to_converge=steps_to_converge, final_value=final_value, xs=xs, ys=ys,
-                 box=tuple(map(float, f.box)), steps=int(steps), tol=float(tol), radius=radius,
-                 minima=np.zeros((0, 2)), minimum_values=np.zeros(0), final=run.final,
-                 converged=converged_ends(f, run.final, run.stopped_at >= 0, diverged, slope))
+    m = BasinMap(
+        label=label,
+        steps_to_converge=steps_to_converge,
+        final_value=final_value,
+        xs=xs,
+        ys=ys,
+        box=as_box(f.box),
+        steps=int(steps),
+        tol=float(tol),
+        radius=radius,
+        minima=np.zeros((0, 2)),
+        minimum_values=np.zeros(0),
+        final=run.final,
+        converged=converged_ends(f, run.final, run.stopped_at >= 0, diverged, slope),
+    )
     if find:
         return relabel(f, [m])[0]
     centres, values = known_minima(f)
@@ -300,3 +344,9 @@ def fractions(m: BasinMap) -> dict[int, float]:
     out[ELSEWHERE] = float(counts[ELSEWHERE + 2])
     out[DIVERGED] = float(counts[DIVERGED + 2])
     return out
+
+
+def as_box(box: tuple) -> tuple[float, float, float, float]:
+    """A plot box as four floats."""
+    xmin, xmax, ymin, ymax = (float(v) for v in box)
+    return (xmin, xmax, ymin, ymax)

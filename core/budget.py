@@ -12,8 +12,10 @@ function costs ten nanoseconds, and a basin map runs 256² starts × 500 steps �
 >>> plan.reduced, plan.steps >= 1
 (True, True)
 """
+
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -30,9 +32,9 @@ from .lru import LRU
 
 __all__ = ["PAGE_SECONDS", "Cost", "Plan", "cost", "fit", "heavy"]
 
-PAGE_SECONDS = 10.0          # CPU seconds of numeric work one page run may plan for
-STEP_FIXED = 40e-6           # Python overhead of one optimizer step on a batch (simulate, update rule)
-STEP_PER_POINT = 15e-9       # the update rule's own array work per point and step
+PAGE_SECONDS = 10.0  # CPU seconds of numeric work one page run may plan for
+STEP_FIXED = 40e-6  # Python overhead of one optimizer step on a batch (simulate, update rule)
+STEP_PER_POINT = 15e-9  # the update rule's own array work per point and step
 SAMPLE_POINTS = 4096
 
 
@@ -60,7 +62,7 @@ class Plan:
     steps: int
     asked_points: int
     asked_steps: int
-    seconds: float   # the estimate for all runs
+    seconds: float  # the estimate for all runs
 
     @property
     def reduced(self) -> bool:
@@ -102,8 +104,15 @@ def _time(f: Objective, points: np.ndarray, repeats: int = 3) -> float:
     return best
 
 
-def fit(c: Cost, points: int, steps: int, runs: int = 1, seconds: float | None = None, min_points: int = 1,
-        granularity: int = 1) -> Plan:
+def fit(
+    c: Cost,
+    points: int,
+    steps: int,
+    runs: int = 1,
+    seconds: float | None = None,
+    min_points: int = 1,
+    granularity: int = 1,
+) -> Plan:
     """The largest ``points`` (down to ``min_points``, a multiple of ``granularity``), then ``steps``,
     such that ``runs`` runs are estimated to take at most ``seconds`` (default ``PAGE_SECONDS``) of CPU."""
     seconds = PAGE_SECONDS if seconds is None else seconds
@@ -122,7 +131,7 @@ def fit(c: Cost, points: int, steps: int, runs: int = 1, seconds: float | None =
     return Plan(points=p, steps=s, asked_points=int(points), asked_steps=int(steps), seconds=runs * c.run(p, s))
 
 
-HEAVY_NICE = 10              # CPU priority of a thread doing heavy work (Linux schedules threads one by one)
+HEAVY_NICE = 10  # CPU priority of a thread doing heavy work (Linux schedules threads one by one)
 _HEAVY = threading.Semaphore(1)
 
 
@@ -163,7 +172,6 @@ def _lower_priority() -> Iterator[None]:
     try:
         yield
     finally:
-        try:
+        # Raising the priority back needs CAP_SYS_NICE; the script thread ends with its run anyway.
+        with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, tid, before)
-        except OSError:   # raising priority back needs CAP_SYS_NICE; the script thread ends with its run anyway
-            pass

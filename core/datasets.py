@@ -5,12 +5,13 @@ moons, generated from a seed and scaled to about [-1, 1]. ``digits`` reads the U
 digits bundled in ``core/data`` (see its README for source and licence). Every set is split into
 train and test parts by a seeded permutation, so the same arguments always give the same arrays.
 """
+
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -89,8 +90,7 @@ def _moons(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, 
     """Two interleaving half circles (scikit-learn's ``make_moons``), centred on the origin."""
     y = np.arange(n) % 2
     t = rng.uniform(0.0, np.pi, n)
-    x = np.where(y[:, None] == 0, np.stack([np.cos(t), np.sin(t)], 1),
-                 np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1))
+    x = np.where(y[:, None] == 0, np.stack([np.cos(t), np.sin(t)], 1), np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1))
     x = (x - [0.5, 0.25]) / 1.2
     return x + noise * rng.standard_normal((n, 2)), y
 
@@ -102,7 +102,7 @@ _GENERATED: dict[str, tuple[str, Callable, str]] = {
     "spiral": ("Spiral", _spiral, "Two interleaved spiral arms: the hardest of the 2-D sets."),
     "moons": ("Two moons", _moons, "Two interleaving half circles (scikit-learn's make_moons)."),
 }
-DATASETS: tuple[str, ...] = tuple(_GENERATED) + ("digits",)
+DATASETS: tuple[str, ...] = (*tuple(_GENERATED), "digits")
 TWO_D_DATASETS: tuple[str, ...] = tuple(_GENERATED)
 DISPLAY_NAMES = {**{k: v[0] for k, v in _GENERATED.items()}, "digits": "Handwritten digits (UCI)"}
 
@@ -122,8 +122,9 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     return raw[:, :-1], raw[:, -1].astype(np.int64)
 
 
-def get_dataset(name: str, n: int | None = None, noise: float = 0.1, seed: int = 0,
-                test_fraction: float = TEST_FRACTION) -> Dataset:
+def get_dataset(
+    name: str, n: int | None = None, noise: float = 0.1, seed: int = 0, test_fraction: float = TEST_FRACTION
+) -> Dataset:
     """Data set ``name`` with ``n`` samples in all (train + test), split by ``seed``.
 
     2-D sets: ``n`` defaults to 400 and ``noise`` is the standard deviation of Gaussian noise
@@ -142,9 +143,17 @@ def get_dataset(name: str, n: int | None = None, noise: float = 0.1, seed: int =
             raise ValueError(f"Invalid n for digits: {n!r} (expected 10 to {len(labels)})")
         keep = np.sort(rng.permutation(len(labels))[:total])
         x_tr, y_tr, x_te, y_te = _split(pixels[keep] / 16.0, labels[keep], rng, test_fraction)
-        return Dataset("digits", DISPLAY_NAMES["digits"], x_tr, y_tr, x_te, y_te, 10,
-                       "1797 handwritten digits as 8 × 8 grey images (UCI, CC BY 4.0), pixels scaled to [0, 1].",
-                       image_shape=(8, 8))
+        return Dataset(
+            "digits",
+            DISPLAY_NAMES["digits"],
+            x_tr,
+            y_tr,
+            x_te,
+            y_te,
+            10,
+            "1797 handwritten digits as 8 × 8 grey images (UCI, CC BY 4.0), pixels scaled to [0, 1].",
+            image_shape=(8, 8),
+        )
     total = 400 if n is None else int(n)
     if total < 8:
         raise ValueError(f"Invalid n: {n!r} (expected at least 8 samples)")

@@ -3,6 +3,7 @@
 The lrs come from ``core/data/landscape_defaults.json``, written by
 ``scripts/make_landscape_defaults.py`` (a batched tuning run), so no page computes them on load.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,7 +16,7 @@ from .optimizers import get_optimizer, get_spec
 from .simulate import simulate
 from .tune import tune as _tune
 
-CHECK_STEPS = (50, 500)   # a suggested lr keeps runs of these lengths on the landscape
+CHECK_STEPS = (50, 500)  # a suggested lr keeps runs of these lengths on the landscape
 
 DATA = Path(__file__).with_name("data") / "landscape_defaults.json"
 
@@ -53,7 +54,8 @@ def suggest_lr(f: Objective, name: str, options: list[float], budget: int = 32) 
     lr = float(result.best["lr"]) if result.score < float("inf") else min(options)
     for candidate in sorted((o for o in options if o <= lr), reverse=True):
         opt = get_optimizer(name, **{**demo, "lr": candidate})
-        if all(simulate(f, opt, f.start, n, record="last", escape=f.escape_radius).diverged_at < 0
-               for n in CHECK_STEPS):
+        if all(
+            simulate(f, opt, f.start, n, record="last", escape=f.escape_radius).diverged_at < 0 for n in CHECK_STEPS
+        ):
             return candidate
     return min(options)

@@ -29,6 +29,7 @@ abs sign, and the two-argument atan2(y, x), min(a, b), max(a, b).
 >>> float(obj.value([1.0, 1.0]))
 4.0
 """
+
 from __future__ import annotations
 
 import ast
@@ -44,27 +45,40 @@ from . import sandbox
 from .functions import Minimum, Objective
 from .lru import LRU
 
-__all__ = ["EXAMPLES", "MAX_LENGTH", "MAX_NESTING", "MAX_NODES", "FormulaError", "Node", "Parsed", "build",
-           "clear_caches", "gradient_latex", "latex_or_none", "parse", "parse_formula"]
+__all__ = [
+    "EXAMPLES",
+    "MAX_LENGTH",
+    "MAX_NESTING",
+    "MAX_NODES",
+    "FormulaError",
+    "Node",
+    "Parsed",
+    "build",
+    "clear_caches",
+    "gradient_latex",
+    "latex_or_none",
+    "parse",
+    "parse_formula",
+]
 
 # ------------------------------------------------------------------------------------------------
 # Limits
 # ------------------------------------------------------------------------------------------------
-MAX_LENGTH = 300        # characters
-MAX_NODES = 100         # expression nodes of the syntax tree
-MAX_NESTING = 30        # parentheses inside parentheses
-MAX_DEPTH = 50          # depth of the syntax tree (a long sum a+b+c+... is a deep left chain)
-MAX_EXPONENT = 100.0    # |constant exponent|
-MAX_CONSTANT = 1e300    # |value of any constant sub-expression|
-EXACT_LIMIT = 10**15    # larger integers / rationals are stored as floats (no huge exact integers)
-MAX_EXPRESSION_SIZE = 5000   # nodes of the expression tree SymPy builds for f (it rewrites as it goes)
-MAX_GRADIENT_SIZE = 10000    # nodes of the tree of each partial derivative
-SYMBOLIC_CPU_SECONDS = 1     # CPU time for building, differentiating and typesetting one formula
-LATEX_MAX_CHARS = 3000       # longer LaTeX is not shown (KaTeX gives up on large inputs anyway)
-MAX_SPAN = 1e6          # box side length
-MAX_COORD = 1e6         # |box coordinate|
+MAX_LENGTH = 300  # characters
+MAX_NODES = 100  # expression nodes of the syntax tree
+MAX_NESTING = 30  # parentheses inside parentheses
+MAX_DEPTH = 50  # depth of the syntax tree (a long sum a+b+c+... is a deep left chain)
+MAX_EXPONENT = 100.0  # |constant exponent|
+MAX_CONSTANT = 1e300  # |value of any constant sub-expression|
+EXACT_LIMIT = 10**15  # larger integers / rationals are stored as floats (no huge exact integers)
+MAX_EXPRESSION_SIZE = 5000  # nodes of the expression tree SymPy builds for f (it rewrites as it goes)
+MAX_GRADIENT_SIZE = 10000  # nodes of the tree of each partial derivative
+SYMBOLIC_CPU_SECONDS = 1  # CPU time for building, differentiating and typesetting one formula
+LATEX_MAX_CHARS = 3000  # longer LaTeX is not shown (KaTeX gives up on large inputs anyway)
+MAX_SPAN = 1e6  # box side length
+MAX_COORD = 1e6  # |box coordinate|
 VALIDATION_GRID = 64
-MINIMUM_GRID = 201       # odd, so the centre of the box is a grid point
+MINIMUM_GRID = 201  # odd, so the centre of the box is a grid point
 
 EXAMPLES: dict[str, str] = {
     "Egg crate": "sin(x)*cos(y) + 0.1*(x**2 + y**2)",
@@ -191,9 +205,7 @@ def _normalize(text) -> str:
         if ch in "\t\n\r":
             continue
         if not ch.isascii():
-            raise FormulaError(
-                f"unsupported character {ch!r} at position {i}: use plain ASCII, e.g. x, y, *, **"
-            )
+            raise FormulaError(f"unsupported character {ch!r} at position {i}: use plain ASCII, e.g. x, y, *, **")
         if not ch.isprintable():
             raise FormulaError(f"the formula contains a control character at position {i}")
     text = " ".join(text.split()).replace("^", "**")
@@ -264,8 +276,16 @@ def _check(node: ast.AST, depth: int = 0) -> Node:
         return Node("neg", (arg,), value=None if arg.value is None else -arg.value)
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINOPS:
-            op = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-                  ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^"}.get(type(node.op), type(node.op).__name__)
+            op = {
+                ast.Mod: "%",
+                ast.FloorDiv: "//",
+                ast.MatMult: "@",
+                ast.LShift: "<<",
+                ast.RShift: ">>",
+                ast.BitAnd: "&",
+                ast.BitOr: "|",
+                ast.BitXor: "^",
+            }.get(type(node.op), type(node.op).__name__)
             raise FormulaError(f"the operator '{op}' is not allowed: use + - * / **")
         a, b = _check(node.left, depth + 1), _check(node.right, depth + 1)
         return Node(_BINOPS[type(node.op)], (a, b), value=_binop_value(node, a.value, b.value))
@@ -275,8 +295,11 @@ def _check(node: ast.AST, depth: int = 0) -> Node:
         raise FormulaError("commas are only allowed between function arguments, e.g. atan2(y, x)")
     for kind, what in _FORBIDDEN.items():
         if isinstance(node, kind):
-            raise FormulaError(f"{what} are not allowed in a formula" if what.endswith("s") or "(" in what
-                               else f"{what} is not allowed in a formula")
+            raise FormulaError(
+                f"{what} are not allowed in a formula"
+                if what.endswith("s") or "(" in what
+                else f"{what} is not allowed in a formula"
+            )
     raise FormulaError(f"'{_snippet(node)}' is not allowed: {_HINT}")
 
 
@@ -476,7 +499,7 @@ def _derivative(expr: sympy.Expr, var: sympy.Symbol, sizes: _Sizes) -> sympy.Exp
 
 def latex_or_none(expr: sympy.Basic, max_chars: int = LATEX_MAX_CHARS) -> str | None:
     """``sympy.latex(expr)``, or ``None`` when it would be longer than ``max_chars`` (too large to typeset)."""
-    if _Sizes()(expr) > max_chars:   # every node of the tree prints at least one character
+    if _Sizes()(expr) > max_chars:  # every node of the tree prints at least one character
         return None
     text = sympy.latex(expr)
     return text if len(text) <= max_chars else None
@@ -506,13 +529,20 @@ def _symbolic(text: str, tree: Node) -> Parsed:
     if not expr.free_symbols:
         raise FormulaError("f is constant: nothing to optimize (use x and/or y)")
     gx, gy = _derivative(expr, _X, sizes), _derivative(expr, _Y, sizes)
-    return Parsed(text=text, tree=tree, expr=expr, gradient=(gx, gy), latex=latex_or_none(expr),
-                  gradient_latex=(latex_or_none(gx), latex_or_none(gy)), gradient_size=sizes(gx) + sizes(gy))
+    return Parsed(
+        text=text,
+        tree=tree,
+        expr=expr,
+        gradient=(gx, gy),
+        latex=latex_or_none(expr),
+        gradient_latex=(latex_or_none(gx), latex_or_none(gy)),
+        gradient_size=sizes(gx) + sizes(gy),
+    )
 
 
-_PARSED: LRU[Parsed | str] = LRU(256)       # normalised text -> Parsed, or the refusal message
+_PARSED: LRU[Parsed | str] = LRU(256)  # normalised text -> Parsed, or the refusal message
 _OBJECTIVES: LRU[Objective | str] = LRU(64)  # (normalised text, box) -> Objective, or the refusal message
-_SYMBOLIC = threading.Lock()                 # one symbolic child at a time: a burst of formulas queues
+_SYMBOLIC = threading.Lock()  # one symbolic child at a time: a burst of formulas queues
 
 
 def clear_caches() -> None:
@@ -548,11 +578,11 @@ def _decide(text: str, tree: Node) -> Parsed | str:
         return str(err)
     except sandbox.OverBudget:
         return TOO_SLOW
-    except sandbox.Busy:   # the machine, not the formula: not a verdict, so not cached
+    except sandbox.Busy:  # the machine, not the formula: not a verdict, so not cached
         raise FormulaError("the server is too busy to check this formula right now: try again shortly") from None
     except RecursionError:
         return "the formula is too complex to differentiate"
-    except Exception:  # noqa: BLE001 - any other SymPy failure on a checked tree
+    except Exception:
         return "could not differentiate the formula"
 
 
@@ -580,6 +610,7 @@ def _compile(expr: sympy.Expr, gx: sympy.Expr, gy: sympy.Expr):
 def _guarded(raw: Callable, outputs: int) -> Callable:
     """Wrap compiled code so it never raises on float input: real float arrays of the broadcast
     shape come out, NaN where the formula is undefined (a scalar for scalar input)."""
+
     def call(x, y):
         with np.errstate(all="ignore"):
             x = np.asarray(x, dtype=float)
@@ -592,6 +623,7 @@ def _guarded(raw: Callable, outputs: int) -> Callable:
                 out = [np.full(shape, np.nan) for _ in range(outputs)]
         out = [a[()] if a.ndim == 0 else a for a in out]
         return out[0] if outputs == 1 else tuple(out)
+
     return call
 
 
@@ -657,7 +689,7 @@ def _objective(parsed: Parsed, box: tuple[float, float, float, float]) -> Object
     """Compile, validate on a grid, and describe (approximate minimum, start, colour scale)."""
     try:
         f, df = _compile(parsed.expr, *parsed.gradient)
-    except Exception:  # noqa: BLE001 - printer or code generation failure
+    except Exception:
         raise FormulaError("could not compile the formula for numerical evaluation") from None
 
     xmin, xmax, ymin, ymax = box

@@ -7,19 +7,20 @@ whole grids of points or large batches of optimizer runs can be processed at onc
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 __all__ = [
+    "FUNCTIONS",
     "Minimum",
     "Objective",
     "QuadraticObjective",
-    "make_conditioned_quadratic",
-    "FUNCTIONS",
-    "list_functions",
     "get_function",
+    "list_functions",
+    "make_conditioned_quadratic",
 ]
 
 Array = np.ndarray
@@ -321,9 +322,7 @@ def _beale_df(x, y):
 BEALE = Objective(
     name="beale",
     display_name="Beale",
-    latex=(
-        r"f(x,y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2"
-    ),
+    latex=(r"f(x,y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2"),
     box=(-4.5, 4.5, -4.5, 4.5),
     start=(1.0, 1.5),
     minima=(Minimum((3.0, 0.5), 0.0),),
@@ -684,8 +683,7 @@ def get_function(name: str, **params) -> Objective:
     if unknown:
         valid = ", ".join(allowed) if allowed else "none"
         raise ValueError(
-            f"unknown parameter(s) {', '.join(map(repr, unknown))} for function {name!r}; "
-            f"valid parameters: {valid}"
+            f"unknown parameter(s) {', '.join(map(repr, unknown))} for function {name!r}; valid parameters: {valid}"
         )
     if name == "conditioned_quadratic" and params:
         return make_conditioned_quadratic(**params)

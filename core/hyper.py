@@ -3,6 +3,7 @@
 An optimizer declares its hyperparameters once with these records; validation,
 the app's controls and the docs are all generated from them.
 """
+
 from __future__ import annotations
 
 import math
@@ -136,7 +137,7 @@ def _same(value: Any, option: Any) -> bool:
 
 def _check_number(name: str, value: Any, bounds: Interval | None) -> Any:
     """Convert ``value`` to a float (or float array) and check it lies in ``bounds``."""
-    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
+    if isinstance(value, (bool, np.bool_, str)):
         raise ValueError(f"Invalid {name}: {value!r} (expected a number)")
     try:
         arr = np.asarray(value, dtype=float)

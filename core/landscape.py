@@ -6,10 +6,12 @@ together (around ``c``), or filter-normalised random directions (Li et al. 2018,
 Loss Landscape of Neural Nets"). Every path is projected onto the plane, with the fraction of its
 variance the plane explains; the loss over a grid of the plane is one batched ``values`` call.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -20,8 +22,8 @@ METHODS = ("pca", "random")
 class Plane:
     """The plane ``center + α·directions[0] + β·directions[1]`` in parameter space."""
 
-    center: np.ndarray       # (D,)
-    directions: np.ndarray   # (2, D)
+    center: np.ndarray  # (D,)
+    directions: np.ndarray  # (2, D)
     method: str
 
     def points(self, alpha: Any, beta: Any) -> np.ndarray:
@@ -53,11 +55,11 @@ class Slice:
     """The loss on a grid of the plane, and every path projected onto it."""
 
     plane: Plane
-    alpha: np.ndarray             # (na,) grid coordinates along directions[0]
-    beta: np.ndarray              # (nb,) grid coordinates along directions[1]
-    values: np.ndarray            # (nb, na) loss at the grid points
+    alpha: np.ndarray  # (na,) grid coordinates along directions[0]
+    beta: np.ndarray  # (nb,) grid coordinates along directions[1]
+    values: np.ndarray  # (nb, na) loss at the grid points
     paths: tuple[np.ndarray, ...]  # each (R_k, 2): plane coordinates of path k
-    explained: tuple[float, ...]   # each path's variance fraction in the plane
+    explained: tuple[float, ...]  # each path's variance fraction in the plane
 
 
 def _finite_rows(path: np.ndarray) -> np.ndarray:
@@ -74,7 +76,7 @@ def pca_plane(paths: Sequence[Any], center: Any) -> Plane:
     stacked = np.concatenate([_finite_rows(np.asarray(p, dtype=float)) for p in paths]) - center
     _, _, vt = np.linalg.svd(stacked, full_matrices=False)
     directions = np.zeros((2, center.size))
-    directions[:min(2, len(vt))] = vt[:2]
+    directions[: min(2, len(vt))] = vt[:2]
     # A path set that lies on a line (or a point) still needs a second axis: any orthogonal one.
     for k in range(2):
         if not np.any(directions[k]):
@@ -105,7 +107,9 @@ def random_plane(layout: Sequence[Any], center: Any, seed: int = 0) -> Plane:
                 continue
             rows = d[block.slice].reshape(block.shape)
             ref = center[block.slice].reshape(block.shape)
-            scale = np.linalg.norm(ref, axis=1, keepdims=True) / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-300)
+            scale = np.linalg.norm(ref, axis=1, keepdims=True) / np.maximum(
+                np.linalg.norm(rows, axis=1, keepdims=True), 1e-300
+            )
             directions[k, block.slice] = (rows * scale).ravel()
     return Plane(center, directions, "random")
 
@@ -124,8 +128,16 @@ def common_point(objective: Any, paths: Sequence[Any], where: str = "init") -> n
     return ends[int(np.argmin(losses))]
 
 
-def loss_slice(objective: Any, paths: Sequence[Any], *, method: str = "pca", center: str = "init",
-               resolution: int = 41, margin: float = 0.2, seed: int = 0) -> Slice:
+def loss_slice(
+    objective: Any,
+    paths: Sequence[Any],
+    *,
+    method: str = "pca",
+    center: str = "init",
+    resolution: int = 41,
+    margin: float = 0.2,
+    seed: int = 0,
+) -> Slice:
     """The shared slice for ``paths`` (each ``(R_k, D)``): the plane, the loss on a grid over it, the projections.
 
     The grid covers every projected path plus ``margin`` of its span on each side and is evaluated
@@ -137,7 +149,7 @@ def loss_slice(objective: Any, paths: Sequence[Any], *, method: str = "pca", cen
     c = common_point(objective, paths, center)
     plane = pca_plane(paths, c) if method == "pca" else random_plane(objective.layout, c, seed)
     projected = tuple(plane.project(_finite_rows(p)) for p in paths)
-    every = np.concatenate(projected + (np.zeros((1, 2)),))
+    every = np.concatenate((*projected, np.zeros((1, 2))))
     lo, hi = every.min(axis=0), every.max(axis=0)
     pad = margin * np.maximum(hi - lo, 1e-3)
     alpha = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)

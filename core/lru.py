@@ -9,6 +9,7 @@ costly refusal is paid once. Entries are whatever the caller stores (results or 
 >>> cache.get("b") is None, len(cache)
 (True, 2)
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Numbers that summarise a trajectory: gaps to the optimum, path length, effective step sizes."""
+
 from __future__ import annotations
 
 import numpy as np

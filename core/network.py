@@ -6,13 +6,15 @@ It follows the simulator's D-dimensional protocol (``dim``, ``values(P)``, ``gra
 on ``(D, N)`` arrays), so ``core.simulate`` trains a whole batch of networks at once: every
 operation is batched over networks with ``matmul``; Python loops run over layers only.
 """
+
 from __future__ import annotations
 
+import itertools
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Sequence
 
 import numpy as np
 
@@ -58,7 +60,7 @@ class Evaluation:
 def layout_for(sizes: Sequence[int]) -> tuple[Block, ...]:
     """The blocks of ``nn.Sequential(nn.Linear(sizes[0], sizes[1]), act, ...)``: weight then bias per layer."""
     blocks, offset = [], 0
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
         index = 2 * i  # the activations take the odd indices of the Sequential
         blocks.append(Block(f"{index}.weight", (fan_out, fan_in), offset))
         offset += fan_out * fan_in
@@ -153,8 +155,8 @@ class MLP:
         """Per layer, the weights ``(N, out, in)`` and biases ``(N, out, 1)`` of the networks in ``P`` ``(D, N)``."""
         n = P.shape[1]
         out = []
-        for w, b in zip(self.layout[::2], self.layout[1::2]):
-            W = np.ascontiguousarray(P[w.slice].reshape(w.shape + (n,)).transpose(2, 0, 1))
+        for w, b in zip(self.layout[::2], self.layout[1::2], strict=False):
+            W = np.ascontiguousarray(P[w.slice].reshape((*w.shape, n)).transpose(2, 0, 1))
             out.append((W, np.ascontiguousarray(P[b.slice].T)[:, :, None]))
         return out
 
@@ -192,7 +194,7 @@ class MLP:
         """``fn(params)`` on the networks of ``P`` ``(D, ...)``, in chunks that bound the activations' memory."""
         flat = P.reshape(self.dim, -1)
         step = max(1, CHUNK_ELEMENTS // max(1, samples * max(self.sizes)))
-        return [fn(self._params(flat[:, i:i + step])) for i in range(0, flat.shape[1], step)]
+        return [fn(self._params(flat[:, i : i + step])) for i in range(0, flat.shape[1], step)]
 
     def values(self, P: np.ndarray) -> np.ndarray:
         """Training loss of the networks in ``P`` of shape ``(D, *batch)``, returning ``(*batch)``."""
@@ -238,7 +240,7 @@ class MLP:
                 dW = np.matmul(delta, a.transpose(0, 2, 1))
             else:
                 dW = np.matmul(delta.reshape(-1, samples), xt.T).reshape(n, *w.shape)
-            out[w.slice].reshape(w.shape + (n,))[...] = dW.transpose(1, 2, 0)
+            out[w.slice].reshape((*w.shape, n))[...] = dW.transpose(1, 2, 0)
             out[b.slice] = delta.sum(axis=2).T
             if k:
                 below, slope = deltas[k - 1], tmps[k - 1]
@@ -270,7 +272,7 @@ class MLP:
         xt = np.ascontiguousarray(x.T)
         parts = self._map(np.moveaxis(theta, -1, 0), lambda p: self._forward(p, xt)[-1].transpose(0, 2, 1), len(x))
         flat = np.concatenate(parts) if parts else np.empty((0, len(x), self.sizes[-1]))
-        return flat.reshape(theta.shape[:-1] + (len(x), self.sizes[-1]))
+        return flat.reshape((*theta.shape[:-1], len(x), self.sizes[-1]))
 
     def predict(self, theta, x) -> np.ndarray:
         """Predicted class ``(..., M)`` of networks θ ``(..., D)`` on inputs ``x`` ``(M, d)``."""
@@ -283,6 +285,7 @@ class MLP:
             logits = self._forward(p, xt)[-1]
             correct = (logits.argmax(axis=1) == y).mean(axis=-1)
             return np.stack([self._loss(self._log_softmax_(logits), y), correct])
+
         parts = self._map(np.moveaxis(theta, -1, 0), both, len(y))
         flat = np.concatenate(parts, axis=1) if parts else np.empty((2, 0))
         return flat[0].reshape(theta.shape[:-1]), flat[1].reshape(theta.shape[:-1])

@@ -12,8 +12,10 @@ Where ``os.fork`` does not exist (Windows) the function runs in-process, without
 >>> call_limited(pow, 2, 10)
 1024
 """
+
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import select
@@ -30,10 +32,10 @@ except ImportError:  # pragma: no cover - not on Linux
 __all__ = ["CAN_FORK", "Busy", "OverBudget", "call_limited"]
 
 CAN_FORK = hasattr(os, "fork") and resource is not None
-CPU_SECONDS = 1          # RLIMIT_CPU of the child (whole seconds, the kernel's granularity)
+CPU_SECONDS = 1  # RLIMIT_CPU of the child (whole seconds, the kernel's granularity)
 MEMORY_BYTES = 512 << 20  # address space the child may add to what it inherits
-WALL_SECONDS = 30.0      # how long the parent waits for a child that is starved of CPU
-NICE = 10                # the child yields to the server's own threads
+WALL_SECONDS = 30.0  # how long the parent waits for a child that is starved of CPU
+NICE = 10  # the child yields to the server's own threads
 
 
 class OverBudget(Exception):
@@ -44,8 +46,13 @@ class Busy(Exception):
     """The child did not finish within the wall-clock limit: the machine is too busy, not the input too hard."""
 
 
-def call_limited(fn: Callable[..., Any], *args: Any, cpu_seconds: int = CPU_SECONDS,
-                 memory_bytes: int = MEMORY_BYTES, wall_seconds: float = WALL_SECONDS) -> Any:
+def call_limited(
+    fn: Callable[..., Any],
+    *args: Any,
+    cpu_seconds: int = CPU_SECONDS,
+    memory_bytes: int = MEMORY_BYTES,
+    wall_seconds: float = WALL_SECONDS,
+) -> Any:
     """``fn(*args)`` computed in a child limited to ``cpu_seconds`` of CPU; its exceptions are re-raised here.
 
     ``fn``'s result and exceptions must pickle. Raises ``OverBudget`` when the child ran out of CPU
@@ -71,7 +78,7 @@ def call_limited(fn: Callable[..., Any], *args: Any, cpu_seconds: int = CPU_SECO
         raise OverBudget(f"the child was stopped (status {status})")
     try:
         kind, value = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a cut-off answer
+    except Exception:
         raise OverBudget("the child's answer was cut off") from None
     if kind == "ok":
         return value
@@ -93,16 +100,16 @@ def _child(write_fd: int, fn: Callable[..., Any], args: tuple, cpu_seconds: int,
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         try:
             answer = ("ok", fn(*args))
-        except BaseException as err:  # noqa: BLE001 - every failure goes back to the parent
+        except BaseException as err:
             answer = ("error", err)
         try:
             data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - unpicklable result or exception
+        except BaseException:
             data = pickle.dumps(("error", RuntimeError(f"unpicklable answer of type {type(answer[1]).__name__}")))
         view = memoryview(data)
         while view:
-            view = view[os.write(write_fd, view):]
-    except BaseException:  # noqa: BLE001 - nothing may escape the child
+            view = view[os.write(write_fd, view) :]
+    except BaseException:
         code = 1
     finally:
         os._exit(code)
@@ -145,8 +152,6 @@ def _reap(pid: int) -> int:
 
 
 def _kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it may have just ended
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:  # pragma: no cover - it just ended
-        pass
     _reap(pid)

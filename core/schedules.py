@@ -10,6 +10,7 @@ the returned dict overrides the optimizer's hyperparameters for that update. The
 >>> s.lrs(1.0, 5).tolist()
 [1.0, 1.0, 0.5, 0.5, 0.25]
 """
+
 from __future__ import annotations
 
 import math
@@ -23,8 +24,8 @@ from .hyper import NONNEG, POSITIVE, UNIT_CLOSED, Choice, Hyper, Interval
 
 # ``default=None`` for ``max_lr`` (``optional``) means "use the optimizer's lr".
 AT_LEAST_1 = Interval(1.0)
-UNIT_HALF_OPEN = Interval(0.0, 1.0, high_closed=False)   # [0, 1)
-FACTOR = Interval(0.0, 1.0, low_closed=False)             # (0, 1]
+UNIT_HALF_OPEN = Interval(0.0, 1.0, high_closed=False)  # [0, 1)
+FACTOR = Interval(0.0, 1.0, low_closed=False)  # (0, 1]
 
 
 def _int(name: str, default: int, low: int, ui: tuple[float, float], help: str) -> Hyper:
@@ -146,7 +147,7 @@ class MultiStepLR(Schedule):
 
     def _lr(self, base_lr: Any, e: Any) -> Any:
         passed = sum((np.asarray(e) >= m).astype(int) for m in self.milestones)
-        return base_lr * self.gamma ** passed
+        return base_lr * self.gamma**passed
 
 
 @dataclass(frozen=True)
@@ -197,10 +198,23 @@ class LinearLR(Schedule):
     display_name: ClassVar[str] = "Linear"
     latex: ClassVar[str] = r"\eta_t = \eta\left(f_0 + (f_1 - f_0)\frac{\min(t, T)}{T}\right)"
     params: ClassVar[tuple[Hyper, ...]] = (
-        Hyper("start_factor", 1.0 / 3, FACTOR, (0.01, 1.0), log=True, symbol="f₀",
-              help="The first update uses this fraction of the lr."),
-        Hyper("end_factor", 1.0, UNIT_CLOSED, (0.0, 1.0), symbol="f₁",
-              help="Fraction of the lr reached after total_iters updates and kept afterwards."),
+        Hyper(
+            "start_factor",
+            1.0 / 3,
+            FACTOR,
+            (0.01, 1.0),
+            log=True,
+            symbol="f₀",
+            help="The first update uses this fraction of the lr.",
+        ),
+        Hyper(
+            "end_factor",
+            1.0,
+            UNIT_CLOSED,
+            (0.0, 1.0),
+            symbol="f₁",
+            help="Fraction of the lr reached after total_iters updates and kept afterwards.",
+        ),
         _int("total_iters", 5, 1, (1, 1000), "Number of updates of the linear change."),
     )
 
@@ -223,8 +237,10 @@ class CosineAnnealingLR(Schedule):
 
     name: ClassVar[str] = "cosine"
     display_name: ClassVar[str] = "Cosine annealing"
-    latex: ClassVar[str] = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min}) \\"
-                            r"\times \left(1 + \cos\frac{\pi t}{T_{\max}}\right)")
+    latex: ClassVar[str] = (
+        r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min}) \\"
+        r"\times \left(1 + \cos\frac{\pi t}{T_{\max}}\right)"
+    )
     params: ClassVar[tuple[Hyper, ...]] = (
         _int("T_max", 100, 1, (1, 1000), "Updates in half a cosine period (lr reaches eta_min there)."),
         Hyper("eta_min", 0.0, NONNEG, (0.0, 0.1), symbol="η_min", help="Lowest learning rate."),
@@ -244,8 +260,10 @@ class CosineAnnealingWarmRestarts(Schedule):
 
     name: ClassVar[str] = "cosine_warm_restarts"
     display_name: ClassVar[str] = "Cosine with warm restarts"
-    latex: ClassVar[str] = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min}) \\"
-                            r"\times \left(1 + \cos\frac{\pi T_{\text{cur}}}{T_i}\right),\quad T_i = T_0 T_{\text{mult}}^{i}")
+    latex: ClassVar[str] = (
+        r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min}) \\"
+        r"\times \left(1 + \cos\frac{\pi T_{\text{cur}}}{T_i}\right),\quad T_i = T_0 T_{\text{mult}}^{i}"
+    )
     params: ClassVar[tuple[Hyper, ...]] = (
         _int("T_0", 10, 1, (1, 500), "Updates until the first restart."),
         _int("T_mult", 1, 1, (1, 4), "Each period is this many times longer than the previous one."),
@@ -254,11 +272,11 @@ class CosineAnnealingWarmRestarts(Schedule):
 
     def _lr(self, base_lr: Any, e: Any) -> Any:
         e = np.asarray(e, dtype=float)
-        starts = [0]                                    # the epochs at which a period begins
+        starts = [0]  # the epochs at which a period begins
         while starts[-1] <= np.max(e, initial=0.0):
             starts.append(starts[-1] + self.T_0 * self.T_mult ** (len(starts) - 1))
         i = np.searchsorted(starts, e, side="right") - 1
-        return _cosine(base_lr, self.eta_min, e - np.take(starts, i), self.T_0 * self.T_mult ** i)
+        return _cosine(base_lr, self.eta_min, e - np.take(starts, i), self.T_0 * self.T_mult**i)
 
 
 @dataclass(frozen=True)
@@ -276,15 +294,24 @@ class WarmupCosine(Schedule):
 
     name: ClassVar[str] = "warmup_cosine"
     display_name: ClassVar[str] = "Linear warm-up + cosine"
-    latex: ClassVar[str] = (r"\eta_t = \begin{cases} \eta\left(f + (1-f)\frac{t}{W}\right) & t < W \\"
-                            r" \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})"
-                            r"\left(1 + \cos\frac{\pi (t-W)}{T_{\max}}\right)"
-                            r" & t \ge W \end{cases}")
+    latex: ClassVar[str] = (
+        r"\eta_t = \begin{cases} \eta\left(f + (1-f)\frac{t}{W}\right) & t < W \\"
+        r" \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})"
+        r"\left(1 + \cos\frac{\pi (t-W)}{T_{\max}}\right)"
+        r" & t \ge W \end{cases}"
+    )
     params: ClassVar[tuple[Hyper, ...]] = (
         _int("warmup_steps", 10, 0, (0, 200), "Updates spent ramping the lr up linearly."),
         _int("T_max", 90, 1, (1, 1000), "Updates of the cosine phase until the lr reaches eta_min."),
-        Hyper("start_factor", 0.01, FACTOR, (0.001, 1.0), log=True, symbol="f",
-              help="The warm-up starts at this fraction of the lr."),
+        Hyper(
+            "start_factor",
+            0.01,
+            FACTOR,
+            (0.001, 1.0),
+            log=True,
+            symbol="f",
+            help="The warm-up starts at this fraction of the lr.",
+        ),
         Hyper("eta_min", 0.0, NONNEG, (0.0, 0.1), symbol="η_min", help="Lowest learning rate."),
     )
 
@@ -372,37 +399,71 @@ class OneCycleLR(_MomentumCycle):
 
     name: ClassVar[str] = "one_cycle"
     display_name: ClassVar[str] = "One-cycle"
-    latex: ClassVar[str] = (r"\eta: \tfrac{\eta_{\max}}{d} \nearrow \eta_{\max} \searrow "
-                            r"\tfrac{\eta_{\max}}{d\,d_f},"
-                            r"\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max}")
+    latex: ClassVar[str] = (
+        r"\eta: \tfrac{\eta_{\max}}{d} \nearrow \eta_{\max} \searrow "
+        r"\tfrac{\eta_{\max}}{d\,d_f},"
+        r"\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max}"
+    )
     params: ClassVar[tuple[Hyper, ...]] = (
-        Hyper("max_lr", None, POSITIVE, (1e-4, 2.0), log=True, optional=True, symbol="η_max",
-              help="Peak learning rate (None: the optimizer's lr)."),
+        Hyper(
+            "max_lr",
+            None,
+            POSITIVE,
+            (1e-4, 2.0),
+            log=True,
+            optional=True,
+            symbol="η_max",
+            help="Peak learning rate (None: the optimizer's lr).",
+        ),
         _int("total_steps", 100, 1, (1, 1000), "Length of the cycle, in updates."),
         Hyper("pct_start", 0.3, UNIT_CLOSED, (0.0, 1.0), help="Fraction of the cycle spent increasing the lr."),
         _choice("anneal_strategy", "cos", ("cos", "linear"), "Shape of the ramps: cosine or linear."),
         Hyper("cycle_momentum", True, kind="bool", help="Cycle the momentum (or β₁) inversely to the lr."),
-        Hyper("base_momentum", 0.85, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_base",
-              help="Momentum when the lr peaks."),
-        Hyper("max_momentum", 0.95, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_max",
-              help="Momentum at the start and the end of the cycle."),
-        Hyper("div_factor", 25.0, POSITIVE, (1.0, 100.0), log=True, symbol="d",
-              help="The lr starts at max_lr / div_factor."),
-        Hyper("final_div_factor", 1e4, POSITIVE, (1.0, 1e5), log=True, symbol="d_f",
-              help="The lr ends at max_lr / (div_factor · final_div_factor)."),
-        Hyper("three_phase", False, kind="bool",
-              help="Go back down to the initial lr before the final annealing (three phases)."),
+        Hyper("base_momentum", 0.85, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_base", help="Momentum when the lr peaks."),
+        Hyper(
+            "max_momentum",
+            0.95,
+            UNIT_HALF_OPEN,
+            (0.0, 0.99),
+            symbol="μ_max",
+            help="Momentum at the start and the end of the cycle.",
+        ),
+        Hyper(
+            "div_factor",
+            25.0,
+            POSITIVE,
+            (1.0, 100.0),
+            log=True,
+            symbol="d",
+            help="The lr starts at max_lr / div_factor.",
+        ),
+        Hyper(
+            "final_div_factor",
+            1e4,
+            POSITIVE,
+            (1.0, 1e5),
+            log=True,
+            symbol="d_f",
+            help="The lr ends at max_lr / (div_factor · final_div_factor).",
+        ),
+        Hyper(
+            "three_phase",
+            False,
+            kind="bool",
+            help="Go back down to the initial lr before the final annealing (three phases).",
+        ),
     )
 
     def _phases(self) -> list[tuple[float, str, str, str, str]]:
         """torch's phase table: (end_step, start_lr, end_lr, start_momentum, end_momentum)."""
         T, p = self.total_steps, self.pct_start
         if self.three_phase:
-            return [(float(p * T) - 1, "initial", "max", "max_m", "base_m"),
-                    (float(2 * p * T) - 2, "max", "initial", "base_m", "max_m"),
-                    (T - 1, "initial", "min", "max_m", "max_m")]
-        return [(float(p * T) - 1, "initial", "max", "max_m", "base_m"),
-                (T - 1, "max", "min", "base_m", "max_m")]
+            return [
+                (float(p * T) - 1, "initial", "max", "max_m", "base_m"),
+                (float(2 * p * T) - 2, "max", "initial", "base_m", "max_m"),
+                (T - 1, "initial", "min", "max_m", "max_m"),
+            ]
+        return [(float(p * T) - 1, "initial", "max", "max_m", "base_m"), (T - 1, "max", "min", "base_m", "max_m")]
 
     def _anneal(self, start: Any, end: Any, pct: Any) -> Any:
         if self.anneal_strategy == "cos":
@@ -413,8 +474,13 @@ class OneCycleLR(_MomentumCycle):
         """(lr, momentum) at epochs ``e``; epochs past ``total_steps`` hold the value there."""
         max_lr = base_lr if self.max_lr is None else self.max_lr
         initial = max_lr / self.div_factor
-        levels = {"initial": initial, "max": max_lr, "min": initial / self.final_div_factor,
-                  "max_m": self.max_momentum, "base_m": self.base_momentum}
+        levels = {
+            "initial": initial,
+            "max": max_lr,
+            "min": initial / self.final_div_factor,
+            "max_m": self.max_momentum,
+            "base_m": self.base_momentum,
+        }
         e = np.minimum(np.asarray(e, dtype=float), self.total_steps)
         phases = self._phases()
         conds, lrs, moms = [], [], []
@@ -422,7 +488,7 @@ class OneCycleLR(_MomentumCycle):
         for i, (end, lr0, lr1, m0, m1) in enumerate(phases):
             conds.append(e <= end if i < len(phases) - 1 else np.ones_like(e, dtype=bool))
             with np.errstate(divide="ignore", invalid="ignore"):
-                pct = np.where(end == start, 1.0, (e - start) / (end - start))   # torch: ZeroDivisionError
+                pct = np.where(end == start, 1.0, (e - start) / (end - start))  # torch: ZeroDivisionError
             lrs.append(self._anneal(levels[lr0], levels[lr1], pct))
             moms.append(self._anneal(levels[m0], levels[m1], pct))
             start = end
@@ -454,24 +520,55 @@ class CyclicLR(_MomentumCycle):
 
     name: ClassVar[str] = "cyclic"
     display_name: ClassVar[str] = "Cyclical"
-    latex: ClassVar[str] = (r"\eta: \eta_{\text{base}} \nearrow \eta_{\max} \searrow \eta_{\text{base}} \cdots,"
-                            r"\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max} \cdots")
+    latex: ClassVar[str] = (
+        r"\eta: \eta_{\text{base}} \nearrow \eta_{\max} \searrow \eta_{\text{base}} \cdots,"
+        r"\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max} \cdots"
+    )
     params: ClassVar[tuple[Hyper, ...]] = (
-        Hyper("base_lr", None, NONNEG, (1e-4, 2.0), log=True, optional=True, symbol="η_base",
-              help="Lowest learning rate, where each cycle starts (None: max_lr / 4)."),
-        Hyper("max_lr", None, POSITIVE, (1e-4, 2.0), log=True, optional=True, symbol="η_max",
-              help="Peak learning rate (None: the optimizer's lr)."),
+        Hyper(
+            "base_lr",
+            None,
+            NONNEG,
+            (1e-4, 2.0),
+            log=True,
+            optional=True,
+            symbol="η_base",
+            help="Lowest learning rate, where each cycle starts (None: max_lr / 4).",
+        ),
+        Hyper(
+            "max_lr",
+            None,
+            POSITIVE,
+            (1e-4, 2.0),
+            log=True,
+            optional=True,
+            symbol="η_max",
+            help="Peak learning rate (None: the optimizer's lr).",
+        ),
         _int("step_size_up", 2000, 1, (1, 500), "Updates from base_lr up to max_lr."),
-        Hyper("step_size_down", None, Interval(0.0), (0, 500), kind="int", optional=True,
-              help="Updates from max_lr back down to base_lr (None: step_size_up)."),
-        _choice("mode", "triangular", ("triangular", "triangular2", "exp_range"),
-                "Amplitude of the cycles: constant, halved each cycle, or times gamma per update."),
-        Hyper("gamma", 1.0, FACTOR, (0.9, 1.0), symbol="γ",
-              help="exp_range multiplies the amplitude by this each update."),
+        Hyper(
+            "step_size_down",
+            None,
+            Interval(0.0),
+            (0, 500),
+            kind="int",
+            optional=True,
+            help="Updates from max_lr back down to base_lr (None: step_size_up).",
+        ),
+        _choice(
+            "mode",
+            "triangular",
+            ("triangular", "triangular2", "exp_range"),
+            "Amplitude of the cycles: constant, halved each cycle, or times gamma per update.",
+        ),
+        Hyper(
+            "gamma", 1.0, FACTOR, (0.9, 1.0), symbol="γ", help="exp_range multiplies the amplitude by this each update."
+        ),
         Hyper("cycle_momentum", True, kind="bool", help="Cycle the momentum (or β₁) inversely to the lr."),
         Hyper("base_momentum", 0.8, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_base", help="Momentum when the lr peaks."),
-        Hyper("max_momentum", 0.9, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_max",
-              help="Momentum when the lr is at base_lr."),
+        Hyper(
+            "max_momentum", 0.9, UNIT_HALF_OPEN, (0.0, 0.99), symbol="μ_max", help="Momentum when the lr is at base_lr."
+        ),
     )
 
     def _values(self, base_lr: Any, e: Any) -> tuple[Any, Any]:
@@ -486,8 +583,7 @@ class CyclicLR(_MomentumCycle):
         x = 1.0 + e / total - cycle
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
-        amplitude = {"triangular": 1.0, "triangular2": 1 / (2.0 ** (cycle - 1)),
-                     "exp_range": self.gamma ** e}[self.mode]
+        amplitude = {"triangular": 1.0, "triangular2": 1 / (2.0 ** (cycle - 1)), "exp_range": self.gamma**e}[self.mode]
         lr = low + (max_lr - low) * scale * amplitude
         momentum = self.max_momentum - (self.max_momentum - self.base_momentum) * scale * amplitude
         return lr, momentum
@@ -512,8 +608,10 @@ class ReduceLROnPlateau(Schedule):
 
     name: ClassVar[str] = "plateau"
     display_name: ClassVar[str] = "Reduce on plateau"
-    latex: ClassVar[str] = (r"\eta \leftarrow \max(\gamma\,\eta,\ \eta_{\min})"
-                            r" \\ \text{after more than } P \text{ updates}\\ \text{without improvement}")
+    latex: ClassVar[str] = (
+        r"\eta \leftarrow \max(\gamma\,\eta,\ \eta_{\min})"
+        r" \\ \text{after more than } P \text{ updates}\\ \text{without improvement}"
+    )
     needs_loss: ClassVar[bool] = True
     params: ClassVar[tuple[Hyper, ...]] = (
         _choice("mode", "min", ("min", "max"), "Whether the monitored quantity should decrease or increase."),
@@ -586,10 +684,23 @@ class _PlateauRunner:
         return {"lr": self.lr.copy()}
 
 
-SCHEDULES: dict[str, type[Schedule]] = {cls.name: cls for cls in (
-    Constant, StepLR, MultiStepLR, ExponentialLR, PolynomialLR, LinearLR, CosineAnnealingLR,
-    CosineAnnealingWarmRestarts, WarmupCosine, OneCycleLR, CyclicLR, ReduceLROnPlateau,
-)}
+SCHEDULES: dict[str, type[Schedule]] = {
+    cls.name: cls
+    for cls in (
+        Constant,
+        StepLR,
+        MultiStepLR,
+        ExponentialLR,
+        PolynomialLR,
+        LinearLR,
+        CosineAnnealingLR,
+        CosineAnnealingWarmRestarts,
+        WarmupCosine,
+        OneCycleLR,
+        CyclicLR,
+        ReduceLROnPlateau,
+    )
+}
 
 
 def _schedule_class(name: str) -> type[Schedule]:
@@ -605,8 +716,9 @@ def get_schedule(name: str, **params: Any) -> Schedule:
     known = {h.name: h for h in cls.params}
     unknown = sorted(set(params) - set(known))
     if unknown:
-        raise ValueError(f"{name} got unexpected parameter(s) {', '.join(unknown)}; "
-                         f"valid ones are: {', '.join(known) or '(none)'}")
+        raise ValueError(
+            f"{name} got unexpected parameter(s) {', '.join(unknown)}; valid ones are: {', '.join(known) or '(none)'}"
+        )
     return cls(**{k: params.get(k, h.default) for k, h in known.items()})
 
 

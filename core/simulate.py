@@ -4,10 +4,12 @@ Objectives follow one protocol in any dimension D: ``dim``, ``values(P)`` and ``
 on points laid out ``(D, N)`` (coordinate first, batch last); 2-D test functions have D = 2, networks
 (``core.network``) have D = their number of parameters and also take minibatch ``rows``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -58,7 +60,7 @@ class Trajectory:
 
 
 def simulate(
-    function: Objective | Any,   # a 2-D Objective or a network objective (core.mlp)
+    function: Objective | Any,  # a 2-D Objective or a network objective (core.mlp)
     optimizer: Optimizer,
     x0: Any,
     steps: int,
@@ -103,14 +105,27 @@ def simulate(
         spec = spec.bind(function)
     batch = x0.shape[:-1]
     n = int(np.prod(batch))
-    run = _Run(function, spec, _flatten_hyperparameters(optimizer, batch, n), int(steps), record,
-               record_state, _flat(noise, batch, n, "noise"), seed, stop_when, schedule, escape, n,
-               minibatch, 1 if record == "last" else int(record_every))
+    run = _Run(
+        function,
+        spec,
+        _flatten_hyperparameters(optimizer, batch, n),
+        int(steps),
+        record,
+        record_state,
+        _flat(noise, batch, n, "noise"),
+        seed,
+        stop_when,
+        schedule,
+        escape,
+        n,
+        minibatch,
+        1 if record == "last" else int(record_every),
+    )
     points, values, diverged_at, stopped_at, history, lrs = run(x0.reshape(n, dim).T.copy())
     rows = points.shape[0]
     return Trajectory(
         points=_unflatten(points, batch),
-        values=values.reshape((rows,) + batch),
+        values=values.reshape((rows, *batch)),
         diverged_at=diverged_at.reshape(batch),
         stopped_at=stopped_at.reshape(batch),
         steps=int(steps),
@@ -125,7 +140,7 @@ def simulate(
 class _Run:
     """One batched run over flat arrays: points, gradients and buffers have the layout ``(D, N)``."""
 
-    function: Any   # an Objective, or a network objective (which adds minibatch rows to grad_into)
+    function: Any  # an Objective, or a network objective (which adds minibatch rows to grad_into)
     spec: Any
     hp: dict[str, Any]
     steps: int
@@ -224,7 +239,7 @@ class _Run:
 
 def _subset(hp: dict[str, Any], columns: np.ndarray) -> dict[str, Any]:
     """The hyperparameters of some members of the batch (arrays indexed, scalars kept)."""
-    pick = lambda v: v[columns] if isinstance(v, np.ndarray) and v.ndim == 1 else v  # noqa: E731
+    pick = lambda v: v[columns] if isinstance(v, np.ndarray) and v.ndim == 1 else v
     return {k: tuple(pick(e) for e in v) if isinstance(v, tuple) else pick(v) for k, v in hp.items()}
 
 
@@ -252,7 +267,9 @@ def _flat(value: Any, batch: tuple, n: int, name: str) -> Any:
     try:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), batch)).reshape(n)
     except ValueError:
-        raise ValueError(f"Invalid {name}: shape {np.shape(value)} does not broadcast to the batch shape {batch}") from None
+        raise ValueError(
+            f"Invalid {name}: shape {np.shape(value)} does not broadcast to the batch shape {batch}"
+        ) from None
 
 
 def _nonzero(value: Any) -> bool:
@@ -273,8 +290,9 @@ def _mark_divergence(x: np.ndarray, t: int, diverged_at: np.ndarray, escape: flo
     diverged_at[bad & (diverged_at < 0)] = t
 
 
-def _apply_stop_rule(stop_when: StopRule, x: np.ndarray, prev: np.ndarray, active: np.ndarray,
-                     stopped_at: np.ndarray, t: int) -> None:
+def _apply_stop_rule(
+    stop_when: StopRule, x: np.ndarray, prev: np.ndarray, active: np.ndarray, stopped_at: np.ndarray, t: int
+) -> None:
     """Freeze trajectories that were already stopped; stop those that meet the rule now."""
     np.copyto(x, prev, where=~active)
     hit = np.asarray(stop_when(*x), dtype=bool) & active
@@ -284,7 +302,7 @@ def _apply_stop_rule(stop_when: StopRule, x: np.ndarray, prev: np.ndarray, activ
 
 def _unflatten(a: np.ndarray, batch: tuple) -> np.ndarray:
     """``(R, D, N)`` -> ``(R, *batch, D)``."""
-    return np.moveaxis(a, 1, -1).reshape((a.shape[0],) + batch + (a.shape[1],))
+    return np.moveaxis(a, 1, -1).reshape((a.shape[0], *batch, a.shape[1]))
 
 
 def _stack_lrs(lrs: list, batch: tuple) -> np.ndarray:
@@ -292,7 +310,7 @@ def _stack_lrs(lrs: list, batch: tuple) -> np.ndarray:
         return np.empty((0,))
     if all(np.ndim(v) == 0 for v in lrs):
         return np.asarray(lrs, dtype=float)
-    return np.stack([np.broadcast_to(v, (int(np.prod(batch)),)) for v in lrs]).reshape((len(lrs),) + batch)
+    return np.stack([np.broadcast_to(v, (int(np.prod(batch)),)) for v in lrs]).reshape((len(lrs), *batch))
 
 
 def _recorded_steps(steps: int, record: str, every: int) -> np.ndarray:
@@ -330,4 +348,4 @@ class _Minibatches:
             self.order = self.rng.permutation(self.n)
             self.pos = 0
         self.pos += self.size
-        return self.order[self.pos - self.size:self.pos]
+        return self.order[self.pos - self.size : self.pos]

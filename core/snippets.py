@@ -8,6 +8,7 @@ Everything here is text: torch is never imported.
 >>> print(snippet("adam", {"lr": 0.1}, "quadratic", (-4.0, -6.0), 20).splitlines()[-1])
 print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g}, f = {f(p).item():.6g}")
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,14 +25,17 @@ TORCH_FUNCTIONS: Mapping[str, str] = {
     "beale": "(1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2",
     "himmelblau": "(x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2",
     "booth": "(x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2",
-    "rastrigin": ("20.0 + (x * x - 10.0 * torch.cos(2 * math.pi * x))"
-                  " + (y * y - 10.0 * torch.cos(2 * math.pi * y))"),
-    "ackley": ("-20.0 * torch.exp(-0.2 * torch.sqrt(0.5 * (x * x + y * y)))"
-               " - torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y))) + math.e + 20.0"),
+    "rastrigin": ("20.0 + (x * x - 10.0 * torch.cos(2 * math.pi * x)) + (y * y - 10.0 * torch.cos(2 * math.pi * y))"),
+    "ackley": (
+        "-20.0 * torch.exp(-0.2 * torch.sqrt(0.5 * (x * x + y * y)))"
+        " - torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y))) + math.e + 20.0"
+    ),
     "saddle": "x * x - y * y",
-    "goldstein_price": ("(1.0 + (x + y + 1.0) ** 2 * (19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y"
-                        " + 3.0 * y * y)) * (30.0 + (2.0 * x - 3.0 * y) ** 2 * (18.0 - 32.0 * x + 12.0 * x * x"
-                        " + 48.0 * y - 36.0 * x * y + 27.0 * y * y))"),
+    "goldstein_price": (
+        "(1.0 + (x + y + 1.0) ** 2 * (19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y"
+        " + 3.0 * y * y)) * (30.0 + (2.0 * x - 3.0 * y) ** 2 * (18.0 - 32.0 * x + 12.0 * x * x"
+        " + 48.0 * y - 36.0 * x * y + 27.0 * y * y))"
+    ),
     "six_hump_camel": "(4.0 - 2.1 * x * x + x ** 4 / 3.0) * x * x + x * y + (-4.0 + 4.0 * y * y) * y * y",
     "styblinski_tang": "0.5 * ((x ** 4 - 16.0 * x * x + 5.0 * x) + (y ** 4 - 16.0 * y * y + 5.0 * y))",
 }
@@ -43,7 +47,7 @@ _TORCH_CONSTANTS = {"pi": "math.pi", "e": "math.e", "x": "x", "y": "y"}
 TORCH_DEFAULTS: Mapping[str, Mapping[str, Any]] = {"SGD": {"momentum": 0.0, "nesterov": False}}
 # Options of the app that torch.optim does not have: a run that turns one on has no snippet.
 NOT_IN_TORCH = {"eps_inside_sqrt": "ε inside the square root (the article's variant)"}
-MAX_FORMULA_CHARS = 300   # a translated formula longer than this is "not available" (not short any more)
+MAX_FORMULA_CHARS = 300  # a translated formula longer than this is "not available" (not short any more)
 
 
 class SnippetUnavailable(ValueError):
@@ -84,18 +88,21 @@ def schedule_call(schedule: tuple | None, lr: float) -> str | None:
     full = {h.name: _plain(getattr(s, h.name)) for h in type(s).params}
     S = "torch.optim.lr_scheduler"
     if name == "multistep":
-        return f"{S}.MultiStepLR(optimizer, milestones={list(s.milestones)!r}, gamma={full['gamma']!r})"
+        milestones = list(getattr(s, "milestones"))  # noqa: B009 - a property of MultiStepLR only
+        return f"{S}.MultiStepLR(optimizer, milestones={milestones!r}, gamma={full['gamma']!r})"
     if name == "warmup_cosine":
         w = full["warmup_steps"]
-        return (f"{S}.SequentialLR(optimizer, [\n"
-                f"    {S}.LinearLR(optimizer, start_factor={full['start_factor']!r}, end_factor=1.0, "
-                f"total_iters={w!r}),\n"
-                f"    {S}.CosineAnnealingLR(optimizer, T_max={full['T_max']!r}, eta_min={full['eta_min']!r}),\n"
-                f"], milestones=[{w!r}])")
+        return (
+            f"{S}.SequentialLR(optimizer, [\n"
+            f"    {S}.LinearLR(optimizer, start_factor={full['start_factor']!r}, end_factor=1.0, "
+            f"total_iters={w!r}),\n"
+            f"    {S}.CosineAnnealingLR(optimizer, T_max={full['T_max']!r}, eta_min={full['eta_min']!r}),\n"
+            f"], milestones=[{w!r}])"
+        )
     if name in ("one_cycle", "cyclic") and full["max_lr"] is None:
-        full["max_lr"] = float(lr)                       # the app's default: the optimizer's lr is the peak
+        full["max_lr"] = float(lr)  # the app's default: the optimizer's lr is the peak
     if name == "cyclic" and full["base_lr"] is None:
-        full["base_lr"] = full["max_lr"] / 4.0           # the app's default: a quarter of max_lr
+        full["base_lr"] = full["max_lr"] / 4.0  # the app's default: a quarter of max_lr
     return f"{S}.{type(s).__name__}(optimizer, {_kwargs(full)})"
 
 
@@ -126,8 +133,17 @@ def function_torch(function: str | tuple) -> str:
         raise SnippetUnavailable(f"No torch formula for the landscape {key[0]!r}.") from None
 
 
-def snippet(name: str, hp: Mapping[str, Any], function: str | tuple, x0: tuple[float, float], steps: int,
-            schedule: tuple | None = None, noise: float = 0.0, seed: int = 0, title: str = "") -> str:
+def snippet(
+    name: str,
+    hp: Mapping[str, Any],
+    function: str | tuple,
+    x0: tuple[float, float],
+    steps: int,
+    schedule: tuple | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    title: str = "",
+) -> str:
     """A complete PyTorch program (float64) running optimizer ``name`` from ``x0`` for ``steps`` steps on ``function``.
 
     Raises ``SnippetUnavailable`` (a ``ValueError``) when torch cannot express the run.
@@ -138,18 +154,32 @@ def snippet(name: str, hp: Mapping[str, Any], function: str | tuple, x0: tuple[f
     sched = schedule_call(schedule, kwargs["lr"])
     plateau = schedule is not None and schedule[0] == "plateau"
     x, y = (_plain(float(v)) for v in x0)
-    lines = [f"# {title}" if title else f"# {get_spec(name).display_name} with torch.optim, as in Descent Lab",
-             *(["import math", ""] if "math." in expr else []), "import torch", "",
-             "torch.set_default_dtype(torch.float64)", "", "",
-             "def f(p):", "    x, y = p[0], p[1]", f"    return {expr}", "", "",
-             f"p = torch.tensor([{x!r}, {y!r}], requires_grad=True)",
-             f"optimizer = torch.optim.{cls}([p], {_kwargs(kwargs)})"]
+    lines = [
+        f"# {title}" if title else f"# {get_spec(name).display_name} with torch.optim, as in Descent Lab",
+        *(["import math", ""] if "math." in expr else []),
+        "import torch",
+        "",
+        "torch.set_default_dtype(torch.float64)",
+        "",
+        "",
+        "def f(p):",
+        "    x, y = p[0], p[1]",
+        f"    return {expr}",
+        "",
+        "",
+        f"p = torch.tensor([{x!r}, {y!r}], requires_grad=True)",
+        f"optimizer = torch.optim.{cls}([p], {_kwargs(kwargs)})",
+    ]
     if sched:
         lines.append(f"scheduler = {sched}")
     if noise > 0:
         lines += [f"torch.manual_seed({int(seed)})  # noisy gradients: statistically like the app's run, not equal"]
-    lines += ["path = [p.detach().clone()]", f"for step in range({int(steps)}):", "    optimizer.zero_grad()",
-              "    f(p).backward()"]
+    lines += [
+        "path = [p.detach().clone()]",
+        f"for step in range({int(steps)}):",
+        "    optimizer.zero_grad()",
+        "    f(p).backward()",
+    ]
     if noise > 0:
         lines.append(f"    p.grad += {_plain(float(noise))!r} * torch.randn(2)")
     lines.append("    optimizer.step()")
@@ -157,9 +187,10 @@ def snippet(name: str, hp: Mapping[str, Any], function: str | tuple, x0: tuple[f
         lines += ["    with torch.no_grad():", "        scheduler.step(f(p).item())"]
     elif sched:
         lines.append("    scheduler.step()")
-    lines += ["    path.append(p.detach().clone())",
-              'print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g}, '
-              'f = {f(p).item():.6g}")']
+    lines += [
+        "    path.append(p.detach().clone())",
+        'print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g}, f = {f(p).item():.6g}")',
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,5 @@
 """Learning-rate sweeps: many learning rates of one optimizer in a single batched run."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,12 +29,13 @@ class Sweep:
         return float(self.lrs[hit].min()) if hit.any() else float("nan")
 
 
-def lr_sweep(f: Objective, optimizer: Optimizer, x0: Any, steps: int, lrs: np.ndarray, tol: float = 1e-3,
-             escape: float = np.inf) -> Sweep:
+def lr_sweep(
+    f: Objective, optimizer: Optimizer, x0: Any, steps: int, lrs: np.ndarray, tol: float = 1e-3, escape: float = np.inf
+) -> Sweep:
     """Run ``optimizer`` once per lr in ``lrs`` (its own lr replaced; one ``simulate`` call) from the same start."""
     lrs = np.asarray(lrs, dtype=float)
     opt = get_optimizer(optimizer.name, **{**optimizer.hyperparameters, "lr": lrs})
-    start = np.broadcast_to(np.asarray(x0, dtype=float), lrs.shape + (2,))
+    start = np.broadcast_to(np.asarray(x0, dtype=float), (*lrs.shape, 2))
     run = simulate(f, opt, start, steps, escape=escape)
     gap = metrics.gap(f, run.values)
     final = np.where(run.diverged_at >= 0, np.inf, gap[-1])

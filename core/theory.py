@@ -17,6 +17,7 @@ which ``rotated_quadratics`` lets one measure in a single batched run.
 
 Pure NumPy, no Streamlit.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,15 @@ import numpy as np
 from .functions import Minimum, Objective, conditioned_hessian, quadratic_fns
 
 __all__ = [
-    "gd_optimal_lr", "gd_rate", "heavy_ball_optimal", "heavy_ball_rate", "measured_rate",
-    "steps_to_shrink", "rotation", "rotate_start", "rotated_quadratics",
+    "gd_optimal_lr",
+    "gd_rate",
+    "heavy_ball_optimal",
+    "heavy_ball_rate",
+    "measured_rate",
+    "rotate_start",
+    "rotated_quadratics",
+    "rotation",
+    "steps_to_shrink",
 ]
 
 
@@ -96,7 +104,7 @@ def heavy_ball_rate(mu: float, L: float, lr, momentum):
     mu, L = _check_curvature(mu, L)
     lr, beta = np.broadcast_arrays(np.asarray(lr, dtype=float), np.asarray(momentum, dtype=float))
     lam = np.array([mu, L]).reshape((2,) + (1,) * lr.ndim)
-    M = np.zeros((2,) + lr.shape + (2, 2))
+    M = np.zeros((2, *lr.shape, 2, 2))
     M[..., 0, 0] = 1.0 + beta - lr * lam
     M[..., 0, 1] = -beta
     M[..., 1, 0] = 1.0
@@ -126,9 +134,9 @@ def measured_rate(distances, tail: float = 0.5) -> float:
         if len(d) == 1:
             return float("nan")
         return 0.0 if d[1] == 0 else float("inf")
-    k = max(2, int(math.ceil(tail * n)))
+    k = max(2, math.ceil(tail * n))
     t = np.arange(n - k, n, dtype=float)
-    y = np.log(d[n - k:n])
+    y = np.log(d[n - k : n])
     t -= t.mean()
     slope = float(np.dot(t, y - y.mean()) / np.dot(t, t))
     with np.errstate(over="ignore"):
@@ -177,7 +185,14 @@ def rotated_quadratics(condition: float, angles) -> Objective:
     a = np.asarray(angles, dtype=float).reshape(-1)
     f, df = quadratic_fns(*conditioned_hessian(kappa, a))
     return Objective(
-        name="rotated_quadratics", display_name=f"Conditioned quadratics (κ = {kappa:g}, {len(a)} angles)",
-        latex="", box=(-5.0, 5.0, -5.0, 5.0), start=(-4.0, 3.0), minima=(Minimum((0.0, 0.0), 0.0),),
-        convex=True, f=f, df=df, curvature=(1.0 / kappa, 1.0),
+        name="rotated_quadratics",
+        display_name=f"Conditioned quadratics (κ = {kappa:g}, {len(a)} angles)",
+        latex="",
+        box=(-5.0, 5.0, -5.0, 5.0),
+        start=(-4.0, 3.0),
+        minima=(Minimum((0.0, 0.0), 0.0),),
+        convex=True,
+        f=f,
+        df=df,
+        curvature=(1.0 / kappa, 1.0),
     )

@@ -16,6 +16,7 @@ run diverged scores ``inf``):
 - ``"auc"``: the area under the log loss curve, as the geometric mean of f − f* over the
   steps (floored at ``FLOOR``); when f* is unknown, the mean of f over the steps.
 """
+
 from __future__ import annotations
 
 import functools
@@ -162,10 +163,22 @@ def run_scores(objective: Objective, run: Trajectory, metric: str, target: float
         return np.where((run.diverged_at >= 0) | ~np.isfinite(score), np.inf, score)
 
 
-def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100, score: str = "final",
-         x0: Any = None, seeds: int = 1, noise: float = 0.0, seed: int = 0, target: float = 1e-3,
-         fixed: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,
-         rounds: int = 4) -> TuneResult:
+def tune(
+    objective: Objective,
+    name: str,
+    *,
+    budget: int = 64,
+    steps: int = 100,
+    score: str = "final",
+    x0: Any = None,
+    seeds: int = 1,
+    noise: float = 0.0,
+    seed: int = 0,
+    target: float = 1e-3,
+    fixed: Mapping[str, Any] | None = None,
+    options: Mapping[str, Any] | None = None,
+    rounds: int = 4,
+) -> TuneResult:
     """Search optimizer ``name``'s hyperparameters on ``objective`` with ``budget`` trials of ``steps`` steps.
 
     ``x0``: one start ``(d,)`` or several ``(S, d)`` (default: the objective's start); with
@@ -196,8 +209,16 @@ def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100,
         value = value.reshape(count, len(dims))
         hp = _trial_hyperparameters(name, dims, value, fixed)
         batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
-        run = simulate(objective, get_optimizer(name, **hp), batch, steps, record, noise=noise, seed=seed,
-                       escape=objective.escape_radius)
+        run = simulate(
+            objective,
+            get_optimizer(name, **hp),
+            batch,
+            steps,
+            record,
+            noise=noise,
+            seed=seed,
+            escape=objective.escape_radius,
+        )
         units, values = np.concatenate([units, unit]), np.concatenate([values, value])
         trial_score = np.append(trial_score, run_scores(objective, run, score, target).mean(axis=(1, 2)))
         diverged = np.append(diverged, (run.diverged_at >= 0).mean(axis=(1, 2)))
@@ -207,21 +228,44 @@ def tune(objective: Objective, name: str, *, budget: int = 64, steps: int = 100,
         centre, half = units[best], min(0.5, 2 * half / count ** (1 / max(len(dims), 1)))
     trials = {d.column: values[:, i] for i, d in enumerate(dims)}
     trials.update(score=trial_score, diverged=diverged, round=round_of.astype(int))
-    return TuneResult(name=name, best=_plain(_trial_hyperparameters(name, dims, values[best:best + 1], fixed)),
-                      score=float(trial_score[best]), metric=score, trials=trials)
+    return TuneResult(
+        name=name,
+        best=_plain(_trial_hyperparameters(name, dims, values[best : best + 1], fixed)),
+        score=float(trial_score[best]),
+        metric=score,
+        trials=trials,
+    )
 
 
-def evaluate(objective: Objective, name: str, hyperparameters: Mapping[str, Any], *, steps: int,
-             score: str = "final", x0: Any = None, seeds: int = 1, noise: float = 0.0, seed: int = 0,
-             target: float = 1e-3) -> Evaluation:
+def evaluate(
+    objective: Objective,
+    name: str,
+    hyperparameters: Mapping[str, Any],
+    *,
+    steps: int,
+    score: str = "final",
+    x0: Any = None,
+    seeds: int = 1,
+    noise: float = 0.0,
+    seed: int = 0,
+    target: float = 1e-3,
+) -> Evaluation:
     """Run one setting from every start and noise seed (as ``tune`` does) and score every run."""
     x = _start_array(objective, x0)
     reps = seeds if noise > 0 else 1
     batch = np.broadcast_to(x[:, None, :], (x.shape[0], reps, x.shape[1]))
-    run = simulate(objective, get_optimizer(name, **hyperparameters), batch, steps, noise=noise, seed=seed,
-                   escape=objective.escape_radius)
-    return Evaluation(run, run_scores(objective, run, score, target),
-                      metrics.steps_to_reach(_gap(objective, run.values), target))
+    run = simulate(
+        objective,
+        get_optimizer(name, **hyperparameters),
+        batch,
+        steps,
+        noise=noise,
+        seed=seed,
+        escape=objective.escape_radius,
+    )
+    return Evaluation(
+        run, run_scores(objective, run, score, target), metrics.steps_to_reach(_gap(objective, run.values), target)
+    )
 
 
 def survival(reached_at: np.ndarray, steps: int) -> np.ndarray:
@@ -279,8 +323,10 @@ def _snappers(dims: tuple[Dimension, ...], options: Mapping[str, Any]) -> list[C
     """Per coordinate, a map of values to the nearest allowed option (the identity where none are given)."""
     unknown = set(options) - {d.column for d in dims}
     if unknown:
-        raise ValueError(f"Invalid options for {', '.join(sorted(unknown))}: not searched "
-                         f"(searched: {', '.join(d.column for d in dims) or 'nothing'})")
+        raise ValueError(
+            f"Invalid options for {', '.join(sorted(unknown))}: not searched "
+            f"(searched: {', '.join(d.column for d in dims) or 'nothing'})"
+        )
     snaps = []
     for d in dims:
         if d.column not in options:
@@ -300,8 +346,9 @@ def _nearest(allowed: np.ndarray, log: bool, v: np.ndarray) -> np.ndarray:
     return allowed[np.abs(scale(v)[:, None] - scale(allowed)[None, :]).argmin(axis=1)]
 
 
-def _trial_hyperparameters(name: str, dims: tuple[Dimension, ...], value: np.ndarray,
-                           fixed: Mapping[str, Any]) -> dict[str, Any]:
+def _trial_hyperparameters(
+    name: str, dims: tuple[Dimension, ...], value: np.ndarray, fixed: Mapping[str, Any]
+) -> dict[str, Any]:
     """Keyword arguments for ``get_optimizer``: one value per trial, shaped ``(trials, 1, 1)`` to broadcast."""
     spec = get_spec(name)
     hp = dict(fixed)
@@ -323,6 +370,8 @@ def _best(score: np.ndarray, diverged: np.ndarray, final: np.ndarray) -> int:
 
 def _plain(hp: dict[str, Any]) -> dict[str, Any]:
     """One trial's arrays ``(1, 1, 1)`` as plain floats (pairs as tuples)."""
+
     def one(v: Any) -> Any:
         return float(np.ravel(v)[0]) if isinstance(v, np.ndarray) else v
+
     return {k: tuple(one(e) for e in v) if isinstance(v, tuple) else one(v) for k, v in hp.items()}

@@ -1,4 +1,5 @@
 """The adadelta page."""
+
 from ui.app import page
 from ui.optimizer_page import render
 

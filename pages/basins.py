@@ -1,4 +1,5 @@
 """Basins of attraction page."""
+
 from ui.app import page
 from ui.basins import render
 

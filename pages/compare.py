@@ -1,4 +1,5 @@
 """Compare several optimizers, or reproduce the article."""
+
 from ui.app import page
 from ui.compare import render
 

@@ -1,4 +1,5 @@
 """Your own function page."""
+
 from ui.app import page
 from ui.custom import render
 

@@ -1,4 +1,5 @@
 """Home page."""
+
 from ui.app import page
 from ui.home import render
 

@@ -1,4 +1,5 @@
 """Learning-rate sweep page."""
+
 from ui.app import page
 from ui.sweep import render
 

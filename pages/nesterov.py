@@ -1,4 +1,5 @@
 """The nesterov page."""
+
 from ui.app import page
 from ui.optimizer_page import render
 

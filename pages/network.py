@@ -1,4 +1,5 @@
 """Network lab page."""
+
 from ui.app import page
 from ui.network import render
 

@@ -6,6 +6,7 @@ Not a test (tests never import torch). From the repository root:
 
 Gradients come from autograd on the snippet's torch formula, so agreement is to rounding (rtol 1e-6).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -52,11 +53,17 @@ def main() -> int:
         case = json.loads(str(ref[key]))
         sched = (case["schedule"], tuple(sorted(case["params"].items())))
         x0 = tuple(ref[key.replace("/case", "/points")][0])
-        want = core.simulate(core.get_function(case["function"]), core.get_optimizer(case["optimizer"], **case["hp"]),
-                             x0, STEPS, schedule=get_schedule(sched[0], **dict(sched[1]))).points
+        want = core.simulate(
+            core.get_function(case["function"]),
+            core.get_optimizer(case["optimizer"], **case["hp"]),
+            x0,
+            STEPS,
+            schedule=get_schedule(sched[0], **dict(sched[1])),
+        ).points
         code = snippets.snippet(case["optimizer"], case["hp"], case["function"], x0, STEPS, sched)
         results.append(check(key.split("/")[0], code, want))
     from core.formula import parse_formula
+
     for label, text in EXAMPLES.items():
         f = parse_formula(text, (-5, 5, -5, 5))
         want = core.simulate(f, core.get_optimizer("adam", lr=0.05), (1.0, 1.0), STEPS).points

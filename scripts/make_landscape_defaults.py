@@ -8,6 +8,7 @@ The article's quadratic keeps the article's lr (the demo values). Run from the r
 
     python -m scripts.make_landscape_defaults
 """
+
 from __future__ import annotations
 
 import json

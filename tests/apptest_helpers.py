@@ -1,4 +1,5 @@
 """Helpers for driving the app with ``streamlit.testing.v1.AppTest``."""
+
 from __future__ import annotations
 
 import json
@@ -6,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-
 from streamlit.testing.v1 import AppTest
 
 ENTRY = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -24,18 +24,22 @@ def open_page(page: str, query: dict[str, str] | None = None, timeout: float = 6
 
 def count(at: AppTest, kind: str) -> int:
     """Number of elements of ``kind`` (e.g. "image", "vega_lite_chart") anywhere on the page."""
+
     def walk(node) -> int:
         return (getattr(node, "type", None) == kind) + sum(walk(c) for c in getattr(node, "children", {}).values())
+
     return walk(at._tree)
 
 
 def charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
     """Every Vega-Lite chart on the page: its spec and its (first) named dataset as a table."""
+
     def walk(node):
         if getattr(node, "type", None) in ("arrow_vega_lite_chart", "vega_lite_chart"):
             yield node
         for c in getattr(node, "children", {}).values():
             yield from walk(c)
+
     out = []
     for node in walk(at._tree):
         proto = node.proto
@@ -52,6 +56,7 @@ def images(at: AppTest) -> list:
             yield node
         for c in getattr(node, "children", {}).values():
             yield from walk(c)
+
     return list(walk(at._tree))
 
 

@@ -4,6 +4,7 @@
 browser, in ``tests/e2e``). A test is ``app`` when it calls ``open_page``; a ``core`` test that
 starts an AppTest anyway fails, so the markers cannot drift.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

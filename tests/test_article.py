@@ -5,6 +5,7 @@ root; GD, Momentum (γ = 0.5), Adagrad, RMSprop (γ = 0.9) from (−4, −6); Ad
 (−6, −6), stopped once |x| ≤ 0.1 and |y| < 0.1. The rules below are written out from the article,
 not taken from ``core``, so they check ``core.article`` rather than restate it.
 """
+
 import math
 
 import numpy as np
@@ -28,7 +29,7 @@ def scalar_run(method, steps=20):
     for t in range(1, steps + 1):
         g = grad(x, y)
         new = []
-        for i, (p, gi) in enumerate(zip((x, y), g)):
+        for i, (p, gi) in enumerate(zip((x, y), g, strict=False)):
             if method == "gd":
                 p = p - LR * gi
             elif method == "momentum":
@@ -43,7 +44,7 @@ def scalar_run(method, steps=20):
             elif method == "adam":
                 v[i] = 0.9 * v[i] + 0.1 * gi
                 s[i] = 0.999 * s[i] + 0.001 * gi * gi
-                mhat, shat = v[i] / (1 - 0.9 ** t), s[i] / (1 - 0.999 ** t)
+                mhat, shat = v[i] / (1 - 0.9**t), s[i] / (1 - 0.999**t)
                 p = p - LR * mhat / math.sqrt(shat + C)
             new.append(p)
         x, y = new
@@ -59,7 +60,7 @@ def test_article_runs_reproduced(method):
     run = article.run(method)
     got = run.points[: len(expected)]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
-    frozen = run.points[len(expected) - 1:]
+    frozen = run.points[len(expected) - 1 :]
     np.testing.assert_array_equal(frozen, np.broadcast_to(frozen[0], frozen.shape))
 
 
@@ -80,7 +81,9 @@ def test_eps_position_matters():
     """PyTorch's convention (eps outside the root) gives a different first Adagrad step."""
     f = core.get_function("quadratic")
     outside = core.simulate(f, core.get_optimizer("adagrad", lr=LR, eps=1e-1), [-4.0, -6.0], 1).points[1]
-    inside = core.simulate(f, core.get_optimizer("adagrad", lr=LR, eps=1e-1, eps_inside_sqrt=True), [-4.0, -6.0], 1).points[1]
+    inside = core.simulate(
+        f, core.get_optimizer("adagrad", lr=LR, eps=1e-1, eps_inside_sqrt=True), [-4.0, -6.0], 1
+    ).points[1]
     g = np.array([-0.8, -24.0])
     np.testing.assert_allclose(outside, [-4.0, -6.0] - LR * g / (np.abs(g) + 0.1))
     np.testing.assert_allclose(inside, [-4.0, -6.0] - LR * g / np.sqrt(g * g + 0.1))

@@ -1,4 +1,5 @@
 """The article view on the Compare page: its claims beside its own numbers, and the home page's way in."""
+
 from urllib.parse import parse_qsl
 
 from tests.apptest_helpers import open_page
@@ -8,11 +9,13 @@ STOP_COLUMN = "first step with |x| ≤ 0.1 and |y| < 0.1"
 
 def _page_links(at) -> list:
     """Every ``st.page_link`` element on the page, as protos."""
+
     def walk(node):
         if getattr(node, "type", None) == "page_link":
             yield node.proto
         for c in getattr(node, "children", {}).values():
             yield from walk(c)
+
     return list(walk(at._tree))
 
 

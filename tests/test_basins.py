@@ -1,4 +1,5 @@
 """Basins of attraction: core.basins labels and step counts, and the page through AppTest."""
+
 from dataclasses import replace
 
 import numpy as np
@@ -54,7 +55,11 @@ def test_far_points_are_elsewhere_and_bad_points_diverged():
     assert r == pytest.approx(0.5)
     pts = np.array([[0.0, 0.0], [3.0, 2.0 + 0.9 * r], [np.nan, 1.0], [3.0, 2.0]])
     assert list(label_points(HIMMELBLAU, pts, r, np.array([False, False, False, True]))) == [
-        ELSEWHERE, 0, DIVERGED, DIVERGED]
+        ELSEWHERE,
+        0,
+        DIVERGED,
+        DIVERGED,
+    ]
 
 
 def test_diverging_learning_rate_is_labelled_diverged():
@@ -74,14 +79,14 @@ def test_steps_to_converge_matches_a_single_simulate():
         assert m.steps_to_converge[i, j] == run.stopped_at
         if run.stopped_at >= 0:
             assert HIMMELBLAU.value(run.points[-1]) <= 1e-4
-            assert np.allclose(run.points[run.stopped_at:], run.points[-1])   # frozen once converged
+            assert np.allclose(run.points[run.stopped_at :], run.points[-1])  # frozen once converged
         assert m.final_value[i, j] == pytest.approx(run.values[-1], rel=1e-12, abs=1e-300)
 
 
 def test_local_minima_count_as_converged():
     camel = core.get_function("six_hump_camel")
     m = basin_map(camel, core.get_optimizer("gd", lr=0.01), 48, 300)
-    assert set(np.unique(m.label)) == set(range(6))          # every minimum has a basin
+    assert set(np.unique(m.label)) == set(range(6))  # every minimum has a basin
     local = m.label >= len(camel.minima)
     assert (m.steps_to_converge[local] >= 0).mean() > 0.9
 
@@ -105,6 +110,7 @@ def test_function_without_minima():
 
 # --- the page -----------------------------------------------------------------------------------
 
+
 def _table(at):
     return at.dataframe[0].value
 
@@ -115,8 +121,9 @@ def test_page_renders_default_with_mostly_converged_basins():
     assert count(at, "image") == 5
     assert count(at, "vega_lite_chart") >= 1
     table = _table(at)
-    assert list(table["optimizer"]) == [core.get_spec(n).display_name for n in
-                                        ("gd", "momentum", "adagrad", "rmsprop", "adam")]
+    assert list(table["optimizer"]) == [
+        core.get_spec(n).display_name for n in ("gd", "momentum", "adagrad", "rmsprop", "adam")
+    ]
     assert (table["elsewhere"] + table["diverged"] < 5).all(), table
     minima_cols = [c for c in table.columns if c.startswith("(")]
     assert len(minima_cols) == 4
@@ -143,8 +150,17 @@ def test_page_reacts_to_grid_size_lr_and_colouring():
 
 
 def test_page_url_settings_and_other_functions():
-    at = open_page("pages/basins.py", {"fn": "six_hump_camel", "n": "64", "steps": "100", "opts": "momentum",
-                                       "color": "steps", "momentum.lr": "0.02"})
+    at = open_page(
+        "pages/basins.py",
+        {
+            "fn": "six_hump_camel",
+            "n": "64",
+            "steps": "100",
+            "opts": "momentum",
+            "color": "steps",
+            "momentum.lr": "0.02",
+        },
+    )
     assert not at.exception and not at.warning
     assert at.session_state["basins:momentum.lr"] == 0.02
     assert len([c for c in _table(at).columns if c.startswith("(")]) == 6
@@ -157,15 +173,16 @@ def test_page_url_settings_and_other_functions():
 
 # --- every minimum the runs settle at -------------------------------------------------------------
 
+
 def test_rastrigin_grid_finds_its_lattice_of_local_minima():
     f = core.get_function("rastrigin")
     m = basin_map(f, core.get_optimizer("adam", lr=0.05), 64, 200)
     assert m.n_minima > 50 and len(np.unique(m.label[m.label >= 0])) > 50
-    assert np.mean(m.label == ELSEWHERE) < 0.05                      # not a grey map any more
+    assert np.mean(m.label == ELSEWHERE) < 0.05  # not a grey map any more
     found = m.minima[1:]
-    assert np.abs(found - np.round(found)).max() < 0.05             # at the integer points, f's local minima
+    assert np.abs(found - np.round(found)).max() < 0.05  # at the integer points, f's local minima
     assert np.allclose(m.minimum_values[1:], f.value(found))
-    assert (np.diff(m.minimum_values[1:]) >= 0).all()               # the found ones lowest first
+    assert (np.diff(m.minimum_values[1:]) >= 0).all()  # the found ones lowest first
 
 
 def test_himmelblau_four_minima_are_found_without_being_told():
@@ -178,8 +195,10 @@ def test_himmelblau_four_minima_are_found_without_being_told():
 
 
 def test_slow_valleys_and_saddles_are_not_minima():
-    for name, opt in (("rosenbrock", core.get_optimizer("adam", lr=0.05)),
-                      ("saddle", core.get_optimizer("gd", lr=0.01))):
+    for name, opt in (
+        ("rosenbrock", core.get_optimizer("adam", lr=0.05)),
+        ("saddle", core.get_optimizer("gd", lr=0.01)),
+    ):
         f = core.get_function(name)
         m = basin_map(f, opt, 48, 200)
         assert m.n_minima == len(f.all_minima), name
@@ -198,7 +217,7 @@ def test_relabel_shares_one_list_of_minima_across_maps():
 
 def test_unsettled_ends_are_elsewhere_even_next_to_a_minimum():
     f = core.get_function("rastrigin")
-    m = basin_map(f, core.get_optimizer("gd", lr=0.01), 32, 100)     # lr × curvature > 2: it keeps bouncing
+    m = basin_map(f, core.get_optimizer("gd", lr=0.01), 32, 100)  # lr × curvature > 2: it keeps bouncing
     assert m.converged.mean() < 0.05 and (m.label[~m.converged] == ELSEWHERE).all()
     near_a_minimum = np.linalg.norm(m.final - np.round(m.final), axis=-1) < m.radius
     assert (near_a_minimum & ~m.converged).mean() > 0.3

@@ -1,21 +1,24 @@
 """Tests for core.budget (work planned from a measured evaluation cost) and the pages that use it."""
+
 import core
 from core import budget
 from core.formula import parse_formula
 from tests.apptest_helpers import count, open_page
 
-COSTLY = "(x+y)**(" * 24 + "x" + ")" * 24   # accepted, ~50x the cost per point of Himmelblau
+COSTLY = "(x+y)**(" * 24 + "x" + ")" * 24  # accepted, ~50x the cost per point of Himmelblau
 
 
 def _pinned_costs(monkeypatch) -> None:
     """Page tests plan from fixed costs (a formula costly, built-ins cheap), not from a timing on a busy machine."""
-    monkeypatch.setattr(budget, "cost", lambda f: budget.Cost(fixed=2e-5, per_point=2e-6 if f.name == "custom" else 4e-8))
+    monkeypatch.setattr(
+        budget, "cost", lambda f: budget.Cost(fixed=2e-5, per_point=2e-6 if f.name == "custom" else 4e-8)
+    )
 
 
 def test_cost_is_measured_once_and_tells_cheap_from_costly():
     cheap = budget.cost(core.get_function("himmelblau"))
     costly = budget.cost(parse_formula(COSTLY))
-    assert budget.cost(core.get_function("himmelblau")) is cheap          # cached per objective
+    assert budget.cost(core.get_function("himmelblau")) is cheap  # cached per objective
     assert 0 < cheap.per_point < costly.per_point / 10
     assert costly.run(1000, 10) > costly.run(100, 10) > costly.run(100, 1) > 0
 
@@ -34,8 +37,9 @@ def test_fit_cuts_points_then_steps_to_the_budget():
 def test_basins_page_reduces_the_grid_for_a_costly_formula_and_says_so(monkeypatch):
     monkeypatch.setattr(budget, "PAGE_SECONDS", 1.0)
     _pinned_costs(monkeypatch)
-    at = open_page("pages/basins.py", {"fn": "custom", "formula": COSTLY, "n": "128", "steps": "200",
-                                       "opts": "gd,adam"})
+    at = open_page(
+        "pages/basins.py", {"fn": "custom", "formula": COSTLY, "n": "128", "steps": "200", "opts": "gd,adam"}
+    )
     assert not at.exception and not at.error
     notes = [i.value for i in at.info]
     assert any("instead of 128 × 128" in note and "ns per point" in note for note in notes), notes
@@ -48,8 +52,10 @@ def test_basins_page_reduces_the_grid_for_a_costly_formula_and_says_so(monkeypat
 def test_sweep_page_reduces_for_a_costly_formula(monkeypatch):
     monkeypatch.setattr(budget, "PAGE_SECONDS", 0.3)
     _pinned_costs(monkeypatch)
-    at = open_page("pages/lr_sweep.py", {"fn": "custom", "formula": COSTLY, "steps": "300", "count": "300",
-                                         "opts": "gd,momentum,adam"})
+    at = open_page(
+        "pages/lr_sweep.py",
+        {"fn": "custom", "formula": COSTLY, "steps": "300", "count": "300", "opts": "gd,momentum,adam"},
+    )
     assert not at.exception and not at.error
     assert any("learning rates instead of 300" in i.value for i in at.info), [i.value for i in at.info]
 

@@ -1,4 +1,5 @@
 """Conditioning lab: textbook rates in core.theory, checked against closed forms and real runs; the page."""
+
 import math
 
 import numpy as np
@@ -35,7 +36,7 @@ def test_optimal_rates_match_the_closed_forms(kappa):
     assert theory.gd_rate(mu, L, lr) == pytest.approx(rho_gd, abs=1e-14)
     hb_lr, beta = theory.heavy_ball_optimal(mu, L)
     assert hb_lr == pytest.approx(4.0 / (1.0 + math.sqrt(mu)) ** 2, rel=1e-14)
-    assert beta == pytest.approx(rho_hb ** 2, abs=1e-14)
+    assert beta == pytest.approx(rho_hb**2, abs=1e-14)
     # The optimum is a double root: eigvals is accurate to ~sqrt(machine epsilon) there.
     assert theory.heavy_ball_rate(mu, L, hb_lr, beta) == pytest.approx(rho_hb, abs=1e-7)
 
@@ -64,8 +65,7 @@ def test_heavy_ball_rate_reduces_to_gd_and_matches_the_companion_roots():
         assert theory.heavy_ball_rate(mu, L, lr, 0.0) == pytest.approx(theory.gd_rate(mu, L, lr), abs=1e-12)
     for lr, beta in ((1.0, 0.9), (0.5, 0.3), (3.0, 0.6), (4.0, 0.99)):
         roots = [np.roots([1.0, -(1 + beta - lr * lam), beta]) for lam in (mu, L)]
-        assert theory.heavy_ball_rate(mu, L, lr, beta) == pytest.approx(max(np.abs(r).max() for r in roots),
-                                                                        rel=1e-9)
+        assert theory.heavy_ball_rate(mu, L, lr, beta) == pytest.approx(max(np.abs(r).max() for r in roots), rel=1e-9)
     # Complex roots (under-damped): the modulus is sqrt(beta).
     assert theory.heavy_ball_rate(mu, L, 1.0, 0.9) == pytest.approx(math.sqrt(0.9), rel=1e-12)
     # Broadcasting over arrays of settings.
@@ -110,7 +110,7 @@ def test_measured_rate_is_robust_to_zeros_and_non_finite_values():
 
 def test_measured_rate_sees_through_oscillation():
     t = np.arange(300)
-    d = 0.8 ** t * (1.2 + np.cos(2.0 * t))       # envelope 0.8^t, wobbling by a factor 11
+    d = 0.8**t * (1.2 + np.cos(2.0 * t))  # envelope 0.8^t, wobbling by a factor 11
     assert theory.measured_rate(d) == pytest.approx(0.8, rel=0.01)
 
 
@@ -133,7 +133,7 @@ def test_gd_at_its_optimum_converges_at_the_textbook_rate(kappa, angle):
     rho = _textbook(kappa)[0]
     assert theory.measured_rate(d) == pytest.approx(rho, rel=1e-6)
     # Both eigen-components shrink by exactly rho at the optimum: the distance is d0 * rho^t.
-    assert d[-1] == pytest.approx(d[0] * rho ** 300, rel=1e-6)
+    assert d[-1] == pytest.approx(d[0] * rho**300, rel=1e-6)
 
 
 @pytest.mark.parametrize("kappa", KAPPAS)
@@ -149,15 +149,23 @@ def test_heavy_ball_at_its_optimum_converges_at_the_textbook_rate(kappa, angle):
 
 
 @pytest.mark.parametrize("kappa", KAPPAS)
-@pytest.mark.parametrize("name, hp", [("gd", {"lr": 0.5}), ("gd", {"lr": 1.9}), ("gd", {"lr": 1.0}),
-                                      ("momentum", {"lr": 1.0, "momentum": 0.9}),
-                                      ("momentum", {"lr": 0.5, "momentum": 0.5})])
+@pytest.mark.parametrize(
+    "name, hp",
+    [
+        ("gd", {"lr": 0.5}),
+        ("gd", {"lr": 1.9}),
+        ("gd", {"lr": 1.0}),
+        ("momentum", {"lr": 1.0, "momentum": 0.9}),
+        ("momentum", {"lr": 0.5, "momentum": 0.5}),
+    ],
+)
 def test_measured_rate_matches_theory_for_other_settings(kappa, name, hp):
     f = core.get_function("conditioned_quadratic", condition=kappa, angle=30.0)
     mu, L = f.curvature
     d = _distances(f, name, hp, 500)
-    expected = (theory.gd_rate(mu, L, hp["lr"]) if name == "gd"
-                else theory.heavy_ball_rate(mu, L, hp["lr"], hp["momentum"]))
+    expected = (
+        theory.gd_rate(mu, L, hp["lr"]) if name == "gd" else theory.heavy_ball_rate(mu, L, hp["lr"], hp["momentum"])
+    )
     assert theory.measured_rate(d) == pytest.approx(expected, rel=0.03)
 
 
@@ -170,7 +178,8 @@ def test_gd_and_heavy_ball_are_rotation_invariant_but_adam_is_not(kappa):
     for name, hp in (("gd", {"lr": 1.0}), ("momentum", {"lr": 1.0, "momentum": 0.8}), ("adam", {"lr": 0.3})):
         curves[name] = [
             _distances(core.get_function("conditioned_quadratic", condition=kappa, angle=a), name, hp, 200, x0)
-            for a, x0 in zip(angles, starts)]
+            for a, x0 in zip(angles, starts, strict=False)
+        ]
     for name in ("gd", "momentum"):
         for c in curves[name][1:]:
             np.testing.assert_allclose(c, curves[name][0], rtol=1e-9, atol=1e-300)
@@ -189,11 +198,13 @@ def test_rotated_family_matches_one_function_per_angle():
         np.testing.assert_allclose(batched.values[:, i], single.values, rtol=1e-12, atol=1e-300)
         # The rotated start is the same point of the valley: same f.
         assert f.value(starts[i]) == pytest.approx(
-            core.get_function("conditioned_quadratic", condition=50.0, angle=30.0).value(START))
+            core.get_function("conditioned_quadratic", condition=50.0, angle=30.0).value(START)
+        )
 
 
 def test_diagonal_methods_are_kappa_blind_on_an_axis_aligned_valley_only():
     """At angle 0 Adam's distance curve is the same for κ = 10 and 100 (up to ε); at 45° κ hurts."""
+
     def final(kappa, angle):
         f = core.get_function("conditioned_quadratic", condition=kappa, angle=angle)
         return _distances(f, "adam", {"lr": 0.3}, 300)[-1]
@@ -216,7 +227,7 @@ def test_page_renders_chart_image_tables_and_formulas():
     assert len(at.latex) >= 2
     table, sweep = at.dataframe[0].value, at.dataframe[1].value
     assert list(table["method"]) == ["GD", "Heavy ball", "Adagrad", "RMSprop", "Adam"]
-    assert len(set(sweep.loc[sweep["method"] == "GD"].iloc[0, 1:])) == 1   # rotation-invariant row
+    assert len(set(sweep.loc[sweep["method"] == "GD"].iloc[0, 1:])) == 1  # rotation-invariant row
 
 
 def test_changing_kappa_changes_the_drawing():

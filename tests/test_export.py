@@ -1,4 +1,5 @@
 """GIF / MP4 export, the PyTorch snippet on the pages, and Compare's animation."""
+
 from __future__ import annotations
 
 import ast
@@ -9,15 +10,17 @@ import pytest
 
 import core
 from tests.apptest_helpers import count, open_page, show_tab
-
-EXPORT_TAB = "PyTorch & animation export"   # only the open tab is drawn
 from ui import export
+
+EXPORT_TAB = "PyTorch & animation export"  # only the open tab is drawn
 
 
 def paths_for(names_lrs: list[tuple[str, float]], fn: str, x0: tuple[float, float], steps: int) -> tuple:
     f = core.get_function(fn)
-    return tuple((n, core.simulate(f, core.get_optimizer(n, lr=lr), x0, steps, escape=f.escape_radius).points)
-                 for n, lr in names_lrs)
+    return tuple(
+        (n, core.simulate(f, core.get_optimizer(n, lr=lr), x0, steps, escape=f.escape_radius).points)
+        for n, lr in names_lrs
+    )
 
 
 def mp4_frames(data: bytes) -> list[np.ndarray]:
@@ -82,8 +85,10 @@ def snippet_codes(at) -> list[str]:
 
 def test_optimizer_page_snippet_has_the_pages_settings():
     """The snippet shows the lr, betas, start, steps and schedule the page's controls hold."""
-    at = open_page("pages/adam.py", {"lr": "0.05", "betas0": "0.8", "fn": "rosenbrock", "steps": "70",
-                                     "sched": "cosine", "s.T_max": "40"})
+    at = open_page(
+        "pages/adam.py",
+        {"lr": "0.05", "betas0": "0.8", "fn": "rosenbrock", "steps": "70", "sched": "cosine", "s.T_max": "40"},
+    )
     show_tab(at, "adam:tab", EXPORT_TAB)
     assert not at.exception, at.exception
     (code,) = snippet_codes(at)
@@ -153,8 +158,13 @@ def test_page_snippet_redoes_the_run_in_the_steps_table(name):
     kwargs = {k.arg: ast.literal_eval(k.value) for k in calls["optimizer"].keywords}
     sched = {k.arg: ast.literal_eval(k.value) for k in calls["scheduler"].keywords}
     x0 = tuple(ast.literal_eval(calls["p"].args[0]))
-    run = core.simulate(core.get_function("himmelblau"), core.get_optimizer(name, **kwargs), x0, 25,
-                        schedule=core.schedules.get_schedule("step", **sched))
+    run = core.simulate(
+        core.get_function("himmelblau"),
+        core.get_optimizer(name, **kwargs),
+        x0,
+        25,
+        schedule=core.schedules.get_schedule("step", **sched),
+    )
     show_tab(at, f"{name}:tab", "Steps table & downloads")
     (table,) = [d.value for d in at.dataframe if {"step", "x", "y"} <= set(d.value.columns)]
     np.testing.assert_allclose(run.points, table[["x", "y"]].to_numpy(), rtol=1e-12)

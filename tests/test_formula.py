@@ -25,26 +25,47 @@ def _atan2_grad(x, y):
 # formula -> (f, grad, predicate on (x, y) selecting points where the comparison is meaningful)
 GOOD = {
     "x**2 + y**2": (lambda x, y: x**2 + y**2, lambda x, y: (2 * x, 2 * y), None),
-    "sin(x)*cos(y)": (lambda x, y: np.sin(x) * np.cos(y),
-                      lambda x, y: (np.cos(x) * np.cos(y), -np.sin(x) * np.sin(y)), None),
-    "exp(-(x**2+y**2))": (lambda x, y: np.exp(-(x**2 + y**2)),
-                          lambda x, y: (-2 * x * np.exp(-(x**2 + y**2)), -2 * y * np.exp(-(x**2 + y**2))), None),
-    "sqrt(x**2 + y**2 + 1)": (lambda x, y: np.sqrt(x**2 + y**2 + 1),
-                              lambda x, y: (x / np.sqrt(x**2 + y**2 + 1), y / np.sqrt(x**2 + y**2 + 1)), None),
-    "log(1 + x**2) + abs(y)": (lambda x, y: np.log(1 + x**2) + np.abs(y),
-                               lambda x, y: (2 * x / (1 + x**2), np.sign(y)), lambda x, y: abs(y) > 1e-6),
+    "sin(x)*cos(y)": (
+        lambda x, y: np.sin(x) * np.cos(y),
+        lambda x, y: (np.cos(x) * np.cos(y), -np.sin(x) * np.sin(y)),
+        None,
+    ),
+    "exp(-(x**2+y**2))": (
+        lambda x, y: np.exp(-(x**2 + y**2)),
+        lambda x, y: (-2 * x * np.exp(-(x**2 + y**2)), -2 * y * np.exp(-(x**2 + y**2))),
+        None,
+    ),
+    "sqrt(x**2 + y**2 + 1)": (
+        lambda x, y: np.sqrt(x**2 + y**2 + 1),
+        lambda x, y: (x / np.sqrt(x**2 + y**2 + 1), y / np.sqrt(x**2 + y**2 + 1)),
+        None,
+    ),
+    "log(1 + x**2) + abs(y)": (
+        lambda x, y: np.log(1 + x**2) + np.abs(y),
+        lambda x, y: (2 * x / (1 + x**2), np.sign(y)),
+        lambda x, y: abs(y) > 1e-6,
+    ),
     "x^2 - 3*y": (lambda x, y: x**2 - 3 * y, lambda x, y: (2 * x, np.full_like(y, -3.0)), None),
     "atan2(y, x)": (lambda x, y: np.arctan2(y, x), _atan2_grad, lambda x, y: np.hypot(x, y) > 1e-3),
-    "0.5*(x-1)**2 + 2*(y+1)**2": (lambda x, y: 0.5 * (x - 1) ** 2 + 2 * (y + 1) ** 2,
-                                  lambda x, y: (x - 1, 4 * (y + 1)), None),
+    "0.5*(x-1)**2 + 2*(y+1)**2": (
+        lambda x, y: 0.5 * (x - 1) ** 2 + 2 * (y + 1) ** 2,
+        lambda x, y: (x - 1, 4 * (y + 1)),
+        None,
+    ),
     "y**2": (lambda x, y: y**2, lambda x, y: (np.zeros_like(x), 2 * y), None),
-    "max(x, y) + arctan(x)": (lambda x, y: np.maximum(x, y) + np.arctan(x),
-                              lambda x, y: ((x > y) + 1 / (1 + x * x), (y > x) * 1.0),
-                              lambda x, y: abs(x - y) > 1e-6),
+    "max(x, y) + arctan(x)": (
+        lambda x, y: np.maximum(x, y) + np.arctan(x),
+        lambda x, y: ((x > y) + 1 / (1 + x * x), (y > x) * 1.0),
+        lambda x, y: abs(x - y) > 1e-6,
+    ),
     "tanh(x) * cosh(y/3) + log10(2 + x*x)": (
         lambda x, y: np.tanh(x) * np.cosh(y / 3) + np.log10(2 + x * x),
-        lambda x, y: ((1 - np.tanh(x) ** 2) * np.cosh(y / 3) + 2 * x / ((2 + x * x) * np.log(10)),
-                      np.tanh(x) * np.sinh(y / 3) / 3), None),
+        lambda x, y: (
+            (1 - np.tanh(x) ** 2) * np.cosh(y / 3) + 2 * x / ((2 + x * x) * np.log(10)),
+            np.tanh(x) * np.sinh(y / 3) / 3,
+        ),
+        None,
+    ),
     "pi*x**2 + e*y**2": (lambda x, y: np.pi * x**2 + np.e * y**2, lambda x, y: (2 * np.pi * x, 2 * np.e * y), None),
 }
 
@@ -112,8 +133,17 @@ def test_custom_box_is_used_and_validated():
     obj = parse_formula("(x - 8)**2 + y**2", box=(5, 10, -1, 3))
     assert obj.box == (5.0, 10.0, -1.0, 3.0)
     assert abs(obj.minima[0].point[0] - 8) < 0.05
-    for bad in [(1, 0, 0, 1), (0, 1, 2, 2), (0, float("inf"), 0, 1), (0, float("nan"), 0, 1),
-                (-1e7, 1e7, 0, 1), (0, 1, 0), "abcd", None, (True, 2, 0, 1)]:
+    for bad in [
+        (1, 0, 0, 1),
+        (0, 1, 2, 2),
+        (0, float("inf"), 0, 1),
+        (0, float("nan"), 0, 1),
+        (-1e7, 1e7, 0, 1),
+        (0, 1, 0),
+        "abcd",
+        None,
+        (True, 2, 0, 1),
+    ]:
         with pytest.raises(FormulaError):
             parse_formula("x**2 + y**2", box=bad)
 
@@ -240,6 +270,7 @@ def test_parse_is_cached(monkeypatch):
         def wrapped(*args, **kw):
             calls[name] += 1
             return fn(*args, **kw)
+
         return wrapped
 
     monkeypatch.setattr(formula.sandbox, "call_limited", counting("symbolic", formula.sandbox.call_limited))
@@ -252,7 +283,7 @@ def test_parse_is_cached(monkeypatch):
     assert calls == {"symbolic": 1, "objective": 1}
     other_box = parse_formula(text, box=(-4, 4, -4, 4))
     assert other_box is not obj and other_box.box == (-4.0, 4.0, -4.0, 4.0)
-    assert calls == {"symbolic": 1, "objective": 2}   # the symbolic work is shared across boxes
+    assert calls == {"symbolic": 1, "objective": 2}  # the symbolic work is shared across boxes
 
 
 def test_refusals_are_cached(monkeypatch):
@@ -283,7 +314,7 @@ def test_integration_with_simulate():
 
 # --- bounded work -----------------------------------------------------------------------------------
 
-HUGE_GRADIENT = "log(abs(" * 9 + "x" + ")+x)" * 9   # f has 37 nodes, each partial derivative ~25,000
+HUGE_GRADIENT = "log(abs(" * 9 + "x" + ")+x)" * 9  # f has 37 nodes, each partial derivative ~25,000
 
 
 def _cpu() -> float:
@@ -334,7 +365,7 @@ def test_costly_formulas_are_decided_within_two_seconds_of_cpu_and_cached(text, 
 
 def test_huge_integer_power_is_accepted_and_exact_enough():
     obj = parse_formula("x*(999999999999999**(99/100))")
-    c = 999999999999999 ** 0.99
+    c = 999999999999999**0.99
     assert obj.f(2.0, 1.0) == pytest.approx(2 * c, rel=1e-12)
     assert obj.df(1.0, 1.0)[0] == pytest.approx(c, rel=1e-12)
     # the same blow-up inside a product with x (SymPy pulls the constant out): still finite

@@ -167,7 +167,7 @@ def test_grad_into_matches_grad(key):
 
 def test_nearest_minimum_distance():
     him = get_function("himmelblau")
-    pts = np.array([m.point for m in him.minima]) + [0.3, -0.4]
+    pts = np.array([m.point for m in him.minima]) + np.array([0.3, -0.4])  # each 0.5 from its minimum
     np.testing.assert_allclose(him.nearest_minimum_distance(pts), 0.5)
     saddle = get_function("saddle")
     d = saddle.nearest_minimum_distance(np.zeros((4, 2)))

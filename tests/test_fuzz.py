@@ -2,6 +2,7 @@
 
 About 570 values: 19 pages x 6 links x 5 values, drawn with a fixed seed.
 """
+
 import math
 import random
 
@@ -11,11 +12,61 @@ from tests.apptest_helpers import errors, open_page
 from ui.pages import all_page_files
 from ui.text import plain
 
-HOSTILE = ["", " ", "nan", "NaN", "inf", "-inf", "1e308", "-1e308", "1e-320", "-5", "0", "-0", "abc", "🙂", "ｘ",
-           "x" * 5000, "<script>alert(1)</script>", "1,2,3", ",,,", "__import__('os').system('ls')", "True",
-           "null", "%00", "\x00", "9**9**9", "0x10", "1_000", "  0.5  ", "[]", "{}", "1e", "--1", "١٢", "0.1.2",
-           "9" * 400, "-9" * 50, "adam,adam", "gd,nope", "himmelblau", "custom", "rosenbrock", "torch", "article",
-           "1", "2", "0.5", "0.001", "500", "501", "100000", "-1", "3.14159", "1e-9"]
+HOSTILE = [
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e308",
+    "-1e308",
+    "1e-320",
+    "-5",
+    "0",
+    "-0",
+    "abc",
+    "🙂",
+    "ｘ",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    "1,2,3",
+    ",,,",
+    "__import__('os').system('ls')",
+    "True",
+    "null",
+    "%00",
+    "\x00",
+    "9**9**9",
+    "0x10",
+    "1_000",
+    "  0.5  ",
+    "[]",
+    "{}",
+    "1e",
+    "--1",
+    "١٢",
+    "0.1.2",
+    "9" * 400,
+    "-9" * 50,
+    "adam,adam",
+    "gd,nope",
+    "himmelblau",
+    "custom",
+    "rosenbrock",
+    "torch",
+    "article",
+    "1",
+    "2",
+    "0.5",
+    "0.001",
+    "500",
+    "501",
+    "100000",
+    "-1",
+    "3.14159",
+    "1e-9",
+]
 PAGES = all_page_files()
 CASES_PER_PAGE = 6
 VALUES_PER_CASE = 5

@@ -3,6 +3,7 @@
 A page starts from ``{**spec.defaults, **spec.demo}`` on the quadratic 0.1x² + 2y², at (−4, −6), for 50
 steps; each test changes what its hint says to change and measures the effect the hint promises.
 """
+
 import numpy as np
 import pytest
 
@@ -96,7 +97,7 @@ def test_radam():
     """Steps 1–5 are −lr·m̂ (momentum SGD); step 6 is not, because the adaptive rule takes over."""
     r = run("radam")
     t = np.arange(1, STEPS + 1)[:, None]
-    sgd_step = -0.1 * r.state["exp_avg"][1:] / (1 - 0.9 ** t)
+    sgd_step = -0.1 * r.state["exp_avg"][1:] / (1 - 0.9**t)
     np.testing.assert_allclose(np.diff(r.points, axis=0)[:5], sgd_step[:5], rtol=1e-12)
     assert not np.allclose(np.diff(r.points, axis=0)[5], sgd_step[5], rtol=0.5)
 
@@ -132,12 +133,14 @@ def test_rprop():
 
 def test_lion():
     """After 200 steps Lion rattles in the ±lr box (overshooting to x ≈ 2.4 first); lr 0.05, 500 steps halves it."""
+
     def boxed(lr: float, steps: int) -> bool:
         r = run("lion", steps, lr=lr)
         last = r.points[-20:]
         moves = np.abs(np.diff(last, axis=0))
         return bool(np.all(np.abs(last) <= lr + 1e-12) and np.allclose(moves, lr))
+
     assert run("lion", 200).points[:, 0].max() == pytest.approx(2.4)
-    assert not boxed(0.1, STEPS)                 # why the hint asks for more steps
+    assert not boxed(0.1, STEPS)  # why the hint asks for more steps
     assert boxed(0.1, 200) and boxed(0.05, 500)
     assert not np.all(np.abs(run("lion", 500, lr=0.05).points[-20:]) <= 0.05 / 2)

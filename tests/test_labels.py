@@ -1,16 +1,22 @@
 """Control labels fit the sidebar: no word so long that it wraps mid-word (torch's long names go in help text)."""
+
 import pytest
 
 import core
 from tests.apptest_helpers import open_page
 
-LONGEST_WORD = 20   # characters, backticks aside: about what a sidebar toggle's label holds on one line
+LONGEST_WORD = 20  # characters, backticks aside: about what a sidebar toggle's label holds on one line
 
 
 def _labels(at) -> list[str]:
     """The labels of every sidebar control of the kinds hyperparameters use."""
-    kinds = (at.sidebar.toggle, at.sidebar.slider, at.sidebar.select_slider, at.sidebar.selectbox,
-             at.sidebar.number_input)
+    kinds = (
+        at.sidebar.toggle,
+        at.sidebar.slider,
+        at.sidebar.select_slider,
+        at.sidebar.selectbox,
+        at.sidebar.number_input,
+    )
     return [w.label for kind in kinds for w in kind]
 
 

@@ -1,4 +1,5 @@
 """The shared 2-D slice of a network's loss: plane construction, projections and the batched grid."""
+
 import numpy as np
 import pytest
 
@@ -10,8 +11,10 @@ from core import landscape
 def trained():
     f = core.mlp(core.get_dataset("moons", n=60, seed=0), (5,), "tanh")
     theta = f.init(0)
-    paths = [core.simulate(f, core.get_optimizer(name, **hp), theta, 30).points
-             for name, hp in (("adam", {"lr": 0.05}), ("momentum", {"lr": 0.2, "momentum": 0.9}), ("gd", {"lr": 0.5}))]
+    paths = [
+        core.simulate(f, core.get_optimizer(name, **hp), theta, 30).points
+        for name, hp in (("adam", {"lr": 0.05}), ("momentum", {"lr": 0.2, "momentum": 0.9}), ("gd", {"lr": 0.5}))
+    ]
     return f, paths
 
 
@@ -39,7 +42,9 @@ def test_explained_fraction_is_between_zero_and_one_and_drops_for_orthogonal_mot
     plane = landscape.pca_plane(paths, paths[0][0])
     fractions = [plane.explained(p) for p in paths]
     assert all(0.0 <= x <= 1.0 + 1e-12 for x in fractions)
-    away = paths[0][0] + np.outer(np.linspace(0, 1, 10), np.linalg.svd(np.eye(f.dim) - plane.directions.T @ plane.directions)[0][:, 0])
+    away = paths[0][0] + np.outer(
+        np.linspace(0, 1, 10), np.linalg.svd(np.eye(f.dim) - plane.directions.T @ plane.directions)[0][:, 0]
+    )
     assert plane.explained(away) < 1e-10
 
 
@@ -51,8 +56,11 @@ def test_filter_normalised_directions_match_the_centres_filters(trained):
         for block in f.layout:
             part = direction[block.slice]
             if block.is_matrix:
-                np.testing.assert_allclose(np.linalg.norm(part.reshape(block.shape), axis=1),
-                                           np.linalg.norm(centre[block.slice].reshape(block.shape), axis=1), rtol=1e-12)
+                np.testing.assert_allclose(
+                    np.linalg.norm(part.reshape(block.shape), axis=1),
+                    np.linalg.norm(centre[block.slice].reshape(block.shape), axis=1),
+                    rtol=1e-12,
+                )
             else:
                 assert not part.any()
     again = landscape.random_plane(f.layout, centre, seed=3)

@@ -1,4 +1,5 @@
 """Legends: display names instead of ids, one colour per optimizer, and never at the plot's expense."""
+
 import json
 
 import core
@@ -75,5 +76,5 @@ def test_sweep_legend_names_and_theme_neutral_marks():
     shape = next(layer["encoding"]["shape"] for layer in spec["layer"] if "shape" in layer.get("encoding", {}))
     assert shape["legend"]["symbolFillColor"] != "black"
     diverged = shape["scale"]["range"][shape["scale"]["domain"].index("diverged")]
-    assert diverged not in ("cross", "circle", "square")        # a drawn ✕, not Vega's plus-shaped "cross"
+    assert diverged not in ("cross", "circle", "square")  # a drawn ✕, not Vega's plus-shaped "cross"
     assert any("as ✕" in c.value for c in at.caption)

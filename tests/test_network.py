@@ -1,4 +1,5 @@
 """The network objective, its data sets, and simulate's D-dimensional features (minibatches, record_every)."""
+
 import pickle
 
 import numpy as np
@@ -47,8 +48,16 @@ def test_train_and_test_are_disjoint_parts_of_the_digits():
     assert len(rows & {tuple(r) for r in ds.x_test}) < 5  # a few images are duplicated in UCI's data
 
 
-@pytest.mark.parametrize("kwargs", [{"name": "nope"}, {"name": "moons", "n": 3}, {"name": "moons", "noise": -1.0},
-                                    {"name": "digits", "n": 5000}, {"name": "moons", "test_fraction": 1.0}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"name": "nope"},
+        {"name": "moons", "n": 3},
+        {"name": "moons", "noise": -1.0},
+        {"name": "digits", "n": 5000},
+        {"name": "moons", "test_fraction": 1.0},
+    ],
+)
 def test_dataset_rejects_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         core.get_dataset(**kwargs)
@@ -74,8 +83,9 @@ def test_gradient_matches_finite_differences(activation, name):
 def test_minibatch_gradient_is_the_gradient_on_those_rows():
     f = small()
     rows = np.array([3, 7, 11, 2])
-    sub = core.Dataset("sub", "sub", f.dataset.x_train[rows], f.dataset.y_train[rows], f.dataset.x_test,
-                       f.dataset.y_test, 2, "")
+    sub = core.Dataset(
+        "sub", "sub", f.dataset.x_train[rows], f.dataset.y_train[rows], f.dataset.x_test, f.dataset.y_test, 2, ""
+    )
     g_rows = core.mlp(sub, f.hidden, f.activation)
     theta = f.init([0, 1]).T.copy()
     out = np.empty_like(theta)
@@ -87,7 +97,9 @@ def test_layout_blocks_tile_theta_in_torch_order():
     f = small(hidden=(5, 4))
     assert [b.name for b in f.layout] == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]
     assert [b.shape for b in f.layout] == [(5, 2), (5,), (4, 5), (4,), (2, 4), (2,)]
-    assert f.layout[0].offset == 0 and all(a.offset + a.size == b.offset for a, b in zip(f.layout, f.layout[1:]))
+    assert f.layout[0].offset == 0 and all(
+        a.offset + a.size == b.offset for a, b in zip(f.layout, f.layout[1:], strict=False)
+    )
     assert f.dim == 2 * 5 + 5 + 5 * 4 + 4 + 4 * 2 + 2
     assert [b.name for b in f.matrices] == ["0.weight", "2.weight", "4.weight"]
 
@@ -112,7 +124,7 @@ def test_value_grad_and_evaluate_broadcast_over_batches():
     ev = f.evaluate(theta)
     assert ev.train_loss.shape == ev.test_accuracy.shape == (2, 3)
     np.testing.assert_allclose(ev.train_loss, f.value(theta), rtol=1e-12)
-    assert ((0 <= ev.train_accuracy) & (ev.train_accuracy <= 1)).all()
+    assert ((ev.train_accuracy >= 0) & (ev.train_accuracy <= 1)).all()
     assert f.predict(theta, f.dataset.x_test).shape == (2, 3, f.dataset.n_test)
 
 
@@ -199,9 +211,10 @@ def test_batch_size_needs_a_network_and_x0_needs_its_dimension():
 def test_every_hyperparameter_still_broadcasts_over_a_batch_of_networks():
     f = small()
     lrs = np.array([0.01, 0.05, 0.2])
-    batched = core.simulate(f, core.get_optimizer("rmsprop", lr=lrs, alpha=np.array([0.9, 0.99, 0.5])),
-                            np.stack([f.init(0)] * 3), 15)
-    for i, (lr, alpha) in enumerate(zip(lrs, (0.9, 0.99, 0.5))):
+    batched = core.simulate(
+        f, core.get_optimizer("rmsprop", lr=lrs, alpha=np.array([0.9, 0.99, 0.5])), np.stack([f.init(0)] * 3), 15
+    )
+    for i, (lr, alpha) in enumerate(zip(lrs, (0.9, 0.99, 0.5), strict=False)):
         one = core.simulate(f, core.get_optimizer("rmsprop", lr=lr, alpha=alpha), f.init(0), 15)
         np.testing.assert_allclose(batched.points[:, i], one.points, rtol=1e-12, atol=1e-15)
 

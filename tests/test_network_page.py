@@ -1,5 +1,4 @@
 """The Network lab page through AppTest: every data set renders, trains and draws; settings go to the URL."""
-import time
 
 import pytest
 
@@ -24,20 +23,29 @@ def test_each_dataset_trains_and_draws(data):
     assert at.session_state["network:data"] == data
 
 
-def test_default_comparison_trains_quickly_and_learns():
-    start = time.perf_counter()
+def test_default_comparison_trains_and_learns():
+    """The default comparison learns the task (its speed is measured by benchmarks/network_bench.py)."""
     at = open_page(PAGE)
-    elapsed = time.perf_counter() - start
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["optimizer"]) == ["Momentum (heavy ball)", "Adam", "Muon"]
     assert (table["test accuracy"] > 0.9).all()
-    assert elapsed < 20  # generous for a loaded test machine; the page itself takes about a second
 
 
 def test_url_settings_are_read_and_written_back():
-    query = {"data": "xor", "act": "relu", "width": "8", "layers": "1", "bs": "32", "steps": "40", "seeds": "3",
-             "plane": "random", "center": "best", "opts": "adafactor,gd", "gd.lr": "0.3"}
+    query = {
+        "data": "xor",
+        "act": "relu",
+        "width": "8",
+        "layers": "1",
+        "bs": "32",
+        "steps": "40",
+        "seeds": "3",
+        "plane": "random",
+        "center": "best",
+        "opts": "adafactor,gd",
+        "gd.lr": "0.3",
+    }
     at = open_page(PAGE, query)
     assert not at.exception and not at.warning
     state = at.session_state

@@ -4,6 +4,7 @@ The references come from ``tests/reference/make_network_reference.py``, which al
 against ``nn.Sequential``. torch sums in another order than NumPy's matmul, so agreement is to
 rounding; the promised bound is 1e-9 relative.
 """
+
 from pathlib import Path
 
 import numpy as np

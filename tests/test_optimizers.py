@@ -1,9 +1,11 @@
 """Optimizer catalogue, validation, batching and simulate's contract."""
+
 import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import core
 from tests.reference.cases import CASES
@@ -12,8 +14,21 @@ QUAD = core.get_function("quadratic")
 
 
 def test_catalogue_names():
-    assert core.OPTIMIZERS == ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
-                               "nadam", "radam", "adamax", "adadelta", "rprop", "lion")
+    assert core.OPTIMIZERS == (
+        "gd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "adamw",
+        "nadam",
+        "radam",
+        "adamax",
+        "adadelta",
+        "rprop",
+        "lion",
+    )
     assert core.list_optimizers() == list(core.OPTIMIZERS)
 
 
@@ -28,29 +43,32 @@ def test_metadata_is_complete(name):
         if h.kind == "choice":
             assert len({c.token for c in h.choices}) == len(h.choices) >= 2
         elif h.kind in ("float", "pair"):
-            for label, default, bounds, ui, log in h.elements():
+            for _label, default, bounds, ui, _log in h.elements():
                 assert bounds.contains(default), (name, h.name)
                 assert ui[0] <= ui[1]
     core.get_optimizer(name, **spec.demo)
 
 
-@pytest.mark.parametrize("name,kwargs,word", [
-    ("gd", {"lr": -0.1}, "lr"),
-    ("adam", {"betas": (1.0, 0.999)}, "betas[0]"),
-    ("adam", {"betas": (0.9, -0.1)}, "betas[1]"),
-    ("adam", {"eps": -1.0}, "eps"),
-    ("rmsprop", {"alpha": 1.5}, "alpha"),
-    ("momentum", {"momentum": -0.5}, "momentum"),
-    ("adam", {"lr": float("nan")}, "lr"),
-    ("adam", {"lr": float("inf")}, "lr"),
-    ("adam", {"lr": "fast"}, "lr"),
-    ("adam", {"amsgrad": "yes"}, "amsgrad"),
-    ("adam", {"momentum": 0.9}, "momentum"),
-    ("rprop", {"etas": (1.5, 1.2)}, "etas"),
-    ("rprop", {"step_sizes": (1.0, 0.1)}, "step_sizes"),
-    ("nesterov", {"momentum": 0.0}, "nesterov"),
-    ("gd", {"lr": np.array([0.1, -1.0])}, "lr"),
-])
+@pytest.mark.parametrize(
+    "name,kwargs,word",
+    [
+        ("gd", {"lr": -0.1}, "lr"),
+        ("adam", {"betas": (1.0, 0.999)}, "betas[0]"),
+        ("adam", {"betas": (0.9, -0.1)}, "betas[1]"),
+        ("adam", {"eps": -1.0}, "eps"),
+        ("rmsprop", {"alpha": 1.5}, "alpha"),
+        ("momentum", {"momentum": -0.5}, "momentum"),
+        ("adam", {"lr": float("nan")}, "lr"),
+        ("adam", {"lr": float("inf")}, "lr"),
+        ("adam", {"lr": "fast"}, "lr"),
+        ("adam", {"amsgrad": "yes"}, "amsgrad"),
+        ("adam", {"momentum": 0.9}, "momentum"),
+        ("rprop", {"etas": (1.5, 1.2)}, "etas"),
+        ("rprop", {"step_sizes": (1.0, 0.1)}, "step_sizes"),
+        ("nesterov", {"momentum": 0.0}, "nesterov"),
+        ("gd", {"lr": np.array([0.1, -1.0])}, "lr"),
+    ],
+)
 def test_invalid_hyperparameters_raise_value_error(name, kwargs, word):
     with pytest.raises(ValueError, match=word.replace("[", r"\[").replace("]", r"\]")):
         core.get_optimizer(name, **kwargs)
@@ -87,8 +105,9 @@ def test_same_optimizer_object_twice_gives_identical_results():
 def test_hyperparameter_arrays_match_separate_runs():
     lrs = np.geomspace(1e-3, 1.0, 7)
     f = core.get_function("himmelblau")
-    batch = core.simulate(f, core.get_optimizer("adam", lr=lrs, betas=(np.full(7, 0.8), 0.99)),
-                          np.tile([0.5, -0.5], (7, 1)), 40)
+    batch = core.simulate(
+        f, core.get_optimizer("adam", lr=lrs, betas=(np.full(7, 0.8), 0.99)), np.tile([0.5, -0.5], (7, 1)), 40
+    )
     for i, lr in enumerate(lrs):
         single = core.simulate(f, core.get_optimizer("adam", lr=float(lr), betas=(0.8, 0.99)), [0.5, -0.5], 40)
         np.testing.assert_allclose(batch.points[:, i], single.points, rtol=1e-12, atol=1e-14)
@@ -106,7 +125,9 @@ def test_grid_of_starts_shapes_and_record_last():
 
 
 def test_record_state_shapes():
-    run = core.simulate(QUAD, core.get_optimizer("adam", lr=0.1, amsgrad=True), np.zeros((4, 2)) + 1, 10, record_state=True)
+    run = core.simulate(
+        QUAD, core.get_optimizer("adam", lr=0.1, amsgrad=True), np.zeros((4, 2)) + 1, 10, record_state=True
+    )
     assert set(run.state) == {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
     assert run.state["exp_avg"].shape == (11, 4, 2)
     np.testing.assert_array_equal(run.state["exp_avg"][0], 0)
@@ -142,8 +163,13 @@ def test_lion_hand_computed_steps():
 
 
 def test_stop_rule_freezes_only_stopped_members():
-    run = core.simulate(QUAD, core.get_optimizer("gd", lr=0.4), [[-4.0, -6.0], [0.05, 0.05]], 10,
-                        stop_when=lambda x, y: (np.abs(x) < 0.1) & (np.abs(y) < 0.1))
+    run = core.simulate(
+        QUAD,
+        core.get_optimizer("gd", lr=0.4),
+        [[-4.0, -6.0], [0.05, 0.05]],
+        10,
+        stop_when=lambda x, y: (np.abs(x) < 0.1) & (np.abs(y) < 0.1),
+    )
     assert run.stopped_at.tolist() == [-1, 1]
     np.testing.assert_array_equal(run.points[1:, 1], np.broadcast_to(run.points[1, 1], (10, 2)))
 
@@ -175,7 +201,7 @@ def _hyper_value(h, data):
     if h.kind == "choice":
         return data.draw(st.sampled_from([c.value for c in h.choices]))
     vals = []
-    for _, _, bounds, ui, log in h.elements():
+    for _, _, _bounds, ui, log in h.elements():
         lo, hi = ui
         if log and lo > 0:
             v = float(np.exp(data.draw(st.floats(np.log(lo), np.log(hi)))))
@@ -186,8 +212,13 @@ def _hyper_value(h, data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.data(), name=st.sampled_from(core.OPTIMIZERS), fn=st.sampled_from(core.list_functions()),
-       steps=st.integers(0, 60), batch=st.sampled_from([(), (3,), (2, 2)]))
+@given(
+    data=st.data(),
+    name=st.sampled_from(core.OPTIMIZERS),
+    fn=st.sampled_from(core.list_functions()),
+    steps=st.integers(0, 60),
+    batch=st.sampled_from([(), (3,), (2, 2)]),
+)
 def test_property_any_valid_setting_runs_cleanly(data, name, fn, steps, batch):
     spec = core.get_spec(name)
     hp = {h.name: _hyper_value(h, data) for h in spec.hypers}
@@ -197,12 +228,14 @@ def test_property_any_valid_setting_runs_cleanly(data, name, fn, steps, batch):
         return  # a cross-parameter rule (e.g. Rprop's min <= max) rejected it, cleanly
     f = core.get_function(fn)
     xmin, xmax, ymin, ymax = f.box
-    x0 = np.stack([data.draw(st.floats(xmin, xmax)) + np.zeros(batch), data.draw(st.floats(ymin, ymax)) + np.zeros(batch)], -1)
+    x0 = np.stack(
+        [data.draw(st.floats(xmin, xmax)) + np.zeros(batch), data.draw(st.floats(ymin, ymax)) + np.zeros(batch)], -1
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         run = core.simulate(f, opt, x0, steps)
-    assert run.points.shape == (steps + 1,) + batch + (2,)
-    assert run.values.shape == (steps + 1,) + batch
+    assert run.points.shape == (steps + 1, *batch, 2)
+    assert run.values.shape == (steps + 1, *batch)
     finite = np.isfinite(run.points).all(axis=-1).all(axis=0)
     assert np.all(finite | (run.diverged_at >= 0))
 

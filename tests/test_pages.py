@@ -1,4 +1,5 @@
 """Every page through AppTest: renders, draws charts and images, reacts to its controls."""
+
 import pytest
 
 import core
@@ -39,8 +40,19 @@ def test_divergence_is_a_message_not_an_exception():
 
 
 def test_garbage_query_values_fall_back_with_a_warning():
-    at = open_page("pages/adam.py", {"lr": "abc", "steps": "-5", "fn": "nope", "x0": "nan", "t": "1e99",
-                                     "betas0": "2", "conv": "<script>", "noise": "inf"})
+    at = open_page(
+        "pages/adam.py",
+        {
+            "lr": "abc",
+            "steps": "-5",
+            "fn": "nope",
+            "x0": "nan",
+            "t": "1e99",
+            "betas0": "2",
+            "conv": "<script>",
+            "noise": "inf",
+        },
+    )
     assert not at.exception
     assert at.warning, "expected a warning about the ignored values"
     text = at.warning[0].value
@@ -89,7 +101,7 @@ def test_article_preset_reproduces_the_article():
     assert not at.exception
     assert at.query_params["article"] in ("1", ["1"])
     table = at.dataframe[0].value
-    for name, final in zip(core.ARTICLE_OPTIMIZERS, table["final loss"]):
+    for name, final in zip(core.ARTICLE_OPTIMIZERS, table["final loss"], strict=False):
         assert float(final) == pytest.approx(float(article.run(name).values[-1]), rel=1e-3)  # shown to 4 digits
 
 
@@ -103,8 +115,11 @@ def test_compare_page_runs_chosen_optimizers():
 def test_compare_page_noise_band():
     at = open_page("pages/compare.py", {"noise": "0.5", "seeds": "10", "opts": "gd,adam"})
     assert not at.exception
-    bands = [(spec, data) for spec, data in charts(at) if any(
-        layer.get("mark", {}).get("type") == "area" for layer in spec.get("layer", []))]
+    bands = [
+        (spec, data)
+        for spec, data in charts(at)
+        if any(layer.get("mark", {}).get("type") == "area" for layer in spec.get("layer", []))
+    ]
     assert len(bands) == 1, "expected one median-and-band chart"
     data = bands[0][1]
     assert set(data["series"]) == {"Gradient descent", "Adam"}
@@ -112,8 +127,9 @@ def test_compare_page_noise_band():
     assert (data["hi"] > data["lo"]).mean() > 0.5, "ten noisy runs must spread into a band"
 
 
-@pytest.mark.parametrize("formula", ["__import__('os').system('ls')", "9**9**9", "x" * 400, "1/0", "sqrt(-1-x**2)",
-                                     "x.__class__", "z + 1"])
+@pytest.mark.parametrize(
+    "formula", ["__import__('os').system('ls')", "9**9**9", "x" * 400, "1/0", "sqrt(-1-x**2)", "x.__class__", "z + 1"]
+)
 def test_hostile_formula_in_url_is_a_clean_message(formula):
     at = open_page("pages/gd.py", {"fn": "custom", "formula": formula})
     assert not at.exception
@@ -154,8 +170,11 @@ def test_start_map_click_sets_the_start(monkeypatch):
 
     at = open_page("pages/gd.py")
     before = image_ids(at)
-    state = {"gd:x0": at.session_state["gd:x0"], "gd:y0": at.session_state["gd:y0"],
-             "gd:startmap": {"selection": {"start": [{"x": 1.25, "y": -2.5}]}}}
+    state = {
+        "gd:x0": at.session_state["gd:x0"],
+        "gd:y0": at.session_state["gd:y0"],
+        "gd:startmap": {"selection": {"start": [{"x": 1.25, "y": -2.5}]}},
+    }
     assert (state["gd:x0"], state["gd:y0"]) != (1.25, -2.5)
     monkeypatch.setattr(st, "session_state", state)
     _apply(PageState("gd"), "gd:startmap")
@@ -246,7 +265,7 @@ def test_divergence_is_one_note_with_the_largest_stable_lr():
     stable = float(note.split("up to about ")[1].split(" ")[0])
     f = core.get_function("quadratic")
     run = core.simulate(f, core.get_optimizer("gd", lr=stable), (-4.0, -6.0), 50, escape=f.escape_radius)
-    assert run.diverged_at < 0 and stable <= 0.5 < stable * 1.3   # GD stays bounded up to 2/L = 0.5 here
+    assert run.diverged_at < 0 and stable <= 0.5 < stable * 1.3  # GD stays bounded up to 2/L = 0.5 here
 
 
 def test_a_diverged_run_keeps_the_loss_axis_and_the_table_readable():

@@ -1,4 +1,5 @@
 """The Fair race page through AppTest, and the reusable Tune button."""
+
 import numpy as np
 
 import core
@@ -30,8 +31,10 @@ def test_race_draws_every_chart():
 
 
 def test_settings_come_from_the_link():
-    at = open_page("pages/race.py", {**SMALL, "fn": "rosenbrock", "score": "auc", "noise": "0.5", "seeds": "2",
-                                     "seed": "7", "target": "0.01"})
+    at = open_page(
+        "pages/race.py",
+        {**SMALL, "fn": "rosenbrock", "score": "auc", "noise": "0.5", "seeds": "2", "seed": "7", "target": "0.01"},
+    )
     assert not at.exception and not at.warning
     state = at.session_state
     assert state["race:fn"] == "rosenbrock" and state["race:score"] == "auc" and state["race:seeds"] == 2
@@ -62,8 +65,9 @@ def test_bad_link_values_fall_back_with_a_warning():
 
 
 def test_too_much_work_is_refused_with_a_message():
-    at = open_page("pages/race.py", {"opts": "gd", "budget": "128", "starts": "16", "noise": "1.0", "seeds": "8",
-                                     "steps": "500"})
+    at = open_page(
+        "pages/race.py", {"opts": "gd", "budget": "128", "starts": "16", "noise": "1.0", "seeds": "8", "steps": "500"}
+    )
     assert not at.exception
     assert any("run-steps per batch" in e for e in errors(at))
     assert count(at, "image") == 0

@@ -1,4 +1,5 @@
 """Tests for core.sandbox (a function run in a CPU- and memory-limited child) and core.lru."""
+
 import os
 
 import pytest
@@ -58,7 +59,7 @@ def test_lru_keeps_the_most_recent_entries():
     for k in "abcd":
         cache.put(k, k.upper())
     assert cache.get("a") is None and cache.get("b") == "B"
-    cache.put("e", "E")   # evicts c, the least recently used now
+    cache.put("e", "E")  # evicts c, the least recently used now
     assert [cache.get(k) for k in "bcde"] == ["B", None, "D", "E"]
     assert len(cache) == 3
     with pytest.raises(ValueError):

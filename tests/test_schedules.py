@@ -1,4 +1,5 @@
 """Learning-rate schedules: values against torch.optim.lr_scheduler, batching, and use in ``simulate``."""
+
 from __future__ import annotations
 
 import json
@@ -26,13 +27,16 @@ from core.schedules import (
 REF = np.load(Path(__file__).parent / "reference" / "torch_schedules.npz")
 STEPS = int(REF["steps"])
 LR = float(REF["base_lr"])
-LOSSES = REF["losses"]                      # (3, STEPS): losses[k][t] = f after update t + 1
+LOSSES = REF["losses"]  # (3, STEPS): losses[k][t] = f after update t + 1
 CASES = sorted({k.split("/")[0] for k in REF.files if "/" in k and not k.startswith(("traj_", "refusal/"))})
 TRAJECTORIES = sorted({k.split("/")[0] for k in REF.files if k.startswith("traj_")})
 MOMENTUM_CYCLES = ("one_cycle", "cyclic")
 QUAD = core.get_function("quadratic")
-HP = {"sgd": {"lr": LR, "momentum": 0.9, "dampening": 0.0}, "adam": {"lr": LR, "betas": (0.9, 0.999)},
-      "plain": {"lr": LR, "momentum": 0.0}}     # torch SGD(momentum=0), our gd
+HP = {
+    "sgd": {"lr": LR, "momentum": 0.9, "dampening": 0.0},
+    "adam": {"lr": LR, "betas": (0.9, 0.999)},
+    "plain": {"lr": LR, "momentum": 0.0},
+}  # torch SGD(momentum=0), our gd
 
 
 def _case(cid: str):
@@ -57,7 +61,7 @@ def test_matches_torch(cid):
     name, schedule, opt = _case(cid)
     want = REF[f"{cid}/lr"]
     if name == "plateau":
-        got = schedule.lrs_for_losses(LR, LOSSES.T)                  # all three sequences as one batch
+        got = schedule.lrs_for_losses(LR, LOSSES.T)  # all three sequences as one batch
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=0)
         assert len({tuple(c) for c in want.T}) > 1, "the loss sequences should lead to different cuts"
         assert (np.diff(want, axis=0) < 0).any(), "the reference should contain at least one cut"
@@ -100,7 +104,7 @@ def test_plateau_trajectories_are_independent():
     base = np.array([0.1, 0.2, 0.05])
     batch = np.stack([h["lr"] for h in _run(schedule, {"lr": base}, STEPS, LOSSES.T)])
     for j in range(3):
-        alone = np.concatenate([h["lr"] for h in _run(schedule, {"lr": base[j:j + 1]}, STEPS, LOSSES[j][:, None])])
+        alone = np.concatenate([h["lr"] for h in _run(schedule, {"lr": base[j : j + 1]}, STEPS, LOSSES[j][:, None])])
         np.testing.assert_array_equal(batch[:, j], alone)
         np.testing.assert_array_equal(alone, schedule.lrs_for_losses(base[j], LOSSES[j]))
     assert len({tuple(c / c[0]) for c in batch.T}) == 3
@@ -111,7 +115,7 @@ def test_plateau_ignores_the_first_loss_and_lrs_raises():
     runner = s.start({"lr": 1.0}, 2)
     assert runner.needs_loss
     np.testing.assert_array_equal(runner.hyper(1, np.array([5.0, 5.0]))["lr"], [1.0, 1.0])
-    np.testing.assert_array_equal(runner.hyper(2, np.array([1.0, 1.0]))["lr"], [1.0, 1.0])   # first real loss
+    np.testing.assert_array_equal(runner.hyper(2, np.array([1.0, 1.0]))["lr"], [1.0, 1.0])  # first real loss
     np.testing.assert_array_equal(runner.hyper(3, np.array([0.5, 2.0]))["lr"], [1.0, 0.1])
     with pytest.raises(TypeError, match="lrs_for_losses"):
         s.lrs(1.0, 5)
@@ -123,7 +127,7 @@ def test_simulate_with_step_schedule_matches_manual_loop():
     run = core.simulate(f, core.get_optimizer("gd", lr=0.1), [-4.0, -6.0], 50, schedule=schedule)
     lrs = schedule.lrs(0.1, 50)
     np.testing.assert_array_equal(run.lr, lrs)
-    assert lrs[0] == 0.1 and lrs[10] == 0.05 and lrs[49] == 0.1 * 0.5 ** 4
+    assert lrs[0] == 0.1 and lrs[10] == 0.05 and lrs[49] == 0.1 * 0.5**4
     x = np.array([-4.0, -6.0])
     points = [x]
     for lr in lrs:
@@ -153,8 +157,13 @@ def test_simulate_matches_torch_trajectory(cid):
     want = REF[f"{cid}/points"]
     case = json.loads(str(REF[f"{cid}/case"]))
     schedule = get_schedule(case["schedule"], **case["params"])
-    run = core.simulate(core.get_function(case["function"]), core.get_optimizer(case["optimizer"], **case["hp"]),
-                        want[0].copy(), STEPS, schedule=schedule)   # copy: simulate may write into a (2,) x0
+    run = core.simulate(
+        core.get_function(case["function"]),
+        core.get_optimizer(case["optimizer"], **case["hp"]),
+        want[0].copy(),
+        STEPS,
+        schedule=schedule,
+    )  # copy: simulate may write into a (2,) x0
     np.testing.assert_allclose(run.points, want, rtol=1e-9, atol=1e-12)
     assert len(np.unique(run.lr)) > 1, "the reference run should change the lr"
 
@@ -173,8 +182,10 @@ def test_cycle_momentum_refuses_optimizers_without_momentum_like_torch(name, opt
 
 
 @pytest.mark.parametrize("name", MOMENTUM_CYCLES)
-@pytest.mark.parametrize("opt, key", [("gd", "momentum"), ("rmsprop", "momentum"), ("momentum", "momentum"),
-                                      ("nadam", "betas"), ("lion", "betas")])
+@pytest.mark.parametrize(
+    "opt, key",
+    [("gd", "momentum"), ("rmsprop", "momentum"), ("momentum", "momentum"), ("nadam", "betas"), ("lion", "betas")],
+)
 def test_cycle_momentum_sets_momentum_even_when_it_is_zero(name, opt, key):
     """torch cycles SGD(momentum=0) and RMSprop(momentum=0) too; Lion (not in torch) gets its β₁ cycled."""
     schedule = get_schedule(name, **default_params(name, 20))
@@ -190,8 +201,9 @@ def test_one_cycle_cycles_adam_beta1():
     opt = core.get_optimizer("adam", lr=0.1)
     cyc = OneCycleLR(max_lr=0.3, total_steps=40)
     run = core.simulate(f, opt, [-4.0, -6.0], 40, schedule=cyc)
-    flat = core.simulate(f, opt, [-4.0, -6.0], 40,
-                         schedule=OneCycleLR(max_lr=0.3, total_steps=40, cycle_momentum=False))
+    flat = core.simulate(
+        f, opt, [-4.0, -6.0], 40, schedule=OneCycleLR(max_lr=0.3, total_steps=40, cycle_momentum=False)
+    )
     np.testing.assert_array_equal(run.lr, flat.lr)
     assert not np.allclose(run.points, flat.points)
     beta1 = cyc.momentums(40)
@@ -223,7 +235,8 @@ def test_cyclic_lr_defaults_to_a_quarter_of_the_optimizers_lr_up_to_it():
     lrs = s.lrs(0.4, 17)
     assert lrs[0] == lrs[8] == lrs[16] == pytest.approx(0.1) and lrs[4] == lrs[12] == pytest.approx(0.4)
     assert get_schedule("cyclic", base_lr=0.3, step_size_up=4).lrs(0.4, 5).tolist() == pytest.approx(
-        [0.3, 0.325, 0.35, 0.375, 0.4])
+        [0.3, 0.325, 0.35, 0.375, 0.4]
+    )
     assert get_schedule("cyclic", max_lr=0.8, step_size_up=4).lrs(0.4, 1)[0] == pytest.approx(0.2)
 
 
@@ -240,8 +253,20 @@ def test_warm_restarts_periods_grow_by_t_mult():
 
 
 def test_registry_and_metadata():
-    assert list(SCHEDULES) == ["constant", "step", "multistep", "exponential", "polynomial", "linear", "cosine",
-                               "cosine_warm_restarts", "warmup_cosine", "one_cycle", "cyclic", "plateau"]
+    assert list(SCHEDULES) == [
+        "constant",
+        "step",
+        "multistep",
+        "exponential",
+        "polynomial",
+        "linear",
+        "cosine",
+        "cosine_warm_restarts",
+        "warmup_cosine",
+        "one_cycle",
+        "cyclic",
+        "plateau",
+    ]
     for name, cls in SCHEDULES.items():
         assert cls.name == name and cls.display_name and cls.latex
         defaults = default_params(name, 200)
@@ -269,50 +294,75 @@ def test_torch_defaults():
     assert StepLR(step_size=3).gamma == 0.1
     p = ReduceLROnPlateau()
     assert (p.mode, p.factor, p.patience, p.threshold, p.threshold_mode, p.cooldown, p.min_lr, p.eps) == (
-        "min", 0.1, 10, 1e-4, "rel", 0, 0.0, 1e-8)
+        "min",
+        0.1,
+        10,
+        1e-4,
+        "rel",
+        0,
+        0.0,
+        1e-8,
+    )
     o = OneCycleLR(max_lr=1.0, total_steps=10)
-    assert (o.pct_start, o.anneal_strategy, o.cycle_momentum, o.base_momentum, o.max_momentum, o.div_factor,
-            o.final_div_factor, o.three_phase) == (0.3, "cos", True, 0.85, 0.95, 25.0, 1e4, False)
+    assert (
+        o.pct_start,
+        o.anneal_strategy,
+        o.cycle_momentum,
+        o.base_momentum,
+        o.max_momentum,
+        o.div_factor,
+        o.final_div_factor,
+        o.three_phase,
+    ) == (0.3, "cos", True, 0.85, 0.95, 25.0, 1e4, False)
     assert get_schedule("polynomial") == get_schedule("polynomial", total_iters=5, power=1.0)
     assert MultiStepLR(milestone_1=3).gamma == 0.1
     assert (CosineAnnealingWarmRestarts(T_0=3).T_mult, CosineAnnealingWarmRestarts(T_0=3).eta_min) == (1, 0.0)
     assert (LinearLR().start_factor, LinearLR().end_factor, LinearLR().total_iters) == (1.0 / 3, 1.0, 5)
     c = CyclicLR()
-    assert (c.step_size_up, c.step_size_down, c.mode, c.gamma, c.cycle_momentum, c.base_momentum,
-            c.max_momentum) == (2000, None, "triangular", 1.0, True, 0.8, 0.9)
+    assert (c.step_size_up, c.step_size_down, c.mode, c.gamma, c.cycle_momentum, c.base_momentum, c.max_momentum) == (
+        2000,
+        None,
+        "triangular",
+        1.0,
+        True,
+        0.8,
+        0.9,
+    )
     for cls in (MultiStepLR, CosineAnnealingWarmRestarts, LinearLR, CyclicLR):
-        assert {h.name: h.default for h in cls.params} == {
-            k: v for k, v in get_schedule(cls.name).__dict__.items()}
+        assert {h.name: h.default for h in cls.params} == {k: v for k, v in get_schedule(cls.name).__dict__.items()}
 
 
-@pytest.mark.parametrize("name, params, match", [
-    ("step", {"step_size": 0}, r"step_size.*\[1, inf\)"),
-    ("step", {"step_size": 2.5}, "step_size.*integer"),
-    ("step", {"gamma": 0.0}, r"gamma.*\(0, 1\]"),
-    ("exponential", {"gamma": float("nan")}, "gamma"),
-    ("cosine", {"T_max": 10, "eta_min": -1.0}, "eta_min"),
-    ("warmup_cosine", {"start_factor": 0.0}, "start_factor"),
-    ("one_cycle", {"pct_start": 1.5}, r"pct_start.*\[0, 1\]"),
-    ("one_cycle", {"anneal_strategy": "exp"}, "anneal_strategy.*'cos', 'linear'"),
-    ("one_cycle", {"cycle_momentum": 1}, "cycle_momentum"),
-    ("plateau", {"factor": 1.0}, r"factor.*\[0, 1\)"),
-    ("plateau", {"mode": "avg"}, "mode.*'min', 'max'"),
-    ("plateau", {"patience": -1}, "patience"),
-    ("multistep", {"milestone_2": -1}, "milestone_2"),
-    ("multistep", {"milestone_1": 2.5}, "milestone_1.*integer"),
-    ("linear", {"start_factor": 0.0}, r"start_factor.*\(0, 1\]"),
-    ("linear", {"end_factor": 1.5}, r"end_factor.*\[0, 1\]"),
-    ("linear", {"total_iters": 0}, "total_iters"),
-    ("cosine_warm_restarts", {"T_0": 0}, "T_0"),
-    ("cosine_warm_restarts", {"T_mult": 0}, "T_mult"),
-    ("cosine_warm_restarts", {"T_mult": 1.5}, "T_mult.*integer"),
-    ("cyclic", {"mode": "cosine"}, "mode.*'triangular', 'triangular2', 'exp_range'"),
-    ("cyclic", {"max_lr": 0.0}, "max_lr"),
-    ("cyclic", {"base_lr": -0.1}, "base_lr"),
-    ("cyclic", {"step_size_up": 0}, "step_size_up"),
-    ("cyclic", {"step_size_down": -1}, "step_size_down"),
-    ("cyclic", {"base_momentum": 1.0}, "base_momentum"),
-])
+@pytest.mark.parametrize(
+    "name, params, match",
+    [
+        ("step", {"step_size": 0}, r"step_size.*\[1, inf\)"),
+        ("step", {"step_size": 2.5}, "step_size.*integer"),
+        ("step", {"gamma": 0.0}, r"gamma.*\(0, 1\]"),
+        ("exponential", {"gamma": float("nan")}, "gamma"),
+        ("cosine", {"T_max": 10, "eta_min": -1.0}, "eta_min"),
+        ("warmup_cosine", {"start_factor": 0.0}, "start_factor"),
+        ("one_cycle", {"pct_start": 1.5}, r"pct_start.*\[0, 1\]"),
+        ("one_cycle", {"anneal_strategy": "exp"}, "anneal_strategy.*'cos', 'linear'"),
+        ("one_cycle", {"cycle_momentum": 1}, "cycle_momentum"),
+        ("plateau", {"factor": 1.0}, r"factor.*\[0, 1\)"),
+        ("plateau", {"mode": "avg"}, "mode.*'min', 'max'"),
+        ("plateau", {"patience": -1}, "patience"),
+        ("multistep", {"milestone_2": -1}, "milestone_2"),
+        ("multistep", {"milestone_1": 2.5}, "milestone_1.*integer"),
+        ("linear", {"start_factor": 0.0}, r"start_factor.*\(0, 1\]"),
+        ("linear", {"end_factor": 1.5}, r"end_factor.*\[0, 1\]"),
+        ("linear", {"total_iters": 0}, "total_iters"),
+        ("cosine_warm_restarts", {"T_0": 0}, "T_0"),
+        ("cosine_warm_restarts", {"T_mult": 0}, "T_mult"),
+        ("cosine_warm_restarts", {"T_mult": 1.5}, "T_mult.*integer"),
+        ("cyclic", {"mode": "cosine"}, "mode.*'triangular', 'triangular2', 'exp_range'"),
+        ("cyclic", {"max_lr": 0.0}, "max_lr"),
+        ("cyclic", {"base_lr": -0.1}, "base_lr"),
+        ("cyclic", {"step_size_up": 0}, "step_size_up"),
+        ("cyclic", {"step_size_down": -1}, "step_size_down"),
+        ("cyclic", {"base_momentum": 1.0}, "base_momentum"),
+    ],
+)
 def test_validation_errors(name, params, match):
     with pytest.raises(ValueError, match=match):
         get_schedule(name, **params)

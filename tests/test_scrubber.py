@@ -1,4 +1,5 @@
 """The optimizer page's animated contour: speed, growing path, arrow scale and styles, markers, slide PNG."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,9 @@ from ui.theme import ARROWS, COLORS, MINIMUM
 
 def _run(name: str = "momentum", steps: int = 600) -> tuple[core.Objective, core.OptimizerSpec, core.Trajectory]:
     f = core.get_function("quadratic")
-    run = core.simulate(f, core.get_optimizer(name, lr=0.05, momentum=0.5), np.array([3.0, 2.0]), steps,
-                        record_state=True)
+    run = core.simulate(
+        f, core.get_optimizer(name, lr=0.05, momentum=0.5), np.array([3.0, 2.0]), steps, record_state=True
+    )
     return f, core.get_spec(name), run
 
 
@@ -30,9 +32,9 @@ def test_play_advances_by_the_speed_from_the_url(monkeypatch):
     assert interval == 1 / optimizer_page.MAX_FPS and per_frame == 6
     at.button(key="adam:play").click().run()
     assert at.session_state["adam:playing"] and at.session_state["adam:t"] == per_frame
-    at.run()                                     # the next frame, at once: still one step on
+    at.run()  # the next frame, at once: still one step on
     assert at.session_state["adam:t"] == per_frame + 1
-    clock[0] += 2.0                              # two seconds later, however few frames were drawn
+    clock[0] += 2.0  # two seconds later, however few frames were drawn
     at.run()
     assert at.session_state["adam:t"] == 100
     at.selectbox(key="adam:speed").set_value("200").run()
@@ -72,7 +74,7 @@ def test_arrow_colours_clash_with_no_optimizer():
     palette = {to_hex(c) for c in COLORS.values()}
     styles = [(to_hex(fill), to_hex(outline), dashes) for fill, outline, dashes in ARROWS.values()]
     assert not palette & {c for fill, outline, _ in styles for c in (fill, outline)}
-    assert len(set(styles)) == len(styles)                      # the three arrows differ from each other
+    assert len(set(styles)) == len(styles)  # the three arrows differ from each other
     assert all(fill != outline for fill, outline, _ in styles)  # an outline shows a white arrow on white
 
 
@@ -84,13 +86,13 @@ def test_current_step_ring_lies_below_the_end_cross_and_the_minimum_star():
     plots.draw_marker(ax, tuple(run.points[-1]))
     star, cross = (next(line for line in ax.get_lines() if line.get_marker() == m) for m in ("*", "X"))
     ring = ax.get_lines()[-1]
-    assert ring.get_markerfacecolor() == "none"                              # hollow
+    assert ring.get_markerfacecolor() == "none"  # hollow
     assert ring.get_zorder() < star.get_zorder() < cross.get_zorder()
     assert to_hex(star.get_color()) == to_hex(MINIMUM)
 
 
 def test_tick_labels_stay_legible_on_a_phone():
-    shown = 390 / (5.6 * plots.DPI)              # the 560 px figure shown 390 px wide
+    shown = 390 / (5.6 * plots.DPI)  # the 560 px figure shown 390 px wide
     assert plots.TICK_PT / 72 * plots.DPI * shown >= 10
 
 
@@ -99,7 +101,7 @@ def test_slide_png_is_wide_opaque_and_titled():
     png = plots.slide_png(("quadratic",), (("momentum", run.points),), "Momentum · lr 0.05 · 30 steps")
     image = imread(io.BytesIO(png))
     assert image.shape[1] >= 1600 and image.shape[2] == 4
-    assert image[..., 3].min() == 1.0                                        # opaque everywhere
-    assert image[:100, :, :3].min() < 0.5                                     # dark title text at the top
+    assert image[..., 3].min() == 1.0  # opaque everywhere
+    assert image[:100, :, :3].min() < 0.5  # dark title text at the top
     screen = imread(io.BytesIO(plots.contour_png(("quadratic",), (("momentum", run.points),))))
-    assert screen[..., 3].min() == 0.0                                       # the screen figure stays transparent
+    assert screen[..., 3].min() == 0.0  # the screen figure stays transparent

@@ -4,6 +4,7 @@ Each snippet is parsed with ``ast``; the optimizer class, its keyword arguments,
 and the scheduler call are read back and fed to ``core.simulate``, which must then redo the torch
 trajectory recorded in ``tests/reference``. The torch formulas are evaluated with NumPy standing in for torch.
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,9 +31,17 @@ BY_TORCH_CLASS = {cls.__name__: name for name, cls in SCHEDULES.items()}
 
 # NumPy in torch's place, for evaluating the torch expressions of the landscapes.
 FAKE_TORCH = SimpleNamespace(
-    tensor=np.asarray, minimum=np.minimum, maximum=np.maximum, asin=np.arcsin, acos=np.arccos, atan=np.arctan,
-    **{n: getattr(np, n) for n in ("sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log", "log10", "sqrt",
-                                   "abs", "sign", "atan2")})
+    tensor=np.asarray,
+    minimum=np.minimum,
+    maximum=np.maximum,
+    asin=np.arcsin,
+    acos=np.arccos,
+    atan=np.arctan,
+    **{
+        n: getattr(np, n)
+        for n in ("sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log", "log10", "sqrt", "abs", "sign", "atan2")
+    },
+)
 
 
 def parts(source: str) -> dict[str, Any]:
@@ -90,8 +99,11 @@ def test_snippet_scheduler_reproduces_torch_reference(cid):
     case = json.loads(str(SCHEDULE_REF[f"{cid}/case"]))
     want = SCHEDULE_REF[f"{cid}/points"]
     schedule = (case["schedule"], tuple(sorted(case["params"].items())))
-    got = parts(snippets.snippet(case["optimizer"], case["hp"], case["function"], tuple(want[0]), len(want) - 1,
-                                 schedule=schedule))
+    got = parts(
+        snippets.snippet(
+            case["optimizer"], case["hp"], case["function"], tuple(want[0]), len(want) - 1, schedule=schedule
+        )
+    )
     sched = core_schedule(got["scheduler"], got["scheduler_kwargs"])
     opt = core.get_optimizer(core_optimizer(got["class"], got["kwargs"]), **got["kwargs"])
     run = core.simulate(core.get_function(case["function"]), opt, got["x0"], got["steps"], schedule=sched)
@@ -117,8 +129,11 @@ def test_torch_formula_of_each_landscape_matches_core(fn):
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
-FORMULAS = [*EXAMPLES.values(), "-x^2 + (x - y) - (x - y) + x / (y * 2) + 2^-x + (-x)^2 + x^y^2 + (x^y)^2",
-            "abs(x) + atan2(y, 1) + min(x, y) + max(2, y) + log10(pi) + sign(x) * e + tanh(asin(0.5) * y)"]
+FORMULAS = [
+    *EXAMPLES.values(),
+    "-x^2 + (x - y) - (x - y) + x / (y * 2) + 2^-x + (-x)^2 + x^y^2 + (x^y)^2",
+    "abs(x) + atan2(y, 1) + min(x, y) + max(2, y) + log10(pi) + sign(x) * e + tanh(asin(0.5) * y)",
+]
 
 
 @pytest.mark.parametrize("text", FORMULAS)

@@ -1,4 +1,5 @@
 """The LR-sweep page treats the clicked point as untrusted input: forged selections never raise."""
+
 import json
 
 import numpy as np
@@ -39,24 +40,27 @@ def page():
     return at
 
 
-@pytest.mark.parametrize("pick", [
-    [{"optimizer": "gd", "lr": -1}],
-    [{"optimizer": "gd", "lr": 0}],
-    [{"optimizer": "adam", "lr": float("nan")}],
-    [{"optimizer": "adam", "lr": 1e308}],
-    [{"optimizer": "gd", "lr": True}],
-    [{"optimizer": "gd", "lr": "0.1"}],
-    [{"optimizer": "gd", "lr": float(SWEPT[10]) * 1.01}],   # not one of the swept values
-    [{"optimizer": "lion", "lr": float(SWEPT[10])}],         # not an optimizer of this chart
-    [{"optimizer": ["gd"], "lr": 0.1}],
-    [{"optimizer": {"a": 1}, "lr": 0.1}],
-    [{"lr": 0.1}],
-    [1, 2],
-    ["junk"],
-    "junk",
-    {"optimizer": "gd"},
-    [],
-])
+@pytest.mark.parametrize(
+    "pick",
+    [
+        [{"optimizer": "gd", "lr": -1}],
+        [{"optimizer": "gd", "lr": 0}],
+        [{"optimizer": "adam", "lr": float("nan")}],
+        [{"optimizer": "adam", "lr": 1e308}],
+        [{"optimizer": "gd", "lr": True}],
+        [{"optimizer": "gd", "lr": "0.1"}],
+        [{"optimizer": "gd", "lr": float(SWEPT[10]) * 1.01}],  # not one of the swept values
+        [{"optimizer": "lion", "lr": float(SWEPT[10])}],  # not an optimizer of this chart
+        [{"optimizer": ["gd"], "lr": 0.1}],
+        [{"optimizer": {"a": 1}, "lr": 0.1}],
+        [{"lr": 0.1}],
+        [1, 2],
+        ["junk"],
+        "junk",
+        {"optimizer": "gd"},
+        [],
+    ],
+)
 def test_forged_selection_is_ignored_without_error(page, pick):
     at = _click(page, pick)
     assert not at.exception, at.exception

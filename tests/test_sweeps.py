@@ -1,4 +1,5 @@
 """Learning-rate sweeps and summary metrics."""
+
 import numpy as np
 
 import core
@@ -22,7 +23,7 @@ def test_sweep_matches_single_runs():
     f = core.get_function("himmelblau")
     lrs = np.array([1e-3, 1e-2, 3e-2])
     s = lr_sweep(f, core.get_optimizer("adam", betas=(0.9, 0.99)), (0.0, 0.0), 100, lrs)
-    for lr, gap in zip(lrs, s.final_gap):
+    for lr, gap in zip(lrs, s.final_gap, strict=False):
         run = core.simulate(f, core.get_optimizer("adam", lr=float(lr), betas=(0.9, 0.99)), [0.0, 0.0], 100)
         assert np.isclose(gap, run.values[-1] - f.min_value, rtol=1e-9, atol=1e-12)
 

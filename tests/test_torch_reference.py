@@ -3,6 +3,7 @@
 torch's CPU kernels fuse multiply-adds, which NumPy cannot express, so agreement is to
 rounding, not bitwise; 1e-9 relative is the promised bound.
 """
+
 from pathlib import Path
 
 import numpy as np

@@ -1,4 +1,5 @@
 """core.tune: the fixed-budget search, its scores, and the summaries the Fair race page draws."""
+
 import importlib
 
 import numpy as np
@@ -228,9 +229,13 @@ def test_survival_curve():
 
 
 def test_performance_profile():
-    scores = np.array([[1.0, 2.0, np.inf],   # problem 1: A best, B 2×, C failed
-                       [4.0, 2.0, 2.0],      # problem 2: B and C best, A 2×
-                       [0.0, 1e-13, 1.0]])   # problem 3: both at the floor count as ties
+    scores = np.array(
+        [
+            [1.0, 2.0, np.inf],  # problem 1: A best, B 2×, C failed
+            [4.0, 2.0, 2.0],  # problem 2: B and C best, A 2×
+            [0.0, 1e-13, 1.0],
+        ]
+    )  # problem 3: both at the floor count as ties
     rho = performance_profile(scores, [1.0, 2.0, 1e20])
     np.testing.assert_allclose(rho, [[2 / 3, 2 / 3, 1 / 3], [1.0, 1.0, 1 / 3], [1.0, 1.0, 2 / 3]])
     with pytest.raises(ValueError, match="scores >= 0"):

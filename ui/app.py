@@ -4,9 +4,10 @@ On a freshly started server Streamlit treats a ``pages/`` folder as a legacy mul
 until the entrypoint has run once, so the first visitor of a deep link (``/adam``) would get
 the page file without the navigation. ``page`` detects that and runs the navigation instead.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -18,13 +19,19 @@ _INSIDE = "_descent_lab_navigation"
 
 def run_app() -> None:
     """Set up the page, build the navigation from ``ui.pages`` and run the chosen page."""
-    st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide",
-                       initial_sidebar_state=present.sidebar_state())
-    navigation = st.navigation({
-        section: [st.Page(path, title=title, icon=icon, default=(path == "pages/home.py"))
-                  for path, title, icon in pages]
-        for section, pages in SECTIONS.items()
-    }, position="top", expanded=True)   # every section in the top bar; a phone's sidebar lists every page
+    st.set_page_config(
+        page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state=present.sidebar_state()
+    )
+    navigation = st.navigation(
+        {
+            section: [
+                st.Page(path, title=title, icon=icon, default=(path == "pages/home.py")) for path, title, icon in pages
+            ]
+            for section, pages in SECTIONS.items()
+        },
+        position="top",
+        expanded=True,
+    )  # every section in the top bar; a phone's sidebar lists every page
     st.session_state[_INSIDE] = True
     try:
         with present.mode():

@@ -1,4 +1,5 @@
 """The Basins of attraction page: a grid of starts, coloured by where (or how fast) each optimizer lands."""
+
 from __future__ import annotations
 
 import math
@@ -30,21 +31,33 @@ MAX_OPTIMIZERS = 6
 GRID_SIZES = ["64", "128", "256"]
 COLOR_BY = {"minimum": "which minimum", "steps": "steps to converge"}
 TOL = 1e-3
-MIN_GRID = 16          # a grid is never reduced below 16 x 16 starts
-CHUNK_SECONDS = 1.0    # estimated CPU seconds of one tile: the page can be stopped between tiles
-_TILES: LRU[basins.BasinMap] = LRU(256)   # (key, name, hp, n, steps, tiles, tile) -> that tile's map
+MIN_GRID = 16  # a grid is never reduced below 16 x 16 starts
+CHUNK_SECONDS = 1.0  # estimated CPU seconds of one tile: the page can be stopped between tiles
+_TILES: LRU[basins.BasinMap] = LRU(256)  # (key, name, hp, n, steps, tiles, tile) -> that tile's map
 # Learning rates that converge from most of Himmelblau's box within 200 steps (the demo values,
 # tuned for the quadratic, blow up on its steep walls).
-LR = {"gd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.5, "rmsprop": 0.05, "adam": 0.05,
-      "adamw": 0.05, "nadam": 0.05, "radam": 0.02, "adamax": 0.1, "rprop": 0.05, "lion": 0.05}
+LR = {
+    "gd": 0.01,
+    "momentum": 0.01,
+    "nesterov": 0.01,
+    "adagrad": 0.5,
+    "rmsprop": 0.05,
+    "adam": 0.05,
+    "adamw": 0.05,
+    "nadam": 0.05,
+    "radam": 0.02,
+    "adamax": 0.1,
+    "rprop": 0.05,
+    "lion": 0.05,
+}
 
 # One colour per minimum (Dark2 without its grey), then grey for "elsewhere" and black for "diverged".
 MINIMA_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#17becf")
 ELSEWHERE_COLOR = "#b0b0b0"
 DIVERGED_COLOR = "#000000"
 FIGSIZE = (3.6, 4.6)
-LEGEND_MINIMA = 6      # minima named in a map's legend and given a column in the table; the rest are summed
-FONT_PT = 9.0          # legend and colour bar text: 12.5 px in the 360 px map
+LEGEND_MINIMA = 6  # minima named in a map's legend and given a column in the table; the rest are summed
+FONT_PT = 9.0  # legend and colour bar text: 12.5 px in the 360 px map
 
 
 def _square(left: float, width: float, top: float = 0.93) -> tuple[float, float, float, float]:
@@ -53,8 +66,8 @@ def _square(left: float, width: float, top: float = 0.93) -> tuple[float, float,
     return left, top - height, width, height
 
 
-AX_LABELS = _square(0.17, 0.78)          # square map axes, legend below
-AX_STEPS = _square(0.17, 0.60)           # narrower: a colour bar on the right
+AX_LABELS = _square(0.17, 0.78)  # square map axes, legend below
+AX_STEPS = _square(0.17, 0.60)  # narrower: a colour bar on the right
 CB_STEPS = (0.80, AX_STEPS[1], 0.035, AX_STEPS[3])
 
 
@@ -75,9 +88,18 @@ def _body(ps: PageState) -> None:
     if picked is None:
         return
     key, f = picked
-    n = int(controls.choice(ps, "n", "Grid of starts", GRID_SIZES, "128",
-                            labels={g: f"{g} × {g}" for g in GRID_SIZES}, where=side,
-                            help="Starts at the centres of an n × n grid over the plotted box."))
+    n = int(
+        controls.choice(
+            ps,
+            "n",
+            "Grid of starts",
+            GRID_SIZES,
+            "128",
+            labels={g: f"{g} × {g}" for g in GRID_SIZES},
+            where=side,
+            help="Starts at the centres of an n × n grid over the plotted box.",
+        )
+    )
     steps = controls.steps_picker(ps, default=200, where=side)
     mode = controls.choice(ps, "color", "Colour by", list(COLOR_BY), "minimum", labels=COLOR_BY, where=side)
     side.header("Hyperparameters")
@@ -85,8 +107,9 @@ def _body(ps: PageState) -> None:
     for name in chosen:
         with side.expander(core.get_spec(name).display_name, expanded=False):
             lr = {"lr": LR[name]} if name in LR else {}
-            hps[name] = controls.params(ps, core.get_spec(name).hypers, {**demo_hyperparameters(name), **lr},
-                                        prefix=f"{name}.")
+            hps[name] = controls.params(
+                ps, core.get_spec(name).hypers, {**demo_hyperparameters(name), **lr}, prefix=f"{name}."
+            )
 
     n, steps = _reduce(f, n, steps, max(len(chosen), 1))
     st.markdown(
@@ -95,13 +118,17 @@ def _body(ps: PageState) -> None:
         f"(within {basins.RADIUS:.0%} of the box): every local minimum that some run settled at gets its own "
         f"colour (colours repeat only far apart). Grey: the run had not settled after {steps} steps; black: it "
         f"diverged. *Steps to converge* counts the updates until f is within {TOL:g} of a known minimum's "
-        "value. Stars mark the known minima, dots the other minima found.")
+        "value. Stars mark the known minima, dots the other minima found."
+    )
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")
         return
     if not f.all_minima:
-        st.info(f"{layout.landscape_name(f)} has no known minima: only the minima the runs settle at are coloured, and "
-                "no run stops early.", icon=":material/info:")
+        st.info(
+            f"{layout.landscape_name(f)} has no known minima: only the minima the runs settle at are coloured, and "
+            "no run stops early.",
+            icon=":material/info:",
+        )
 
     items = _compute(key, f, chosen, hps, n, steps)
     if items:
@@ -125,8 +152,9 @@ def tiles_per_side(f: core.Objective, n: int, steps: int) -> int:
     return max(t for t in range(1, n // 8 + 1) if n % t == 0)
 
 
-def _compute(key: FunctionKey, f: core.Objective, chosen: list[str], hps: dict, n: int, steps: int
-             ) -> tuple[tuple[str, HyperItems], ...]:
+def _compute(
+    key: FunctionKey, f: core.Objective, chosen: list[str], hps: dict, n: int, steps: int
+) -> tuple[tuple[str, HyperItems], ...]:
     """Compute every chosen optimizer's map, tile by tile, with a progress bar; return the (name, frozen
     hyperparameters) whose settings are valid, for ``page_maps``.
 
@@ -136,7 +164,7 @@ def _compute(key: FunctionKey, f: core.Objective, chosen: list[str], hps: dict, 
     t = tiles_per_side(f, n, steps)
     total = len(chosen) * t * t
     bar = st.progress(0.0, text="Running the grids of starts…")
-    items = ()
+    items: tuple = ()
     for i, name in enumerate(chosen):
         label = core.get_spec(name).display_name
         hp = runs.freeze(hps[name])
@@ -169,11 +197,24 @@ def _tile(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, t: in
     xmin, xmax, ymin, ymax = f.box
     size = n // t
     row, col = divmod(k, t)
-    box = (xmin + (xmax - xmin) * col / t, xmin + (xmax - xmin) * (col + 1) / t,
-           ymin + (ymax - ymin) * row / t, ymin + (ymax - ymin) * (row + 1) / t)
+    box = (
+        xmin + (xmax - xmin) * col / t,
+        xmin + (xmax - xmin) * (col + 1) / t,
+        ymin + (ymax - ymin) * row / t,
+        ymin + (ymax - ymin) * (row + 1) / t,
+    )
     opt = core.get_optimizer(name, **dict(hp))
-    m = basins.basin_map(replace(f, box=box), opt, size, steps, TOL, radius=basins.capture_radius(f),
-                         escape=f.escape_radius, slope=basins.slope_scale(f), find=False)
+    m = basins.basin_map(
+        replace(f, box=box),
+        opt,
+        size,
+        steps,
+        TOL,
+        radius=basins.capture_radius(f),
+        escape=f.escape_radius,
+        slope=basins.slope_scale(f),
+        find=False,
+    )
     _TILES.put(tile_key, m)
     return m
 
@@ -186,21 +227,30 @@ def basin(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int) -> ba
     core.get_optimizer(name, **dict(hp))
     t = tiles_per_side(f, n, steps)
     parts = [_tile(key, name, hp, n, steps, t, k) for k in range(t * t)]
-    grid = [parts[r * t:(r + 1) * t] for r in range(t)]
+    grid = [parts[r * t : (r + 1) * t] for r in range(t)]
 
     def whole(field: str) -> np.ndarray:
         return np.concatenate([np.concatenate([getattr(p, field) for p in row], axis=1) for row in grid], axis=0)
 
     xs, ys = basins.grid_axes(f.box, n)
     first = parts[0]
-    return replace(first, label=whole("label"), steps_to_converge=whole("steps_to_converge"),
-                   final_value=whole("final_value"), final=whole("final"), converged=whole("converged"),
-                   xs=xs, ys=ys, box=tuple(map(float, f.box)))
+    return replace(
+        first,
+        label=whole("label"),
+        steps_to_converge=whole("steps_to_converge"),
+        final_value=whole("final_value"),
+        final=whole("final"),
+        converged=whole("converged"),
+        xs=xs,
+        ys=ys,
+        box=basins.as_box(f.box),
+    )
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def page_maps(key: FunctionKey, chosen: tuple[tuple[str, HyperItems], ...], n: int, steps: int
-              ) -> dict[str, basins.BasinMap]:
+def page_maps(
+    key: FunctionKey, chosen: tuple[tuple[str, HyperItems], ...], n: int, steps: int
+) -> dict[str, basins.BasinMap]:
     """Every chosen optimizer's map labelled against one list of the minima they all found, so a minimum has
     one colour and one column across the page."""
     maps = [basin(key, name, hp, n, steps) for name, hp in chosen]
@@ -220,18 +270,21 @@ def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int,
     per_row = 3 if len(items) != 4 else 2
     for start in range(0, len(items), per_row):
         cols = st.columns(per_row)
-        for col, (name, _) in zip(cols, items[start:start + per_row], strict=False):
+        for col, (name, _) in zip(cols, items[start : start + per_row], strict=False):
             col.image(basin_png(key, items, name, n, steps, mode), width="stretch")
 
 
 def minimum_labels(f: core.Objective, m: basins.BasinMap) -> list[str]:
     """Short names of ``m.minima``: coordinates, "local" for a known non-global one, the value for one found."""
     n_global, n_known = len(f.minima), len(f.all_minima)
+
     def num(v: float) -> str:
         return f"{v:.2f}".replace("-0.00", "0.00")
 
-    return [f"({num(x)}, {num(y)})" + ("" if i < n_global else " local" if i < n_known else f" f={v:.3g}")
-            for i, ((x, y), v) in enumerate(zip(m.minima, m.minimum_values, strict=True))]
+    return [
+        f"({num(x)}, {num(y)})" + ("" if i < n_global else " local" if i < n_known else f" f={v:.3g}")
+        for i, ((x, y), v) in enumerate(zip(m.minima, m.minimum_values, strict=True))
+    ]
 
 
 def minimum_colors(centres: np.ndarray) -> list[str]:
@@ -239,7 +292,7 @@ def minimum_colors(centres: np.ndarray) -> list[str]:
     k = len(MINIMA_COLORS)
     chosen: list[int] = []
     for i, c in enumerate(np.asarray(centres, dtype=float).reshape(-1, 2)):
-        near = np.argsort(((centres[:i] - c) ** 2).sum(-1))[:k - 1]
+        near = np.argsort(((centres[:i] - c) ** 2).sum(-1))[: k - 1]
         taken = {chosen[j] for j in near}
         chosen.append(next(x for x in range(k) if x not in taken))
     return [MINIMA_COLORS[x] for x in chosen]
@@ -248,14 +301,16 @@ def minimum_colors(centres: np.ndarray) -> list[str]:
 def named_minima(f: core.Objective, maps: dict[str, basins.BasinMap]) -> list[int]:
     """The minima named in legends and the table (``LEGEND_MINIMA`` at most): the known ones, then the lowest of
     the others that some start settles at."""
-    reached = sum(np.bincount(m.label[m.label >= 0].ravel(), minlength=m.n_minima) for m in maps.values()) > 0
-    reached[:len(f.all_minima)] = True
+    counts = [np.bincount(m.label[m.label >= 0].ravel(), minlength=m.n_minima) for m in maps.values()]
+    reached = np.sum(counts, axis=0) > 0 if counts else np.zeros(len(f.all_minima), dtype=bool)
+    reached[: len(f.all_minima)] = True
     return [int(i) for i in np.flatnonzero(reached)[:LEGEND_MINIMA]]
 
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
-def basin_png(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], name: str, n: int, steps: int,
-              mode: str) -> bytes:
+def basin_png(
+    key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], name: str, n: int, steps: int, mode: str
+) -> bytes:
     """PNG of optimizer ``name``'s square basin map (one of the page's ``items``), coloured by the minimum it
     settles at or by steps to converge."""
     f = problem.objective(key)
@@ -271,8 +326,16 @@ def basin_png(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], name:
         _draw_labels(ax, f, m, extent, named_minima(f, maps))
     n_known = len(f.all_minima)
     for i, mm in enumerate(f.all_minima):
-        ax.plot(*mm.point, marker="*", ms=11 if i < len(f.minima) else 8, color="white", mec="black", mew=0.8,
-                linestyle="none", zorder=5)
+        ax.plot(
+            *mm.point,
+            marker="*",
+            ms=11 if i < len(f.minima) else 8,
+            color="white",
+            mec="black",
+            mew=0.8,
+            linestyle="none",
+            zorder=5,
+        )
     if m.n_minima > n_known:
         ax.plot(*m.minima[n_known:].T, "o", ms=2.5, color="white", mec="black", mew=0.4, linestyle="none", zorder=5)
     ax.set_xlim(extent[0], extent[1])
@@ -282,7 +345,7 @@ def basin_png(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], name:
     # Fixed positions for the axis labels and title: matplotlib otherwise measures every tick label
     # to place them, a third of the figure's drawing time.
     ax.xaxis.set_label_coords(0.5, -0.10)
-    ax.yaxis.set_label_coords(-42 / (rect[2] * FIGSIZE[0] * plots.DPI), 0.5)   # 42 px left of the axes
+    ax.yaxis.set_label_coords(-42 / (rect[2] * FIGSIZE[0] * plots.DPI), 0.5)  # 42 px left of the axes
     plots.style_axes(ax, fig)
     ax.set_title(core.get_spec(name).display_name, color=color(name), fontsize=11, fontweight="bold", y=1.015)
     return plots.to_png(fig)
@@ -294,18 +357,36 @@ def _patch(colour: str, label: str) -> Patch:
 
 
 def _legend(ax, handles: list, ncol: int) -> None:
-    bottom = ax.get_position().y0        # centred on the figure, not the axes: the widest rows fit
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, bottom - 0.075),
-              bbox_transform=ax.figure.transFigure, ncol=ncol, fontsize=FONT_PT, frameon=False, handlelength=1.0,
-              columnspacing=0.8, labelspacing=0.3, labelcolor=INK)
+    bottom = ax.get_position().y0  # centred on the figure, not the axes: the widest rows fit
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, bottom - 0.075),
+        bbox_transform=ax.figure.transFigure,
+        ncol=ncol,
+        fontsize=FONT_PT,
+        frameon=False,
+        handlelength=1.0,
+        columnspacing=0.8,
+        labelspacing=0.3,
+        labelcolor=INK,
+    )
 
 
 def _draw_labels(ax, f: core.Objective, m: basins.BasinMap, extent, named: list[int]) -> None:
     k = m.n_minima
     colours = minimum_colors(m.minima)
     palette = [DIVERGED_COLOR, ELSEWHERE_COLOR, *colours]
-    ax.imshow(m.label + 2, origin="lower", extent=extent, aspect="auto", interpolation="nearest",
-              cmap=ListedColormap(palette), vmin=-0.5, vmax=k + 1.5)
+    ax.imshow(
+        m.label + 2,
+        origin="lower",
+        extent=extent,
+        aspect="auto",
+        interpolation="nearest",
+        cmap=ListedColormap(palette),
+        vmin=-0.5,
+        vmax=k + 1.5,
+    )
     labels = minimum_labels(f, m)
     handles = [_patch(colours[i], labels[i]) for i in named]
     if k > len(named):
@@ -326,21 +407,29 @@ def _draw_steps(fig, ax, m: basins.BasinMap, extent) -> None:
     cb.ax.tick_params(colors=INK, labelsize=FONT_PT)
     cb.outline.set_edgecolor(INK)
     cb.set_label("steps (log scale)", color=INK, fontsize=FONT_PT)
-    _legend(ax, [_patch(ELSEWHERE_COLOR, f"not within {m.tol:g} of a known\nminimum in {m.steps} steps"),
-                 _patch(DIVERGED_COLOR, "diverged")], ncol=1)
+    _legend(
+        ax,
+        [
+            _patch(ELSEWHERE_COLOR, f"not within {m.tol:g} of a known\nminimum in {m.steps} steps"),
+            _patch(DIVERGED_COLOR, "diverged"),
+        ],
+        ncol=1,
+    )
 
 
 def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) -> None:
     table = fraction_table(f, maps)
     percent = {c: st.column_config.NumberColumn(c, format="%.1f %%") for c in table.columns[1:-1]}
-    st.caption("Share of starts (%) settling at each known minimum and the lowest others found, at the other minima, "
-               "nowhere (elsewhere: not settled) or diverged; share that converged "
-               f"(f within {TOL:g} of a minimum's value) and their median number of steps")
+    st.caption(
+        "Share of starts (%) settling at each known minimum and the lowest others found, at the other minima, "
+        "nowhere (elsewhere: not settled) or diverged; share that converged "
+        f"(f within {TOL:g} of a minimum's value) and their median number of steps"
+    )
     st.dataframe(table, hide_index=True, width="stretch", column_config=percent)
     series = {}
     for name, m in maps.items():
         s = m.steps_to_converge.ravel()
-        counts = np.bincount(s[s >= 0], minlength=steps + 1)[:steps + 1]
+        counts = np.bincount(s[s >= 0], minlength=steps + 1)[: steps + 1]
         series[name] = np.cumsum(counts) / s.size
     charts.lines(series, "Share of starts converged by each step", "share of starts", height=340).show(st)
 
@@ -353,7 +442,7 @@ def fraction_table(f: core.Objective, maps: dict[str, basins.BasinMap]) -> pd.Da
     for name, m in maps.items():
         share = basins.fractions(m)
         names = minimum_labels(f, m)
-        row = {"optimizer": core.get_spec(name).display_name}
+        row: dict[str, object] = {"optimizer": core.get_spec(name).display_name}
         row.update({names[i]: 100 * share[i] for i in named})
         if m.n_minima > len(named):
             row["other minima"] = 100 * sum(v for i, v in share.items() if i >= 0 and i not in named)

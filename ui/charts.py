@@ -4,6 +4,7 @@ Each chart's Vega-Lite spec is built by Altair once per shape (title, scale, ser
 cached; a rerun only sends new data with it. Building and validating an Altair chart costs
 about 20 ms, which would otherwise be paid for every chart on every rerun.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,8 +45,8 @@ class Chart:
 
 # Legends go below the plot, LEGEND_COLUMNS entries per row, laid out around the plot (which keeps at
 # least MIN_PLOT px), so a long legend makes a chart taller and never squashes it.
-LEGEND_COLUMNS = 1   # one entry per row: a narrow column (a third of a laptop screen) never clips a name
-TITLE_AND_AXES = 70   # px of a chart's height taken by its title and its x axis
+LEGEND_COLUMNS = 1  # one entry per row: a narrow column (a third of a laptop screen) never clips a name
+TITLE_AND_AXES = 70  # px of a chart's height taken by its title and its x axis
 MIN_PLOT = 200
 
 
@@ -103,26 +104,46 @@ def chart_spec(chart: alt.TopLevelMixin) -> str:
 
 
 @lru_cache(maxsize=256)
-def _line_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...],
-               rule_at: float | None) -> str:
+def _line_spec(
+    title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...], rule_at: float | None
+) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
     hover = alt.selection_point(fields=["step"], nearest=True, on="pointerover", empty=False)
-    base = alt.Chart().encode(x=alt.X("step:Q", title="step"), y=y,
-                              color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))))
+    base = alt.Chart().encode(
+        x=alt.X("step:Q", title="step"),
+        y=y,
+        color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))),
+    )
     line = base.mark_line(strokeWidth=2)
-    points = base.mark_circle(size=45).encode(
-        opacity=alt.condition(hover, alt.value(1), alt.value(0)),
-        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("value:Q", format=".4g", title=y_title)],
-    ).add_params(hover)
+    points = (
+        base.mark_circle(size=45)
+        .encode(
+            opacity=alt.condition(hover, alt.value(1), alt.value(0)),
+            tooltip=[
+                alt.Tooltip("series:N"),
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("value:Q", format=".4g", title=y_title),
+            ],
+        )
+        .add_params(hover)
+    )
     layers = [line, points]
     if rule_at is not None:
         layers.append(alt.Chart().mark_rule(strokeDash=[4, 4], color="#888").encode(y=alt.datum(rule_at)))
     return chart_spec(alt.layer(*layers).properties(title=title))
 
 
-def lines(series: dict[str, np.ndarray], title: str, y_title: str, *, log: bool = False,
-          colors: dict[str, str] | None = None, height: int = 280, rule_at: float | None = None) -> Chart:
+def lines(
+    series: dict[str, np.ndarray],
+    title: str,
+    y_title: str,
+    *,
+    log: bool = False,
+    colors: dict[str, str] | None = None,
+    height: int = 280,
+    rule_at: float | None = None,
+) -> Chart:
     """Line chart of several series over steps with hover tooltips; log y when asked (non-positive values dropped).
 
     Optimizer ids among the keys of ``series`` are shown by display name, each in its own colour.
@@ -139,13 +160,20 @@ def lines(series: dict[str, np.ndarray], title: str, y_title: str, *, log: bool 
 def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...]) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
-    base = alt.Chart().encode(x=alt.X("step:Q", title="step"),
-                              color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))))
+    base = alt.Chart().encode(
+        x=alt.X("step:Q", title="step"), color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names)))
+    )
     area = base.mark_area(opacity=0.18).encode(y=alt.Y("lo:Q", title=y_title, scale=y_scale), y2="hi:Q")
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=y_scale),
-        tooltip=["series:N", "step:Q", alt.Tooltip("median:Q", format=".4g"),
-                 alt.Tooltip("lo:Q", format=".4g", title="10 %"), alt.Tooltip("hi:Q", format=".4g", title="90 %")])
+        tooltip=[
+            "series:N",
+            "step:Q",
+            alt.Tooltip("median:Q", format=".4g"),
+            alt.Tooltip("lo:Q", format=".4g", title="10 %"),
+            alt.Tooltip("hi:Q", format=".4g", title="90 %"),
+        ],
+    )
     return chart_spec(alt.layer(area, line).properties(title=title))
 
 
@@ -161,9 +189,16 @@ def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, hei
 
 @lru_cache(maxsize=8)
 def _schedule_spec() -> str:
-    return chart_spec(alt.Chart().mark_line(color="#4C6EF5", point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("update:Q"), y=alt.Y("lr:Q", title="learning rate"),
-        tooltip=["update:Q", alt.Tooltip("lr:Q", format=".4g")]).properties(title="Learning-rate schedule"))
+    return chart_spec(
+        alt.Chart()
+        .mark_line(color="#4C6EF5", point=alt.OverlayMarkDef(size=12))
+        .encode(
+            x=alt.X("update:Q"),
+            y=alt.Y("lr:Q", title="learning rate"),
+            tooltip=["update:Q", alt.Tooltip("lr:Q", format=".4g")],
+        )
+        .properties(title="Learning-rate schedule")
+    )
 
 
 def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
@@ -182,8 +217,12 @@ def with_dashes(chart: Chart, names: tuple[str, ...], dashed: tuple[str, ...]) -
 @lru_cache(maxsize=64)
 def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> str:
     d = json.loads(spec)
-    dash = {"field": "series", "type": "nominal", "legend": None,
-            "scale": {"domain": list(names), "range": [[6, 4] if n in dashed else [1, 0] for n in names]}}
+    dash = {
+        "field": "series",
+        "type": "nominal",
+        "legend": None,
+        "scale": {"domain": list(names), "range": [[6, 4] if n in dashed else [1, 0] for n in names]},
+    }
     for layer in d.get("layer", []):
         mark = layer.get("mark")
         if (mark.get("type") if isinstance(mark, dict) else mark) == "line":

@@ -1,4 +1,5 @@
 """The Compare page: several optimizers on one landscape, and the article's exact setting."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,13 +24,24 @@ def render() -> None:
 
 def _body(ps: PageState) -> None:
     side = st.sidebar
-    article_key = ps.init("article", False, lambda raw: raw == "1" or (_ for _ in ()).throw(ValueError("expected 1 or 0"))
-                          if raw not in ("0", "1") else raw == "1")
-    st.button("Reproduce the article", icon=":material/play_arrow:", on_click=lambda: st.session_state.__setitem__(article_key, True),
-              help="Exactly the article's setting: lr 0.4, 20 steps, ε inside the square root, Adam from (−6, −6) "
-                   "with its early stop.", type="primary")
-    on = controls.toggle(ps, "article", "Article setting", False, where=side,
-                         help="Show the article's five runs exactly as published.")
+    article_key = ps.init(
+        "article",
+        False,
+        lambda raw: (
+            raw == "1" or (_ for _ in ()).throw(ValueError("expected 1 or 0")) if raw not in ("0", "1") else raw == "1"
+        ),
+    )
+    st.button(
+        "Reproduce the article",
+        icon=":material/play_arrow:",
+        on_click=lambda: st.session_state.__setitem__(article_key, True),
+        help="Exactly the article's setting: lr 0.4, 20 steps, ε inside the square root, Adam from (−6, −6) "
+        "with its early stop.",
+        type="primary",
+    )
+    on = controls.toggle(
+        ps, "article", "Article setting", False, where=side, help="Show the article's five runs exactly as published."
+    )
     if on:
         _article()
     else:
@@ -37,35 +49,46 @@ def _body(ps: PageState) -> None:
 
 
 def _article() -> None:
-    st.caption("f(x, y) = 0.1x² + 2y², lr 0.4 for every method, 20 steps, c = 1e-6 inside the square root; "
-               "GD, Momentum (γ = 0.5), Adagrad and RMSprop (γ = 0.9) start at (−4, −6), Adam (β = 0.9, 0.999) at "
-               "(−6, −6) and stops once |x| ≤ 0.1 and |y| < 0.1.")
+    st.caption(
+        "f(x, y) = 0.1x² + 2y², lr 0.4 for every method, 20 steps, c = 1e-6 inside the square root; "
+        "GD, Momentum (γ = 0.5), Adagrad and RMSprop (γ = 0.9) start at (−4, −6), Adam (β = 0.9, 0.999) at "
+        "(−6, −6) and stops once |x| ≤ 0.1 and |y| < 0.1."
+    )
     names = list(core.ARTICLE_OPTIMIZERS)
     trajectories = {n: runs.article_run(n) for n in names}
     found = {n: runs.article_findings(n) for n in names}
     left, right = st.columns([3, 2], gap="large")
     with left:
-        png = plots.contour_png(("quadratic",), tuple((n, trajectories[n].points) for n in names),
-                                box=article.BOX, article=True)
+        png = plots.contour_png(
+            ("quadratic",), tuple((n, trajectories[n].points) for n in names), box=article.BOX, article=True
+        )
         st.image(png, caption="Level sets of √f on [−8, 8]², as in the article", width="stretch")
     with right:
         charts.lines({n: trajectories[n].values for n in names}, "Loss", "f", log=True, height=360).show(st)
         adam = found["adam"]
-        st.caption(f"Adam's line goes flat after step {adam['stopped_at']}: the article stops Adam once "
-                   f"{article.STOP_RULE}, which it meets after {adam['stopped_at']} updates (f = "
-                   f"{adam['final_loss']:.2g}); the other four run all {article.STEPS} steps. Run on, Adam swings "
-                   f"past the minimum: f = {adam['unstopped_final_loss']:.2g} at step {article.STEPS}.")
+        st.caption(
+            f"Adam's line goes flat after step {adam['stopped_at']}: the article stops Adam once "
+            f"{article.STOP_RULE}, which it meets after {adam['stopped_at']} updates (f = "
+            f"{adam['final_loss']:.2g}); the other four run all {article.STEPS} steps. Run on, Adam swings "
+            f"past the minimum: f = {adam['unstopped_final_loss']:.2g} at step {article.STEPS}."
+        )
     st.subheader("What the article concludes, and what its own numbers show")
     st.table(_claims_table(found))
-    st.caption(f"Two yardsticks: the article's own stopping rule ({article.STOP_RULE}) and this app's "
-               "f − f* ≤ 1e-3. Adam starts farther out than the others, at (−6, −6).")
+    st.caption(
+        f"Two yardsticks: the article's own stopping rule ({article.STOP_RULE}) and this app's "
+        "f − f* ≤ 1e-3. Adam starts farther out than the others, at (−6, −6)."
+    )
     table = _metrics_table(core.get_function("quadratic"), trajectories)
     table.insert(1, "start", ["({:g}, {:g})".format(*article.STARTS[n]) for n in names])
     table.insert(4, f"first step with {article.STOP_RULE}", [_step_or_never(found[n]["stop_rule_step"]) for n in names])
     _show_metrics(table)
     with st.expander("3-D surface (√f)"):
-        st.image(plots.surface_png(("quadratic",), tuple((n, trajectories[n].points) for n in names),
-                                   box=article.BOX, article=True), width="stretch")
+        st.image(
+            plots.surface_png(
+                ("quadratic",), tuple((n, trajectories[n].points) for n in names), box=article.BOX, article=True
+            ),
+            width="stretch",
+        )
 
 
 def _step_or_never(step: int) -> str:
@@ -80,17 +103,25 @@ def _claims_table(found: dict[str, dict]) -> pd.DataFrame:
     rows = {}
     for n, f in found.items():
         stop, tol = f["stop_rule_step"], f["steps_to_tol"]
-        shown = [f"meets the stopping rule at step {stop}" + (" (first)" if stop == first_stop else "")
-                 if stop >= 0 else f"never meets the stopping rule in {article.STEPS} steps",
-                 f"f − f* ≤ 1e-3 at step {tol}" + (" (first)" if tol == first_tol else "")
-                 if tol >= 0 else "never reaches f − f* ≤ 1e-3"]
+        shown = [
+            f"meets the stopping rule at step {stop}" + (" (first)" if stop == first_stop else "")
+            if stop >= 0
+            else f"never meets the stopping rule in {article.STEPS} steps",
+            f"f − f* ≤ 1e-3 at step {tol}" + (" (first)" if tol == first_tol else "")
+            if tol >= 0
+            else "never reaches f − f* ≤ 1e-3",
+        ]
         if f["stopped_at"] >= 0:
-            shown.append(f"stopped after {f['stopped_at']} updates at f = {f['final_loss']:.2g}; run on, f = "
-                         f"{f['unstopped_final_loss']:.2g} at step {article.STEPS}")
+            shown.append(
+                f"stopped after {f['stopped_at']} updates at f = {f['final_loss']:.2g}; run on, f = "
+                f"{f['unstopped_final_loss']:.2g} at step {article.STEPS}"
+            )
         else:
             shown.append(f"f = {f['final_loss']:.2g} after {article.STEPS} steps")
-        rows[core.get_spec(n).display_name] = {"the article says": article.CONCLUSIONS[n],
-                                               "its own numbers show": "; ".join(shown) + "."}
+        rows[core.get_spec(n).display_name] = {
+            "the article says": article.CONCLUSIONS[n],
+            "its own numbers show": "; ".join(shown) + ".",
+        }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -105,8 +136,9 @@ def _free(ps: PageState, side) -> None:
     side.header("Learning-rate schedule")
     schedule = controls.schedule_picker(ps, steps, tuple(chosen), where=side)
     side.header("Gradient noise")
-    noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
-                            help="Gaussian noise added to every gradient.")
+    noise = controls.number(
+        ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side, help="Gaussian noise added to every gradient."
+    )
     seeds, seed = 1, 0
     if noise > 0:
         seeds = controls.integer(ps, "seeds", "runs per optimizer (seeds)", 1, 50, 20, where=side)
@@ -130,15 +162,19 @@ def _free(ps: PageState, side) -> None:
     positive = charts.all_positive(values)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.image(plots.contour_png(key, tuple((n, r.points) for n, r in single.items())),
-                 caption=f"{layout.landscape_name(f)}: start ○, ends ✕, known minima ★", width="stretch")
+        st.image(
+            plots.contour_png(key, tuple((n, r.points) for n, r in single.items())),
+            caption=f"{layout.landscape_name(f)}: start ○, ends ✕, known minima ★",
+            width="stretch",
+        )
     with right:
         st.latex(f.latex)
         if f.description:
             st.caption(plain(f.description, None))
         if noise > 0 and seeds > 1:
-            charts.band(_band_frame(trajectories), f"Loss over {seeds} noisy runs: median and 10–90 %",
-                        "f", log=positive).show(st)
+            charts.band(
+                _band_frame(trajectories), f"Loss over {seeds} noisy runs: median and 10–90 %", "f", log=positive
+            ).show(st)
         else:
             charts.lines(values, "Loss", "f", log=positive, height=340).show(st)
     _show_metrics(_metrics_table(f, single))
@@ -155,15 +191,22 @@ def _first(run: core.Trajectory) -> core.Trajectory:
     if run.points.ndim == 2:
         return run
     lr = run.lr[:, 0] if run.lr is not None and run.lr.ndim == 2 else run.lr
-    return core.Trajectory(points=run.points[:, 0], values=run.values[:, 0], diverged_at=run.diverged_at[0],
-                           stopped_at=run.stopped_at[0], steps=run.steps, record=run.record, lr=lr)
+    return core.Trajectory(
+        points=run.points[:, 0],
+        values=run.values[:, 0],
+        diverged_at=run.diverged_at[0],
+        stopped_at=run.stopped_at[0],
+        steps=run.steps,
+        record=run.record,
+        lr=lr,
+    )
 
 
 def _band_frame(trajectories: dict[str, core.Trajectory]) -> pd.DataFrame:
     frames = []
     for n, r in trajectories.items():
         v = np.where(np.isfinite(r.values), r.values, np.nan)
-        steps = np.flatnonzero(np.isfinite(v).any(axis=1))   # steps where at least one run is still finite
+        steps = np.flatnonzero(np.isfinite(v).any(axis=1))  # steps where at least one run is still finite
         lo, med, hi = np.nanpercentile(v[steps], [10, 50, 90], axis=1)
         frames.append(pd.DataFrame({"step": steps, "series": n, "median": med, "lo": lo, "hi": hi}))
     return pd.concat(frames, ignore_index=True).dropna()
@@ -178,7 +221,7 @@ def readable_losses(runs_: dict[str, core.Trajectory]) -> dict[str, np.ndarray]:
     for n, r in runs_.items():
         v = np.array(r.values, dtype=float)
         if r.diverged_at >= 0:
-            v[int(r.diverged_at):] = np.nan
+            v[int(r.diverged_at) :] = np.nan
         with np.errstate(invalid="ignore"):
             v[np.abs(v) > cap] = np.nan
         out[n] = v
@@ -190,16 +233,18 @@ def _metrics_table(f: core.Objective, trajectories: dict[str, core.Trajectory]) 
     rows = []
     for n, r in trajectories.items():
         s = metrics.summary(f, r)
-        gone = s["diverged_at"] >= 0
-        shown = lambda v: "—" if gone or not np.isfinite(v) else f"{v:.4g}"  # noqa: E731
-        rows.append({
-            "optimizer": core.get_spec(n).display_name,
-            "final loss": shown(s["final_loss"]),
-            "distance to minimum": shown(s["distance"]),
-            "steps to f − f* ≤ 1e-3": "never" if s["steps_to_tol"] < 0 else str(s["steps_to_tol"]),
-            "path length": shown(s["path_length"]),
-            "diverged": f"yes, at step {s['diverged_at']}" if gone else "no",
-        })
+        gone = bool(s["diverged_at"] >= 0)
+        shown = lambda v, gone=gone: "—" if gone or not np.isfinite(v) else f"{v:.4g}"
+        rows.append(
+            {
+                "optimizer": core.get_spec(n).display_name,
+                "final loss": shown(s["final_loss"]),
+                "distance to minimum": shown(s["distance"]),
+                "steps to f − f* ≤ 1e-3": "never" if s["steps_to_tol"] < 0 else str(s["steps_to_tol"]),
+                "path length": shown(s["path_length"]),
+                "diverged": f"yes, at step {s['diverged_at']}" if gone else "no",
+            }
+        )
     return pd.DataFrame(rows)
 
 

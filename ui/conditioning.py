@@ -3,8 +3,8 @@
 Gradient descent and heavy ball are compared with their theoretical rates (κ − 1)/(κ + 1) and
 (√κ − 1)/(√κ + 1); the diagonal adaptive methods are swept over the valley's rotation angle.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
@@ -22,19 +22,21 @@ ADAPTIVE = ("adagrad", "rmsprop", "adam")
 # One learning rate does not suit all three on this problem: Adagrad's steps shrink as it
 # accumulates squared gradients, so it wants a large lr; RMSprop with a large lr never settles.
 ADAPTIVE_LR = {"adagrad": 1.0, "rmsprop": 0.1, "adam": 0.3}
-METHODS = ("gd", "momentum") + ADAPTIVE
+METHODS = ("gd", "momentum", *ADAPTIVE)
 LABELS = {"gd": "GD", "momentum": "Heavy ball", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
 THEORY = {"gd": ("GD theory", "#9ecae9"), "momentum": ("Heavy ball theory", "#ffbb78")}
 TOL = 1e-6
 SWEEP_ANGLES = tuple(float(a) for a in range(0, 91, 10))
 SWEEP_STEPS = controls.MAX_STEPS
-CHART_RANGE = (1e-16, 1e6)   # distances drawn on the log chart (outside: not drawn)
+CHART_RANGE = (1e-16, 1e6)  # distances drawn on the log chart (outside: not drawn)
 
 
 def render() -> None:
     st.title("Conditioning lab")
-    st.caption("f = ½(u²/κ + v²) in coordinates rotated by an angle: Hessian eigenvalues μ = 1/κ and L = 1. "
-               "How fast do the optimizers approach the minimum, and what does the textbook promise?")
+    st.caption(
+        "f = ½(u²/κ + v²) in coordinates rotated by an angle: Hessian eigenvalues μ = 1/κ and L = 1. "
+        "How fast do the optimizers approach the minimum, and what does the textbook promise?"
+    )
     with page_state(PAGE) as ps:
         _body(ps)
 
@@ -42,10 +44,27 @@ def render() -> None:
 def _body(ps: PageState) -> None:
     side = st.sidebar
     side.header("Landscape")
-    kappa = controls.number(ps, "kappa", "Condition number κ = L/μ", 1.0, 1000.0, 50.0, log=True, where=side,
-                            help="Ratio of the largest to the smallest curvature.")
-    angle = controls.number(ps, "angle", "Rotation angle (degrees)", 0.0, 90.0, 30.0, where=side,
-                            help="Rotates the valley away from the coordinate axes.")
+    kappa = controls.number(
+        ps,
+        "kappa",
+        "Condition number κ = L/μ",
+        1.0,
+        1000.0,
+        50.0,
+        log=True,
+        where=side,
+        help="Ratio of the largest to the smallest curvature.",
+    )
+    angle = controls.number(
+        ps,
+        "angle",
+        "Rotation angle (degrees)",
+        0.0,
+        90.0,
+        30.0,
+        where=side,
+        help="Rotates the valley away from the coordinate axes.",
+    )
     key = ("conditioned_quadratic", kappa, angle)
     f = problem.objective(key)
     assert f.curvature is not None  # a quadratic
@@ -59,8 +78,19 @@ def _body(ps: PageState) -> None:
     side.header("Adaptive methods")
     hps = {"gd": {"lr": gd_lr}, "momentum": {"lr": hb_lr, "momentum": hb_mom}}
     for n in ADAPTIVE:
-        hps[n] = {"lr": controls.number(ps, f"{n}_lr", f"{LABELS[n]} lr", 1e-3, 2.0, ADAPTIVE_LR[n], log=True,
-                                        where=side, help=f"Learning rate of {LABELS[n]} (other settings: torch defaults).")}
+        hps[n] = {
+            "lr": controls.number(
+                ps,
+                f"{n}_lr",
+                f"{LABELS[n]} lr",
+                1e-3,
+                2.0,
+                ADAPTIVE_LR[n],
+                log=True,
+                where=side,
+                help=f"Learning rate of {LABELS[n]} (other settings: torch defaults).",
+            )
+        }
 
     _formulas(ps, mu, L, gd_lr, hb_lr, hb_mom)
     trajectories = runs.run_all(key, {n: hps[n] for n in METHODS}, x0, steps)
@@ -68,18 +98,25 @@ def _body(ps: PageState) -> None:
     rates = {"gd": theory.gd_rate(mu, L, gd_lr), "momentum": theory.heavy_ball_rate(mu, L, hb_lr, hb_mom)}
 
     _chart(distances, rates, steps).show(st)
-    st.caption(f"Dashed: d₀·ρᵗ with the theoretical rate for your settings (at the heavy-ball optimum the "
-               f"distance decays like t·ρᵗ, so it stays above its line by a factor growing like t). Values "
-               f"outside [{CHART_RANGE[0]:g}, {CHART_RANGE[1]:g}] are not drawn.")
+    st.caption(
+        f"Dashed: d₀·ρᵗ with the theoretical rate for your settings (at the heavy-ball optimum the "
+        f"distance decays like t·ρᵗ, so it stays above its line by a factor growing like t). Values "
+        f"outside [{CHART_RANGE[0]:g}, {CHART_RANGE[1]:g}] are not drawn."
+    )
     left, right = st.columns([1, 1], gap="medium")
     with left:
-        st.image(plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
-                 caption=f"{layout.landscape_name(f)}: start ○, ends ✕, minimum ★", width="stretch")
+        st.image(
+            plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
+            caption=f"{layout.landscape_name(f)}: start ○, ends ✕, minimum ★",
+            width="stretch",
+        )
     with right:
         st.dataframe(_table(hps, distances, rates), hide_index=True, width="stretch")
-        st.caption(f"Measured ρ: per-step contraction of ‖θ − θ*‖ over the second half of the run (a "
-                   f"least-squares fit of its logarithm). Theory ρ: for your settings (the adaptive methods have "
-                   f"no such linear theory). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}.")
+        st.caption(
+            f"Measured ρ: per-step contraction of ‖θ − θ*‖ over the second half of the run (a "
+            f"least-squares fit of its logarithm). Theory ρ: for your settings (the adaptive methods have "
+            f"no such linear theory). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}."
+        )
     _rotation_panel(kappa, angle, x0, hps)
 
 
@@ -101,17 +138,28 @@ def _formulas(ps: PageState, mu: float, L: float, gd_lr: float, hb_lr: float, hb
     rho_gd = theory.gd_rate(mu, L, eta)
     rho_hb = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
     gd, hb = st.columns(2, gap="medium")
-    gd.latex(rf"\begin{{gathered}}\text{{Gradient descent: }}\rho^\star = \frac{{\kappa-1}}{{\kappa+1}} = {rho_gd:.4f}"
-             rf"\\[4pt] \text{{at }}\eta^\star = \frac{{2}}{{L+\mu}} = {eta:.4g}\end{{gathered}}")
-    hb.latex(rf"\begin{{gathered}}\text{{Heavy ball: }}\rho^\star = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {rho_hb:.4f}"
-             rf"\\[4pt] \text{{at }}\eta^\star = \frac{{4}}{{(\sqrt L+\sqrt\mu)^2}} = {hb_eta:.4g}"
-             rf"\\[4pt] \beta^\star = (\rho^\star)^2 = {beta:.4g}\end{{gathered}}")
-    st.caption(f"κ = {kappa:g}. Shrinking the distance a million-fold takes about "
-               f"{_steps(rho_gd)} steps for GD and {_steps(rho_hb)} for heavy ball at their optimum; with your "
-               f"settings the rates are {_rate(theory.gd_rate(mu, L, gd_lr))} (GD) and "
-               f"{_rate(theory.heavy_ball_rate(mu, L, hb_lr, hb_mom))} (heavy ball).")
-    st.button("Use the optimal hyperparameters", on_click=_use_optimal, args=(ps,), type="primary",
-              help="Set GD's η and heavy ball's (η, β) to the optimal values above for the current κ.")
+    gd.latex(
+        rf"\begin{{gathered}}\text{{Gradient descent: }}\rho^\star = \frac{{\kappa-1}}{{\kappa+1}} = {rho_gd:.4f}"
+        rf"\\[4pt] \text{{at }}\eta^\star = \frac{{2}}{{L+\mu}} = {eta:.4g}\end{{gathered}}"
+    )
+    hb.latex(
+        rf"\begin{{gathered}}\text{{Heavy ball: }}\rho^\star = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {rho_hb:.4f}"
+        rf"\\[4pt] \text{{at }}\eta^\star = \frac{{4}}{{(\sqrt L+\sqrt\mu)^2}} = {hb_eta:.4g}"
+        rf"\\[4pt] \beta^\star = (\rho^\star)^2 = {beta:.4g}\end{{gathered}}"
+    )
+    st.caption(
+        f"κ = {kappa:g}. Shrinking the distance a million-fold takes about "
+        f"{_steps(rho_gd)} steps for GD and {_steps(rho_hb)} for heavy ball at their optimum; with your "
+        f"settings the rates are {_rate(theory.gd_rate(mu, L, gd_lr))} (GD) and "
+        f"{_rate(theory.heavy_ball_rate(mu, L, hb_lr, hb_mom))} (heavy ball)."
+    )
+    st.button(
+        "Use the optimal hyperparameters",
+        on_click=_use_optimal,
+        args=(ps,),
+        type="primary",
+        help="Set GD's η and heavy ball's (η, β) to the optimal values above for the current κ.",
+    )
 
 
 def _steps(rate: float) -> str:
@@ -154,34 +202,41 @@ def _table(hps: dict, distances: dict[str, np.ndarray], rates: dict[str, float])
         hit = int(metrics.steps_to_reach(d, TOL))
         hp = hps[n]
         measured = theory.measured_rate(d)
-        rows.append({
-            "method": LABELS[n],
-            "η": f"{hp['lr']:.4g}",
-            "β": f"{hp['momentum']:.4g}" if "momentum" in hp else "—",
-            "measured ρ": "—" if np.isnan(measured) else f"{measured:.4f}",
-            "theory ρ": f"{rates[n]:.4f}" if n in rates else "—",
-            "steps": "never" if hit < 0 else str(hit),
-        })
+        rows.append(
+            {
+                "method": LABELS[n],
+                "η": f"{hp['lr']:.4g}",
+                "β": f"{hp['momentum']:.4g}" if "momentum" in hp else "—",
+                "measured ρ": "—" if np.isnan(measured) else f"{measured:.4f}",
+                "theory ρ": f"{rates[n]:.4f}" if n in rates else "—",
+                "steps": "never" if hit < 0 else str(hit),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _rotation_panel(kappa: float, angle: float, x0: tuple[float, float], hps: dict) -> None:
     st.subheader("What rotation does")
-    st.markdown("Adagrad, RMSprop and Adam divide each **coordinate** of the gradient by its own running scale: "
-                "a diagonal preconditioner that can only rescale x and y, so it straightens a valley that lies "
-                "along an axis (at 0° their step counts do not even depend on κ) but not a rotated one. Gradient "
-                "descent and heavy ball only see the Hessian's eigenvalues, so the angle changes nothing for them.")
+    st.markdown(
+        "Adagrad, RMSprop and Adam divide each **coordinate** of the gradient by its own running scale: "
+        "a diagonal preconditioner that can only rescale x and y, so it straightens a valley that lies "
+        "along an axis (at 0° their step counts do not even depend on κ) but not a rotated one. Gradient "
+        "descent and heavy ball only see the Hessian's eigenvalues, so the angle changes nothing for them."
+    )
     angles = tuple(sorted(set(SWEEP_ANGLES) | {float(angle)}))
     table = _sweep(kappa, angle, (float(x0[0]), float(x0[1])), angles, tuple((n, runs.freeze(hps[n])) for n in METHODS))
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(f"Steps to get within {TOL:g} of the minimum (within {SWEEP_STEPS} steps), with the start rotated "
-               f"along with the valley so every angle poses the same problem; ◀ marks your angle. One batched run "
-               f"per method covers all angles.")
+    st.caption(
+        f"Steps to get within {TOL:g} of the minimum (within {SWEEP_STEPS} steps), with the start rotated "
+        f"along with the valley so every angle poses the same problem; ◀ marks your angle. One batched run "
+        f"per method covers all angles."
+    )
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def _sweep(kappa: float, angle: float, x0: tuple[float, float], angles: tuple[float, ...],
-           settings: tuple) -> pd.DataFrame:
+def _sweep(
+    kappa: float, angle: float, x0: tuple[float, float], angles: tuple[float, ...], settings: tuple
+) -> pd.DataFrame:
     """Steps to tolerance for each method at each angle: one ``core.simulate`` per method over all angles."""
     family = theory.rotated_quadratics(kappa, angles)
     starts = theory.rotate_start(x0, angle, angles)
@@ -189,10 +244,13 @@ def _sweep(kappa: float, angle: float, x0: tuple[float, float], angles: tuple[fl
     rows = []
     for n, hp in settings:
         try:
-            r = core.simulate(family, core.get_optimizer(n, **dict(hp)), starts, SWEEP_STEPS,
-                              escape=family.escape_radius)
+            r = core.simulate(
+                family, core.get_optimizer(n, **dict(hp)), starts, SWEEP_STEPS, escape=family.escape_radius
+            )
         except ValueError:
             continue
         hit = metrics.steps_to_reach(_distance(r.points), TOL)
-        rows.append({"method": LABELS[n], **{c: "never" if h < 0 else str(int(h)) for c, h in zip(columns, hit)}})
+        rows.append(
+            {"method": LABELS[n], **{c: "never" if h < 0 else str(int(h)) for c, h in zip(columns, hit, strict=False)}}
+        )
     return pd.DataFrame(rows)

@@ -1,4 +1,5 @@
 """Widgets generated from core's metadata, each bound to the URL through a ``PageState``."""
+
 from __future__ import annotations
 
 import functools
@@ -18,7 +19,7 @@ from .problem import CUSTOM, FunctionKey, objective
 from .state import PageState
 
 MAX_STEPS = 500
-PERSIST = "page"   # a control hidden for a run (an invalid formula) keeps its value
+PERSIST = "page"  # a control hidden for a run (an invalid formula) keeps its value
 _MANTISSAS = (1, 1.5, 2, 3, 4, 5, 6, 8)
 
 
@@ -44,8 +45,19 @@ def _linear_step(*values: float) -> float:
     return 10.0 ** -max(2, *(_decimals(v) for v in values))
 
 
-def number(ps: PageState, name: str, label: str, lo: float, hi: float, default: float, *,
-           log: bool = False, help: str | None = None, where=st, on_change=None) -> float:
+def number(
+    ps: PageState,
+    name: str,
+    label: str,
+    lo: float,
+    hi: float,
+    default: float,
+    *,
+    log: bool = False,
+    help: str | None = None,
+    where=st,
+    on_change=None,
+) -> float:
     """A float slider (log-spaced values when ``log``) bound to URL parameter ``name``.
 
     A log slider takes any value in [lo, hi] from the link or from the number box beside it
@@ -54,13 +66,29 @@ def number(ps: PageState, name: str, label: str, lo: float, hi: float, default: 
     if log:
         key = ps.init(name, default, s.parse_float(lo, hi))
         options = log_options(lo, hi, (default, float(st.session_state[key])))
-        value = where.select_slider(label, options=options, key=key, help=help, format_func=lambda v: f"{v:g}",
-                                    on_change=on_change, persist_state=PERSIST)
+        value = where.select_slider(
+            label,
+            options=options,
+            key=key,
+            help=help,
+            format_func=lambda v: f"{v:g}",
+            on_change=on_change,
+            persist_state=PERSIST,
+        )
     else:
         step = _linear_step(lo, hi, default)
         key = ps.init(name, default, s.on_grid(lo, step)(s.parse_float(lo, hi)))
-        value = where.slider(label, min_value=float(lo), max_value=float(hi), step=step, key=key, help=help,
-                             format=f"%.{_decimals(step)}f", on_change=on_change, persist_state=PERSIST)
+        value = where.slider(
+            label,
+            min_value=float(lo),
+            max_value=float(hi),
+            step=step,
+            key=key,
+            help=help,
+            format=f"%.{_decimals(step)}f",
+            on_change=on_change,
+            persist_state=PERSIST,
+        )
         value = round(float(value), _decimals(step))
     ps.publish(name, value)
     return float(value)
@@ -69,43 +97,68 @@ def number(ps: PageState, name: str, label: str, lo: float, hi: float, default: 
 def number_box(ps: PageState, name: str, label: str, lo: float, hi: float, default: float, where=st) -> float:
     """A number box (not a slider), so values set by a button land exactly; bound to URL parameter ``name``."""
     key = ps.init(name, default, s.parse_float(lo, hi))
-    value = float(where.number_input(label, min_value=lo, max_value=hi, step=0.01, format="%.6g", key=key,
-                                     persist_state=PERSIST))
+    value = float(
+        where.number_input(label, min_value=lo, max_value=hi, step=0.01, format="%.6g", key=key, persist_state=PERSIST)
+    )
     ps.publish(name, value)
     return value
 
 
-def integer(ps: PageState, name: str, label: str, lo: int, hi: int, default: int, help: str | None = None,
-            where=st, on_change=None) -> int:
+def integer(
+    ps: PageState,
+    name: str,
+    label: str,
+    lo: int,
+    hi: int,
+    default: int,
+    help: str | None = None,
+    where=st,
+    on_change=None,
+) -> int:
     key = ps.init(name, default, s.parse_int(lo, hi))
-    value = int(where.slider(label, min_value=lo, max_value=hi, key=key, help=help, on_change=on_change,
-                             persist_state=PERSIST))
+    value = int(
+        where.slider(label, min_value=lo, max_value=hi, key=key, help=help, on_change=on_change, persist_state=PERSIST)
+    )
     ps.publish(name, value)
     return value
 
 
-def toggle(ps: PageState, name: str, label: str, default: bool, help: str | None = None, where=st,
-           on_change=None) -> bool:
+def toggle(
+    ps: PageState, name: str, label: str, default: bool, help: str | None = None, where=st, on_change=None
+) -> bool:
     key = ps.init(name, default, s.parse_bool)
     value = bool(where.toggle(label, key=key, help=help, on_change=on_change, persist_state=PERSIST))
     ps.publish(name, value)
     return value
 
 
-def choice(ps: PageState, name: str, label: str, options: list[str], default: str, labels: dict | None = None,
-           where=st, on_change=None, help: str | None = None) -> str:
+def choice(
+    ps: PageState,
+    name: str,
+    label: str,
+    options: list[str],
+    default: str,
+    labels: dict | None = None,
+    where=st,
+    on_change=None,
+    help: str | None = None,
+) -> str:
     key = ps.init(name, default, s.parse_choice(options))
     fmt = (lambda o: labels.get(o, o)) if labels else str
-    value = where.selectbox(label, options, key=key, format_func=fmt, on_change=on_change, help=help,
-                            persist_state=PERSIST)
+    value = where.selectbox(
+        label, options, key=key, format_func=fmt, on_change=on_change, help=help, persist_state=PERSIST
+    )
     ps.publish(name, value)
     return value
 
 
-def hyperparameters(ps: PageState, spec: core.OptimizerSpec, landscape: FunctionKey, prefix: str = "",
-                    where=st) -> dict[str, Any]:
+def hyperparameters(
+    ps: PageState, spec: core.OptimizerSpec, landscape: FunctionKey, prefix: str = "", where=st
+) -> dict[str, Any]:
     """One control per hyperparameter of ``spec``, starting from values that suit ``landscape``."""
-    return params(ps, spec.hypers, starting_hyperparameters(landscape, spec.name), prefix, where, follows_landscape=True)
+    return params(
+        ps, spec.hypers, starting_hyperparameters(landscape, spec.name), prefix, where, follows_landscape=True
+    )
 
 
 def starting_hyperparameters(landscape: FunctionKey, name: str) -> dict[str, Any]:
@@ -128,8 +181,14 @@ def _formula_lr(landscape: FunctionKey, name: str) -> float:
         return float(demo_hyperparameters(name)["lr"])
 
 
-def params(ps: PageState, hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: str = "", where=st,
-           follows_landscape: bool = False) -> dict[str, Any]:
+def params(
+    ps: PageState,
+    hypers: tuple[Hyper, ...],
+    defaults: dict[str, Any],
+    prefix: str = "",
+    where=st,
+    follows_landscape: bool = False,
+) -> dict[str, Any]:
     """Controls for a list of ``Hyper`` records, each drawn as its ``kind`` says; hidden ones are skipped.
 
     With ``follows_landscape``, values the user has not chosen restart from the new defaults
@@ -172,8 +231,17 @@ def _choice_control(ps: PageState, url: str, label: str, h: Hyper, default: Any,
     """A select box over ``h.choices``: the URL holds the option's token, the caller gets its value."""
     tokens = {c.token: c for c in h.choices}
     default_token = next(c.token for c in h.choices if c.value == default)
-    picked = choice(ps, url, label, list(tokens), default_token, labels={t: c.label for t, c in tokens.items()},
-                    where=where, help=h.help, on_change=on_change)
+    picked = choice(
+        ps,
+        url,
+        label,
+        list(tokens),
+        default_token,
+        labels={t: c.label for t, c in tokens.items()},
+        where=where,
+        help=h.help,
+        on_change=on_change,
+    )
     return tokens[picked].value
 
 
@@ -199,8 +267,17 @@ def _exact_box(ps: PageState, name: str, lo: float, hi: float, where, on_change=
     """A number box under a log slider for a value between its steps; typing one moves the slider there."""
     box = ps.key(name) + "#exact"
     st.session_state[box] = float(st.session_state[ps.key(name)])
-    where.number_input("exact value", min_value=float(lo), max_value=float(hi), format="%.6g", step=None, key=box,
-                       label_visibility="collapsed", on_change=_take_exact, args=(ps, name, box, on_change))
+    where.number_input(
+        "exact value",
+        min_value=float(lo),
+        max_value=float(hi),
+        format="%.6g",
+        step=None,
+        key=box,
+        label_visibility="collapsed",
+        on_change=_take_exact,
+        args=(ps, name, box, on_change),
+    )
 
 
 def _take_exact(ps: PageState, name: str, box: str, on_change) -> None:
@@ -214,42 +291,85 @@ def schedule_picker(ps: PageState, steps: int, optimizers: tuple[str, ...] = (),
     from core.schedules import SCHEDULES, default_params
 
     names = list(SCHEDULES)
-    labels = {n: SCHEDULES[n].display_name if SCHEDULES[n].display_name == SCHEDULES[n].__name__
-              else f"{SCHEDULES[n].display_name} · {SCHEDULES[n].__name__}" for n in names}
-    name = choice(ps, "sched", "Learning-rate schedule", names, "constant", labels=labels, where=where,
-                  help="Schedules of torch.optim.lr_scheduler, with torch's names and formulas.")
+    labels = {
+        n: SCHEDULES[n].display_name
+        if SCHEDULES[n].display_name == SCHEDULES[n].__name__
+        else f"{SCHEDULES[n].display_name} · {SCHEDULES[n].__name__}"
+        for n in names
+    }
+    name = choice(
+        ps,
+        "sched",
+        "Learning-rate schedule",
+        names,
+        "constant",
+        labels=labels,
+        where=where,
+        help="Schedules of torch.optim.lr_scheduler, with torch's names and formulas.",
+    )
     if name == "constant":
         return None
     cls = SCHEDULES[name]
-    where.latex(r"\small " + layout.stacked(cls.latex))   # stacked and small: the sidebar is narrow
+    where.latex(r"\small " + layout.stacked(cls.latex))  # stacked and small: the sidebar is narrow
     chosen = params(ps, cls.params, default_params(name, steps, optimizers), prefix="s.", where=where)
     return (name, tuple(sorted(chosen.items())))
 
 
 def function_picker(ps: PageState, where=st, default: str = "quadratic") -> FunctionKey:
     """Choose a landscape: a built-in function, the tunable quadratic's κ and angle, or a formula."""
-    names = core.list_functions() + [CUSTOM]
+    names = [*core.list_functions(), CUSTOM]
     labels = {n: core.get_function(n).display_name for n in core.list_functions()}
     labels["conditioned_quadratic"] = "Ill-conditioned quadratic (κ, angle)"
     labels[CUSTOM] = "Your own formula…"
-    name = choice(ps, "fn", "Landscape", names, default, labels=labels, where=where,
-                  on_change=lambda: ps.new_landscape(always=("x0", "y0")))
+    name = choice(
+        ps,
+        "fn",
+        "Landscape",
+        names,
+        default,
+        labels=labels,
+        where=where,
+        on_change=lambda: ps.new_landscape(always=("x0", "y0")),
+    )
     if name == "conditioned_quadratic":
-        kappa = number(ps, "kappa", "Condition number κ", 1.0, 1000.0, 10.0, log=True, where=where,
-                       help="Ratio of the largest to the smallest curvature.")
-        angle = number(ps, "angle", "Rotation angle (degrees)", 0.0, 90.0, 0.0, where=where,
-                       help="Rotates the valley away from the axes.")
+        kappa = number(
+            ps,
+            "kappa",
+            "Condition number κ",
+            1.0,
+            1000.0,
+            10.0,
+            log=True,
+            where=where,
+            help="Ratio of the largest to the smallest curvature.",
+        )
+        angle = number(
+            ps,
+            "angle",
+            "Rotation angle (degrees)",
+            0.0,
+            90.0,
+            0.0,
+            where=where,
+            help="Rotates the valley away from the axes.",
+        )
         return (name, kappa, angle)
     if name == CUSTOM:
         from core.formula import EXAMPLES
 
         key = ps.init("formula", next(iter(EXAMPLES.values())), s.parse_text(300))
-        text = where.text_input("f(x, y) =", key=key, max_chars=300, persist_state=PERSIST,
-                                help="Operators + - * / ** (or ^), numbers, x, y, pi, e and functions such as "
-                                     "sin, cos, exp, log, sqrt, abs, tanh, atan2, min, max.")
+        text = where.text_input(
+            "f(x, y) =",
+            key=key,
+            max_chars=300,
+            persist_state=PERSIST,
+            help="Operators + - * / ** (or ^), numbers, x, y, pi, e and functions such as "
+            "sin, cos, exp, log, sqrt, abs, tanh, atan2, min, max.",
+        )
         ps.publish("formula", text)
-        lim = number(ps, "boxr", "Plot box half-width", 0.5, 100.0, 5.0, where=where,
-                     help="The plot shows x and y in [−w, w].")
+        lim = number(
+            ps, "boxr", "Plot box half-width", 0.5, 100.0, 5.0, where=where, help="The plot shows x and y in [−w, w]."
+        )
         return (CUSTOM, text, (-lim, lim, -lim, lim))
     return (name,)
 
@@ -276,8 +396,9 @@ class Setup:
     steps: int
 
 
-def setup(ps: PageState, where=st, default: str = "quadratic", steps: int = 50, start_map: bool = False
-          ) -> Setup | None:
+def setup(
+    ps: PageState, where=st, default: str = "quadratic", steps: int = 50, start_map: bool = False
+) -> Setup | None:
     """Landscape, start (optionally with a clickable map) and steps; ``None`` when the formula is unusable."""
     picked = landscape(ps, where=where, default=default)
     if picked is None:
@@ -300,8 +421,9 @@ def optimizers(ps: PageState, default: list[str], where=st) -> list[str]:
     return multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), default, labels=labels, where=where)
 
 
-def start_picker(ps: PageState, f: core.Objective, where=st, default: tuple[float, float] | None = None
-                 ) -> tuple[float, float]:
+def start_picker(
+    ps: PageState, f: core.Objective, where=st, default: tuple[float, float] | None = None
+) -> tuple[float, float]:
     """Start point sliders over the function's box."""
     xmin, xmax, ymin, ymax = f.box
     dx, dy = default or f.start
@@ -320,12 +442,14 @@ def start_picker(ps: PageState, f: core.Objective, where=st, default: tuple[floa
 
 
 def steps_picker(ps: PageState, default: int = 50, where=st) -> int:
-    return integer(ps, "steps", "Steps", 1, MAX_STEPS, default, where=where,
-                   help=f"Number of updates (at most {MAX_STEPS}).")
+    return integer(
+        ps, "steps", "Steps", 1, MAX_STEPS, default, where=where, help=f"Number of updates (at most {MAX_STEPS})."
+    )
 
 
-def multi(ps: PageState, name: str, label: str, options: list[str], default: list[str],
-          labels: dict | None = None, where=st) -> list[str]:
+def multi(
+    ps: PageState, name: str, label: str, options: list[str], default: list[str], labels: dict | None = None, where=st
+) -> list[str]:
     """A multiselect bound to a comma-separated URL parameter."""
     key = ps.init(name, list(default), s.parse_choices(options))
     fmt = (lambda o: labels.get(o, o)) if labels else str

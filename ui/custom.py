@@ -1,4 +1,5 @@
 """The "Your own function" page: type f(x, y), see its gradient and how optimizers move on it."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -17,17 +18,20 @@ PAGE = "custom"
 
 def render() -> None:
     st.title("Your own function")
-    st.markdown("Type any formula in x and y. It is parsed safely (only arithmetic, numbers, x, y, pi, e and "
-                "named math functions; nothing is executed), differentiated symbolically and compiled to "
-                "vectorised NumPy. It then works on every page: pick *Your own formula…* in the Landscape menu.")
+    st.markdown(
+        "Type any formula in x and y. It is parsed safely (only arithmetic, numbers, x, y, pi, e and "
+        "named math functions; nothing is executed), differentiated symbolically and compiled to "
+        "vectorised NumPy. It then works on every page: pick *Your own formula…* in the Landscape menu."
+    )
     with page_state(PAGE) as ps:
         _body(ps)
 
 
 def _body(ps: PageState) -> None:
     side = st.sidebar
-    side.selectbox("Load an example", ["—"] + list(EXAMPLES), key=ps.key("example"),
-                   on_change=lambda: _load_example(ps))
+    side.selectbox(
+        "Load an example", ["—", *list(EXAMPLES)], key=ps.key("example"), on_change=lambda: _load_example(ps)
+    )
     picked = controls.landscape(ps, where=side, default=problem.CUSTOM)
     chosen = controls.optimizers(ps, ["gd", "momentum", "adam"], where=side)
     lr = controls.number(ps, "lr", "learning rate (all optimizers)", 1e-4, 2.0, 0.01, log=True, where=side)
@@ -46,16 +50,25 @@ def _body(ps: PageState) -> None:
     steps = _reduce(f, steps, len(chosen))
     trajectories = runs.run_all(key, {n: {**demo_hyperparameters(n), "lr": lr} for n in chosen}, x0, steps)
     left, right = st.columns([3, 2], gap="medium")
-    left.image(plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())), width="stretch",
-               caption="Start ○, ends ✕, approximate minimum ★ (grid search)")
+    left.image(
+        plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
+        width="stretch",
+        caption="Start ○, ends ✕, approximate minimum ★ (grid search)",
+    )
     with right:
         values = {n: r.values for n, r in trajectories.items()}
         positive = charts.all_positive(values)
         charts.lines(values, "Loss", "f", log=positive, height=340).show(st)
         if key[0] == problem.CUSTOM:
-            st.page_link("pages/compare.py", label="Open this landscape on the Compare page", icon=":material/open_in_new:",
-                         query_params={**{k: ps.url[k] for k in ("fn", "formula", "boxr", "opts", "steps", "x0", "y0")},
-                                       **{f"{n}.lr": ps.url["lr"] for n in chosen}})
+            st.page_link(
+                "pages/compare.py",
+                label="Open this landscape on the Compare page",
+                icon=":material/open_in_new:",
+                query_params={
+                    **{k: ps.url[k] for k in ("fn", "formula", "boxr", "opts", "steps", "x0", "y0")},
+                    **{f"{n}.lr": ps.url["lr"] for n in chosen},
+                },
+            )
 
 
 def _reduce(f: core.Objective, steps: int, runs_: int) -> int:
@@ -76,8 +89,10 @@ def _gradient(text: str) -> None:
         if tex is not None:
             st.latex(rf"\frac{{\partial f}}{{\partial {name}}} = " + tex)
     too_big = " and ".join(f"∂f/∂{name}" for name, tex in (("x", gx), ("y", gy)) if tex is None)
-    st.caption(f"{too_big} {'is' if ' and ' not in too_big else 'are'} too large to typeset here; "
-               "the gradient is still computed exactly and used by every optimizer.")
+    st.caption(
+        f"{too_big} {'is' if ' and ' not in too_big else 'are'} too large to typeset here; "
+        "the gradient is still computed exactly and used by every optimizer."
+    )
 
 
 def _load_example(ps: PageState) -> None:

@@ -4,13 +4,14 @@ Movies are drawn with one matplotlib ``Figure``: the landscape is drawn once, sa
 ``copy_from_bbox``, and each frame restores it and draws only the paths up to step t, so a frame
 costs a path's worth of drawing. Frames are capped (``MAX_FRAMES``) so an export stays short.
 """
+
 from __future__ import annotations
 
 import hashlib
 import io
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,11 @@ from .problem import FunctionKey, objective
 from .state import PageState
 from .theme import color
 
-MAX_FRAMES = 120                 # a longer run skips steps evenly
-FPS = 12                         # 120 frames = 10 s
-SIZE_IN, MOVIE_DPI = (8.0, 5.0), 160   # 1280 x 800 pixels (both multiples of 16, as H.264 wants)
+MAX_FRAMES = 120  # a longer run skips steps evenly
+FPS = 12  # 120 frames = 10 s
+SIZE_IN, MOVIE_DPI = (8.0, 5.0), 160  # 1280 x 800 pixels (both multiples of 16, as H.264 wants)
 WIDTH, HEIGHT = int(SIZE_IN[0] * MOVIE_DPI), int(SIZE_IN[1] * MOVIE_DPI)
-MOVIE_AX = (0.08, 0.08, 0.74, 0.80)    # room above the axes for the title
+MOVIE_AX = (0.08, 0.08, 0.74, 0.80)  # room above the axes for the title
 MOVIE_CB = (0.86, 0.08, 0.025, 0.80)
 FORMATS = {"GIF": ("image/gif", ".gif"), "MP4": ("video/mp4", ".mp4")}
 Progress = Callable[[int, int], None]
@@ -45,8 +46,9 @@ def frame_steps(steps: int, cap: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.linspace(0, steps, min(steps + 1, cap)).round().astype(int))
 
 
-def title_for(names: list[str], f: core.Objective, hps: dict[str, dict[str, Any]], steps: int,
-              schedule: tuple | None = None) -> str:
+def title_for(
+    names: list[str], f: core.Objective, hps: dict[str, dict[str, Any]], steps: int, schedule: tuple | None = None
+) -> str:
     """One line that states the settings: optimizer(s), landscape, lr(s), schedule and steps."""
     shown = ", ".join(core.get_spec(n).display_name for n in names)
     lrs = " / ".join(f"{float(np.max(hps[n].get('lr', core.get_spec(n).hyper('lr').default))):g}" for n in names)
@@ -54,8 +56,9 @@ def title_for(names: list[str], f: core.Objective, hps: dict[str, dict[str, Any]
     return f"{shown} on {f.display_name} · lr {lrs}{sched} · {steps} steps"
 
 
-def movie_frames(key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int,
-                 box: tuple | None = None) -> Iterator[np.ndarray]:
+def movie_frames(
+    key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, box: tuple | None = None
+) -> Iterator[np.ndarray]:
     """Opaque RGB frames ``(HEIGHT, WIDTH, 3)`` of the paths growing with t, one per ``frame_steps(steps)``."""
     fig = Figure(figsize=SIZE_IN, dpi=MOVIE_DPI)
     plots.draw_landscape(fig, key, box)
@@ -74,12 +77,24 @@ def movie_frames(key: FunctionKey, paths: tuple[plots.Path, ...], title: str, st
         c = color(name)
         if np.isfinite(points[0]).all():
             ax.plot(*points[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
-        moving.append((points, ax.plot([], [], "-o", color=c, lw=1.8, ms=2.6, animated=True)[0],
-                       ax.plot([], [], "X", ms=9, color=c, mec="white", mew=0.8, animated=True)[0]))
+        moving.append(
+            (
+                points,
+                ax.plot([], [], "-o", color=c, lw=1.8, ms=2.6, animated=True)[0],
+                ax.plot([], [], "X", ms=9, color=c, mec="white", mew=0.8, animated=True)[0],
+            )
+        )
         handles.append(Line2D([], [], color=c, lw=1.8, marker="o", ms=2.6, label=core.get_spec(name).display_name))
     # Above the axes, so it is drawn once with the landscape and no path hides it.
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.02, 0.935), ncol=min(len(handles), 7),
-               fontsize=7, frameon=False, labelcolor="#262730")
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.02, 0.935),
+        ncol=min(len(handles), 7),
+        fontsize=7,
+        frameon=False,
+        labelcolor="#262730",
+    )
     counter = fig.text(0.98, 0.975, "", ha="right", va="top", fontsize=9, color="#262730", animated=True)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
@@ -97,8 +112,9 @@ def movie_frames(key: FunctionKey, paths: tuple[plots.Path, ...], title: str, st
         yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
-def render_movie(kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int,
-                 progress: Progress | None = None) -> bytes:
+def render_movie(
+    kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, progress: Progress | None = None
+) -> bytes:
     """The GIF or MP4 bytes of ``movie_frames``; ``progress(done, total)`` is called after every frame.
 
     Frames are encoded as they are drawn (never all held as RGB). One export runs at a time in the
@@ -118,7 +134,7 @@ def render_movie(kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], tit
         return encode_mp4(counted())
 
 
-def encode_gif(frames: Iterable[np.ndarray], colors: list[str] = ()) -> bytes:
+def encode_gif(frames: Iterable[np.ndarray], colors: Sequence[str] = ()) -> bytes:
     """A looping GIF with one palette for every frame: the first frame's colours plus each path's colour.
 
     Pillow (imageio's GIF writer) directly: a shared palette is about ten times faster than quantizing
@@ -144,16 +160,18 @@ def encode_mp4(frames: Iterable[np.ndarray]) -> bytes:
 
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "movie.mp4"
-        with iio2.get_writer(target, format="FFMPEG", fps=FPS, codec="libx264", pixelformat="yuv420p",
-                             macro_block_size=16) as writer:
+        with iio2.get_writer(
+            target, format="FFMPEG", fps=FPS, codec="libx264", pixelformat="yuv420p", macro_block_size=16
+        ) as writer:
             for frame in frames:
-                writer.append_data(frame)
+                writer.append_data(frame)  # type: ignore[attr-defined]  # imageio's v2 writer
         return target.read_bytes()
 
 
 @st.cache_data(max_entries=6, ttl=3600, show_spinner="Drawing the movie…")
-def movie(kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int,
-          _made: bytes | None = None) -> bytes:
+def movie(
+    kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, _made: bytes | None = None
+) -> bytes:
     """The movie's bytes, cached per settings; ``_made`` hands in bytes just drawn under a progress bar.
 
     The progress bar is drawn outside this function: an element drawn inside a cached function is
@@ -162,33 +180,53 @@ def movie(kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str
     return _made if _made is not None else render_movie(kind, key, paths, title, steps)
 
 
-def movie_controls(where_key: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int,
-                   file_stem: str) -> None:
+def movie_controls(
+    where_key: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, file_stem: str
+) -> None:
     """A format choice, a button that draws the movie with a progress bar, then its download button."""
-    st.caption(f"The path growing step by step, {WIDTH}×{HEIGHT} px for slides, at most {MAX_FRAMES} frames "
-               f"at {FPS} frames per second: a longer run skips steps evenly "
-               f"({len(frame_steps(steps))} frames for these {steps} steps).")
+    st.caption(
+        f"The path growing step by step, {WIDTH}×{HEIGHT} px for slides, at most {MAX_FRAMES} frames "
+        f"at {FPS} frames per second: a longer run skips steps evenly "
+        f"({len(frame_steps(steps))} frames for these {steps} steps)."
+    )
     a, b = st.columns([1, 3])
     kind = a.radio("Format", list(FORMATS), horizontal=True, key=f"{where_key}:movie_format")
-    digest = hashlib.sha1(repr((kind, key, title, steps)).encode()
-                          + b"".join(np.ascontiguousarray(p).tobytes() for _, p in paths)).hexdigest()
+    digest = hashlib.sha1(
+        repr((kind, key, title, steps)).encode() + b"".join(np.ascontiguousarray(p).tobytes() for _, p in paths)
+    ).hexdigest()
     made = f"{where_key}:movie_made"
-    if b.button(f"Make the {kind}", icon=":material/movie:", key=f"{where_key}:make_movie") \
-            and st.session_state.get(made) != digest:
+    if (
+        b.button(f"Make the {kind}", icon=":material/movie:", key=f"{where_key}:make_movie")
+        and st.session_state.get(made) != digest
+    ):
         bar = st.progress(0.0, text="Waiting for the export before this one…")
-        data = render_movie(kind, key, paths, title, steps,
-                            progress=lambda i, n: bar.progress(i / n, text=f"Drawing frame {i} of {n}…"))
+        data = render_movie(kind, key, paths, title, steps, progress=lambda i, n: _show_progress(bar, i, n))
         movie(kind, key, paths, title, steps, _made=data)
         bar.empty()
         st.session_state[made] = digest
     if st.session_state.get(made) == digest:
         mime, ext = FORMATS[kind]
-        st.download_button(f"Download the {kind}", movie(kind, key, paths, title, steps), f"{file_stem}{ext}", mime,
-                           on_click="ignore", icon=":material/download:", key=f"{where_key}:movie_download")
+        st.download_button(
+            f"Download the {kind}",
+            movie(kind, key, paths, title, steps),
+            f"{file_stem}{ext}",
+            mime,
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"{where_key}:movie_download",
+        )
 
 
-def snippet_panel(name: str, hp: dict[str, Any], key: FunctionKey, x0: tuple[float, float], steps: int,
-                  schedule: tuple | None, noise: float = 0.0, seed: int = 0) -> None:
+def snippet_panel(
+    name: str,
+    hp: dict[str, Any],
+    key: FunctionKey,
+    x0: tuple[float, float],
+    steps: int,
+    schedule: tuple | None,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> None:
     """The run as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
     f = objective(key)
     title = f"{core.get_spec(name).display_name} on {f.display_name}, {steps} steps, with torch.optim (Descent Lab)"
@@ -198,13 +236,26 @@ def snippet_panel(name: str, hp: dict[str, Any], key: FunctionKey, x0: tuple[flo
         st.info(str(err), icon=":material/info:")
         return
     st.code(code, language="python")
-    st.caption("float64, gradients by autograd on the same formula: the path agrees with the app's to rounding."
-               + (" With gradient noise, torch draws other random numbers, so the run is alike, not equal."
-                  if noise > 0 else ""))
+    st.caption(
+        "float64, gradients by autograd on the same formula: the path agrees with the app's to rounding."
+        + (
+            " With gradient noise, torch draws other random numbers, so the run is alike, not equal."
+            if noise > 0
+            else ""
+        )
+    )
 
 
-def optimizer_exports(ps: PageState, key: FunctionKey, spec: core.OptimizerSpec, run: core.Trajectory,
-                      hp: dict[str, Any], schedule: tuple | None, noise: float, seed: int) -> None:
+def optimizer_exports(
+    ps: PageState,
+    key: FunctionKey,
+    spec: core.OptimizerSpec,
+    run: core.Trajectory,
+    hp: dict[str, Any],
+    schedule: tuple | None,
+    noise: float,
+    seed: int,
+) -> None:
     """The optimizer page's "Copy as PyTorch" and movie export of the run drawn with these settings."""
     steps = int(run.steps)
     x0 = (float(run.points[0][0]), float(run.points[0][1]))
@@ -215,9 +266,17 @@ def optimizer_exports(ps: PageState, key: FunctionKey, spec: core.OptimizerSpec,
     movie_controls(ps.key("export"), key, ((spec.name, run.points),), title, steps, f"{spec.name}_path")
 
 
-def compare_exports(ps: PageState, key: FunctionKey, hps: dict[str, dict[str, Any]], runs: dict[str, core.Trajectory],
-                    x0: tuple[float, float], steps: int, schedule: tuple | None, noise: float = 0.0,
-                    seed: int = 0) -> None:
+def compare_exports(
+    ps: PageState,
+    key: FunctionKey,
+    hps: dict[str, dict[str, Any]],
+    runs: dict[str, core.Trajectory],
+    x0: tuple[float, float],
+    steps: int,
+    schedule: tuple | None,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> None:
     """Compare's animation of every chosen optimizer, its movie export and one PyTorch snippet per optimizer."""
     names = list(runs)
     if not names:
@@ -234,7 +293,7 @@ def compare_exports(ps: PageState, key: FunctionKey, hps: dict[str, dict[str, An
                 snippet_panel(n, hps[n], key, x0, steps, schedule, noise, seed)
 
 
-SPEEDS = {"slow": 0.5, "normal": 0.25, "fast": 0.1}   # seconds per animation step
+SPEEDS = {"slow": 0.5, "normal": 0.25, "fast": 0.1}  # seconds per animation step
 
 
 def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int) -> None:
@@ -242,13 +301,24 @@ def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], st
     playing, t_key = ps.key("anim_playing"), ps.key("anim_t")
     a, b, c = st.columns([1, 1, 3])
     if st.session_state.get(playing):
-        a.button("Pause", icon=":material/pause:", key=ps.key("anim_pause"),
-                 on_click=lambda: st.session_state.__setitem__(playing, False))
+        a.button(
+            "Pause",
+            icon=":material/pause:",
+            key=ps.key("anim_pause"),
+            on_click=lambda: st.session_state.__setitem__(playing, False),
+        )
     else:
-        a.button("Play", icon=":material/play_arrow:", key=ps.key("anim_play"), on_click=_play,
-                 args=(playing, t_key, steps), help="Move every optimizer one step at a time, together.")
-    b.button("Reset", icon=":material/skip_previous:", key=ps.key("anim_reset"), on_click=_stop_at,
-             args=(playing, t_key, 0))
+        a.button(
+            "Play",
+            icon=":material/play_arrow:",
+            key=ps.key("anim_play"),
+            on_click=_play,
+            args=(playing, t_key, steps),
+            help="Move every optimizer one step at a time, together.",
+        )
+    b.button(
+        "Reset", icon=":material/skip_previous:", key=ps.key("anim_reset"), on_click=_stop_at, args=(playing, t_key, 0)
+    )
     speed = c.radio("Speed", list(SPEEDS), index=1, horizontal=True, key=ps.key("anim_speed"))
     interval = SPEEDS[speed] if st.session_state.get(playing) else None
     st.fragment(_animation_view, run_every=interval)(playing, t_key, key, paths, steps)
@@ -279,3 +349,8 @@ def _animation_view(playing: str, t_key: str, key: FunctionKey, paths: tuple[plo
     t = right.slider("Step t (every optimizer)", 0, steps, key=t_key)
     cut = tuple((n, p[: t + 1]) for n, p in paths)
     left.image(plots.contour_png(key, cut), caption=f"All optimizers after {t} of {steps} steps", width="stretch")
+
+
+def _show_progress(bar: Any, i: int, n: int) -> None:
+    """Move the export's progress bar to frame ``i`` of ``n``."""
+    bar.progress(i / n, text=f"Drawing frame {i} of {n}…")

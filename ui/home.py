@@ -1,4 +1,5 @@
 """Home: what the app is, the article's question and answer, a live teaser, links to every page."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -18,8 +19,10 @@ def _torch_note() -> str:
         return "Every optimizer here matches `torch.optim` step for step."
     names = " and ".join(outside)
     verb = "is" if len(outside) == 1 else "are"
-    return (f"Every optimizer here except {names} matches `torch.optim` step for step; {names} {verb} not in "
-            "`torch.optim` and follow" + ("s" if len(outside) == 1 else "") + " the published paper.")
+    return (
+        f"Every optimizer here except {names} matches `torch.optim` step for step; {names} {verb} not in "
+        "`torch.optim` and follow" + ("s" if len(outside) == 1 else "") + " the published paper."
+    )
 
 
 def render() -> None:
@@ -52,16 +55,29 @@ def render() -> None:
             f"f = {adam['final_loss']:.2g}; Momentum gets to f − f* ≤ 1e-3 in {momentum['steps_to_tol']} steps, "
             "Adam never does, and run on it swings past the minimum."
         )
-        st.page_link("pages/compare.py", label="Reproduce the article on the Compare page",
-                     icon=":material/play_arrow:", query_params={"article": "1"})
-        st.page_link("pages/lesson_article.py", label="Lessons: the why, in three short guided pages",
-                     icon=":material/school:")
+        st.page_link(
+            "pages/compare.py",
+            label="Reproduce the article on the Compare page",
+            icon=":material/play_arrow:",
+            query_params={"article": "1"},
+        )
+        st.page_link(
+            "pages/lesson_article.py", label="Lessons: the why, in three short guided pages", icon=":material/school:"
+        )
     with right:
         paths = tuple((n, article_run(n).points) for n in core.ARTICLE_OPTIMIZERS)
-        st.image(plots.contour_png(("quadratic",), paths, box=article.BOX, article=True, size=(5.2, 4.0)),
-                 caption="The article's five runs (level sets of √f on [−8, 8]²)", width="stretch")
-        charts.lines({n: article_run(n).values for n in core.ARTICLE_OPTIMIZERS},
-                                     "Loss over the 20 steps", "f", log=True, height=260).show(st)
+        st.image(
+            plots.contour_png(("quadratic",), paths, box=article.BOX, article=True, size=(5.2, 4.0)),
+            caption="The article's five runs (level sets of √f on [−8, 8]²)",
+            width="stretch",
+        )
+        charts.lines(
+            {n: article_run(n).values for n in core.ARTICLE_OPTIMIZERS},
+            "Loss over the 20 steps",
+            "f",
+            log=True,
+            height=260,
+        ).show(st)
 
     st.divider()
     st.subheader("All pages")
@@ -69,6 +85,6 @@ def render() -> None:
         if not section:
             continue
         st.markdown(f"**{section}**")
-        row = st.container(horizontal=True, gap="small")    # fills row by row, so a phone reads it in order
+        row = st.container(horizontal=True, gap="small")  # fills row by row, so a phone reads it in order
         for path, title, icon in pages:
-            row.page_link(path, label=title, icon=icon, width=240)     # four a row on a laptop
+            row.page_link(path, label=title, icon=icon, width=240)  # four a row on a laptop

@@ -1,4 +1,5 @@
 """Small page furniture shared by all pages: headers, error boxes, divergence notes."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -12,8 +13,10 @@ def optimizer_header(spec: core.OptimizerSpec) -> None:
     """Title, paper, update rule beside the intuition, and a suggestion of what to try (one click away),
     short enough that the figure and its play buttons start in view on a laptop."""
     st.title(spec.display_name)
-    st.caption(f"{spec.year} · [{spec.paper}]({spec.paper_url})"
-               + (f" · `torch.optim.{spec.torch_name}`" if spec.torch_name else ""))
+    st.caption(
+        f"{spec.year} · [{spec.paper}]({spec.paper_url})"
+        + (f" · `torch.optim.{spec.torch_name}`" if spec.torch_name else "")
+    )
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.latex(stacked(spec.rule_latex))
@@ -34,8 +37,11 @@ def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:
     for label, (step, stable) in diverged.items():
         hint = f"an lr up to about {stable:.2g} stays on the landscape" if stable else "no smaller lr helps"
         parts.append(f"**{label}** left the landscape at step {step} ({hint})")
-    st.warning("Some runs diverged, so their paths end early: " + "; ".join(parts) + ". "
-               "Lower the learning rate, or press Tune.", icon=":material/trending_up:")
+    st.warning(
+        "Some runs diverged, so their paths end early: " + "; ".join(parts) + ". "
+        "Lower the learning rate, or press Tune.",
+        icon=":material/trending_up:",
+    )
 
 
 def landscape_name(f: core.Objective) -> str:

@@ -1,4 +1,5 @@
 """The Network lab page: optimizers training small MLP classifiers, compared over seeds on one loss slice."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,17 +27,28 @@ DEFAULT_OPTIMIZERS = ["momentum", "adam", "muon"]
 # Learning rates that train a 2-16-16-2 tanh network on the 2-D sets in a few hundred full-batch steps
 # (the 2-D pages' demo values are tuned for the landscapes, not for networks).
 NET_DEFAULTS = {
-    "gd": {"lr": 0.5}, "momentum": {"lr": 0.1, "momentum": 0.9}, "nesterov": {"lr": 0.1, "momentum": 0.9},
-    "adagrad": {"lr": 0.1}, "rmsprop": {"lr": 0.01}, "adam": {"lr": 0.02}, "adamw": {"lr": 0.02},
-    "nadam": {"lr": 0.02}, "radam": {"lr": 0.02}, "adamax": {"lr": 0.05}, "adadelta": {"lr": 1.0},
-    "rprop": {"lr": 0.01}, "lion": {"lr": 0.003}, "muon": {"lr": 0.05, "adamw_lr": 0.02}, "adafactor": {"lr": 0.05},
+    "gd": {"lr": 0.5},
+    "momentum": {"lr": 0.1, "momentum": 0.9},
+    "nesterov": {"lr": 0.1, "momentum": 0.9},
+    "adagrad": {"lr": 0.1},
+    "rmsprop": {"lr": 0.01},
+    "adam": {"lr": 0.02},
+    "adamw": {"lr": 0.02},
+    "nadam": {"lr": 0.02},
+    "radam": {"lr": 0.02},
+    "adamax": {"lr": 0.05},
+    "adadelta": {"lr": 1.0},
+    "rprop": {"lr": 0.01},
+    "lion": {"lr": 0.003},
+    "muon": {"lr": 0.05, "adamw_lr": 0.02},
+    "adafactor": {"lr": 0.05},
 }
 SAMPLES = ["200", "400", "800"]
 WIDTHS = ["4", "8", "16", "32", "64"]
 BATCHES = ["full", "8", "16", "32", "64", "128"]
 PLANES = {"pca": "principal directions of the paths", "random": "filter-normalised random directions"}
 CENTRES = {"init": "the shared initialisation", "best": "the best end point"}
-MAX_ROWS = 100          # recorded rows per run: steps are thinned to keep memory and charts small
+MAX_ROWS = 100  # recorded rows per run: steps are thinned to keep memory and charts small
 REGION_GRID = 120
 CLASS_COLORS = ("#4c78a8", "#f58518")
 
@@ -47,14 +59,14 @@ ProblemKey = tuple  # (dataset, samples, noise, hidden, activation): everything 
 class NetRun:
     """What the page keeps of one optimizer's runs over all seeds (every recorded step)."""
 
-    steps: np.ndarray          # (R,) step of each recorded row
-    train_loss: np.ndarray     # (R, seeds)
+    steps: np.ndarray  # (R,) step of each recorded row
+    train_loss: np.ndarray  # (R, seeds)
     test_loss: np.ndarray
     train_accuracy: np.ndarray
     test_accuracy: np.ndarray
-    path: np.ndarray           # (R, D): seed 0's parameters, for the shared slice
-    final: np.ndarray          # (seeds, D)
-    diverged_at: np.ndarray    # (seeds,)
+    path: np.ndarray  # (R, D): seed 0's parameters, for the shared slice
+    final: np.ndarray  # (seeds, D)
+    diverged_at: np.ndarray  # (seeds,)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -69,11 +81,26 @@ def problem(key: ProblemKey) -> core.MLP:
 def train(key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int) -> NetRun:
     """``seeds`` networks (inits 0..seeds-1) trained together by ``name``; losses and accuracies at every recorded step."""
     f = problem(key)
-    run = core.simulate(f, core.get_optimizer(name, **dict(hp)), f.init(range(seeds)), steps,
-                        batch_size=batch, seed=0, record_every=max(1, steps // MAX_ROWS))
+    run = core.simulate(
+        f,
+        core.get_optimizer(name, **dict(hp)),
+        f.init(range(seeds)),
+        steps,
+        batch_size=batch,
+        seed=0,
+        record_every=max(1, steps // MAX_ROWS),
+    )
     ev = f.evaluate(run.points)
-    return NetRun(run.recorded_steps, run.values, ev.test_loss, ev.train_accuracy, ev.test_accuracy,
-                  run.points[:, 0], run.final, run.diverged_at)
+    return NetRun(
+        run.recorded_steps,
+        run.values,
+        ev.test_loss,
+        ev.train_accuracy,
+        ev.test_accuracy,
+        run.points[:, 0],
+        run.final,
+        run.diverged_at,
+    )
 
 
 def render() -> None:
@@ -91,15 +118,30 @@ def _body(ps: PageState) -> None:
     samples, noise = 0, 0.0
     if data in TWO_D_DATASETS:
         samples = int(controls.choice(ps, "n", "Samples (train + test)", SAMPLES, "400", where=side))
-        noise = controls.number(ps, "noise", "Noise", 0.0, 0.5, 0.1, where=side,
-                                help="Standard deviation of the Gaussian noise added to the points.")
+        noise = controls.number(
+            ps,
+            "noise",
+            "Noise",
+            0.0,
+            0.5,
+            0.1,
+            where=side,
+            help="Standard deviation of the Gaussian noise added to the points.",
+        )
     layers = controls.integer(ps, "layers", "Hidden layers", 1, 3, 2, where=side)
     width = int(controls.choice(ps, "width", "Units per hidden layer", WIDTHS, "16", where=side))
     activation = controls.choice(ps, "act", "Activation", list(ACTIVATIONS), "tanh", where=side)
     side.header("Training")
     steps = controls.integer(ps, "steps", "Steps", 10, 2000, 200, where=side, help="Number of updates.")
-    batch_text = controls.choice(ps, "bs", "Minibatch size", BATCHES, "full", where=side,
-                                 help="Samples per gradient; every optimizer and seed sees the same minibatches.")
+    batch_text = controls.choice(
+        ps,
+        "bs",
+        "Minibatch size",
+        BATCHES,
+        "full",
+        where=side,
+        help="Samples per gradient; every optimizer and seed sees the same minibatches.",
+    )
     seeds = controls.integer(ps, "seeds", "Seeds (initialisations)", 1, 16, 4, where=side)
     side.header("Loss landscape slice")
     plane = controls.choice(ps, "plane", "Directions", list(PLANES), "pca", labels=PLANES, where=side)
@@ -108,8 +150,12 @@ def _body(ps: PageState) -> None:
     hps = {}
     for name in chosen:
         with side.expander(labels[name], expanded=False):
-            hps[name] = controls.params(ps, core.get_spec(name).hypers,
-                                        {**demo_hyperparameters(name), **NET_DEFAULTS.get(name, {})}, prefix=f"{name}.")
+            hps[name] = controls.params(
+                ps,
+                core.get_spec(name).hypers,
+                {**demo_hyperparameters(name), **NET_DEFAULTS.get(name, {})},
+                prefix=f"{name}.",
+            )
 
     key: ProblemKey = (data, samples, noise, (width,) * layers, activation)
     f = problem(key)
@@ -118,7 +164,8 @@ def _body(ps: PageState) -> None:
         f"**{f.display_name}**: {ds.description} {ds.n_train} training and {ds.n_test} test samples, "
         f"{f.dim:,} parameters θ, cross-entropy loss. Every optimizer trains the same {seeds} initialisations "
         f"(drawn as `torch.nn.Linear` does), all seeds at once. Muon and Adafactor apply to networks only; "
-        f"Muon trains the biases with AdamW.")
+        f"Muon trains the biases with AdamW."
+    )
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")
         return
@@ -132,15 +179,19 @@ def _body(ps: PageState) -> None:
             _slice(key, results, hps, steps, batch, seeds, plane, centre)
         with right:
             if data in TWO_D_DATASETS:
-                st.image(regions_png(key, tuple((n, runs.freeze(hps[n])) for n in results), steps, batch, seeds),
-                         caption="Decision regions of each optimizer's seed-0 network after training, "
-                                 "with the training points", width="stretch")
+                st.image(
+                    regions_png(key, tuple((n, runs.freeze(hps[n])) for n in results), steps, batch, seeds),
+                    caption="Decision regions of each optimizer's seed-0 network after training, "
+                    "with the training points",
+                    width="stretch",
+                )
             else:
                 _digits(f, results)
 
 
-def _train_all(key: ProblemKey, chosen: list[str], hps: dict, steps: int, batch: int | None,
-               seeds: int) -> dict[str, NetRun]:
+def _train_all(
+    key: ProblemKey, chosen: list[str], hps: dict, steps: int, batch: int | None, seeds: int
+) -> dict[str, NetRun]:
     """Every chosen optimizer's runs, with a progress bar while they train."""
     bar = st.progress(0.0, text="Training…")
     out = {}
@@ -154,9 +205,11 @@ def _train_all(key: ProblemKey, chosen: list[str], hps: dict, steps: int, batch:
     for name, r in out.items():
         bad = int((r.diverged_at >= 0).sum())
         if bad:
-            st.error(f"{core.get_spec(name).display_name}: {bad} of {seeds} runs diverged (first at step "
-                     f"{int(r.diverged_at[r.diverged_at >= 0].min())}). Try a smaller learning rate.",
-                     icon=":material/warning:")
+            st.error(
+                f"{core.get_spec(name).display_name}: {bad} of {seeds} runs diverged (first at step "
+                f"{int(r.diverged_at[r.diverged_at >= 0].min())}). Try a smaller learning rate.",
+                icon=":material/warning:",
+            )
     return out
 
 
@@ -178,7 +231,9 @@ def _curves(results: dict[str, NetRun], seeds: int) -> None:
     charts.band(band_frame(results, "train_loss"), f"Training loss ({over})", "cross-entropy").show(left)
     charts.band(band_frame(results, "test_loss"), f"Test loss ({over})", "cross-entropy").show(right)
     left, right = st.columns(2, gap="medium")
-    charts.band(band_frame(results, "train_accuracy"), "Training accuracy", "accuracy", log=False, height=260).show(left)
+    charts.band(band_frame(results, "train_accuracy"), "Training accuracy", "accuracy", log=False, height=260).show(
+        left
+    )
     charts.band(band_frame(results, "test_accuracy"), "Test accuracy", "accuracy", log=False, height=260).show(right)
 
 
@@ -186,31 +241,53 @@ def _table(results: dict[str, NetRun], labels: dict[str, str]) -> None:
     rows = []
     for name, r in results.items():
         with np.errstate(all="ignore"):
-            rows.append({"optimizer": labels[name],
-                         "train loss": float(np.nanmedian(r.train_loss[-1])),
-                         "test loss": float(np.nanmedian(r.test_loss[-1])),
-                         "train accuracy": float(np.nanmedian(r.train_accuracy[-1])),
-                         "test accuracy": float(np.nanmedian(r.test_accuracy[-1])),
-                         "diverged runs": int((r.diverged_at >= 0).sum())})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("train loss", "test loss")}
-                 | {c: st.column_config.NumberColumn(format="%.3f") for c in ("train accuracy", "test accuracy")})
+            rows.append(
+                {
+                    "optimizer": labels[name],
+                    "train loss": float(np.nanmedian(r.train_loss[-1])),
+                    "test loss": float(np.nanmedian(r.test_loss[-1])),
+                    "train accuracy": float(np.nanmedian(r.train_accuracy[-1])),
+                    "test accuracy": float(np.nanmedian(r.test_accuracy[-1])),
+                    "diverged runs": int((r.diverged_at >= 0).sum()),
+                }
+            )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("train loss", "test loss")}
+        | {c: st.column_config.NumberColumn(format="%.3f") for c in ("train accuracy", "test accuracy")},
+    )
 
 
-def _slice(key: ProblemKey, results: dict[str, NetRun], hps: dict, steps: int, batch: int | None, seeds: int,
-           plane: str, centre: str) -> None:
+def _slice(
+    key: ProblemKey,
+    results: dict[str, NetRun],
+    hps: dict,
+    steps: int,
+    batch: int | None,
+    seeds: int,
+    plane: str,
+    centre: str,
+) -> None:
     names = tuple((n, runs.freeze(hps[n])) for n in results)
     png, explained = slice_png(key, names, steps, batch, seeds, plane, centre)
-    st.image(png, width="stretch",
-             caption=f"Training loss on one plane through {CENTRES[centre]} spanned by the {PLANES[plane]}, "
-                     "with every optimizer's seed-0 path projected onto it (start ○, end ✕).")
-    st.caption("Share of each path's variance inside the plane: "
-               + ", ".join(f"{core.get_spec(n).display_name} {e:.0%}" for n, e in explained if np.isfinite(e)))
+    st.image(
+        png,
+        width="stretch",
+        caption=f"Training loss on one plane through {CENTRES[centre]} spanned by the {PLANES[plane]}, "
+        "with every optimizer's seed-0 path projected onto it (start ○, end ✕).",
+    )
+    st.caption(
+        "Share of each path's variance inside the plane: "
+        + ", ".join(f"{core.get_spec(n).display_name} {e:.0%}" for n, e in explained if np.isfinite(e))
+    )
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
-def slice_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int, plane: str,
-              centre: str) -> tuple[bytes, tuple]:
+def slice_png(
+    key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int, plane: str, centre: str
+) -> tuple[bytes, tuple]:
     """PNG of the shared loss slice with every path, and each path's explained variance."""
     f = problem(key)
     paths = [train(key, n, hp, steps, batch, seeds).path for n, hp in names]
@@ -230,11 +307,18 @@ def slice_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, seed
         cb.set_label("training loss (log10)", color=INK, fontsize=8)
         cb.ax.tick_params(colors=INK, labelsize=7)
         cb.outline.set_edgecolor(INK)
-    for (name, _), path, explained in zip(names, s.paths, s.explained):
+    for (name, _), path, explained in zip(names, s.paths, s.explained, strict=False):
         if len(path):
             c = color(name)
-            ax.plot(path[:, 0], path[:, 1], "-", color=c, lw=1.8, zorder=3,
-                    label=f"{core.get_spec(name).display_name} ({explained:.0%})")
+            ax.plot(
+                path[:, 0],
+                path[:, 1],
+                "-",
+                color=c,
+                lw=1.8,
+                zorder=3,
+                label=f"{core.get_spec(name).display_name} ({explained:.0%})",
+            )
             ax.plot(*path[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
             ax.plot(*path[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4)
     ax.set_xlim(s.alpha[0], s.alpha[-1])
@@ -244,7 +328,7 @@ def slice_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, seed
     plots.style_axes(ax, fig)
     if names:
         ax.legend(loc="upper right", fontsize=7, framealpha=0.85).get_frame().set_edgecolor(INK)
-    return plots.to_png(fig), tuple((n, e) for (n, _), e in zip(names, s.explained))
+    return plots.to_png(fig), tuple((n, e) for (n, _), e in zip(names, s.explained, strict=False))
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
@@ -266,8 +350,17 @@ def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, se
     cmap = ListedColormap(CLASS_COLORS)
     for i, (name, _) in enumerate(names):
         ax = fig.add_subplot(rows, cols, i + 1)
-        ax.imshow(predicted[i], origin="lower", extent=ds.box, cmap=cmap, alpha=0.35, vmin=0, vmax=1,
-                  interpolation="nearest", aspect="auto")
+        ax.imshow(
+            predicted[i],
+            origin="lower",
+            extent=ds.box,
+            cmap=cmap,
+            alpha=0.35,
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+            aspect="auto",
+        )
         ax.scatter(ds.x_train[:, 0], ds.x_train[:, 1], c=[CLASS_COLORS[y] for y in ds.y_train], s=5, lw=0)
         ax.set_title(core.get_spec(name).display_name, color=color(name), fontsize=9)
         ax.set_xticks([])

@@ -1,4 +1,5 @@
 """The body of every optimizer page; a page file only names its optimizer."""
+
 from __future__ import annotations
 
 import time
@@ -39,8 +40,16 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
     side.header("Learning-rate schedule")
     schedule = controls.schedule_picker(ps, steps, (name,), where=side)
     side.header("Gradient noise")
-    noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
-                            help="Standard deviation of Gaussian noise added to every gradient (a stochastic gradient).")
+    noise = controls.number(
+        ps,
+        "noise",
+        "noise σ",
+        0.0,
+        5.0,
+        0.0,
+        where=side,
+        help="Standard deviation of Gaussian noise added to every gradient (a stochastic gradient).",
+    )
     seed = controls.integer(ps, "seed", "seed", 0, 999, 0, where=side) if noise > 0 else 0
 
     ran = runs.run_all(key, {name: hp}, x0, steps, noise=noise, seed=seed, schedule=schedule)
@@ -53,8 +62,8 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
     _tables(ps, key, f, spec, run, Settings(hp, schedule, noise, seed))
 
 
-ARROW_SHARE = 0.18   # the longest gradient or velocity along the run is drawn this share of the box
-MIN_ARROW = 0.004    # arrows shorter than this share of the box are not drawn (only a head would show)
+ARROW_SHARE = 0.18  # the longest gradient or velocity along the run is drawn this share of the box
+MIN_ARROW = 0.004  # arrows shorter than this share of the box are not drawn (only a head would show)
 
 
 def arrow_scale(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> float:
@@ -66,8 +75,8 @@ def arrow_scale(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajector
         norms = [metrics.gradient_norms(f, run.points)]
         if spec.velocity and spec.velocity in run.state:
             norms.append(np.linalg.norm(run.state[spec.velocity], axis=-1))
-        longest = np.concatenate(norms)
-        longest = float(longest[np.isfinite(longest)].max(initial=0.0))
+        lengths = np.concatenate(norms)
+        longest = float(lengths[np.isfinite(lengths)].max(initial=0.0))
     xmin, xmax, ymin, ymax = f.box
     return ARROW_SHARE * max(xmax - xmin, ymax - ymin) / longest if longest > 0 else 0.0
 
@@ -84,10 +93,10 @@ def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t
         vectors = [(f"−∇f × {scale:.3g}", -f.grad(p), "gradient")]
         if spec.velocity and spec.velocity in run.state:
             vectors.append((f"−velocity × {scale:.3g}", -run.state[spec.velocity][t], "velocity"))
-    arrows = ()
+    arrows: tuple = ()
     for label, v, kind in vectors:
         drawn = v * scale
-        if not np.linalg.norm(drawn) >= shortest:      # also NaN
+        if not np.linalg.norm(drawn) >= shortest:  # also NaN
             label, drawn = label + " (≈ 0)", np.zeros(2)
         arrows += ((label, p, drawn, kind),)
     if t + 1 < len(run.points) and np.isfinite(run.points[t + 1]).all():
@@ -95,9 +104,9 @@ def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t
     return arrows
 
 
-AUTO_SECONDS = 10    # the "auto" speed plays a whole run in about this many seconds
-MAX_FPS = 8          # frames per second at most: every frame is a figure drawn on the server
-SPEEDS = ["auto", "1", "2", "5", "10", "20", "50", "100", "200"]    # steps per second
+AUTO_SECONDS = 10  # the "auto" speed plays a whole run in about this many seconds
+MAX_FPS = 8  # frames per second at most: every frame is a figure drawn on the server
+SPEEDS = ["auto", "1", "2", "5", "10", "20", "50", "100", "200"]  # steps per second
 _NUMBERS = {c: st.column_config.NumberColumn(format="%.4g") for c in ("x", "y")}
 
 
@@ -113,8 +122,9 @@ def play_plan(speed: str, steps: int) -> tuple[float, int]:
     return 1.0 / fps, max(1, round(per_second / fps))
 
 
-def _scrubber(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec,
-              run: core.Trajectory) -> None:
+def _scrubber(
+    ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory
+) -> None:
     """The contour + step slider fragment, with its Play/Pause/Reset/End buttons and speed (animated while playing)."""
     interval = None
     if st.session_state.get(ps.key("playing")):
@@ -164,22 +174,45 @@ def _buttons(ps: PageState, steps: int) -> str:
     playing = ps.key("playing")
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
     if st.session_state.get(playing):
-        row.button("Pause", icon=":material/pause:", on_click=lambda: st.session_state.__setitem__(playing, False),
-                   key=ps.key("pause"))
+        row.button(
+            "Pause",
+            icon=":material/pause:",
+            on_click=lambda: st.session_state.__setitem__(playing, False),
+            key=ps.key("pause"),
+        )
     else:
-        row.button("Play", icon=":material/play_arrow:", on_click=_play, args=(ps, steps), key=ps.key("play"),
-                   help="Animate the path step by step.")
+        row.button(
+            "Play",
+            icon=":material/play_arrow:",
+            on_click=_play,
+            args=(ps, steps),
+            key=ps.key("play"),
+            help="Animate the path step by step.",
+        )
     row.button("Reset", icon=":material/skip_previous:", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
     row.button("End", icon=":material/skip_next:", on_click=_jump, args=(ps, steps), key=ps.key("end"))
-    speed = controls.choice(ps, "speed", "Speed", SPEEDS, "auto", where=row.container(width=150),
-                            labels={"auto": f"auto · {AUTO_SECONDS} s", **{v: f"{v} steps/s" for v in SPEEDS[1:]}},
-                            help=f"Steps shown per second while playing; auto plays the whole run in {AUTO_SECONDS} s.")
+    speed = controls.choice(
+        ps,
+        "speed",
+        "Speed",
+        SPEEDS,
+        "auto",
+        where=row.container(width=150),
+        labels={"auto": f"auto · {AUTO_SECONDS} s", **{v: f"{v} steps/s" for v in SPEEDS[1:]}},
+        help=f"Steps shown per second while playing; auto plays the whole run in {AUTO_SECONDS} s.",
+    )
     _in_url("speed", speed)
     return speed
 
 
-def _scrub_view(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory,
-                interval: float | None) -> None:
+def _scrub_view(
+    ps: PageState,
+    key: FunctionKey,
+    f: core.Objective,
+    spec: core.OptimizerSpec,
+    run: core.Trajectory,
+    interval: float | None,
+) -> None:
     """Buttons, contour plot and step slider together; the slider and buttons rerun only this fragment.
 
     ``interval`` is the animation timer the fragment was registered with; a fragment rerun that needs another
@@ -216,8 +249,10 @@ def _scrub_view(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.O
         if t < steps:
             rows["next step Δθ"] = run.points[t + 1] - p
         # A Markdown table: a table element would make a fresh tab download a large formatting module first.
-        st.markdown("| | x | y |\n|:--|--:|--:|\n" + "\n".join(
-            f"| {label} | {v[0]:.4g} | {v[1]:.4g} |" for label, v in rows.items()))
+        st.markdown(
+            "| | x | y |\n|:--|--:|--:|\n"
+            + "\n".join(f"| {label} | {v[0]:.4g} | {v[1]:.4g} |" for label, v in rows.items())
+        )
         s = metrics.summary(f, run)
         a, b = st.columns(2)
         a.metric("final f", f"{s['final_loss']:.3g}")
@@ -226,13 +261,21 @@ def _scrub_view(ps: PageState, key: FunctionKey, f: core.Objective, spec: core.O
         b.metric("path length", f"{s['path_length']:.3g}")
     with left:
         scale = arrow_scale(f, spec, run)
-        png = plots.contour_png(key, ((spec.name, run.points),), marker=tuple(p) if np.isfinite(p).all() else None,
-                                arrows=_arrows(f, spec, run, t, scale), upto=t)
-        st.image(png, caption=f"{spec.display_name} on {layout.landscape_name(f)} up to step {t} (the rest faint): "
-                              f"start ○, end ✕, known minima ★, step t ◯. Arrows: gradient and velocity "
-                              f"× {scale:.3g}, one scale for the whole run (the longest on the path is "
-                              f"{ARROW_SHARE:.0%} of the box; ≈ 0: too short to draw); the next step Δθ as it is.",
-                 width="stretch")
+        png = plots.contour_png(
+            key,
+            ((spec.name, run.points),),
+            marker=tuple(p) if np.isfinite(p).all() else None,
+            arrows=_arrows(f, spec, run, t, scale),
+            upto=t,
+        )
+        st.image(
+            png,
+            caption=f"{spec.display_name} on {layout.landscape_name(f)} up to step {t} (the rest faint): "
+            f"start ○, end ✕, known minima ★, step t ◯. Arrows: gradient and velocity "
+            f"× {scale:.3g}, one scale for the whole run (the longest on the path is "
+            f"{ARROW_SHARE:.0%} of the box; ≈ 0: too short to draw); the next step Δθ as it is.",
+            width="stretch",
+        )
 
 
 def _charts(f, spec, run) -> None:
@@ -253,9 +296,14 @@ def _charts(f, spec, run) -> None:
         charts.schedule_chart(run.lr).show(st)
     if spec.adaptive:
         eff = metrics.effective_step_sizes(f, run.points)
-        charts.lines({"x": eff[:, 0], "y": eff[:, 1]},
-                                     "Effective step size per coordinate |Δθᵢ| / |gᵢ|", "effective lr",
-                                     log=True, colors={"x": color(name), "y": "#4C6EF5"}, height=280).show(st)
+        charts.lines(
+            {"x": eff[:, 0], "y": eff[:, 1]},
+            "Effective step size per coordinate |Δθᵢ| / |gᵢ|",
+            "effective lr",
+            log=True,
+            colors={"x": color(name), "y": "#4C6EF5"},
+            height=280,
+        ).show(st)
 
 
 @dataclass(frozen=True)
@@ -270,9 +318,11 @@ class Settings:
 
 def _tables(ps, key, f, spec, run, settings: Settings) -> None:
     from . import export
+
     # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand.
-    tab3d, tabtable, tabexport = st.tabs(["3-D surface", "Steps table & downloads", "PyTorch & animation export"],
-                                         key=ps.key("tab"), on_change="rerun")
+    tab3d, tabtable, tabexport = st.tabs(
+        ["3-D surface", "Steps table & downloads", "PyTorch & animation export"], key=ps.key("tab"), on_change="rerun"
+    )
     with tab3d:
         if tab3d.open is not False:
             if st.toggle("Draw the 3-D surface", key=ps.key("surface")):
@@ -282,17 +332,34 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
     with tabtable:
         if tabtable.open is not False:
             frame = steps_frame(f, spec, run)
-            st.dataframe(frame, height=280, width="stretch", hide_index=True,
-                         column_config={c: _NUMBERS["x"] for c in frame.columns if c != "step"})
+            st.dataframe(
+                frame,
+                height=280,
+                width="stretch",
+                hide_index=True,
+                column_config={c: _NUMBERS["x"] for c in frame.columns if c != "step"},
+            )
             a, b = st.columns(2)
             # Generated on click (the PNG would otherwise be a second figure drawn on every rerun), and the
             # click must not rerun the page: a rerun re-registers the button and revokes the file being made.
-            a.download_button("Trajectory as CSV", lambda: frame.to_csv(index=False).encode(),
-                              f"{spec.name}_trajectory.csv", "text/csv", on_click="ignore")
-            b.download_button("Slide-ready contour plot (PNG)", lambda: plots.slide_png(
-                key, ((spec.name, run.points),),
-                export.title_for([spec.name], f, {spec.name: settings.hp}, run.steps, settings.schedule)),
-                f"{spec.name}_contour.png", "image/png", on_click="ignore")
+            a.download_button(
+                "Trajectory as CSV",
+                lambda: frame.to_csv(index=False).encode(),
+                f"{spec.name}_trajectory.csv",
+                "text/csv",
+                on_click="ignore",
+            )
+            b.download_button(
+                "Slide-ready contour plot (PNG)",
+                lambda: plots.slide_png(
+                    key,
+                    ((spec.name, run.points),),
+                    export.title_for([spec.name], f, {spec.name: settings.hp}, run.steps, settings.schedule),
+                ),
+                f"{spec.name}_contour.png",
+                "image/png",
+                on_click="ignore",
+            )
     with tabexport:
         if tabexport.open is not False:
             export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
@@ -302,8 +369,14 @@ def steps_frame(f, spec, run) -> pd.DataFrame:
     """One row per step: position, loss, gradient and optimizer state, named as in the step panel."""
     with np.errstate(all="ignore"):
         g = f.grad(run.points)
-    cols = {"step": np.arange(len(run.points)), "x": run.points[:, 0], "y": run.points[:, 1], "f": run.values,
-            "gradient ∇f (x)": g[:, 0], "gradient ∇f (y)": g[:, 1]}
+    cols = {
+        "step": np.arange(len(run.points)),
+        "x": run.points[:, 0],
+        "y": run.points[:, 1],
+        "f": run.values,
+        "gradient ∇f (x)": g[:, 0],
+        "gradient ∇f (y)": g[:, 1],
+    }
     for k, label in spec.state_labels.items():
         if k in run.state:
             cols[f"{label} (x)"] = run.state[k][:, 0]

@@ -1,4 +1,5 @@
 """The app's page list, in one place: the entrypoint and the tests both read it."""
+
 from __future__ import annotations
 
 import core
@@ -6,15 +7,16 @@ import core
 HOME = ("pages/home.py", "Home", ":material/home:")
 # One Material icon per optimizer family, so the optimizer rows line up and a family reads at a glance.
 FAMILY_ICONS = {
-    ":material/trending_down:": ("gd",),                                        # plain gradient steps
-    ":material/speed:": ("momentum", "nesterov"),                               # momentum
-    ":material/equalizer:": ("adagrad", "rmsprop", "adadelta"),                 # per-coordinate scaling
-    ":material/merge:": ("adam", "adamw", "nadam", "radam", "adamax"),          # momentum + scaling
-    ":material/swap_vert:": ("rprop", "lion"),                                  # sign of the gradient
+    ":material/trending_down:": ("gd",),  # plain gradient steps
+    ":material/speed:": ("momentum", "nesterov"),  # momentum
+    ":material/equalizer:": ("adagrad", "rmsprop", "adadelta"),  # per-coordinate scaling
+    ":material/merge:": ("adam", "adamw", "nadam", "radam", "adamax"),  # momentum + scaling
+    ":material/swap_vert:": ("rprop", "lion"),  # sign of the gradient
 }
 ICONS = {name: icon for icon, names in FAMILY_ICONS.items() for name in names}
-OPTIMIZER_PAGES = tuple((f"pages/{n}.py", core.get_spec(n).display_name, ICONS.get(n, ":material/function:"))
-                        for n in core.OPTIMIZERS)
+OPTIMIZER_PAGES = tuple(
+    (f"pages/{n}.py", core.get_spec(n).display_name, ICONS.get(n, ":material/function:")) for n in core.OPTIMIZERS
+)
 COMPARE = (
     ("pages/compare.py", "Compare optimizers", ":material/compare_arrows:"),
     ("pages/race.py", "Fair race", ":material/trophy:"),
@@ -34,7 +36,7 @@ LESSONS = (
 )
 
 SECTIONS = {
-    "": (HOME,),    # no header: a plain first link in the top bar
+    "": (HOME,),  # no header: a plain first link in the top bar
     "Lessons": LESSONS,
     "Optimizers": OPTIMIZER_PAGES,
     "Compare": COMPARE,

@@ -3,6 +3,7 @@
 Figures come back as PNG bytes from cached functions, so a rerun with unchanged
 settings costs nothing and the bytes double as the PNG download.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,17 +21,17 @@ from .charts import series_label
 from .problem import FunctionKey, grid, objective
 from .theme import ARROWS, CMAP, INK, MINIMUM, color
 
-Path = tuple[str, np.ndarray]          # (optimizer name, points (T, 2))
-Arrow = tuple[str, np.ndarray, np.ndarray, str]   # (label, origin, vector, kind: a key of theme.ARROWS)
+Path = tuple[str, np.ndarray]  # (optimizer name, points (T, 2))
+Arrow = tuple[str, np.ndarray, np.ndarray, str]  # (label, origin, vector, kind: a key of theme.ARROWS)
 
 # Font sizes in points at DPI 100: tick labels are 16 px in a 560 px figure, so still ≥ 10 px when a
 # phone shows the figure 350-390 px wide.
 TICK_PT = 11.5
 LABEL_PT = 12.0
 LEGEND_PT = 9.5
-SLIDE_DPI = 300                 # a slide-ready figure: 6.4 in × 300 dpi = 1920 px wide
+SLIDE_DPI = 300  # a slide-ready figure: 6.4 in × 300 dpi = 1920 px wide
 SLIDE_SIZE = (6.4, 4.8)
-SLIDE_INK = "#31333f"           # dark text on the slide's opaque white background
+SLIDE_INK = "#31333f"  # dark text on the slide's opaque white background
 
 
 def finite_prefix(points: np.ndarray) -> np.ndarray:
@@ -66,9 +67,9 @@ def shade(f, Z: np.ndarray, article: bool) -> tuple[np.ndarray, str]:
         return Z, "f"
 
 
-AX_RECT = (0.12, 0.12, 0.63, 0.85)    # data axes, in figure fractions
-CB_RECT = (0.78, 0.12, 0.025, 0.85)   # colour bar
-TITLED = 0.07                         # how much lower both tops are when the figure has a title
+AX_RECT = (0.12, 0.12, 0.63, 0.85)  # data axes, in figure fractions
+CB_RECT = (0.78, 0.12, 0.025, 0.85)  # colour bar
+TITLED = 0.07  # how much lower both tops are when the figure has a title
 DPI = 100
 
 
@@ -76,11 +77,13 @@ def rects(titled: bool) -> tuple[tuple, tuple]:
     """The data axes' and colour bar's rectangles, lowered to leave room for a title when ``titled``."""
     if not titled:
         return AX_RECT, CB_RECT
-    return tuple((x, y, w, h - TITLED) for x, y, w, h in (AX_RECT, CB_RECT))
+    (ax_x, ax_y, ax_w, ax_h), (cb_x, cb_y, cb_w, cb_h) = AX_RECT, CB_RECT
+    return (ax_x, ax_y, ax_w, ax_h - TITLED), (cb_x, cb_y, cb_w, cb_h - TITLED)
 
 
-def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, article: bool = False,
-                   titled: bool = False):
+def draw_landscape(
+    fig: Figure, key: FunctionKey, box: tuple | None = None, article: bool = False, titled: bool = False
+):
     """Axes with the function's filled level sets, contour lines, colour bar and known minima."""
     f = objective(key)
     X, Y, Z = grid(key, 160, box)
@@ -96,7 +99,7 @@ def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, arti
         cb = fig.colorbar(cs, cax=fig.add_axes(cb_rect))
         cb.set_label(label, color=INK, fontsize=LABEL_PT)
         if label.endswith("(log scale)"):
-            cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10 ** v:.2g}"))
+            cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10**v:.2g}"))
         else:
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
         cb.ax.tick_params(colors=INK, labelsize=TICK_PT - 1)
@@ -105,7 +108,7 @@ def draw_landscape(fig: Figure, key: FunctionKey, box: tuple | None = None, arti
     draw_minima(ax, f)
     _limits(ax, f, box)
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(MaxNLocator(5))     # few ticks: the labels are large
+        axis.set_major_locator(MaxNLocator(5))  # few ticks: the labels are large
     ax.set_xlabel("x", fontsize=LABEL_PT)
     ax.set_ylabel("y", fontsize=LABEL_PT)
     style_axes(ax, fig, TICK_PT)
@@ -149,7 +152,7 @@ def draw_paths(ax, paths: tuple[Path, ...], upto: int | None = None) -> None:
         if len(pts) == 0:
             continue
         c = color(name)
-        done = pts if upto is None else pts[:upto + 1]
+        done = pts if upto is None else pts[: upto + 1]
         if len(done) < len(pts):
             ax.plot(pts[:, 0], pts[:, 1], "-", color=c, lw=1.0, alpha=0.3, zorder=2)
         ax.plot(done[:, 0], done[:, 1], "-", color=c, lw=1.8, label=series_label(name), zorder=3)
@@ -164,16 +167,30 @@ def draw_arrows(ax, arrows: tuple[Arrow, ...]) -> None:
         fill, outline, dashes = ARROWS[kind]
         outlined = [patheffects.withStroke(linewidth=4.2, foreground=outline)]
         if np.isfinite(origin).all() and np.isfinite(vector).all() and np.any(vector):
-            ax.annotate("", xy=tuple(origin + vector), xytext=tuple(origin), zorder=6,
-                        arrowprops=dict(arrowstyle="-|>", color=fill, lw=2.2, mutation_scale=16, linestyle=dashes,
-                                        path_effects=outlined))
+            ax.annotate(
+                "",
+                xy=tuple(origin + vector),
+                xytext=tuple(origin),
+                zorder=6,
+                arrowprops=dict(
+                    arrowstyle="-|>", color=fill, lw=2.2, mutation_scale=16, linestyle=dashes, path_effects=outlined
+                ),
+            )
         ax.add_line(Line2D([], [], color=fill, lw=2.2, linestyle=dashes, path_effects=outlined, label=label))
 
 
 def draw_marker(ax, point: tuple) -> None:
     """The current step: a hollow ring below the end cross and the minimum stars, so it hides neither."""
-    ax.plot(*point, "o", ms=14, mfc="none", mec="white", mew=2.0, zorder=3.5,
-            path_effects=[patheffects.withStroke(linewidth=3.6, foreground="black")])
+    ax.plot(
+        *point,
+        "o",
+        ms=14,
+        mfc="none",
+        mec="white",
+        mew=2.0,
+        zorder=3.5,
+        path_effects=[patheffects.withStroke(linewidth=3.6, foreground="black")],
+    )
 
 
 def to_png(fig: Figure, tight: bool = False) -> bytes:
@@ -188,10 +205,18 @@ def to_png(fig: Figure, tight: bool = False) -> bytes:
 
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
-def contour_png(key: FunctionKey, paths: tuple[Path, ...], marker: tuple | None = None,
-                arrows: tuple[Arrow, ...] = (), box: tuple | None = None, article: bool = False,
-                size: tuple[float, float] = (5.6, 4.4), upto: int | None = None, slide: bool = False,
-                title: str = "") -> bytes:
+def contour_png(
+    key: FunctionKey,
+    paths: tuple[Path, ...],
+    marker: tuple | None = None,
+    arrows: tuple[Arrow, ...] = (),
+    box: tuple | None = None,
+    article: bool = False,
+    size: tuple[float, float] = (5.6, 4.4),
+    upto: int | None = None,
+    slide: bool = False,
+    title: str = "",
+) -> bytes:
     """PNG of the landscape with ``paths`` (drawn in full up to step ``upto``), an optional current point and arrows.
 
     ``slide``: a slide-ready figure instead, ``SLIDE_SIZE`` at ``SLIDE_DPI`` on an opaque white background
@@ -211,7 +236,7 @@ def contour_png(key: FunctionKey, paths: tuple[Path, ...], marker: tuple | None 
         ax = fig.add_axes(AX_RECT)
         ax.set_axis_off()
         _limits(ax, f, box)
-        draw_minima(ax, f)      # again: the raster's stars would lie under the current-step ring
+        draw_minima(ax, f)  # again: the raster's stars would lie under the current-step ring
     draw_paths(ax, paths, upto)
     if marker is not None:
         draw_marker(ax, marker)
@@ -247,8 +272,9 @@ def surface_png(key: FunctionKey, paths: tuple[Path, ...], box: tuple | None = N
         lo, hi = np.nanpercentile(W[np.isfinite(W)], [0, 98]) if np.isfinite(W).any() else (0.0, 1.0)
     fig = Figure(figsize=(5.6, 4.4), dpi=100, layout="constrained")
     ax = fig.add_subplot(projection="3d")
-    ax.plot_surface(X, Y, np.clip(W, lo, hi), cmap=CMAP, alpha=0.75, linewidth=0, antialiased=True,
-                    rstride=1, cstride=1)
+    ax.plot_surface(
+        X, Y, np.clip(W, lo, hi), cmap=CMAP, alpha=0.75, linewidth=0, antialiased=True, rstride=1, cstride=1
+    )
     for name, points in paths:
         pts = finite_prefix(points)
         with np.errstate(all="ignore"):

@@ -3,6 +3,7 @@
 A key is a plain tuple so it can travel in the URL and key Streamlit's caches:
 ``("quadratic",)``, ``("conditioned_quadratic", kappa, angle)`` or ``("custom", text, box)``.
 """
+
 from __future__ import annotations
 
 import numpy as np

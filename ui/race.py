@@ -5,6 +5,7 @@ landscape. Here each optimizer first gets the same number of tuning trials (``co
 then its tuned setting is judged over random starts and noise seeds, by steps to a target,
 and across several landscapes with a performance profile (Dolan & Moré 2002; AlgoPerf).
 """
+
 from __future__ import annotations
 
 import math
@@ -46,9 +47,9 @@ class Entry(NamedTuple):
     """One optimizer's race on one landscape: the search, and its tuned setting run from every start and seed."""
 
     result: core.TuneResult
-    scores: np.ndarray    # per run
-    reached: np.ndarray   # per run: first step with f − f* ≤ target, −1 never
-    path: np.ndarray      # from the landscape's own start, first seed: (steps + 1, d)
+    scores: np.ndarray  # per run
+    reached: np.ndarray  # per run: first step with f − f* ≤ target, −1 never
+    path: np.ndarray  # from the landscape's own start, first seed: (steps + 1, d)
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
@@ -56,8 +57,15 @@ def race_entry(key: problem.FunctionKey, name: str, race: Race) -> Entry:
     """Tune ``name`` on landscape ``key``, then evaluate the tuned setting (cached)."""
     f = problem.objective(key)
     x0 = starts(f, race.starts, race.seed)
-    common = dict(steps=race.steps, score=race.score, x0=x0, seeds=race.seeds, noise=race.noise, seed=race.seed,
-                  target=race.target)
+    common = dict(
+        steps=race.steps,
+        score=race.score,
+        x0=x0,
+        seeds=race.seeds,
+        noise=race.noise,
+        seed=race.seed,
+        target=race.target,
+    )
     result = core.tune(f, name, budget=race.budget, **common)  # type: ignore[arg-type]
     ev = evaluate(f, name, result.best, **common)  # type: ignore[arg-type]
     return Entry(result, ev.scores.ravel(), ev.reached_at.ravel(), ev.trajectory.points[:, 0, 0])
@@ -70,10 +78,12 @@ def profile_key(name: str) -> problem.FunctionKey:
 
 def render() -> None:
     st.title("Fair race")
-    st.markdown("Every optimizer first gets **the same tuning budget**: quasi-random trials of its learning rate "
-                "and its other tunable hyperparameters (momentum, β₁, α, ρ), all run in a few batched calls. "
-                "Its best setting is then run from random starts and noise seeds, timed to a target, and "
-                "raced on several landscapes — the protocol of optimizer benchmarks such as DeepOBS and AlgoPerf.")
+    st.markdown(
+        "Every optimizer first gets **the same tuning budget**: quasi-random trials of its learning rate "
+        "and its other tunable hyperparameters (momentum, β₁, α, ρ), all run in a few batched calls. "
+        "Its best setting is then run from random starts and noise seeds, timed to a target, and "
+        "raced on several landscapes — the protocol of optimizer benchmarks such as DeepOBS and AlgoPerf."
+    )
     with page_state(PAGE) as ps:
         _body(ps)
 
@@ -90,15 +100,25 @@ def _body(ps: PageState) -> None:
     race = _race_settings(ps, side)
     side.header("Performance profile")
     known = [n for n in core.list_functions() if math.isfinite(core.get_function(n).min_value)]
-    profile = controls.multi(ps, "probs", "Landscapes", known, PROFILE_DEFAULT,
-                             labels={n: core.get_function(n).display_name for n in known}, where=side)
+    profile = controls.multi(
+        ps,
+        "probs",
+        "Landscapes",
+        known,
+        PROFILE_DEFAULT,
+        labels={n: core.get_function(n).display_name for n in known},
+        where=side,
+    )
     if not chosen:
         st.info("Choose at least one optimizer in the sidebar.")
         return
     work = math.ceil(race.budget / 2) * race.starts * race.seeds * (race.steps + 1)
     if work > MAX_WORK:
-        st.error(f"That is {work:,} run-steps per batch, more than this server allows ({MAX_WORK:,}): "
-                 "lower the budget, the starts, the noise seeds or the steps.", icon=":material/block:")
+        st.error(
+            f"That is {work:,} run-steps per batch, more than this server allows ({MAX_WORK:,}): "
+            "lower the budget, the starts, the noise seeds or the steps.",
+            icon=":material/block:",
+        )
         return
 
     entries = _run_all(key, chosen, profile, race)
@@ -107,8 +127,11 @@ def _body(ps: PageState) -> None:
     _table(here, race, labels)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.image(plots.contour_png(key, tuple((n, e.path) for n, e in here.items())), width="stretch",
-                 caption="Tuned paths from the landscape's own start (first noise seed): start ○, end ✕, minima ★")
+        st.image(
+            plots.contour_png(key, tuple((n, e.path) for n, e in here.items())),
+            width="stretch",
+            caption="Tuned paths from the landscape's own start (first noise seed): start ○, end ✕, minima ★",
+        )
     with right:
         _distribution(here, race, labels)
     _survival(here, race, labels)
@@ -121,27 +144,63 @@ def _race_settings(ps: PageState, side) -> Race:
     """The sidebar's tuning and judging settings."""
     steps = controls.steps_picker(ps, default=100, where=side)
     side.header("Tuning")
-    score = controls.choice(ps, "score", "Score (lower is better)", list(SCORES), "steps", labels=SCORES, where=side,
-                            help="What a trial is judged by, averaged over its runs; a trial with a diverged run "
-                                 "scores worst. Steps: a run that never reaches the target counts 2 × steps.")
-    budget = controls.integer(ps, "budget", "Budget (trials per optimizer)", 8, 128, 64, where=side,
-                              help="Half on a Halton sequence over the whole search space, the rest in three "
-                                   "rounds that zoom in on the best trial so far.")
-    target = controls.number(ps, "target", "Target f − f*", 1e-8, 1.0, 1e-3, log=True, where=side,
-                             help="For steps-to-target and the survival curves.")
+    score = controls.choice(
+        ps,
+        "score",
+        "Score (lower is better)",
+        list(SCORES),
+        "steps",
+        labels=SCORES,
+        where=side,
+        help="What a trial is judged by, averaged over its runs; a trial with a diverged run "
+        "scores worst. Steps: a run that never reaches the target counts 2 × steps.",
+    )
+    budget = controls.integer(
+        ps,
+        "budget",
+        "Budget (trials per optimizer)",
+        8,
+        128,
+        64,
+        where=side,
+        help="Half on a Halton sequence over the whole search space, the rest in three "
+        "rounds that zoom in on the best trial so far.",
+    )
+    target = controls.number(
+        ps,
+        "target",
+        "Target f − f*",
+        1e-8,
+        1.0,
+        1e-3,
+        log=True,
+        where=side,
+        help="For steps-to-target and the survival curves.",
+    )
     side.header("Starts and noise")
-    count = controls.integer(ps, "starts", "Starts", 1, 16, 4, where=side,
-                             help="The landscape's own start plus random starts in its box (seeded).")
-    noise = controls.number(ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side,
-                            help="Gaussian noise added to every gradient.")
+    count = controls.integer(
+        ps,
+        "starts",
+        "Starts",
+        1,
+        16,
+        4,
+        where=side,
+        help="The landscape's own start plus random starts in its box (seeded).",
+    )
+    noise = controls.number(
+        ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side, help="Gaussian noise added to every gradient."
+    )
     seeds = controls.integer(ps, "seeds", "Noise seeds per start", 1, 8, 3, where=side) if noise > 0 else 1
-    seed = controls.integer(ps, "seed", "Seed", 0, 999, 0, where=side,
-                            help="Seeds the random starts, the noise and the search.")
+    seed = controls.integer(
+        ps, "seed", "Seed", 0, 999, 0, where=side, help="Seeds the random starts, the noise and the search."
+    )
     return Race(budget, steps, score, count, seeds, noise, seed, target)
 
 
-def _run_all(key: problem.FunctionKey, chosen: list[str], profile: list[str], race: Race
-             ) -> dict[tuple[problem.FunctionKey, str], Entry]:
+def _run_all(
+    key: problem.FunctionKey, chosen: list[str], profile: list[str], race: Race
+) -> dict[tuple[problem.FunctionKey, str], Entry]:
     """Every (landscape, optimizer) race, with a progress bar while they run."""
     jobs = [(k, n) for k in dict.fromkeys([key] + [profile_key(p) for p in profile]) for n in chosen]
     bar = st.progress(0.0, text="Tuning…")
@@ -168,18 +227,27 @@ def _hyper_text(name: str, best: dict) -> str:
 def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
     rows = []
     for n, e in entries.items():
-        rows.append({
-            "optimizer": labels[n], "tuned": _hyper_text(n, e.result.best),
-            f"score ({SCORE_LABELS[race.score]})": e.result.score,
-            "median run": float(np.median(e.scores)),
-            f"runs reaching f − f* ≤ {race.target:g}": f"{np.mean(e.reached >= 0):.0%}",
-            "trials that diverged": f"{np.mean(e.result.trials['diverged'] > 0):.0%}",
-        })
+        rows.append(
+            {
+                "optimizer": labels[n],
+                "tuned": _hyper_text(n, e.result.best),
+                f"score ({SCORE_LABELS[race.score]})": e.result.score,
+                "median run": float(np.median(e.scores)),
+                f"runs reaching f − f* ≤ {race.target:g}": f"{np.mean(e.reached >= 0):.0%}",
+                "trials that diverged": f"{np.mean(e.result.trials['diverged'] > 0):.0%}",
+            }
+        )
     number = st.column_config.NumberColumn(format="%.4g")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={c: number for c in rows[0] if c.startswith(("score", "median"))})
-    st.caption(f"Each optimizer: {race.budget} trials of {race.steps} steps, every trial from {race.starts} "
-               f"start(s) × {race.seeds} noise seed(s). Score: {SCORES[race.score]}, averaged over the runs.")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={c: number for c in rows[0] if c.startswith(("score", "median"))},
+    )
+    st.caption(
+        f"Each optimizer: {race.budget} trials of {race.steps} steps, every trial from {race.starts} "
+        f"start(s) × {race.seeds} noise seed(s). Score: {SCORES[race.score]}, averaged over the runs."
+    )
 
 
 def _scale(values: pd.Series) -> alt.Scale:
@@ -194,20 +262,33 @@ def _colors(names: list[str], labels: dict[str, str]) -> alt.Scale:
 def _distribution(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
     """Box and strip plot of the tuned setting's score over every start and seed."""
     names = list(entries)
-    frame = pd.DataFrame({"optimizer": np.repeat([labels[n] for n in names], [e.scores.size for e in entries.values()]),
-                          "score": np.concatenate([e.scores for e in entries.values()])})
+    frame = pd.DataFrame(
+        {
+            "optimizer": np.repeat([labels[n] for n in names], [e.scores.size for e in entries.values()]),
+            "score": np.concatenate([e.scores for e in entries.values()]),
+        }
+    )
     diverged = int((~np.isfinite(frame["score"])).sum())
     frame = frame[np.isfinite(frame["score"])]
     y = alt.Y("optimizer:N", sort=[labels[n] for n in names], title=None)
     x = alt.X("score:Q", title=SCORE_LABELS[race.score], scale=_scale(frame["score"]))
     colour = alt.Color("optimizer:N", scale=_colors(names, labels), legend=None)
     box = alt.Chart(frame).mark_boxplot(extent="min-max", opacity=0.35, size=22).encode(x=x, y=y, color=colour)
-    dots = alt.Chart(frame).mark_circle(size=22, opacity=0.75).encode(
-        x=x, y=y, color=colour, yOffset="jitter:Q",
-        tooltip=["optimizer:N", alt.Tooltip("score:Q", format=".4g")],
-    ).transform_calculate(jitter="random() * 16 - 8")
-    st.altair_chart(alt.layer(box, dots).properties(title="Tuned setting over every start and seed", height=330),
-                    width="stretch")
+    dots = (
+        alt.Chart(frame)
+        .mark_circle(size=22, opacity=0.75)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            yOffset="jitter:Q",
+            tooltip=["optimizer:N", alt.Tooltip("score:Q", format=".4g")],
+        )
+        .transform_calculate(jitter="random() * 16 - 8")
+    )
+    st.altair_chart(
+        alt.layer(box, dots).properties(title="Tuned setting over every start and seed", height=330), width="stretch"
+    )
     if diverged:
         st.caption(f"{diverged} run(s) diverged and are left out.")
 
@@ -216,8 +297,13 @@ def _survival(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> 
     """Fraction of runs that reached the target by each step."""
     series = {labels[n]: survival(e.reached, race.steps) for n, e in entries.items()}
     colors = {labels[n]: color(n) for n in entries}
-    charts.lines(series, f"Fraction of runs with f − f* ≤ {race.target:g} by step t", "fraction of runs",
-                 colors=colors, height=300).show(st)
+    charts.lines(
+        series,
+        f"Fraction of runs with f − f* ≤ {race.target:g} by step t",
+        "fraction of runs",
+        colors=colors,
+        height=300,
+    ).show(st)
 
 
 def _sensitivity(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
@@ -225,27 +311,48 @@ def _sensitivity(entries: dict[str, Entry], race: Race, labels: dict[str, str]) 
     frames = []
     for n, e in entries.items():
         t = e.result.trials
-        frames.append(pd.DataFrame({"optimizer": labels[n], "lr": t["lr"], "score": t["score"],
-                                    "trial": np.where(t["round"] == 0, "global search", "refinement")}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "optimizer": labels[n],
+                    "lr": t["lr"],
+                    "score": t["score"],
+                    "trial": np.where(t["round"] == 0, "global search", "refinement"),
+                }
+            )
+        )
     data = pd.concat(frames, ignore_index=True)
     finite = data["score"][np.isfinite(data["score"])]
     cap = float(finite.max() * 10 if len(finite) and finite.max() > 0 else 1.0)
     data["status"] = np.where(np.isfinite(data["score"]), "ran", "diverged")
     data["score"] = np.where(np.isfinite(data["score"]), data["score"], cap)
     names = list(entries)
-    chart = alt.Chart(data).mark_point(filled=True, size=36, opacity=0.8).encode(
-        x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
-        y=alt.Y("score:Q", scale=_scale(data["score"]), title=SCORE_LABELS[race.score]),
-        color=alt.Color("optimizer:N", scale=_colors(names, labels), legend=alt.Legend(orient="top", title=None)),
-        shape=alt.Shape("status:N", scale=alt.Scale(domain=["ran", "diverged"], range=["circle", "cross"]),
-                        legend=None),
-        tooltip=["optimizer:N", alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("score:Q", format=".4g"),
-                 "trial:N", "status:N"],
-    ).properties(title="Sensitivity: every tuning trial's score against its learning rate", height=340)
+    chart = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=36, opacity=0.8)
+        .encode(
+            x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
+            y=alt.Y("score:Q", scale=_scale(data["score"]), title=SCORE_LABELS[race.score]),
+            color=alt.Color("optimizer:N", scale=_colors(names, labels), legend=alt.Legend(orient="top", title=None)),
+            shape=alt.Shape(
+                "status:N", scale=alt.Scale(domain=["ran", "diverged"], range=["circle", "cross"]), legend=None
+            ),
+            tooltip=[
+                "optimizer:N",
+                alt.Tooltip("lr:Q", format=".4g"),
+                alt.Tooltip("score:Q", format=".4g"),
+                "trial:N",
+                "status:N",
+            ],
+        )
+        .properties(title="Sensitivity: every tuning trial's score against its learning rate", height=340)
+    )
     st.altair_chart(chart, width="stretch")
-    st.caption("Other tuned hyperparameters vary between trials too. A broad low valley means the optimizer "
-               "works over a wide range of lr; a narrow dip means it wins only when tuned. Crosses at the top: "
-               "trials with a diverged run.")
+    st.caption(
+        "Other tuned hyperparameters vary between trials too. A broad low valley means the optimizer "
+        "works over a wide range of lr; a narrow dip means it wins only when tuned. Crosses at the top: "
+        "trials with a diverged run."
+    )
 
 
 def _profile(entries: dict[str, dict[str, Entry]], race: Race, labels: dict[str, str]) -> None:
@@ -261,23 +368,41 @@ def _profile(entries: dict[str, dict[str, Entry]], race: Race, labels: dict[str,
     top = max(float(finite.max()) * 1.5 if finite.size else 10.0, 10.0)
     taus = np.geomspace(1.0, top, 200)
     rho = performance_profile(scores, taus)
-    data = pd.DataFrame({"tau": np.tile(taus, len(names)), "fraction": rho.T.ravel(),
-                         "optimizer": np.repeat([labels[n] for n in names], len(taus))})
-    chart = alt.Chart(data).mark_line(interpolate="step-after", strokeWidth=2).encode(
-        x=alt.X("tau:Q", scale=alt.Scale(type="log"), title="τ (within a factor τ of the best)",
-                axis=alt.Axis(format="~g")),
-        y=alt.Y("fraction:Q", scale=alt.Scale(domain=[0, 1]), title="fraction of landscapes"),
-        color=alt.Color("optimizer:N", scale=_colors(names, labels), legend=alt.Legend(orient="top", title=None)),
-        tooltip=["optimizer:N", alt.Tooltip("tau:Q", format=".3g"), alt.Tooltip("fraction:Q", format=".0%")],
-    ).properties(title=f"Performance profile over {len(entries)} landscape(s), each optimizer tuned on each",
-                 height=320)
+    data = pd.DataFrame(
+        {
+            "tau": np.tile(taus, len(names)),
+            "fraction": rho.T.ravel(),
+            "optimizer": np.repeat([labels[n] for n in names], len(taus)),
+        }
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after", strokeWidth=2)
+        .encode(
+            x=alt.X(
+                "tau:Q",
+                scale=alt.Scale(type="log"),
+                title="τ (within a factor τ of the best)",
+                axis=alt.Axis(format="~g"),
+            ),
+            y=alt.Y("fraction:Q", scale=alt.Scale(domain=[0, 1]), title="fraction of landscapes"),
+            color=alt.Color("optimizer:N", scale=_colors(names, labels), legend=alt.Legend(orient="top", title=None)),
+            tooltip=["optimizer:N", alt.Tooltip("tau:Q", format=".3g"), alt.Tooltip("fraction:Q", format=".0%")],
+        )
+        .properties(
+            title=f"Performance profile over {len(entries)} landscape(s), each optimizer tuned on each", height=320
+        )
+    )
     st.altair_chart(chart, width="stretch")
-    st.caption("At τ = 1: the share of landscapes on which an optimizer was the best; as τ grows, the share on "
-               "which it came within a factor τ of the best (Dolan & Moré 2002). Higher and further left is better.")
+    st.caption(
+        "At τ = 1: the share of landscapes on which an optimizer was the best; as τ grows, the share on "
+        "which it came within a factor τ of the best (Dolan & Moré 2002). Higher and further left is better."
+    )
 
 
-def _beat_the_tuner(ps: PageState, key: problem.FunctionKey, f: core.Objective, chosen: list[str], race: Race,
-                    labels: dict[str, str]) -> None:
+def _beat_the_tuner(
+    ps: PageState, key: problem.FunctionKey, f: core.Objective, chosen: list[str], race: Race, labels: dict[str, str]
+) -> None:
     """Pick one optimizer's hyperparameters by hand, compare with the tuner, or let the Tune button set them."""
     if ps.get("mine") not in (None, *chosen):
         st.session_state.pop(ps.key("mine"))  # that optimizer left the race
@@ -288,15 +413,40 @@ def _beat_the_tuner(ps: PageState, key: problem.FunctionKey, f: core.Objective, 
         hp = controls.hyperparameters(ps, spec, key, prefix=f"my.{name}.", where=cols[0])
         x0 = starts(f, race.starts, race.seed)
         try:
-            mine = evaluate(f, name, hp, steps=race.steps, score=race.score, x0=x0, seeds=race.seeds,
-                            noise=race.noise, seed=race.seed, target=race.target).scores.mean()
+            mine = evaluate(
+                f,
+                name,
+                hp,
+                steps=race.steps,
+                score=race.score,
+                x0=x0,
+                seeds=race.seeds,
+                noise=race.noise,
+                seed=race.seed,
+                target=race.target,
+            ).scores.mean()
         except ValueError as err:
             cols[1].error(f"These settings cannot run: {err}")
             return
         cols[1].metric("Your setting", f"{mine:.4g}")
         cols[1].metric("Tuned", f"{race_entry(key, name, race).result.score:.4g}")
-        cols[2].markdown(f"Score: {SCORES[race.score]}, averaged over the same {race.starts} start(s) × "
-                         f"{race.seeds} seed(s). **Tune** searches on the sliders' own steps and sets them.")
-        tune_button(ps, key, name, x0, race.steps, where=cols[2], prefix=f"my.{name}.", hyperparameters=hp,
-                    budget=race.budget, score=race.score, seeds=race.seeds, noise=race.noise, seed=race.seed,
-                    target=race.target)
+        cols[2].markdown(
+            f"Score: {SCORES[race.score]}, averaged over the same {race.starts} start(s) × "
+            f"{race.seeds} seed(s). **Tune** searches on the sliders' own steps and sets them."
+        )
+        tune_button(
+            ps,
+            key,
+            name,
+            x0,
+            race.steps,
+            where=cols[2],
+            prefix=f"my.{name}.",
+            hyperparameters=hp,
+            budget=race.budget,
+            score=race.score,
+            seeds=race.seeds,
+            noise=race.noise,
+            seed=race.seed,
+            target=race.target,
+        )

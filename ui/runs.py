@@ -1,4 +1,5 @@
 """Cached optimizer runs: every page asks here instead of calling ``core.simulate`` directly."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,8 +23,17 @@ def freeze(hp: dict[str, Any]) -> HyperItems:
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def run(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], steps: int,
-        noise: float = 0.0, seeds: int = 1, seed: int = 0, schedule: tuple | None = None) -> core.Trajectory:
+def run(
+    key: FunctionKey,
+    name: str,
+    hp: HyperItems,
+    x0: tuple[float, float],
+    steps: int,
+    noise: float = 0.0,
+    seeds: int = 1,
+    seed: int = 0,
+    schedule: tuple | None = None,
+) -> core.Trajectory:
     """One optimizer run (or ``seeds`` noisy copies in one batch) with its recorded state.
 
     Raises ``ValueError`` with a user-facing message for invalid hyperparameters.
@@ -38,8 +48,17 @@ def run(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], st
         from core.schedules import get_schedule
 
         sched = get_schedule(schedule[0], **dict(schedule[1]))
-    return core.simulate(f, opt, start, steps, record_state=start.ndim == 1, noise=noise, seed=seed,
-                         schedule=sched, escape=f.escape_radius)
+    return core.simulate(
+        f,
+        opt,
+        start,
+        steps,
+        record_state=start.ndim == 1,
+        noise=noise,
+        seed=seed,
+        schedule=sched,
+        escape=f.escape_radius,
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -60,8 +79,9 @@ def largest_stable_lr(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[flo
     return float(stable.max()) if stable.size else None
 
 
-def run_all(key: FunctionKey, hps: dict[str, dict[str, Any]], x0: tuple[float, float], steps: int,
-            **options: Any) -> dict[str, core.Trajectory]:
+def run_all(
+    key: FunctionKey, hps: dict[str, dict[str, Any]], x0: tuple[float, float], steps: int, **options: Any
+) -> dict[str, core.Trajectory]:
     """Run every optimizer of ``hps`` (name -> hyperparameters) and report, once, what cannot run or diverged.
 
     ``options`` go to ``run`` (noise, seeds, seed, schedule). Settings an optimizer refuses are one

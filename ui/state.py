@@ -3,13 +3,14 @@
 Each page owns a ``PageState``; widget keys are prefixed with the page name so pages never
 share widget state, while the URL uses short parameter names (``lr``, ``fn``, ``steps``).
 """
+
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
 
@@ -94,8 +95,11 @@ class PageState:
             st.query_params.from_dict(self.url)
         notes = self._current_warnings()
         if notes and self._slot is not None:
-            self._slot.warning("Some link settings were not valid and were replaced by defaults:\n\n"
-                               + "\n".join(f"- {n}" for n in notes), icon=":material/warning:")
+            self._slot.warning(
+                "Some link settings were not valid and were replaced by defaults:\n\n"
+                + "\n".join(f"- {n}" for n in notes),
+                icon=":material/warning:",
+            )
 
     def show_warnings(self) -> None:
         """Reserve the place where warnings about bad URL values appear (filled by ``sync_url``)."""
@@ -111,8 +115,11 @@ class PageState:
         """Warnings whose setting still holds the value that replaced the bad one; the others are dropped."""
         key = self.key("_warnings")
         notes = st.session_state.get(key, {})
-        kept = {name: (note, value) for name, (note, value) in notes.items()
-                if self.key(name) not in st.session_state or _same(st.session_state[self.key(name)], value)}
+        kept = {
+            name: (note, value)
+            for name, (note, value) in notes.items()
+            if self.key(name) not in st.session_state or _same(st.session_state[self.key(name)], value)
+        }
         if kept != notes:
             st.session_state[key] = kept
         return [note for note, _ in kept.values()]
@@ -153,6 +160,7 @@ _ASCII_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 def _ranged(convert: Callable[[str], Any], what: str, lo: float, hi: float) -> Parser:
     """A parser converting with ``convert`` and accepting a finite value in [lo, hi] written in ASCII digits."""
+
     def parse(raw: str) -> Any:
         if not _ASCII_NUMBER.fullmatch(raw.strip()):
             raise ValueError(f"not {what} (write it with the digits 0-9)")
@@ -160,9 +168,10 @@ def _ranged(convert: Callable[[str], Any], what: str, lo: float, hi: float) -> P
             value = convert(raw)
         except ValueError:
             raise ValueError(f"not {what}") from None
-        if not (lo <= value <= hi and math.isfinite(value)):   # range first: a huge int overflows isfinite
+        if not (lo <= value <= hi and math.isfinite(value)):  # range first: a huge int overflows isfinite
             raise ValueError(f"must be between {lo:g} and {hi:g}")
         return value
+
     return parse
 
 
@@ -189,17 +198,20 @@ def parse_choice(options: list[str]) -> Parser:
         if raw not in options:
             raise ValueError(f"unknown value (choose from {', '.join(options[:8])}{'…' if len(options) > 8 else ''})")
         return raw
+
     return parse
 
 
 def parse_choices(options: list[str], max_items: int = 20) -> Parser:
     """A comma-separated subset of ``options``."""
+
     def parse(raw: str) -> list[str]:
         items = [s for s in raw.split(",") if s][:max_items]
         bad = [s for s in items if s not in options]
         if bad or not items:
             raise ValueError(f"unknown value(s) {', '.join(bad) or '(empty)'}")
         return list(dict.fromkeys(items))
+
     return parse
 
 
@@ -208,11 +220,13 @@ def parse_text(max_len: int) -> Parser:
         if len(raw) > max_len:
             raise ValueError(f"longer than {max_len} characters")
         return raw
+
     return parse
 
 
 def snap(options: list[float]) -> Callable[[Parser], Parser]:
     """Wrap a float parser so the value lands on the nearest of ``options`` (log sliders)."""
+
     def wrap(inner: Parser) -> Parser:
         def parse(raw: str) -> float:
             value = inner(raw)
@@ -220,12 +234,15 @@ def snap(options: list[float]) -> Callable[[Parser], Parser]:
             if not math.isclose(best, value, rel_tol=1e-9, abs_tol=1e-300):
                 raise ValueError(f"{value:g} is not one of the slider's values (nearest is {best:g})")
             return best
+
         return parse
+
     return wrap
 
 
 def on_grid(origin: float, step: float) -> Callable[[Parser], Parser]:
     """Wrap a float parser so the value must lie on the slider's grid ``origin + k * step``."""
+
     def wrap(inner: Parser) -> Parser:
         def parse(raw: str) -> float:
             value = inner(raw)
@@ -233,5 +250,7 @@ def on_grid(origin: float, step: float) -> Callable[[Parser], Parser]:
             if not math.isclose(snapped, value, rel_tol=1e-9) and not (snapped == 0 and value == 0):
                 raise ValueError(f"must be a multiple of {step:g}")
             return round(snapped, 12)
+
         return parse
+
     return wrap

@@ -1,9 +1,9 @@
 """The learning-rate sweep page: final loss against lr for whole ranges of lr at once."""
+
 from __future__ import annotations
 
-from typing import Any
-
 import math
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -22,39 +22,48 @@ from .theme import INK, color
 
 PAGE = "sweep"
 TOL = 1e-3
-MIN_COUNT = 20   # a sweep is never cut below 20 learning rates
+MIN_COUNT = 20  # a sweep is never cut below 20 learning rates
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def sweep(key: problem.FunctionKey, name: str, hp: runs.HyperItems, x0: tuple, steps: int,
-          lo: float, hi: float, count: int) -> pd.DataFrame:
+def sweep(
+    key: problem.FunctionKey, name: str, hp: runs.HyperItems, x0: tuple, steps: int, lo: float, hi: float, count: int
+) -> pd.DataFrame:
     """One batched run over ``count`` log-spaced learning rates, as a table for the charts."""
     f = problem.objective(key)
-    s = lr_sweep(f, core.get_optimizer(name, **dict(hp)), x0, steps, np.geomspace(lo, hi, count), tol=TOL,
-                 escape=f.escape_radius)
+    s = lr_sweep(
+        f, core.get_optimizer(name, **dict(hp)), x0, steps, np.geomspace(lo, hi, count), tol=TOL, escape=f.escape_radius
+    )
     finite = s.final_gap[np.isfinite(s.final_gap)]
     cap = float(max(finite.max() * 10, 1.0)) if finite.size else 1.0
     status = np.where(s.diverged_at >= 0, "diverged", np.where(s.steps_to_tol >= 0, "reached tolerance", "not yet"))
-    return pd.DataFrame({
-        "optimizer": name, "name": core.get_spec(name).display_name, "lr": s.lrs,
-        "final gap": np.clip(np.where(np.isfinite(s.final_gap), s.final_gap, cap), 1e-16, None),
-        "steps to tolerance": np.where(s.steps_to_tol >= 0, s.steps_to_tol, np.nan),
-        "status": status, "diverged at": s.diverged_at,
-    })
+    return pd.DataFrame(
+        {
+            "optimizer": name,
+            "name": core.get_spec(name).display_name,
+            "lr": s.lrs,
+            "final gap": np.clip(np.where(np.isfinite(s.final_gap), s.final_gap, cap), 1e-16, None),
+            "steps to tolerance": np.where(s.steps_to_tol >= 0, s.steps_to_tol, np.nan),
+            "status": status,
+            "diverged at": s.diverged_at,
+        }
+    )
 
 
 def render() -> None:
     st.title("Learning-rate sweep")
-    st.markdown("Each optimizer runs once per learning rate — up to 300 log-spaced values in one batched call — "
-                "from the same start. Too small and it crawls; too large and it diverges. **Click a point** to "
-                "see that run's path.")
+    st.markdown(
+        "Each optimizer runs once per learning rate — up to 300 log-spaced values in one batched call — "
+        "from the same start. Too small and it crawls; too large and it diverges. **Click a point** to "
+        "see that run's path."
+    )
     with page_state(PAGE) as ps:
         _body(ps)
 
 
 def _body(ps: PageState) -> None:
     side = st.sidebar
-    ps.depends_on_landscape("chart")   # a clicked run belongs to the landscape it was clicked on
+    ps.depends_on_landscape("chart")  # a clicked run belongs to the landscape it was clicked on
     chosen = controls.optimizers(ps, ["gd", "momentum", "adam"], where=side)
     run_setup = controls.setup(ps, where=side, steps=100)
     if run_setup is None:
@@ -75,9 +84,12 @@ def _body(ps: PageState) -> None:
     limit = gd_stability_limit(f)
     chart = _chart(data, chosen, limit)
     event = st.altair_chart(chart, on_select="rerun", selection_mode="pick", key=ps.key("chart"), width="stretch")
-    st.caption(f"Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest lr "
-               "that diverged for each optimizer" + (f"; solid grey: the gradient-descent stability limit 2/L = "
-                                                      f"{limit:.3g}" if limit else "") + ".")
+    st.caption(
+        f"Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest lr "
+        "that diverged for each optimizer"
+        + (f"; solid grey: the gradient-descent stability limit 2/L = {limit:.3g}" if limit else "")
+        + "."
+    )
     _steps_chart(data, chosen)
     _thresholds(data, chosen)
     picked = _picked(event, data)
@@ -94,14 +106,19 @@ def _body(ps: PageState) -> None:
         layout.bad_settings(err)
         return
     left, right = st.columns([3, 2])
-    left.image(plots.contour_png(key, ((name, run.points),)), width="stretch",
-               caption=f"{spec.display_name} with lr = {lr:.4g} ({note})")
+    left.image(
+        plots.contour_png(key, ((name, run.points),)),
+        width="stretch",
+        caption=f"{spec.display_name} with lr = {lr:.4g} ({note})",
+    )
     with right:
-        st.markdown("**Reading the chart.** Each optimizer has a window of learning rates that work. Below it the "
-                    "run is too slow to reach the tolerance; above it the steps overshoot and grow. On a quadratic, "
-                    "plain gradient descent is stable exactly when lr < 2/L, where L is the largest curvature. "
-                    "Adaptive methods rescale the step per coordinate, so their window sits elsewhere and is "
-                    "often wider.")
+        st.markdown(
+            "**Reading the chart.** Each optimizer has a window of learning rates that work. Below it the "
+            "run is too slow to reach the tolerance; above it the steps overshoot and grow. On a quadratic, "
+            "plain gradient descent is stable exactly when lr < 2/L, where L is the largest curvature. "
+            "Adaptive methods rescale the step per coordinate, so their window sits elsewhere and is "
+            "often wider."
+        )
 
 
 def _optimizer_colors(names: list[str]) -> alt.Color:
@@ -122,18 +139,33 @@ def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
         color=_optimizer_colors(names),
     )
     line = base.mark_line(strokeWidth=1.5, opacity=0.6)
-    points = base.mark_point(filled=True, size=28).encode(
-        shape=alt.Shape("status:N", scale=alt.Scale(domain=["reached tolerance", "not yet", "diverged"],
-                                                    range=["circle", "triangle-down", X_SHAPE]),
-                        legend=alt.Legend(orient="bottom", title=None, symbolFillColor=INK, symbolStrokeColor=INK)),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
-        tooltip=[alt.Tooltip("name:N", title="optimizer"), alt.Tooltip("lr:Q", format=".4g"),
-                 alt.Tooltip("final gap:Q", format=".3g"), "status:N",
-                 alt.Tooltip("steps to tolerance:Q", format=".0f")],
-    ).add_params(pick)
+    points = (
+        base.mark_point(filled=True, size=28)
+        .encode(
+            shape=alt.Shape(
+                "status:N",
+                scale=alt.Scale(
+                    domain=["reached tolerance", "not yet", "diverged"], range=["circle", "triangle-down", X_SHAPE]
+                ),
+                legend=alt.Legend(orient="bottom", title=None, symbolFillColor=INK, symbolStrokeColor=INK),
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
+            tooltip=[
+                alt.Tooltip("name:N", title="optimizer"),
+                alt.Tooltip("lr:Q", format=".4g"),
+                alt.Tooltip("final gap:Q", format=".3g"),
+                "status:N",
+                alt.Tooltip("steps to tolerance:Q", format=".0f"),
+            ],
+        )
+        .add_params(pick)
+    )
     thresholds = data[data["status"] == "diverged"].groupby(["optimizer", "name"], as_index=False)["lr"].min()
-    rules = alt.Chart(thresholds).mark_rule(strokeDash=[5, 4], strokeWidth=1.5).encode(
-        x="lr:Q", color=_optimizer_colors(names))
+    rules = (
+        alt.Chart(thresholds)
+        .mark_rule(strokeDash=[5, 4], strokeWidth=1.5)
+        .encode(x="lr:Q", color=_optimizer_colors(names))
+    )
     layers = [line, points, rules]
     if limit:
         layers.append(alt.Chart(pd.DataFrame({"lr": [limit]})).mark_rule(color=INK, strokeWidth=2).encode(x="lr:Q"))
@@ -146,12 +178,19 @@ def _steps_chart(data: pd.DataFrame, names: list[str]) -> None:
     if reached.empty:
         st.caption(f"No run reached f − f* ≤ {TOL:g} in this range of learning rates.")
         return
-    chart = alt.Chart(reached).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
-        x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
-        y=alt.Y("steps to tolerance:Q", scale=alt.Scale(type="log"), title=f"steps to f − f* ≤ {TOL:g}"),
-        color=_optimizer_colors(names),
-        tooltip=[alt.Tooltip("name:N", title="optimizer"), alt.Tooltip("lr:Q", format=".4g"),
-                 alt.Tooltip("steps to tolerance:Q", format=".0f")],
+    chart = (
+        alt.Chart(reached)
+        .mark_line(point=alt.OverlayMarkDef(size=14))
+        .encode(
+            x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
+            y=alt.Y("steps to tolerance:Q", scale=alt.Scale(type="log"), title=f"steps to f − f* ≤ {TOL:g}"),
+            color=_optimizer_colors(names),
+            tooltip=[
+                alt.Tooltip("name:N", title="optimizer"),
+                alt.Tooltip("lr:Q", format=".4g"),
+                alt.Tooltip("steps to tolerance:Q", format=".0f"),
+            ],
+        )
     )
     st.altair_chart(chart, width="stretch", height=260)
 
@@ -163,10 +202,15 @@ def _thresholds(data: pd.DataFrame, names: list[str]) -> None:
         div = d[d["status"] == "diverged"]["lr"]
         ok = d[d["status"] == "reached tolerance"]
         best = d.loc[d["final gap"].idxmin()]
-        rows.append({"optimizer": core.get_spec(n).display_name,
-                     "diverges from lr": f"{div.min():.3g}" if len(div) else "never (in range)",
-                     "best lr": f"{best['lr']:.3g}", "best final gap": f"{best['final gap']:.3g}",
-                     f"fewest steps to gap ≤ {TOL:g}": f"{int(ok['steps to tolerance'].min())}" if len(ok) else "never"})
+        rows.append(
+            {
+                "optimizer": core.get_spec(n).display_name,
+                "diverges from lr": f"{div.min():.3g}" if len(div) else "never (in range)",
+                "best lr": f"{best['lr']:.3g}",
+                "best final gap": f"{best['final gap']:.3g}",
+                f"fewest steps to gap ≤ {TOL:g}": f"{int(ok['steps to tolerance'].min())}" if len(ok) else "never",
+            }
+        )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
@@ -206,8 +250,9 @@ def _reduce(f: core.Objective, count: int, steps: int, runs_: int) -> tuple[int,
     return plan.points, plan.steps
 
 
-def _sweeps(key: problem.FunctionKey, chosen: list[str], x0: tuple, steps: int, lo: float, hi: float,
-            count: int) -> pd.DataFrame:
+def _sweeps(
+    key: problem.FunctionKey, chosen: list[str], x0: tuple, steps: int, lo: float, hi: float, count: int
+) -> pd.DataFrame:
     """Every chosen optimizer's sweep, one at a time across sessions, with a progress bar (stop points)."""
     heavy = budget.cost(problem.objective(key)).run(count, steps) > work.HEAVY_SECONDS
     bar = st.progress(0.0, text="Running the sweeps…")

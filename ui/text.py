@@ -4,6 +4,7 @@ Streamlit renders Markdown (links, images, headings, HTML, autolinked addresses)
 ``st.markdown``, captions, labels and alerts; a formula or URL value must never become any of
 those. ``plain`` writes such text as escaped prose, ``code`` as a code span.
 """
+
 from __future__ import annotations
 
 import re

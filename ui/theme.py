@@ -1,5 +1,8 @@
 """One colour per optimizer, used by every chart on every page, plus plot styling."""
+
 from __future__ import annotations
+
+from typing import Any
 
 COLORS = {
     "gd": "#1f77b4",
@@ -15,19 +18,19 @@ COLORS = {
     "adadelta": "#393b79",
     "rprop": "#637939",
     "lion": "#e7ba52",
-    "muon": "#a55194",       # network-only optimizers (core.NETWORK_OPTIMIZERS)
+    "muon": "#a55194",  # network-only optimizers (core.NETWORK_OPTIMIZERS)
     "adafactor": "#8ca252",
 }
 
-INK = "#808495"          # axis text, readable on light and dark backgrounds
+INK = "#808495"  # axis text, readable on light and dark backgrounds
 # Arrows as (fill, outline, line style): black and white only, so no optimizer's path colour is
 # mistaken for an arrow, and each shows on every level-set shade and on the legend's white box.
-ARROWS = {
+ARROWS: dict[str, tuple[str, str, Any]] = {
     "gradient": ("white", "black", "solid"),
     "velocity": ("black", "white", "solid"),
     "step": ("white", "black", (0, (2.5, 1.5))),
 }
-MINIMUM = "#ffd400"      # known minima markers
+MINIMUM = "#ffd400"  # known minima markers
 CMAP = "viridis"
 
 

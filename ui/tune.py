@@ -4,6 +4,7 @@ The sliders keep the user's values until the button is pressed; the tuned values
 on the sliders' own steps (``controls.log_options`` for log sliders, the slider grid otherwise),
 so every value set is one the slider and the page's link can hold.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,11 +40,19 @@ def widget_key(ps: PageState, spec: core.OptimizerSpec, dim: Dimension, prefix: 
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def tuned(key: FunctionKey, name: str, x0: tuple, steps: int, fixed: Items, options: Items,
-          settings: Items = ()) -> core.TuneResult:
+def tuned(
+    key: FunctionKey, name: str, x0: tuple, steps: int, fixed: Items, options: Items, settings: Items = ()
+) -> core.TuneResult:
     """``core.tune`` on landscape ``key`` restricted to the sliders' values (cached)."""
-    return core.tune(objective(key), name, steps=steps, x0=x0, fixed=dict(fixed),
-                     options={k: list(v) for k, v in options}, **dict(settings))
+    return core.tune(
+        objective(key),
+        name,
+        steps=steps,
+        x0=x0,
+        fixed=dict(fixed),
+        options={k: list(v) for k, v in options},
+        **dict(settings),
+    )
 
 
 def tuned_values(ps: PageState, name: str, result: core.TuneResult, prefix: str = "") -> dict[str, float]:
@@ -56,8 +65,18 @@ def tuned_values(ps: PageState, name: str, result: core.TuneResult, prefix: str 
     return out
 
 
-def tune_button(ps: PageState, key: FunctionKey, name: str, x0: Any, steps: int, where: Any = st, *,
-                prefix: str = "", hyperparameters: dict[str, Any] | None = None, **settings: Any) -> None:
+def tune_button(
+    ps: PageState,
+    key: FunctionKey,
+    name: str,
+    x0: Any,
+    steps: int,
+    where: Any = st,
+    *,
+    prefix: str = "",
+    hyperparameters: dict[str, Any] | None = None,
+    **settings: Any,
+) -> None:
     """A "Tune" button that sets optimizer ``name``'s tunable sliders to the tuned values from ``x0``.
 
     ``prefix`` is the one given to ``controls.hyperparameters``; ``hyperparameters`` (the page's
@@ -76,10 +95,15 @@ def tune_button(ps: PageState, key: FunctionKey, name: str, x0: Any, steps: int,
     start = tuple(map(tuple, points.reshape(-1, points.shape[-1]).tolist()))
     args = (key, name, start, int(steps), runs.freeze(fixed), tuple(options), runs.freeze(settings))
     note_key = ps.key(prefix + "_tuned")
-    where.button("Tune", icon=":material/auto_fix_high:", key=ps.key(prefix + "tune"), on_click=_apply,
-                 args=(ps, prefix, note_key, args),
-                 help=f"Search {spec.display_name}'s {', '.join(d.column for d in search_space(name, fixed))} with "
-                      f"{settings.get('budget', 64)} trials from this start and set the sliders to the best.")
+    where.button(
+        "Tune",
+        icon=":material/auto_fix_high:",
+        key=ps.key(prefix + "tune"),
+        on_click=_apply,
+        args=(ps, prefix, note_key, args),
+        help=f"Search {spec.display_name}'s {', '.join(d.column for d in search_space(name, fixed))} with "
+        f"{settings.get('budget', 64)} trials from this start and set the sliders to the best.",
+    )
     note = st.session_state.get(note_key)
     if note is not None and note[0] == args:
         where.caption(note[1])

@@ -1,5 +1,6 @@
 """Heavy numeric work inside a page: one computation at a time across sessions, stop points while waiting,
 and a note when a page had to do less than asked."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -9,7 +10,7 @@ import streamlit as st
 
 from core import budget
 
-HEAVY_SECONDS = 0.5   # computations estimated above this wait for the shared slot; smaller ones just run
+HEAVY_SECONDS = 0.5  # computations estimated above this wait for the shared slot; smaller ones just run
 WAITING = "Waiting for other visitors' computations to finish…"
 
 
@@ -28,6 +29,9 @@ def heavy(bar, fraction: float, text: str) -> Iterator[None]:
 def reduced_note(cost: budget.Cost, cuts: list[str]) -> None:
     """Tell the user what was cut to keep the page within ``budget.PAGE_SECONDS``, and why."""
     if cuts:
-        st.info(f"This landscape costs about {cost.per_point * 1e9:,.0f} ns per point for its value and gradient "
-                f"(and {cost.fixed * 1e6:,.0f} µs per call), so to keep this page within about "
-                f"{budget.PAGE_SECONDS:g} s of computing it runs {' and '.join(cuts)}.", icon=":material/speed:")
+        st.info(
+            f"This landscape costs about {cost.per_point * 1e9:,.0f} ns per point for its value and gradient "
+            f"(and {cost.fixed * 1e6:,.0f} µs per call), so to keep this page within about "
+            f"{budget.PAGE_SECONDS:g} s of computing it runs {' and '.join(cuts)}.",
+            icon=":material/speed:",
+        )

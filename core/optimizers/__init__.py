@@ -1,4 +1,5 @@
 """The optimizer catalogue: every optimizer is one ``OptimizerSpec`` listed here."""
+
 from __future__ import annotations
 
 from types import MappingProxyType
@@ -11,9 +12,26 @@ from .network import ADAFACTOR, MUON, LayoutSpec
 from .sgd import GD, MOMENTUM, NESTEROV
 from .sign import LION, RPROP
 
-SPECS = MappingProxyType({s.name: s for s in (
-    GD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW, NADAM, RADAM, ADAMAX, ADADELTA, RPROP, LION,
-)})
+SPECS = MappingProxyType(
+    {
+        s.name: s
+        for s in (
+            GD,
+            MOMENTUM,
+            NESTEROV,
+            ADAGRAD,
+            RMSPROP,
+            ADAM,
+            ADAMW,
+            NADAM,
+            RADAM,
+            ADAMAX,
+            ADADELTA,
+            RPROP,
+            LION,
+        )
+    }
+)
 OPTIMIZERS: tuple[str, ...] = tuple(SPECS)
 # Optimizers that need a parameter layout (networks only): not in OPTIMIZERS, which the 2-D pages list.
 NETWORK_SPECS = MappingProxyType({s.name: s for s in (MUON, ADAFACTOR)})
@@ -31,7 +49,9 @@ def get_spec(name: str) -> OptimizerSpec:
     try:
         return SPECS[name] if name in SPECS else NETWORK_SPECS[name]
     except KeyError:
-        raise ValueError(f"Unknown optimizer {name!r}; valid names are: {', '.join(OPTIMIZERS + NETWORK_OPTIMIZERS)}") from None
+        raise ValueError(
+            f"Unknown optimizer {name!r}; valid names are: {', '.join(OPTIMIZERS + NETWORK_OPTIMIZERS)}"
+        ) from None
 
 
 def get_optimizer(name: str, **hyperparameters: Any) -> Optimizer:
@@ -39,6 +59,16 @@ def get_optimizer(name: str, **hyperparameters: Any) -> Optimizer:
     return make_optimizer(get_spec(name), **hyperparameters)
 
 
-__all__ = ["Optimizer", "OptimizerSpec", "LayoutSpec", "SPECS", "OPTIMIZERS", "ARTICLE_OPTIMIZERS",
-           "NETWORK_SPECS", "NETWORK_OPTIMIZERS",
-           "list_optimizers", "get_spec", "get_optimizer"]
+__all__ = [
+    "ARTICLE_OPTIMIZERS",
+    "NETWORK_OPTIMIZERS",
+    "NETWORK_SPECS",
+    "OPTIMIZERS",
+    "SPECS",
+    "LayoutSpec",
+    "Optimizer",
+    "OptimizerSpec",
+    "get_optimizer",
+    "get_spec",
+    "list_optimizers",
+]

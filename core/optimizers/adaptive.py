@@ -1,11 +1,12 @@
 """Per-coordinate adaptive step sizes as in torch.optim: Adagrad, RMSprop, Adadelta."""
+
 from __future__ import annotations
 
 import numpy as np
 
+from ..hyper import NONNEG, UNIT_CLOSED, Hyper
 from . import common as c
 from .base import OptimizerSpec, lerp_, weight_decayed
-from ..hyper import NONNEG, UNIT_CLOSED, Hyper
 
 
 def _sqrt_eps(v: np.ndarray, eps, inside: bool, out: np.ndarray) -> np.ndarray:
@@ -19,8 +20,7 @@ def _sqrt_eps(v: np.ndarray, eps, inside: bool, out: np.ndarray) -> np.ndarray:
 
 
 def _adagrad_init(x, hp):
-    return {"sum": np.full_like(x, hp["initial_accumulator_value"]),
-            "_den": np.empty_like(x), "_tmp": np.empty_like(x)}
+    return {"sum": np.full_like(x, hp["initial_accumulator_value"]), "_den": np.empty_like(x), "_tmp": np.empty_like(x)}
 
 
 def _adagrad_step(x, g, s, t, hp):
@@ -36,23 +36,40 @@ def _adagrad_step(x, g, s, t, hp):
 
 
 ADAGRAD = OptimizerSpec(
-    name="adagrad", display_name="Adagrad", year=2011,
+    name="adagrad",
+    display_name="Adagrad",
+    year=2011,
     paper="Duchi, Hazan & Singer, Adaptive Subgradient Methods for Online Learning and Stochastic Optimization",
     paper_url="https://jmlr.org/papers/v12/duchi11a.html",
     rule_latex=r"G_t = G_{t-1} + g_t^2,\qquad \theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{G_t} + \varepsilon}\, g_t",
     intuition="Give every coordinate its own step size: divide by the root of the sum of all its past "
-              "squared gradients. Steep directions get small steps, flat ones large steps, so the "
-              "valley looks round. But the sum only grows, so the steps keep shrinking and it can stall.",
+    "squared gradients. Steep directions get small steps, flat ones large steps, so the "
+    "valley looks round. But the sum only grows, so the steps keep shrinking and it can stall.",
     try_this="At lr 0.4 Adagrad is still far from the minimum after 50 steps (f ≈ 7): each coordinate's step is lr "
-             "divided by the root of its ever-growing sum of squared gradients. Raise lr to 2 and it reaches f − f* ≤"
-             " 1e-3 in 20 steps.",
-    hypers=(c.lr(1e-2), Hyper("lr_decay", 0.0, NONNEG, (0.0, 0.5), help="Learning rate decays as lr / (1 + (t−1)·lr_decay)."),
-            c.weight_decay(), Hyper("initial_accumulator_value", 0.0, NONNEG, (0.0, 1.0), symbol="G₀",
-                                    title="G₀ · initial sum", help="Starting value of the squared-gradient sum G "
-                                    "(torch: `initial_accumulator_value`)."),
-            c.eps(1e-10), c.EPS_INSIDE_SQRT),
-    init=_adagrad_init, step=_adagrad_step, state_labels={"sum": "sum of squared gradients G"},
-    adaptive=True, demo={"lr": 0.4}, torch_name="Adagrad",
+    "divided by the root of its ever-growing sum of squared gradients. Raise lr to 2 and it reaches f − f* ≤"
+    " 1e-3 in 20 steps.",
+    hypers=(
+        c.lr(1e-2),
+        Hyper("lr_decay", 0.0, NONNEG, (0.0, 0.5), help="Learning rate decays as lr / (1 + (t−1)·lr_decay)."),
+        c.weight_decay(),
+        Hyper(
+            "initial_accumulator_value",
+            0.0,
+            NONNEG,
+            (0.0, 1.0),
+            symbol="G₀",
+            title="G₀ · initial sum",
+            help="Starting value of the squared-gradient sum G (torch: `initial_accumulator_value`).",
+        ),
+        c.eps(1e-10),
+        c.EPS_INSIDE_SQRT,
+    ),
+    init=_adagrad_init,
+    step=_adagrad_step,
+    state_labels={"sum": "sum of squared gradients G"},
+    adaptive=True,
+    demo={"lr": 0.4},
+    torch_name="Adagrad",
 )
 
 
@@ -82,7 +99,7 @@ def _rmsprop_step(x, g, s, t, hp):
     else:
         _sqrt_eps(sq, hp["eps"], hp["eps_inside_sqrt"], den)
     if np.ndim(hp["momentum"]) > 0 or hp["momentum"] > 0:
-        if "momentum_buffer" not in s:   # a schedule may switch momentum on after init, as in torch
+        if "momentum_buffer" not in s:  # a schedule may switch momentum on after init, as in torch
             s["momentum_buffer"] = np.zeros_like(x)
         buf = s["momentum_buffer"]
         buf *= hp["momentum"]
@@ -96,31 +113,56 @@ def _rmsprop_step(x, g, s, t, hp):
 
 
 RMSPROP = OptimizerSpec(
-    name="rmsprop", display_name="RMSprop", year=2012,
+    name="rmsprop",
+    display_name="RMSprop",
+    year=2012,
     paper="Hinton, Srivastava & Swersky, Neural Networks for Machine Learning, lecture 6e",
     paper_url="https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf",
     rule_latex=r"v_t = \alpha\, v_{t-1} + (1-\alpha)\, g_t^2,\qquad \theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{v_t} + \varepsilon}\, g_t",
     intuition="Adagrad with a memory that fades: divide by the root of a decaying average of squared "
-              "gradients. Steps stay normalised per coordinate without shrinking forever, so the path "
-              "moves at roughly lr per coordinate per step.",
+    "gradients. Steps stay normalised per coordinate without shrinking forever, so the path "
+    "moves at roughly lr per coordinate per step.",
     try_this="Watch the first step: 3.2·lr per coordinate, because the average starts at zero (step lr/√(1−α)). Lower"
-             " alpha to 0.5: the average forgets fast and for 10 steps each coordinate moves 0.6–1.4·lr, like "
-             "signSGD.",
-    hypers=(c.lr(1e-2), Hyper("alpha", 0.99, UNIT_CLOSED, (0.0, 0.999), symbol="α", tunable=True,
-                              help="Decay rate of the squared-gradient average."),
-            c.eps(1e-8), c.weight_decay(), c.momentum(0.0),
-            c.flag("centered", False, "Divide by an estimate of the gradient's variance instead of its raw second moment."),
-            c.EPS_INSIDE_SQRT),
-    init=_rmsprop_init, step=_rmsprop_step,
-    state_labels={"square_avg": "squared-gradient average v", "grad_avg": "gradient average",
-                  "momentum_buffer": "velocity"},
-    velocity="momentum_buffer", adaptive=True, demo={"lr": 0.4, "alpha": 0.9}, torch_name="RMSprop",
+    " alpha to 0.5: the average forgets fast and for 10 steps each coordinate moves 0.6–1.4·lr, like "
+    "signSGD.",
+    hypers=(
+        c.lr(1e-2),
+        Hyper(
+            "alpha",
+            0.99,
+            UNIT_CLOSED,
+            (0.0, 0.999),
+            symbol="α",
+            tunable=True,
+            help="Decay rate of the squared-gradient average.",
+        ),
+        c.eps(1e-8),
+        c.weight_decay(),
+        c.momentum(0.0),
+        c.flag("centered", False, "Divide by an estimate of the gradient's variance instead of its raw second moment."),
+        c.EPS_INSIDE_SQRT,
+    ),
+    init=_rmsprop_init,
+    step=_rmsprop_step,
+    state_labels={
+        "square_avg": "squared-gradient average v",
+        "grad_avg": "gradient average",
+        "momentum_buffer": "velocity",
+    },
+    velocity="momentum_buffer",
+    adaptive=True,
+    demo={"lr": 0.4, "alpha": 0.9},
+    torch_name="RMSprop",
 )
 
 
 def _adadelta_init(x, hp):
-    return {"square_avg": np.zeros_like(x), "acc_delta": np.zeros_like(x),
-            "_den": np.empty_like(x), "_tmp": np.empty_like(x)}
+    return {
+        "square_avg": np.zeros_like(x),
+        "acc_delta": np.zeros_like(x),
+        "_den": np.empty_like(x),
+        "_tmp": np.empty_like(x),
+    }
 
 
 def _adadelta_step(x, g, s, t, hp):
@@ -147,21 +189,31 @@ def _adadelta_step(x, g, s, t, hp):
 
 
 ADADELTA = OptimizerSpec(
-    name="adadelta", display_name="Adadelta", year=2012,
+    name="adadelta",
+    display_name="Adadelta",
+    year=2012,
     paper="Zeiler, ADADELTA: An Adaptive Learning Rate Method",
     paper_url="https://arxiv.org/abs/1212.5701",
     rule_latex=r"v_t = \rho v_{t-1} + (1-\rho) g_t^2,\quad \Delta_t = \frac{\sqrt{u_{t-1}+\varepsilon}}{\sqrt{v_t+\varepsilon}}\, g_t,"
-               r"\quad u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2,\quad \theta_t = \theta_{t-1} - \eta\,\Delta_t",
+    r"\quad u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2,\quad \theta_t = \theta_{t-1} - \eta\,\Delta_t",
     intuition="RMSprop whose numerator is itself a running average of past step sizes, so the units "
-              "of the update match the units of the parameters and no learning rate is needed in "
-              "principle (torch keeps lr = 1 as a multiplier). It starts very slowly, because the "
-              "step-size average begins at zero.",
+    "of the update match the units of the parameters and no learning rate is needed in "
+    "principle (torch keeps lr = 1 as a multiplier). It starts very slowly, because the "
+    "step-size average begins at zero.",
     try_this="Lower eps to 1e-6 (torch's default): the first step shrinks 100-fold, because ε sets the initial step "
-             "size √(ε/(1−ρ)), and after 50 steps the point has moved only about 0.3 instead of 7.",
-    hypers=(c.lr(1.0, (1e-2, 50.0)), Hyper("rho", 0.9, UNIT_CLOSED, (0.0, 0.999), symbol="ρ", tunable=True,
-                                       help="Decay rate of both running averages."),
-            c.eps(1e-6), c.weight_decay()),
-    init=_adadelta_init, step=_adadelta_step,
+    "size √(ε/(1−ρ)), and after 50 steps the point has moved only about 0.3 instead of 7.",
+    hypers=(
+        c.lr(1.0, (1e-2, 50.0)),
+        Hyper(
+            "rho", 0.9, UNIT_CLOSED, (0.0, 0.999), symbol="ρ", tunable=True, help="Decay rate of both running averages."
+        ),
+        c.eps(1e-6),
+        c.weight_decay(),
+    ),
+    init=_adadelta_init,
+    step=_adadelta_step,
     state_labels={"square_avg": "squared-gradient average v", "acc_delta": "squared-update average u"},
-    adaptive=True, demo={"lr": 1.0, "eps": 1e-2}, torch_name="Adadelta",
+    adaptive=True,
+    demo={"lr": 1.0, "eps": 1e-2},
+    torch_name="Adadelta",
 )

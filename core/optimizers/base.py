@@ -5,11 +5,13 @@ in place, as torch.optim does (unlike optax, whose updates return new state). Po
 buffers have the layout ``(2, N)`` (coordinate first) so that per-trajectory
 hyperparameters of shape ``(N,)`` broadcast along the contiguous axis.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +51,7 @@ class OptimizerSpec:
     demo: Mapping[str, Any] = field(default_factory=dict)
     check: Callable[[Mapping[str, Any]], None] | None = None
     torch_name: str = ""
-    torch_maximize: bool = True   # whether torch's class takes ``maximize`` (torch.optim.Muon does not)
+    torch_maximize: bool = True  # whether torch's class takes ``maximize`` (torch.optim.Muon does not)
 
     def __post_init__(self) -> None:
         """Add torch's ``maximize`` to torch-backed specs, so no update rule has to handle it."""
@@ -92,10 +94,12 @@ class Optimizer:
 
 def _maximizing(step: StepFn) -> StepFn:
     """``step`` preceded by torch's ``maximize``: the gradient is negated in place when it is set."""
+
     def step_with_maximize(x: np.ndarray, g: np.ndarray, state: State, t: int, hp: Mapping[str, Any]) -> None:
         if hp.get("maximize", False):
             np.negative(g, out=g)
         step(x, g, state, t, hp)
+
     return step_with_maximize
 
 
@@ -115,8 +119,7 @@ def make_optimizer(spec: OptimizerSpec, **hyperparameters: Any) -> Optimizer:
     unknown = sorted(set(hyperparameters) - set(known))
     if unknown:
         raise ValueError(
-            f"{spec.name} got unexpected hyperparameter(s) {', '.join(unknown)}; "
-            f"valid ones are: {', '.join(known)}"
+            f"{spec.name} got unexpected hyperparameter(s) {', '.join(unknown)}; valid ones are: {', '.join(known)}"
         )
     values = {name: h.validate(hyperparameters.get(name, h.default)) for name, h in known.items()}
     if spec.check is not None:

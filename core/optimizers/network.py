@@ -6,11 +6,13 @@ an ``OptimizerSpec`` whose ``init`` also takes the layout (and keeps it in the s
 reads it, so ``step`` has the usual signature); ``simulate`` calls ``bind`` to supply it. On a 2-D
 landscape ``bind`` refuses with a clear message.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import partial
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -30,8 +32,10 @@ class LayoutSpec(OptimizerSpec):
         """A plain ``OptimizerSpec`` for ``function``'s layout; raises for objectives without one."""
         layout = getattr(function, "layout", None)
         if layout is None:
-            raise ValueError(f"{self.display_name} applies only to networks (objectives with a parameter layout, "
-                             "see core.mlp); it needs to know which coordinates form each weight matrix")
+            raise ValueError(
+                f"{self.display_name} applies only to networks (objectives with a parameter layout, "
+                "see core.mlp); it needs to know which coordinates form each weight matrix"
+            )
         base = {f.name: getattr(self, f.name) for f in fields(OptimizerSpec)}
         return OptimizerSpec(**{**base, "init": partial(self.init, layout=tuple(layout))})  # type: ignore[call-arg]
 
@@ -48,13 +52,15 @@ def _rows(layout: Sequence[Any], matrices: bool) -> np.ndarray:
 
 def _view(a: np.ndarray, block: Any) -> np.ndarray:
     """Block ``block`` of a ``(D, N)`` array as ``(*shape, N)`` (a view)."""
-    return a[block.slice].reshape(block.shape + (a.shape[-1],))
+    return a[block.slice].reshape((*block.shape, a.shape[-1]))
 
 
 # ----- Muon ----------------------------------------------------------------------------------
 
 
-def newton_schulz(g: np.ndarray, steps: int, eps: float, coefficients: tuple[float, float, float] = NS_COEFFICIENTS) -> np.ndarray:
+def newton_schulz(
+    g: np.ndarray, steps: int, eps: float, coefficients: tuple[float, float, float] = NS_COEFFICIENTS
+) -> np.ndarray:
     """torch's quintic Newton–Schulz orthogonalisation of a batch of matrices ``(N, A, B)``, in float64.
 
     torch.optim.Muon runs it in bfloat16; this is the same iteration without that rounding.
@@ -82,8 +88,13 @@ def _muon_init(x, hp, *, layout):
 
 def _adamw_hp(hp):
     """The AdamW hyperparameters used for biases (and any other non-matrix parameter)."""
-    return {"lr": hp["adamw_lr"], "betas": hp["adamw_betas"], "eps": hp["adamw_eps"],
-            "weight_decay": hp["adamw_weight_decay"], "amsgrad": False}
+    return {
+        "lr": hp["adamw_lr"],
+        "betas": hp["adamw_betas"],
+        "eps": hp["adamw_eps"],
+        "weight_decay": hp["adamw_weight_decay"],
+        "amsgrad": False,
+    }
 
 
 def _muon_step(x, g, s, t, hp):
@@ -116,28 +127,46 @@ def _check_muon(hp):
 
 
 MUON = LayoutSpec(
-    name="muon", display_name="Muon", year=2024,
+    name="muon",
+    display_name="Muon",
+    year=2024,
     paper="Jordan et al., Muon: An optimizer for hidden layers in neural networks",
     paper_url="https://kellerjordan.github.io/posts/muon/",
     rule_latex=r"B_t = \mathrm{lerp}(B_{t-1}, G_t, 1-\mu),\quad O_t = \mathrm{NS}_k\bigl(\mathrm{lerp}(G_t, B_t, \mu)\bigr),"
-               r"\quad W_t = (1-\eta\lambda) W_{t-1} - \eta\sqrt{\max(1, A/B)}\; O_t",
+    r"\quad W_t = (1-\eta\lambda) W_{t-1} - \eta\sqrt{\max(1, A/B)}\; O_t",
     intuition="Treat each weight matrix as a matrix: take the momentum of its gradient and replace it by "
-              "the nearest (semi-)orthogonal matrix, found with a few Newton–Schulz iterations. Every "
-              "direction of the layer then moves by about the same amount, however ill-conditioned the "
-              "gradient is. Biases are not matrices, so they are trained with AdamW (torch's advice).",
+    "the nearest (semi-)orthogonal matrix, found with a few Newton–Schulz iterations. Every "
+    "direction of the layer then moves by about the same amount, however ill-conditioned the "
+    "gradient is. Biases are not matrices, so they are trained with AdamW (torch's advice).",
     try_this="Compare Muon with Adam on the spiral: Muon's loss falls in longer straight stretches.",
-    hypers=(c.lr(1e-3, (1e-4, 1.0)), c.weight_decay(0.1), c.momentum(0.95),
-            Hyper("nesterov", True, kind="bool", help="Use Nesterov momentum (torch's default)."),
-            c.eps(1e-7),
-            Hyper("ns_steps", 5, Interval(1.0, 99.0), (1, 10), kind="int", help="Newton–Schulz iterations per step."),
-            Hyper("adamw_lr", 1e-3, NONNEG, (1e-4, 1.0), log=True, help="AdamW learning rate for the biases."),
-            Hyper("adamw_betas", (0.9, 0.999), (UNIT_OPEN, UNIT_OPEN), ((0.0, 0.999), (0.0, 0.9999)), kind="pair",
-                  labels=("β₁ (biases)", "β₂ (biases)"), help="AdamW's averaging rates for the biases."),
-            Hyper("adamw_eps", 1e-8, NONNEG, (1e-12, 1e-1), log=True, help="AdamW's ε for the biases."),
-            Hyper("adamw_weight_decay", 1e-2, NONNEG, (0.0, 0.5), help="AdamW's weight decay for the biases.")),
-    init=_muon_init, step=_muon_step, check=_check_muon,  # type: ignore[arg-type]  # bind() supplies the layout
-    state_labels={"momentum_buffer": "momentum B (matrices)"}, velocity="momentum_buffer",
-    adaptive=True, demo={"lr": 0.02, "adamw_lr": 0.01}, torch_name="Muon",
+    hypers=(
+        c.lr(1e-3, (1e-4, 1.0)),
+        c.weight_decay(0.1),
+        c.momentum(0.95),
+        Hyper("nesterov", True, kind="bool", help="Use Nesterov momentum (torch's default)."),
+        c.eps(1e-7),
+        Hyper("ns_steps", 5, Interval(1.0, 99.0), (1, 10), kind="int", help="Newton–Schulz iterations per step."),
+        Hyper("adamw_lr", 1e-3, NONNEG, (1e-4, 1.0), log=True, help="AdamW learning rate for the biases."),
+        Hyper(
+            "adamw_betas",
+            (0.9, 0.999),
+            (UNIT_OPEN, UNIT_OPEN),
+            ((0.0, 0.999), (0.0, 0.9999)),
+            kind="pair",
+            labels=("β₁ (biases)", "β₂ (biases)"),
+            help="AdamW's averaging rates for the biases.",
+        ),
+        Hyper("adamw_eps", 1e-8, NONNEG, (1e-12, 1e-1), log=True, help="AdamW's ε for the biases."),
+        Hyper("adamw_weight_decay", 1e-2, NONNEG, (0.0, 0.5), help="AdamW's weight decay for the biases."),
+    ),
+    init=_muon_init,  # type: ignore[arg-type]  # bind() supplies the layout
+    step=_muon_step,
+    check=_check_muon,
+    state_labels={"momentum_buffer": "momentum B (matrices)"},
+    velocity="momentum_buffer",
+    adaptive=True,
+    demo={"lr": 0.02, "adamw_lr": 0.01},
+    torch_name="Muon",
     torch_maximize=False,
 )
 
@@ -154,7 +183,7 @@ def _adafactor_init(x, hp, *, layout):
             state[f"_row_var.{b.name}"] = np.zeros((rows, 1, n))
             state[f"_col_var.{b.name}"] = np.zeros((1, cols, n))
         else:
-            state[f"_variance.{b.name}"] = np.zeros(b.shape + (n,))
+            state[f"_variance.{b.name}"] = np.zeros((*b.shape, n))
     return state
 
 
@@ -168,7 +197,7 @@ def _adafactor_step(x, g, s, t, hp):
     lr, wd, d = hp["lr"], hp["weight_decay"], hp["d"]
     eps1, eps2 = hp["eps"]
     w = float(t) ** hp["beta2_decay"]
-    rho = np.minimum(lr, 1 / t ** 0.5)
+    rho = np.minimum(lr, 1 / t**0.5)
     for b in s["_layout"]:
         param, grad = _view(x, b), _view(g, b)
         alpha = np.maximum(eps2, _rms(param)) * rho
@@ -194,25 +223,46 @@ def _adafactor_step(x, g, s, t, hp):
 
 
 ADAFACTOR = LayoutSpec(
-    name="adafactor", display_name="Adafactor", year=2018,
+    name="adafactor",
+    display_name="Adafactor",
+    year=2018,
     paper="Shazeer & Stern, Adafactor: Adaptive Learning Rates with Sublinear Memory Cost",
     paper_url="https://arxiv.org/abs/1804.04235",
     rule_latex=r"R_t = \mathrm{lerp}(R_{t-1}, \overline{G_t^2}^{\,\mathrm{row}}, t^{c}),\ "
-               r"C_t = \mathrm{lerp}(C_{t-1}, \overline{G_t^2}^{\,\mathrm{col}}, t^{c}),\ "
-               r"U_t = \frac{G_t}{\sqrt{R_t C_t / \bar R_t}},\ "
-               r"W_t = W_{t-1} - \frac{\max(\varepsilon_2, \mathrm{RMS}(W_{t-1}))\,\min(\eta, 1/\sqrt t)}{\max(1, \mathrm{RMS}(U_t)/d)}\, U_t",
+    r"C_t = \mathrm{lerp}(C_{t-1}, \overline{G_t^2}^{\,\mathrm{col}}, t^{c}),\ "
+    r"U_t = \frac{G_t}{\sqrt{R_t C_t / \bar R_t}},\ "
+    r"W_t = W_{t-1} - \frac{\max(\varepsilon_2, \mathrm{RMS}(W_{t-1}))\,\min(\eta, 1/\sqrt t)}{\max(1, \mathrm{RMS}(U_t)/d)}\, U_t",
     intuition="Adam's second moment, stored as one number per row and one per column of each weight "
-              "matrix instead of one per weight (their outer product estimates the full table). Steps "
-              "are relative to the size of the weights and clipped in RMS, and the averaging rate "
-              "t^c (c = beta2_decay) needs no β₂.",
+    "matrix instead of one per weight (their outer product estimates the full table). Steps "
+    "are relative to the size of the weights and clipped in RMS, and the averaging rate "
+    "t^c (c = beta2_decay) needs no β₂.",
     try_this="Raise d from 1 to 10: update clipping stops biting and the first steps get larger.",
-    hypers=(c.lr(1e-2, (1e-4, 1.0)),
-            Hyper("beta2_decay", -0.8, Interval(high=0.0), (-1.0, -0.1), symbol="c",
-                  help="Exponent of the averaging rate t^c of the second-moment estimates."),
-            Hyper("eps", (float(np.finfo(float).eps), 1e-3), (NONNEG, NONNEG), ((1e-20, 1e-6), (1e-6, 1e-1)),
-                  log=(True, True), kind="pair", labels=("ε₁", "ε₂"),
-                  help="ε₁ keeps the variance estimate positive; ε₂ is the smallest weight RMS used to scale steps."),
-            Hyper("d", 1.0, Interval(0.0, low_closed=False), (0.1, 10.0), help="Clipping threshold of the update's RMS."),
-            c.weight_decay()),
-    init=_adafactor_init, step=_adafactor_step, adaptive=True, demo={"lr": 0.05}, torch_name="Adafactor",  # type: ignore[arg-type]
+    hypers=(
+        c.lr(1e-2, (1e-4, 1.0)),
+        Hyper(
+            "beta2_decay",
+            -0.8,
+            Interval(high=0.0),
+            (-1.0, -0.1),
+            symbol="c",
+            help="Exponent of the averaging rate t^c of the second-moment estimates.",
+        ),
+        Hyper(
+            "eps",
+            (float(np.finfo(float).eps), 1e-3),
+            (NONNEG, NONNEG),
+            ((1e-20, 1e-6), (1e-6, 1e-1)),
+            log=(True, True),
+            kind="pair",
+            labels=("ε₁", "ε₂"),
+            help="ε₁ keeps the variance estimate positive; ε₂ is the smallest weight RMS used to scale steps.",
+        ),
+        Hyper("d", 1.0, Interval(0.0, low_closed=False), (0.1, 10.0), help="Clipping threshold of the update's RMS."),
+        c.weight_decay(),
+    ),
+    init=_adafactor_init,  # type: ignore[arg-type]  # bind() supplies the layout
+    step=_adafactor_step,
+    adaptive=True,
+    demo={"lr": 0.05},
+    torch_name="Adafactor",
 )

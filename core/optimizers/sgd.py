@@ -1,13 +1,14 @@
 """Stochastic gradient descent as torch.optim.SGD: plain, heavy-ball and Nesterov."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
+from ..hyper import UNIT_CLOSED, Hyper, Interval
 from . import common as c
 from .base import OptimizerSpec, weight_decayed
-from ..hyper import UNIT_CLOSED, Hyper, Interval
 
 
 def _init(x, hp):
@@ -42,54 +43,81 @@ def _check_nesterov(hp):
         raise ValueError("Invalid nesterov setting: Nesterov momentum requires a momentum > 0 and zero dampening")
 
 
-_DAMPENING = Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.9), symbol="τ",
-                   help="Fraction of the new gradient that is damped out of the velocity.")
+_DAMPENING = Hyper(
+    "dampening",
+    0.0,
+    UNIT_CLOSED,
+    (0.0, 0.9),
+    symbol="τ",
+    help="Fraction of the new gradient that is damped out of the velocity.",
+)
 _SGD: dict[str, Any] = dict(init=_init, step=_step, torch_name="SGD")
 # torch's SGD(momentum=0): fixed at 0 here, but a schedule with cycle_momentum sets it as torch does.
-_NO_MOMENTUM = Hyper("momentum", 0.0, Interval(0.0, 0.0), (0.0, 0.0), shown=False,
-                     help="Always 0 for gradient descent, unless a schedule cycles it (as torch does).")
+_NO_MOMENTUM = Hyper(
+    "momentum",
+    0.0,
+    Interval(0.0, 0.0),
+    (0.0, 0.0),
+    shown=False,
+    help="Always 0 for gradient descent, unless a schedule cycles it (as torch does).",
+)
 
 GD = OptimizerSpec(
-    name="gd", display_name="Gradient descent", year=1847,
+    name="gd",
+    display_name="Gradient descent",
+    year=1847,
     paper="Cauchy, Méthode générale pour la résolution des systèmes d'équations simultanées",
     paper_url="https://gallica.bnf.fr/ark:/12148/bpt6k2982c/f540.item",
     rule_latex=r"\theta_{t} = \theta_{t-1} - \eta\, g_t,\qquad g_t = \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1}",
     intuition="Step straight downhill, a fixed multiple of the gradient. On a long narrow valley the "
-              "gradient points mostly across the valley, so the path zig-zags between the walls and "
-              "crawls along the floor; too large a step and it bounces out entirely.",
+    "gradient points mostly across the valley, so the path zig-zags between the walls and "
+    "crawls along the floor; too large a step and it bounces out entirely.",
     try_this="On the quadratic, raise lr above 0.5 and watch the steep y direction diverge (the limit is 2/L = 0.5).",
     hypers=(c.lr(1e-3), c.weight_decay(), _NO_MOMENTUM),
-    demo={"lr": 0.4}, **_SGD,
+    demo={"lr": 0.4},
+    **_SGD,
 )
 
 MOMENTUM = OptimizerSpec(
-    name="momentum", display_name="Momentum (heavy ball)", year=1964,
+    name="momentum",
+    display_name="Momentum (heavy ball)",
+    year=1964,
     paper="Polyak, Some methods of speeding up the convergence of iteration methods",
     paper_url="https://doi.org/10.1016/0041-5553(64)90137-5",
     rule_latex=r"v_t = \mu\, v_{t-1} + (1-\tau)\, g_t,\qquad \theta_t = \theta_{t-1} - \eta\, v_t",
     intuition="Keep a velocity: a running sum of past gradients. Components that keep pointing the "
-              "same way (along the valley) add up and accelerate; components that flip sign (across "
-              "the valley) cancel, which damps the zig-zag.",
+    "same way (along the valley) add up and accelerate; components that flip sign (across "
+    "the valley) cancel, which damps the zig-zag.",
     try_this="Set momentum to 0 to get plain gradient descent back, then raise it towards 0.95 and watch the path overshoot and spiral.",
     hypers=(c.lr(1e-3), c.momentum(0.9), _DAMPENING, c.weight_decay()),
-    state_labels={"momentum_buffer": "velocity v"}, velocity="momentum_buffer",
-    demo={"lr": 0.4, "momentum": 0.5}, **_SGD,
+    state_labels={"momentum_buffer": "velocity v"},
+    velocity="momentum_buffer",
+    demo={"lr": 0.4, "momentum": 0.5},
+    **_SGD,
 )
 
 NESTEROV = OptimizerSpec(
-    name="nesterov", display_name="Nesterov momentum", year=1983,
+    name="nesterov",
+    display_name="Nesterov momentum",
+    year=1983,
     paper="Nesterov, A method for solving the convex programming problem with convergence rate O(1/k²)",
     paper_url="https://www.mathnet.ru/eng/dan46009",
     rule_latex=r"v_t = \mu\, v_{t-1} + g_t,\qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu\, v_t)",
     intuition="Momentum that looks ahead: the step uses the gradient plus the velocity it is about to "
-              "apply, so it brakes earlier when the slope turns. Less overshoot than heavy ball at the "
-              "same momentum.",
+    "apply, so it brakes earlier when the slope turns. Less overshoot than heavy ball at the "
+    "same momentum.",
     try_this="Set lr to 0.4, Momentum's default: Nesterov's y coordinate diverges. Its look-ahead adds μ·v to the "
-             "gradient, so at momentum 0.5 it is stable here only for lr < 0.375, heavy ball for lr < 0.75.",
-    hypers=(c.lr(1e-3), c.momentum(0.9), Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.0), shown=False,
-                                                                                    help="Must be 0 for Nesterov."),
-            c.weight_decay(), Hyper("nesterov", True, kind="bool", shown=False,
-                                                 help="Always on for this optimizer.")),
-    state_labels={"momentum_buffer": "velocity v"}, velocity="momentum_buffer",
-    demo={"lr": 0.3, "momentum": 0.5}, check=_check_nesterov, **_SGD,
+    "gradient, so at momentum 0.5 it is stable here only for lr < 0.375, heavy ball for lr < 0.75.",
+    hypers=(
+        c.lr(1e-3),
+        c.momentum(0.9),
+        Hyper("dampening", 0.0, UNIT_CLOSED, (0.0, 0.0), shown=False, help="Must be 0 for Nesterov."),
+        c.weight_decay(),
+        Hyper("nesterov", True, kind="bool", shown=False, help="Always on for this optimizer."),
+    ),
+    state_labels={"momentum_buffer": "velocity v"},
+    velocity="momentum_buffer",
+    demo={"lr": 0.3, "momentum": 0.5},
+    check=_check_nesterov,
+    **_SGD,
 )

@@ -3,6 +3,7 @@
 Run them alone with ``pytest -m e2e`` (add ``-s`` to see the measured timings); skip them
 with ``-m "not e2e"``.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ Used by ``tests/e2e/conftest.py``, ``tests/e2e/test_browser.py`` and ``benchmark
 imports nothing from pytest. Also holds the small browser helpers both need: ``wait_for_app``,
 ``full_page_screenshot`` and ``slider_latencies`` (key press on a slider -> new chart image).
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,13 @@ from typing import Self
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 ARTIFACTS = ROOT / "artifacts"
@@ -47,13 +53,30 @@ class Server:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
 
     def start(self, timeout: float = 60.0) -> Server:
-        cmd = [sys.executable, "-m", "streamlit", "run", self.script,
-               "--server.headless", "true", "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--server.runOnSave", "false", *self.extra_args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            self.script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            "--server.runOnSave",
+            "false",
+            *self.extra_args,
+        ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env,
-                                     stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env, stdin=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -125,7 +148,8 @@ def wait_for_app(page, timeout: float = 30_000, settle_ms: int = 250) -> None:
     while time.monotonic() < deadline:
         busy = running.count() > 0 and running.first.is_visible()
         busy = busy or page.evaluate(
-            "() => !!document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"running\"]')")
+            '() => !!document.querySelector(\'[data-testid="stApp"][data-test-script-state="running"]\')'
+        )
         now = time.monotonic()
         if busy:
             quiet_since = None
@@ -163,7 +187,9 @@ def full_page_screenshot(page, path: str | Path) -> None:
 
 MAIN_IMAGE = '[data-testid="stMain"] [data-testid="stImage"] img'
 
-_SRC_CHANGED = """([sel, old]) => { const i = document.querySelector(sel); return !!i && i.getAttribute('src') !== old; }"""
+_SRC_CHANGED = (
+    """([sel, old]) => { const i = document.querySelector(sel); return !!i && i.getAttribute('src') !== old; }"""
+)
 _LOADED = """(sel) => { const i = document.querySelector(sel); return !!i && i.complete && i.naturalWidth > 0; }"""
 
 
@@ -173,8 +199,16 @@ def slider(page, label_start: str, scope: str = "body"):
     return page.locator(f'{scope} [data-testid="stSlider"]').filter(has=label).first
 
 
-def slider_latencies(page, label_start: str, n: int, key: str = "ArrowLeft", scope: str = "body",
-                     image: str = MAIN_IMAGE, param: str | None = None, timeout: float = 20_000) -> dict:
+def slider_latencies(
+    page,
+    label_start: str,
+    n: int,
+    key: str = "ArrowLeft",
+    scope: str = "body",
+    image: str = MAIN_IMAGE,
+    param: str | None = None,
+    timeout: float = 20_000,
+) -> dict:
     """Press ``key`` on the slider ``n`` times; time each press until the first main image's ``src`` changes.
 
     Returns ``{"src_ms": [...], "loaded_ms": [...], "params": [...]}``: milliseconds from the key press to
@@ -187,7 +221,7 @@ def slider_latencies(page, label_start: str, n: int, key: str = "ArrowLeft", sco
     thumb = slider(page, label_start, scope).get_by_role("slider").first
     src_ms, loaded_ms, params = [], [], []
     for i in range(n):
-        if i == 0 or not param:     # with ``param`` the previous iteration already waited for the run to end
+        if i == 0 or not param:  # with ``param`` the previous iteration already waited for the run to end
             wait_for_app(page, settle_ms=150)
         old = page.locator(image).first.get_attribute("src")
         thumb.focus()

@@ -1,4 +1,5 @@
 """Text that arrives in a link is shown as text: no link, image or heading that the app did not put there."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -10,8 +11,10 @@ from ui.pages import all_page_files
 from .server import page_path, wait_for_app
 
 EVIL = "evil.example"
-PAYLOAD = (f"1\n\n# Injected heading\n[Sign in again](https://{EVIL}/login) ![t](http://{EVIL}/p.png) "
-           f"<img src='http://{EVIL}/q.png'> <a href='//{EVIL}'>x</a> **bold** :red[red]")
+PAYLOAD = (
+    f"1\n\n# Injected heading\n[Sign in again](https://{EVIL}/login) ![t](http://{EVIL}/p.png) "
+    f"<img src='http://{EVIL}/q.png'> <a href='//{EVIL}'>x</a> **bold** :red[red]"
+)
 FORMULA = f"x**2+y**2 # [Sign in again](https://{EVIL}/login) ![t](http://{EVIL}/p.png)"
 PAGE_FILES = all_page_files()
 
@@ -38,7 +41,7 @@ def test_link_text_never_becomes_markup(file, page, base_url):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url) if urlparse(r.url).hostname == EVIL else None)
     names = _params(page, base_url, path)
-    for query in ({n: PAYLOAD for n in names + ["opts", "zzz"]}, {"fn": "custom", "formula": FORMULA}):
+    for query in ({n: PAYLOAD for n in [*names, "opts", "zzz"]}, {"fn": "custom", "formula": FORMULA}):
         page.goto(f"{base_url}{path}?{urlencode(query)}", wait_until="domcontentloaded")
         wait_for_app(page)
         found = page.evaluate(_FOREIGN, EVIL)

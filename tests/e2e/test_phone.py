@@ -1,4 +1,5 @@
 """A phone-sized browser (390 × 844): nothing sticks out sideways, and the home page's list reads in order."""
+
 from __future__ import annotations
 
 import pytest

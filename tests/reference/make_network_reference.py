@@ -11,6 +11,7 @@ case, torch's parameters after each step. Muon is recorded twice: with torch's N
 shipped (bfloat16) and with the same iteration in float64 (``…/muon`` vs ``…/muon-bf16``), since
 the NumPy core runs it in float64.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,7 +49,7 @@ def float64_newton_schulz(grad, ns_coefficients, ns_steps, eps):
 def network(f: core.MLP) -> nn.Sequential:
     """``nn.Sequential(Linear, act, ..., Linear)`` with the sizes of ``f``."""
     layers: list[nn.Module] = []
-    for i, (a, b) in enumerate(zip(f.sizes[:-1], f.sizes[1:])):
+    for i, (a, b) in enumerate(zip(f.sizes[:-1], f.sizes[1:], strict=False)):
         if i:
             layers.append(ACTIVATION[f.activation]())
         layers.append(nn.Linear(a, b))
@@ -88,10 +89,15 @@ def optimizers(name: str, hp: dict, model: nn.Module) -> list[torch.optim.Optimi
     params = list(model.parameters())
     if name == "muon":
         kw = {k: v for k, v in hp.items() if not k.startswith("adamw_")}
-        adamw = {k[len("adamw_"):]: v for k, v in core.get_optimizer("muon", **hp).hyperparameters.items()
-                 if k.startswith("adamw_")}
-        return [torch.optim.Muon([p for p in params if p.ndim == 2], **kw),
-                torch.optim.AdamW([p for p in params if p.ndim != 2], **adamw)]
+        adamw = {
+            k[len("adamw_") :]: v
+            for k, v in core.get_optimizer("muon", **hp).hyperparameters.items()
+            if k.startswith("adamw_")
+        }
+        return [
+            torch.optim.Muon([p for p in params if p.ndim == 2], **kw),
+            torch.optim.AdamW([p for p in params if p.ndim != 2], **adamw),
+        ]
     kwargs = dict(hp, nesterov=True) if name == "nesterov" else dict(hp)
     cls = getattr(torch.optim, TORCH_CLASS.get(name) or core.get_spec(name).torch_name)
     return [cls(params, **kwargs)]

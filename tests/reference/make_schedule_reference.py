@@ -11,6 +11,7 @@ sequences (``losses``, generated with numpy seed 0 and stored too). End-to-end c
 trajectories on ``core``'s functions with a scheduler, to check ``core.simulate``; ``refusal/...``
 holds the message torch raises for ``cycle_momentum`` with an optimizer that has no momentum.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,27 +51,67 @@ CASES = [
     ("cosine_warm_restarts_1", "cosine_warm_restarts", {"T_0": 5, "T_mult": 2, "eta_min": 0.01}, "sgd"),
     ("cosine_warm_restarts_2", "cosine_warm_restarts", {"T_0": 3, "T_mult": 3}, "sgd"),
     ("warmup_cosine_0", "warmup_cosine", {"warmup_steps": 10, "T_max": 90}, "sgd"),
-    ("warmup_cosine_1", "warmup_cosine", {"warmup_steps": 5, "T_max": 20, "start_factor": 0.1, "eta_min": 0.001},
-     "sgd"),
+    (
+        "warmup_cosine_1",
+        "warmup_cosine",
+        {"warmup_steps": 5, "T_max": 20, "start_factor": 0.1, "eta_min": 0.001},
+        "sgd",
+    ),
     ("warmup_cosine_2", "warmup_cosine", {"warmup_steps": 0, "T_max": 50}, "sgd"),
     ("one_cycle_0", "one_cycle", {"max_lr": 0.5, "total_steps": 100}, "sgd"),
-    ("one_cycle_1", "one_cycle", {"max_lr": 0.01, "total_steps": 100, "anneal_strategy": "linear",
-                                  "three_phase": True, "pct_start": 0.25}, "adam"),
-    ("one_cycle_2", "one_cycle", {"max_lr": None, "total_steps": 99, "pct_start": 0.4, "div_factor": 10.0,
-                                  "final_div_factor": 100.0, "base_momentum": 0.8, "max_momentum": 0.9}, "sgd"),
+    (
+        "one_cycle_1",
+        "one_cycle",
+        {"max_lr": 0.01, "total_steps": 100, "anneal_strategy": "linear", "three_phase": True, "pct_start": 0.25},
+        "adam",
+    ),
+    (
+        "one_cycle_2",
+        "one_cycle",
+        {
+            "max_lr": None,
+            "total_steps": 99,
+            "pct_start": 0.4,
+            "div_factor": 10.0,
+            "final_div_factor": 100.0,
+            "base_momentum": 0.8,
+            "max_momentum": 0.9,
+        },
+        "sgd",
+    ),
     ("one_cycle_3", "one_cycle", {"max_lr": 1.0, "total_steps": 100, "cycle_momentum": False}, "plain"),
     ("cyclic_0", "cyclic", {"base_lr": 0.01, "max_lr": 0.5, "step_size_up": 10}, "sgd"),
-    ("cyclic_1", "cyclic", {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 7, "step_size_down": 13,
-                            "mode": "triangular2"}, "adam"),
-    ("cyclic_2", "cyclic", {"step_size_up": 15, "mode": "exp_range", "gamma": 0.98, "base_momentum": 0.7,
-                            "max_momentum": 0.95}, "sgd"),
-    ("cyclic_3", "cyclic", {"base_lr": 0.05, "max_lr": 0.2, "step_size_up": 8, "step_size_down": 0,
-                            "cycle_momentum": False}, "plain"),
-    ("cyclic_4", "cyclic", {"max_lr": 0.3, "step_size_up": 6, "step_size_down": 4, "mode": "exp_range",
-                            "gamma": 0.95}, "plain"),
+    (
+        "cyclic_1",
+        "cyclic",
+        {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 7, "step_size_down": 13, "mode": "triangular2"},
+        "adam",
+    ),
+    (
+        "cyclic_2",
+        "cyclic",
+        {"step_size_up": 15, "mode": "exp_range", "gamma": 0.98, "base_momentum": 0.7, "max_momentum": 0.95},
+        "sgd",
+    ),
+    (
+        "cyclic_3",
+        "cyclic",
+        {"base_lr": 0.05, "max_lr": 0.2, "step_size_up": 8, "step_size_down": 0, "cycle_momentum": False},
+        "plain",
+    ),
+    (
+        "cyclic_4",
+        "cyclic",
+        {"max_lr": 0.3, "step_size_up": 6, "step_size_down": 4, "mode": "exp_range", "gamma": 0.95},
+        "plain",
+    ),
     ("plateau_0", "plateau", {"patience": 5, "factor": 0.5}, "sgd"),
-    ("plateau_1", "plateau", {"patience": 3, "cooldown": 4, "threshold": 0.01, "threshold_mode": "abs",
-                              "min_lr": 0.002, "factor": 0.3}, "sgd"),
+    (
+        "plateau_1",
+        "plateau",
+        {"patience": 3, "cooldown": 4, "threshold": 0.01, "threshold_mode": "abs", "min_lr": 0.002, "factor": 0.3},
+        "sgd",
+    ),
     ("plateau_2", "plateau", {"mode": "max", "patience": 2, "factor": 0.2, "threshold": 0.05, "eps": 1e-3}, "sgd"),
 ]
 MOMENTUM_CYCLES = ("one_cycle", "cyclic")
@@ -82,7 +123,7 @@ def losses() -> np.ndarray:
     t = np.arange(STEPS)
     out = []
     for k in range(3):
-        plateaus = np.floor(t / (12 + 6 * k))                  # staircase: flat stretches, then drops
+        plateaus = np.floor(t / (12 + 6 * k))  # staircase: flat stretches, then drops
         trend = np.exp(-0.15 * plateaus) + 0.2 * np.exp(-t / 40.0)
         out.append(trend * (1.0 + 0.02 * (k + 1) * rng.standard_normal(STEPS)))
     return np.array(out)
@@ -106,17 +147,29 @@ def make_scheduler(name: str, params: dict, opt: torch.optim.Optimizer) -> S.LRS
         return S.MultiStepLR(opt, milestones=list(s.milestones), gamma=full["gamma"])
     if name == "warmup_cosine":
         w = full["warmup_steps"]
-        return S.SequentialLR(opt, [
-            S.LinearLR(opt, start_factor=full["start_factor"], end_factor=1.0, total_iters=w),
-            S.CosineAnnealingLR(opt, T_max=full["T_max"], eta_min=full["eta_min"]),
-        ], milestones=[w])
+        return S.SequentialLR(
+            opt,
+            [
+                S.LinearLR(opt, start_factor=full["start_factor"], end_factor=1.0, total_iters=w),
+                S.CosineAnnealingLR(opt, T_max=full["T_max"], eta_min=full["eta_min"]),
+            ],
+            milestones=[w],
+        )
     if name in MOMENTUM_CYCLES and full["max_lr"] is None:
-        full["max_lr"] = lr                                 # both: max_lr defaults to the optimizer's lr
+        full["max_lr"] = lr  # both: max_lr defaults to the optimizer's lr
     if name == "cyclic" and full["base_lr"] is None:
-        full["base_lr"] = full["max_lr"] / 4.0              # cyclic: base_lr defaults to max_lr / 4
-    cls = {"step": S.StepLR, "exponential": S.ExponentialLR, "polynomial": S.PolynomialLR, "linear": S.LinearLR,
-           "cosine": S.CosineAnnealingLR, "cosine_warm_restarts": S.CosineAnnealingWarmRestarts,
-           "one_cycle": S.OneCycleLR, "cyclic": S.CyclicLR, "plateau": S.ReduceLROnPlateau}[name]
+        full["base_lr"] = full["max_lr"] / 4.0  # cyclic: base_lr defaults to max_lr / 4
+    cls = {
+        "step": S.StepLR,
+        "exponential": S.ExponentialLR,
+        "polynomial": S.PolynomialLR,
+        "linear": S.LinearLR,
+        "cosine": S.CosineAnnealingLR,
+        "cosine_warm_restarts": S.CosineAnnealingWarmRestarts,
+        "one_cycle": S.OneCycleLR,
+        "cyclic": S.CyclicLR,
+        "plateau": S.ReduceLROnPlateau,
+    }[name]
     return cls(opt, **full)
 
 
@@ -141,7 +194,7 @@ def record(name: str, params: dict, kind: str, loss_seq: np.ndarray | None = Non
         moms.append(float(momentum_of(opt)))
         p.grad = torch.ones(2)
         opt.step()
-        if t < STEPS - 1:   # the step after the last update affects nothing recorded
+        if t < STEPS - 1:  # the step after the last update affects nothing recorded
             sched.step(float(loss_seq[t])) if name == "plateau" else sched.step()
     return np.array(lrs), np.array(moms)
 
@@ -165,25 +218,88 @@ def trajectory(opt_name: str, hp: dict, name: str, params: dict, fn_name: str, s
 # End-to-end: (case id, core optimizer, its hyperparameters, schedule name, params, function, start).
 # The gd and rmsprop cases have momentum 0, which torch's cycle_momentum sets before the first step.
 TRAJECTORIES = [
-    ("traj_adam_one_cycle", "adam", {"lr": 0.1}, "one_cycle", {"max_lr": 0.5, "total_steps": 100},
-     "quadratic", (-4.0, -6.0)),
-    ("traj_sgd_plateau", "momentum", {"lr": 1e-3, "momentum": 0.9}, "plateau", {"patience": 3, "factor": 0.5},
-     "rosenbrock", (-1.5, 2.0)),
-    ("traj_gd_one_cycle", "gd", {"lr": 0.1}, "one_cycle", {"max_lr": 0.3, "total_steps": 100},
-     "quadratic", (-4.0, -6.0)),
-    ("traj_rmsprop_one_cycle", "rmsprop", {"lr": 0.01}, "one_cycle", {"max_lr": 0.05, "total_steps": 100},
-     "himmelblau", (0.0, 0.0)),
+    (
+        "traj_adam_one_cycle",
+        "adam",
+        {"lr": 0.1},
+        "one_cycle",
+        {"max_lr": 0.5, "total_steps": 100},
+        "quadratic",
+        (-4.0, -6.0),
+    ),
+    (
+        "traj_sgd_plateau",
+        "momentum",
+        {"lr": 1e-3, "momentum": 0.9},
+        "plateau",
+        {"patience": 3, "factor": 0.5},
+        "rosenbrock",
+        (-1.5, 2.0),
+    ),
+    (
+        "traj_gd_one_cycle",
+        "gd",
+        {"lr": 0.1},
+        "one_cycle",
+        {"max_lr": 0.3, "total_steps": 100},
+        "quadratic",
+        (-4.0, -6.0),
+    ),
+    (
+        "traj_rmsprop_one_cycle",
+        "rmsprop",
+        {"lr": 0.01},
+        "one_cycle",
+        {"max_lr": 0.05, "total_steps": 100},
+        "himmelblau",
+        (0.0, 0.0),
+    ),
     ("traj_gd_cyclic", "gd", {"lr": 0.1}, "cyclic", {"step_size_up": 10}, "quadratic", (-4.0, -6.0)),
-    ("traj_rmsprop_cyclic", "rmsprop", {"lr": 0.01, "alpha": 0.9}, "cyclic",
-     {"base_lr": 0.001, "max_lr": 0.02, "step_size_up": 12, "mode": "triangular2"}, "rosenbrock", (-1.5, 2.0)),
-    ("traj_adam_cyclic", "adam", {"lr": 0.05}, "cyclic", {"step_size_up": 20, "mode": "exp_range", "gamma": 0.99},
-     "beale", (1.0, 1.5)),
-    ("traj_momentum_multistep", "momentum", {"lr": 0.01, "momentum": 0.9}, "multistep",
-     {"milestone_1": 30, "milestone_2": 60}, "himmelblau", (0.0, 0.0)),
-    ("traj_nesterov_warm_restarts", "nesterov", {"lr": 0.01, "momentum": 0.9}, "cosine_warm_restarts",
-     {"T_0": 10, "T_mult": 2}, "booth", (-8.0, 8.0)),
-    ("traj_adamw_linear", "adamw", {"lr": 0.05}, "linear", {"start_factor": 0.25, "total_iters": 40},
-     "rosenbrock", (-1.5, 2.0)),
+    (
+        "traj_rmsprop_cyclic",
+        "rmsprop",
+        {"lr": 0.01, "alpha": 0.9},
+        "cyclic",
+        {"base_lr": 0.001, "max_lr": 0.02, "step_size_up": 12, "mode": "triangular2"},
+        "rosenbrock",
+        (-1.5, 2.0),
+    ),
+    (
+        "traj_adam_cyclic",
+        "adam",
+        {"lr": 0.05},
+        "cyclic",
+        {"step_size_up": 20, "mode": "exp_range", "gamma": 0.99},
+        "beale",
+        (1.0, 1.5),
+    ),
+    (
+        "traj_momentum_multistep",
+        "momentum",
+        {"lr": 0.01, "momentum": 0.9},
+        "multistep",
+        {"milestone_1": 30, "milestone_2": 60},
+        "himmelblau",
+        (0.0, 0.0),
+    ),
+    (
+        "traj_nesterov_warm_restarts",
+        "nesterov",
+        {"lr": 0.01, "momentum": 0.9},
+        "cosine_warm_restarts",
+        {"T_0": 10, "T_mult": 2},
+        "booth",
+        (-8.0, 8.0),
+    ),
+    (
+        "traj_adamw_linear",
+        "adamw",
+        {"lr": 0.05},
+        "linear",
+        {"start_factor": 0.25, "total_iters": 40},
+        "rosenbrock",
+        (-1.5, 2.0),
+    ),
 ]
 
 # Optimizers torch refuses with cycle_momentum=True (no momentum, no betas).
@@ -210,7 +326,7 @@ def main() -> None:
         arrays[f"{cid}/optimizer"] = np.array(kind)
         if name == "plateau":
             res = [record(name, params, kind, seq) for seq in seqs]
-            arrays[f"{cid}/lr"] = np.stack([r[0] for r in res], axis=1)          # (STEPS, 3)
+            arrays[f"{cid}/lr"] = np.stack([r[0] for r in res], axis=1)  # (STEPS, 3)
         else:
             lr, mom = record(name, params, kind)
             arrays[f"{cid}/lr"] = lr
@@ -218,15 +334,18 @@ def main() -> None:
                 arrays[f"{cid}/momentum"] = mom
     for cid, opt_name, hp, name, params, fn_name, start in TRAJECTORIES:
         arrays[f"{cid}/points"] = trajectory(opt_name, hp, name, params, fn_name, start)
-        arrays[f"{cid}/case"] = np.array(json.dumps({"optimizer": opt_name, "hp": hp, "schedule": name,
-                                                     "params": params, "function": fn_name}))
+        arrays[f"{cid}/case"] = np.array(
+            json.dumps({"optimizer": opt_name, "hp": hp, "schedule": name, "params": params, "function": fn_name})
+        )
     for opt_name in REFUSED:
         for name in MOMENTUM_CYCLES:
             arrays[f"refusal/{name}/{opt_name}"] = np.array(refusal(opt_name, name))
     target = Path(__file__).with_name("torch_schedules.npz")
     np.savez_compressed(target, torch_version=np.array(torch.__version__), **arrays)
-    print(f"wrote {len(CASES)} schedule cases, {len(TRAJECTORIES)} trajectories ({STEPS} updates) and "
-          f"{len(REFUSED) * len(MOMENTUM_CYCLES)} refusals to {target}")
+    print(
+        f"wrote {len(CASES)} schedule cases, {len(TRAJECTORIES)} trajectories ({STEPS} updates) and "
+        f"{len(REFUSED) * len(MOMENTUM_CYCLES)} refusals to {target}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Needs torch (not a test requirement). From the repository root:
 Gradients come from ``core``'s analytic formulas, so the comparison tests the optimizer
 updates alone; the gradients themselves are checked against finite differences elsewhere.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -30,5 +30,9 @@ OPTIMIZER_CASES = [
 # The digits network has ~8 times more parameters: a few optimizers there keep the file small.
 DIGITS_OPTIMIZERS = ("adam", "rmsprop", "muon", "adafactor")
 
-CASES = [(f"{cfg}/{opt}", cfg, opt, hp) for cfg in CONFIGS for opt, hp in OPTIMIZER_CASES
-         if not cfg.startswith("digits") or opt in DIGITS_OPTIMIZERS]
+CASES = [
+    (f"{cfg}/{opt}", cfg, opt, hp)
+    for cfg in CONFIGS
+    for opt, hp in OPTIMIZER_CASES
+    if not cfg.startswith("digits") or opt in DIGITS_OPTIMIZERS
+]
