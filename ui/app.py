@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from . import present
+from . import i18n, present
+from .i18n import _
 from .pages import SECTIONS
 
 _INSIDE = "_descent_lab_navigation"
@@ -19,19 +20,22 @@ _INSIDE = "_descent_lab_navigation"
 
 def run_app() -> None:
     """Set up the page, build the navigation from ``ui.pages`` and run the chosen page."""
+    i18n.setup()
     st.set_page_config(
         page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state=present.sidebar_state()
     )
     navigation = st.navigation(
         {
-            section: [
-                st.Page(path, title=title, icon=icon, default=(path == "pages/home.py")) for path, title, icon in pages
+            _(section): [
+                st.Page(path, title=_(title), icon=icon, default=(path == "pages/home.py"))
+                for path, title, icon in pages
             ]
             for section, pages in SECTIONS.items()
         },
         position="top",
         expanded=True,
     )  # every section in the top bar; a phone's sidebar lists every page
+    i18n.language_switch()
     st.session_state[_INSIDE] = True
     try:
         with present.mode():

@@ -1,10 +1,15 @@
-"""The app's page list, in one place: the entrypoint and the tests both read it."""
+"""The app's page list, in one place: the entrypoint and the tests both read it.
+
+Titles and section names are English (marked with ``N_``); show them through ``i18n._``.
+"""
 
 from __future__ import annotations
 
 import core
 
-HOME = ("pages/home.py", "Home", ":material/home:")
+from .i18n import N_
+
+HOME = ("pages/home.py", N_("Home"), ":material/home:")
 # One Material icon per optimizer family, so the optimizer rows line up and a family reads at a glance.
 FAMILY_ICONS = {
     ":material/trending_down:": ("gd",),  # plain gradient steps
@@ -18,29 +23,29 @@ OPTIMIZER_PAGES = tuple(
     (f"pages/{n}.py", core.get_spec(n).display_name, ICONS.get(n, ":material/function:")) for n in core.OPTIMIZERS
 )
 COMPARE = (
-    ("pages/compare.py", "Compare optimizers", ":material/compare_arrows:"),
-    ("pages/race.py", "Fair race", ":material/trophy:"),
+    ("pages/compare.py", N_("Compare optimizers"), ":material/compare_arrows:"),
+    ("pages/race.py", N_("Fair race"), ":material/trophy:"),
 )
 EXPLORE = (
-    ("pages/lr_sweep.py", "Learning-rate sweep", ":material/tune:"),
-    ("pages/basins.py", "Basins of attraction", ":material/grid_on:"),
-    ("pages/conditioning.py", "Conditioning lab", ":material/architecture:"),
-    ("pages/custom.py", "Your own function", ":material/function:"),
-    ("pages/network.py", "Network lab", ":material/hub:"),
+    ("pages/lr_sweep.py", N_("Learning-rate sweep"), ":material/tune:"),
+    ("pages/basins.py", N_("Basins of attraction"), ":material/grid_on:"),
+    ("pages/conditioning.py", N_("Conditioning lab"), ":material/architecture:"),
+    ("pages/custom.py", N_("Your own function"), ":material/function:"),
+    ("pages/network.py", N_("Network lab"), ":material/hub:"),
 )
 
 LESSONS = (
-    ("pages/lesson_article.py", "1 · Five optimizers, one bowl", ":material/school:"),
-    ("pages/lesson_momentum.py", "2 · Conditioning and momentum", ":material/speed:"),
-    ("pages/lesson_stability.py", "3 · Stability and curvature", ":material/landscape:"),
+    ("pages/lesson_article.py", N_("1 · Five optimizers, one bowl"), ":material/school:"),
+    ("pages/lesson_momentum.py", N_("2 · Conditioning and momentum"), ":material/speed:"),
+    ("pages/lesson_stability.py", N_("3 · Stability and curvature"), ":material/landscape:"),
 )
 
 SECTIONS = {
     "": (HOME,),  # no header: a plain first link in the top bar
-    "Lessons": LESSONS,
-    "Optimizers": OPTIMIZER_PAGES,
-    "Compare": COMPARE,
-    "Explore": EXPLORE,
+    N_("Lessons"): LESSONS,
+    N_("Optimizers"): OPTIMIZER_PAGES,
+    N_("Compare"): COMPARE,
+    N_("Explore"): EXPLORE,
 }
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import streamlit as st
 
+from . import i18n
+from .i18n import _
 from .text import code, plain
 
 Parser = Callable[[str], Any]
@@ -91,8 +93,9 @@ class PageState:
         if self._cut_short:
             self.url = {**st.session_state.get(last, {}), **self.url}
         st.session_state[last] = dict(self.url)
-        if dict(st.query_params) != self.url:
-            st.query_params.from_dict(self.url)
+        wanted = {**self.url, **kept_params()}
+        if dict(st.query_params) != wanted:
+            st.query_params.from_dict(wanted)
         notes = self._current_warnings()
         if notes and self._slot is not None:
             self._slot.warning(
@@ -123,6 +126,15 @@ class PageState:
         if kept != notes:
             st.session_state[key] = kept
         return [note for note, _ in kept.values()]
+
+
+KEPT_PARAMS = ("present", "deck", "slide")  # presenter mode's (``ui/present.py``), kept as they are
+
+
+def kept_params() -> dict[str, str]:
+    """URL parameters that are not any page's settings and survive its rewrite: the language, presenter mode."""
+    kept = {k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params}
+    return {**i18n.url_params(), **kept}
 
 
 @contextmanager

@@ -1,0 +1,65 @@
+"""Write ``ui/core_texts.py``: every user-visible English text of ``core`` wrapped in ``N_``.
+
+``core`` knows nothing of languages; its texts (optimizer intuitions and "try this" hints,
+hyperparameter helps, schedule names, landscape and data-set descriptions) are translated where
+``ui`` shows them. This file lists them so Babel extracts them into the ``messages`` catalog.
+Run ``python -m scripts.make_core_texts`` after changing a text in ``core``; a test checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+import subprocess
+from pathlib import Path
+
+import core
+from core import datasets, schedules
+from core.hyper import Hyper
+from core.optimizers import NETWORK_SPECS, SPECS
+
+TARGET = Path(__file__).resolve().parents[1] / "ui" / "core_texts.py"
+HEADER = '''"""Every user-visible English text of ``core``, marked for translation (generated: do not edit).
+
+Written by ``python -m scripts.make_core_texts``; ``tests/test_i18n.py`` checks it is current.
+"""
+
+from __future__ import annotations
+
+from .i18n import N_
+
+TEXTS = (
+'''
+
+
+def _hyper_texts(hypers: Iterable[Hyper]) -> Iterator[str]:
+    for h in hypers:
+        yield h.help
+        yield h.title
+        yield from (c.label for c in h.choices)
+
+
+def texts() -> list[str]:
+    """The texts in a stable order, each once."""
+    out: list[str] = []
+    for spec in (*SPECS.values(), *NETWORK_SPECS.values()):
+        out += [spec.intuition, spec.try_this, *spec.state_labels.values(), *_hyper_texts(spec.hypers)]
+    for name in core.FUNCTIONS:
+        f = core.get_function(name)
+        out += [f.display_name, f.description]
+    for cls in schedules.SCHEDULES.values():
+        out += [cls.display_name, *_hyper_texts(cls.params)]
+    for name in datasets.DATASETS:
+        out.append(datasets.DISPLAY_NAMES[name])
+    out += [v[2] for v in datasets._GENERATED.values()]
+    out.append(datasets.get_dataset("digits", n=10).description)
+    return [t for t in dict.fromkeys(out) if t and t.strip()]
+
+
+def source() -> str:
+    return HEADER + "".join(f"    N_({t!r}),\n" for t in texts()) + ")\n"
+
+
+if __name__ == "__main__":
+    TARGET.write_text(source(), encoding="utf-8")
+    subprocess.run(["ruff", "format", str(TARGET)], check=True)
+    print(f"wrote {TARGET} ({len(texts())} texts)")

@@ -1,0 +1,266 @@
+"""Every user-visible English text of ``core``, marked for translation (generated: do not edit).
+
+Written by ``python -m scripts.make_core_texts``; ``tests/test_i18n.py`` checks it is current.
+"""
+
+from __future__ import annotations
+
+from .i18n import N_
+
+TEXTS = (
+    N_(
+        "Step straight downhill, a fixed multiple of the gradient. On a long narrow valley the gradient points mostly across the valley, so the path zig-zags between the walls and crawls along the floor; too large a step and it bounces out entirely."
+    ),
+    N_("On the quadratic, raise lr above 0.5 and watch the steep y direction diverge (the limit is 2/L = 0.5)."),
+    N_("Learning rate: how far each update moves."),
+    N_("Pulls the point towards the origin each step (L2 penalty / weight decay)."),
+    N_("Always 0 for gradient descent, unless a schedule cycles it (as torch does)."),
+    N_("Climb the function instead of descending it (torch negates the gradient first)."),
+    N_(
+        "Keep a velocity: a running sum of past gradients. Components that keep pointing the same way (along the valley) add up and accelerate; components that flip sign (across the valley) cancel, which damps the zig-zag."
+    ),
+    N_(
+        "Set momentum to 0 to get plain gradient descent back, then raise it towards 0.95 and watch the path overshoot and spiral."
+    ),
+    N_("velocity v"),
+    N_("Fraction of the previous velocity kept each step."),
+    N_("Fraction of the new gradient that is damped out of the velocity."),
+    N_(
+        "Momentum that looks ahead: the step uses the gradient plus the velocity it is about to apply, so it brakes earlier when the slope turns. Less overshoot than heavy ball at the same momentum."
+    ),
+    N_(
+        "Set lr to 0.4, Momentum's default: Nesterov's y coordinate diverges. Its look-ahead adds μ·v to the gradient, so at momentum 0.5 it is stable here only for lr < 0.375, heavy ball for lr < 0.75."
+    ),
+    N_("Must be 0 for Nesterov."),
+    N_("Always on for this optimizer."),
+    N_(
+        "Give every coordinate its own step size: divide by the root of the sum of all its past squared gradients. Steep directions get small steps, flat ones large steps, so the valley looks round. But the sum only grows, so the steps keep shrinking and it can stall."
+    ),
+    N_(
+        "At lr 0.4 Adagrad is still far from the minimum after 50 steps (f ≈ 7): each coordinate's step is lr divided by the root of its ever-growing sum of squared gradients. Raise lr to 2 and it reaches f − f* ≤ 1e-3 in 20 steps."
+    ),
+    N_("sum of squared gradients G"),
+    N_("Learning rate decays as lr / (1 + (t−1)·lr_decay)."),
+    N_("Starting value of the squared-gradient sum G (torch: `initial_accumulator_value`)."),
+    N_("G₀ · initial sum"),
+    N_("Small constant added to the denominator so it never divides by zero."),
+    N_("Put ε inside the square root, √(v + ε), as the article does; PyTorch uses √v + ε."),
+    N_("ε placement (convention)"),
+    N_("PyTorch: √v + ε"),
+    N_("Article: √(v + ε)"),
+    N_(
+        "Adagrad with a memory that fades: divide by the root of a decaying average of squared gradients. Steps stay normalised per coordinate without shrinking forever, so the path moves at roughly lr per coordinate per step."
+    ),
+    N_(
+        "Watch the first step: 3.2·lr per coordinate, because the average starts at zero (step lr/√(1−α)). Lower alpha to 0.5: the average forgets fast and for 10 steps each coordinate moves 0.6–1.4·lr, like signSGD."
+    ),
+    N_("squared-gradient average v"),
+    N_("gradient average"),
+    N_("velocity"),
+    N_("Decay rate of the squared-gradient average."),
+    N_("Divide by an estimate of the gradient's variance instead of its raw second moment."),
+    N_(
+        "Momentum and RMSprop together: a running average of gradients (direction) divided by the root of a running average of squared gradients (scale), both corrected for starting at zero. Each coordinate moves about lr per step whatever the gradient's size, which is why it crosses a badly scaled valley so fast."
+    ),
+    N_(
+        "Lower β₁ to 0.5: with less momentum Adam no longer swings past the minimum (to x ≈ 1.1 at 0.9) and reaches f − f* ≤ 1e-3 in 37 steps; at 0.9 it is still at f ≈ 0.19 after 50."
+    ),
+    N_("first moment m"),
+    N_("second moment v"),
+    N_("max second moment (AMSGrad)"),
+    N_("infinity norm u"),
+    N_("Decay rates of the running averages of the gradient (β₁) and its square (β₂)."),
+    N_("Divide by the largest second moment seen so far, so steps never grow back (AMSGrad)."),
+    N_("Apply weight decay to the weights directly, as AdamW does (torch: `decoupled_weight_decay`)."),
+    N_("Decoupled weight decay"),
+    N_(
+        "Adam with weight decay taken out of the gradient: the weights shrink by a factor (1 − lr·λ) each step instead of adding λθ to the gradient, so the decay is not rescaled by Adam's per-coordinate step sizes."
+    ),
+    N_(
+        "Raise weight_decay to 0.3: each step also shrinks θ by (1 − lr·λ), which pulls it into this bowl's minimum at the origin, f − f* ≤ 1e-3 in 44 steps. The same λ on the Adam page (added to the gradient) changes nothing visible: Adam's per-coordinate scaling cancels it."
+    ),
+    N_(
+        "Adam with Nesterov's look-ahead: the step mixes the current gradient with the momentum it is about to apply, so it reacts a step earlier to a change of slope. A slowly warming momentum schedule (ψ) keeps the first steps cautious."
+    ),
+    N_(
+        "Compare with the Adam page (both at lr 0.4 on the quadratic): Adam swings past the minimum to x ≈ 1.1, NAdam only to x ≈ 0.27, and ends 10 times lower."
+    ),
+    N_("How fast the momentum coefficient warms up to β₁."),
+    N_(
+        "Adam whose adaptive step is switched on only once the squared-gradient average has seen enough steps to be trusted (ρₜ > 5), and then scaled by a rectification term rₜ. Until then it takes plain momentum-SGD steps: a built-in warm-up."
+    ),
+    N_("Look at the first 5 steps: they are SGD-with-momentum steps of size lr·|m̂|, then the adaptive rule kicks in."),
+    N_(
+        "Adam with the root-mean-square replaced by a decaying maximum of |g|. One large gradient sets the scale for a long time, so steps are steadier and never larger than about lr."
+    ),
+    N_(
+        "Watch u in the side panel: the first gradient sets u_y = 24 and it decays only by β₂ = 0.999 a step, so after 50 steps it is still 23 while |g_y| is about 1. Lower β₂ to 0.9 and u follows |g| down."
+    ),
+    N_(
+        "RMSprop whose numerator is itself a running average of past step sizes, so the units of the update match the units of the parameters and no learning rate is needed in principle (torch keeps lr = 1 as a multiplier). It starts very slowly, because the step-size average begins at zero."
+    ),
+    N_(
+        "Lower eps to 1e-6 (torch's default): the first step shrinks 100-fold, because ε sets the initial step size √(ε/(1−ρ)), and after 50 steps the point has moved only about 0.3 instead of 7."
+    ),
+    N_("squared-update average u"),
+    N_("Decay rate of both running averages."),
+    N_(
+        "Ignore the size of the gradient, use only its sign. Each coordinate has its own step, which grows by η₊ while the sign stays the same and shrinks by η₋ when it flips (a sign flip means the step jumped over the valley floor). Meant for full-batch problems like these landscapes."
+    ),
+    N_(
+        "Set etas to (0.5, 2.0): x's step doubles while the sign holds (0.1, 0.2, … 3.2), overshoots to x = 2.3, then halves at every flip; after 50 steps it is still at f ≈ 3.4, where (0.5, 1.2) reaches 1e-8."
+    ),
+    N_("step size Δ"),
+    N_("previous gradient"),
+    N_("Factors that shrink (η₋) or grow (η₊) each coordinate's step."),
+    N_("Smallest and largest allowed step per coordinate."),
+    N_(
+        "Found by a program search: take only the sign of an interpolated momentum, so every coordinate moves exactly ±lr each step. Cheap and robust to gradient scale, but it never slows down by itself, so near a minimum it rattles around at amplitude lr."
+    ),
+    N_(
+        "Raise steps to 200: after swinging past the minimum to x ≈ 2.4 (its memory β₂ = 0.99 is long), the path settles in a box of ±lr around it and rattles there, moving exactly lr per coordinate each step. Lower lr to 0.05 (500 steps) and the box halves."
+    ),
+    N_("momentum m"),
+    N_(
+        "Treat each weight matrix as a matrix: take the momentum of its gradient and replace it by the nearest (semi-)orthogonal matrix, found with a few Newton–Schulz iterations. Every direction of the layer then moves by about the same amount, however ill-conditioned the gradient is. Biases are not matrices, so they are trained with AdamW (torch's advice)."
+    ),
+    N_("Compare Muon with Adam on the spiral: Muon's loss falls in longer straight stretches."),
+    N_("momentum B (matrices)"),
+    N_("Use Nesterov momentum (torch's default)."),
+    N_("Newton–Schulz iterations per step."),
+    N_("AdamW learning rate for the biases."),
+    N_("AdamW's averaging rates for the biases."),
+    N_("AdamW's ε for the biases."),
+    N_("AdamW's weight decay for the biases."),
+    N_(
+        "Adam's second moment, stored as one number per row and one per column of each weight matrix instead of one per weight (their outer product estimates the full table). Steps are relative to the size of the weights and clipped in RMS, and the averaging rate t^c (c = beta2_decay) needs no β₂."
+    ),
+    N_("Raise d from 1 to 10: update clipping stops biting and the first steps get larger."),
+    N_("Exponent of the averaging rate t^c of the second-moment estimates."),
+    N_("ε₁ keeps the variance estimate positive; ε₂ is the smallest weight RMS used to scale steps."),
+    N_("Clipping threshold of the update's RMS."),
+    N_("Quadratic bowl"),
+    N_(
+        "An elongated bowl whose curvature differs 20-fold between the axes, so plain gradient descent zig-zags across the narrow y direction while crawling along x."
+    ),
+    N_("Conditioned quadratic (κ = 10, angle = 0°)"),
+    N_(
+        "A quadratic valley with Hessian eigenvalues 1/κ and 1: the condition number κ controls how slowly gradient descent converges, and the angle rotates the valley off the coordinate axes."
+    ),
+    N_("Rosenbrock"),
+    N_(
+        "A narrow, curved banana-shaped valley: finding the valley is easy, but following its floor to the minimum at (1, 1) is slow for methods without momentum or adaptive steps."
+    ),
+    N_("Beale"),
+    N_(
+        "Steep walls in the corners and nearly flat plateaus near the axes: gradients vary over many orders of magnitude, which rewards adaptive step sizes."
+    ),
+    N_("Himmelblau"),
+    N_(
+        "Four equally good minima separated by ridges and a central peak, so which one an optimizer reaches depends on the start point, the step size and momentum."
+    ),
+    N_("Booth"),
+    N_(
+        "A convex quadratic whose valley runs diagonally (Hessian eigenvalues 2 and 18), a gentle test of how optimizers cope with axes that are not aligned with the valley."
+    ),
+    N_("Rastrigin"),
+    N_(
+        "A bowl covered in a regular egg-crate of local minima: gradient methods get stuck in the nearest dimple unless the step size or momentum carries them over the bumps."
+    ),
+    N_("Ackley"),
+    N_(
+        "A nearly flat, bumpy plateau around a sharp funnel at the origin: local gradients mostly point to nearby ripples rather than to the global minimum."
+    ),
+    N_("Saddle"),
+    N_(
+        "A saddle point at the origin with no minimum: starting almost on the ridge, optimizers first slow down near the saddle and then must escape along y, which momentum does much faster."
+    ),
+    N_("Goldstein–Price"),
+    N_(
+        "Values span six orders of magnitude and there are several local minima, so a fixed learning rate is either far too small on the flats or explosive on the walls."
+    ),
+    N_("Six-hump camel"),
+    N_(
+        "Six minima, two of them global: a compact landscape for comparing which basin each optimizer ends up in from different start points."
+    ),
+    N_("Styblinski–Tang"),
+    N_(
+        "Four basins of different depth; from the default start, plain gradient descent settles in the shallow corner basin while the global minimum lies in the opposite corner."
+    ),
+    N_("Constant"),
+    N_("Step decay"),
+    N_("Number of updates between two decays."),
+    N_("Factor applied to the lr at each decay."),
+    N_("Multi-step decay"),
+    N_("Update at which the lr is first multiplied by gamma (0: unused)."),
+    N_("A second milestone (0: unused)."),
+    N_("A third milestone (0: unused)."),
+    N_("Factor applied to the lr at each milestone."),
+    N_("Exponential decay"),
+    N_("Factor applied to the lr after every update."),
+    N_("Polynomial decay"),
+    N_("Number of updates until the lr reaches zero."),
+    N_("Shape of the decay: 1 is linear."),
+    N_("Linear"),
+    N_("The first update uses this fraction of the lr."),
+    N_("Fraction of the lr reached after total_iters updates and kept afterwards."),
+    N_("Number of updates of the linear change."),
+    N_("Cosine annealing"),
+    N_("Updates in half a cosine period (lr reaches eta_min there)."),
+    N_("Lowest learning rate."),
+    N_("Cosine with warm restarts"),
+    N_("Updates until the first restart."),
+    N_("Each period is this many times longer than the previous one."),
+    N_("Linear warm-up + cosine"),
+    N_("Updates spent ramping the lr up linearly."),
+    N_("Updates of the cosine phase until the lr reaches eta_min."),
+    N_("The warm-up starts at this fraction of the lr."),
+    N_("One-cycle"),
+    N_("Peak learning rate (None: the optimizer's lr)."),
+    N_("Length of the cycle, in updates."),
+    N_("Fraction of the cycle spent increasing the lr."),
+    N_("Shape of the ramps: cosine or linear."),
+    N_("cos"),
+    N_("linear"),
+    N_("Cycle the momentum (or β₁) inversely to the lr."),
+    N_("Momentum when the lr peaks."),
+    N_("Momentum at the start and the end of the cycle."),
+    N_("The lr starts at max_lr / div_factor."),
+    N_("The lr ends at max_lr / (div_factor · final_div_factor)."),
+    N_("Go back down to the initial lr before the final annealing (three phases)."),
+    N_("Cyclical"),
+    N_("Lowest learning rate, where each cycle starts (None: max_lr / 4)."),
+    N_("Updates from base_lr up to max_lr."),
+    N_("Updates from max_lr back down to base_lr (None: step_size_up)."),
+    N_("Amplitude of the cycles: constant, halved each cycle, or times gamma per update."),
+    N_("triangular"),
+    N_("triangular2"),
+    N_("exp_range"),
+    N_("exp_range multiplies the amplitude by this each update."),
+    N_("Momentum when the lr is at base_lr."),
+    N_("Reduce on plateau"),
+    N_("Whether the monitored quantity should decrease or increase."),
+    N_("min"),
+    N_("max"),
+    N_("Factor applied to the lr at each cut."),
+    N_("Updates without improvement tolerated before a cut."),
+    N_("Minimal change that counts as an improvement."),
+    N_("Whether threshold is relative or absolute."),
+    N_("rel"),
+    N_("abs"),
+    N_("Updates to wait after a cut before counting again."),
+    N_("The lr is never cut below this."),
+    N_("Cuts smaller than this are skipped."),
+    N_("Circle"),
+    N_("Exclusive or"),
+    N_("Two Gaussians"),
+    N_("Spiral"),
+    N_("Two moons"),
+    N_("Handwritten digits (UCI)"),
+    N_("A disc of one class inside a ring of the other: needs a curved boundary."),
+    N_("Opposite quadrants share a class: no single line separates them."),
+    N_("Two blobs: almost linearly separable, the easy case."),
+    N_("Two interleaved spiral arms: the hardest of the 2-D sets."),
+    N_("Two interleaving half circles (scikit-learn's make_moons)."),
+    N_("1797 handwritten digits as 8 × 8 grey images (UCI, CC BY 4.0), pixels scaled to [0, 1]."),
+)

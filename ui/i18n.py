@@ -1,0 +1,168 @@
+"""The app's languages (English and Simplified Chinese) through gettext catalogs.
+
+``_(text)`` translates into the session's language, which lives in ``st.session_state`` (never
+in this module: every session has its own). ``setup`` decides it once per run, before the page:
+``?lang=`` in the URL, else the session's earlier choice, else the browser's preferred language.
+Strings are looked up in the domain ``messages`` (shared furniture and the main pages), then in
+``pages`` (the other pages); the compiled ``.mo`` files under ``locale/`` are read with the
+standard library's ``gettext``. ``N_`` only marks a module-level constant for extraction: it is
+translated with ``_`` where it is shown. CONTRIBUTING.md says how to extract, update and compile.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+LANGUAGES = ("en", "zh")
+NAMES = {"en": "English", "zh": "中文"}
+DEFAULT = "en"
+PARAM = "lang"
+DOMAINS = ("messages", "pages")
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+# Which files feed which domain (babel.cfg and CONTRIBUTING.md say the same; the tests read these).
+MESSAGES_FILES = tuple(
+    f"ui/{m}.py"
+    for m in (
+        "app i18n state controls layout text optimizer_page compare home charts plots pages runs theme startmap problem"
+        " core_texts"
+    ).split()
+)
+PAGES_FILES = ("ui/lessons/*.py", "ui/race.py", "ui/network.py", "ui/basins.py", "ui/sweep.py", "ui/conditioning.py")
+PAGES_FILES += ("ui/custom.py", "ui/export.py", "ui/present.py", "ui/tune.py", "ui/work.py")
+
+_KEY = "_i18n:lang"  # the session's language
+_EXPLICIT = "_i18n:explicit"  # chosen by a link or the switch (so the URL keeps it), not guessed
+_SWITCH = "_i18n:switch"  # the switch widget's key
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalogs of ``lang``: ``messages`` first, then ``pages``; English is the source text itself."""
+    chain: gettext.NullTranslations = gettext.NullTranslations()
+    if lang == DEFAULT:
+        return chain
+    found: list[gettext.NullTranslations] = []
+    for domain in DOMAINS:
+        mo = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.mo"
+        if mo.is_file():
+            with mo.open("rb") as f:
+                found.append(gettext.GNUTranslations(f))
+    if not found:
+        return chain
+    first = found[0]
+    for other in found[1:]:
+        first.add_fallback(other)
+    return first
+
+
+def language() -> str:
+    """The current session's language: "en" or "zh" (English outside a Streamlit run)."""
+    try:
+        lang = st.session_state.get(_KEY)
+    except Exception:  # no session (a script or a core test)
+        return DEFAULT
+    return lang if lang in LANGUAGES else DEFAULT
+
+
+def _(text: str) -> str:
+    """``text`` in the current language (unchanged when it has no translation)."""
+    if not text:  # gettext("") is the catalog's header
+        return text
+    return translations(language()).gettext(text)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message for count ``n``, in the current language."""
+    return translations(language()).ngettext(singular, plural, n)
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction without translating it (translate it with ``_`` where it is shown)."""
+    return text
+
+
+def parse_accept_language(header: str | None) -> str | None:
+    """The first supported language of a locale ("zh-CN") or an ``Accept-Language`` header, by preference."""
+    if not header:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")[:20]):
+        tag, _sep, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        primary = tag.strip().replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES and q > 0:
+            ranked.append((-q, i, primary))
+    return min(ranked)[2] if ranked else None
+
+
+def browser_language() -> str:
+    """The browser's preferred supported language (``st.context.locale``, else ``Accept-Language``), else English."""
+    locale: Any = None
+    headers: Any = {}
+    try:
+        locale = st.context.locale
+        headers = st.context.headers
+    except Exception:
+        pass
+    found = parse_accept_language(locale if isinstance(locale, str) else None)
+    if found is None and headers:
+        try:
+            found = parse_accept_language(headers.get("Accept-Language"))
+        except Exception:
+            found = None
+    return found or DEFAULT
+
+
+def setup() -> None:
+    """Decide this run's language (``?lang=``, else the session's, else the browser's) and remember it."""
+    raw = st.query_params.get(PARAM)
+    if raw in LANGUAGES:
+        lang = raw
+        st.session_state[_EXPLICIT] = True
+    else:
+        lang = st.session_state.get(_KEY) or browser_language()
+        if raw is not None:  # an unknown value: dropped from the URL by ``url_params``
+            del st.query_params[PARAM]
+    st.session_state[_KEY] = lang
+    st.session_state[_SWITCH] = lang  # the switch shows the language chosen by a link too
+
+
+def url_params() -> dict[str, str]:
+    """What the URL keeps of the language: ``lang`` once a link or the switch chose it, or when it is not English."""
+    lang = language()
+    if st.session_state.get(_EXPLICIT) or lang != DEFAULT:
+        return {PARAM: lang}
+    return {}
+
+
+def _switched() -> None:
+    lang = st.session_state.get(_SWITCH)
+    if lang in LANGUAGES:
+        st.session_state[_KEY] = lang
+        st.session_state[_EXPLICIT] = True
+        st.query_params[PARAM] = lang
+
+
+def language_switch(where: Any = None) -> None:
+    """Draw the language switch (in the sidebar unless ``where`` says otherwise)."""
+    target = st.sidebar if where is None else where
+    if _SWITCH not in st.session_state:
+        st.session_state[_SWITCH] = language()
+    target.radio(
+        "Language · 语言",
+        LANGUAGES,
+        format_func=NAMES.__getitem__,
+        key=_SWITCH,
+        horizontal=True,
+        on_change=_switched,
+    )
