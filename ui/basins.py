@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -19,7 +20,9 @@ from core import basins, budget
 from core.defaults import demo_hyperparameters
 from core.lru import LRU
 
-from . import charts, controls, layout, plots, problem, runs, work
+from . import charts, controls, i18n, layout, plots, problem, runs, work
+from .export import figure_text
+from .i18n import N_, _
 from .problem import FunctionKey
 from .runs import HyperItems
 from .state import PageState, page_state
@@ -29,7 +32,7 @@ PAGE = "basins"
 DEFAULT_OPTIMIZERS = ["gd", "momentum", "adagrad", "rmsprop", "adam"]
 MAX_OPTIMIZERS = 6
 GRID_SIZES = ["64", "128", "256"]
-COLOR_BY = {"minimum": "which minimum", "steps": "steps to converge"}
+COLOR_BY = {"minimum": N_("which minimum"), "steps": N_("steps to converge")}
 TOL = 1e-3
 MIN_GRID = 16  # a grid is never reduced below 16 x 16 starts
 CHUNK_SECONDS = 1.0  # estimated CPU seconds of one tile: the page can be stopped between tiles
@@ -72,7 +75,7 @@ CB_STEPS = (0.80, AX_STEPS[1], 0.035, AX_STEPS[3])
 
 
 def render() -> None:
-    st.title("Basins of attraction")
+    st.title(_("Basins of attraction"))
     with page_state(PAGE) as ps:
         _body(ps)
 
@@ -81,9 +84,9 @@ def _body(ps: PageState) -> None:
     side = st.sidebar
     chosen = controls.optimizers(ps, DEFAULT_OPTIMIZERS, where=side)
     if len(chosen) > MAX_OPTIMIZERS:
-        side.caption(f"Only the first {MAX_OPTIMIZERS} optimizers are run.")
+        side.caption(_("Only the first {n} optimizers are run.").format(n=MAX_OPTIMIZERS))
         chosen = chosen[:MAX_OPTIMIZERS]
-    side.header("Landscape")
+    side.header(_("Landscape"))
     picked = controls.landscape(ps, where=side, default="himmelblau")
     if picked is None:
         return
@@ -92,17 +95,25 @@ def _body(ps: PageState) -> None:
         controls.choice(
             ps,
             "n",
-            "Grid of starts",
+            _("Grid of starts"),
             GRID_SIZES,
             "128",
             labels={g: f"{g} × {g}" for g in GRID_SIZES},
             where=side,
-            help="Starts at the centres of an n × n grid over the plotted box.",
+            help=_("Starts at the centres of an n × n grid over the plotted box."),
         )
     )
     steps = controls.steps_picker(ps, default=200, where=side)
-    mode = controls.choice(ps, "color", "Colour by", list(COLOR_BY), "minimum", labels=COLOR_BY, where=side)
-    side.header("Hyperparameters")
+    mode = controls.choice(
+        ps,
+        "color",
+        _("Colour by"),
+        list(COLOR_BY),
+        "minimum",
+        labels={k: _(v) for k, v in COLOR_BY.items()},
+        where=side,
+    )
+    side.header(_("Hyperparameters"))
     hps = {}
     for name in chosen:
         with side.expander(core.get_spec(name).display_name, expanded=False):
@@ -113,20 +124,24 @@ def _body(ps: PageState) -> None:
 
     n, steps = _reduce(f, n, steps, max(len(chosen), 1))
     st.markdown(
-        f"Every pixel is a start point: the optimizer runs **{steps} steps** from each of the {n} × {n} starts "
-        f"(in large batches) and the pixel takes the colour of the minimum it settles at "
-        f"(within {basins.RADIUS:.0%} of the box): every local minimum that some run settled at gets its own "
-        f"colour (colours repeat only far apart). Grey: the run had not settled after {steps} steps; black: it "
-        f"diverged. *Steps to converge* counts the updates until f is within {TOL:g} of a known minimum's "
-        "value. Stars mark the known minima, dots the other minima found."
+        _(
+            "Every pixel is a start point: the optimizer runs **{steps} steps** from each of the {n} × {n} starts "
+            "(in large batches) and the pixel takes the colour of the minimum it settles at "
+            "(within {radius:.0%} of the box): every local minimum that some run settled at gets its own "
+            "colour (colours repeat only far apart). Grey: the run had not settled after {steps} steps; black: it "
+            "diverged. *Steps to converge* counts the updates until f is within {tol:g} of a known minimum's "
+            "value. Stars mark the known minima, dots the other minima found."
+        ).format(steps=steps, n=n, radius=basins.RADIUS, tol=TOL)
     )
     if not chosen:
-        st.info("Choose at least one optimizer in the sidebar.")
+        st.info(_("Choose at least one optimizer in the sidebar."))
         return
     if not f.all_minima:
         st.info(
-            f"{layout.landscape_name(f)} has no known minima: only the minima the runs settle at are coloured, and "
-            "no run stops early.",
+            _(
+                "{landscape} has no known minima: only the minima the runs settle at are coloured, and "
+                "no run stops early."
+            ).format(landscape=layout.landscape_name(f)),
             icon=":material/info:",
         )
 
@@ -163,7 +178,7 @@ def _compute(
     """
     t = tiles_per_side(f, n, steps)
     total = len(chosen) * t * t
-    bar = st.progress(0.0, text="Running the grids of starts…")
+    bar = st.progress(0.0, text=_("Running the grids of starts…"))
     items: tuple = ()
     for i, name in enumerate(chosen):
         label = core.get_spec(name).display_name
@@ -177,7 +192,9 @@ def _compute(
             done = (i * t * t + k) / total
             tile_key = (key, name, hp, n, steps, t, k)
             if _TILES.get(tile_key) is None:
-                with work.heavy(bar, done, f"Running {label} from {n * n:,} starts…"):
+                with work.heavy(
+                    bar, done, _("Running {optimizer} from {n:,} starts…").format(optimizer=label, n=n * n)
+                ):
                     _tile(*tile_key)
         items += ((name, hp),)
     bar.empty()
@@ -254,14 +271,14 @@ def page_maps(
     """Every chosen optimizer's map labelled against one list of the minima they all found, so a minimum has
     one colour and one column across the page."""
     maps = [basin(key, name, hp, n, steps) for name, hp in chosen]
-    return dict(zip((name for name, _ in chosen), basins.relabel(problem.objective(key), maps), strict=True))
+    return dict(zip((name for name, _hp in chosen), basins.relabel(problem.objective(key), maps), strict=True))
 
 
 def _reduce(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
     """``plan``'s grid and steps, with a note saying what was cut and why."""
     side, fitted = plan(f, n, steps, runs)
-    cuts = [f"a {side} × {side} grid instead of {n} × {n}"] if side != n else []
-    cuts += [f"{fitted} steps instead of {steps}"] if fitted != steps else []
+    cuts = [_("a {side} × {side} grid instead of {n} × {n}").format(side=side, n=n)] if side != n else []
+    cuts += [_("{fitted} steps instead of {steps}").format(fitted=fitted, steps=steps)] if fitted != steps else []
     work.reduced_note(budget.cost(f), cuts)
     return side, fitted
 
@@ -270,11 +287,11 @@ def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int,
     per_row = 3 if len(items) != 4 else 2
     for start in range(0, len(items), per_row):
         cols = st.columns(per_row)
-        for col, (name, _) in zip(cols, items[start : start + per_row], strict=False):
-            col.image(basin_png(key, items, name, n, steps, mode), width="stretch")
+        for col, (name, _hp) in zip(cols, items[start : start + per_row], strict=False):
+            col.image(basin_png(key, items, name, n, steps, mode, i18n.language()), width="stretch")
 
 
-def minimum_labels(f: core.Objective, m: basins.BasinMap) -> list[str]:
+def minimum_labels(f: core.Objective, m: basins.BasinMap, tr: Callable[[str], str] = _) -> list[str]:
     """Short names of ``m.minima``: coordinates, "local" for a known non-global one, the value for one found."""
     n_global, n_known = len(f.minima), len(f.all_minima)
 
@@ -282,7 +299,7 @@ def minimum_labels(f: core.Objective, m: basins.BasinMap) -> list[str]:
         return f"{v:.2f}".replace("-0.00", "0.00")
 
     return [
-        f"({num(x)}, {num(y)})" + ("" if i < n_global else " local" if i < n_known else f" f={v:.3g}")
+        f"({num(x)}, {num(y)})" + ("" if i < n_global else tr(N_(" local")) if i < n_known else f" f={v:.3g}")
         for i, ((x, y), v) in enumerate(zip(m.minima, m.minimum_values, strict=True))
     ]
 
@@ -309,10 +326,16 @@ def named_minima(f: core.Objective, maps: dict[str, basins.BasinMap]) -> list[in
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
 def basin_png(
-    key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], name: str, n: int, steps: int, mode: str
+    key: FunctionKey,
+    items: tuple[tuple[str, HyperItems], ...],
+    name: str,
+    n: int,
+    steps: int,
+    mode: str,
+    lang: str = "en",
 ) -> bytes:
     """PNG of optimizer ``name``'s square basin map (one of the page's ``items``), coloured by the minimum it
-    settles at or by steps to converge."""
+    settles at or by steps to converge (legend in ``lang``, the current language)."""
     f = problem.objective(key)
     maps = page_maps(key, items, n, steps)
     m = maps[name]
@@ -387,11 +410,14 @@ def _draw_labels(ax, f: core.Objective, m: basins.BasinMap, extent, named: list[
         vmin=-0.5,
         vmax=k + 1.5,
     )
-    labels = minimum_labels(f, m)
+    labels = minimum_labels(f, m, figure_text)
     handles = [_patch(colours[i], labels[i]) for i in named]
     if k > len(named):
-        handles.append(_patch("none", f"{k - len(named)} more minima"))
-    handles += [_patch(ELSEWHERE_COLOR, "not settled"), _patch(DIVERGED_COLOR, "diverged")]
+        handles.append(_patch("none", figure_text(N_("{n} more minima")).format(n=k - len(named))))
+    handles += [
+        _patch(ELSEWHERE_COLOR, figure_text(N_("not settled"))),
+        _patch(DIVERGED_COLOR, figure_text(N_("diverged"))),
+    ]
     _legend(ax, handles, ncol=1 if len(handles) <= 4 else 2)
 
 
@@ -406,12 +432,17 @@ def _draw_steps(fig, ax, m: basins.BasinMap, extent) -> None:
     cb.ax.minorticks_off()
     cb.ax.tick_params(colors=INK, labelsize=FONT_PT)
     cb.outline.set_edgecolor(INK)
-    cb.set_label("steps (log scale)", color=INK, fontsize=FONT_PT)
+    cb.set_label(figure_text(N_("steps (log scale)")), color=INK, fontsize=FONT_PT)
     _legend(
         ax,
         [
-            _patch(ELSEWHERE_COLOR, f"not within {m.tol:g} of a known\nminimum in {m.steps} steps"),
-            _patch(DIVERGED_COLOR, "diverged"),
+            _patch(
+                ELSEWHERE_COLOR,
+                figure_text(N_("not within {tol:g} of a known\nminimum in {steps} steps")).format(
+                    tol=m.tol, steps=m.steps
+                ),
+            ),
+            _patch(DIVERGED_COLOR, figure_text(N_("diverged"))),
         ],
         ncol=1,
     )
@@ -419,11 +450,14 @@ def _draw_steps(fig, ax, m: basins.BasinMap, extent) -> None:
 
 def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) -> None:
     table = fraction_table(f, maps)
+    table = table.rename(columns={c: _(c) for c in TABLE_COLUMNS})
     percent = {c: st.column_config.NumberColumn(c, format="%.1f %%") for c in table.columns[1:-1]}
     st.caption(
-        "Share of starts (%) settling at each known minimum and the lowest others found, at the other minima, "
-        "nowhere (elsewhere: not settled) or diverged; share that converged "
-        f"(f within {TOL:g} of a minimum's value) and their median number of steps"
+        _(
+            "Share of starts (%) settling at each known minimum and the lowest others found, at the other minima, "
+            "nowhere (elsewhere: not settled) or diverged; share that converged "
+            "(f within {tol:g} of a minimum's value) and their median number of steps"
+        ).format(tol=TOL)
     )
     st.dataframe(table, hide_index=True, width="stretch", column_config=percent)
     series = {}
@@ -431,7 +465,18 @@ def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) ->
         s = m.steps_to_converge.ravel()
         counts = np.bincount(s[s >= 0], minlength=steps + 1)[: steps + 1]
         series[name] = np.cumsum(counts) / s.size
-    charts.lines(series, "Share of starts converged by each step", "share of starts", height=340).show(st)
+    charts.lines(series, _("Share of starts converged by each step"), _("share of starts"), height=340).show(st)
+
+
+# ``fraction_table``'s fixed columns, translated where the table is shown.
+TABLE_COLUMNS = (
+    N_("optimizer"),
+    N_("other minima"),
+    N_("elsewhere"),
+    N_("diverged"),
+    N_("converged"),
+    N_("median steps"),
+)
 
 
 def fraction_table(f: core.Objective, maps: dict[str, basins.BasinMap]) -> pd.DataFrame:

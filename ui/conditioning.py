@@ -14,6 +14,7 @@ import core
 from core import metrics, theory
 
 from . import charts, controls, layout, plots, problem, runs
+from .i18n import N_, _
 from .state import PageState, page_state
 from .theme import color
 
@@ -23,8 +24,8 @@ ADAPTIVE = ("adagrad", "rmsprop", "adam")
 # accumulates squared gradients, so it wants a large lr; RMSprop with a large lr never settles.
 ADAPTIVE_LR = {"adagrad": 1.0, "rmsprop": 0.1, "adam": 0.3}
 METHODS = ("gd", "momentum", *ADAPTIVE)
-LABELS = {"gd": "GD", "momentum": "Heavy ball", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
-THEORY = {"gd": ("GD theory", "#9ecae9"), "momentum": ("Heavy ball theory", "#ffbb78")}
+LABELS = {"gd": "GD", "momentum": N_("Heavy ball"), "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
+THEORY = {"gd": (N_("GD theory"), "#9ecae9"), "momentum": (N_("Heavy ball theory"), "#ffbb78")}
 TOL = 1e-6
 SWEEP_ANGLES = tuple(float(a) for a in range(0, 91, 10))
 SWEEP_STEPS = controls.MAX_STEPS
@@ -32,10 +33,12 @@ CHART_RANGE = (1e-16, 1e6)  # distances drawn on the log chart (outside: not dra
 
 
 def render() -> None:
-    st.title("Conditioning lab")
+    st.title(_("Conditioning lab"))
     st.caption(
-        "f = ½(u²/κ + v²) in coordinates rotated by an angle: Hessian eigenvalues μ = 1/κ and L = 1. "
-        "How fast do the optimizers approach the minimum, and what does the textbook promise?"
+        _(
+            "f = ½(u²/κ + v²) in coordinates rotated by an angle: Hessian eigenvalues μ = 1/κ and L = 1. "
+            "How fast do the optimizers approach the minimum, and what does the textbook promise?"
+        )
     )
     with page_state(PAGE) as ps:
         _body(ps)
@@ -43,27 +46,27 @@ def render() -> None:
 
 def _body(ps: PageState) -> None:
     side = st.sidebar
-    side.header("Landscape")
+    side.header(_("Landscape"))
     kappa = controls.number(
         ps,
         "kappa",
-        "Condition number κ = L/μ",
+        _("Condition number κ = L/μ"),
         1.0,
         1000.0,
         50.0,
         log=True,
         where=side,
-        help="Ratio of the largest to the smallest curvature.",
+        help=_("Ratio of the largest to the smallest curvature."),
     )
     angle = controls.number(
         ps,
         "angle",
-        "Rotation angle (degrees)",
+        _("Rotation angle (degrees)"),
         0.0,
         90.0,
         30.0,
         where=side,
-        help="Rotates the valley away from the coordinate axes.",
+        help=_("Rotates the valley away from the coordinate axes."),
     )
     key = ("conditioned_quadratic", kappa, angle)
     f = problem.objective(key)
@@ -71,24 +74,24 @@ def _body(ps: PageState) -> None:
     mu, L = f.curvature
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)
-    side.header("Gradient descent and heavy ball")
-    gd_lr = controls.number_box(ps, "gd_lr", "GD learning rate η", 0.0, 2.5, 1.0, side)
-    hb_lr = controls.number_box(ps, "hb_lr", "Heavy ball learning rate η", 0.0, 4.0, 1.0, side)
-    hb_mom = controls.number_box(ps, "hb_mom", "Heavy ball momentum β", 0.0, 0.999, 0.9, side)
-    side.header("Adaptive methods")
+    side.header(_("Gradient descent and heavy ball"))
+    gd_lr = controls.number_box(ps, "gd_lr", _("GD learning rate η"), 0.0, 2.5, 1.0, side)
+    hb_lr = controls.number_box(ps, "hb_lr", _("Heavy ball learning rate η"), 0.0, 4.0, 1.0, side)
+    hb_mom = controls.number_box(ps, "hb_mom", _("Heavy ball momentum β"), 0.0, 0.999, 0.9, side)
+    side.header(_("Adaptive methods"))
     hps = {"gd": {"lr": gd_lr}, "momentum": {"lr": hb_lr, "momentum": hb_mom}}
     for n in ADAPTIVE:
         hps[n] = {
             "lr": controls.number(
                 ps,
                 f"{n}_lr",
-                f"{LABELS[n]} lr",
+                _("{optimizer} lr").format(optimizer=_(LABELS[n])),
                 1e-3,
                 2.0,
                 ADAPTIVE_LR[n],
                 log=True,
                 where=side,
-                help=f"Learning rate of {LABELS[n]} (other settings: torch defaults).",
+                help=_("Learning rate of {optimizer} (other settings: torch defaults).").format(optimizer=_(LABELS[n])),
             )
         }
 
@@ -99,23 +102,27 @@ def _body(ps: PageState) -> None:
 
     _chart(distances, rates, steps).show(st)
     st.caption(
-        f"Dashed: d₀·ρᵗ with the theoretical rate for your settings (at the heavy-ball optimum the "
-        f"distance decays like t·ρᵗ, so it stays above its line by a factor growing like t). Values "
-        f"outside [{CHART_RANGE[0]:g}, {CHART_RANGE[1]:g}] are not drawn."
+        _(
+            "Dashed: d₀·ρᵗ with the theoretical rate for your settings (at the heavy-ball optimum the "
+            "distance decays like t·ρᵗ, so it stays above its line by a factor growing like t). Values "
+            "outside [{lo:g}, {hi:g}] are not drawn."
+        ).format(lo=CHART_RANGE[0], hi=CHART_RANGE[1])
     )
     left, right = st.columns([1, 1], gap="medium")
     with left:
         st.image(
             plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
-            caption=f"{layout.landscape_name(f)}: start ○, ends ✕, minimum ★",
+            caption=_("{landscape}: start ○, ends ✕, minimum ★").format(landscape=layout.landscape_name(f)),
             width="stretch",
         )
     with right:
         st.dataframe(_table(hps, distances, rates), hide_index=True, width="stretch")
         st.caption(
-            f"Measured ρ: per-step contraction of ‖θ − θ*‖ over the second half of the run (a "
-            f"least-squares fit of its logarithm). Theory ρ: for your settings (the adaptive methods have "
-            f"no such linear theory). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}."
+            _(
+                "Measured ρ: per-step contraction of ‖θ − θ*‖ over the second half of the run (a "
+                "least-squares fit of its logarithm). Theory ρ: for your settings (the adaptive methods have "
+                "no such linear theory). Steps: first step with ‖θ − θ*‖ ≤ {tol:g}."
+            ).format(tol=TOL)
         )
     _rotation_panel(kappa, angle, x0, hps)
 
@@ -138,27 +145,35 @@ def _formulas(ps: PageState, mu: float, L: float, gd_lr: float, hb_lr: float, hb
     rho_gd = theory.gd_rate(mu, L, eta)
     rho_hb = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
     gd, hb = st.columns(2, gap="medium")
+    gd_name, hb_name, at = _("Gradient descent"), _("Heavy ball"), _("at")
     gd.latex(
-        rf"\begin{{gathered}}\text{{Gradient descent: }}\rho^\star = \frac{{\kappa-1}}{{\kappa+1}} = {rho_gd:.4f}"
-        rf"\\[4pt] \text{{at }}\eta^\star = \frac{{2}}{{L+\mu}} = {eta:.4g}\end{{gathered}}"
+        rf"\begin{{gathered}}\text{{{gd_name}: }}\rho^\star = \frac{{\kappa-1}}{{\kappa+1}} = {rho_gd:.4f}"
+        rf"\\[4pt] \text{{{at} }}\eta^\star = \frac{{2}}{{L+\mu}} = {eta:.4g}\end{{gathered}}"
     )
     hb.latex(
-        rf"\begin{{gathered}}\text{{Heavy ball: }}\rho^\star = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {rho_hb:.4f}"
-        rf"\\[4pt] \text{{at }}\eta^\star = \frac{{4}}{{(\sqrt L+\sqrt\mu)^2}} = {hb_eta:.4g}"
+        rf"\begin{{gathered}}\text{{{hb_name}: }}\rho^\star = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {rho_hb:.4f}"
+        rf"\\[4pt] \text{{{at} }}\eta^\star = \frac{{4}}{{(\sqrt L+\sqrt\mu)^2}} = {hb_eta:.4g}"
         rf"\\[4pt] \beta^\star = (\rho^\star)^2 = {beta:.4g}\end{{gathered}}"
     )
     st.caption(
-        f"κ = {kappa:g}. Shrinking the distance a million-fold takes about "
-        f"{_steps(rho_gd)} steps for GD and {_steps(rho_hb)} for heavy ball at their optimum; with your "
-        f"settings the rates are {_rate(theory.gd_rate(mu, L, gd_lr))} (GD) and "
-        f"{_rate(theory.heavy_ball_rate(mu, L, hb_lr, hb_mom))} (heavy ball)."
+        _(
+            "κ = {kappa:g}. Shrinking the distance a million-fold takes about "
+            "{gd_steps} steps for GD and {hb_steps} for heavy ball at their optimum; with your "
+            "settings the rates are {gd_rate} (GD) and {hb_rate} (heavy ball)."
+        ).format(
+            kappa=kappa,
+            gd_steps=_steps(rho_gd),
+            hb_steps=_steps(rho_hb),
+            gd_rate=_rate(theory.gd_rate(mu, L, gd_lr)),
+            hb_rate=_rate(theory.heavy_ball_rate(mu, L, hb_lr, hb_mom)),
+        )
     )
     st.button(
-        "Use the optimal hyperparameters",
+        _("Use the optimal hyperparameters"),
         on_click=_use_optimal,
         args=(ps,),
         type="primary",
-        help="Set GD's η and heavy ball's (η, β) to the optimal values above for the current κ.",
+        help=_("Set GD's η and heavy ball's (η, β) to the optimal values above for the current κ."),
     )
 
 
@@ -168,7 +183,7 @@ def _steps(rate: float) -> str:
 
 
 def _rate(rate: float) -> str:
-    return f"ρ = {rate:.4f}" + (" (no convergence)" if rate >= 1 else "")
+    return f"ρ = {rate:.4f}" + (_(" (no convergence)") if rate >= 1 else "")
 
 
 def _distance(points: np.ndarray) -> np.ndarray:
@@ -182,17 +197,17 @@ def _chart(distances: dict[str, np.ndarray], rates: dict[str, float], steps: int
     lo, hi = CHART_RANGE
     t = np.arange(steps + 1)
     for n, d in distances.items():
-        series[LABELS[n]] = d
-        colors[LABELS[n]] = color(n)
+        series[_(LABELS[n])] = d
+        colors[_(LABELS[n])] = color(n)
         if n in THEORY:
-            name, c = THEORY[n]
+            name, c = _(THEORY[n][0]), THEORY[n][1]
             with np.errstate(all="ignore"):
                 series[name] = d[0] * rates[n] ** t
             colors[name] = c
             dashed.append(name)
     with np.errstate(invalid="ignore"):
         series = {k: np.where((v >= lo) & (v <= hi), v, np.nan) for k, v in series.items()}
-    chart = charts.lines(series, "Distance to the minimum", "‖θ − θ*‖", log=True, colors=colors, height=340)
+    chart = charts.lines(series, _("Distance to the minimum"), "‖θ − θ*‖", log=True, colors=colors, height=340)
     return charts.with_dashes(chart, tuple(series), tuple(dashed))
 
 
@@ -204,32 +219,37 @@ def _table(hps: dict, distances: dict[str, np.ndarray], rates: dict[str, float])
         measured = theory.measured_rate(d)
         rows.append(
             {
-                "method": LABELS[n],
+                _("method"): _(LABELS[n]),
                 "η": f"{hp['lr']:.4g}",
                 "β": f"{hp['momentum']:.4g}" if "momentum" in hp else "—",
-                "measured ρ": "—" if np.isnan(measured) else f"{measured:.4f}",
-                "theory ρ": f"{rates[n]:.4f}" if n in rates else "—",
-                "steps": "never" if hit < 0 else str(hit),
+                _("measured ρ"): "—" if np.isnan(measured) else f"{measured:.4f}",
+                _("theory ρ"): f"{rates[n]:.4f}" if n in rates else "—",
+                _("steps"): _("never") if hit < 0 else str(hit),
             }
         )
     return pd.DataFrame(rows)
 
 
 def _rotation_panel(kappa: float, angle: float, x0: tuple[float, float], hps: dict) -> None:
-    st.subheader("What rotation does")
+    st.subheader(_("What rotation does"))
     st.markdown(
-        "Adagrad, RMSprop and Adam divide each **coordinate** of the gradient by its own running scale: "
-        "a diagonal preconditioner that can only rescale x and y, so it straightens a valley that lies "
-        "along an axis (at 0° their step counts do not even depend on κ) but not a rotated one. Gradient "
-        "descent and heavy ball only see the Hessian's eigenvalues, so the angle changes nothing for them."
+        _(
+            "Adagrad, RMSprop and Adam divide each **coordinate** of the gradient by its own running scale: "
+            "a diagonal preconditioner that can only rescale x and y, so it straightens a valley that lies "
+            "along an axis (at 0° their step counts do not even depend on κ) but not a rotated one. Gradient "
+            "descent and heavy ball only see the Hessian's eigenvalues, so the angle changes nothing for them."
+        )
     )
     angles = tuple(sorted(set(SWEEP_ANGLES) | {float(angle)}))
     table = _sweep(kappa, angle, (float(x0[0]), float(x0[1])), angles, tuple((n, runs.freeze(hps[n])) for n in METHODS))
-    st.dataframe(table, hide_index=True, width="stretch")
+    shown = table.assign(method=[_(m) for m in table["method"]]).replace("never", _("never"))
+    st.dataframe(shown.rename(columns={"method": _("method")}), hide_index=True, width="stretch")
     st.caption(
-        f"Steps to get within {TOL:g} of the minimum (within {SWEEP_STEPS} steps), with the start rotated "
-        f"along with the valley so every angle poses the same problem; ◀ marks your angle. One batched run "
-        f"per method covers all angles."
+        _(
+            "Steps to get within {tol:g} of the minimum (within {steps} steps), with the start rotated "
+            "along with the valley so every angle poses the same problem; ◀ marks your angle. One batched run "
+            "per method covers all angles."
+        ).format(tol=TOL, steps=SWEEP_STEPS)
     )
 
 

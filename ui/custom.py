@@ -10,18 +10,23 @@ from core.defaults import demo_hyperparameters
 from core.formula import EXAMPLES, gradient_latex
 
 from . import charts, controls, plots, problem, runs, work
+from .i18n import N_, _
 from .state import PageState, page_state
 from .text import plain
 
 PAGE = "custom"
+# The names of ``core.formula.EXAMPLES``, marked for translation (shown with ``_``).
+EXAMPLE_NAMES = (N_("Egg crate"), N_("Tilted valley"), N_("Wavy trough"), N_("Banana"), N_("Two wells"), N_("Funnel"))
 
 
 def render() -> None:
-    st.title("Your own function")
+    st.title(_("Your own function"))
     st.markdown(
-        "Type any formula in x and y. It is parsed safely (only arithmetic, numbers, x, y, pi, e and "
-        "named math functions; nothing is executed), differentiated symbolically and compiled to "
-        "vectorised NumPy. It then works on every page: pick *Your own formula…* in the Landscape menu."
+        _(
+            "Type any formula in x and y. It is parsed safely (only arithmetic, numbers, x, y, pi, e and "
+            "named math functions; nothing is executed), differentiated symbolically and compiled to "
+            "vectorised NumPy. It then works on every page: pick *Your own formula…* in the Landscape menu."
+        )
     )
     with page_state(PAGE) as ps:
         _body(ps)
@@ -30,39 +35,43 @@ def render() -> None:
 def _body(ps: PageState) -> None:
     side = st.sidebar
     side.selectbox(
-        "Load an example", ["—", *list(EXAMPLES)], key=ps.key("example"), on_change=lambda: _load_example(ps)
+        _("Load an example"),
+        ["—", *list(EXAMPLES)],
+        format_func=lambda name: name if name == "—" else _(name),
+        key=ps.key("example"),
+        on_change=lambda: _load_example(ps),
     )
     picked = controls.landscape(ps, where=side, default=problem.CUSTOM)
     chosen = controls.optimizers(ps, ["gd", "momentum", "adam"], where=side)
-    lr = controls.number(ps, "lr", "learning rate (all optimizers)", 1e-4, 2.0, 0.01, log=True, where=side)
+    lr = controls.number(ps, "lr", _("learning rate (all optimizers)"), 1e-4, 2.0, 0.01, log=True, where=side)
     if picked is None:
         return
     key, f = picked
     if key[0] != problem.CUSTOM:
-        st.info("This page is about custom formulas: choose *Your own formula…* in the Landscape menu.")
+        st.info(_("This page is about custom formulas: choose *Your own formula…* in the Landscape menu."))
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)
 
     st.latex(f.latex)
     if key[0] == problem.CUSTOM:
         _gradient(key[1])
-    st.caption(plain(f.description, None))
+    st.caption(plain(_(f.description), None))
     steps = _reduce(f, steps, len(chosen))
     trajectories = runs.run_all(key, {n: {**demo_hyperparameters(n), "lr": lr} for n in chosen}, x0, steps)
     left, right = st.columns([3, 2], gap="medium")
     left.image(
         plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
         width="stretch",
-        caption="Start ○, ends ✕, approximate minimum ★ (grid search)",
+        caption=_("Start ○, ends ✕, approximate minimum ★ (grid search)"),
     )
     with right:
         values = {n: r.values for n, r in trajectories.items()}
         positive = charts.all_positive(values)
-        charts.lines(values, "Loss", "f", log=positive, height=340).show(st)
+        charts.lines(values, _("Loss"), "f", log=positive, height=340).show(st)
         if key[0] == problem.CUSTOM:
             st.page_link(
                 "pages/compare.py",
-                label="Open this landscape on the Compare page",
+                label=_("Open this landscape on the Compare page"),
                 icon=":material/open_in_new:",
                 query_params={
                     **{k: ps.url[k] for k in ("fn", "formula", "boxr", "opts", "steps", "x0", "y0")},
@@ -75,7 +84,10 @@ def _reduce(f: core.Objective, steps: int, runs_: int) -> int:
     """The steps that fit ``budget.PAGE_SECONDS`` for ``runs_`` single-start runs, with a note if cut."""
     c = budget.cost(f)
     plan = budget.fit(c, 1, steps, runs=runs_)
-    work.reduced_note(c, [f"{plan.steps} steps instead of {steps}"] if plan.steps != steps else [])
+    cuts = (
+        [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
+    )
+    work.reduced_note(c, cuts)
     return plan.steps
 
 
@@ -88,10 +100,18 @@ def _gradient(text: str) -> None:
     for name, tex in (("x", gx), ("y", gy)):
         if tex is not None:
             st.latex(rf"\frac{{\partial f}}{{\partial {name}}} = " + tex)
-    too_big = " and ".join(f"∂f/∂{name}" for name, tex in (("x", gx), ("y", gy)) if tex is None)
+    missing = [f"∂f/∂{name}" for name, tex in (("x", gx), ("y", gy)) if tex is None]
     st.caption(
-        f"{too_big} {'is' if ' and ' not in too_big else 'are'} too large to typeset here; "
-        "the gradient is still computed exactly and used by every optimizer."
+        (
+            _(
+                "{derivative} is too large to typeset here; the gradient is still computed exactly and used by every optimizer."
+            )
+            if len(missing) == 1
+            else _(
+                "{derivative} are too large to typeset here; the gradient is still computed exactly and used by every "
+                "optimizer."
+            )
+        ).format(derivative=_(" and ").join(missing))
     )
 
 

@@ -7,6 +7,7 @@ costs a path's worth of drawing. Frames are capped (``MAX_FRAMES``) so an export
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import tempfile
@@ -26,6 +27,7 @@ from core import snippets
 from core.schedules import SCHEDULES
 
 from . import plots
+from .i18n import N_, _
 from .problem import FunctionKey, objective
 from .state import PageState
 from .theme import color
@@ -39,6 +41,22 @@ MOVIE_CB = (0.86, 0.08, 0.025, 0.80)
 FORMATS = {"GIF": ("image/gif", ".gif"), "MP4": ("video/mp4", ".mp4")}
 Progress = Callable[[int, int], None]
 _ONE_EXPORT = threading.Lock()
+CJK_HINTS = ("CJK", "WenQuanYi", "Source Han", "SimHei", "YaHei", "PingFang", "Heiti", "Sarasa")
+
+
+@functools.cache
+def cjk_figures() -> bool:
+    """Whether matplotlib figures can draw Chinese: a CJK font is installed and named in ``font.sans-serif``."""
+    from matplotlib import font_manager, rcParams
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return any(name in installed and any(k in name for k in CJK_HINTS) for name in rcParams["font.sans-serif"])
+
+
+def figure_text(text: str) -> str:
+    """``text`` for drawing into a PNG, GIF or MP4: translated when the figures have a CJK font, else English
+    (without one matplotlib draws every Chinese character as an empty box)."""
+    return _(text) if cjk_figures() else text
 
 
 def frame_steps(steps: int, cap: int = MAX_FRAMES) -> np.ndarray:
@@ -52,8 +70,13 @@ def title_for(
     """One line that states the settings: optimizer(s), landscape, lr(s), schedule and steps."""
     shown = ", ".join(core.get_spec(n).display_name for n in names)
     lrs = " / ".join(f"{float(np.max(hps[n].get('lr', core.get_spec(n).hyper('lr').default))):g}" for n in names)
-    sched = f" · {SCHEDULES[schedule[0]].display_name} schedule" if schedule else ""
-    return f"{shown} on {f.display_name} · lr {lrs}{sched} · {steps} steps"
+    tr = figure_text  # the title is drawn into the movie
+    sched = (
+        tr(N_(" · {schedule} schedule")).format(schedule=tr(SCHEDULES[schedule[0]].display_name)) if schedule else ""
+    )
+    return tr(N_("{optimizers} on {landscape} · lr {lrs}{schedule} · {steps} steps")).format(
+        optimizers=shown, landscape=tr(f.display_name), lrs=lrs, schedule=sched, steps=steps
+    )
 
 
 def movie_frames(
@@ -95,6 +118,7 @@ def movie_frames(
         frameon=False,
         labelcolor="#262730",
     )
+    step_text = figure_text(N_("step {t} / {steps}"))
     counter = fig.text(0.98, 0.975, "", ha="right", va="top", fontsize=9, color="#262730", animated=True)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
@@ -107,7 +131,7 @@ def movie_frames(
             head.set_data(pts[-1:, 0], pts[-1:, 1])
             ax.draw_artist(line)
             ax.draw_artist(head)
-        counter.set_text(f"step {t} / {steps}")
+        counter.set_text(step_text.format(t=t, steps=steps))
         fig.draw_artist(counter)
         yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
@@ -130,7 +154,7 @@ def render_movie(
 
     with _ONE_EXPORT:
         if kind == "GIF":
-            return encode_gif(counted(), [color(n) for n, _ in paths])
+            return encode_gif(counted(), [color(n) for n, _points in paths])
         return encode_mp4(counted())
 
 
@@ -168,7 +192,7 @@ def encode_mp4(frames: Iterable[np.ndarray]) -> bytes:
         return target.read_bytes()
 
 
-@st.cache_data(max_entries=6, ttl=3600, show_spinner="Drawing the movie…")
+@st.cache_data(max_entries=6, ttl=3600, show_spinner=False)
 def movie(
     kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, _made: bytes | None = None
 ) -> bytes:
@@ -185,36 +209,47 @@ def movie_controls(
 ) -> None:
     """A format choice, a button that draws the movie with a progress bar, then its download button."""
     st.caption(
-        f"The path growing step by step, {WIDTH}×{HEIGHT} px for slides, at most {MAX_FRAMES} frames "
-        f"at {FPS} frames per second: a longer run skips steps evenly "
-        f"({len(frame_steps(steps))} frames for these {steps} steps)."
+        _(
+            "The path growing step by step, {width}×{height} px for slides, at most {max_frames} frames "
+            "at {fps} frames per second: a longer run skips steps evenly "
+            "({frames} frames for these {steps} steps)."
+        ).format(
+            width=WIDTH, height=HEIGHT, max_frames=MAX_FRAMES, fps=FPS, frames=len(frame_steps(steps)), steps=steps
+        )
     )
     a, b = st.columns([1, 3])
-    kind = a.radio("Format", list(FORMATS), horizontal=True, key=f"{where_key}:movie_format")
+    kind = a.radio(_("Format"), list(FORMATS), horizontal=True, key=f"{where_key}:movie_format")
     digest = hashlib.sha1(
-        repr((kind, key, title, steps)).encode() + b"".join(np.ascontiguousarray(p).tobytes() for _, p in paths)
+        repr((kind, key, title, steps)).encode() + b"".join(np.ascontiguousarray(p).tobytes() for _name, p in paths)
     ).hexdigest()
     made = f"{where_key}:movie_made"
     if (
-        b.button(f"Make the {kind}", icon=":material/movie:", key=f"{where_key}:make_movie")
+        b.button(_("Make the {format}").format(format=kind), icon=":material/movie:", key=f"{where_key}:make_movie")
         and st.session_state.get(made) != digest
     ):
-        bar = st.progress(0.0, text="Waiting for the export before this one…")
+        bar = st.progress(0.0, text=_("Waiting for the export before this one…"))
         data = render_movie(kind, key, paths, title, steps, progress=lambda i, n: _show_progress(bar, i, n))
-        movie(kind, key, paths, title, steps, _made=data)
+        with st.spinner(_("Drawing the movie…")):
+            movie(kind, key, paths, title, steps, _made=data)
         bar.empty()
         st.session_state[made] = digest
     if st.session_state.get(made) == digest:
         mime, ext = FORMATS[kind]
         st.download_button(
-            f"Download the {kind}",
-            movie(kind, key, paths, title, steps),
+            _("Download the {format}").format(format=kind),
+            _cached_movie(kind, key, paths, title, steps),
             f"{file_stem}{ext}",
             mime,
             on_click="ignore",
             icon=":material/download:",
             key=f"{where_key}:movie_download",
         )
+
+
+def _cached_movie(kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int) -> bytes:
+    """``movie`` with a spinner in the current language while it is (re)drawn."""
+    with st.spinner(_("Drawing the movie…")):
+        return movie(kind, key, paths, title, steps)
 
 
 def snippet_panel(
@@ -229,7 +264,9 @@ def snippet_panel(
 ) -> None:
     """The run as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
     f = objective(key)
-    title = f"{core.get_spec(name).display_name} on {f.display_name}, {steps} steps, with torch.optim (Descent Lab)"
+    title = _("{optimizer} on {landscape}, {steps} steps, with torch.optim (Descent Lab)").format(
+        optimizer=core.get_spec(name).display_name, landscape=_(f.display_name), steps=steps
+    )
     try:
         code = snippets.snippet(name, hp, key, x0, steps, schedule, noise=noise, seed=seed, title=title)
     except ValueError as err:
@@ -237,12 +274,12 @@ def snippet_panel(
         return
     st.code(code, language="python")
     st.caption(
-        "float64, gradients by autograd on the same formula: the path agrees with the app's to rounding."
-        + (
-            " With gradient noise, torch draws other random numbers, so the run is alike, not equal."
-            if noise > 0
-            else ""
+        _(
+            "float64, gradients by autograd on the same formula: the path agrees with the app's to rounding. "
+            "With gradient noise, torch draws other random numbers, so the run is alike, not equal."
         )
+        if noise > 0
+        else _("float64, gradients by autograd on the same formula: the path agrees with the app's to rounding.")
     )
 
 
@@ -259,9 +296,9 @@ def optimizer_exports(
     """The optimizer page's "Copy as PyTorch" and movie export of the run drawn with these settings."""
     steps = int(run.steps)
     x0 = (float(run.points[0][0]), float(run.points[0][1]))
-    st.subheader("Copy as PyTorch")
+    st.subheader(_("Copy as PyTorch"))
     snippet_panel(spec.name, hp, key, x0, steps, schedule, noise, seed)
-    st.subheader("Animation as GIF or MP4")
+    st.subheader(_("Animation as GIF or MP4"))
     title = title_for([spec.name], objective(key), {spec.name: hp}, steps, schedule)
     movie_controls(ps.key("export"), key, ((spec.name, run.points),), title, steps, f"{spec.name}_path")
 
@@ -282,18 +319,19 @@ def compare_exports(
     if not names:
         return
     paths = tuple((n, runs[n].points) for n in names)
-    st.subheader("Animate the race")
+    st.subheader(_("Animate the race"))
     animation(ps, key, paths, steps)
-    with st.expander("Export: animation as GIF or MP4, and the runs as PyTorch", icon=":material/ios_share:"):
+    with st.expander(_("Export: animation as GIF or MP4, and the runs as PyTorch"), icon=":material/ios_share:"):
         title = title_for(names, objective(key), hps, steps, schedule)
         movie_controls(ps.key("export"), key, paths, title, steps, "compare_paths")
-        st.markdown("**Copy as PyTorch**")
+        st.markdown("**" + _("Copy as PyTorch") + "**")
         for tab, n in zip(st.tabs([core.get_spec(n).display_name for n in names]), names, strict=True):
             with tab:
                 snippet_panel(n, hps[n], key, x0, steps, schedule, noise, seed)
 
 
 SPEEDS = {"slow": 0.5, "normal": 0.25, "fast": 0.1}  # seconds per animation step
+SPEED_NAMES = {"slow": N_("slow"), "normal": N_("normal"), "fast": N_("fast")}
 
 
 def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int) -> None:
@@ -302,24 +340,35 @@ def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], st
     a, b, c = st.columns([1, 1, 3])
     if st.session_state.get(playing):
         a.button(
-            "Pause",
+            _("Pause"),
             icon=":material/pause:",
             key=ps.key("anim_pause"),
             on_click=lambda: st.session_state.__setitem__(playing, False),
         )
     else:
         a.button(
-            "Play",
+            _("Play"),
             icon=":material/play_arrow:",
             key=ps.key("anim_play"),
             on_click=_play,
             args=(playing, t_key, steps),
-            help="Move every optimizer one step at a time, together.",
+            help=_("Move every optimizer one step at a time, together."),
         )
     b.button(
-        "Reset", icon=":material/skip_previous:", key=ps.key("anim_reset"), on_click=_stop_at, args=(playing, t_key, 0)
+        _("Reset"),
+        icon=":material/skip_previous:",
+        key=ps.key("anim_reset"),
+        on_click=_stop_at,
+        args=(playing, t_key, 0),
     )
-    speed = c.radio("Speed", list(SPEEDS), index=1, horizontal=True, key=ps.key("anim_speed"))
+    speed = c.radio(
+        _("Speed"),
+        list(SPEEDS),
+        index=1,
+        horizontal=True,
+        format_func=lambda s: _(SPEED_NAMES[s]),
+        key=ps.key("anim_speed"),
+    )
     interval = SPEEDS[speed] if st.session_state.get(playing) else None
     st.fragment(_animation_view, run_every=interval)(playing, t_key, key, paths, steps)
 
@@ -346,11 +395,15 @@ def _animation_view(playing: str, t_key: str, key: FunctionKey, paths: tuple[plo
         else:
             st.session_state[t_key] = now + 1
     left, right = st.columns([3, 2], gap="medium")
-    t = right.slider("Step t (every optimizer)", 0, steps, key=t_key)
+    t = right.slider(_("Step t (every optimizer)"), 0, steps, key=t_key)
     cut = tuple((n, p[: t + 1]) for n, p in paths)
-    left.image(plots.contour_png(key, cut), caption=f"All optimizers after {t} of {steps} steps", width="stretch")
+    left.image(
+        plots.contour_png(key, cut),
+        caption=_("All optimizers after {t} of {steps} steps").format(t=t, steps=steps),
+        width="stretch",
+    )
 
 
 def _show_progress(bar: Any, i: int, n: int) -> None:
     """Move the export's progress bar to frame ``i`` of ``n``."""
-    bar.progress(i / n, text=f"Drawing frame {i} of {n}…")
+    bar.progress(i / n, text=_("Drawing frame {i} of {n}…").format(i=i, n=n))

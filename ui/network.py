@@ -16,7 +16,9 @@ from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
 
-from . import charts, controls, plots, runs
+from . import charts, controls, i18n, plots, runs
+from .export import figure_text
+from .i18n import N_, _
 from .runs import HyperItems
 from .state import PageState, page_state
 from .theme import CMAP, INK, color
@@ -46,8 +48,9 @@ NET_DEFAULTS = {
 SAMPLES = ["200", "400", "800"]
 WIDTHS = ["4", "8", "16", "32", "64"]
 BATCHES = ["full", "8", "16", "32", "64", "128"]
-PLANES = {"pca": "principal directions of the paths", "random": "filter-normalised random directions"}
-CENTRES = {"init": "the shared initialisation", "best": "the best end point"}
+PLANES = {"pca": N_("principal directions of the paths"), "random": N_("filter-normalised random directions")}
+CENTRES = {"init": N_("the shared initialisation"), "best": N_("the best end point")}
+BATCH_LABELS = {"full": N_("full")}
 MAX_ROWS = 100  # recorded rows per run: steps are thinned to keep memory and charts small
 REGION_GRID = 120
 CLASS_COLORS = ("#4c78a8", "#f58518")
@@ -104,7 +107,7 @@ def train(key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | N
 
 
 def render() -> None:
-    st.title("Network lab")
+    st.title(_("Network lab"))
     with page_state(PAGE) as ps:
         _body(ps)
 
@@ -112,41 +115,54 @@ def render() -> None:
 def _body(ps: PageState) -> None:
     side = st.sidebar
     labels = {n: core.get_spec(n).display_name for n in ALL_OPTIMIZERS}
-    chosen = controls.multi(ps, "opts", "Optimizers", ALL_OPTIMIZERS, DEFAULT_OPTIMIZERS, labels=labels, where=side)
-    side.header("Data and network")
-    data = controls.choice(ps, "data", "Data set", list(core.DATASETS), "moons", labels=DISPLAY_NAMES, where=side)
+    chosen = controls.multi(ps, "opts", _("Optimizers"), ALL_OPTIMIZERS, DEFAULT_OPTIMIZERS, labels=labels, where=side)
+    side.header(_("Data and network"))
+    data = controls.choice(
+        ps,
+        "data",
+        _("Data set"),
+        list(core.DATASETS),
+        "moons",
+        labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
+        where=side,
+    )
     samples, noise = 0, 0.0
     if data in TWO_D_DATASETS:
-        samples = int(controls.choice(ps, "n", "Samples (train + test)", SAMPLES, "400", where=side))
+        samples = int(controls.choice(ps, "n", _("Samples (train + test)"), SAMPLES, "400", where=side))
         noise = controls.number(
             ps,
             "noise",
-            "Noise",
+            _("Noise"),
             0.0,
             0.5,
             0.1,
             where=side,
-            help="Standard deviation of the Gaussian noise added to the points.",
+            help=_("Standard deviation of the Gaussian noise added to the points."),
         )
-    layers = controls.integer(ps, "layers", "Hidden layers", 1, 3, 2, where=side)
-    width = int(controls.choice(ps, "width", "Units per hidden layer", WIDTHS, "16", where=side))
-    activation = controls.choice(ps, "act", "Activation", list(ACTIVATIONS), "tanh", where=side)
-    side.header("Training")
-    steps = controls.integer(ps, "steps", "Steps", 10, 2000, 200, where=side, help="Number of updates.")
+    layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, 2, where=side)
+    width = int(controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, "16", where=side))
+    activation = controls.choice(ps, "act", _("Activation"), list(ACTIVATIONS), "tanh", where=side)
+    side.header(_("Training"))
+    steps = controls.integer(ps, "steps", _("Steps"), 10, 2000, 200, where=side, help=_("Number of updates."))
     batch_text = controls.choice(
         ps,
         "bs",
-        "Minibatch size",
+        _("Minibatch size"),
         BATCHES,
         "full",
+        labels={b: _(BATCH_LABELS.get(b, b)) for b in BATCHES},
         where=side,
-        help="Samples per gradient; every optimizer and seed sees the same minibatches.",
+        help=_("Samples per gradient; every optimizer and seed sees the same minibatches."),
     )
-    seeds = controls.integer(ps, "seeds", "Seeds (initialisations)", 1, 16, 4, where=side)
-    side.header("Loss landscape slice")
-    plane = controls.choice(ps, "plane", "Directions", list(PLANES), "pca", labels=PLANES, where=side)
-    centre = controls.choice(ps, "center", "Through", list(CENTRES), "init", labels=CENTRES, where=side)
-    side.header("Hyperparameters")
+    seeds = controls.integer(ps, "seeds", _("Seeds (initialisations)"), 1, 16, 4, where=side)
+    side.header(_("Loss landscape slice"))
+    plane = controls.choice(
+        ps, "plane", _("Directions"), list(PLANES), "pca", labels={k: _(v) for k, v in PLANES.items()}, where=side
+    )
+    centre = controls.choice(
+        ps, "center", _("Through"), list(CENTRES), "init", labels={k: _(v) for k, v in CENTRES.items()}, where=side
+    )
+    side.header(_("Hyperparameters"))
     hps = {}
     for name in chosen:
         with side.expander(labels[name], expanded=False):
@@ -161,13 +177,22 @@ def _body(ps: PageState) -> None:
     f = problem(key)
     ds = f.dataset
     st.markdown(
-        f"**{f.display_name}**: {ds.description} {ds.n_train} training and {ds.n_test} test samples, "
-        f"{f.dim:,} parameters θ, cross-entropy loss. Every optimizer trains the same {seeds} initialisations "
-        f"(drawn as `torch.nn.Linear` does), all seeds at once. Muon and Adafactor apply to networks only; "
-        f"Muon trains the biases with AdamW."
+        _(
+            "**{network}**: {description} {n_train} training and {n_test} test samples, "
+            "{dim:,} parameters θ, cross-entropy loss. Every optimizer trains the same {seeds} initialisations "
+            "(drawn as `torch.nn.Linear` does), all seeds at once. Muon and Adafactor apply to networks only; "
+            "Muon trains the biases with AdamW."
+        ).format(
+            network=f.display_name,
+            description=_(ds.description),
+            n_train=ds.n_train,
+            n_test=ds.n_test,
+            dim=f.dim,
+            seeds=seeds,
+        )
     )
     if not chosen:
-        st.info("Choose at least one optimizer in the sidebar.")
+        st.info(_("Choose at least one optimizer in the sidebar."))
         return
     batch = None if batch_text == "full" else int(batch_text)
     results = _train_all(key, chosen, hps, steps, batch, seeds)
@@ -181,8 +206,9 @@ def _body(ps: PageState) -> None:
             if data in TWO_D_DATASETS:
                 st.image(
                     regions_png(key, tuple((n, runs.freeze(hps[n])) for n in results), steps, batch, seeds),
-                    caption="Decision regions of each optimizer's seed-0 network after training, "
-                    "with the training points",
+                    caption=_(
+                        "Decision regions of each optimizer's seed-0 network after training, with the training points"
+                    ),
                     width="stretch",
                 )
             else:
@@ -193,10 +219,15 @@ def _train_all(
     key: ProblemKey, chosen: list[str], hps: dict, steps: int, batch: int | None, seeds: int
 ) -> dict[str, NetRun]:
     """Every chosen optimizer's runs, with a progress bar while they train."""
-    bar = st.progress(0.0, text="Training…")
+    bar = st.progress(0.0, text=_("Training…"))
     out = {}
     for i, name in enumerate(chosen):
-        bar.progress(i / len(chosen), text=f"Training {seeds} networks with {core.get_spec(name).display_name}…")
+        bar.progress(
+            i / len(chosen),
+            text=_("Training {seeds} networks with {optimizer}…").format(
+                seeds=seeds, optimizer=core.get_spec(name).display_name
+            ),
+        )
         try:
             out[name] = train(key, name, runs.freeze(hps[name]), steps, batch, seeds)
         except ValueError as err:
@@ -206,8 +237,14 @@ def _train_all(
         bad = int((r.diverged_at >= 0).sum())
         if bad:
             st.error(
-                f"{core.get_spec(name).display_name}: {bad} of {seeds} runs diverged (first at step "
-                f"{int(r.diverged_at[r.diverged_at >= 0].min())}). Try a smaller learning rate.",
+                _(
+                    "{optimizer}: {bad} of {seeds} runs diverged (first at step {step}). Try a smaller learning rate."
+                ).format(
+                    optimizer=core.get_spec(name).display_name,
+                    bad=bad,
+                    seeds=seeds,
+                    step=int(r.diverged_at[r.diverged_at >= 0].min()),
+                ),
                 icon=":material/warning:",
             )
     return out
@@ -226,15 +263,16 @@ def band_frame(results: dict[str, NetRun], field: str) -> pd.DataFrame:
 
 
 def _curves(results: dict[str, NetRun], seeds: int) -> None:
-    over = f"median and 10–90 % over {seeds} seeds" if seeds > 1 else "one seed"
+    over = _("median and 10–90 % over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
     left, right = st.columns(2, gap="medium")
-    charts.band(band_frame(results, "train_loss"), f"Training loss ({over})", "cross-entropy").show(left)
-    charts.band(band_frame(results, "test_loss"), f"Test loss ({over})", "cross-entropy").show(right)
+    loss, accuracy = _("cross-entropy"), _("accuracy")
+    charts.band(band_frame(results, "train_loss"), _("Training loss ({over})").format(over=over), loss).show(left)
+    charts.band(band_frame(results, "test_loss"), _("Test loss ({over})").format(over=over), loss).show(right)
     left, right = st.columns(2, gap="medium")
-    charts.band(band_frame(results, "train_accuracy"), "Training accuracy", "accuracy", log=False, height=260).show(
+    charts.band(band_frame(results, "train_accuracy"), _("Training accuracy"), accuracy, log=False, height=260).show(
         left
     )
-    charts.band(band_frame(results, "test_accuracy"), "Test accuracy", "accuracy", log=False, height=260).show(right)
+    charts.band(band_frame(results, "test_accuracy"), _("Test accuracy"), accuracy, log=False, height=260).show(right)
 
 
 def _table(results: dict[str, NetRun], labels: dict[str, str]) -> None:
@@ -243,20 +281,20 @@ def _table(results: dict[str, NetRun], labels: dict[str, str]) -> None:
         with np.errstate(all="ignore"):
             rows.append(
                 {
-                    "optimizer": labels[name],
-                    "train loss": float(np.nanmedian(r.train_loss[-1])),
-                    "test loss": float(np.nanmedian(r.test_loss[-1])),
-                    "train accuracy": float(np.nanmedian(r.train_accuracy[-1])),
-                    "test accuracy": float(np.nanmedian(r.test_accuracy[-1])),
-                    "diverged runs": int((r.diverged_at >= 0).sum()),
+                    _("optimizer"): labels[name],
+                    _("train loss"): float(np.nanmedian(r.train_loss[-1])),
+                    _("test loss"): float(np.nanmedian(r.test_loss[-1])),
+                    _("train accuracy"): float(np.nanmedian(r.train_accuracy[-1])),
+                    _("test accuracy"): float(np.nanmedian(r.test_accuracy[-1])),
+                    _("diverged runs"): int((r.diverged_at >= 0).sum()),
                 }
             )
     st.dataframe(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("train loss", "test loss")}
-        | {c: st.column_config.NumberColumn(format="%.3f") for c in ("train accuracy", "test accuracy")},
+        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in (_("train loss"), _("test loss"))}
+        | {c: st.column_config.NumberColumn(format="%.3f") for c in (_("train accuracy"), _("test accuracy"))},
     )
 
 
@@ -271,24 +309,27 @@ def _slice(
     centre: str,
 ) -> None:
     names = tuple((n, runs.freeze(hps[n])) for n in results)
-    png, explained = slice_png(key, names, steps, batch, seeds, plane, centre)
+    png, explained = slice_png(key, names, steps, batch, seeds, plane, centre, i18n.language())
     st.image(
         png,
         width="stretch",
-        caption=f"Training loss on one plane through {CENTRES[centre]} spanned by the {PLANES[plane]}, "
-        "with every optimizer's seed-0 path projected onto it (start ○, end ✕).",
+        caption=_(
+            "Training loss on one plane through {centre} spanned by the {plane}, "
+            "with every optimizer's seed-0 path projected onto it (start ○, end ✕)."
+        ).format(centre=_(CENTRES[centre]), plane=_(PLANES[plane])),
     )
     st.caption(
-        "Share of each path's variance inside the plane: "
-        + ", ".join(f"{core.get_spec(n).display_name} {e:.0%}" for n, e in explained if np.isfinite(e))
+        _("Share of each path's variance inside the plane: {shares}").format(
+            shares=", ".join(f"{core.get_spec(n).display_name} {e:.0%}" for n, e in explained if np.isfinite(e))
+        )
     )
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
 def slice_png(
-    key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int, plane: str, centre: str
+    key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int, plane: str, centre: str, lang: str = "en"
 ) -> tuple[bytes, tuple]:
-    """PNG of the shared loss slice with every path, and each path's explained variance."""
+    """PNG of the shared loss slice with every path, and each path's explained variance (labels in ``lang``)."""
     f = problem(key)
     paths = [train(key, n, hp, steps, batch, seeds).path for n, hp in names]
     s = landscape.loss_slice(f, paths, method=plane, center=centre, resolution=31)
@@ -304,10 +345,10 @@ def slice_png(
         cs = ax.contourf(s.alpha, s.beta, np.clip(shade, lo, hi), levels=levels, cmap=CMAP)
         ax.contour(s.alpha, s.beta, shade, levels=levels[::2], colors="white", linewidths=0.4, alpha=0.45)
         cb = fig.colorbar(cs, cax=fig.add_axes((0.85, 0.11, 0.025, 0.83)))
-        cb.set_label("training loss (log10)", color=INK, fontsize=8)
+        cb.set_label(figure_text(N_("training loss (log10)")), color=INK, fontsize=8)
         cb.ax.tick_params(colors=INK, labelsize=7)
         cb.outline.set_edgecolor(INK)
-    for (name, _), path, explained in zip(names, s.paths, s.explained, strict=False):
+    for (name, _hp), path, explained in zip(names, s.paths, s.explained, strict=False):
         if len(path):
             c = color(name)
             ax.plot(
@@ -323,12 +364,12 @@ def slice_png(
             ax.plot(*path[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4)
     ax.set_xlim(s.alpha[0], s.alpha[-1])
     ax.set_ylim(s.beta[0], s.beta[-1])
-    ax.set_xlabel("direction 1")
-    ax.set_ylabel("direction 2")
+    ax.set_xlabel(figure_text(N_("direction 1")))
+    ax.set_ylabel(figure_text(N_("direction 2")))
     plots.style_axes(ax, fig)
     if names:
         ax.legend(loc="upper right", fontsize=7, framealpha=0.85).get_frame().set_edgecolor(INK)
-    return plots.to_png(fig), tuple((n, e) for (n, _), e in zip(names, s.explained, strict=False))
+    return plots.to_png(fig), tuple((n, e) for (n, _hp), e in zip(names, s.explained, strict=False))
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
@@ -348,7 +389,7 @@ def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, se
     fig = Figure(figsize=(2.2 * cols, 2.3 * rows), dpi=plots.DPI)
     fig.patch.set_alpha(0.0)
     cmap = ListedColormap(CLASS_COLORS)
-    for i, (name, _) in enumerate(names):
+    for i, (name, _hp) in enumerate(names):
         ax = fig.add_subplot(rows, cols, i + 1)
         ax.imshow(
             predicted[i],
@@ -380,5 +421,5 @@ def _digits(f: core.MLP, results: dict[str, NetRun]) -> None:
         with np.errstate(all="ignore"):
             predicted = f.predict(r.final[0], ds.x_test)
         table[core.get_spec(name).display_name] = [float(np.mean(predicted[ds.y_test == d] == d)) for d in range(10)]
-    st.markdown("**Test accuracy per digit** (seed 0)")
+    st.markdown(_("**Test accuracy per digit** (seed 0)"))
     st.dataframe(pd.DataFrame(table, index=[str(d) for d in range(10)]).style.format("{:.2f}"), width="stretch")

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from .i18n import _
 from .pages import HOME, SECTIONS
 from .text import code, plain
 
@@ -65,7 +66,7 @@ def sidebar_state() -> Literal["collapsed"] | None:
 
 def _pages_by_path() -> dict[str, tuple[str, str]]:
     """URL path (the page file's stem; "" for home) -> (page file, title)."""
-    out = {PurePosixPath(path).stem: (path, title) for pages in SECTIONS.values() for path, title, _ in pages}
+    out = {PurePosixPath(path).stem: (path, title) for pages in SECTIONS.values() for path, title, _icon in pages}
     out[""] = (HOME[0], HOME[1])
     return out
 
@@ -75,7 +76,7 @@ def parse_deck(raw: str) -> tuple[list[Scenario], list[str]]:
     pages = _pages_by_path()
     scenarios, rejected = [], []
     for entry in [e.strip() for e in raw[:MAX_DECK_CHARS].split("|") if e.strip()][:MAX_SCENARIOS]:
-        path, _, query = entry.partition("?")
+        path, _sep, query = entry.partition("?")
         target = pages.get(path.strip("/"))
         try:
             pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
@@ -123,7 +124,9 @@ def _bar() -> None:
     raw = st.query_params.get(DECK)
     if raw is not None:
         _deck_controls(bar, raw)
-    bar.button("Leave presenter mode", key=_PREFIX + "leave", icon=":material/close:", type="tertiary", on_click=_leave)
+    bar.button(
+        _("Leave presenter mode"), key=_PREFIX + "leave", icon=":material/close:", type="tertiary", on_click=_leave
+    )
 
 
 def _leave() -> None:
@@ -138,7 +141,9 @@ def _deck_controls(bar: DeltaGenerator, raw: str) -> None:
     scenarios, rejected = parse_deck(raw)
     if rejected:
         st.warning(
-            "These deck entries name no page and were skipped: " + ", ".join(code(r, 60) for r in rejected[:5]),
+            _("These deck entries name no page and were skipped: {entries}").format(
+                entries=", ".join(code(r, 60) for r in rejected[:5])
+            ),
             icon=":material/warning:",
         )
     if not scenarios:
@@ -149,18 +154,24 @@ def _deck_controls(bar: DeltaGenerator, raw: str) -> None:
     at = int(slide) - 1 if slide and _SLIDE_NUMBER.fullmatch(slide) and 1 <= int(slide) <= len(scenarios) else None
     if at is None:
         st.warning(
-            f"slide = {code(slide, 20)} is not a scenario of this deck (1 to {len(scenarios)}).",
+            _("slide = {slide} is not a scenario of this deck (1 to {n}).").format(
+                slide=code(slide, 20), n=len(scenarios)
+            ),
             icon=":material/warning:",
         )
     if (
         bar.button(
-            "Previous", key=_PREFIX + "previous", icon=":material/arrow_back:", shortcut=PREVIOUS_KEY, disabled=not at
+            _("Previous"),
+            key=_PREFIX + "previous",
+            icon=":material/arrow_back:",
+            shortcut=PREVIOUS_KEY,
+            disabled=not at,
         )
         and at
     ):
         _open(scenarios, at - 1, raw)
     if bar.button(
-        "Next",
+        _("Next"),
         key=_PREFIX + "next",
         icon=":material/arrow_forward:",
         shortcut=NEXT_KEY,
@@ -171,7 +182,7 @@ def _deck_controls(bar: DeltaGenerator, raw: str) -> None:
         s = scenarios[at]
         settings = " ".join(f"{k}={v}" for k, v in s.query)
         bar.markdown(
-            f"Scenario **{at + 1}** of {len(scenarios)} · {plain(s.title)}"
+            _("Scenario **{k}** of {n} · {title}").format(k=at + 1, n=len(scenarios), title=plain(_(s.title)))
             + (f" · {code(settings, 80)}" if settings else "")
         )
 

@@ -20,14 +20,27 @@ import core
 from core.tune import FLOOR, SCORES, evaluate, performance_profile, search_space, starts, survival
 
 from . import charts, controls, layout, plots, problem
+from .i18n import N_, _
 from .state import PageState, page_state
+from .text import plain
 from .theme import color
 from .tune import tune_button
 
 PAGE = "race"
 PROFILE_DEFAULT = ["quadratic", "conditioned_quadratic", "rosenbrock", "beale", "himmelblau", "six_hump_camel"]
 MAX_WORK = 3_000_000  # run-steps per batched call (trials × starts × seeds × steps): about 100 MB of points
-SCORE_LABELS = {"final": "final f − f*", "steps": "steps to target", "auc": "area under log f − f*"}
+SCORE_LABELS = {"final": N_("final f − f*"), "steps": N_("steps to target"), "auc": N_("area under log f − f*")}
+# ``core.tune.SCORES``'s descriptions, marked here for translation where they are shown.
+SCORE_NAMES = {
+    "final": N_("final f − f*"),
+    "steps": N_("steps to reach f − f* ≤ target"),
+    "auc": N_("area under the log loss curve (geometric mean of f − f*)"),
+}
+
+
+def score_name(score: str) -> str:
+    """``core.tune.SCORES[score]`` in the current language."""
+    return _(SCORE_NAMES.get(score, SCORES[score]))
 
 
 class Race(NamedTuple):
@@ -77,12 +90,14 @@ def profile_key(name: str) -> problem.FunctionKey:
 
 
 def render() -> None:
-    st.title("Fair race")
+    st.title(_("Fair race"))
     st.markdown(
-        "Every optimizer first gets **the same tuning budget**: quasi-random trials of its learning rate "
-        "and its other tunable hyperparameters (momentum, β₁, α, ρ), all run in a few batched calls. "
-        "Its best setting is then run from random starts and noise seeds, timed to a target, and "
-        "raced on several landscapes — the protocol of optimizer benchmarks such as DeepOBS and AlgoPerf."
+        _(
+            "Every optimizer first gets **the same tuning budget**: quasi-random trials of its learning rate "
+            "and its other tunable hyperparameters (momentum, β₁, α, ρ), all run in a few batched calls. "
+            "Its best setting is then run from random starts and noise seeds, timed to a target, and "
+            "raced on several landscapes — the protocol of optimizer benchmarks such as DeepOBS and AlgoPerf."
+        )
     )
     with page_state(PAGE) as ps:
         _body(ps)
@@ -92,45 +107,47 @@ def _body(ps: PageState) -> None:
     side = st.sidebar
     labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
     chosen = controls.optimizers(ps, ["gd", "momentum", "rmsprop", "adam"], where=side)
-    side.header("Landscape")
+    side.header(_("Landscape"))
     picked = controls.landscape(ps, where=side)
     if picked is None:
         return
     key, f = picked
     race = _race_settings(ps, side)
-    side.header("Performance profile")
+    side.header(_("Performance profile"))
     known = [n for n in core.list_functions() if math.isfinite(core.get_function(n).min_value)]
     profile = controls.multi(
         ps,
         "probs",
-        "Landscapes",
+        _("Landscapes"),
         known,
         PROFILE_DEFAULT,
         labels={n: core.get_function(n).display_name for n in known},
         where=side,
     )
     if not chosen:
-        st.info("Choose at least one optimizer in the sidebar.")
+        st.info(_("Choose at least one optimizer in the sidebar."))
         return
     work = math.ceil(race.budget / 2) * race.starts * race.seeds * (race.steps + 1)
     if work > MAX_WORK:
         st.error(
-            f"That is {work:,} run-steps per batch, more than this server allows ({MAX_WORK:,}): "
-            "lower the budget, the starts, the noise seeds or the steps.",
+            _(
+                "That is {work:,} run-steps per batch, more than this server allows ({limit:,}): "
+                "lower the budget, the starts, the noise seeds or the steps."
+            ).format(work=work, limit=MAX_WORK),
             icon=":material/block:",
         )
         return
 
     entries = _run_all(key, chosen, profile, race)
     here = {n: entries[(key, n)] for n in chosen}
-    st.subheader(f"Tuned on {layout.landscape_name(f)}")
+    st.subheader(_("Tuned on {landscape}").format(landscape=layout.landscape_name(f)))
     _table(here, race, labels)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.image(
             plots.contour_png(key, tuple((n, e.path) for n, e in here.items())),
             width="stretch",
-            caption="Tuned paths from the landscape's own start (first noise seed): start ○, end ✕, minima ★",
+            caption=_("Tuned paths from the landscape's own start (first noise seed): start ○, end ✕, minima ★"),
         )
     with right:
         _distribution(here, race, labels)
@@ -143,57 +160,61 @@ def _body(ps: PageState) -> None:
 def _race_settings(ps: PageState, side) -> Race:
     """The sidebar's tuning and judging settings."""
     steps = controls.steps_picker(ps, default=100, where=side)
-    side.header("Tuning")
+    side.header(_("Tuning"))
     score = controls.choice(
         ps,
         "score",
-        "Score (lower is better)",
+        _("Score (lower is better)"),
         list(SCORES),
         "steps",
-        labels=SCORES,
+        labels={k: score_name(k) for k in SCORES},
         where=side,
-        help="What a trial is judged by, averaged over its runs; a trial with a diverged run "
-        "scores worst. Steps: a run that never reaches the target counts 2 × steps.",
+        help=_(
+            "What a trial is judged by, averaged over its runs; a trial with a diverged run "
+            "scores worst. Steps: a run that never reaches the target counts 2 × steps."
+        ),
     )
     budget = controls.integer(
         ps,
         "budget",
-        "Budget (trials per optimizer)",
+        _("Budget (trials per optimizer)"),
         8,
         128,
         64,
         where=side,
-        help="Half on a Halton sequence over the whole search space, the rest in three "
-        "rounds that zoom in on the best trial so far.",
+        help=_(
+            "Half on a Halton sequence over the whole search space, the rest in three "
+            "rounds that zoom in on the best trial so far."
+        ),
     )
     target = controls.number(
         ps,
         "target",
-        "Target f − f*",
+        _("Target f − f*"),
         1e-8,
         1.0,
         1e-3,
         log=True,
         where=side,
-        help="For steps-to-target and the survival curves.",
+        help=_("For steps-to-target and the survival curves."),
     )
-    side.header("Starts and noise")
+    side.header(_("Starts and noise"))
     count = controls.integer(
         ps,
         "starts",
-        "Starts",
+        _("Starts"),
         1,
         16,
         4,
         where=side,
-        help="The landscape's own start plus random starts in its box (seeded).",
+        help=_("The landscape's own start plus random starts in its box (seeded)."),
     )
     noise = controls.number(
-        ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side, help="Gaussian noise added to every gradient."
+        ps, "noise", _("noise σ"), 0.0, 5.0, 0.0, where=side, help=_("Gaussian noise added to every gradient.")
     )
-    seeds = controls.integer(ps, "seeds", "Noise seeds per start", 1, 8, 3, where=side) if noise > 0 else 1
+    seeds = controls.integer(ps, "seeds", _("Noise seeds per start"), 1, 8, 3, where=side) if noise > 0 else 1
     seed = controls.integer(
-        ps, "seed", "Seed", 0, 999, 0, where=side, help="Seeds the random starts, the noise and the search."
+        ps, "seed", _("Seed"), 0, 999, 0, where=side, help=_("Seeds the random starts, the noise and the search.")
     )
     return Race(budget, steps, score, count, seeds, noise, seed, target)
 
@@ -203,11 +224,16 @@ def _run_all(
 ) -> dict[tuple[problem.FunctionKey, str], Entry]:
     """Every (landscape, optimizer) race, with a progress bar while they run."""
     jobs = [(k, n) for k in dict.fromkeys([key] + [profile_key(p) for p in profile]) for n in chosen]
-    bar = st.progress(0.0, text="Tuning…")
+    bar = st.progress(0.0, text=_("Tuning…"))
     out = {}
     for i, (k, n) in enumerate(jobs):
         where = layout.landscape_name(problem.objective(k))
-        bar.progress(i / len(jobs), text=f"Tuning {core.get_spec(n).display_name} on {where}")
+        bar.progress(
+            i / len(jobs),
+            text=_("Tuning {optimizer} on {landscape}").format(
+                optimizer=core.get_spec(n).display_name, landscape=where
+            ),
+        )
         out[(k, n)] = race_entry(k, n, race)
     bar.empty()
     return out
@@ -225,16 +251,18 @@ def _hyper_text(name: str, best: dict) -> str:
 
 
 def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
+    score = _("score ({what})").format(what=_(SCORE_LABELS[race.score]))
+    median = _("median run")
     rows = []
     for n, e in entries.items():
         rows.append(
             {
-                "optimizer": labels[n],
-                "tuned": _hyper_text(n, e.result.best),
-                f"score ({SCORE_LABELS[race.score]})": e.result.score,
-                "median run": float(np.median(e.scores)),
-                f"runs reaching f − f* ≤ {race.target:g}": f"{np.mean(e.reached >= 0):.0%}",
-                "trials that diverged": f"{np.mean(e.result.trials['diverged'] > 0):.0%}",
+                _("optimizer"): labels[n],
+                _("tuned"): _hyper_text(n, e.result.best),
+                score: e.result.score,
+                median: float(np.median(e.scores)),
+                _("runs reaching f − f* ≤ {target:g}").format(target=race.target): f"{np.mean(e.reached >= 0):.0%}",
+                _("trials that diverged"): f"{np.mean(e.result.trials['diverged'] > 0):.0%}",
             }
         )
     number = st.column_config.NumberColumn(format="%.4g")
@@ -242,11 +270,15 @@ def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> Non
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        column_config={c: number for c in rows[0] if c.startswith(("score", "median"))},
+        column_config={score: number, median: number},
     )
     st.caption(
-        f"Each optimizer: {race.budget} trials of {race.steps} steps, every trial from {race.starts} "
-        f"start(s) × {race.seeds} noise seed(s). Score: {SCORES[race.score]}, averaged over the runs."
+        _(
+            "Each optimizer: {budget} trials of {steps} steps, every trial from {starts} "
+            "start(s) × {seeds} noise seed(s). Score: {score}, averaged over the runs."
+        ).format(
+            budget=race.budget, steps=race.steps, starts=race.starts, seeds=race.seeds, score=score_name(race.score)
+        )
     )
 
 
@@ -271,7 +303,7 @@ def _distribution(entries: dict[str, Entry], race: Race, labels: dict[str, str])
     diverged = int((~np.isfinite(frame["score"])).sum())
     frame = frame[np.isfinite(frame["score"])]
     y = alt.Y("optimizer:N", sort=[labels[n] for n in names], title=None)
-    x = alt.X("score:Q", title=SCORE_LABELS[race.score], scale=_scale(frame["score"]))
+    x = alt.X("score:Q", title=_(SCORE_LABELS[race.score]), scale=_scale(frame["score"]))
     colour = alt.Color("optimizer:N", scale=_colors(names, labels), legend=None)
     box = alt.Chart(frame).mark_boxplot(extent="min-max", opacity=0.35, size=22).encode(x=x, y=y, color=colour)
     dots = (
@@ -282,15 +314,19 @@ def _distribution(entries: dict[str, Entry], race: Race, labels: dict[str, str])
             y=y,
             color=colour,
             yOffset="jitter:Q",
-            tooltip=["optimizer:N", alt.Tooltip("score:Q", format=".4g")],
+            tooltip=[
+                alt.Tooltip("optimizer:N", title=_("optimizer")),
+                alt.Tooltip("score:Q", format=".4g", title=_("score")),
+            ],
         )
         .transform_calculate(jitter="random() * 16 - 8")
     )
     st.altair_chart(
-        alt.layer(box, dots).properties(title="Tuned setting over every start and seed", height=330), width="stretch"
+        alt.layer(box, dots).properties(title=_("Tuned setting over every start and seed"), height=330),
+        width="stretch",
     )
     if diverged:
-        st.caption(f"{diverged} run(s) diverged and are left out.")
+        st.caption(_("{n} run(s) diverged and are left out.").format(n=diverged))
 
 
 def _survival(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
@@ -299,8 +335,8 @@ def _survival(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> 
     colors = {labels[n]: color(n) for n in entries}
     charts.lines(
         series,
-        f"Fraction of runs with f − f* ≤ {race.target:g} by step t",
-        "fraction of runs",
+        _("Fraction of runs with f − f* ≤ {target:g} by step t").format(target=race.target),
+        _("fraction of runs"),
         colors=colors,
         height=300,
     ).show(st)
@@ -317,48 +353,51 @@ def _sensitivity(entries: dict[str, Entry], race: Race, labels: dict[str, str]) 
                     "optimizer": labels[n],
                     "lr": t["lr"],
                     "score": t["score"],
-                    "trial": np.where(t["round"] == 0, "global search", "refinement"),
+                    "trial": np.where(t["round"] == 0, _("global search"), _("refinement")),
                 }
             )
         )
     data = pd.concat(frames, ignore_index=True)
     finite = data["score"][np.isfinite(data["score"])]
     cap = float(finite.max() * 10 if len(finite) and finite.max() > 0 else 1.0)
-    data["status"] = np.where(np.isfinite(data["score"]), "ran", "diverged")
+    ran, diverged = _("ran"), _("diverged")
+    data["status"] = np.where(np.isfinite(data["score"]), ran, diverged)
     data["score"] = np.where(np.isfinite(data["score"]), data["score"], cap)
     names = list(entries)
     chart = (
         alt.Chart(data)
         .mark_point(filled=True, size=36, opacity=0.8)
         .encode(
-            x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
-            y=alt.Y("score:Q", scale=_scale(data["score"]), title=SCORE_LABELS[race.score]),
+            x=alt.X("lr:Q", scale=alt.Scale(type="log"), title=_("learning rate")),
+            y=alt.Y("score:Q", scale=_scale(data["score"]), title=_(SCORE_LABELS[race.score])),
             color=alt.Color("optimizer:N", scale=_colors(names, labels), legend=alt.Legend(orient="top", title=None)),
             shape=alt.Shape(
-                "status:N", scale=alt.Scale(domain=["ran", "diverged"], range=["circle", "cross"]), legend=None
+                "status:N", scale=alt.Scale(domain=[ran, diverged], range=["circle", "cross"]), legend=None
             ),
             tooltip=[
-                "optimizer:N",
+                alt.Tooltip("optimizer:N", title=_("optimizer")),
                 alt.Tooltip("lr:Q", format=".4g"),
-                alt.Tooltip("score:Q", format=".4g"),
-                "trial:N",
-                "status:N",
+                alt.Tooltip("score:Q", format=".4g", title=_("score")),
+                alt.Tooltip("trial:N", title=_("trial")),
+                alt.Tooltip("status:N", title=_("status")),
             ],
         )
-        .properties(title="Sensitivity: every tuning trial's score against its learning rate", height=340)
+        .properties(title=_("Sensitivity: every tuning trial's score against its learning rate"), height=340)
     )
     st.altair_chart(chart, width="stretch")
     st.caption(
-        "Other tuned hyperparameters vary between trials too. A broad low valley means the optimizer "
-        "works over a wide range of lr; a narrow dip means it wins only when tuned. Crosses at the top: "
-        "trials with a diverged run."
+        _(
+            "Other tuned hyperparameters vary between trials too. A broad low valley means the optimizer "
+            "works over a wide range of lr; a narrow dip means it wins only when tuned. Crosses at the top: "
+            "trials with a diverged run."
+        )
     )
 
 
 def _profile(entries: dict[str, dict[str, Entry]], race: Race, labels: dict[str, str]) -> None:
     """Dolan–Moré performance profile of the tuned scores across the chosen landscapes."""
     if not entries:
-        st.info("Choose landscapes for the performance profile in the sidebar.")
+        st.info(_("Choose landscapes for the performance profile in the sidebar."))
         return
     names = list(next(iter(entries.values())))
     scores = np.array([[e[n].result.score for n in names] for e in entries.values()])
@@ -382,21 +421,28 @@ def _profile(entries: dict[str, dict[str, Entry]], race: Race, labels: dict[str,
             x=alt.X(
                 "tau:Q",
                 scale=alt.Scale(type="log"),
-                title="τ (within a factor τ of the best)",
+                title=_("τ (within a factor τ of the best)"),
                 axis=alt.Axis(format="~g"),
             ),
-            y=alt.Y("fraction:Q", scale=alt.Scale(domain=[0, 1]), title="fraction of landscapes"),
+            y=alt.Y("fraction:Q", scale=alt.Scale(domain=[0, 1]), title=_("fraction of landscapes")),
             color=alt.Color("optimizer:N", scale=_colors(names, labels), legend=alt.Legend(orient="top", title=None)),
-            tooltip=["optimizer:N", alt.Tooltip("tau:Q", format=".3g"), alt.Tooltip("fraction:Q", format=".0%")],
+            tooltip=[
+                alt.Tooltip("optimizer:N", title=_("optimizer")),
+                alt.Tooltip("tau:Q", format=".3g", title="τ"),
+                alt.Tooltip("fraction:Q", format=".0%", title=_("fraction of landscapes")),
+            ],
         )
         .properties(
-            title=f"Performance profile over {len(entries)} landscape(s), each optimizer tuned on each", height=320
+            title=_("Performance profile over {n} landscape(s), each optimizer tuned on each").format(n=len(entries)),
+            height=320,
         )
     )
     st.altair_chart(chart, width="stretch")
     st.caption(
-        "At τ = 1: the share of landscapes on which an optimizer was the best; as τ grows, the share on "
-        "which it came within a factor τ of the best (Dolan & Moré 2002). Higher and further left is better."
+        _(
+            "At τ = 1: the share of landscapes on which an optimizer was the best; as τ grows, the share on "
+            "which it came within a factor τ of the best (Dolan & Moré 2002). Higher and further left is better."
+        )
     )
 
 
@@ -406,8 +452,8 @@ def _beat_the_tuner(
     """Pick one optimizer's hyperparameters by hand, compare with the tuner, or let the Tune button set them."""
     if ps.get("mine") not in (None, *chosen):
         st.session_state.pop(ps.key("mine"))  # that optimizer left the race
-    with st.expander("Beat the tuner", icon=":material/sports_score:"):
-        name = controls.choice(ps, "mine", "Optimizer", chosen, chosen[0], labels=labels)
+    with st.expander(_("Beat the tuner"), icon=":material/sports_score:"):
+        name = controls.choice(ps, "mine", _("Optimizer"), chosen, chosen[0], labels=labels)
         spec = core.get_spec(name)
         cols = st.columns(3)
         hp = controls.hyperparameters(ps, spec, key, prefix=f"my.{name}.", where=cols[0])
@@ -426,13 +472,15 @@ def _beat_the_tuner(
                 target=race.target,
             ).scores.mean()
         except ValueError as err:
-            cols[1].error(f"These settings cannot run: {err}")
+            cols[1].error(_("These settings cannot run: {error}").format(error=plain(err, 300)))
             return
-        cols[1].metric("Your setting", f"{mine:.4g}")
-        cols[1].metric("Tuned", f"{race_entry(key, name, race).result.score:.4g}")
+        cols[1].metric(_("Your setting"), f"{mine:.4g}")
+        cols[1].metric(_("Tuned"), f"{race_entry(key, name, race).result.score:.4g}")
         cols[2].markdown(
-            f"Score: {SCORES[race.score]}, averaged over the same {race.starts} start(s) × "
-            f"{race.seeds} seed(s). **Tune** searches on the sliders' own steps and sets them."
+            _(
+                "Score: {score}, averaged over the same {starts} start(s) × {seeds} seed(s). "
+                "**Tune** searches on the sliders' own steps and sets them."
+            ).format(score=score_name(race.score), starts=race.starts, seeds=race.seeds)
         )
         tune_button(
             ps,

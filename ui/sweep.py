@@ -17,12 +17,15 @@ from core.sweeps import lr_sweep
 from core.theory import gd_stability_limit
 
 from . import controls, layout, plots, problem, runs, work
+from .i18n import N_, _
 from .state import PageState, page_state
 from .theme import INK, color
 
 PAGE = "sweep"
 TOL = 1e-3
 MIN_COUNT = 20  # a sweep is never cut below 20 learning rates
+# The sweep table's status values and columns (English in the data, translated where shown).
+STATUS = {"reached tolerance": N_("reached tolerance"), "not yet": N_("not yet"), "diverged": N_("diverged")}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -51,11 +54,13 @@ def sweep(
 
 
 def render() -> None:
-    st.title("Learning-rate sweep")
+    st.title(_("Learning-rate sweep"))
     st.markdown(
-        "Each optimizer runs once per learning rate — up to 300 log-spaced values in one batched call — "
-        "from the same start. Too small and it crawls; too large and it diverges. **Click a point** to "
-        "see that run's path."
+        _(
+            "Each optimizer runs once per learning rate — up to 300 log-spaced values in one batched call — "
+            "from the same start. Too small and it crawls; too large and it diverges. **Click a point** to "
+            "see that run's path."
+        )
     )
     with page_state(PAGE) as ps:
         _body(ps)
@@ -69,14 +74,14 @@ def _body(ps: PageState) -> None:
     if run_setup is None:
         return
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
-    lo = controls.number(ps, "lrmin", "smallest lr", 1e-5, 1.0, 1e-3, log=True, where=side)
-    hi = controls.number(ps, "lrmax", "largest lr", 1e-3, 50.0, 3.0, log=True, where=side)
-    count = controls.integer(ps, "count", "learning rates", 100, 300, 200, where=side)
+    lo = controls.number(ps, "lrmin", _("smallest lr"), 1e-5, 1.0, 1e-3, log=True, where=side)
+    hi = controls.number(ps, "lrmax", _("largest lr"), 1e-3, 50.0, 3.0, log=True, where=side)
+    count = controls.integer(ps, "count", _("learning rates"), 100, 300, 200, where=side)
     if not chosen:
-        st.info("Choose at least one optimizer.")
+        st.info(_("Choose at least one optimizer."))
         return
     if lo >= hi:
-        st.error("The smallest lr must be below the largest.")
+        st.error(_("The smallest lr must be below the largest."))
         return
     count, steps = _reduce(f, count, steps, len(chosen))
     data = _sweeps(key, chosen, x0, steps, lo, hi, count)
@@ -85,19 +90,27 @@ def _body(ps: PageState) -> None:
     chart = _chart(data, chosen, limit)
     event = st.altair_chart(chart, on_select="rerun", selection_mode="pick", key=ps.key("chart"), width="stretch")
     st.caption(
-        f"Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest lr "
-        "that diverged for each optimizer"
-        + (f"; solid grey: the gradient-descent stability limit 2/L = {limit:.3g}" if limit else "")
-        + "."
+        (
+            _(
+                "Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest "
+                "lr that diverged for each optimizer; solid grey: the gradient-descent stability limit 2/L = "
+                "{limit:.3g}."
+            )
+            if limit
+            else _(
+                "Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest "
+                "lr that diverged for each optimizer."
+            )
+        ).format(steps=steps, limit=limit or 0.0)
     )
     _steps_chart(data, chosen)
     _thresholds(data, chosen)
     picked = _picked(event, data)
-    note = "the clicked run"
+    note = _("the clicked run")
     if picked is None:
         first = data[data["optimizer"] == chosen[0]]
         picked = (chosen[0], float(first.loc[first["final gap"].idxmin(), "lr"]))
-        note = "the best run of the first optimizer; click a point in the chart to see another"
+        note = _("the best run of the first optimizer; click a point in the chart to see another")
     name, lr = picked
     spec = core.get_spec(name)
     try:
@@ -109,15 +122,17 @@ def _body(ps: PageState) -> None:
     left.image(
         plots.contour_png(key, ((name, run.points),)),
         width="stretch",
-        caption=f"{spec.display_name} with lr = {lr:.4g} ({note})",
+        caption=_("{optimizer} with lr = {lr:.4g} ({note})").format(optimizer=spec.display_name, lr=lr, note=note),
     )
     with right:
         st.markdown(
-            "**Reading the chart.** Each optimizer has a window of learning rates that work. Below it the "
-            "run is too slow to reach the tolerance; above it the steps overshoot and grow. On a quadratic, "
-            "plain gradient descent is stable exactly when lr < 2/L, where L is the largest curvature. "
-            "Adaptive methods rescale the step per coordinate, so their window sits elsewhere and is "
-            "often wider."
+            _(
+                "**Reading the chart.** Each optimizer has a window of learning rates that work. Below it the "
+                "run is too slow to reach the tolerance; above it the steps overshoot and grow. On a quadratic, "
+                "plain gradient descent is stable exactly when lr < 2/L, where L is the largest curvature. "
+                "Adaptive methods rescale the step per coordinate, so their window sits elsewhere and is "
+                "often wider."
+            )
         )
 
 
@@ -133,9 +148,10 @@ X_SHAPE = "M-1,-0.7L-0.7,-1L0,-0.3L0.7,-1L1,-0.7L0.3,0L1,0.7L0.7,1L0,0.3L-0.7,1L
 
 def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
     pick = alt.selection_point(name="pick", fields=["optimizer", "lr"], on="click")
+    data = data.assign(shown=[_(STATUS.get(s, s)) for s in data["status"]])
     base = alt.Chart(data).encode(
-        x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
-        y=alt.Y("final gap:Q", scale=alt.Scale(type="log"), title="final f − f*"),
+        x=alt.X("lr:Q", scale=alt.Scale(type="log"), title=_("learning rate")),
+        y=alt.Y("final gap:Q", scale=alt.Scale(type="log"), title=_("final f − f*")),
         color=_optimizer_colors(names),
     )
     line = base.mark_line(strokeWidth=1.5, opacity=0.6)
@@ -143,19 +159,17 @@ def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
         base.mark_point(filled=True, size=28)
         .encode(
             shape=alt.Shape(
-                "status:N",
-                scale=alt.Scale(
-                    domain=["reached tolerance", "not yet", "diverged"], range=["circle", "triangle-down", X_SHAPE]
-                ),
+                "shown:N",
+                scale=alt.Scale(domain=[_(s) for s in STATUS.values()], range=["circle", "triangle-down", X_SHAPE]),
                 legend=alt.Legend(orient="bottom", title=None, symbolFillColor=INK, symbolStrokeColor=INK),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
             tooltip=[
-                alt.Tooltip("name:N", title="optimizer"),
+                alt.Tooltip("name:N", title=_("optimizer")),
                 alt.Tooltip("lr:Q", format=".4g"),
-                alt.Tooltip("final gap:Q", format=".3g"),
-                "status:N",
-                alt.Tooltip("steps to tolerance:Q", format=".0f"),
+                alt.Tooltip("final gap:Q", format=".3g", title=_("final gap")),
+                alt.Tooltip("shown:N", title=_("status")),
+                alt.Tooltip("steps to tolerance:Q", format=".0f", title=_("steps to tolerance")),
             ],
         )
         .add_params(pick)
@@ -176,19 +190,23 @@ def _steps_chart(data: pd.DataFrame, names: list[str]) -> None:
     """Steps needed to reach the tolerance against lr (runs that never reach it are left out)."""
     reached = data[data["status"] == "reached tolerance"]
     if reached.empty:
-        st.caption(f"No run reached f − f* ≤ {TOL:g} in this range of learning rates.")
+        st.caption(_("No run reached f − f* ≤ {tol:g} in this range of learning rates.").format(tol=TOL))
         return
     chart = (
         alt.Chart(reached)
         .mark_line(point=alt.OverlayMarkDef(size=14))
         .encode(
-            x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate"),
-            y=alt.Y("steps to tolerance:Q", scale=alt.Scale(type="log"), title=f"steps to f − f* ≤ {TOL:g}"),
+            x=alt.X("lr:Q", scale=alt.Scale(type="log"), title=_("learning rate")),
+            y=alt.Y(
+                "steps to tolerance:Q",
+                scale=alt.Scale(type="log"),
+                title=_("steps to f − f* ≤ {tol:g}").format(tol=TOL),
+            ),
             color=_optimizer_colors(names),
             tooltip=[
-                alt.Tooltip("name:N", title="optimizer"),
+                alt.Tooltip("name:N", title=_("optimizer")),
                 alt.Tooltip("lr:Q", format=".4g"),
-                alt.Tooltip("steps to tolerance:Q", format=".0f"),
+                alt.Tooltip("steps to tolerance:Q", format=".0f", title=_("steps to tolerance")),
             ],
         )
     )
@@ -204,11 +222,13 @@ def _thresholds(data: pd.DataFrame, names: list[str]) -> None:
         best = d.loc[d["final gap"].idxmin()]
         rows.append(
             {
-                "optimizer": core.get_spec(n).display_name,
-                "diverges from lr": f"{div.min():.3g}" if len(div) else "never (in range)",
-                "best lr": f"{best['lr']:.3g}",
-                "best final gap": f"{best['final gap']:.3g}",
-                f"fewest steps to gap ≤ {TOL:g}": f"{int(ok['steps to tolerance'].min())}" if len(ok) else "never",
+                _("optimizer"): core.get_spec(n).display_name,
+                _("diverges from lr"): f"{div.min():.3g}" if len(div) else _("never (in range)"),
+                _("best lr"): f"{best['lr']:.3g}",
+                _("best final gap"): f"{best['final gap']:.3g}",
+                _("fewest steps to gap ≤ {tol:g}").format(tol=TOL): f"{int(ok['steps to tolerance'].min())}"
+                if len(ok)
+                else _("never"),
             }
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -244,8 +264,14 @@ def _reduce(f: core.Objective, count: int, steps: int, runs_: int) -> tuple[int,
     """Learning rates and steps that fit ``budget.PAGE_SECONDS`` for ``runs_`` optimizers, with a note if cut."""
     c = budget.cost(f)
     plan = budget.fit(c, count, steps, runs=runs_, min_points=MIN_COUNT)
-    cuts = [f"{plan.points} learning rates instead of {count}"] if plan.points != count else []
-    cuts += [f"{plan.steps} steps instead of {steps}"] if plan.steps != steps else []
+    cuts = (
+        [_("{fitted} learning rates instead of {count}").format(fitted=plan.points, count=count)]
+        if plan.points != count
+        else []
+    )
+    cuts += (
+        [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
+    )
     work.reduced_note(c, cuts)
     return plan.points, plan.steps
 
@@ -255,12 +281,12 @@ def _sweeps(
 ) -> pd.DataFrame:
     """Every chosen optimizer's sweep, one at a time across sessions, with a progress bar (stop points)."""
     heavy = budget.cost(problem.objective(key)).run(count, steps) > work.HEAVY_SECONDS
-    bar = st.progress(0.0, text="Running the sweeps…")
+    bar = st.progress(0.0, text=_("Running the sweeps…"))
     frames = []
     for i, n in enumerate(chosen):
         spec = core.get_spec(n)
         hp = runs.freeze({k: v for k, v in demo_hyperparameters(n).items() if k != "lr"})
-        text = f"Sweeping {spec.display_name}…"
+        text = _("Sweeping {optimizer}…").format(optimizer=spec.display_name)
         if heavy:
             with work.heavy(bar, i / len(chosen), text):
                 frames.append(sweep(key, n, hp, x0, steps, lo, hi, count))

@@ -18,6 +18,7 @@ from core.defaults import demo_hyperparameters
 from core.tune import SCORES, Dimension, search_space
 
 from . import controls, runs
+from .i18n import _
 from .problem import FunctionKey, objective
 from .state import PageState
 
@@ -96,13 +97,18 @@ def tune_button(
     args = (key, name, start, int(steps), runs.freeze(fixed), tuple(options), runs.freeze(settings))
     note_key = ps.key(prefix + "_tuned")
     where.button(
-        "Tune",
+        _("Tune"),
         icon=":material/auto_fix_high:",
         key=ps.key(prefix + "tune"),
         on_click=_apply,
         args=(ps, prefix, note_key, args),
-        help=f"Search {spec.display_name}'s {', '.join(d.column for d in search_space(name, fixed))} with "
-        f"{settings.get('budget', 64)} trials from this start and set the sliders to the best.",
+        help=_(
+            "Search {optimizer}'s {hyperparameters} with {budget} trials from this start and set the sliders to the best."
+        ).format(
+            optimizer=spec.display_name,
+            hyperparameters=", ".join(d.column for d in search_space(name, fixed)),
+            budget=settings.get("budget", 64),
+        ),
     )
     note = st.session_state.get(note_key)
     if note is not None and note[0] == args:
@@ -115,4 +121,9 @@ def _apply(ps: PageState, prefix: str, note_key: str, args: tuple) -> None:
     values = tuned_values(ps, args[1], result, prefix)
     st.session_state.update(values)
     shown = ", ".join(f"{k.split(':', 1)[1].removeprefix(prefix)} = {v:g}" for k, v in values.items())
-    st.session_state[note_key] = (args, f"Tuned: {shown} ({SCORES[result.metric]} = {result.score:.3g}).")
+    st.session_state[note_key] = (
+        args,
+        _("Tuned: {values} ({score} = {value:.3g}).").format(
+            values=shown, score=_(SCORES[result.metric]), value=result.score
+        ),
+    )

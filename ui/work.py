@@ -10,8 +10,10 @@ import streamlit as st
 
 from core import budget
 
+from .i18n import N_, _
+
 HEAVY_SECONDS = 0.5  # computations estimated above this wait for the shared slot; smaller ones just run
-WAITING = "Waiting for other visitors' computations to finish…"
+WAITING = N_("Waiting for other visitors' computations to finish…")
 
 
 @contextmanager
@@ -23,15 +25,19 @@ def heavy(bar, fraction: float, text: str) -> Iterator[None]:
                 bar.progress(fraction, text=text)
                 yield
                 return
-        bar.progress(fraction, text=WAITING)
+        bar.progress(fraction, text=_(WAITING))
 
 
 def reduced_note(cost: budget.Cost, cuts: list[str]) -> None:
     """Tell the user what was cut to keep the page within ``budget.PAGE_SECONDS``, and why."""
     if cuts:
         st.info(
-            f"This landscape costs about {cost.per_point * 1e9:,.0f} ns per point for its value and gradient "
-            f"(and {cost.fixed * 1e6:,.0f} µs per call), so to keep this page within about "
-            f"{budget.PAGE_SECONDS:g} s of computing it runs {' and '.join(cuts)}.",
+            _(
+                "This landscape costs about {ns:,.0f} ns per point for its value and gradient "
+                "(and {us:,.0f} µs per call), so to keep this page within about "
+                "{seconds:g} s of computing it runs {cuts}."
+            ).format(
+                ns=cost.per_point * 1e9, us=cost.fixed * 1e6, seconds=budget.PAGE_SECONDS, cuts=_(" and ").join(cuts)
+            ),
             icon=":material/speed:",
         )

@@ -10,6 +10,7 @@ import core
 from core import metrics, theory
 
 from .. import charts, controls, plots
+from ..i18n import N_, _
 from ..state import PageState, format_value
 from ..theme import color
 from . import Link, figures, lesson, try_it
@@ -18,8 +19,16 @@ FILE = "pages/lesson_momentum.py"
 TOL = 1e-6  # "converged": the distance shrank a million-fold
 MAX_STEPS = 20000  # enough for GD at κ = 1000 (about 6,900 steps)
 SWEEP_KAPPAS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
-LABELS = {"gd": "GD at its best η", "momentum": "Heavy ball at its best (η, β)"}
-SHORT = {"gd": "GD", "momentum": "Heavy ball"}  # chart legends
+LABELS = {"gd": N_("GD at its best η"), "momentum": N_("Heavy ball at its best (η, β)")}
+SHORT = {"gd": "GD", "momentum": N_("Heavy ball")}  # chart legends
+# The table's columns, for translation where it is shown.
+COLUMNS = (
+    N_("method"),
+    N_("textbook ρ"),
+    N_("measured ρ"),
+    N_("textbook steps"),
+    N_("measured steps"),
+)
 THEORY_COLORS = {"gd": "#9ecae9", "momentum": "#ffbb78"}
 
 
@@ -27,9 +36,11 @@ def render() -> None:
     """The lesson page."""
     lesson(
         FILE,
-        "Conditioning and momentum",
-        "why a heavy ball rolls √κ times faster down a narrow valley "
-        "(after Goh, *Why Momentum Really Works*, Distill 2017)",
+        _("Conditioning and momentum"),
+        _(
+            "why a heavy ball rolls √κ times faster down a narrow valley "
+            "(after Goh, *Why Momentum Really Works*, Distill 2017)"
+        ),
         _body,
     )
 
@@ -86,27 +97,31 @@ def table(kappa: float) -> pd.DataFrame:
 
 def _body(ps: PageState) -> None:
     st.markdown(
-        "Take the simplest narrow valley, f = ½(x²/κ + y²): curvature 1 across it, 1/κ along it. The condition "
-        "number κ says how narrow it is. Gradient descent must keep its step below 2 (the steep direction's "
-        "stability limit, 2/L), so along the floor each step only gains a fraction of about 2/κ: it needs about κ "
-        "steps per e-fold. Move κ and watch what momentum does about it."
+        _(
+            "Take the simplest narrow valley, f = ½(x²/κ + y²): curvature 1 across it, 1/κ along it. The condition "
+            "number κ says how narrow it is. Gradient descent must keep its step below 2 (the steep direction's "
+            "stability limit, 2/L), so along the floor each step only gains a fraction of about 2/κ: it needs "
+            "about κ steps per e-fold. Move κ and watch what momentum does about it."
+        )
     )
     kappa = controls.number(
         ps,
         "kappa",
-        "Condition number κ",
+        _("Condition number κ"),
         1.0,
         1000.0,
         100.0,
         log=True,
-        help="How many times steeper the valley is across than along.",
+        help=_("How many times steeper the valley is across than along."),
     )
     result = table(kappa)
     gd, hb = result.iloc[0], result.iloc[1]
     a, b, c = st.columns(3)
-    a.metric("GD: steps to a millionth", f"{int(gd['textbook steps']):,}")
-    b.metric("Heavy ball: steps to a millionth", f"{int(hb['textbook steps']):,}")
-    c.metric("Ratio (√κ ≈ " + f"{np.sqrt(kappa):.3g})", f"{gd['textbook steps'] / hb['textbook steps']:.3g}×")
+    a.metric(_("GD: steps to a millionth"), f"{int(gd['textbook steps']):,}")
+    b.metric(_("Heavy ball: steps to a millionth"), f"{int(hb['textbook steps']):,}")
+    c.metric(
+        _("Ratio (√κ ≈ {root:.3g})").format(root=np.sqrt(kappa)), f"{gd['textbook steps'] / hb['textbook steps']:.3g}×"
+    )
     left, right = st.columns([1, 1], gap="medium")
     distances = race(kappa)
     with left:
@@ -116,32 +131,41 @@ def _body(ps: PageState) -> None:
         paths = tuple((n, _path(kappa, n, shown)) for n in ("gd", "momentum"))
         st.image(
             plots.contour_png(landscape(kappa), paths),
-            caption=f"The first {shown} steps of each from the same start. At its best η GD bounces across "
-            "the valley as slowly as it crawls along it: both shrink by (κ − 1)/(κ + 1) per step.",
+            caption=_(
+                "The first {n} steps of each from the same start. At its best η GD bounces across "
+                "the valley as slowly as it crawls along it: both shrink by (κ − 1)/(κ + 1) per step."
+            ).format(n=shown),
             width="stretch",
         )
-    st.subheader("Why √κ")
+    st.subheader(_("Why √κ"))
     st.markdown(
-        "In each eigen-direction with curvature λ, heavy ball's pair (θₜ, θₜ₋₁) is multiplied by the 2×2 matrix "
-        "[[1 + β − ηλ, −β], [1, 0]]. Its eigenvalues are complex, of size √β, whenever (1 − √β)² ≤ ηλ ≤ "
-        "(1 + √β)²: the ball oscillates but every mode shrinks by the same √β per step. Choosing η and β so that "
-        "this window just covers [μ, L] gives √β = (√κ − 1)/(√κ + 1) ≈ 1 − 2/√κ, against GD's best "
-        "(κ − 1)/(κ + 1) ≈ 1 − 2/κ."
+        _(
+            "In each eigen-direction with curvature λ, heavy ball's pair (θₜ, θₜ₋₁) is multiplied by the 2×2 "
+            "matrix [[1 + β − ηλ, −β], [1, 0]]. Its eigenvalues are complex, of size √β, whenever (1 − √β)² ≤ ηλ ≤ "
+            "(1 + √β)²: the ball oscillates but every mode shrinks by the same √β per step. Choosing η and β so "
+            "that this window just covers [μ, L] gives √β = (√κ − 1)/(√κ + 1) ≈ 1 − 2/√κ, against GD's best "
+            "(κ − 1)/(κ + 1) ≈ 1 − 2/κ."
+        )
     )
     st.latex(
         rf"\rho_\mathrm{{GD}} = \frac{{\kappa-1}}{{\kappa+1}} = {gd['textbook ρ']:.4f}, \qquad "
         rf"\rho_\mathrm{{HB}} = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {hb['textbook ρ']:.4f}"
     )
+    shown_table = result.assign(method=[_(m) for m in result["method"]]).rename(columns={c: _(c) for c in COLUMNS})
     st.dataframe(
-        result,
+        shown_table,
         hide_index=True,
         width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("η", "β", "textbook ρ", "measured ρ")},
+        column_config={
+            _(c): st.column_config.NumberColumn(format="%.4g") for c in ("η", "β", "textbook ρ", "measured ρ")
+        },
     )
     st.caption(
-        f"Measured ρ: per-step shrink of ‖θ − θ*‖ over the second half of the run (a least-squares fit of "
-        f"its logarithm). Steps: first step with ‖θ − θ*‖ ≤ {TOL:g}·‖θ₀ − θ*‖. At its optimum heavy ball's "
-        "matrix has a double eigenvalue, so it decays like t·ρᵗ and needs a few more steps than ρᵗ says."
+        _(
+            "Measured ρ: per-step shrink of ‖θ − θ*‖ over the second half of the run (a least-squares fit of "
+            "its logarithm). Steps: first step with ‖θ − θ*‖ ≤ {tol:g}·‖θ₀ − θ*‖. At its optimum heavy ball's "
+            "matrix has a double eigenvalue, so it decays like t·ρᵗ and needs a few more steps than ρᵗ says."
+        ).format(tol=TOL)
     )
     _sweep_chart(kappa).show(st)
     try_it(_links(kappa), FILE)
@@ -154,45 +178,55 @@ def _path(kappa: float, name: str, steps: int) -> np.ndarray:
 
 def _distance_chart(distances: dict[str, np.ndarray], result: pd.DataFrame) -> charts.Chart:
     """Measured distances with the textbook d₀·ρᵗ beside each."""
-    series, colors = {}, {}
+    series, colors, dashed = {}, {}, []
     for (n, d), rho in zip(distances.items(), result["textbook ρ"], strict=True):
-        series[SHORT[n]] = d
-        colors[SHORT[n]] = color(n)
-        series[f"{SHORT[n]} textbook d₀ρᵗ"] = d[0] * rho ** np.arange(len(d))
-        colors[f"{SHORT[n]} textbook d₀ρᵗ"] = THEORY_COLORS[n]
+        short = _(SHORT[n])
+        theory_name = _("{method} textbook d₀ρᵗ").format(method=short)
+        series[short] = d
+        colors[short] = color(n)
+        series[theory_name] = d[0] * rho ** np.arange(len(d))
+        colors[theory_name] = THEORY_COLORS[n]
+        dashed.append(theory_name)
     with np.errstate(invalid="ignore"):
         series = {k: np.where(v >= 1e-12, v, np.nan) for k, v in series.items()}
-    dashed = tuple(k for k in series if "textbook" in k)
     return figures.lines_with_limits(
-        series, dashed, "Distance to the minimum", "‖θ − θ*‖", log=True, colors=colors, height=360
+        series, tuple(dashed), _("Distance to the minimum"), "‖θ − θ*‖", log=True, colors=colors, height=360
     )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _sweep_frame(kappa: float) -> pd.DataFrame:
+def _sweep_frame(kappa: float, language: str = "") -> pd.DataFrame:
+    """The sweep chart's points (``language`` only keys the cache: series names are translated)."""
     grid = np.geomspace(1.0, 1000.0, 61)
     rows = []
     rates = {"gd": lambda k: (k - 1) / (k + 1), "momentum": lambda k: (np.sqrt(k) - 1) / (np.sqrt(k) + 1)}
     for n, rate in rates.items():
         rows += [
-            {"x": k, "y": theory.steps_to_shrink(rate(k), TOL), "series": f"{SHORT[n]} textbook", "kind": "line"}
-            for k in grid
+            {"x": k, "y": theory.steps_to_shrink(rate(k), TOL), "series": _textbook(n), "kind": "line"} for k in grid
         ]
     for k in sorted(set(SWEEP_KAPPAS) | {kappa}):
         for n, steps in zip(SHORT, table(k)["measured steps"], strict=True):
             if np.isfinite(steps):
-                rows.append({"x": k, "y": steps, "series": f"{SHORT[n]} measured", "kind": "point"})
+                rows.append({"x": k, "y": steps, "series": _measured(n), "kind": "point"})
     return pd.DataFrame(rows)
 
 
+def _textbook(n: str) -> str:
+    return _("{method} textbook").format(method=_(SHORT[n]))
+
+
+def _measured(n: str) -> str:
+    return _("{method} measured").format(method=_(SHORT[n]))
+
+
 def _sweep_chart(kappa: float) -> charts.Chart:
-    colors = {f"{SHORT[n]} textbook": THEORY_COLORS[n] for n in SHORT}
-    colors.update({f"{SHORT[n]} measured": color(n) for n in SHORT})
+    colors = {_textbook(n): THEORY_COLORS[n] for n in SHORT}
+    colors.update({_measured(n): color(n) for n in SHORT})
     return figures.xy(
-        _sweep_frame(kappa),
-        "Steps to shrink the distance a million-fold, against κ",
-        "condition number κ",
-        "steps",
+        _sweep_frame(kappa, _textbook("gd")),
+        _("Steps to shrink the distance a million-fold, against κ"),
+        _("condition number κ"),
+        _("steps"),
         colors,
         log_x=True,
         log_y=True,
@@ -211,17 +245,17 @@ def _links(kappa: float) -> list[Link]:
     return [
         (
             "pages/conditioning.py",
-            f"Conditioning lab at κ = {kappa:g}, both at their optimum",
+            _("Conditioning lab at κ = {kappa:g}, both at their optimum").format(kappa=kappa),
             {"kappa": k, "angle": format_value(0.0), **optimal},
         ),
         (
             "pages/conditioning.py",
-            "… and with the valley rotated by 45°: nothing changes for GD and heavy ball, Adam and friends lose",
+            _("… and with the valley rotated by 45°: nothing changes for GD and heavy ball, Adam and friends lose"),
             {"kappa": k, "angle": format_value(45.0), **optimal},
         ),
         (
             "pages/conditioning.py",
-            "The conditioning lab at κ = 100, with its own defaults",
+            _("The conditioning lab at κ = 100, with its own defaults"),
             {"kappa": format_value(100.0)},
         ),
     ]

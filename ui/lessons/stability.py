@@ -8,6 +8,7 @@ import streamlit as st
 import core
 
 from .. import controls, plots, runs
+from ..i18n import N_, _
 from ..state import PageState, format_value
 from ..theme import color
 from . import Link, curvature, figures, lesson, try_it
@@ -20,7 +21,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
     "quadratic": {"lr": 0.45, "adam_lr": 0.4, "steps": 60},
 }
 LIMIT_COLOR = "#888888"
-SHARPNESS = "sharpness λ_max(H)"
+SHARPNESS = N_("sharpness λ_max(H)")
 MAX_STEPS = 3000
 
 
@@ -28,8 +29,8 @@ def render() -> None:
     """The lesson page."""
     lesson(
         FILE,
-        "Stability and curvature",
-        "the edge of stability (Cohen et al. 2021) and the sharpness Adam sees (Cohen et al. 2022)",
+        _("Stability and curvature"),
+        _("the edge of stability (Cohen et al. 2021) and the sharpness Adam sees (Cohen et al. 2022)"),
         _body,
     )
 
@@ -54,16 +55,18 @@ def views(fn: str, lr: float, adam_lr: float, steps: int) -> dict[str, tuple[cor
 
 def _body(ps: PageState) -> None:
     st.markdown(
-        "Near a point, a function looks like a quadratic whose curvature is given by its Hessian H. Gradient "
-        "descent with step η multiplies the error along H's top eigenvector by (1 − η·λ_max) each step, so it is "
-        "stable there only while the **sharpness** λ_max stays below **2/η**. On a bowl the sharpness is the same "
-        "everywhere; on a curved valley it changes along the way, and the path has to live with it."
+        _(
+            "Near a point, a function looks like a quadratic whose curvature is given by its Hessian H. Gradient "
+            "descent with step η multiplies the error along H's top eigenvector by (1 − η·λ_max) each step, so it "
+            "is stable there only while the **sharpness** λ_max stays below **2/η**. On a bowl the sharpness is "
+            "the same everywhere; on a curved valley it changes along the way, and the path has to live with it."
+        )
     )
     top = st.columns(4)
     fn = controls.choice(
         ps,
         "fn",
-        "Landscape",
+        _("Landscape"),
         list(FUNCTIONS),
         "rosenbrock",
         labels=FUNCTIONS,
@@ -71,54 +74,56 @@ def _body(ps: PageState) -> None:
         on_change=lambda: ps.new_landscape(always=("lr", "adam_lr", "steps")),
     )
     d = DEFAULTS[fn]
-    lr = controls.number(ps, "lr", "GD step η", 1e-4, 2.0, d["lr"], log=True, where=top[1])
-    adam_lr = controls.number(ps, "adam_lr", "Adam step η", 1e-4, 2.0, d["adam_lr"], log=True, where=top[2])
-    steps = controls.integer(ps, "steps", "Steps", 10, MAX_STEPS, int(d["steps"]), where=top[3])
+    lr = controls.number(ps, "lr", _("GD step η"), 1e-4, 2.0, d["lr"], log=True, where=top[1])
+    adam_lr = controls.number(ps, "adam_lr", _("Adam step η"), 1e-4, 2.0, d["adam_lr"], log=True, where=top[2])
+    steps = controls.integer(ps, "steps", _("Steps"), 10, MAX_STEPS, int(d["steps"]), where=top[3])
     f = core.get_function(fn)
     ran = views(fn, lr, adam_lr, steps)
-    (gd, gd_sharp, _), (adam, adam_sharp, adam_pre) = ran["gd"], ran["adam"]
+    (gd, gd_sharp, _unused), (adam, adam_sharp, adam_pre) = ran["gd"], ran["adam"]
     at_min = float(curvature.sharpness(f, np.array(f.minima[0].point)))
 
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.image(
             plots.contour_png((fn,), (("gd", gd.points), ("adam", adam.points))),
-            caption="Gradient descent and Adam from the same start",
+            caption=_("Gradient descent and Adam from the same start"),
             width="stretch",
         )
     with right:
         figures.lines_with_limits(
-            {SHARPNESS: gd_sharp, "2/η": np.full(len(gd_sharp), 2 / lr)},
+            {_(SHARPNESS): gd_sharp, "2/η": np.full(len(gd_sharp), 2 / lr)},
             ("2/η",),
-            "Sharpness along gradient descent's path, against 2/η",
+            _("Sharpness along gradient descent's path, against 2/η"),
             "λ_max",
             log=True,
             height=340,
-            colors={SHARPNESS: color("gd"), "2/η": LIMIT_COLOR},
+            colors={_(SHARPNESS): color("gd"), "2/η": LIMIT_COLOR},
         ).show(st)
     _gd_story(f, lr, gd, gd_sharp, at_min)
 
-    st.subheader("What Adam sees")
+    st.subheader(_("What Adam sees"))
     beta1 = core.get_optimizer("adam", lr=adam_lr).hyperparameters["betas"][0]
     limit = curvature.momentum_threshold(beta1)
     st.markdown(
-        "Adam's step on coordinate i is η/(√v̂ᵢ + ε) times its momentum: a diagonal preconditioner "
-        "P = diag(√v̂ + ε)/η. What decides its stability is not H but the **preconditioned Hessian** "
-        "P^(−1/2) H P^(−1/2), whose top eigenvalue plays the part of η·λ_max. Without momentum the limit would "
-        f"be 2; with Adam's averaged momentum β₁ = {beta1:g} it is (2 + 2β₁)/(1 − β₁) = {limit:.3g}."
+        _(
+            "Adam's step on coordinate i is η/(√v̂ᵢ + ε) times its momentum: a diagonal preconditioner "
+            "P = diag(√v̂ + ε)/η. What decides its stability is not H but the **preconditioned Hessian** "
+            "P^(−1/2) H P^(−1/2), whose top eigenvalue plays the part of η·λ_max. Without momentum the limit would "
+            "be 2; with Adam's averaged momentum β₁ = {beta1:g} it is (2 + 2β₁)/(1 − β₁) = {limit:.3g}."
+        ).format(beta1=beta1, limit=limit)
     )
     flat = np.ones(len(adam_pre))
     series = {
-        "raw sharpness λ_max(H)": adam_sharp[:-1],
-        "2/η (what GD would need)": flat * 2 / adam_lr,
-        "preconditioned sharpness": adam_pre,
-        f"limit with momentum, {limit:.3g}": flat * limit,
+        _("raw sharpness λ_max(H)"): adam_sharp[:-1],
+        _("2/η (what GD would need)"): flat * 2 / adam_lr,
+        _("preconditioned sharpness"): adam_pre,
+        _("limit with momentum, {limit:.3g}").format(limit=limit): flat * limit,
     }
     figures.lines_with_limits(
         series,
         tuple(series)[1::2],
-        "Along Adam's path: raw and preconditioned sharpness",
-        "eigenvalue",
+        _("Along Adam's path: raw and preconditioned sharpness"),
+        _("eigenvalue"),
         log=True,
         height=360,
         colors=dict(zip(series, ("#f4a09c", "#bbbbbb", color("adam"), LIMIT_COLOR), strict=True)),
@@ -130,58 +135,77 @@ def _body(ps: PageState) -> None:
 def _gd_story(f: core.Objective, lr: float, run: core.Trajectory, sharp: np.ndarray, at_min: float) -> None:
     """What the sharpness chart says for these settings, in numbers."""
     if run.diverged_at >= 0:
-        what = (
-            f"it left the landscape at step {int(run.diverged_at)}: the sharpness where it started was "
-            f"{sharp[0]:.4g}, above 2/η = {2 / lr:.4g}, so each step overshot further."
-        )
+        what = _(
+            "it left the landscape at step {step}: the sharpness where it started was "
+            "{start:.4g}, above 2/η = {limit:.4g}, so each step overshot further."
+        ).format(step=int(run.diverged_at), start=sharp[0], limit=2 / lr)
     else:
         tail = sharp[-max(2, len(sharp) // 10) :]
-        what = (
-            f"over the last tenth of the run the sharpness under it averages {np.nanmean(tail):.4g}, "
-            f"against 2/η = {2 / lr:.4g}; f = {run.values[-1]:.3g} at the end."
-        )
+        what = _(
+            "over the last tenth of the run the sharpness under it averages {mean:.4g}, "
+            "against 2/η = {limit:.4g}; f = {f_end:.3g} at the end."
+        ).format(mean=np.nanmean(tail), limit=2 / lr, f_end=run.values[-1])
     st.markdown(
-        f"At the minimum the sharpness is **{at_min:.4g}**, so gradient descent can only settle there with "
-        f"η < 2/{at_min:.4g} = **{2 / at_min:.4g}**. With η = {lr:g}, {what}"
+        _(
+            "At the minimum the sharpness is **{at_min:.4g}**, so gradient descent can only settle there with "
+            "η < 2/{at_min:.4g} = **{limit:.4g}**. With η = {lr:g}, {what}"
+        ).format(at_min=at_min, limit=2 / at_min, lr=lr, what=what)
     )
     if f.name == "rosenbrock":
         st.markdown(
-            "On Rosenbrock the valley floor gets sharper towards the minimum. With η a little too large to settle "
-            "there (0.0025 over 3000 steps), gradient descent walks down the valley while the sharpness under it "
-            "rises, past 2/η; there it starts to bounce across the valley, the bouncing throws it back to where "
-            "the floor is flatter, and from then on the sharpness hovers around 2/η, hopping between two values "
-            "either side of it, while f stops improving. Cohen et al. (2021) found full-batch gradient descent on "
-            "neural networks doing the same at scale: the sharpness rises until it hovers at 2/η, the **edge of "
-            "stability**."
+            _(
+                "On Rosenbrock the valley floor gets sharper towards the minimum. With η a little too large to "
+                "settle there (0.0025 over 3000 steps), gradient descent walks down the valley while the sharpness "
+                "under it rises, past 2/η; there it starts to bounce across the valley, the bouncing throws it back "
+                "to where the floor is flatter, and from then on the sharpness hovers around 2/η, hopping between "
+                "two values either side of it, while f stops improving. Cohen et al. (2021) found full-batch "
+                "gradient descent on neural networks doing the same at scale: the sharpness rises until it hovers "
+                "at 2/η, the **edge of stability**."
+            )
         )
 
 
 def _adam_story(lr: float, run: core.Trajectory, raw: np.ndarray, pre: np.ndarray, limit: float) -> None:
     """Raw against preconditioned sharpness along Adam's path, in numbers."""
     if run.diverged_at >= 0:
-        st.markdown(f"With η = {lr:g} Adam left the landscape at step {int(run.diverged_at)}.")
+        st.markdown(
+            _("With η = {lr:g} Adam left the landscape at step {step}.").format(lr=lr, step=int(run.diverged_at))
+        )
         return
     top = float(np.nanmax(raw))
     gd_would = (
-        "plain gradient descent with this η would be unstable there"
+        _("plain gradient descent with this η would be unstable there")
         if top > 2 / lr
-        else "plain gradient descent with this η would be stable too"
+        else _("plain gradient descent with this η would be stable too")
     )
     seen = pre[np.isfinite(pre)]
     if not seen.size:
         return
     first, last = seen[0], seen[-1]
     st.markdown(
-        f"Along Adam's path the raw sharpness reaches **{top:.4g}**, against 2/η = {2 / lr:.4g}: {gd_would}. The "
-        f"preconditioned sharpness goes from {first:.3g} to **{last:.3g}** (highest {np.nanmax(pre):.3g}; limit "
-        f"{limit:.3g}): dividing by √v̂ shrinks the steps along the steep coordinate, so it is this curvature, "
-        f"not the raw one, that Adam's steps meet. It ends at f = {run.values[-1]:.3g}."
+        _(
+            "Along Adam's path the raw sharpness reaches **{top:.4g}**, against 2/η = {gd_limit:.4g}: {gd_would}. "
+            "The preconditioned sharpness goes from {first:.3g} to **{last:.3g}** (highest {highest:.3g}; limit "
+            "{limit:.3g}): dividing by √v̂ shrinks the steps along the steep coordinate, so it is this curvature, "
+            "not the raw one, that Adam's steps meet. It ends at f = {f_end:.3g}."
+        ).format(
+            top=top,
+            gd_limit=2 / lr,
+            gd_would=gd_would,
+            first=first,
+            last=last,
+            highest=np.nanmax(pre),
+            limit=limit,
+            f_end=run.values[-1],
+        )
     )
     if last > 2 * first:
         st.markdown(
-            "Why does it climb? As Adam closes in, its gradients shrink, v̂ shrinks with them and the effective "
-            "step η/√v̂ grows, so the same curvature looks ever sharper to it, up towards the limit. Cohen et al. "
-            "(2022) saw Adam training neural networks hover right at this limit: the adaptive edge of stability."
+            _(
+                "Why does it climb? As Adam closes in, its gradients shrink, v̂ shrinks with them and the effective "
+                "step η/√v̂ grows, so the same curvature looks ever sharper to it, up towards the limit. Cohen et al. "
+                "(2022) saw Adam training neural networks hover right at this limit: the adaptive edge of stability."
+            )
         )
 
 
@@ -190,18 +214,18 @@ def _links() -> list[Link]:
     return [
         (
             "pages/gd.py",
-            "Gradient descent just below the bowl's limit 2/4 = 0.5: η = 0.48",
+            _("Gradient descent just below the bowl's limit 2/4 = 0.5: η = 0.48"),
             {"fn": "quadratic", "lr": format_value(0.48)},
         ),
-        ("pages/gd.py", "… and just above it: η = 0.52", {"fn": "quadratic", "lr": format_value(0.52)}),
+        ("pages/gd.py", _("… and just above it: η = 0.52"), {"fn": "quadratic", "lr": format_value(0.52)}),
         (
             "pages/gd.py",
-            "Gradient descent on Rosenbrock at η = 0.0025, step by step (its first 500 steps)",
+            _("Gradient descent on Rosenbrock at η = 0.0025, step by step (its first 500 steps)"),
             {"fn": "rosenbrock", "lr": format_value(0.0025), "steps": "500"},
         ),
         (
             "pages/adam.py",
-            "Adam on Rosenbrock at η = 0.05",
+            _("Adam on Rosenbrock at η = 0.05"),
             {"fn": "rosenbrock", "lr": format_value(0.05), "steps": "500"},
         ),
     ]
