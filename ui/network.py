@@ -263,7 +263,7 @@ def band_frame(results: dict[str, NetRun], field: str) -> pd.DataFrame:
 
 
 def _curves(results: dict[str, NetRun], seeds: int) -> None:
-    over = _("median and 10–90 % over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
+    over = _("median and 10–90 % band over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
     left, right = st.columns(2, gap="medium")
     loss, accuracy = _("cross-entropy"), _("accuracy")
     charts.band(band_frame(results, "train_loss"), _("Training loss ({over})").format(over=over), loss).show(left)

@@ -27,7 +27,7 @@ COLUMNS = {
     "updates": N_("updates"),
     "final f": N_("final f"),
     STOP_RULE: STOP_RULE,
-    FIRST_STEP: N_("first step with f − f* ≤ 1e-3"),
+    FIRST_STEP: N_("first step with f − f* ≤ 0.001"),
     "measured rate ρ": N_("measured rate ρ"),
     "textbook rate ρ": N_("textbook rate ρ"),
 }
