@@ -8,8 +8,8 @@ Run ``python -m scripts.make_core_texts`` after changing a text in ``core``; a t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 import subprocess
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import core

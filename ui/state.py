@@ -15,7 +15,6 @@ from typing import Any
 import streamlit as st
 
 from . import i18n
-from .i18n import _
 from .text import code, plain
 
 Parser = Callable[[str], Any]
