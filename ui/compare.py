@@ -25,15 +25,7 @@ def render() -> None:
 
 def _body(ps: PageState) -> None:
     side = st.sidebar
-    article_key = ps.init(
-        "article",
-        False,
-        lambda raw: (
-            raw == "1" or (x for x in ()).throw(ValueError(_("expected 1 or 0")))
-            if raw not in ("0", "1")
-            else raw == "1"
-        ),
-    )
+    article_key = ps.init("article", False, _zero_or_one)
     st.button(
         _("Reproduce the article"),
         icon=":material/play_arrow:",
@@ -56,6 +48,13 @@ def _body(ps: PageState) -> None:
         _article()
     else:
         _free(ps, side)
+
+
+def _zero_or_one(raw: str) -> bool:
+    """The article switch from the URL: exactly "1" or "0"."""
+    if raw not in ("0", "1"):
+        raise ValueError(_("expected 1 or 0"))
+    return raw == "1"
 
 
 def _article() -> None:

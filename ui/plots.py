@@ -235,7 +235,7 @@ def to_png(fig: Figure, tight: bool = False) -> bytes:
 
 def contour_png(key: FunctionKey, paths: tuple[Path, ...], *args: Any, **kwargs: Any) -> bytes:
     """PNG of the landscape with ``paths``, in the current language (see ``_contour_png`` for the options)."""
-    return _contour_png(key, paths, *args, lang=i18n.language(), **kwargs)
+    return _contour_png(key, paths, *args, **{**kwargs, "lang": i18n.language()})
 
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
