@@ -8,12 +8,12 @@ Run ``python -m scripts.make_core_texts`` after changing a text in ``core``; a t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 import subprocess
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import core
-from core import datasets, schedules
+from core import article, datasets, schedules
 from core.hyper import Hyper
 from core.optimizers import NETWORK_SPECS, SPECS
 
@@ -52,6 +52,7 @@ def texts() -> list[str]:
         out.append(datasets.DISPLAY_NAMES[name])
     out += [v[2] for v in datasets._GENERATED.values()]
     out.append(datasets.get_dataset("digits", n=10).description)
+    out += [article.STOP_RULE, *article.CONCLUSIONS.values()]
     return [t for t in dict.fromkeys(out) if t and t.strip()]
 
 

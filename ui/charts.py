@@ -18,6 +18,7 @@ import pandas as pd
 
 import core
 
+from .i18n import _, language
 from .theme import color
 
 
@@ -105,13 +106,19 @@ def chart_spec(chart: alt.TopLevelMixin) -> str:
 
 @lru_cache(maxsize=256)
 def _line_spec(
-    title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...], rule_at: float | None
+    title: str,
+    y_title: str,
+    log: bool,
+    names: tuple[str, ...],
+    colors: tuple[str, ...],
+    rule_at: float | None,
+    lang: str,
 ) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
     hover = alt.selection_point(fields=["step"], nearest=True, on="pointerover", empty=False)
     base = alt.Chart().encode(
-        x=alt.X("step:Q", title="step"),
+        x=alt.X("step:Q", title=_("step")),
         y=y,
         color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))),
     )
@@ -121,8 +128,8 @@ def _line_spec(
         .encode(
             opacity=alt.condition(hover, alt.value(1), alt.value(0)),
             tooltip=[
-                alt.Tooltip("series:N"),
-                alt.Tooltip("step:Q"),
+                alt.Tooltip("series:N", title=_("series")),
+                alt.Tooltip("step:Q", title=_("step")),
                 alt.Tooltip("value:Q", format=".4g", title=y_title),
             ],
         )
@@ -153,23 +160,26 @@ def lines(
         df = df[df["value"] > 0]
     names = tuple(series_label(n) for n in series)
     palette = tuple((colors or {}).get(n) or color(n) for n in series)
-    return Chart(_line_spec(title, y_title, log, names, palette, rule_at), df, height_with_legend(height, len(names)))
+    return Chart(
+        _line_spec(title, y_title, log, names, palette, rule_at, language()), df, height_with_legend(height, len(names))
+    )
 
 
 @lru_cache(maxsize=64)
-def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...]) -> str:
+def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...], lang: str) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart().encode(
-        x=alt.X("step:Q", title="step"), color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names)))
+        x=alt.X("step:Q", title=_("step")),
+        color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))),
     )
     area = base.mark_area(opacity=0.18).encode(y=alt.Y("lo:Q", title=y_title, scale=y_scale), y2="hi:Q")
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=y_scale),
         tooltip=[
-            "series:N",
-            "step:Q",
-            alt.Tooltip("median:Q", format=".4g"),
+            alt.Tooltip("series:N", title=_("series")),
+            alt.Tooltip("step:Q", title=_("step")),
+            alt.Tooltip("median:Q", format=".4g", title=_("median")),
             alt.Tooltip("lo:Q", format=".4g", title="10 %"),
             alt.Tooltip("hi:Q", format=".4g", title="90 %"),
         ],
@@ -183,21 +193,23 @@ def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, hei
         frame = frame[(frame["lo"] > 0) & (frame["median"] > 0)]
     ids = tuple(dict.fromkeys(frame["series"]))
     frame = frame.assign(series=frame["series"].map(series_label))
-    spec = _band_spec(title, y_title, log, tuple(series_label(n) for n in ids), tuple(color(n) for n in ids))
+    spec = _band_spec(
+        title, y_title, log, tuple(series_label(n) for n in ids), tuple(color(n) for n in ids), language()
+    )
     return Chart(spec, frame, height_with_legend(height, len(ids)))
 
 
 @lru_cache(maxsize=8)
-def _schedule_spec() -> str:
+def _schedule_spec(lang: str) -> str:
     return chart_spec(
         alt.Chart()
         .mark_line(color="#4C6EF5", point=alt.OverlayMarkDef(size=12))
         .encode(
-            x=alt.X("update:Q"),
-            y=alt.Y("lr:Q", title="learning rate"),
-            tooltip=["update:Q", alt.Tooltip("lr:Q", format=".4g")],
+            x=alt.X("update:Q", title=_("update")),
+            y=alt.Y("lr:Q", title=_("learning rate")),
+            tooltip=[alt.Tooltip("update:Q", title=_("update")), alt.Tooltip("lr:Q", format=".4g")],
         )
-        .properties(title="Learning-rate schedule")
+        .properties(title=_("Learning-rate schedule"))
     )
 
 
@@ -205,7 +217,7 @@ def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
     """Small chart of the learning rate used at each update."""
     v = np.asarray(lrs, dtype=float)
     df = pd.DataFrame({"update": np.arange(1, len(v) + 1), "lr": v})
-    return Chart(_schedule_spec(), df, height)
+    return Chart(_schedule_spec(language()), df, height)
 
 
 def with_dashes(chart: Chart, names: tuple[str, ...], dashed: tuple[str, ...]) -> Chart:

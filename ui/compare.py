@@ -10,6 +10,7 @@ import core
 from core import article, metrics
 
 from . import charts, controls, layout, plots, runs, tune
+from .i18n import _
 from .state import PageState, page_state
 from .text import plain
 
@@ -17,30 +18,31 @@ PAGE = "compare"
 
 
 def render() -> None:
-    st.title("Compare optimizers")
+    st.title(_("Compare optimizers"))
     with page_state(PAGE) as ps:
         _body(ps)
 
 
 def _body(ps: PageState) -> None:
     side = st.sidebar
-    article_key = ps.init(
-        "article",
-        False,
-        lambda raw: (
-            raw == "1" or (_ for _ in ()).throw(ValueError("expected 1 or 0")) if raw not in ("0", "1") else raw == "1"
-        ),
-    )
+    article_key = ps.init("article", False, _zero_or_one)
     st.button(
-        "Reproduce the article",
+        _("Reproduce the article"),
         icon=":material/play_arrow:",
         on_click=lambda: st.session_state.__setitem__(article_key, True),
-        help="Exactly the article's setting: lr 0.4, 20 steps, ε inside the square root, Adam from (−6, −6) "
-        "with its early stop.",
+        help=_(
+            "Exactly the article's setting: lr 0.4, 20 steps, ε inside the square root, Adam from (−6, −6) "
+            "with its early stop."
+        ),
         type="primary",
     )
     on = controls.toggle(
-        ps, "article", "Article setting", False, where=side, help="Show the article's five runs exactly as published."
+        ps,
+        "article",
+        _("Article setting"),
+        False,
+        where=side,
+        help=_("Show the article's five runs exactly as published."),
     )
     if on:
         _article()
@@ -48,11 +50,20 @@ def _body(ps: PageState) -> None:
         _free(ps, side)
 
 
+def _zero_or_one(raw: str) -> bool:
+    """The article switch from the URL: exactly "1" or "0"."""
+    if raw not in ("0", "1"):
+        raise ValueError(_("expected 1 or 0"))
+    return raw == "1"
+
+
 def _article() -> None:
     st.caption(
-        "f(x, y) = 0.1x² + 2y², lr 0.4 for every method, 20 steps, c = 1e-6 inside the square root; "
-        "GD, Momentum (γ = 0.5), Adagrad and RMSprop (γ = 0.9) start at (−4, −6), Adam (β = 0.9, 0.999) at "
-        "(−6, −6) and stops once |x| ≤ 0.1 and |y| < 0.1."
+        _(
+            "f(x, y) = 0.1x² + 2y², lr 0.4 for every method, 20 steps, c = 1e-6 inside the square root; "
+            "GD, Momentum (γ = 0.5), Adagrad and RMSprop (γ = 0.9) start at (−4, −6), Adam (β = 0.9, 0.999) at "
+            "(−6, −6) and stops once |x| ≤ 0.1 and |y| < 0.1."
+        )
     )
     names = list(core.ARTICLE_OPTIMIZERS)
     trajectories = {n: runs.article_run(n) for n in names}
@@ -62,27 +73,40 @@ def _article() -> None:
         png = plots.contour_png(
             ("quadratic",), tuple((n, trajectories[n].points) for n in names), box=article.BOX, article=True
         )
-        st.image(png, caption="Level sets of √f on [−8, 8]², as in the article", width="stretch")
+        st.image(png, caption=_("Level sets of √f on [−8, 8]², as in the article"), width="stretch")
     with right:
-        charts.lines({n: trajectories[n].values for n in names}, "Loss", "f", log=True, height=360).show(st)
+        charts.lines({n: trajectories[n].values for n in names}, _("Loss"), "f", log=True, height=360).show(st)
         adam = found["adam"]
         st.caption(
-            f"Adam's line goes flat after step {adam['stopped_at']}: the article stops Adam once "
-            f"{article.STOP_RULE}, which it meets after {adam['stopped_at']} updates (f = "
-            f"{adam['final_loss']:.2g}); the other four run all {article.STEPS} steps. Run on, Adam swings "
-            f"past the minimum: f = {adam['unstopped_final_loss']:.2g} at step {article.STEPS}."
+            _(
+                "Adam's line goes flat after step {stopped}: the article stops Adam once {rule}, which it meets "
+                "after {stopped} updates (f = {loss}); the other four run all {steps} steps. Run on, Adam swings "
+                "past the minimum: f = {unstopped} at step {steps}."
+            ).format(
+                stopped=adam["stopped_at"],
+                rule=_(article.STOP_RULE),
+                loss=f"{adam['final_loss']:.2g}",
+                steps=article.STEPS,
+                unstopped=f"{adam['unstopped_final_loss']:.2g}",
+            )
         )
-    st.subheader("What the article concludes, and what its own numbers show")
+    st.subheader(_("What the article concludes, and what its own numbers show"))
     st.table(_claims_table(found))
     st.caption(
-        f"Two yardsticks: the article's own stopping rule ({article.STOP_RULE}) and this app's "
-        "f − f* ≤ 1e-3. Adam starts farther out than the others, at (−6, −6)."
+        _(
+            "Two yardsticks: the article's own stopping rule ({rule}) and this app's f − f* ≤ 1e-3. Adam starts "
+            "farther out than the others, at (−6, −6)."
+        ).format(rule=_(article.STOP_RULE))
     )
     table = _metrics_table(core.get_function("quadratic"), trajectories)
-    table.insert(1, "start", ["({:g}, {:g})".format(*article.STARTS[n]) for n in names])
-    table.insert(4, f"first step with {article.STOP_RULE}", [_step_or_never(found[n]["stop_rule_step"]) for n in names])
+    table.insert(1, _("start"), ["({:g}, {:g})".format(*article.STARTS[n]) for n in names])
+    table.insert(
+        4,
+        _("first step with {rule}").format(rule=_(article.STOP_RULE)),
+        [_step_or_never(found[n]["stop_rule_step"]) for n in names],
+    )
     _show_metrics(table)
-    with st.expander("3-D surface (√f)"):
+    with st.expander(_("3-D surface (√f)")):
         st.image(
             plots.surface_png(
                 ("quadratic",), tuple((n, trajectories[n].points) for n in names), box=article.BOX, article=True
@@ -93,7 +117,7 @@ def _article() -> None:
 
 def _step_or_never(step: int) -> str:
     """A step number for a table cell, or "never" for -1."""
-    return "never" if step < 0 else str(step)
+    return _("never") if step < 0 else str(step)
 
 
 def _claims_table(found: dict[str, dict]) -> pd.DataFrame:
@@ -103,24 +127,29 @@ def _claims_table(found: dict[str, dict]) -> pd.DataFrame:
     rows = {}
     for n, f in found.items():
         stop, tol = f["stop_rule_step"], f["steps_to_tol"]
+        first = _(" (first)")
         shown = [
-            f"meets the stopping rule at step {stop}" + (" (first)" if stop == first_stop else "")
+            _("meets the stopping rule at step {step}").format(step=stop) + (first if stop == first_stop else "")
             if stop >= 0
-            else f"never meets the stopping rule in {article.STEPS} steps",
-            f"f − f* ≤ 1e-3 at step {tol}" + (" (first)" if tol == first_tol else "")
+            else _("never meets the stopping rule in {steps} steps").format(steps=article.STEPS),
+            _("f − f* ≤ 1e-3 at step {step}").format(step=tol) + (first if tol == first_tol else "")
             if tol >= 0
-            else "never reaches f − f* ≤ 1e-3",
+            else _("never reaches f − f* ≤ 1e-3"),
         ]
         if f["stopped_at"] >= 0:
             shown.append(
-                f"stopped after {f['stopped_at']} updates at f = {f['final_loss']:.2g}; run on, f = "
-                f"{f['unstopped_final_loss']:.2g} at step {article.STEPS}"
+                _("stopped after {n} updates at f = {loss}; run on, f = {unstopped} at step {steps}").format(
+                    n=f["stopped_at"],
+                    loss=f"{f['final_loss']:.2g}",
+                    unstopped=f"{f['unstopped_final_loss']:.2g}",
+                    steps=article.STEPS,
+                )
             )
         else:
-            shown.append(f"f = {f['final_loss']:.2g} after {article.STEPS} steps")
+            shown.append(_("f = {loss} after {steps} steps").format(loss=f"{f['final_loss']:.2g}", steps=article.STEPS))
         rows[core.get_spec(n).display_name] = {
-            "the article says": article.CONCLUSIONS[n],
-            "its own numbers show": "; ".join(shown) + ".",
+            _("the article says"): _(article.CONCLUSIONS[n]),
+            _("its own numbers show"): _("; ").join(shown) + _("."),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -128,29 +157,29 @@ def _claims_table(found: dict[str, dict]) -> pd.DataFrame:
 def _free(ps: PageState, side) -> None:
     labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
     chosen = controls.optimizers(ps, list(core.ARTICLE_OPTIMIZERS), where=side)
-    side.header("Landscape")
+    side.header(_("Landscape"))
     run_setup = controls.setup(ps, where=side, steps=50)
     if run_setup is None:
         return
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
-    side.header("Learning-rate schedule")
+    side.header(_("Learning-rate schedule"))
     schedule = controls.schedule_picker(ps, steps, tuple(chosen), where=side)
-    side.header("Gradient noise")
+    side.header(_("Gradient noise"))
     noise = controls.number(
-        ps, "noise", "noise σ", 0.0, 5.0, 0.0, where=side, help="Gaussian noise added to every gradient."
+        ps, "noise", _("noise σ"), 0.0, 5.0, 0.0, where=side, help=_("Gaussian noise added to every gradient.")
     )
     seeds, seed = 1, 0
     if noise > 0:
-        seeds = controls.integer(ps, "seeds", "runs per optimizer (seeds)", 1, 50, 20, where=side)
-        seed = controls.integer(ps, "seed", "seed", 0, 999, 0, where=side)
-    side.header("Hyperparameters")
+        seeds = controls.integer(ps, "seeds", _("runs per optimizer (seeds)"), 1, 50, 20, where=side)
+        seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=side)
+    side.header(_("Hyperparameters"))
     hps = {}
     for n in chosen:
         with side.expander(labels[n], expanded=False):
             hps[n] = controls.hyperparameters(ps, core.get_spec(n), key, prefix=f"{n}.")
             tune.tune_button(ps, key, n, x0, steps, prefix=f"{n}.", hyperparameters=hps[n])
     if not chosen:
-        st.info("Choose at least one optimizer in the sidebar.")
+        st.info(_("Choose at least one optimizer in the sidebar."))
         return
 
     trajectories = runs.run_all(key, hps, x0, steps, noise=noise, seeds=seeds, seed=seed, schedule=schedule)
@@ -164,23 +193,26 @@ def _free(ps: PageState, side) -> None:
     with left:
         st.image(
             plots.contour_png(key, tuple((n, r.points) for n, r in single.items())),
-            caption=f"{layout.landscape_name(f)}: start ○, ends ✕, known minima ★",
+            caption=_("{landscape}: start ○, ends ✕, known minima ★").format(landscape=layout.landscape_name(f)),
             width="stretch",
         )
     with right:
         st.latex(f.latex)
         if f.description:
-            st.caption(plain(f.description, None))
+            st.caption(plain(_(f.description), None))
         if noise > 0 and seeds > 1:
             charts.band(
-                _band_frame(trajectories), f"Loss over {seeds} noisy runs: median and 10–90 %", "f", log=positive
+                _band_frame(trajectories),
+                _("Loss over {n} noisy runs: median and 10–90 %").format(n=seeds),
+                "f",
+                log=positive,
             ).show(st)
         else:
-            charts.lines(values, "Loss", "f", log=positive, height=340).show(st)
+            charts.lines(values, _("Loss"), "f", log=positive, height=340).show(st)
     _show_metrics(_metrics_table(f, single))
     if schedule is not None:
         lrs = {n: r.lr for n, r in single.items() if r.lr is not None}
-        charts.lines(lrs, "Learning rate at each update", "lr", height=240).show(st)
+        charts.lines(lrs, _("Learning rate at each update"), "lr", height=240).show(st)
     from .export import compare_exports
 
     compare_exports(ps, key, hps, single, x0, steps, schedule, noise, seed)
@@ -237,12 +269,12 @@ def _metrics_table(f: core.Objective, trajectories: dict[str, core.Trajectory]) 
         shown = lambda v, gone=gone: "—" if gone or not np.isfinite(v) else f"{v:.4g}"
         rows.append(
             {
-                "optimizer": core.get_spec(n).display_name,
-                "final loss": shown(s["final_loss"]),
-                "distance to minimum": shown(s["distance"]),
-                "steps to f − f* ≤ 1e-3": "never" if s["steps_to_tol"] < 0 else str(s["steps_to_tol"]),
-                "path length": shown(s["path_length"]),
-                "diverged": f"yes, at step {s['diverged_at']}" if gone else "no",
+                _("optimizer"): core.get_spec(n).display_name,
+                _("final loss"): shown(s["final_loss"]),
+                _("distance to minimum"): shown(s["distance"]),
+                _("steps to f − f* ≤ 1e-3"): _("never") if s["steps_to_tol"] < 0 else str(s["steps_to_tol"]),
+                _("path length"): shown(s["path_length"]),
+                _("diverged"): _("yes, at step {step}").format(step=s["diverged_at"]) if gone else _("no"),
             }
         )
     return pd.DataFrame(rows)

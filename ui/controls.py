@@ -15,6 +15,7 @@ from core.hyper import Hyper
 
 from . import layout
 from . import state as s
+from .i18n import _
 from .problem import CUSTOM, FunctionKey, objective
 from .state import PageState
 
@@ -200,19 +201,19 @@ def params(
         if not h.shown or default is None:
             continue
         url = prefix + h.url_name
-        label = h.title or f"`{h.name}`"
+        label = _(h.title) if h.title else f"`{h.name}`"
         chosen = None
         if follows_landscape:
             for n in _url_names(h, url):
                 ps.depends_on_landscape(n)
             chosen = functools.partial(_mark_all, ps, _url_names(h, url))
         if h.kind == "bool":
-            out[h.name] = toggle(ps, url, label, default, help=h.help, where=where, on_change=chosen)
+            out[h.name] = toggle(ps, url, label, default, help=_(h.help), where=where, on_change=chosen)
         elif h.kind == "choice":
             out[h.name] = _choice_control(ps, url, label, h, default, where, chosen)
         elif h.kind == "int":
             lo, hi = int(h.ui[0]), int(max(h.ui[1], default))  # type: ignore[index, arg-type]
-            out[h.name] = integer(ps, url, label, lo, hi, int(default), help=h.help, where=where, on_change=chosen)
+            out[h.name] = integer(ps, url, label, lo, hi, int(default), help=_(h.help), where=where, on_change=chosen)
         else:
             out[h.name] = _float_controls(ps, url, h, default, where, chosen)
     return out
@@ -237,9 +238,9 @@ def _choice_control(ps: PageState, url: str, label: str, h: Hyper, default: Any,
         label,
         list(tokens),
         default_token,
-        labels={t: c.label for t, c in tokens.items()},
+        labels={t: _(c.label) for t, c in tokens.items()},
         where=where,
-        help=h.help,
+        help=_(h.help),
         on_change=on_change,
     )
     return tokens[picked].value
@@ -248,16 +249,17 @@ def _choice_control(ps: PageState, url: str, label: str, h: Hyper, default: Any,
 def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where, on_change=None) -> Any:
     """One slider per element of a float or pair hyperparameter (a fixed element gets no slider)."""
     values = []
-    for i, (label, _, _, ui, log) in enumerate(h.elements()):
+    for i, element in enumerate(h.elements()):
+        label, ui, log = element[0], element[3], element[4]
         d = default[i] if h.kind == "pair" else default
         lo, hi = ui
         if lo == hi:
             values.append(float(d))
             continue
         code = f"`{h.name}`" if h.kind != "pair" else f"`{h.name}[{i}]`"
-        text = h.title or (code if label == h.name else f"{label} · {code}")
+        text = _(h.title) if h.title else (code if label == h.name else f"{label} · {code}")
         name = f"{url}{i if h.kind == 'pair' else ''}"
-        values.append(number(ps, name, text, lo, hi, d, log=log, help=h.help, where=where, on_change=on_change))
+        values.append(number(ps, name, text, lo, hi, d, log=log, help=_(h.help), where=where, on_change=on_change))
         if log:
             _exact_box(ps, name, lo, hi, where, on_change)
     return tuple(values) if h.kind == "pair" else values[0]
@@ -268,7 +270,7 @@ def _exact_box(ps: PageState, name: str, lo: float, hi: float, where, on_change=
     box = ps.key(name) + "#exact"
     st.session_state[box] = float(st.session_state[ps.key(name)])
     where.number_input(
-        "exact value",
+        _("exact value"),
         min_value=float(lo),
         max_value=float(hi),
         format="%.6g",
@@ -292,20 +294,20 @@ def schedule_picker(ps: PageState, steps: int, optimizers: tuple[str, ...] = (),
 
     names = list(SCHEDULES)
     labels = {
-        n: SCHEDULES[n].display_name
+        n: _(SCHEDULES[n].display_name)
         if SCHEDULES[n].display_name == SCHEDULES[n].__name__
-        else f"{SCHEDULES[n].display_name} · {SCHEDULES[n].__name__}"
+        else f"{_(SCHEDULES[n].display_name)} · {SCHEDULES[n].__name__}"
         for n in names
     }
     name = choice(
         ps,
         "sched",
-        "Learning-rate schedule",
+        _("Learning-rate schedule"),
         names,
         "constant",
         labels=labels,
         where=where,
-        help="Schedules of torch.optim.lr_scheduler, with torch's names and formulas.",
+        help=_("Schedules of torch.optim.lr_scheduler, with torch's names and formulas."),
     )
     if name == "constant":
         return None
@@ -318,13 +320,13 @@ def schedule_picker(ps: PageState, steps: int, optimizers: tuple[str, ...] = (),
 def function_picker(ps: PageState, where=st, default: str = "quadratic") -> FunctionKey:
     """Choose a landscape: a built-in function, the tunable quadratic's κ and angle, or a formula."""
     names = [*core.list_functions(), CUSTOM]
-    labels = {n: core.get_function(n).display_name for n in core.list_functions()}
-    labels["conditioned_quadratic"] = "Ill-conditioned quadratic (κ, angle)"
-    labels[CUSTOM] = "Your own formula…"
+    labels = {n: _(core.get_function(n).display_name) for n in core.list_functions()}
+    labels["conditioned_quadratic"] = _("Ill-conditioned quadratic (κ, angle)")
+    labels[CUSTOM] = _("Your own formula…")
     name = choice(
         ps,
         "fn",
-        "Landscape",
+        _("Landscape"),
         names,
         default,
         labels=labels,
@@ -335,23 +337,23 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
         kappa = number(
             ps,
             "kappa",
-            "Condition number κ",
+            _("Condition number κ"),
             1.0,
             1000.0,
             10.0,
             log=True,
             where=where,
-            help="Ratio of the largest to the smallest curvature.",
+            help=_("Ratio of the largest to the smallest curvature."),
         )
         angle = number(
             ps,
             "angle",
-            "Rotation angle (degrees)",
+            _("Rotation angle (degrees)"),
             0.0,
             90.0,
             0.0,
             where=where,
-            help="Rotates the valley away from the axes.",
+            help=_("Rotates the valley away from the axes."),
         )
         return (name, kappa, angle)
     if name == CUSTOM:
@@ -363,12 +365,21 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
             key=key,
             max_chars=300,
             persist_state=PERSIST,
-            help="Operators + - * / ** (or ^), numbers, x, y, pi, e and functions such as "
-            "sin, cos, exp, log, sqrt, abs, tanh, atan2, min, max.",
+            help=_(
+                "Operators + - * / ** (or ^), numbers, x, y, pi, e and functions such as "
+                "sin, cos, exp, log, sqrt, abs, tanh, atan2, min, max."
+            ),
         )
         ps.publish("formula", text)
         lim = number(
-            ps, "boxr", "Plot box half-width", 0.5, 100.0, 5.0, where=where, help="The plot shows x and y in [−w, w]."
+            ps,
+            "boxr",
+            _("Plot box half-width"),
+            0.5,
+            100.0,
+            5.0,
+            where=where,
+            help=_("The plot shows x and y in [−w, w]."),
         )
         return (CUSTOM, text, (-lim, lim, -lim, lim))
     return (name,)
@@ -409,7 +420,7 @@ def setup(
         from .startmap import start_map as draw_map
 
         # Drawn only while open: a closed map costs a fresh tab nothing.
-        with where.expander("Pick the start on a map", key=ps.key("mapopen"), on_change="rerun") as box:
+        with where.expander(_("Pick the start on a map"), key=ps.key("mapopen"), on_change="rerun") as box:
             if box.open:
                 draw_map(ps, key, *x0)
     return Setup(key, f, x0, steps_picker(ps, default=steps, where=where))
@@ -418,7 +429,7 @@ def setup(
 def optimizers(ps: PageState, default: list[str], where=st) -> list[str]:
     """A multiselect of optimizers by display name, bound to URL parameter ``opts``."""
     labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
-    return multi(ps, "opts", "Optimizers", list(core.OPTIMIZERS), default, labels=labels, where=where)
+    return multi(ps, "opts", _("Optimizers"), list(core.OPTIMIZERS), default, labels=labels, where=where)
 
 
 def start_picker(
@@ -435,7 +446,9 @@ def start_picker(
         value = st.session_state[key]
         if not lo <= value <= hi:
             st.session_state[key] = float(min(max(value, lo), hi))
-        v = where.slider(f"start {name[0]}", min_value=float(lo), max_value=float(hi), step=float(step), key=key)
+        v = where.slider(
+            _("start {axis}").format(axis=name[0]), min_value=float(lo), max_value=float(hi), step=float(step), key=key
+        )
         ps.publish(name, float(v))
         out.append(float(v))
     return out[0], out[1]
@@ -443,7 +456,14 @@ def start_picker(
 
 def steps_picker(ps: PageState, default: int = 50, where=st) -> int:
     return integer(
-        ps, "steps", "Steps", 1, MAX_STEPS, default, where=where, help=f"Number of updates (at most {MAX_STEPS})."
+        ps,
+        "steps",
+        _("Steps"),
+        1,
+        MAX_STEPS,
+        default,
+        where=where,
+        help=_("Number of updates (at most {n}).").format(n=MAX_STEPS),
     )
 
 

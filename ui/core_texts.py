@@ -263,4 +263,10 @@ TEXTS = (
     N_("Two interleaved spiral arms: the hardest of the 2-D sets."),
     N_("Two interleaving half circles (scikit-learn's make_moons)."),
     N_("1797 handwritten digits as 8 × 8 grey images (UCI, CC BY 4.0), pixels scaled to [0, 1]."),
+    N_("|x| ≤ 0.1 and |y| < 0.1"),
+    N_("Oscillates along the steep y axis and converges slowly in x."),
+    N_("Damps the oscillation and speeds up convergence."),
+    N_("Steps shrink as squared gradients accumulate, so it slows down."),
+    N_("A decaying average fixes Adagrad's shrinking steps."),
+    N_("Momentum + RMSprop + bias correction: reaches the optimum's neighbourhood fastest and most smoothly."),
 )

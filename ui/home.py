@@ -8,6 +8,7 @@ import core
 from core import article
 
 from . import charts, plots
+from .i18n import _
 from .pages import SECTIONS
 from .runs import article_findings, article_run
 
@@ -16,75 +17,96 @@ def _torch_note() -> str:
     """Which optimizers match ``torch.optim`` and which are not in it, from the specs, so the claim stays true."""
     outside = [core.get_spec(n).display_name for n in core.OPTIMIZERS if not core.get_spec(n).torch_name]
     if not outside:
-        return "Every optimizer here matches `torch.optim` step for step."
-    names = " and ".join(outside)
-    verb = "is" if len(outside) == 1 else "are"
-    return (
-        f"Every optimizer here except {names} matches `torch.optim` step for step; {names} {verb} not in "
-        "`torch.optim` and follow" + ("s" if len(outside) == 1 else "") + " the published paper."
-    )
+        return _("Every optimizer here matches `torch.optim` step for step.")
+    names = _(" and ").join(outside)
+    if len(outside) == 1:
+        text = _(
+            "Every optimizer here except {names} matches `torch.optim` step for step; {names} is not in "
+            "`torch.optim` and follows the published paper."
+        )
+    else:
+        text = _(
+            "Every optimizer here except {names} matches `torch.optim` step for step; {names} are not in "
+            "`torch.optim` and follow the published papers."
+        )
+    return text.format(names=names)
 
 
 def render() -> None:
     """The landing page."""
     st.title("Descent Lab")
     st.markdown(
-        "See how gradient-descent optimizers really move. Pick an optimizer, a landscape and a "
-        "start, and watch every step: the path on the level sets, the loss, the gradient, the "
-        "optimizer's own state. " + _torch_note()
+        _(
+            "See how gradient-descent optimizers really move. Pick an optimizer, a landscape and a "
+            "start, and watch every step: the path on the level sets, the loss, the gradient, the "
+            "optimizer's own state."
+        )
+        + " "
+        + _torch_note()
     )
 
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.subheader("The question")
+        st.subheader(_("The question"))
         st.markdown(
-            "The article *Comparative performance of deep learning optimization algorithms using NumPy* "
-            "asks a simple question: on a badly scaled bowl, f(x, y) = 0.1x² + 2y² (curvature 20 times "
-            "larger along y than along x), how do gradient descent, momentum, Adagrad, RMSprop and Adam "
-            "move in 20 steps with the same learning rate 0.4?"
+            _(
+                "The article *Comparative performance of deep learning optimization algorithms using NumPy* "
+                "asks a simple question: on a badly scaled bowl, f(x, y) = 0.1x² + 2y² (curvature 20 times "
+                "larger along y than along x), how do gradient descent, momentum, Adagrad, RMSprop and Adam "
+                "move in 20 steps with the same learning rate 0.4?"
+            )
         )
-        st.subheader("The answer")
+        st.subheader(_("The answer"))
         adam, momentum = article_findings("adam"), article_findings("momentum")
         st.markdown(
-            "Gradient descent zig-zags across the steep y direction and crawls along x. Momentum damps "
-            "the zig-zag by averaging gradients. Adagrad rescales each coordinate but its steps keep "
-            "shrinking; RMSprop's decaying average fixes that. The article concludes that Adam, which combines "
-            "momentum with RMSprop's scaling and bias correction, reaches the minimum's neighbourhood fastest "
-            f"and most smoothly. Its own numbers are less kind: Adam meets the article's stopping rule at step "
-            f"{adam['stop_rule_step']} (Momentum at {momentum['stop_rule_step']}) and is stopped there at "
-            f"f = {adam['final_loss']:.2g}; Momentum gets to f − f* ≤ 1e-3 in {momentum['steps_to_tol']} steps, "
-            "Adam never does, and run on it swings past the minimum."
+            _(
+                "Gradient descent zig-zags across the steep y direction and crawls along x. Momentum damps "
+                "the zig-zag by averaging gradients. Adagrad rescales each coordinate but its steps keep "
+                "shrinking; RMSprop's decaying average fixes that. The article concludes that Adam, which combines "
+                "momentum with RMSprop's scaling and bias correction, reaches the minimum's neighbourhood fastest "
+                "and most smoothly. Its own numbers are less kind: Adam meets the article's stopping rule at step "
+                "{adam_stop} (Momentum at {momentum_stop}) and is stopped there at f = {adam_loss}; Momentum "
+                "gets to f − f* ≤ 1e-3 in {momentum_steps} steps, Adam never does, and run on it swings past "
+                "the minimum."
+            ).format(
+                adam_stop=adam["stop_rule_step"],
+                momentum_stop=momentum["stop_rule_step"],
+                adam_loss=f"{adam['final_loss']:.2g}",
+                momentum_steps=momentum["steps_to_tol"],
+            )
         )
         st.page_link(
             "pages/compare.py",
-            label="Reproduce the article on the Compare page",
+            label=_("Reproduce the article on the Compare page"),
             icon=":material/play_arrow:",
             query_params={"article": "1"},
         )
         st.page_link(
-            "pages/lesson_article.py", label="Lessons: the why, in three short guided pages", icon=":material/school:"
+            "pages/lesson_article.py",
+            label=_("Lessons: the why, in three short guided pages"),
+            icon=":material/school:",
         )
     with right:
         paths = tuple((n, article_run(n).points) for n in core.ARTICLE_OPTIMIZERS)
         st.image(
             plots.contour_png(("quadratic",), paths, box=article.BOX, article=True, size=(5.2, 4.0)),
-            caption="The article's five runs (level sets of √f on [−8, 8]²)",
+            caption=_("The article's five runs (level sets of √f on [−8, 8]²)"),
             width="stretch",
         )
         charts.lines(
             {n: article_run(n).values for n in core.ARTICLE_OPTIMIZERS},
-            "Loss over the 20 steps",
+            _("Loss over the 20 steps"),
             "f",
             log=True,
             height=260,
         ).show(st)
 
     st.divider()
-    st.subheader("All pages")
+    st.subheader(_("All pages"))
     for section, pages in SECTIONS.items():
         if not section:
             continue
-        st.markdown(f"**{section}**")
+        st.markdown(f"**{_(section)}**")
         row = st.container(horizontal=True, gap="small")  # fills row by row, so a phone reads it in order
         for path, title, icon in pages:
-            row.page_link(path, label=title, icon=icon, width=240)  # four a row on a laptop
+            row.page_link(path, label=_(title), icon=icon, width=240)  # four a row on a laptop

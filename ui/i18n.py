@@ -25,15 +25,12 @@ PARAM = "lang"
 DOMAINS = ("messages", "pages")
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 # Which files feed which domain (babel.cfg and CONTRIBUTING.md say the same; the tests read these).
-MESSAGES_FILES = tuple(
-    f"ui/{m}.py"
-    for m in (
-        "app i18n state controls layout text optimizer_page compare home charts plots pages runs theme startmap problem"
-        " core_texts"
-    ).split()
+_MESSAGES_MODULES = (
+    "app i18n state controls layout text optimizer_page compare home charts plots pages runs theme startmap"
 )
-PAGES_FILES = ("ui/lessons/*.py", "ui/race.py", "ui/network.py", "ui/basins.py", "ui/sweep.py", "ui/conditioning.py")
-PAGES_FILES += ("ui/custom.py", "ui/export.py", "ui/present.py", "ui/tune.py", "ui/work.py")
+MESSAGES_FILES = tuple(f"ui/{m}.py" for m in (*_MESSAGES_MODULES.split(" "), "problem", "core_texts"))
+PAGES_FILES: tuple[str, ...] = ("ui/lessons/*.py", "ui/race.py", "ui/network.py", "ui/basins.py", "ui/sweep.py")
+PAGES_FILES += ("ui/conditioning.py", "ui/custom.py", "ui/export.py", "ui/present.py", "ui/tune.py", "ui/work.py")
 
 _KEY = "_i18n:lang"  # the session's language
 _EXPLICIT = "_i18n:explicit"  # chosen by a link or the switch (so the URL keeps it), not guessed

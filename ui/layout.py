@@ -6,6 +6,7 @@ import streamlit as st
 
 import core
 
+from .i18n import _
 from .text import plain
 
 
@@ -21,9 +22,9 @@ def optimizer_header(spec: core.OptimizerSpec) -> None:
     with left:
         st.latex(stacked(spec.rule_latex))
     with right:
-        st.markdown(spec.intuition)
-        with st.expander("Try this", icon=":material/science:"):
-            st.markdown(spec.try_this)
+        st.markdown(_(spec.intuition))
+        with st.expander(_("Try this"), icon=":material/science:"):
+            st.markdown(_(spec.try_this))
 
 
 def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:
@@ -35,28 +36,51 @@ def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:
         return
     parts = []
     for label, (step, stable) in diverged.items():
-        hint = f"an lr up to about {stable:.2g} stays on the landscape" if stable else "no smaller lr helps"
-        parts.append(f"**{label}** left the landscape at step {step} ({hint})")
+        hint = (
+            _("an lr up to about {lr} stays on the landscape").format(lr=f"{stable:.2g}")
+            if stable
+            else _("no smaller lr helps")
+        )
+        parts.append(
+            _("**{name}** left the landscape at step {step} ({hint})").format(name=label, step=step, hint=hint)
+        )
     st.warning(
-        "Some runs diverged, so their paths end early: " + "; ".join(parts) + ". "
-        "Lower the learning rate, or press Tune.",
+        _("Some runs diverged, so their paths end early: {runs}. Lower the learning rate, or press Tune.").format(
+            runs=_("; ").join(parts)
+        ),
         icon=":material/trending_up:",
     )
 
 
 def landscape_name(f: core.Objective) -> str:
     """The landscape's name for Markdown text; a formula typed by the user is named, not quoted."""
-    return "your formula" if f.name == "custom" else plain(f.display_name)
+    return _("your formula") if f.name == "custom" else plain(function_name(f))
+
+
+def function_name(f: core.Objective) -> str:
+    """The landscape's display name in the current language (the tunable quadratic names its κ and angle)."""
+    if f.name == "conditioned_quadratic":
+        kappa, angle = _quadratic_parameters(f.display_name)
+        return _("Conditioned quadratic (κ = {kappa}, angle = {angle}°)").format(kappa=kappa, angle=angle)
+    return _(f.display_name)
+
+
+def _quadratic_parameters(display_name: str) -> tuple[str, str]:
+    """κ and the angle as written in the tunable quadratic's English display name."""
+    inside = display_name.partition("(")[2].rstrip(")")
+    parts = [p.partition("=")[2].strip().rstrip("°") for p in inside.split(",")]
+    return (parts[0], parts[1]) if len(parts) == 2 else ("?", "?")
 
 
 def bad_settings(err: Exception, who: str = "") -> None:
     """Settings the optimizer refuses (a message that may quote user values, so shown as text)."""
-    st.error(f"{plain(who) + ': ' if who else ''}These settings cannot run: {plain(err, 300)}", icon=":material/block:")
+    message = _("These settings cannot run: {why}").format(why=plain(err, 300))
+    st.error(f"{plain(who)}: {message}" if who else message, icon=":material/block:")
 
 
 def formula_error(err: Exception) -> None:
     """A formula that cannot be used; the message may quote the formula, so it is shown as text."""
-    st.error(f"That formula cannot be used: {plain(err, 300)}", icon=":material/edit:")
+    st.error(_("That formula cannot be used: {why}").format(why=plain(err, 300)), icon=":material/edit:")
 
 
 def stacked(latex: str) -> str:

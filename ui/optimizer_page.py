@@ -13,6 +13,7 @@ import core
 from core import metrics
 
 from . import charts, controls, layout, plots, runs, tune
+from .i18n import N_, _
 from .problem import FunctionKey
 from .state import PageState, page_state
 from .theme import color
@@ -29,28 +30,28 @@ def render(name: str) -> None:
 def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
     name = spec.name
     side = st.sidebar
-    side.header("Landscape")
+    side.header(_("Landscape"))
     run_setup = controls.setup(ps, where=side, start_map=True)
     if run_setup is None:
         return
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
-    side.header("Hyperparameters")
+    side.header(_("Hyperparameters"))
     hp = controls.hyperparameters(ps, spec, key, where=side)
     tune.tune_button(ps, key, name, x0, steps, where=side, hyperparameters=hp)
-    side.header("Learning-rate schedule")
+    side.header(_("Learning-rate schedule"))
     schedule = controls.schedule_picker(ps, steps, (name,), where=side)
-    side.header("Gradient noise")
+    side.header(_("Gradient noise"))
     noise = controls.number(
         ps,
         "noise",
-        "noise σ",
+        _("noise σ"),
         0.0,
         5.0,
         0.0,
         where=side,
-        help="Standard deviation of Gaussian noise added to every gradient (a stochastic gradient).",
+        help=_("Standard deviation of Gaussian noise added to every gradient (a stochastic gradient)."),
     )
-    seed = controls.integer(ps, "seed", "seed", 0, 999, 0, where=side) if noise > 0 else 0
+    seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=side) if noise > 0 else 0
 
     ran = runs.run_all(key, {name: hp}, x0, steps, noise=noise, seed=seed, schedule=schedule)
     if name not in ran:
@@ -92,15 +93,21 @@ def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t
     with np.errstate(all="ignore"):
         vectors = [(f"−∇f × {scale:.3g}", -f.grad(p), "gradient")]
         if spec.velocity and spec.velocity in run.state:
-            vectors.append((f"−velocity × {scale:.3g}", -run.state[spec.velocity][t], "velocity"))
+            vectors.append(
+                (
+                    plots.figure_text(N_("−velocity × {scale}")).format(scale=f"{scale:.3g}"),
+                    -run.state[spec.velocity][t],
+                    "velocity",
+                )
+            )
     arrows: tuple = ()
     for label, v, kind in vectors:
         drawn = v * scale
         if not np.linalg.norm(drawn) >= shortest:  # also NaN
-            label, drawn = label + " (≈ 0)", np.zeros(2)
+            label, drawn = label + plots.figure_text(N_(" (≈ 0)")), np.zeros(2)
         arrows += ((label, p, drawn, kind),)
     if t + 1 < len(run.points) and np.isfinite(run.points[t + 1]).all():
-        arrows += (("next step", p, run.points[t + 1] - p, "step"),)
+        arrows += ((plots.figure_text(N_("next step")), p, run.points[t + 1] - p, "step"),)
     return arrows
 
 
@@ -150,7 +157,7 @@ def _next_t(ps: PageState, speed: str, steps: int) -> int:
         t = clock[3] if clock else st.session_state.get(ps.key("t"), 0)
         start, t0, target = now, t, t + play_plan(speed, steps)[1]
     else:
-        start, t0, _, shown = clock
+        start, t0, _speed, shown = clock
         target = max(shown + 1, t0 + int(steps_per_second(speed, steps) * (now - start)))
     target = min(target, steps)
     st.session_state[ps.key("clock")] = (start, t0, speed, target)
@@ -175,31 +182,34 @@ def _buttons(ps: PageState, steps: int) -> str:
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
     if st.session_state.get(playing):
         row.button(
-            "Pause",
+            _("Pause"),
             icon=":material/pause:",
             on_click=lambda: st.session_state.__setitem__(playing, False),
             key=ps.key("pause"),
         )
     else:
         row.button(
-            "Play",
+            _("Play"),
             icon=":material/play_arrow:",
             on_click=_play,
             args=(ps, steps),
             key=ps.key("play"),
-            help="Animate the path step by step.",
+            help=_("Animate the path step by step."),
         )
-    row.button("Reset", icon=":material/skip_previous:", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
-    row.button("End", icon=":material/skip_next:", on_click=_jump, args=(ps, steps), key=ps.key("end"))
+    row.button(_("Reset"), icon=":material/skip_previous:", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
+    row.button(_("End"), icon=":material/skip_next:", on_click=_jump, args=(ps, steps), key=ps.key("end"))
     speed = controls.choice(
         ps,
         "speed",
-        "Speed",
+        _("Speed"),
         SPEEDS,
         "auto",
         where=row.container(width=150),
-        labels={"auto": f"auto · {AUTO_SECONDS} s", **{v: f"{v} steps/s" for v in SPEEDS[1:]}},
-        help=f"Steps shown per second while playing; auto plays the whole run in {AUTO_SECONDS} s.",
+        labels={
+            "auto": _("auto · {n} s").format(n=AUTO_SECONDS),
+            **{v: _("{n} steps/s").format(n=v) for v in SPEEDS[1:]},
+        },
+        help=_("Steps shown per second while playing; auto plays the whole run in {n} s.").format(n=AUTO_SECONDS),
     )
     _in_url("speed", speed)
     return speed
@@ -236,18 +246,18 @@ def _scrub_view(
             st.rerun()
         st.session_state[t_key] = _next_t(ps, speed, steps)
     with right:
-        t = controls.integer(ps, "t", "Step t (scrub through the run)", 0, steps, steps)
+        t = controls.integer(ps, "t", _("Step t (scrub through the run)"), 0, steps, steps)
         _in_url("t", t)
         p = run.points[t]
-        st.markdown(f"**Step {t}** · f = `{run.values[t]:.6g}`")
-        rows = {"point θ": p}
+        st.markdown(_("**Step {t}** · f = {value}").format(t=t, value=f"`{run.values[t]:.6g}`"))
+        rows = {_("point θ"): p}
         with np.errstate(all="ignore"):
-            rows["gradient ∇f"] = f.grad(p)
+            rows[_("gradient ∇f")] = f.grad(p)
         for k, label in spec.state_labels.items():
             if k in run.state:
-                rows[label] = run.state[k][t]
+                rows[_(label)] = run.state[k][t]
         if t < steps:
-            rows["next step Δθ"] = run.points[t + 1] - p
+            rows[_("next step Δθ")] = run.points[t + 1] - p
         # A Markdown table: a table element would make a fresh tab download a large formatting module first.
         st.markdown(
             "| | x | y |\n|:--|--:|--:|\n"
@@ -255,10 +265,10 @@ def _scrub_view(
         )
         s = metrics.summary(f, run)
         a, b = st.columns(2)
-        a.metric("final f", f"{s['final_loss']:.3g}")
-        b.metric("distance to minimum", "—" if not np.isfinite(s["distance"]) else f"{s['distance']:.3g}")
-        a.metric("steps to f − f* ≤ 1e-3", "never" if s["steps_to_tol"] < 0 else s["steps_to_tol"])
-        b.metric("path length", f"{s['path_length']:.3g}")
+        a.metric(_("final f"), f"{s['final_loss']:.3g}")
+        b.metric(_("distance to minimum"), "—" if not np.isfinite(s["distance"]) else f"{s['distance']:.3g}")
+        a.metric(_("steps to f − f* ≤ 1e-3"), _("never") if s["steps_to_tol"] < 0 else s["steps_to_tol"])
+        b.metric(_("path length"), f"{s['path_length']:.3g}")
     with left:
         scale = arrow_scale(f, spec, run)
         png = plots.contour_png(
@@ -270,10 +280,17 @@ def _scrub_view(
         )
         st.image(
             png,
-            caption=f"{spec.display_name} on {layout.landscape_name(f)} up to step {t} (the rest faint): "
-            f"start ○, end ✕, known minima ★, step t ◯. Arrows: gradient and velocity "
-            f"× {scale:.3g}, one scale for the whole run (the longest on the path is "
-            f"{ARROW_SHARE:.0%} of the box; ≈ 0: too short to draw); the next step Δθ as it is.",
+            caption=_(
+                "{optimizer} on {landscape} up to step {t} (the rest faint): start ○, end ✕, known minima ★, "
+                "step t ◯. Arrows: gradient and velocity × {scale}, one scale for the whole run (the longest on "
+                "the path is {share} of the box; ≈ 0: too short to draw); the next step Δθ as it is."
+            ).format(
+                optimizer=spec.display_name,
+                landscape=layout.landscape_name(f),
+                t=t,
+                scale=f"{scale:.3g}",
+                share=f"{ARROW_SHARE:.0%}",
+            ),
             width="stretch",
         )
 
@@ -286,20 +303,20 @@ def _charts(f, spec, run) -> None:
         dist = f.nearest_minimum_distance(run.points)
         gnorm = metrics.gradient_norms(f, run.points)
     c1, c2, c3 = st.columns(3)
-    charts.lines({name: values}, "Loss", "f(θ)", log=positive).show(c1)
+    charts.lines({name: values}, _("Loss"), "f(θ)", log=positive).show(c1)
     if np.isfinite(dist).any():
-        charts.lines({name: dist}, "Distance to nearest minimum", "‖θ − θ*‖", log=True).show(c2)
+        charts.lines({name: dist}, _("Distance to nearest minimum"), "‖θ − θ*‖", log=True).show(c2)
     else:
-        c2.info("This landscape has no minimum (it is unbounded below), so there is no distance to show.")
-    charts.lines({name: gnorm}, "Gradient norm", "‖∇f‖", log=True).show(c3)
+        c2.info(_("This landscape has no minimum (it is unbounded below), so there is no distance to show."))
+    charts.lines({name: gnorm}, _("Gradient norm"), "‖∇f‖", log=True).show(c3)
     if run.lr is not None and len(run.lr):
         charts.schedule_chart(run.lr).show(st)
     if spec.adaptive:
         eff = metrics.effective_step_sizes(f, run.points)
         charts.lines(
             {"x": eff[:, 0], "y": eff[:, 1]},
-            "Effective step size per coordinate |Δθᵢ| / |gᵢ|",
-            "effective lr",
+            _("Effective step size per coordinate |Δθᵢ| / |gᵢ|"),
+            _("effective lr"),
             log=True,
             colors={"x": color(name), "y": "#4C6EF5"},
             height=280,
@@ -321,36 +338,39 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
 
     # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand.
     tab3d, tabtable, tabexport = st.tabs(
-        ["3-D surface", "Steps table & downloads", "PyTorch & animation export"], key=ps.key("tab"), on_change="rerun"
+        [_("3-D surface"), _("Steps table & downloads"), _("PyTorch & animation export")],
+        key=ps.key("tab"),
+        on_change="rerun",
     )
     with tab3d:
         if tab3d.open is not False:
-            if st.toggle("Draw the 3-D surface", key=ps.key("surface")):
+            if st.toggle(_("Draw the 3-D surface"), key=ps.key("surface")):
                 st.image(plots.surface_png(key, ((spec.name, run.points),)), width="stretch")
             else:
-                st.caption("Switch on to draw the surface with the path lifted onto it (a heavier figure).")
+                st.caption(_("Switch on to draw the surface with the path lifted onto it (a heavier figure)."))
     with tabtable:
         if tabtable.open is not False:
             frame = steps_frame(f, spec, run)
+            shown = frame.rename(columns=_column_names(spec))
             st.dataframe(
-                frame,
+                shown,
                 height=280,
                 width="stretch",
                 hide_index=True,
-                column_config={c: _NUMBERS["x"] for c in frame.columns if c != "step"},
+                column_config={c: _NUMBERS["x"] for c in shown.columns if c != _("step")},
             )
             a, b = st.columns(2)
             # Generated on click (the PNG would otherwise be a second figure drawn on every rerun), and the
             # click must not rerun the page: a rerun re-registers the button and revokes the file being made.
             a.download_button(
-                "Trajectory as CSV",
+                _("Trajectory as CSV"),
                 lambda: frame.to_csv(index=False).encode(),
                 f"{spec.name}_trajectory.csv",
                 "text/csv",
                 on_click="ignore",
             )
             b.download_button(
-                "Slide-ready contour plot (PNG)",
+                _("Slide-ready contour plot (PNG)"),
                 lambda: plots.slide_png(
                     key,
                     ((spec.name, run.points),),
@@ -363,6 +383,18 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
     with tabexport:
         if tabexport.open is not False:
             export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
+
+
+def _column_names(spec: core.OptimizerSpec) -> dict[str, str]:
+    """The steps table's English column names (kept in the CSV) in the current language."""
+    names = {
+        "step": _("step"),
+        "gradient ∇f (x)": _("gradient ∇f") + " (x)",
+        "gradient ∇f (y)": _("gradient ∇f") + " (y)",
+    }
+    for label in spec.state_labels.values():
+        names |= {f"{label} (x)": f"{_(label)} (x)", f"{label} (y)": f"{_(label)} (y)"}
+    return names
 
 
 def steps_frame(f, spec, run) -> pd.DataFrame:

@@ -6,7 +6,9 @@ settings costs nothing and the bytes double as the PNG download.
 
 from __future__ import annotations
 
+import functools
 import io
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -17,7 +19,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from . import i18n
 from .charts import series_label
+from .i18n import N_, _
 from .problem import FunctionKey, grid, objective
 from .theme import ARROWS, CMAP, INK, MINIMUM, color
 
@@ -52,6 +56,26 @@ def style_axes(ax, fig, labelsize: float = 8) -> None:
     ax.title.set_color(INK)
 
 
+_CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """An installed font with Chinese glyphs (``packages.txt`` installs one on Streamlit Cloud), else None."""
+    from matplotlib import font_manager, rcParams
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    found = next((name for name in _CJK_FONTS if name in installed), None)
+    if found is not None:  # DejaVu first (its minus sign and Greek), the CJK font for the glyphs it lacks
+        rcParams["font.family"] = ["DejaVu Sans", found]
+    return found
+
+
+def figure_text(text: str) -> str:
+    """``text`` translated for a matplotlib figure: kept in English when no font can draw Chinese glyphs."""
+    return _(text) if i18n.language() == "en" or cjk_font() is not None else text
+
+
 def shade(f, Z: np.ndarray, article: bool) -> tuple[np.ndarray, str]:
     """What the colours show: sqrt(f) for the article, log10(f − f_min) where that fits, else f."""
     with np.errstate(all="ignore"):
@@ -63,7 +87,7 @@ def shade(f, Z: np.ndarray, article: bool) -> tuple[np.ndarray, str]:
         zmin = float(finite.min())
         if f.log_scale:
             spread = float(np.median(finite) - zmin) or 1.0
-            return np.log10(Z - zmin + 1e-3 * spread), "f − min (log scale)"
+            return np.log10(Z - zmin + 1e-3 * spread), figure_text(N_("f − min (log scale)"))
         return Z, "f"
 
 
@@ -98,7 +122,7 @@ def draw_landscape(
         ax.contour(X, Y, W, levels=levels[::2], colors="white", linewidths=0.4, alpha=0.45)
         cb = fig.colorbar(cs, cax=fig.add_axes(cb_rect))
         cb.set_label(label, color=INK, fontsize=LABEL_PT)
-        if label.endswith("(log scale)"):
+        if f.log_scale and not article:
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10**v:.2g}"))
         else:
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
@@ -121,8 +145,13 @@ def _limits(ax, f, box) -> None:
     ax.set_ylim(ymin, ymax)
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def background(key: FunctionKey, box: tuple | None, article: bool, size: tuple[float, float]) -> np.ndarray:
+    """The landscape's raster in the current language (its colour bar has a label)."""
+    return _background(key, box, article, size, i18n.language())
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _background(key: FunctionKey, box: tuple | None, article: bool, size: tuple[float, float], lang: str) -> np.ndarray:
     """The static part of a contour figure (level sets, axes, colour bar) as an RGBA raster.
 
     Drawn once per function and size; every path overlay is then blitted on top of it,
@@ -204,8 +233,13 @@ def to_png(fig: Figure, tight: bool = False) -> bytes:
     return buf.getvalue()
 
 
+def contour_png(key: FunctionKey, paths: tuple[Path, ...], *args: Any, **kwargs: Any) -> bytes:
+    """PNG of the landscape with ``paths``, in the current language (see ``_contour_png`` for the options)."""
+    return _contour_png(key, paths, *args, **{**kwargs, "lang": i18n.language()})
+
+
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
-def contour_png(
+def _contour_png(
     key: FunctionKey,
     paths: tuple[Path, ...],
     marker: tuple | None = None,
@@ -216,6 +250,7 @@ def contour_png(
     upto: int | None = None,
     slide: bool = False,
     title: str = "",
+    lang: str = "en",
 ) -> bytes:
     """PNG of the landscape with ``paths`` (drawn in full up to step ``upto``), an optional current point and arrows.
 

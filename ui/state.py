@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from . import i18n
-from .i18n import _
+from .i18n import N_, _
 from .text import code, plain
 
 Parser = Callable[[str], Any]
@@ -99,7 +99,8 @@ class PageState:
         notes = self._current_warnings()
         if notes and self._slot is not None:
             self._slot.warning(
-                "Some link settings were not valid and were replaced by defaults:\n\n"
+                _("Some link settings were not valid and were replaced by defaults:")
+                + "\n\n"
                 + "\n".join(f"- {n}" for n in notes),
                 icon=":material/warning:",
             )
@@ -111,7 +112,10 @@ class PageState:
     def _warn(self, name: str, raw: str, why: str, replacement: Any) -> None:
         key = self.key("_warnings")
         notes = dict(st.session_state.get(key, {}))
-        notes[name] = (f"**{plain(name, 30)}** = {code(raw, 40)} was ignored: {plain(why, 120)}", replacement)
+        note = _("**{name}** = {value} was ignored: {why}").format(
+            name=plain(name, 30), value=code(raw, 40), why=plain(why, 120)
+        )
+        notes[name] = (note, replacement)
         st.session_state[key] = notes
 
     def _current_warnings(self) -> list[str]:
@@ -125,7 +129,7 @@ class PageState:
         }
         if kept != notes:
             st.session_state[key] = kept
-        return [note for note, _ in kept.values()]
+        return [note for note, _value in kept.values()]
 
 
 KEPT_PARAMS = ("present", "deck", "slide")  # presenter mode's (``ui/present.py``), kept as they are
@@ -170,18 +174,25 @@ def format_value(value: Any) -> str:
 _ASCII_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
+_NOT = {"a number": N_("not a number"), "a whole number": N_("not a whole number")}
+_NOT_DIGITS = {
+    "a number": N_("not a number (write it with the digits 0-9)"),
+    "a whole number": N_("not a whole number (write it with the digits 0-9)"),
+}
+
+
 def _ranged(convert: Callable[[str], Any], what: str, lo: float, hi: float) -> Parser:
     """A parser converting with ``convert`` and accepting a finite value in [lo, hi] written in ASCII digits."""
 
     def parse(raw: str) -> Any:
         if not _ASCII_NUMBER.fullmatch(raw.strip()):
-            raise ValueError(f"not {what} (write it with the digits 0-9)")
+            raise ValueError(_(_NOT_DIGITS[what]))
         try:
             value = convert(raw)
         except ValueError:
-            raise ValueError(f"not {what}") from None
+            raise ValueError(_(_NOT[what])) from None
         if not (lo <= value <= hi and math.isfinite(value)):  # range first: a huge int overflows isfinite
-            raise ValueError(f"must be between {lo:g} and {hi:g}")
+            raise ValueError(_("must be between {lo} and {hi}").format(lo=f"{lo:g}", hi=f"{hi:g}"))
         return value
 
     return parse
@@ -202,13 +213,14 @@ def parse_bool(raw: str) -> bool:
         return True
     if raw in ("0", "false", "False"):
         return False
-    raise ValueError("expected 1 or 0")
+    raise ValueError(_("expected 1 or 0"))
 
 
 def parse_choice(options: list[str]) -> Parser:
     def parse(raw: str) -> str:
         if raw not in options:
-            raise ValueError(f"unknown value (choose from {', '.join(options[:8])}{'…' if len(options) > 8 else ''})")
+            listed = ", ".join(options[:8]) + ("…" if len(options) > 8 else "")
+            raise ValueError(_("unknown value (choose from {options})").format(options=listed))
         return raw
 
     return parse
@@ -221,7 +233,7 @@ def parse_choices(options: list[str], max_items: int = 20) -> Parser:
         items = [s for s in raw.split(",") if s][:max_items]
         bad = [s for s in items if s not in options]
         if bad or not items:
-            raise ValueError(f"unknown value(s) {', '.join(bad) or '(empty)'}")
+            raise ValueError(_("unknown value(s) {values}").format(values=", ".join(bad) or _("(empty)")))
         return list(dict.fromkeys(items))
 
     return parse
@@ -230,7 +242,7 @@ def parse_choices(options: list[str], max_items: int = 20) -> Parser:
 def parse_text(max_len: int) -> Parser:
     def parse(raw: str) -> str:
         if len(raw) > max_len:
-            raise ValueError(f"longer than {max_len} characters")
+            raise ValueError(_("longer than {n} characters").format(n=max_len))
         return raw
 
     return parse
@@ -244,7 +256,11 @@ def snap(options: list[float]) -> Callable[[Parser], Parser]:
             value = inner(raw)
             best = min(options, key=lambda o: abs(math.log(max(o, 1e-300)) - math.log(max(value, 1e-300))))
             if not math.isclose(best, value, rel_tol=1e-9, abs_tol=1e-300):
-                raise ValueError(f"{value:g} is not one of the slider's values (nearest is {best:g})")
+                raise ValueError(
+                    _("{value} is not one of the slider's values (nearest is {best})").format(
+                        value=f"{value:g}", best=f"{best:g}"
+                    )
+                )
             return best
 
         return parse
@@ -260,7 +276,7 @@ def on_grid(origin: float, step: float) -> Callable[[Parser], Parser]:
             value = inner(raw)
             snapped = origin + round((value - origin) / step) * step
             if not math.isclose(snapped, value, rel_tol=1e-9) and not (snapped == 0 and value == 0):
-                raise ValueError(f"must be a multiple of {step:g}")
+                raise ValueError(_("must be a multiple of {step}").format(step=f"{step:g}"))
             return round(snapped, 12)
 
         return parse

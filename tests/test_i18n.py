@@ -1,0 +1,176 @@
+"""The Chinese translation: complete catalogs, compiled as committed, every marked string translated, pages in Chinese."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from scripts import make_core_texts
+from tests.apptest_helpers import open_page
+from ui import core_texts, i18n
+from ui.pages import all_page_files
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGS = sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _catalog(po: Path):
+    with po.open("rb") as fh:
+        return read_po(fh, locale=po.parts[-3])
+
+
+def _ids(po: Path) -> set[str]:
+    return {m.id for m in _catalog(po) if m.id}
+
+
+def test_messages_catalog_exists():
+    assert ROOT / "locale/zh/LC_MESSAGES/messages.po" in CATALOGS
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.name)
+def test_every_entry_translated_and_not_fuzzy(po):
+    catalog = _catalog(po)
+    assert not catalog.fuzzy, f"{po.name}: the catalog header is marked fuzzy"
+    bad = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert not bad, f"{po.name}: untranslated or fuzzy entries: {bad[:10]}"
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.name)
+def test_placeholders_kept(po):
+    """A translation uses exactly the placeholders of its English text (``str.format`` would fail otherwise)."""
+    wrong = [
+        m.id
+        for m in _catalog(po)
+        if m.id and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
+    ]
+    assert not wrong, wrong[:10]
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.name)
+def test_committed_mo_matches_po(po):
+    mo = po.with_suffix(".mo")
+    assert mo.is_file(), f"{mo} is missing: run pybabel compile"
+    fresh = io.BytesIO()
+    write_mo(fresh, _catalog(po))
+    fresh.seek(0)
+    with mo.open("rb") as fh:
+        committed = gettext.GNUTranslations(fh)
+    expected = gettext.GNUTranslations(fresh)
+    assert committed._catalog == expected._catalog, f"{mo.name} is older than {po.name}: run pybabel compile"  # type: ignore[attr-defined]
+
+
+def test_every_marked_string_of_the_messages_domain_is_in_its_catalog():
+    """Babel's own extraction over the files of domain ``messages``: a new string without a translation fails."""
+    known = _ids(ROOT / "locale/zh/LC_MESSAGES/messages.po")
+    missing = []
+    for name in i18n.MESSAGES_FILES:
+        for _lineno, message, _comments, _context in extract_from_file("python", ROOT / name, DEFAULT_KEYWORDS):
+            ids = message if isinstance(message, tuple) else (message,)
+            missing += [(name, m) for m in ids if m and m not in known]
+    assert not missing, f"marked strings missing from messages.po (extract, update, translate, compile): {missing[:10]}"
+
+
+def test_core_texts_are_current():
+    """``ui/core_texts.py`` lists core's texts as they are now (``python -m scripts.make_core_texts``)."""
+    assert set(core_texts.TEXTS) == set(make_core_texts.texts())
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh"),
+        ("en-US,en;q=0.9,zh-CN;q=0.8", "en"),
+        ("fr-FR,fr;q=0.9,zh-TW;q=0.5,en;q=0.4", "zh"),
+        ("de-DE", None),
+        ("zh_CN", "zh"),
+        ("en;q=0.5,zh;q=0.7", "zh"),
+        ("zh;q=0", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_browser_language(header, expected):
+    assert i18n.parse_accept_language(header) == expected
+
+
+def test_english_is_the_source_text():
+    assert i18n.translations("en").gettext("Loss") == "Loss"
+    assert i18n.translations("zh").gettext("Loss") == "损失"
+    assert i18n.translations("zh").gettext("a string nobody marked") == "a string nobody marked"
+
+
+@pytest.mark.parametrize("page", all_page_files())
+def test_every_page_renders_in_chinese(page):
+    at = open_page(page, {"lang": "zh"})
+    assert not at.exception, (page, at.exception)
+    assert at.query_params.get("lang") == "zh"
+
+
+def test_language_switch_and_link_round_trip():
+    at = open_page("pages/home.py", {"lang": "zh"})
+    switch = at.sidebar.radio(key="_i18n:switch")
+    assert switch.value == "zh" and at.query_params["lang"] == "zh"
+    assert at.subheader[0].value == "问题"
+    switch.set_value("en").run()
+    assert at.query_params["lang"] == "en" and at.subheader[0].value == "The question"
+    at.sidebar.radio(key="_i18n:switch").set_value("zh").run()
+    assert at.query_params["lang"] == "zh"
+    at.switch_page("pages/compare.py").run()  # the session keeps the language, and the page's link carries it
+    assert not at.exception
+    assert at.title[0].value == "比较优化器" and at.query_params["lang"] == "zh"
+    assert "opts" in at.query_params
+
+
+def test_english_by_default_and_no_lang_in_plain_links():
+    at = open_page("pages/compare.py")
+    assert at.title[0].value == "Compare optimizers" and "lang" not in at.query_params
+
+
+def test_unknown_language_in_a_link_is_dropped():
+    at = open_page("pages/home.py", {"lang": "xx"})
+    assert not at.exception and "lang" not in at.query_params and at.subheader[0].value == "The question"
+
+
+def test_presenter_parameters_and_language_survive_the_page_rewrite():
+    at = open_page("pages/gd.py", {"lang": "zh", "present": "1"})
+    assert not at.exception
+    assert at.query_params["lang"] == "zh" and at.query_params["present"] == "1" and "fn" in at.query_params
+
+
+def _texts(at) -> list[str]:
+    out = [
+        e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info") for e in getattr(at, kind)
+    ]
+    out += [e.label for e in at.sidebar.slider] + [e.label for e in at.sidebar.selectbox] + [e.label for e in at.button]
+    return [t for t in out if isinstance(t, str)]
+
+
+@pytest.mark.parametrize(
+    ("page", "samples"),
+    [
+        ("pages/home.py", ["问题", "答案", "全部页面"]),
+        ("pages/compare.py", ["比较优化器", "损失地形", "学习率调度", "梯度噪声", "超参数", "复现文章"]),
+        ("pages/adam.py", ["损失地形", "超参数", "步数", "播放", "重置"]),
+    ],
+)
+def test_visible_texts_are_chinese(page, samples):
+    at = open_page(page, {"lang": "zh"})
+    texts = _texts(at)
+    for sample in samples:
+        assert any(sample in t for t in texts), (page, sample)
+    assert any(CJK.search(e.value) for e in [*at.markdown, *at.caption]), page
+
+
+def test_optimizer_texts_from_core_are_translated():
+    at = open_page("pages/momentum.py", {"lang": "zh"})
+    assert any("维护一个速度" in e.value for e in at.markdown)
+    assert any("梯度下降" in e.value for e in at.markdown)
