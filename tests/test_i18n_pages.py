@@ -92,7 +92,7 @@ PAGES = {
     "pages/basins.py": ({"n": "64", "opts": "gd,adam", "steps": "40"}, "吸引域"),
     "pages/lr_sweep.py": ({"opts": "gd", "steps": "40", "count": "100"}, "学习率扫描"),
     "pages/conditioning.py": ({"steps": "60"}, "条件数实验室"),
-    "pages/custom.py": ({}, "你自己的函数"),
+    "pages/custom.py": ({}, "自定义函数"),
 }
 
 

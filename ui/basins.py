@@ -21,8 +21,8 @@ from core.defaults import demo_hyperparameters
 from core.lru import LRU
 
 from . import charts, controls, i18n, layout, plots, problem, runs, work
-from .export import figure_text
 from .i18n import N_, _
+from .plots import figure_text
 from .problem import FunctionKey
 from .runs import HyperItems
 from .state import PageState, page_state

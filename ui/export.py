@@ -7,7 +7,6 @@ costs a path's worth of drawing. Frames are capped (``MAX_FRAMES``) so an export
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import tempfile
@@ -28,6 +27,7 @@ from core.schedules import SCHEDULES
 
 from . import plots
 from .i18n import N_, _
+from .plots import figure_text
 from .problem import FunctionKey, objective
 from .state import PageState
 from .theme import color
@@ -41,22 +41,6 @@ MOVIE_CB = (0.86, 0.08, 0.025, 0.80)
 FORMATS = {"GIF": ("image/gif", ".gif"), "MP4": ("video/mp4", ".mp4")}
 Progress = Callable[[int, int], None]
 _ONE_EXPORT = threading.Lock()
-CJK_HINTS = ("CJK", "WenQuanYi", "Source Han", "SimHei", "YaHei", "PingFang", "Heiti", "Sarasa")
-
-
-@functools.cache
-def cjk_figures() -> bool:
-    """Whether matplotlib figures can draw Chinese: a CJK font is installed and named in ``font.sans-serif``."""
-    from matplotlib import font_manager, rcParams
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return any(name in installed and any(k in name for k in CJK_HINTS) for name in rcParams["font.sans-serif"])
-
-
-def figure_text(text: str) -> str:
-    """``text`` for drawing into a PNG, GIF or MP4: translated when the figures have a CJK font, else English
-    (without one matplotlib draws every Chinese character as an empty box)."""
-    return _(text) if cjk_figures() else text
 
 
 def frame_steps(steps: int, cap: int = MAX_FRAMES) -> np.ndarray:

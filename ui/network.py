@@ -17,8 +17,8 @@ from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
 
 from . import charts, controls, i18n, plots, runs
-from .export import figure_text
 from .i18n import N_, _
+from .plots import figure_text
 from .runs import HyperItems
 from .state import PageState, page_state
 from .theme import CMAP, INK, color
