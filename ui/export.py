@@ -25,7 +25,7 @@ import core
 from core import snippets
 from core.schedules import SCHEDULES
 
-from . import plots
+from . import layout, plots
 from .i18n import N_, _
 from .plots import figure_text
 from .problem import FunctionKey, objective
@@ -249,7 +249,7 @@ def snippet_panel(
     """The run as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
     f = objective(key)
     title = _("{optimizer} on {landscape}, {steps} steps, with torch.optim (Descent Lab)").format(
-        optimizer=core.get_spec(name).display_name, landscape=_(f.display_name), steps=steps
+        optimizer=core.get_spec(name).display_name, landscape=layout.function_name(f), steps=steps
     )
     try:
         code = snippets.snippet(name, hp, key, x0, steps, schedule, noise=noise, seed=seed, title=title)
