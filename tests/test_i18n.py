@@ -117,12 +117,12 @@ def test_every_page_renders_in_chinese(page):
 
 def test_language_switch_and_link_round_trip():
     at = open_page("pages/home.py", {"lang": "zh"})
-    switch = at.sidebar.radio(key="_i18n:switch")
+    switch = at.sidebar.radio(key="_i18n_switch")
     assert switch.value == "zh" and at.query_params["lang"] == "zh"
     assert at.subheader[0].value == "问题"
     switch.set_value("en").run()
     assert at.query_params["lang"] == "en" and at.subheader[0].value == "The question"
-    at.sidebar.radio(key="_i18n:switch").set_value("zh").run()
+    at.sidebar.radio(key="_i18n_switch").set_value("zh").run()
     assert at.query_params["lang"] == "zh"
     at.switch_page("pages/compare.py").run()  # the session keeps the language, and the page's link carries it
     assert not at.exception
@@ -174,3 +174,11 @@ def test_optimizer_texts_from_core_are_translated():
     at = open_page("pages/momentum.py", {"lang": "zh"})
     assert any("维护一个速度" in e.value for e in at.markdown)
     assert any("梯度下降" in e.value for e in at.markdown)
+
+
+def test_a_presenter_deck_keeps_the_language():
+    deck = "gd?fn=quadratic&lr=0.3|compare?article=1"
+    at = open_page("pages/gd.py", {"present": "1", "deck": deck, "lang": "zh"})
+    at.button(key="present:next").click().run()
+    assert not at.exception
+    assert at.title[0].value == "比较优化器" and at.query_params["lang"] == "zh"
