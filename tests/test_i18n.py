@@ -68,15 +68,19 @@ def test_committed_mo_matches_po(po):
     assert committed._catalog == expected._catalog, f"{mo.name} is older than {po.name}: run pybabel compile"  # type: ignore[attr-defined]
 
 
-def test_every_marked_string_of_the_messages_domain_is_in_its_catalog():
-    """Babel's own extraction over the files of domain ``messages``: a new string without a translation fails."""
-    known = _ids(ROOT / "locale/zh/LC_MESSAGES/messages.po")
+@pytest.mark.parametrize(("domain", "patterns"), [("messages", i18n.MESSAGES_FILES), ("pages", i18n.PAGES_FILES)])
+def test_every_marked_string_is_in_its_domains_catalog(domain, patterns):
+    """Babel's own extraction over a domain's files: a new string without a translation fails."""
+    po = ROOT / f"locale/zh/LC_MESSAGES/{domain}.po"
+    known = _ids(po) if po.is_file() else set()
+    files = sorted({path for pattern in patterns for path in ROOT.glob(pattern)})
+    assert files, domain
     missing = []
-    for name in i18n.MESSAGES_FILES:
-        for _lineno, message, _comments, _context in extract_from_file("python", ROOT / name, DEFAULT_KEYWORDS):
+    for path in files:
+        for _lineno, message, _comments, _context in extract_from_file("python", path, DEFAULT_KEYWORDS):
             ids = message if isinstance(message, tuple) else (message,)
-            missing += [(name, m) for m in ids if m and m not in known]
-    assert not missing, f"marked strings missing from messages.po (extract, update, translate, compile): {missing[:10]}"
+            missing += [(path.name, m) for m in ids if m and m not in known]
+    assert not missing, f"marked strings missing from {domain}.po (extract, update, translate, compile): {missing[:10]}"
 
 
 def test_core_texts_are_current():
