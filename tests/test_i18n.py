@@ -186,3 +186,10 @@ def test_a_presenter_deck_keeps_the_language():
     at.button(key="present:next").click().run()
     assert not at.exception
     assert at.title[0].value == "比较优化器" and at.query_params["lang"] == "zh"
+
+
+def test_home_link_keeps_the_language():
+    at = open_page("pages/home.py")
+    at.sidebar.radio(key="_i18n_switch").set_value("zh").run()
+    at.switch_page("pages/home.py").run()
+    assert at.query_params["lang"] == "zh" and at.subheader[0].value == "问题"
