@@ -68,15 +68,19 @@ def test_committed_mo_matches_po(po):
     assert committed._catalog == expected._catalog, f"{mo.name} is older than {po.name}: run pybabel compile"  # type: ignore[attr-defined]
 
 
-def test_every_marked_string_of_the_messages_domain_is_in_its_catalog():
-    """Babel's own extraction over the files of domain ``messages``: a new string without a translation fails."""
-    known = _ids(ROOT / "locale/zh/LC_MESSAGES/messages.po")
+@pytest.mark.parametrize(("domain", "patterns"), [("messages", i18n.MESSAGES_FILES), ("pages", i18n.PAGES_FILES)])
+def test_every_marked_string_is_in_its_domains_catalog(domain, patterns):
+    """Babel's own extraction over a domain's files: a new string without a translation fails."""
+    po = ROOT / f"locale/zh/LC_MESSAGES/{domain}.po"
+    known = _ids(po) if po.is_file() else set()
+    files = sorted({path for pattern in patterns for path in ROOT.glob(pattern)})
+    assert files, domain
     missing = []
-    for name in i18n.MESSAGES_FILES:
-        for _lineno, message, _comments, _context in extract_from_file("python", ROOT / name, DEFAULT_KEYWORDS):
+    for path in files:
+        for _lineno, message, _comments, _context in extract_from_file("python", path, DEFAULT_KEYWORDS):
             ids = message if isinstance(message, tuple) else (message,)
-            missing += [(name, m) for m in ids if m and m not in known]
-    assert not missing, f"marked strings missing from messages.po (extract, update, translate, compile): {missing[:10]}"
+            missing += [(path.name, m) for m in ids if m and m not in known]
+    assert not missing, f"marked strings missing from {domain}.po (extract, update, translate, compile): {missing[:10]}"
 
 
 def test_core_texts_are_current():
@@ -117,12 +121,12 @@ def test_every_page_renders_in_chinese(page):
 
 def test_language_switch_and_link_round_trip():
     at = open_page("pages/home.py", {"lang": "zh"})
-    switch = at.sidebar.radio(key="_i18n:switch")
+    switch = at.sidebar.radio(key="_i18n_switch")
     assert switch.value == "zh" and at.query_params["lang"] == "zh"
     assert at.subheader[0].value == "问题"
     switch.set_value("en").run()
     assert at.query_params["lang"] == "en" and at.subheader[0].value == "The question"
-    at.sidebar.radio(key="_i18n:switch").set_value("zh").run()
+    at.sidebar.radio(key="_i18n_switch").set_value("zh").run()
     assert at.query_params["lang"] == "zh"
     at.switch_page("pages/compare.py").run()  # the session keeps the language, and the page's link carries it
     assert not at.exception
@@ -174,3 +178,18 @@ def test_optimizer_texts_from_core_are_translated():
     at = open_page("pages/momentum.py", {"lang": "zh"})
     assert any("维护一个速度" in e.value for e in at.markdown)
     assert any("梯度下降" in e.value for e in at.markdown)
+
+
+def test_a_presenter_deck_keeps_the_language():
+    deck = "gd?fn=quadratic&lr=0.3|compare?article=1"
+    at = open_page("pages/gd.py", {"present": "1", "deck": deck, "lang": "zh"})
+    at.button(key="present:next").click().run()
+    assert not at.exception
+    assert at.title[0].value == "比较优化器" and at.query_params["lang"] == "zh"
+
+
+def test_home_link_keeps_the_language():
+    at = open_page("pages/home.py")
+    at.sidebar.radio(key="_i18n_switch").set_value("zh").run()
+    at.switch_page("pages/home.py").run()
+    assert at.query_params["lang"] == "zh" and at.subheader[0].value == "问题"

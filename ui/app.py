@@ -40,6 +40,9 @@ def run_app() -> None:
     try:
         with present.mode():
             navigation.run()
+        for name, value in i18n.url_params().items():  # pages without settings (home) keep the language too
+            if st.query_params.get(name) != value:
+                st.query_params[name] = value
     finally:
         st.session_state.pop(_INSIDE, None)
 

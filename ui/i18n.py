@@ -32,9 +32,10 @@ MESSAGES_FILES = tuple(f"ui/{m}.py" for m in (*_MESSAGES_MODULES.split(" "), "pr
 PAGES_FILES: tuple[str, ...] = ("ui/lessons/*.py", "ui/race.py", "ui/network.py", "ui/basins.py", "ui/sweep.py")
 PAGES_FILES += ("ui/conditioning.py", "ui/custom.py", "ui/export.py", "ui/present.py", "ui/tune.py", "ui/work.py")
 
-_KEY = "_i18n:lang"  # the session's language
-_EXPLICIT = "_i18n:explicit"  # chosen by a link or the switch (so the URL keeps it), not guessed
-_SWITCH = "_i18n:switch"  # the switch widget's key
+# No ":" in these keys: presenter mode forgets every page setting (keys "page:name") when it opens a slide.
+_KEY = "_i18n_lang"  # the session's language
+_EXPLICIT = "_i18n_explicit"  # chosen by a link or the switch (so the URL keeps it), not guessed
+_SWITCH = "_i18n_switch"  # the switch widget's key
 
 
 @functools.cache
