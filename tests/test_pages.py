@@ -147,7 +147,7 @@ def test_play_pause_and_reset_move_the_scrubber():
     at.button(key="adam:play").click().run()
     assert at.session_state["adam:playing"] and at.session_state["adam:t"] == 1
     at.run()
-    assert at.session_state["adam:t"] == 2
+    assert at.session_state["adam:t"] >= 2  # at least a step per frame; more when the clock ran ahead (play follows it)
     at.button(key="adam:pause").click().run()
     assert not at.session_state["adam:playing"]
     at.button(key="adam:reset").click().run()
