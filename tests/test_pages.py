@@ -145,7 +145,7 @@ def test_custom_formula_works_like_a_builtin():
 def test_play_pause_and_reset_move_the_scrubber():
     at = open_page("pages/adam.py")
     at.button(key="adam:play").click().run()
-    assert at.session_state["adam:playing"] and at.session_state["adam:t"] == 1
+    assert at.session_state["adam:playing"] and at.session_state["adam:t"] >= 1
     at.run()
     assert at.session_state["adam:t"] >= 2  # at least a step per frame; more when the clock ran ahead (play follows it)
     at.button(key="adam:pause").click().run()
