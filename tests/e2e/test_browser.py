@@ -197,10 +197,12 @@ def test_clicking_the_map_moves_the_start(page, base_url):
     open_app(page, base_url, "/gd")
     before = query(page)
     page.get_by_text("Pick the start on a map").click()
+    wait_for_app(page)  # opening the expander reruns the page, which draws the map: wait for that run to end
     chart = page.locator(f'[data-testid="stSidebar"] {VEGA}').first
     chart.wait_for(state="visible")
     page.wait_for_function(_VEGA_DRAWN, arg=f'[data-testid="stSidebar"] {VEGA}')
     chart.scroll_into_view_if_needed()
+    wait_for_app(page)
     box = chart.locator("canvas, svg").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.3)
     page.wait_for_function("old => !location.search.includes(old)", arg=f"x0={before['x0']}", timeout=20_000)
