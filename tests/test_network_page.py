@@ -2,6 +2,7 @@
 
 import pytest
 
+import core
 from core.datasets import DATASETS, TWO_D_DATASETS
 from tests.apptest_helpers import count, errors, open_page
 
@@ -28,7 +29,7 @@ def test_default_comparison_trains_and_learns():
     at = open_page(PAGE)
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table["optimizer"]) == ["Momentum (heavy ball)", "Adam", "Muon"]
+    assert list(table["optimizer"]) == [core.get_spec(n).display_name for n in core.OPTIMIZERS]
     assert (table["test accuracy"] > 0.9).all()
 
 

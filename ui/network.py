@@ -25,7 +25,7 @@ from .theme import CMAP, INK, color
 
 PAGE = "network"
 ALL_OPTIMIZERS = list(core.OPTIMIZERS) + list(core.NETWORK_OPTIMIZERS)
-DEFAULT_OPTIMIZERS = ["momentum", "adam", "muon"]
+DEFAULT_OPTIMIZERS = list(core.OPTIMIZERS)  # the 13 of the 2-D pages; Muon and Adafactor one click away
 # Learning rates that train a 2-16-16-2 tanh network on the 2-D sets in a few hundred full-batch steps
 # (the 2-D pages' demo values are tuned for the landscapes, not for networks).
 NET_DEFAULTS = {
