@@ -113,7 +113,7 @@ class PageState:
         key = self.key("_warnings")
         notes = dict(st.session_state.get(key, {}))
         note = _("**{name}** = {value} was ignored: {why}").format(
-            name=plain(name, 30), value=code(raw, 40), why=plain(why, 120)
+            name=plain(name, None), value=code(raw, 40), why=plain(why, 120)
         )
         notes[name] = (note, replacement)
         st.session_state[key] = notes
