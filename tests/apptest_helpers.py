@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -73,3 +74,19 @@ def show_tab(at: AppTest, key: str, label: str) -> AppTest:
     """Select tab ``label`` of the tabs with ``key`` (only the open tab is drawn) and rerun."""
     at.session_state[key] = label
     return at.run()
+
+
+def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every Markdown table on the page (as ``ui.text.table`` writes them), cells unescaped, as text."""
+    out = []
+    for md in at.markdown:
+        lines = md.value.strip().splitlines()
+        if len(lines) < 2 or not lines[0].startswith("|") or not re.fullmatch(r"\|(:?-+:?\|)+", lines[1]):
+            continue
+        rows = [[_unescape(c) for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]] for line in lines]
+        out.append(pd.DataFrame(rows[2:], columns=rows[0]))
+    return out
+
+
+def _unescape(cell: str) -> str:
+    return re.sub(r"\\(.)", r"\1", cell.replace("\u200b", "")).strip()

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qsl
 
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import markdown_tables, open_page
 
 STOP_COLUMN = "first step with |x| ≤ 0.1 and |y| < 0.1"
 
@@ -22,12 +22,12 @@ def _page_links(at) -> list:
 def test_article_claims_stand_beside_its_numbers():
     at = open_page("pages/compare.py", {"article": "1"})
     assert not at.exception
-    claims = at.table[0].value
+    claims = markdown_tables(at)[0].set_index("optimizer")
     assert "fastest" in claims.loc["Adam", "the article says"]
     adam = claims.loc["Adam", "its own numbers show"]
     assert "stopping rule at step 17" in adam and "never reaches f − f* ≤ 1e-3" in adam
     assert "f − f* ≤ 1e-3 at step 18 (first)" in claims.loc["Momentum (heavy ball)", "its own numbers show"]
-    numbers = at.dataframe[0].value.set_index("optimizer")
+    numbers = markdown_tables(at)[1].set_index("optimizer")
     assert numbers.loc["Momentum (heavy ball)", "steps to f − f* ≤ 1e-3"] == "18"
     assert numbers.loc["Adam", "steps to f − f* ≤ 1e-3"] == "never"
     assert list(numbers[STOP_COLUMN]) == ["never", "18", "never", "20", "17"]
@@ -47,7 +47,7 @@ def test_home_link_opens_the_article_view():
     at = open_page("pages/compare.py", dict(parse_qsl(link.query_string)))
     assert not at.exception
     assert at.toggle(key="compare:article").value
-    assert "fastest" in at.table[0].value.loc["Adam", "the article says"]
+    assert "fastest" in markdown_tables(at)[0].set_index("optimizer").loc["Adam", "the article says"]
 
 
 def test_home_says_which_optimizers_are_not_in_torch():

@@ -114,6 +114,9 @@ def test_compare_exports_render_and_make_a_download():
     """Compare shows one snippet per optimizer and the movie controls; making a GIF offers its download."""
     at = open_page("pages/compare.py", {"opts": "gd,momentum,adam", "steps": "6"})
     assert not at.exception, at.exception
+    assert snippet_codes(at) == []  # drawn only once the export panel is opened
+    at.session_state["compare:exportopen"] = True
+    at.run()
     assert len(snippet_codes(at)) == 3
     assert count(at, "download_button") == 0
     at.button(key="compare:export:make_movie").click().run()

@@ -12,7 +12,7 @@ from core import article, metrics
 from . import charts, controls, layout, plots, runs, tune
 from .i18n import _
 from .state import PageState, page_state
-from .text import plain
+from .text import plain, table
 
 PAGE = "compare"
 
@@ -91,7 +91,7 @@ def _article() -> None:
             )
         )
     st.subheader(_("What the article concludes, and what its own numbers show"))
-    st.table(_claims_table(found))
+    st.markdown(_claims_table(found))
     st.caption(
         _(
             "Two yardsticks: the article's own stopping rule ({rule}) and this app's f − f* ≤ 1e-3. Adam starts "
@@ -120,11 +120,11 @@ def _step_or_never(step: int) -> str:
     return _("never") if step < 0 else str(step)
 
 
-def _claims_table(found: dict[str, dict]) -> pd.DataFrame:
+def _claims_table(found: dict[str, dict]) -> str:
     """The article's conclusion for each method beside what its own run measures, so a reader can judge them."""
     first_stop = min((f["stop_rule_step"] for f in found.values() if f["stop_rule_step"] >= 0), default=-1)
     first_tol = min((f["steps_to_tol"] for f in found.values() if f["steps_to_tol"] >= 0), default=-1)
-    rows = {}
+    rows = []
     for n, f in found.items():
         stop, tol = f["stop_rule_step"], f["steps_to_tol"]
         first = _(" (first)")
@@ -147,11 +147,14 @@ def _claims_table(found: dict[str, dict]) -> pd.DataFrame:
             )
         else:
             shown.append(_("f = {loss} after {steps} steps").format(loss=f"{f['final_loss']:.2g}", steps=article.STEPS))
-        rows[core.get_spec(n).display_name] = {
-            _("the article says"): _(article.CONCLUSIONS[n]),
-            _("its own numbers show"): _("; ").join(shown) + _("."),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
+        rows.append(
+            {
+                _("optimizer"): core.get_spec(n).display_name,
+                _("the article says"): _(article.CONCLUSIONS[n]),
+                _("its own numbers show"): _("; ").join(shown) + _("."),
+            }
+        )
+    return table(rows)
 
 
 def _free(ps: PageState, side) -> None:
@@ -280,5 +283,6 @@ def _metrics_table(f: core.Objective, trajectories: dict[str, core.Trajectory]) 
     return pd.DataFrame(rows)
 
 
-def _show_metrics(table: pd.DataFrame) -> None:
-    st.dataframe(table, hide_index=True, width="stretch")
+def _show_metrics(metrics_table: pd.DataFrame) -> None:
+    numbers = (_("final loss"), _("distance to minimum"), _("path length"))
+    st.markdown(table(metrics_table.to_dict("records"), right=numbers))

@@ -305,7 +305,15 @@ def compare_exports(
     paths = tuple((n, runs[n].points) for n in names)
     st.subheader(_("Animate the race"))
     animation(ps, key, paths, steps)
-    with st.expander(_("Export: animation as GIF or MP4, and the runs as PyTorch"), icon=":material/ios_share:"):
+    # Drawn only when opened: the code blocks inside would make a fresh tab load a large highlighter first.
+    with st.expander(
+        _("Export: animation as GIF or MP4, and the runs as PyTorch"),
+        icon=":material/ios_share:",
+        key=ps.key("exportopen"),
+        on_change="rerun",
+    ) as box:
+        if not box.open:
+            return
         title = title_for(names, objective(key), hps, steps, schedule)
         movie_controls(ps.key("export"), key, paths, title, steps, "compare_paths")
         st.markdown("**" + _("Copy as PyTorch") + "**")

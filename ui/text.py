@@ -34,3 +34,18 @@ def code(text: object, limit: int | None = 80) -> str:
     line = _one_line(text, limit)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
     return f"{fence} {line} {fence}"
+
+
+def table(rows: list[dict[str, str]], right: tuple[str, ...] = ()) -> str:
+    """``rows`` (one dict of column -> text each) as a Markdown table; columns in ``right`` align right.
+
+    Used where a table is small and static: a table element would make a fresh tab download and
+    run a large grid module first. Every cell is escaped prose (names, numbers, "never").
+    """
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    head = "| " + " | ".join(plain(c, None) for c in columns) + " |"
+    rule = "|" + "|".join("--:" if c in right else ":--" for c in columns) + "|"
+    body = ["| " + " | ".join(plain(row.get(c, ""), None) for c in columns) + " |" for row in rows]
+    return "\n".join([head, rule, *body])
