@@ -170,9 +170,9 @@ _FORBIDDEN = {
     ast.Dict: N_("dictionaries"),
     ast.NamedExpr: N_("assignments (:=)"),
     ast.JoinedStr: N_("text strings"),
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
+    ast.Await: N_("await"),
+    ast.Yield: N_("yield"),
+    ast.YieldFrom: N_("yield"),
 }
 
 # Python's own syntax-error messages that a typo in a formula commonly meets (Python 3.11 to 3.13),
@@ -798,15 +798,30 @@ def _objective(parsed: Parsed, box: tuple[float, float, float, float]) -> Object
 
     text = parsed.text
     latex = "f(x,y) = " + (parsed.latex if parsed.latex is not None else r"\text{(too long to typeset)}")
-    description = (
-        f"Your formula f(x, y) = {text}. The marked minimum ({mx:.3g}, {my:.3g}) with f = {mval:.4g} is "
-        f"approximate (grid search on {MINIMUM_GRID}×{MINIMUM_GRID} points of the box)"
-        + ("; it lies on the edge of the box, so f may decrease further outside." if on_edge else ".")
-        + (" f is undefined or infinite in parts of the box." if not finite.all() else "")
+    description = Message(
+        N_(
+            "Your formula f(x, y) = {formula}. The marked minimum ({x}, {y}) with f = {value} is approximate "
+            "(grid search on {grid}×{grid} points of the box); it lies on the edge of the box, so f may "
+            "decrease further outside."
+        )
+        if on_edge
+        else N_(
+            "Your formula f(x, y) = {formula}. The marked minimum ({x}, {y}) with f = {value} is approximate "
+            "(grid search on {grid}×{grid} points of the box)."
+        ),
+        formula=text,
+        x=f"{mx:.3g}",
+        y=f"{my:.3g}",
+        value=f"{mval:.4g}",
+        grid=MINIMUM_GRID,
     )
+    if not finite.all():
+        description = Message(
+            N_("{description} f is undefined or infinite in parts of the box."), description=description
+        )
     return Objective(
         name="custom",
-        display_name=f"Custom: {text}",
+        display_name=Message(N_("Custom: {formula}"), formula=text),
         latex=latex,
         box=box,
         start=start,
