@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .functions import Objective
+from .messages import N_, CoreError
 from .optimizers import Optimizer, get_optimizer
 from .simulate import StopRule, simulate
 
@@ -84,7 +85,7 @@ class BasinMap:
 def grid_axes(box: tuple[float, float, float, float], n: int) -> tuple[np.ndarray, np.ndarray]:
     """Cell centres of an ``n`` x ``n`` grid over ``box = (xmin, xmax, ymin, ymax)``: ``(xs, ys)``, each ``(n,)``."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"Invalid grid size {n!r} (expected an integer >= 1)")
+        raise CoreError(N_("Invalid grid size {value} (expected an integer >= 1)"), value=repr(n))
     xmin, xmax, ymin, ymax = map(float, box)
     k = (np.arange(n) + 0.5) / n
     return xmin + (xmax - xmin) * k, ymin + (ymax - ymin) * k
@@ -305,7 +306,7 @@ def basin_map(
     100 times the box's extent, ``slope`` (what a small gradient is measured against) to ``slope_scale(f)``.
     """
     if not tol > 0:
-        raise ValueError(f"Invalid tol {tol!r} (expected > 0)")
+        raise CoreError(N_("Invalid tol {value} (expected > 0)"), value=repr(tol))
     radius = capture_radius(f) if radius is None else float(radius)
     escape = f.escape_radius if escape is None else float(escape)
     xs, ys = grid_axes(f.box, n)

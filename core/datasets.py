@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .messages import N_, CoreError
+
 DATA_DIR = Path(__file__).with_name("data")
 TEST_FRACTION = 0.25
 
@@ -132,15 +134,19 @@ def get_dataset(
     seeded subset; ``noise`` is ignored.
     """
     if name not in DATASETS:
-        raise ValueError(f"Unknown dataset {name!r}; valid names are: {', '.join(DATASETS)}")
+        raise CoreError(
+            N_("Unknown dataset {name}; valid names are: {names}"), name=repr(name), names=", ".join(DATASETS)
+        )
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"Invalid test_fraction: {test_fraction!r} (expected a number in (0, 1))")
+        raise CoreError(N_("Invalid test_fraction: {value} (expected a number in (0, 1))"), value=repr(test_fraction))
     rng = np.random.default_rng(seed)
     if name == "digits":
         pixels, labels = load_digits()
         total = len(labels) if n is None else int(n)
         if not 10 <= total <= len(labels):
-            raise ValueError(f"Invalid n for digits: {n!r} (expected 10 to {len(labels)})")
+            raise CoreError(
+                N_("Invalid n for digits: {value} (expected 10 to {limit})"), value=repr(n), limit=len(labels)
+            )
         keep = np.sort(rng.permutation(len(labels))[:total])
         x_tr, y_tr, x_te, y_te = _split(pixels[keep] / 16.0, labels[keep], rng, test_fraction)
         return Dataset(
@@ -156,9 +162,9 @@ def get_dataset(
         )
     total = 400 if n is None else int(n)
     if total < 8:
-        raise ValueError(f"Invalid n: {n!r} (expected at least 8 samples)")
+        raise CoreError(N_("Invalid n: {value} (expected at least 8 samples)"), value=repr(n))
     if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"Invalid noise: {noise!r} (expected a number >= 0)")
+        raise CoreError(N_("Invalid noise: {value} (expected a number >= 0)"), value=repr(noise))
     display, make, description = _GENERATED[name]
     x, y = make(rng, total, float(noise))
     x_tr, y_tr, x_te, y_te = _split(x, y, rng, test_fraction)

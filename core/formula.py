@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ import sympy
 from . import sandbox
 from .functions import Minimum, Objective
 from .lru import LRU
+from .messages import N_, CoreError, Message
 
 __all__ = [
     "EXAMPLES",
@@ -90,13 +92,15 @@ EXAMPLES: dict[str, str] = {
 }
 
 
-class FormulaError(ValueError):
-    """The formula cannot be used; the message is meant to be shown to the user as is."""
+class FormulaError(CoreError):
+    """The formula cannot be used; the message (a `Message`) is meant to be shown to the user."""
 
 
-TOO_SLOW = "the formula is too complex: working out its gradient takes too long"
-TOO_BIG = "the gradient of this formula is too large to compute quickly"
-_HINT = "use x, y, pi, e and functions such as sin, exp, sqrt"
+TOO_SLOW = Message(N_("the formula is too complex: working out its gradient takes too long"))
+TOO_BIG = Message(N_("the gradient of this formula is too large to compute quickly"))
+_HINT = Message(N_("use x, y, pi, e and functions such as sin, exp, sqrt"))
+_TOO_DEEP = Message(N_("the formula is too complex to differentiate"))
+_BOX = Message(N_("the box must be four numbers (xmin, xmax, ymin, ymax)"))
 
 _X = sympy.Symbol("x", real=True)
 _Y = sympy.Symbol("y", real=True)
@@ -151,25 +155,56 @@ _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**
 # Friendly names for syntax that is not allowed (node kinds the walk can meet; slices, starred
 # items and f-string parts only occur inside nodes that are refused first).
 _FORBIDDEN = {
-    ast.Attribute: "attribute access with '.'",
-    ast.Subscript: "indexing with [...]",
-    ast.Lambda: "lambda functions",
-    ast.IfExp: "conditional expressions (if/else)",
-    ast.Compare: "comparisons (==, <, ...)",
-    ast.BoolOp: "'and' / 'or'",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "comprehensions",
-    ast.List: "lists",
-    ast.Set: "sets",
-    ast.Dict: "dictionaries",
-    ast.NamedExpr: "assignments (:=)",
-    ast.JoinedStr: "text strings",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
+    ast.Attribute: N_("attribute access with '.'"),
+    ast.Subscript: N_("indexing with [...]"),
+    ast.Lambda: N_("lambda functions"),
+    ast.IfExp: N_("conditional expressions (if/else)"),
+    ast.Compare: N_("comparisons (==, <, ...)"),
+    ast.BoolOp: N_("'and' / 'or'"),
+    ast.ListComp: N_("comprehensions"),
+    ast.SetComp: N_("comprehensions"),
+    ast.DictComp: N_("comprehensions"),
+    ast.GeneratorExp: N_("comprehensions"),
+    ast.List: N_("lists"),
+    ast.Set: N_("sets"),
+    ast.Dict: N_("dictionaries"),
+    ast.NamedExpr: N_("assignments (:=)"),
+    ast.JoinedStr: N_("text strings"),
+    ast.Await: N_("await"),
+    ast.Yield: N_("yield"),
+    ast.YieldFrom: N_("yield"),
 }
+
+# Python's own syntax-error messages that a typo in a formula commonly meets (Python 3.11 to 3.13),
+# as templates that reproduce them exactly; any other message is shown as Python wrote it.
+_SYNTAX_MESSAGES = {
+    "invalid syntax": N_("invalid syntax"),
+    "invalid decimal literal": N_("invalid decimal literal"),
+    "invalid hexadecimal literal": N_("invalid hexadecimal literal"),
+    "invalid octal literal": N_("invalid octal literal"),
+    "invalid binary literal": N_("invalid binary literal"),
+    "invalid imaginary literal": N_("invalid imaginary literal"),
+    "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers": N_(
+        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
+    ),
+    "unexpected character after line continuation character": N_(
+        "unexpected character after line continuation character"
+    ),
+    "expected 'else' after 'if' expression": N_("expected 'else' after 'if' expression"),
+    "unexpected EOF while parsing": N_("unexpected EOF while parsing"),
+}
+_SYNTAX_PATTERNS = (
+    (re.compile(r"'(?P<bracket>.)' was never closed"), N_("'{bracket}' was never closed")),
+    (re.compile(r"unmatched '(?P<bracket>.)'"), N_("unmatched '{bracket}'")),
+    (
+        re.compile(r"closing parenthesis '(?P<closing>.)' does not match opening parenthesis '(?P<opening>.)'"),
+        N_("closing parenthesis '{closing}' does not match opening parenthesis '{opening}'"),
+    ),
+    (
+        re.compile(r"unterminated string literal \(detected at line (?P<line>\d+)\)"),
+        N_("unterminated string literal (detected at line {line})"),
+    ),
+)
 
 _TRANSLATE = str.maketrans({"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/"})
 
@@ -197,20 +232,28 @@ class Node:
 def _normalize(text) -> str:
     """Check the raw text cheaply (before any parsing) and return its normalised form."""
     if not isinstance(text, str):
-        raise FormulaError("the formula must be text")
+        raise FormulaError(N_("the formula must be text"))
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"the formula is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
+        raise FormulaError(
+            N_("the formula is too long ({length} characters; the limit is {limit})"),
+            length=len(text),
+            limit=MAX_LENGTH,
+        )
     text = text.translate(_TRANSLATE)
     for i, ch in enumerate(text, start=1):
         if ch in "\t\n\r":
             continue
         if not ch.isascii():
-            raise FormulaError(f"unsupported character {ch!r} at position {i}: use plain ASCII, e.g. x, y, *, **")
+            raise FormulaError(
+                N_("unsupported character {char} at position {position}: use plain ASCII, e.g. x, y, *, **"),
+                char=repr(ch),
+                position=i,
+            )
         if not ch.isprintable():
-            raise FormulaError(f"the formula contains a control character at position {i}")
+            raise FormulaError(N_("the formula contains a control character at position {position}"), position=i)
     text = " ".join(text.split()).replace("^", "**")
     if not text:
-        raise FormulaError("the formula is empty: type an expression in x and y, e.g. x**2 + y**2")
+        raise FormulaError(N_("the formula is empty: type an expression in x and y, e.g. x**2 + y**2"))
     depth = max_depth = 0
     for ch in text:
         if ch in "([{":
@@ -219,7 +262,9 @@ def _normalize(text) -> str:
         elif ch in ")]}":
             depth -= 1
     if max_depth > MAX_NESTING:
-        raise FormulaError(f"the formula is nested too deeply (more than {MAX_NESTING} levels of parentheses)")
+        raise FormulaError(
+            N_("the formula is nested too deeply (more than {limit} levels of parentheses)"), limit=MAX_NESTING
+        )
     return text
 
 
@@ -228,17 +273,35 @@ def _parse_tree(text: str) -> ast.expr:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        where = f" at position {exc.offset}" if exc.offset else ""
-        msg = (exc.msg or "invalid syntax").rstrip(".")
-        if msg.startswith("invalid syntax"):
-            msg = "invalid syntax"
-        raise FormulaError(f"could not read the formula{where}: {msg}") from None
+        reason = _syntax_reason(exc.msg)
+        if exc.offset:
+            raise FormulaError(
+                N_("could not read the formula at position {position}: {reason}"), position=exc.offset, reason=reason
+            ) from None
+        raise FormulaError(N_("could not read the formula: {reason}"), reason=reason) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
-        raise FormulaError("could not read the formula: it is too complex") from None
+        raise FormulaError(N_("could not read the formula: it is too complex")) from None
     nodes = sum(1 for node in ast.walk(tree) if isinstance(node, ast.expr))
     if nodes > MAX_NODES:
-        raise FormulaError(f"the formula is too complex ({nodes} terms; the limit is {MAX_NODES})")
+        raise FormulaError(
+            N_("the formula is too complex ({nodes} terms; the limit is {limit})"), nodes=nodes, limit=MAX_NODES
+        )
     return tree.body
+
+
+def _syntax_reason(msg: str | None) -> str:
+    """Python's syntax-error message, without a final period or its guesses after "invalid syntax";
+    a `Message` when it is one a formula commonly meets."""
+    msg = (msg or "invalid syntax").rstrip(".")
+    if msg.startswith("invalid syntax"):
+        msg = "invalid syntax"
+    if msg in _SYNTAX_MESSAGES:
+        return Message(_SYNTAX_MESSAGES[msg])
+    for pattern, template in _SYNTAX_PATTERNS:
+        found = pattern.fullmatch(msg)
+        if found:
+            return Message(template, **found.groupdict())
+    return msg
 
 
 def _snippet(node: ast.AST) -> str:
@@ -251,25 +314,25 @@ def _snippet(node: ast.AST) -> str:
 
 def _check_constant(value: float | None, node: ast.AST) -> None:
     if value is not None and not (math.isfinite(value) and abs(value) <= MAX_CONSTANT):
-        raise FormulaError(f"'{_snippet(node)}' is not a finite real number")
+        raise FormulaError(N_("'{snippet}' is not a finite real number"), snippet=_snippet(node))
 
 
 def _check(node: ast.AST, depth: int = 0) -> Node:
     """The allow-list: the checked `Node` for an ``ast`` node, or a `FormulaError` saying what is not allowed."""
     if depth > MAX_DEPTH:
-        raise FormulaError(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)")
+        raise FormulaError(N_("the formula is nested too deeply (more than {limit} levels)"), limit=MAX_DEPTH)
     if isinstance(node, ast.Constant):
         return _number(node)
     if isinstance(node, ast.Name):
         if node.id in _NAMES:
             return Node("name", leaf=node.id, value=_NAME_VALUES.get(node.id))
         if node.id in _FUNCTIONS or node.id in _ALIASES:
-            raise FormulaError(f"'{node.id}' is a function: write {node.id}(...)")
-        raise FormulaError(f"unknown name '{node.id}': {_HINT}")
+            raise FormulaError(N_("'{name}' is a function: write {name}(...)"), name=node.id)
+        raise FormulaError(N_("unknown name '{name}': {hint}"), name=node.id, hint=_HINT)
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.UAdd, ast.USub)):
             op = {ast.Not: "not", ast.Invert: "~"}.get(type(node.op), type(node.op).__name__)
-            raise FormulaError(f"the operator '{op}' is not allowed: use + - * / **")
+            raise FormulaError(N_("the operator '{operator}' is not allowed: use + - * / **"), operator=op)
         arg = _check(node.operand, depth + 1)
         if isinstance(node.op, ast.UAdd):
             return arg
@@ -286,58 +349,60 @@ def _check(node: ast.AST, depth: int = 0) -> Node:
                 ast.BitOr: "|",
                 ast.BitXor: "^",
             }.get(type(node.op), type(node.op).__name__)
-            raise FormulaError(f"the operator '{op}' is not allowed: use + - * / **")
+            raise FormulaError(N_("the operator '{operator}' is not allowed: use + - * / **"), operator=op)
         a, b = _check(node.left, depth + 1), _check(node.right, depth + 1)
         return Node(_BINOPS[type(node.op)], (a, b), value=_binop_value(node, a.value, b.value))
     if isinstance(node, ast.Call):
         return _call(node, depth)
     if isinstance(node, ast.Tuple):
-        raise FormulaError("commas are only allowed between function arguments, e.g. atan2(y, x)")
+        raise FormulaError(N_("commas are only allowed between function arguments, e.g. atan2(y, x)"))
     for kind, what in _FORBIDDEN.items():
         if isinstance(node, kind):
-            raise FormulaError(
-                f"{what} are not allowed in a formula"
-                if what.endswith("s") or "(" in what
-                else f"{what} is not allowed in a formula"
-            )
-    raise FormulaError(f"'{_snippet(node)}' is not allowed: {_HINT}")
+            if what.endswith("s") or "(" in what:
+                raise FormulaError(N_("{what} are not allowed in a formula"), what=Message(what))
+            raise FormulaError(N_("{what} is not allowed in a formula"), what=Message(what))
+    raise FormulaError(N_("'{snippet}' is not allowed: {hint}"), snippet=_snippet(node), hint=_HINT)
 
 
 def _number(node: ast.Constant) -> Node:
     """The `Node` of a literal: ints up to ``EXACT_LIMIT`` stay exact, other finite numbers become floats."""
     v = node.value
     if isinstance(v, bool) or v is None or v is Ellipsis:
-        raise FormulaError(f"'{_snippet(node)}' is not allowed: {_HINT}")
+        raise FormulaError(N_("'{snippet}' is not allowed: {hint}"), snippet=_snippet(node), hint=_HINT)
     if isinstance(v, complex):
-        raise FormulaError("complex numbers (like 1j) are not allowed")
+        raise FormulaError(N_("complex numbers (like 1j) are not allowed"))
     if isinstance(v, (str, bytes)):
-        raise FormulaError("text strings are not allowed in a formula")
+        raise FormulaError(N_("text strings are not allowed in a formula"))
     if isinstance(v, int):
         if abs(v) <= EXACT_LIMIT:
             return Node("num", leaf=v, value=float(v))
         try:
             fv = float(v)
         except OverflowError:
-            raise FormulaError(f"the number '{_snippet(node)}' is too large") from None
+            raise FormulaError(N_("the number '{snippet}' is too large"), snippet=_snippet(node)) from None
         _check_constant(fv, node)
         return Node("num", leaf=fv, value=fv)
     if isinstance(v, float):
         if not math.isfinite(v) or abs(v) > MAX_CONSTANT:
-            raise FormulaError(f"the number '{_snippet(node)}' is too large")
+            raise FormulaError(N_("the number '{snippet}' is too large"), snippet=_snippet(node))
         return Node("num", leaf=v, value=v)
-    raise FormulaError(f"'{_snippet(node)}' is not allowed")
+    raise FormulaError(N_("'{snippet}' is not allowed"), snippet=_snippet(node))
 
 
 def _binop_value(node: ast.BinOp, va: float | None, vb: float | None) -> float | None:
     """The float value of ``a op b`` when both are constant (else ``None``), refusing what cannot be computed."""
     op = type(node.op)
     if op is ast.Div and vb == 0.0:
-        raise FormulaError(f"division by zero in '{_snippet(node)}'")
+        raise FormulaError(N_("division by zero in '{snippet}'"), snippet=_snippet(node))
     if op is ast.Pow:
         if vb is not None and abs(vb) > MAX_EXPONENT:
-            raise FormulaError(f"the exponent in '{_snippet(node)}' is too large (the limit is ±{MAX_EXPONENT:g})")
+            raise FormulaError(
+                N_("the exponent in '{snippet}' is too large (the limit is ±{limit})"),
+                snippet=_snippet(node),
+                limit=f"{MAX_EXPONENT:g}",
+            )
         if va == 0.0 and vb is not None and vb < 0:
-            raise FormulaError(f"division by zero in '{_snippet(node)}'")
+            raise FormulaError(N_("division by zero in '{snippet}'"), snippet=_snippet(node))
     if va is None or vb is None:
         return None
     if op is ast.Pow:
@@ -356,21 +421,26 @@ def _binop_value(node: ast.BinOp, va: float | None, vb: float | None) -> float |
 
 def _call(node: ast.Call, depth: int) -> Node:
     if not isinstance(node.func, ast.Name):
-        raise FormulaError(f"calling '{_snippet(node.func)}' is not allowed: call functions by name, e.g. sin(x)")
+        raise FormulaError(
+            N_("calling '{snippet}' is not allowed: call functions by name, e.g. sin(x)"), snippet=_snippet(node.func)
+        )
     name = node.func.id
     canonical = _ALIASES.get(name, name)
     if canonical not in _FUNCTIONS:
         if name in _NAMES:
-            raise FormulaError(f"'{name}' is not a function: write '{name}*(...)' to multiply")
-        raise FormulaError(f"unknown function '{name}': allowed functions are {_FUNCTION_LIST}")
+            raise FormulaError(N_("'{name}' is not a function: write '{name}*(...)' to multiply"), name=name)
+        raise FormulaError(
+            N_("unknown function '{name}': allowed functions are {functions}"), name=name, functions=_FUNCTION_LIST
+        )
     if node.keywords:
-        raise FormulaError(f"keyword arguments are not allowed: write {name}(...) with plain arguments")
+        raise FormulaError(N_("keyword arguments are not allowed: write {name}(...) with plain arguments"), name=name)
     nargs, _, evaluate = _FUNCTIONS[canonical]
     if any(isinstance(a, ast.Starred) for a in node.args):
-        raise FormulaError("starred arguments are not allowed")
+        raise FormulaError(N_("starred arguments are not allowed"))
     if len(node.args) != nargs:
-        plural = "argument" if nargs == 1 else "arguments"
-        raise FormulaError(f"{name} takes {nargs} {plural} (got {len(node.args)})")
+        if nargs == 1:
+            raise FormulaError(N_("{name} takes 1 argument (got {got})"), name=name, got=len(node.args))
+        raise FormulaError(N_("{name} takes {count} arguments (got {got})"), name=name, count=nargs, got=len(node.args))
     args = tuple(_check(a, depth + 1) for a in node.args)
     values = [a.value for a in args]
     value = evaluate(*values) if all(v is not None for v in values) else None
@@ -383,7 +453,7 @@ def _read(text) -> tuple[str, Node]:
     normalized = _normalize(text)
     tree = _check(_parse_tree(normalized))
     if tree.value is not None:
-        raise FormulaError("f is constant: nothing to optimize (use x and/or y)")
+        raise FormulaError(N_("f is constant: nothing to optimize (use x and/or y)"))
     return normalized, tree
 
 
@@ -442,7 +512,10 @@ def _tame(expr: sympy.Expr, value: float | None, sizes: _Sizes) -> sympy.Expr:
     is constant).
     """
     if sizes(expr) > MAX_EXPRESSION_SIZE:
-        raise FormulaError(f"the formula expands to too large an expression (more than {MAX_EXPRESSION_SIZE:,} terms)")
+        raise FormulaError(
+            N_("the formula expands to too large an expression (more than {limit} terms)"),
+            limit=f"{MAX_EXPRESSION_SIZE:,}",
+        )
     big = [r for r in sizes.nodes(expr) if _big(r)]
     if not big:
         return expr
@@ -486,14 +559,14 @@ def _derivative(expr: sympy.Expr, var: sympy.Symbol, sizes: _Sizes) -> sympy.Exp
     try:
         d = sympy.diff(expr, var)
     except RecursionError:
-        raise FormulaError("the formula is too complex to differentiate") from None
+        raise FormulaError(_TOO_DEEP) from None
     if sizes(d) > MAX_GRADIENT_SIZE:
         raise FormulaError(TOO_BIG)
     # Jumps of sign/Heaviside have a zero derivative almost everywhere.
     if d.has(sympy.DiracDelta):
         d = d.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0))
     if d.has(sympy.Derivative, sympy.Subs):
-        raise FormulaError(f"could not differentiate the formula with respect to {var}")
+        raise FormulaError(N_("could not differentiate the formula with respect to {variable}"), variable=str(var))
     return d
 
 
@@ -527,7 +600,7 @@ def _symbolic(text: str, tree: Node) -> Parsed:
     sizes = _Sizes()
     expr = _to_sympy(tree, sizes)
     if not expr.free_symbols:
-        raise FormulaError("f is constant: nothing to optimize (use x and/or y)")
+        raise FormulaError(N_("f is constant: nothing to optimize (use x and/or y)"))
     gx, gy = _derivative(expr, _X, sizes), _derivative(expr, _Y, sizes)
     return Parsed(
         text=text,
@@ -540,8 +613,8 @@ def _symbolic(text: str, tree: Node) -> Parsed:
     )
 
 
-_PARSED: LRU[Parsed | str] = LRU(256)  # normalised text -> Parsed, or the refusal message
-_OBJECTIVES: LRU[Objective | str] = LRU(64)  # (normalised text, box) -> Objective, or the refusal message
+_PARSED: LRU[Parsed | Message] = LRU(256)  # normalised text -> Parsed, or the refusal message
+_OBJECTIVES: LRU[Objective | Message] = LRU(64)  # (normalised text, box) -> Objective, or the refusal message
 _SYMBOLIC = threading.Lock()  # one symbolic child at a time: a burst of formulas queues
 
 
@@ -565,25 +638,25 @@ def parse(text: str) -> Parsed:
             if verdict is None:
                 verdict = _decide(normalized, tree)
                 _PARSED.put(normalized, verdict)
-    if isinstance(verdict, str):
+    if isinstance(verdict, Message):
         raise FormulaError(verdict)
     return verdict
 
 
-def _decide(text: str, tree: Node) -> Parsed | str:
+def _decide(text: str, tree: Node) -> Parsed | Message:
     """`_symbolic` in the CPU-limited child: the `Parsed` formula or the message refusing it."""
     try:
         return sandbox.call_limited(_symbolic, text, tree, cpu_seconds=SYMBOLIC_CPU_SECONDS)
     except FormulaError as err:
-        return str(err)
+        return err.message
     except sandbox.OverBudget:
         return TOO_SLOW
     except sandbox.Busy:  # the machine, not the formula: not a verdict, so not cached
-        raise FormulaError("the server is too busy to check this formula right now: try again shortly") from None
+        raise FormulaError(N_("the server is too busy to check this formula right now: try again shortly")) from None
     except RecursionError:
-        return "the formula is too complex to differentiate"
+        return _TOO_DEEP
     except Exception:
-        return "could not differentiate the formula"
+        return Message(N_("could not differentiate the formula"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -631,20 +704,20 @@ def _check_box(box) -> tuple[float, float, float, float]:
     try:
         values = tuple(box)
     except TypeError:
-        raise FormulaError("the box must be four numbers (xmin, xmax, ymin, ymax)") from None
+        raise FormulaError(_BOX) from None
     if len(values) != 4 or any(isinstance(v, bool) for v in values):
-        raise FormulaError("the box must be four numbers (xmin, xmax, ymin, ymax)")
+        raise FormulaError(_BOX)
     try:
         xmin, xmax, ymin, ymax = (float(v) for v in values)
     except (TypeError, ValueError):
-        raise FormulaError("the box must be four numbers (xmin, xmax, ymin, ymax)") from None
+        raise FormulaError(_BOX) from None
     coords = (xmin, xmax, ymin, ymax)
     if not all(math.isfinite(v) and abs(v) <= MAX_COORD for v in coords):
-        raise FormulaError(f"the box coordinates must be finite numbers within ±{MAX_COORD:g}")
+        raise FormulaError(N_("the box coordinates must be finite numbers within ±{limit}"), limit=f"{MAX_COORD:g}")
     if not (xmin < xmax and ymin < ymax):
-        raise FormulaError("the box must have xmin < xmax and ymin < ymax")
+        raise FormulaError(N_("the box must have xmin < xmax and ymin < ymax"))
     if xmax - xmin > MAX_SPAN or ymax - ymin > MAX_SPAN:
-        raise FormulaError(f"the box is too large (each side at most {MAX_SPAN:g})")
+        raise FormulaError(N_("the box is too large (each side at most {limit})"), limit=f"{MAX_SPAN:g}")
     return coords
 
 
@@ -661,9 +734,9 @@ def build(parsed: Parsed, box: tuple[float, float, float, float] = (-5, 5, -5, 5
         try:
             verdict = _objective(parsed, box)
         except FormulaError as err:
-            verdict = str(err)
+            verdict = err.message
         _OBJECTIVES.put(key, verdict)
-    if isinstance(verdict, str):
+    if isinstance(verdict, Message):
         raise FormulaError(verdict)
     return verdict
 
@@ -690,7 +763,7 @@ def _objective(parsed: Parsed, box: tuple[float, float, float, float]) -> Object
     try:
         f, df = _compile(parsed.expr, *parsed.gradient)
     except Exception:
-        raise FormulaError("could not compile the formula for numerical evaluation") from None
+        raise FormulaError(N_("could not compile the formula for numerical evaluation")) from None
 
     xmin, xmax, ymin, ymax = box
     X, Y = np.meshgrid(np.linspace(xmin, xmax, VALIDATION_GRID), np.linspace(ymin, ymax, VALIDATION_GRID))
@@ -698,10 +771,10 @@ def _objective(parsed: Parsed, box: tuple[float, float, float, float]) -> Object
     df(X, Y)  # must not raise (it cannot: errors become NaN), and warms up the compiled code
     finite = np.isfinite(Z)
     if not finite.any():
-        raise FormulaError("f is not finite anywhere in the box (undefined or overflowing everywhere)")
+        raise FormulaError(N_("f is not finite anywhere in the box (undefined or overflowing everywhere)"))
     zf = Z[finite]
     if float(np.ptp(zf)) <= 1e-12 * max(1.0, float(np.max(np.abs(zf)))):
-        raise FormulaError("f is constant: nothing to optimize")
+        raise FormulaError(N_("f is constant: nothing to optimize"))
 
     # Approximate global minimum over the box by grid search.
     xs = np.linspace(xmin, xmax, MINIMUM_GRID)
@@ -725,15 +798,30 @@ def _objective(parsed: Parsed, box: tuple[float, float, float, float]) -> Object
 
     text = parsed.text
     latex = "f(x,y) = " + (parsed.latex if parsed.latex is not None else r"\text{(too long to typeset)}")
-    description = (
-        f"Your formula f(x, y) = {text}. The marked minimum ({mx:.3g}, {my:.3g}) with f = {mval:.4g} is "
-        f"approximate (grid search on {MINIMUM_GRID}×{MINIMUM_GRID} points of the box)"
-        + ("; it lies on the edge of the box, so f may decrease further outside." if on_edge else ".")
-        + (" f is undefined or infinite in parts of the box." if not finite.all() else "")
+    description = Message(
+        N_(
+            "Your formula f(x, y) = {formula}. The marked minimum ({x}, {y}) with f = {value} is approximate "
+            "(grid search on {grid}×{grid} points of the box); it lies on the edge of the box, so f may "
+            "decrease further outside."
+        )
+        if on_edge
+        else N_(
+            "Your formula f(x, y) = {formula}. The marked minimum ({x}, {y}) with f = {value} is approximate "
+            "(grid search on {grid}×{grid} points of the box)."
+        ),
+        formula=text,
+        x=f"{mx:.3g}",
+        y=f"{my:.3g}",
+        value=f"{mval:.4g}",
+        grid=MINIMUM_GRID,
     )
+    if not finite.all():
+        description = Message(
+            N_("{description} f is undefined or infinite in parts of the box."), description=description
+        )
     return Objective(
         name="custom",
-        display_name=f"Custom: {text}",
+        display_name=Message(N_("Custom: {formula}"), formula=text),
         latex=latex,
         box=box,
         start=start,

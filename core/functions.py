@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .messages import N_, CoreError, Message
+
 __all__ = [
     "FUNCTIONS",
     "Minimum",
@@ -209,16 +211,19 @@ QUADRATIC = QuadraticObjective(
 # ---------------------------------------------------------------------------------------------
 
 
+CONDITION_ERROR = N_("condition must be a finite number >= 1 (got {value})")
+
+
 def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> QuadraticObjective:
     """Quadratic ½(u²/κ + v²) in coordinates rotated by `angle` degrees, with Hessian eigenvalues 1/κ and 1.
 
     Lets the user dial the condition number κ = L/μ (and the valley's orientation) to see how each
     optimizer's convergence depends on it.
     """
-    kappa = _check_real("condition", condition, "a finite number >= 1")
+    kappa = _check_real("condition", condition, Message(N_("a finite number >= 1")))
     if not kappa >= 1.0:
-        raise ValueError(f"condition must be a finite number >= 1 (got {condition!r})")
-    theta_deg = _check_real("angle", angle, "a finite number of degrees")
+        raise CoreError(CONDITION_ERROR, value=repr(condition))
+    theta_deg = _check_real("angle", angle, Message(N_("a finite number of degrees")))
 
     mu = 1.0 / kappa
     h11, h12, h22 = conditioned_hessian(kappa, theta_deg)
@@ -251,14 +256,15 @@ def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> Q
 
 def _check_real(param: str, value, allowed: str) -> float:
     """Convert a user parameter to a finite float, raising a ValueError that names it otherwise."""
+    wrong = N_("{param} must be {allowed} (got {value})")
     if isinstance(value, bool):
-        raise ValueError(f"{param} must be {allowed} (got {value!r})")
+        raise CoreError(wrong, param=param, allowed=allowed, value=repr(value))
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{param} must be {allowed} (got {value!r})") from None
+        raise CoreError(wrong, param=param, allowed=allowed, value=repr(value)) from None
     if not math.isfinite(number):
-        raise ValueError(f"{param} must be {allowed} (got {value!r})")
+        raise CoreError(wrong, param=param, allowed=allowed, value=repr(value))
     return number
 
 
@@ -677,13 +683,17 @@ def list_functions() -> list[str]:
 def get_function(name: str, **params) -> Objective:
     """Look up an objective by registry key; only `conditioned_quadratic` accepts parameters (condition, angle)."""
     if name not in FUNCTIONS:
-        raise ValueError(f"unknown function {name!r}; valid names are: {', '.join(FUNCTIONS)}")
+        raise CoreError(
+            N_("unknown function {name}; valid names are: {names}"), name=repr(name), names=", ".join(FUNCTIONS)
+        )
     allowed = _PARAMETRISED.get(name, ())
     unknown = [key for key in params if key not in allowed]
     if unknown:
-        valid = ", ".join(allowed) if allowed else "none"
-        raise ValueError(
-            f"unknown parameter(s) {', '.join(map(repr, unknown))} for function {name!r}; valid parameters: {valid}"
+        raise CoreError(
+            N_("unknown parameter(s) {unknown} for function {name}; valid parameters: {valid}"),
+            unknown=", ".join(map(repr, unknown)),
+            name=repr(name),
+            valid=", ".join(allowed) if allowed else Message(N_("none")),
         )
     if name == "conditioned_quadratic" and params:
         return make_conditioned_quadratic(**params)

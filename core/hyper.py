@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .messages import N_, CoreError, Message
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -106,21 +108,33 @@ class Hyper:
         if self.kind == "bool":
             if isinstance(value, (bool, np.bool_)):
                 return bool(value)
-            raise ValueError(f"Invalid {self.name}: {value!r} (expected True or False)")
+            raise CoreError(N_("Invalid {name}: {value} (expected True or False)"), name=self.name, value=repr(value))
         if self.kind == "choice":
             for c in self.choices:
                 if _same(value, c.value):
                     return c.value
             options = ", ".join(repr(c.value) for c in self.choices)
-            raise ValueError(f"Invalid {self.name}: {value!r} (expected one of {options})")
+            raise CoreError(
+                N_("Invalid {name}: {value} (expected one of {options})"),
+                name=self.name,
+                value=repr(value),
+                options=options,
+            )
         if self.kind == "int":
             number = _check_number(self.name, value, self.bounds)  # type: ignore[arg-type]
             if np.ndim(number) != 0 or number != int(number):
-                raise ValueError(f"Invalid {self.name}: {value!r} (expected an integer in {self.bounds})")
+                raise CoreError(
+                    N_("Invalid {name}: {value} (expected an integer in {bounds})"),
+                    name=self.name,
+                    value=repr(value),
+                    bounds=str(self.bounds),
+                )
             return int(number)
         if self.kind == "pair":
             if not isinstance(value, (tuple, list)) or len(value) != 2:
-                raise ValueError(f"Invalid {self.name}: {value!r} (expected a pair of numbers)")
+                raise CoreError(
+                    N_("Invalid {name}: {value} (expected a pair of numbers)"), name=self.name, value=repr(value)
+                )
             return tuple(
                 _check_number(f"{self.name}[{i}] ({self.labels[i]})", v, self.bounds[i])  # type: ignore[index]
                 for i, v in enumerate(value)
@@ -135,17 +149,28 @@ def _same(value: Any, option: Any) -> bool:
     return type(value) is type(option) and value == option
 
 
+_NOT_A_NUMBER = N_("Invalid {name}: {value} (expected a number)")
+
+
 def _check_number(name: str, value: Any, bounds: Interval | None) -> Any:
     """Convert ``value`` to a float (or float array) and check it lies in ``bounds``."""
     if isinstance(value, (bool, np.bool_, str)):
-        raise ValueError(f"Invalid {name}: {value!r} (expected a number)")
+        raise CoreError(_NOT_A_NUMBER, name=name, value=repr(value))
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"Invalid {name}: {value!r} (expected a number)") from None
+        raise CoreError(_NOT_A_NUMBER, name=name, value=repr(value)) from None
     if not np.isfinite(arr).all():
-        raise ValueError(f"Invalid {name} value: {value!r} (must be a finite number)")
+        raise CoreError(N_("Invalid {name} value: {value} (must be a finite number)"), name=name, value=repr(value))
     if bounds is not None and not bounds.contains(arr):
-        shown = value if arr.ndim == 0 else f"array with values in [{np.nanmin(arr):g}, {np.nanmax(arr):g}]"
-        raise ValueError(f"Invalid {name} value: {shown} (allowed range {bounds})")
+        shown = (
+            str(value)
+            if arr.ndim == 0
+            else Message(
+                N_("array with values in [{low}, {high}]"), low=f"{np.nanmin(arr):g}", high=f"{np.nanmax(arr):g}"
+            )
+        )
+        raise CoreError(
+            N_("Invalid {name} value: {value} (allowed range {bounds})"), name=name, value=shown, bounds=str(bounds)
+        )
     return float(arr) if arr.ndim == 0 else arr

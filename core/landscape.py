@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from .messages import N_, CoreError
+
 METHODS = ("pca", "random")
 
 
@@ -120,7 +122,7 @@ def common_point(objective: Any, paths: Sequence[Any], where: str = "init") -> n
     if where == "init":
         return paths[0][0]
     if where != "best":
-        raise ValueError(f"Invalid centre {where!r} (expected 'init' or 'best')")
+        raise CoreError(N_("Invalid centre {value} (expected 'init' or 'best')"), value=repr(where))
     ends = np.stack([p[-1] for p in paths])
     with np.errstate(all="ignore"):
         losses = objective.values(ends.T)
@@ -144,7 +146,9 @@ def loss_slice(
     in one batched ``objective.values`` call over ``resolution²`` parameter vectors.
     """
     if method not in METHODS:
-        raise ValueError(f"Invalid method {method!r} (expected one of {', '.join(METHODS)})")
+        raise CoreError(
+            N_("Invalid method {value} (expected one of {names})"), value=repr(method), names=", ".join(METHODS)
+        )
     paths = [np.asarray(p, dtype=float) for p in paths]
     c = common_point(objective, paths, center)
     plane = pca_plane(paths, c) if method == "pca" else random_plane(objective.layout, c, seed)

@@ -17,6 +17,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
+from .messages import N_, CoreError
+
 V = TypeVar("V")
 
 __all__ = ["LRU"]
@@ -27,7 +29,7 @@ class LRU(Generic[V]):
 
     def __init__(self, size: int):
         if size < 1:
-            raise ValueError(f"Invalid size {size!r} (expected >= 1)")
+            raise CoreError(N_("Invalid size {value} (expected >= 1)"), value=repr(size))
         self.size = size
         self._data: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()

@@ -19,6 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from .datasets import Dataset
+from .messages import N_, CoreError
 
 ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid")
 # Largest number of activations (networks × width × samples) held at once when evaluating many θs.
@@ -97,10 +98,14 @@ class MLP:
 
     def __init__(self, dataset: Dataset, hidden: Sequence[int] = (16, 16), activation: str = "tanh") -> None:
         if activation not in ACTIVATIONS:
-            raise ValueError(f"Unknown activation {activation!r}; valid ones are: {', '.join(ACTIVATIONS)}")
+            raise CoreError(
+                N_("Unknown activation {name}; valid ones are: {names}"),
+                name=repr(activation),
+                names=", ".join(ACTIVATIONS),
+            )
         hidden = tuple(int(h) for h in hidden)
         if any(h < 1 for h in hidden):
-            raise ValueError(f"Invalid hidden sizes {hidden!r}: every layer needs at least one unit")
+            raise CoreError(N_("Invalid hidden sizes {value}: every layer needs at least one unit"), value=repr(hidden))
         self.dataset = dataset
         self.hidden = hidden
         self.activation = activation

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .hyper import NONNEG, POSITIVE, UNIT_CLOSED, Choice, Hyper, Interval
+from .messages import N_, CoreError, Message
 
 # ``default=None`` for ``max_lr`` (``optional``) means "use the optimizer's lr".
 AT_LEAST_1 = Interval(1.0)
@@ -322,7 +323,7 @@ class WarmupCosine(Schedule):
         return np.where(e < w, warm, _cosine(base_lr, self.eta_min, e - w, self.T_max))
 
 
-CYCLE_MOMENTUM_ERROR = "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+CYCLE_MOMENTUM_ERROR = Message(N_("optimizer must support momentum or beta1 with `cycle_momentum` option enabled"))
 
 
 class _MomentumCycle(Schedule):
@@ -363,7 +364,7 @@ class _MomentumCycleRunner:
         if schedule.cycle_momentum:
             self.key = "betas" if "betas" in hp else "momentum" if "momentum" in hp else None
             if self.key is None:
-                raise ValueError(CYCLE_MOMENTUM_ERROR)
+                raise CoreError(CYCLE_MOMENTUM_ERROR)
         self.betas = hp.get("betas")
 
     def hyper(self, t: int, loss: Any = None) -> dict[str, Any]:
@@ -707,7 +708,9 @@ def _schedule_class(name: str) -> type[Schedule]:
     try:
         return SCHEDULES[name]
     except KeyError:
-        raise ValueError(f"Unknown schedule {name!r}; valid names are: {', '.join(SCHEDULES)}") from None
+        raise CoreError(
+            N_("Unknown schedule {name}; valid names are: {names}"), name=repr(name), names=", ".join(SCHEDULES)
+        ) from None
 
 
 def get_schedule(name: str, **params: Any) -> Schedule:
@@ -716,8 +719,11 @@ def get_schedule(name: str, **params: Any) -> Schedule:
     known = {h.name: h for h in cls.params}
     unknown = sorted(set(params) - set(known))
     if unknown:
-        raise ValueError(
-            f"{name} got unexpected parameter(s) {', '.join(unknown)}; valid ones are: {', '.join(known) or '(none)'}"
+        raise CoreError(
+            N_("{schedule} got unexpected parameter(s) {unknown}; valid ones are: {valid}"),
+            schedule=name,
+            unknown=", ".join(unknown),
+            valid=", ".join(known) or Message(N_("(none)")),
         )
     return cls(**{k: params.get(k, h.default) for k, h in known.items()})
 

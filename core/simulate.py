@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .functions import Objective
+from .messages import N_, CoreError
 from .optimizers import Optimizer
 
 StopRule = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -89,16 +90,19 @@ def simulate(
     Optimizers that need the parameter layout (``core.NETWORK_OPTIMIZERS``) take it from ``function``.
     """
     if record not in ("all", "last"):
-        raise ValueError(f"Invalid record: {record!r} (expected 'all' or 'last')")
+        raise CoreError(N_("Invalid record: {value} (expected 'all' or 'last')"), value=repr(record))
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"Invalid steps: {steps!r} (expected an integer >= 0)")
+        raise CoreError(N_("Invalid steps: {value} (expected an integer >= 0)"), value=repr(steps))
     if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or record_every < 1:
-        raise ValueError(f"Invalid record_every: {record_every!r} (expected an integer >= 1)")
+        raise CoreError(N_("Invalid record_every: {value} (expected an integer >= 1)"), value=repr(record_every))
     dim = getattr(function, "dim", 2)
     x0 = np.asarray(x0, dtype=float)
     if x0.ndim < 1 or x0.shape[-1] != dim:
-        what = "(x, y)" if dim == 2 else f"the {dim} parameters"
-        raise ValueError(f"Invalid x0 shape {x0.shape}: the last axis must hold {what}")
+        if dim == 2:
+            raise CoreError(N_("Invalid x0 shape {shape}: the last axis must hold (x, y)"), shape=str(x0.shape))
+        raise CoreError(
+            N_("Invalid x0 shape {shape}: the last axis must hold the {dim} parameters"), shape=str(x0.shape), dim=dim
+        )
     minibatch = _check_batch_size(function, batch_size)
     spec = optimizer.spec
     if hasattr(spec, "bind"):
@@ -267,8 +271,11 @@ def _flat(value: Any, batch: tuple, n: int, name: str) -> Any:
     try:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), batch)).reshape(n)
     except ValueError:
-        raise ValueError(
-            f"Invalid {name}: shape {np.shape(value)} does not broadcast to the batch shape {batch}"
+        raise CoreError(
+            N_("Invalid {name}: shape {shape} does not broadcast to the batch shape {batch}"),
+            name=name,
+            shape=str(np.shape(value)),
+            batch=str(batch),
         ) from None
 
 
@@ -326,10 +333,10 @@ def _check_batch_size(function: Objective, batch_size: int | None) -> int | None
     if batch_size is None:
         return None
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"Invalid batch_size: {batch_size!r} (expected an integer >= 1)")
+        raise CoreError(N_("Invalid batch_size: {value} (expected an integer >= 1)"), value=repr(batch_size))
     n_samples = getattr(function, "n_samples", None)
     if n_samples is None:
-        raise ValueError("batch_size needs an objective with training samples (a network from core.mlp)")
+        raise CoreError(N_("batch_size needs an objective with training samples (a network from core.mlp)"))
     return None if batch_size >= n_samples else int(batch_size)
 
 

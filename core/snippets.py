@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .functions import conditioned_hessian
+from .messages import N_, CoreError, Message
 from .optimizers import get_spec
 from .schedules import get_schedule
 
@@ -46,11 +47,11 @@ _TORCH_CONSTANTS = {"pi": "math.pi", "e": "math.e", "x": "x", "y": "y"}
 # Where the torch constructor's default differs from the app's starting value (SGD's momentum is 0 in torch).
 TORCH_DEFAULTS: Mapping[str, Mapping[str, Any]] = {"SGD": {"momentum": 0.0, "nesterov": False}}
 # Options of the app that torch.optim does not have: a run that turns one on has no snippet.
-NOT_IN_TORCH = {"eps_inside_sqrt": "ε inside the square root (the article's variant)"}
+NOT_IN_TORCH = {"eps_inside_sqrt": N_("ε inside the square root (the article's variant)")}
 MAX_FORMULA_CHARS = 300  # a translated formula longer than this is "not available" (not short any more)
 
 
-class SnippetUnavailable(ValueError):
+class SnippetUnavailable(CoreError):
     """The run cannot be written as a torch.optim program (Lion, or a formula too long to be a snippet)."""
 
 
@@ -58,7 +59,9 @@ def torch_class(name: str) -> str:
     """The ``torch.optim`` class of optimizer ``name``; raises ``SnippetUnavailable`` for Lion and the like."""
     spec = get_spec(name)
     if not spec.torch_name:
-        raise SnippetUnavailable(f"{spec.display_name} is not in torch.optim, so there is no PyTorch snippet for it.")
+        raise SnippetUnavailable(
+            N_("{optimizer} is not in torch.optim, so there is no PyTorch snippet for it."), optimizer=spec.display_name
+        )
     return spec.torch_name
 
 
@@ -72,7 +75,11 @@ def optimizer_kwargs(name: str, hp: Mapping[str, Any]) -> dict[str, Any]:
         default = _plain(torch_defaults.get(h.name, h.default))
         if h.name in NOT_IN_TORCH:
             if value != default:
-                raise SnippetUnavailable(f"{NOT_IN_TORCH[h.name]} is not an option of torch.optim.{spec.torch_name}.")
+                raise SnippetUnavailable(
+                    N_("{option} is not an option of torch.optim.{torch_class}."),
+                    option=Message(NOT_IN_TORCH[h.name]),
+                    torch_class=spec.torch_name,
+                )
             continue
         if h.name == "lr" or value != default:
             out[h.name] = value
@@ -113,7 +120,7 @@ def formula_torch(text: str) -> str:
     _, tree = _read(text)
     out = _node_torch(tree)
     if len(out) > MAX_FORMULA_CHARS:
-        raise SnippetUnavailable("The formula is too long to write as a short PyTorch snippet.")
+        raise SnippetUnavailable(N_("The formula is too long to write as a short PyTorch snippet."))
     return out
 
 
@@ -130,7 +137,7 @@ def function_torch(function: str | tuple) -> str:
     try:
         return TORCH_FUNCTIONS[key[0]]
     except KeyError:
-        raise SnippetUnavailable(f"No torch formula for the landscape {key[0]!r}.") from None
+        raise SnippetUnavailable(N_("No torch formula for the landscape {name}."), name=repr(key[0])) from None
 
 
 def snippet(

@@ -24,7 +24,8 @@ import math
 
 import numpy as np
 
-from .functions import Minimum, Objective, conditioned_hessian, quadratic_fns
+from .functions import CONDITION_ERROR, Minimum, Objective, conditioned_hessian, quadratic_fns
+from .messages import N_, CoreError
 
 __all__ = [
     "gd_optimal_lr",
@@ -42,7 +43,9 @@ __all__ = [
 def _check_curvature(mu: float, L: float) -> tuple[float, float]:
     mu, L = float(mu), float(L)
     if not (math.isfinite(mu) and math.isfinite(L) and 0 < mu <= L):
-        raise ValueError(f"curvature must satisfy 0 < mu <= L (got mu={mu!r}, L={L!r})")
+        raise CoreError(
+            N_("curvature must satisfy 0 < mu <= L (got mu={mu}, L={lipschitz})"), mu=repr(mu), lipschitz=repr(L)
+        )
     return mu, L
 
 
@@ -146,7 +149,7 @@ def measured_rate(distances, tail: float = 0.5) -> float:
 def steps_to_shrink(rate: float, factor: float = 1e-6) -> float:
     """Steps for ρᵗ to fall to ``factor``: ⌈log factor / log ρ⌉ (inf when ρ ≥ 1, 1 when ρ = 0)."""
     if not 0 < factor < 1:
-        raise ValueError(f"factor must be in (0, 1) (got {factor!r})")
+        raise CoreError(N_("factor must be in (0, 1) (got {value})"), value=repr(factor))
     if not rate < 1:
         return float("inf")
     if rate <= 0:
@@ -181,7 +184,7 @@ def rotated_quadratics(condition: float, angles) -> Objective:
     """
     kappa = float(condition)
     if not (math.isfinite(kappa) and kappa >= 1):
-        raise ValueError(f"condition must be a finite number >= 1 (got {condition!r})")
+        raise CoreError(CONDITION_ERROR, value=repr(condition))
     a = np.asarray(angles, dtype=float).reshape(-1)
     f, df = quadratic_fns(*conditioned_hessian(kappa, a))
     return Objective(

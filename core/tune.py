@@ -29,6 +29,7 @@ import numpy as np
 
 from . import metrics
 from .functions import Objective
+from .messages import N_, CoreError, Message
 from .optimizers import Optimizer, get_optimizer, get_spec
 from .simulate import Trajectory, simulate
 
@@ -105,7 +106,7 @@ def halton(count: int, dims: int, start: int = 1, seed: int | None = None) -> np
     (Cranley–Patterson), so each seed gives other points that are still evenly spread.
     """
     if not 0 <= dims <= len(PRIMES):
-        raise ValueError(f"Invalid dims: {dims} (expected 0 to {len(PRIMES)})")
+        raise CoreError(N_("Invalid dims: {dims} (expected 0 to {limit})"), dims=str(dims), limit=len(PRIMES))
     out = np.zeros((count, dims))
     for j, base in enumerate(PRIMES[:dims]):  # radical inverse, one digit of every index at a time
         index = np.arange(start, start + count)
@@ -192,7 +193,7 @@ def tune(
     """
     _check_metric(score)
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
-        raise ValueError(f"Invalid budget: {budget!r} (expected an integer >= 1)")
+        raise CoreError(N_("Invalid budget: {value} (expected an integer >= 1)"), value=repr(budget))
     fixed = dict(fixed or {})
     dims = search_space(name, fixed)
     x = _start_array(objective, x0)
@@ -283,9 +284,9 @@ def performance_profile(scores: Any, taus: Any) -> np.ndarray:
     """
     s = np.asarray(scores, dtype=float)
     if s.ndim != 2:
-        raise ValueError(f"Invalid scores shape {s.shape}: expected (problems, solvers)")
+        raise CoreError(N_("Invalid scores shape {shape}: expected (problems, solvers)"), shape=str(s.shape))
     if np.any(s < 0):
-        raise ValueError("Performance profiles need scores >= 0 (ratios of negative scores mean nothing)")
+        raise CoreError(N_("Performance profiles need scores >= 0 (ratios of negative scores mean nothing)"))
     with np.errstate(all="ignore"):
         s = np.where(np.isnan(s), np.inf, np.maximum(s, FLOOR))
         ratio = s / s.min(axis=1, keepdims=True)
@@ -295,7 +296,9 @@ def performance_profile(scores: Any, taus: Any) -> np.ndarray:
 
 def _check_metric(metric: str) -> None:
     if metric not in SCORES:
-        raise ValueError(f"Invalid score {metric!r}; valid ones are: {', '.join(SCORES)}")
+        raise CoreError(
+            N_("Invalid score {value}; valid ones are: {names}"), value=repr(metric), names=", ".join(SCORES)
+        )
 
 
 def _gap(objective: Objective, values: np.ndarray) -> np.ndarray:
@@ -323,9 +326,10 @@ def _snappers(dims: tuple[Dimension, ...], options: Mapping[str, Any]) -> list[C
     """Per coordinate, a map of values to the nearest allowed option (the identity where none are given)."""
     unknown = set(options) - {d.column for d in dims}
     if unknown:
-        raise ValueError(
-            f"Invalid options for {', '.join(sorted(unknown))}: not searched "
-            f"(searched: {', '.join(d.column for d in dims) or 'nothing'})"
+        raise CoreError(
+            N_("Invalid options for {names}: not searched (searched: {searched})"),
+            names=", ".join(sorted(unknown)),
+            searched=", ".join(d.column for d in dims) or Message(N_("nothing")),
         )
     snaps = []
     for d in dims:
@@ -335,7 +339,12 @@ def _snappers(dims: tuple[Dimension, ...], options: Mapping[str, Any]) -> list[C
         allowed = np.unique(np.asarray(options[d.column], dtype=float))
         allowed = allowed[(allowed > d.low) & (allowed <= d.high)]  # as the continuous search: never the low end
         if allowed.size == 0:
-            raise ValueError(f"Invalid options for {d.column}: none inside ({d.low:g}, {d.high:g}]")
+            raise CoreError(
+                N_("Invalid options for {name}: none inside ({low}, {high}]"),
+                name=d.column,
+                low=f"{d.low:g}",
+                high=f"{d.high:g}",
+            )
         snaps.append(functools.partial(_nearest, allowed, d.log))
     return snaps
 

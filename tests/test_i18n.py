@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 import io
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from ui.pages import all_page_files
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGS = sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")  # {name}, also {n:,} and {L}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -86,6 +88,50 @@ def test_every_marked_string_is_in_its_domains_catalog(domain, patterns):
 def test_core_texts_are_current():
     """``ui/core_texts.py`` lists core's texts as they are now (``python -m scripts.make_core_texts``)."""
     assert set(core_texts.TEXTS) == set(make_core_texts.texts())
+
+
+def _fields(text: str) -> list[tuple[str, str | None, str]]:
+    """The ``str.format`` fields of ``text``: (name, conversion, format spec), sorted."""
+    return sorted(
+        (name, conv, spec or "") for _lit, name, spec, conv in string.Formatter().parse(text) if name is not None
+    )
+
+
+def test_core_templates_are_translated_with_the_same_placeholders():
+    """Every template ``core`` marks with ``N_`` (its errors, a formula's description) has a Chinese translation in
+    ``messages.po``, not fuzzy, in Chinese, and filled by exactly the same placeholders."""
+    catalog = {m.id: m for m in _catalog(ROOT / "locale/zh/LC_MESSAGES/messages.po") if m.id}
+    templates = sorted(set(make_core_texts.marked_texts()))
+    assert len(templates) > 100, "core's error templates are collected"
+    missing = [t for t in templates if t not in catalog or not catalog[t].string or catalog[t].fuzzy]
+    assert not missing, f"core templates without a Chinese translation (see CONTRIBUTING.md): {missing[:10]}"
+    not_chinese = [t for t in templates if not CJK.search(catalog[t].string)]
+    assert not not_chinese, not_chinese[:10]
+    wrong = [(t, catalog[t].string) for t in templates if _fields(t) != _fields(catalog[t].string)]
+    assert not wrong, f"placeholders differ from the English template: {wrong[:5]}"
+
+
+# Exceptions whose text nobody using the app sees: programming errors and the sandbox's own signals.
+_INTERNAL_ERRORS = {"NotImplementedError", "TypeError", "KeyError", "RuntimeError", "OverBudget", "Busy"}
+
+
+def test_core_raises_its_texts_as_templates():
+    """``core`` raises no ``ValueError`` with a bare English text: what people may read is a ``CoreError``
+    (``FormulaError``, ``SnippetUnavailable``) built from an ``N_`` template, so the app can translate it."""
+    bare = []
+    for path in sorted((ROOT / "core").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func, args = node.exc.func, node.exc.args
+            name = func.id if isinstance(func, ast.Name) else ""
+            text = bool(args) and (
+                isinstance(args[0], ast.JoinedStr)
+                or (isinstance(args[0], ast.Constant) and isinstance(args[0].value, str))
+            )
+            if name == "ValueError" or (text and name not in _INTERNAL_ERRORS):
+                bare.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bare, f"raise CoreError(N_(...), ...) instead: {bare}"
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,12 @@ from core.defaults import demo_hyperparameters
 from core.lru import LRU
 
 from . import charts, controls, i18n, layout, plots, problem, runs, work
-from .i18n import N_, _
+from .i18n import N_, _, error_text
 from .plots import figure_text
 from .problem import FunctionKey
 from .runs import HyperItems
 from .state import PageState, page_state
+from .text import plain
 from .theme import CMAP, INK, color
 
 PAGE = "basins"
@@ -186,7 +187,7 @@ def _compute(
         try:
             core.get_optimizer(name, **dict(hp))
         except ValueError as err:
-            st.error(f"{label}: {err}", icon=":material/block:")
+            st.error(f"{label}: {plain(error_text(err), 300)}", icon=":material/block:")
             continue
         for k in range(t * t):
             done = (i * t * t + k) / total

@@ -26,7 +26,7 @@ from core import snippets
 from core.schedules import SCHEDULES
 
 from . import layout, plots
-from .i18n import N_, _
+from .i18n import N_, _, error_text
 from .plots import figure_text
 from .problem import FunctionKey, objective
 from .state import PageState
@@ -254,7 +254,7 @@ def snippet_panel(
     try:
         code = snippets.snippet(name, hp, key, x0, steps, schedule, noise=noise, seed=seed, title=title)
     except ValueError as err:
-        st.info(str(err), icon=":material/info:")
+        st.info(error_text(err), icon=":material/info:")
         return
     st.code(code, language="python")
     st.caption(

@@ -6,7 +6,9 @@ in this module: every session has its own). ``setup`` decides it once per run, b
 Strings are looked up in the domain ``messages`` (shared furniture and the main pages), then in
 ``pages`` (the other pages); the compiled ``.mo`` files under ``locale/`` are read with the
 standard library's ``gettext``. ``N_`` only marks a module-level constant for extraction: it is
-translated with ``_`` where it is shown. CONTRIBUTING.md says how to extract, update and compile.
+translated with ``_`` where it is shown. ``_`` also translates a text from ``core`` made of a
+template and parameters (``core.messages.Message``); ``error_text`` is what an error from ``core``
+says. CONTRIBUTING.md says how to extract, update and compile.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+
+from core.messages import Message
 
 LANGUAGES = ("en", "zh")
 NAMES = {"en": "English", "zh": "中文"}
@@ -68,10 +72,37 @@ def language() -> str:
 
 
 def _(text: str) -> str:
-    """``text`` in the current language (unchanged when it has no translation)."""
+    """``text`` in the current language (unchanged when it has no translation).
+
+    A text from ``core`` that carries a template and parameters (a ``core.messages.Message``: the
+    errors core raises, a formula's description) is its template translated and filled again with
+    its parameters; a parameter that is itself a `Message` is translated the same way, every other one
+    (a name such as lr, a number, a piece of the user's formula) is kept as it is.
+    """
+    if isinstance(text, Message):
+        return _message(text)
     if not text:  # gettext("") is the catalog's header
         return text
     return translations(language()).gettext(text)
+
+
+def _message(message: Message) -> str:
+    if language() == DEFAULT:
+        return str(message)
+    params = {k: _message(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    try:
+        return _(message.template).format(**params)
+    except (KeyError, IndexError, ValueError):  # placeholders that differ from the English (a test forbids it)
+        return str(message)
+
+
+def error_text(err: BaseException) -> str:
+    """What an error from ``core`` says, in the current language (``str(err)`` when it carries no `Message`).
+
+    Plain text that may quote the user's input (a piece of a formula): show it through ``ui.text.plain``.
+    """
+    message = err.args[0] if len(err.args) == 1 else None
+    return _(message) if isinstance(message, Message) else str(err)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 import core
 
-from .i18n import _
+from .i18n import _, error_text
 from .text import plain
 
 
@@ -74,13 +74,13 @@ def _quadratic_parameters(display_name: str) -> tuple[str, str]:
 
 def bad_settings(err: Exception, who: str = "") -> None:
     """Settings the optimizer refuses (a message that may quote user values, so shown as text)."""
-    message = _("These settings cannot run: {why}").format(why=plain(err, 300))
+    message = _("These settings cannot run: {why}").format(why=plain(error_text(err), 300))
     st.error(f"{plain(who)}: {message}" if who else message, icon=":material/block:")
 
 
 def formula_error(err: Exception) -> None:
     """A formula that cannot be used; the message may quote the formula, so it is shown as text."""
-    st.error(_("That formula cannot be used: {why}").format(why=plain(err, 300)), icon=":material/edit:")
+    st.error(_("That formula cannot be used: {why}").format(why=plain(error_text(err), 300)), icon=":material/edit:")
 
 
 def stacked(latex: str) -> str:

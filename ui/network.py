@@ -17,10 +17,11 @@ from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
 
 from . import charts, controls, i18n, plots, runs
-from .i18n import N_, _
+from .i18n import N_, _, error_text
 from .plots import figure_text
 from .runs import HyperItems
 from .state import PageState, page_state
+from .text import plain
 from .theme import CMAP, INK, color
 
 PAGE = "network"
@@ -231,7 +232,7 @@ def _train_all(
         try:
             out[name] = train(key, name, runs.freeze(hps[name]), steps, batch, seeds)
         except ValueError as err:
-            st.error(f"{core.get_spec(name).display_name}: {err}", icon=":material/block:")
+            st.error(f"{core.get_spec(name).display_name}: {plain(error_text(err), 300)}", icon=":material/block:")
     bar.empty()
     for name, r in out.items():
         bad = int((r.diverged_at >= 0).sum())

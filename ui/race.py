@@ -20,7 +20,7 @@ import core
 from core.tune import FLOOR, SCORES, evaluate, performance_profile, search_space, starts, survival
 
 from . import charts, controls, layout, plots, problem
-from .i18n import N_, _
+from .i18n import N_, _, error_text
 from .state import PageState, page_state
 from .text import plain
 from .theme import color
@@ -472,7 +472,7 @@ def _beat_the_tuner(
                 target=race.target,
             ).scores.mean()
         except ValueError as err:
-            cols[1].error(_("These settings cannot run: {error}").format(error=plain(err, 300)))
+            cols[1].error(_("These settings cannot run: {error}").format(error=plain(error_text(err), 300)))
             return
         cols[1].metric(_("Your setting"), f"{mine:.4g}")
         cols[1].metric(_("Tuned"), f"{race_entry(key, name, race).result.score:.4g}")

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from . import i18n
-from .i18n import N_, _
+from .i18n import N_, _, error_text
 from .text import code, plain
 
 Parser = Callable[[str], Any]
@@ -48,7 +48,7 @@ class PageState:
                     value = parse(raw)
                     self.mark_explicit(name)
                 except (ValueError, TypeError) as err:
-                    self._warn(name, raw, str(err), default)
+                    self._warn(name, raw, error_text(err), default)
             st.session_state[key] = value
         return key
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+from ..messages import N_, CoreError
 from .adam import ADAM, ADAMAX, ADAMW, NADAM, RADAM
 from .adaptive import ADADELTA, ADAGRAD, RMSPROP
 from .base import Optimizer, OptimizerSpec, make_optimizer
@@ -49,8 +50,10 @@ def get_spec(name: str) -> OptimizerSpec:
     try:
         return SPECS[name] if name in SPECS else NETWORK_SPECS[name]
     except KeyError:
-        raise ValueError(
-            f"Unknown optimizer {name!r}; valid names are: {', '.join(OPTIMIZERS + NETWORK_OPTIMIZERS)}"
+        raise CoreError(
+            N_("Unknown optimizer {name}; valid names are: {names}"),
+            name=repr(name),
+            names=", ".join(OPTIMIZERS + NETWORK_OPTIMIZERS),
         ) from None
 
 

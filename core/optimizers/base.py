@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..hyper import Hyper
+from ..messages import N_, CoreError
 from .common import MAXIMIZE
 
 State = dict[str, Any]
@@ -118,8 +119,11 @@ def make_optimizer(spec: OptimizerSpec, **hyperparameters: Any) -> Optimizer:
     known = {h.name: h for h in spec.hypers}
     unknown = sorted(set(hyperparameters) - set(known))
     if unknown:
-        raise ValueError(
-            f"{spec.name} got unexpected hyperparameter(s) {', '.join(unknown)}; valid ones are: {', '.join(known)}"
+        raise CoreError(
+            N_("{optimizer} got unexpected hyperparameter(s) {unknown}; valid ones are: {valid}"),
+            optimizer=spec.name,
+            unknown=", ".join(unknown),
+            valid=", ".join(known),
         )
     values = {name: h.validate(hyperparameters.get(name, h.default)) for name, h in known.items()}
     if spec.check is not None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..hyper import NONNEG, UNIT_OPEN, Hyper, Interval
+from ..messages import N_, CoreError
 from . import common as c
 from .adam import _adam_step, _moments_init
 from .base import OptimizerSpec, lerp_
@@ -32,9 +33,12 @@ class LayoutSpec(OptimizerSpec):
         """A plain ``OptimizerSpec`` for ``function``'s layout; raises for objectives without one."""
         layout = getattr(function, "layout", None)
         if layout is None:
-            raise ValueError(
-                f"{self.display_name} applies only to networks (objectives with a parameter layout, "
-                "see core.mlp); it needs to know which coordinates form each weight matrix"
+            raise CoreError(
+                N_(
+                    "{optimizer} applies only to networks (objectives with a parameter layout, "
+                    "see core.mlp); it needs to know which coordinates form each weight matrix"
+                ),
+                optimizer=self.display_name,
             )
         base = {f.name: getattr(self, f.name) for f in fields(OptimizerSpec)}
         return OptimizerSpec(**{**base, "init": partial(self.init, layout=tuple(layout))})  # type: ignore[call-arg]
@@ -123,7 +127,7 @@ def _muon_step(x, g, s, t, hp):
 def _check_muon(hp):
     steps = hp["ns_steps"]
     if np.ndim(steps) or steps != int(steps) or not 1 <= steps < 100:
-        raise ValueError(f"Invalid ns_steps: {steps!r} (expected one integer from 1 to 99)")
+        raise CoreError(N_("Invalid ns_steps: {value} (expected one integer from 1 to 99)"), value=repr(steps))
 
 
 MUON = LayoutSpec(

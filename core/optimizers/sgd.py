@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..hyper import UNIT_CLOSED, Hyper, Interval
+from ..messages import N_, CoreError
 from . import common as c
 from .base import OptimizerSpec, weight_decayed
 
@@ -40,7 +41,7 @@ def _step(x, g, s, t, hp):
 
 def _check_nesterov(hp):
     if not (np.all(np.asarray(hp["momentum"]) > 0) and np.all(np.asarray(hp["dampening"]) == 0)):
-        raise ValueError("Invalid nesterov setting: Nesterov momentum requires a momentum > 0 and zero dampening")
+        raise CoreError(N_("Invalid nesterov setting: Nesterov momentum requires a momentum > 0 and zero dampening"))
 
 
 _DAMPENING = Hyper(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..hyper import NONNEG, Hyper, Interval
+from ..messages import N_, CoreError
 from . import common as c
 from .base import OptimizerSpec, decay_weights_
 
@@ -34,7 +35,7 @@ def _rprop_step(x, g, s, t, hp):
 def _check_rprop(hp):
     lo, hi = hp["step_sizes"]
     if np.any(np.asarray(lo) > np.asarray(hi)):
-        raise ValueError(f"Invalid step_sizes: min {lo} must not exceed max {hi}")
+        raise CoreError(N_("Invalid step_sizes: min {low} must not exceed max {high}"), low=str(lo), high=str(hi))
 
 
 RPROP = OptimizerSpec(
