@@ -4,7 +4,7 @@ import pytest
 
 import core
 from core import article
-from tests.apptest_helpers import charts, count, errors, image_ids, markdown_tables, open_page
+from tests.apptest_helpers import charts, count, errors, image_ids, markdown_tables, open_page, show_tab
 from ui.pages import all_page_files
 
 OPTIMIZER_PAGES = [f"pages/{n}.py" for n in core.OPTIMIZERS]
@@ -139,7 +139,27 @@ def test_hostile_formula_in_url_is_a_clean_message(formula):
 def test_custom_formula_works_like_a_builtin():
     at = open_page("pages/adam.py", {"fn": "custom", "formula": "(x-1)**2 + 3*(y+2)**2", "lr": "0.1", "steps": "200"})
     assert not at.exception and not errors(at)
-    assert count(at, "image") >= 1 and count(at, "vega_lite_chart") >= 3
+    assert count(at, "image") >= 1 and count(at, "vega_lite_chart") == 1  # the open curve tab only
+
+
+def test_every_curve_tab_draws_its_chart():
+    """Curves are tabs drawn on demand: each one shows its own chart, and only the open one is drawn."""
+    at = open_page("pages/adam.py", {"sched": "cosine"})
+    labels = [t.label for t in at.tabs][:5]
+    assert labels == ["Loss", "Distance to nearest minimum", "Gradient norm", "Learning rate", "Effective step size"]
+    titles = {"Loss": "Loss", "Distance to nearest minimum": "Distance to nearest minimum"}
+    titles |= {
+        "Gradient norm": "Gradient norm",
+        "Effective step size": "Effective step size per coordinate |Δθᵢ| / |gᵢ|",
+    }
+    for label in labels:
+        show_tab(at, "adam:curve", label)
+        assert not at.exception
+        (spec, data), *others = charts(at)
+        assert not others and len(data) > 0
+        assert spec.get("title") == titles.get(label, spec.get("title"))
+    lr = charts(show_tab(at, "adam:curve", "Learning rate"))[0][1]
+    assert lr["lr"].iloc[0] > lr["lr"].iloc[-1]  # the cosine schedule's lr falls
 
 
 def test_play_pause_and_reset_move_the_scrubber():
@@ -158,7 +178,8 @@ def test_schedule_is_selectable_and_charted():
     at = open_page("pages/momentum.py", {"sched": "cosine"})
     assert not at.exception
     plain = open_page("pages/momentum.py")
-    assert count(at, "vega_lite_chart") == count(plain, "vega_lite_chart") + 1
+    assert "Learning rate" in [t.label for t in at.tabs] and "Learning rate" not in [t.label for t in plain.tabs]
+    assert len(charts(show_tab(at, "momentum:curve", "Learning rate"))) == 1
 
 
 def test_start_map_click_sets_the_start(monkeypatch):

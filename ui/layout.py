@@ -11,13 +11,16 @@ from .text import plain
 
 
 def optimizer_header(spec: core.OptimizerSpec) -> None:
-    """Title, paper, update rule beside the intuition, and a suggestion of what to try (one click away),
-    short enough that the figure and its play buttons start in view on a laptop."""
+    """Title and paper: one short row, so the figure and its play buttons are in view on a laptop."""
     st.title(spec.display_name)
     st.caption(
         f"{spec.year} · [{spec.paper}]({spec.paper_url})"
         + (f" · `torch.optim.{spec.torch_name}`" if spec.torch_name else "")
     )
+
+
+def optimizer_rule(spec: core.OptimizerSpec) -> None:
+    """The update rule beside the intuition, and a suggestion of what to try (one click away)."""
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.latex(stacked(spec.rule_latex))

@@ -24,16 +24,18 @@ def render(name: str) -> None:
     spec = core.get_spec(name)
     layout.optimizer_header(spec)
     with page_state(name) as ps:
-        _body(ps, spec)
+        if not _body(ps, spec):  # no run to show (a refused setting says why): the rule still explains the method
+            layout.optimizer_rule(spec)
 
 
-def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
+def _body(ps: PageState, spec: core.OptimizerSpec) -> bool:
+    """Controls, then the run: figure and step panel first (in view), the rule, curves and tabs below."""
     name = spec.name
     side = st.sidebar
     side.header(_("Landscape"))
     run_setup = controls.setup(ps, where=side, start_map=True)
     if run_setup is None:
-        return
+        return False
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     side.header(_("Hyperparameters"))
     hp = controls.hyperparameters(ps, spec, key, where=side)
@@ -55,12 +57,14 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> None:
 
     ran = runs.run_all(key, {name: hp}, x0, steps, noise=noise, seed=seed, schedule=schedule)
     if name not in ran:
-        return
+        return False
     run = ran[name]
 
     _scrubber(ps, key, f, spec, run)
-    _charts(f, spec, run)
+    layout.optimizer_rule(spec)
+    _charts(ps, f, spec, run)
     _tables(ps, key, f, spec, run, Settings(hp, schedule, noise, seed))
+    return True
 
 
 ARROW_SHARE = 0.18  # the longest gradient or velocity along the run is drawn this share of the box
@@ -295,32 +299,44 @@ def _scrub_view(
         )
 
 
-def _charts(f, spec, run) -> None:
+def _charts(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
+    """The run's curves, one tab each; only the open tab is drawn, so a fresh tab draws one chart."""
     name = spec.name
-    values = run.values
-    positive = charts.all_positive(values)
-    with np.errstate(all="ignore"):
-        dist = f.nearest_minimum_distance(run.points)
-        gnorm = metrics.gradient_norms(f, run.points)
-    c1, c2, c3 = st.columns(3)
-    charts.lines({name: values}, _("Loss"), "f(θ)", log=positive).show(c1)
-    if np.isfinite(dist).any():
-        charts.lines({name: dist}, _("Distance to nearest minimum"), "‖θ − θ*‖", log=True).show(c2)
-    else:
-        c2.info(_("This landscape has no minimum (it is unbounded below), so there is no distance to show."))
-    charts.lines({name: gnorm}, _("Gradient norm"), "‖∇f‖", log=True).show(c3)
-    if run.lr is not None and len(run.lr):
-        charts.schedule_chart(run.lr).show(st)
+    curves = {"loss": _("Loss"), "distance": _("Distance to nearest minimum"), "gnorm": _("Gradient norm")}
+    lrs = run.lr if run.lr is not None else np.empty(0)
+    if len(lrs):
+        curves["lr"] = _("Learning rate")
     if spec.adaptive:
-        eff = metrics.effective_step_sizes(f, run.points)
-        charts.lines(
-            {"x": eff[:, 0], "y": eff[:, 1]},
-            _("Effective step size per coordinate |Δθᵢ| / |gᵢ|"),
-            _("effective lr"),
-            log=True,
-            colors={"x": color(name), "y": "#4C6EF5"},
-            height=280,
-        ).show(st)
+        curves["step"] = _("Effective step size")
+    tabs = st.tabs(list(curves.values()), key=ps.key("curve"), on_change="rerun")
+    for which, tab in zip(curves, tabs, strict=True):
+        if tab.open is False:
+            continue
+        with tab, np.errstate(all="ignore"):
+            if which == "loss":
+                charts.lines({name: run.values}, _("Loss"), "f(θ)", log=charts.all_positive(run.values)).show(st)
+            elif which == "distance":
+                dist = f.nearest_minimum_distance(run.points)
+                if np.isfinite(dist).any():
+                    charts.lines({name: dist}, _("Distance to nearest minimum"), "‖θ − θ*‖", log=True).show(st)
+                else:
+                    st.info(
+                        _("This landscape has no minimum (it is unbounded below), so there is no distance to show.")
+                    )
+            elif which == "gnorm":
+                gnorm = metrics.gradient_norms(f, run.points)
+                charts.lines({name: gnorm}, _("Gradient norm"), "‖∇f‖", log=True).show(st)
+            elif which == "lr":
+                charts.schedule_chart(lrs, height=280).show(st)
+            else:
+                eff = metrics.effective_step_sizes(f, run.points)
+                charts.lines(
+                    {"x": eff[:, 0], "y": eff[:, 1]},
+                    _("Effective step size per coordinate |Δθᵢ| / |gᵢ|"),
+                    _("effective lr"),
+                    log=True,
+                    colors={"x": color(name), "y": "#4C6EF5"},
+                ).show(st)
 
 
 @dataclass(frozen=True)
