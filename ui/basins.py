@@ -285,7 +285,8 @@ def _reduce(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]
 
 
 def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int, steps: int, mode: str) -> None:
-    per_row = 3 if len(items) != 4 else 2
+    # Two maps a row at most: three would shrink each 360 px map (and its legend text) to about 250 px on a laptop.
+    per_row = 2
     for start in range(0, len(items), per_row):
         cols = st.columns(per_row)
         for col, (name, _hp) in zip(cols, items[start : start + per_row], strict=False):
