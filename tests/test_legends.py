@@ -24,6 +24,7 @@ def _check_legends(spec: dict) -> None:
         # the plot has its own height and the legend is laid out around it, never inside it
         assert spec["autosize"]["type"] == "fit-x", spec.get("title")
         assert spec["height"] >= MIN_PLOT, spec.get("title")
+        assert legend.get("symbolOpacity") == 1, spec.get("title")  # a faint band swatch vanishes on a dark page
 
 
 def test_home_legends_leave_room_for_the_plot():
@@ -78,3 +79,11 @@ def test_sweep_legend_names_and_theme_neutral_marks():
     diverged = shape["scale"]["range"][shape["scale"]["domain"].index("diverged")]
     assert diverged not in ("cross", "circle", "square")  # a drawn ✕, not Vega's plus-shaped "cross"
     assert any("as ✕" in c.value for c in at.caption)
+
+
+def test_noise_band_legend_swatches_are_opaque():
+    at = open_page("pages/compare.py", {"opts": "gd,adam", "noise": "0.5", "seeds": "4"})
+    bands = [spec for spec, data in charts(at) if {"lo", "hi"} <= set(data.columns)]
+    assert bands
+    for spec in bands:
+        _check_legends(spec)

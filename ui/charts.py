@@ -55,7 +55,8 @@ def legend(n: int) -> alt.Legend | None:
     """A fixed-size legend below the plot for ``n`` series (none for a single series)."""
     if n < 2:
         return None
-    return alt.Legend(orient="bottom", title=None, columns=min(n, LEGEND_COLUMNS), labelLimit=180)
+    # Opaque swatches: a band layer (opacity 0.18) would otherwise make them vanish on a dark page.
+    return alt.Legend(orient="bottom", title=None, columns=min(n, LEGEND_COLUMNS), labelLimit=180, symbolOpacity=1)
 
 
 def height_with_legend(height: int, n: int) -> int:
