@@ -10,6 +10,7 @@ import core
 from core import article, metrics
 
 from . import charts, controls, layout, plots, runs, tune
+from .export import animation, compare_exports
 from .i18n import _
 from .state import PageState, page_state
 from .text import plain, table
@@ -194,10 +195,12 @@ def _free(ps: PageState, side) -> None:
     positive = charts.all_positive(values)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.image(
-            plots.contour_png(key, tuple((n, r.points) for n, r in single.items())),
-            caption=_("{landscape}: start ○, ends ✕, known minima ★").format(landscape=layout.landscape_name(f)),
-            width="stretch",
+        animation(
+            ps,
+            key,
+            tuple((n, r.points) for n, r in single.items()),
+            steps,
+            _("{landscape}: start ○, ends ✕, known minima ★").format(landscape=layout.landscape_name(f)),
         )
     with right:
         st.latex(f.latex)
@@ -216,7 +219,6 @@ def _free(ps: PageState, side) -> None:
     if schedule is not None:
         lrs = {n: r.lr for n, r in single.items() if r.lr is not None}
         charts.lines(lrs, _("Learning rate at each update"), "lr", height=240).show(st)
-    from .export import compare_exports
 
     compare_exports(ps, key, hps, single, x0, steps, schedule, noise, seed)
 

@@ -298,13 +298,11 @@ def compare_exports(
     noise: float = 0.0,
     seed: int = 0,
 ) -> None:
-    """Compare's animation of every chosen optimizer, its movie export and one PyTorch snippet per optimizer."""
+    """Compare's movie export and one PyTorch snippet per optimizer."""
     names = list(runs)
     if not names:
         return
     paths = tuple((n, runs[n].points) for n in names)
-    st.subheader(_("Animate the race"))
-    animation(ps, key, paths, steps)
     # Drawn only when opened: the code blocks inside would make a fresh tab load a large highlighter first.
     with st.expander(
         _("Export: animation as GIF or MP4, and the runs as PyTorch"),
@@ -326,10 +324,10 @@ SPEEDS = {"slow": 0.5, "normal": 0.25, "fast": 0.1}  # seconds per animation ste
 SPEED_NAMES = {"slow": N_("slow"), "normal": N_("normal"), "fast": N_("fast")}
 
 
-def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int) -> None:
-    """Play / pause, a speed choice and a step slider over every path at once (the paths grow with t)."""
+def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int, caption: str) -> None:
+    """The contour of every path, with play / pause, a speed choice and a step slider (the paths grow with t)."""
     playing, t_key = ps.key("anim_playing"), ps.key("anim_t")
-    a, b, c = st.columns([1, 1, 3])
+    a, b, c = st.columns([1, 1, 2], vertical_alignment="bottom")
     if st.session_state.get(playing):
         a.button(
             _("Pause"),
@@ -362,7 +360,7 @@ def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], st
         key=ps.key("anim_speed"),
     )
     interval = SPEEDS[speed] if st.session_state.get(playing) else None
-    st.fragment(_animation_view, run_every=interval)(playing, t_key, key, paths, steps)
+    st.fragment(_animation_view, run_every=interval)(playing, t_key, key, paths, steps, caption)
 
 
 def _play(playing: str, t_key: str, steps: int) -> None:
@@ -376,7 +374,9 @@ def _stop_at(playing: str, t_key: str, t: int) -> None:
     st.session_state[t_key] = t
 
 
-def _animation_view(playing: str, t_key: str, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int) -> None:
+def _animation_view(
+    playing: str, t_key: str, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int, caption: str
+) -> None:
     """The contour with every path cut at step t, and the step slider (this fragment alone reruns while playing)."""
     if st.session_state.get(t_key, steps) > steps or t_key not in st.session_state:
         st.session_state[t_key] = steps
@@ -386,12 +386,11 @@ def _animation_view(playing: str, t_key: str, key: FunctionKey, paths: tuple[plo
             st.session_state[playing] = False
         else:
             st.session_state[t_key] = now + 1
-    left, right = st.columns([3, 2], gap="medium")
-    t = right.slider(_("Step t (every optimizer)"), 0, steps, key=t_key)
-    cut = tuple((n, p[: t + 1]) for n, p in paths)
-    left.image(
-        plots.contour_png(key, cut),
-        caption=_("All optimizers after {t} of {steps} steps").format(t=t, steps=steps),
+    figure = st.container()
+    t = st.slider(_("Step t (every optimizer)"), 0, steps, key=t_key)
+    figure.image(
+        plots.contour_png(key, tuple((n, p[: t + 1]) for n, p in paths)),
+        caption=caption + " · " + _("All optimizers after {t} of {steps} steps").format(t=t, steps=steps),
         width="stretch",
     )
 
