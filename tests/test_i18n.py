@@ -201,6 +201,7 @@ def _texts(at) -> list[str]:
         e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info") for e in getattr(at, kind)
     ]
     out += [e.label for e in at.sidebar.slider] + [e.label for e in at.sidebar.selectbox] + [e.label for e in at.button]
+    out += [e.label for e in at.sidebar.expander]
     return [t for t in out if isinstance(t, str)]
 
 
@@ -209,7 +210,7 @@ def _texts(at) -> list[str]:
     [
         ("pages/home.py", ["问题", "答案", "全部页面"]),
         ("pages/compare.py", ["比较优化器", "损失地形", "学习率调度", "梯度噪声", "超参数", "复现文章"]),
-        ("pages/adam.py", ["损失地形", "超参数", "步数", "播放", "重置"]),
+        ("pages/adam.py", ["损失地形", "超参数", "步数", "播放", "重置", "更多选项", "学习率调度与梯度噪声"]),
     ],
 )
 def test_visible_texts_are_chinese(page, samples):

@@ -298,3 +298,17 @@ def test_a_diverged_run_keeps_the_loss_axis_and_the_table_readable():
     assert "None" not in table.to_string() and "e+7" not in table.to_string()
     losses = [data for spec, data in charts(at) if "value" in data]
     assert losses and max(float(d["value"].max()) for d in losses) < 1e6
+
+
+def test_rarely_changed_settings_start_folded_and_open_when_set():
+    """ε, weight decay and the switches fold under "More options", schedule and noise under their own section;
+    a section opens by itself when the link sets one of its values, so nothing set is hidden."""
+    fresh = open_page("pages/adam.py")
+    assert not fresh.session_state["adam:more#open"] and not fresh.session_state["adam:extra#open"]
+    assert [e.label for e in fresh.sidebar.expander][-2:] == ["More options", "Schedule and gradient noise"]
+    linked = open_page("pages/adam.py", {"eps": "1e-06", "amsgrad": "1"})
+    assert linked.session_state["adam:more#open"] and not linked.session_state["adam:extra#open"]
+    assert linked.toggle(key="adam:amsgrad").value  # the folded controls still run and keep their values
+    scheduled = open_page("pages/compare.py", {"sched": "cosine"})
+    assert scheduled.session_state["compare:extra#open"]
+    assert open_page("pages/gd.py", {"noise": "0.5"}).session_state["gd:extra#open"]

@@ -166,16 +166,15 @@ def _free(ps: PageState, side) -> None:
     if run_setup is None:
         return
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
-    side.header(_("Learning-rate schedule"))
-    schedule = controls.schedule_picker(ps, steps, tuple(chosen), where=side)
-    side.header(_("Gradient noise"))
+    extra = controls.section(ps, "extra", _("Schedule and gradient noise"), controls.EXTRA_DEFAULTS, side)
+    schedule = controls.schedule_picker(ps, steps, tuple(chosen), where=extra)
     noise = controls.number(
-        ps, "noise", _("noise σ"), 0.0, 5.0, 0.0, where=side, help=_("Gaussian noise added to every gradient.")
+        ps, "noise", _("noise σ"), 0.0, 5.0, 0.0, where=extra, help=_("Gaussian noise added to every gradient.")
     )
     seeds, seed = 1, 0
     if noise > 0:
-        seeds = controls.integer(ps, "seeds", _("runs per optimizer (seeds)"), 1, 50, 20, where=side)
-        seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=side)
+        seeds = controls.integer(ps, "seeds", _("runs per optimizer (seeds)"), 1, 50, 20, where=extra)
+        seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=extra)
     side.header(_("Hyperparameters"))
     hps = {}
     for n in chosen:

@@ -20,6 +20,7 @@ from .problem import CUSTOM, FunctionKey, objective
 from .state import PageState
 
 MAX_STEPS = 500
+EXTRA_DEFAULTS = {"sched": "constant", "noise": 0.0}  # the "Schedule and gradient noise" section's settings
 PERSIST = "page"  # a control hidden for a run (an invalid formula) keeps its value
 _MANTISSAS = (1, 1.5, 2, 3, 4, 5, 6, 8)
 
@@ -154,12 +155,63 @@ def choice(
 
 
 def hyperparameters(
-    ps: PageState, spec: core.OptimizerSpec, landscape: FunctionKey, prefix: str = "", where=st
+    ps: PageState, spec: core.OptimizerSpec, landscape: FunctionKey, prefix: str = "", where=st, more: bool = False
 ) -> dict[str, Any]:
-    """One control per hyperparameter of ``spec``, starting from values that suit ``landscape``."""
-    return params(
-        ps, spec.hypers, starting_hyperparameters(landscape, spec.name), prefix, where, follows_landscape=True
-    )
+    """One control per hyperparameter of ``spec``, starting from values that suit ``landscape``.
+
+    With ``more``, the ones a tuning search leaves alone (ε, weight decay, switches) go into a
+    "More options" section under the others (``section``).
+    """
+    defaults = starting_hyperparameters(landscape, spec.name)
+    if not more:
+        return params(ps, spec.hypers, defaults, prefix, where, follows_landscape=True)
+    main = where.container()
+    rest = tuple(h for h in spec.hypers if not h.tunable)
+    shown = {prefix + h.url_name: h for h in rest if h.shown and defaults.get(h.name, h.default) is not None}
+    box = section(ps, "more", _("More options"), _url_defaults(shown, defaults, prefix), where)
+    out = params(ps, tuple(h for h in spec.hypers if h.tunable), defaults, prefix, main, follows_landscape=True)
+    out |= params(ps, rest, defaults, prefix, box, follows_landscape=True)
+    return {h.name: out[h.name] for h in spec.hypers if h.name in out}
+
+
+def section(ps: PageState, name: str, label: str, defaults: dict[str, Any], where=st):
+    """A collapsed group of settings most runs leave alone, whose URL names and defaults are ``defaults``.
+
+    It starts open when one of them has another value (from the link or earlier in the session),
+    so nothing set is hidden; closed, the browser does not draw its controls, which keeps a
+    fresh tab light. The controls still run, so their values hold either way.
+    """
+    key = ps.key(name + "#open")
+    if key not in st.session_state:
+        st.session_state[key] = any(_differs(ps, n, d) for n, d in defaults.items())
+    return where.expander(label, key=key)
+
+
+def _differs(ps: PageState, name: str, default: Any) -> bool:
+    """Whether setting ``name`` has another value than ``default``, in this session or else in the link."""
+    key = ps.key(name)
+    current = s.format_value(st.session_state[key]) if key in st.session_state else st.query_params.get(name)
+    if current is None:
+        return False
+    wanted = s.format_value(default)
+    try:
+        return float(current) != float(wanted)
+    except ValueError:
+        return current != wanted
+
+
+def _url_defaults(hypers: dict[str, Hyper], defaults: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """URL name -> default value (a choice's token) of every control ``hypers`` make."""
+    out: dict[str, Any] = {}
+    for url, h in hypers.items():
+        d = defaults.get(h.name, h.default)
+        if h.kind == "choice":
+            out[url] = next(c.token for c in h.choices if c.value == d)
+        elif h.kind == "pair":
+            out |= {url + str(i): d[i] for i in range(2)}
+        else:
+            out[url] = d
+    return out
 
 
 def starting_hyperparameters(landscape: FunctionKey, name: str) -> dict[str, Any]:

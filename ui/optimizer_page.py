@@ -38,11 +38,10 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> bool:
         return False
     key, f, x0, steps = run_setup.key, run_setup.f, run_setup.x0, run_setup.steps
     side.header(_("Hyperparameters"))
-    hp = controls.hyperparameters(ps, spec, key, where=side)
+    hp = controls.hyperparameters(ps, spec, key, where=side, more=True)
     tune.tune_button(ps, key, name, x0, steps, where=side, hyperparameters=hp)
-    side.header(_("Learning-rate schedule"))
-    schedule = controls.schedule_picker(ps, steps, (name,), where=side)
-    side.header(_("Gradient noise"))
+    extra = controls.section(ps, "extra", _("Schedule and gradient noise"), controls.EXTRA_DEFAULTS, side)
+    schedule = controls.schedule_picker(ps, steps, (name,), where=extra)
     noise = controls.number(
         ps,
         "noise",
@@ -50,10 +49,10 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> bool:
         0.0,
         5.0,
         0.0,
-        where=side,
+        where=extra,
         help=_("Standard deviation of Gaussian noise added to every gradient (a stochastic gradient)."),
     )
-    seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=side) if noise > 0 else 0
+    seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=extra) if noise > 0 else 0
 
     ran = runs.run_all(key, {name: hp}, x0, steps, noise=noise, seed=seed, schedule=schedule)
     if name not in ran:
