@@ -306,8 +306,10 @@ def test_rarely_changed_settings_start_folded_and_open_when_set():
     fresh = open_page("pages/adam.py")
     assert not fresh.session_state["adam:more#open"] and not fresh.session_state["adam:extra#open"]
     assert [e.label for e in fresh.sidebar.expander][-2:] == ["More options", "Schedule and gradient noise"]
+    assert not any(e.proto.expanded for e in fresh.sidebar.expander)
     linked = open_page("pages/adam.py", {"eps": "1e-06", "amsgrad": "1"})
     assert linked.session_state["adam:more#open"] and not linked.session_state["adam:extra#open"]
+    assert [e.proto.expanded for e in linked.sidebar.expander][-2:] == [True, False]
     assert linked.toggle(key="adam:amsgrad").value  # the folded controls still run and keep their values
     scheduled = open_page("pages/compare.py", {"sched": "cosine"})
     assert scheduled.session_state["compare:extra#open"]

@@ -181,10 +181,10 @@ def section(ps: PageState, name: str, label: str, defaults: dict[str, Any], wher
     so nothing set is hidden; closed, the browser does not draw its controls, which keeps a
     fresh tab light. The controls still run, so their values hold either way.
     """
-    key = ps.key(name + "#open")
-    if key not in st.session_state:
-        st.session_state[key] = any(_differs(ps, n, d) for n, d in defaults.items())
-    return where.expander(label, key=key)
+    first = ps.key(name + "#open")  # decided once: the browser keeps the reader's own opening and closing
+    if first not in st.session_state:
+        st.session_state[first] = any(_differs(ps, n, d) for n, d in defaults.items())
+    return where.expander(label, expanded=st.session_state[first])
 
 
 def _differs(ps: PageState, name: str, default: Any) -> bool:
