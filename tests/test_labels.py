@@ -23,6 +23,8 @@ def _labels(at) -> list[str]:
 @pytest.mark.parametrize("name", ["adam", "nadam", "radam", "adagrad"])
 def test_hyperparameter_labels_do_not_wrap_mid_word(name):
     at = open_page(f"pages/{name}.py")
+    at.session_state[f"{name}:more#open"] = True  # draw the folded "More options" too
+    at.run()
     assert not at.exception
     labels = _labels(at)
     assert len(labels) >= len([h for h in core.get_spec(name).hypers if h.shown])

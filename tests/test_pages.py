@@ -307,10 +307,33 @@ def test_rarely_changed_settings_start_folded_and_open_when_set():
     assert not fresh.session_state["adam:more#open"] and not fresh.session_state["adam:extra#open"]
     assert [e.label for e in fresh.sidebar.expander][-2:] == ["More options", "Schedule and gradient noise"]
     assert not any(e.proto.expanded for e in fresh.sidebar.expander)
+    assert "adam:eps" not in [w.key for w in fresh.select_slider]  # folded controls are not drawn
     linked = open_page("pages/adam.py", {"eps": "1e-06", "amsgrad": "1"})
     assert linked.session_state["adam:more#open"] and not linked.session_state["adam:extra#open"]
     assert [e.proto.expanded for e in linked.sidebar.expander][-2:] == [True, False]
-    assert linked.toggle(key="adam:amsgrad").value  # the folded controls still run and keep their values
+    assert linked.toggle(key="adam:amsgrad").value
     scheduled = open_page("pages/compare.py", {"sched": "cosine"})
     assert scheduled.session_state["compare:extra#open"]
     assert open_page("pages/gd.py", {"noise": "0.5"}).session_state["gd:extra#open"]
+
+
+def test_a_folded_setting_keeps_its_value():
+    """Closing a section hides its controls but not their values: the run and the link keep them."""
+    at = open_page("pages/adam.py", {"eps": "1e-06", "amsgrad": "1"})
+    at.session_state["adam:more#open"] = False
+    at.run()
+    assert not at.exception and "adam:amsgrad" not in [w.key for w in at.toggle]
+    assert at.query_params["eps"] in ("1e-06", ["1e-06"]) and at.query_params["amsgrad"] in ("1", ["1"])
+    plain = open_page("pages/adam.py")
+    assert at.session_state["adam:t"] == plain.session_state["adam:t"]
+    assert markdown_tables(at)[0].iloc[0, 1] != markdown_tables(plain)[0].iloc[0, 1]  # amsgrad changed the run
+
+
+def test_compare_hyperparameters_fold_per_optimizer_and_still_apply():
+    at = open_page("pages/compare.py", {"opts": "gd,adam", "adam.lr": "0.05"})
+    assert at.session_state["compare:adam.hp#open"] and not at.session_state["compare:gd.hp#open"]
+    assert "compare:gd.lr" not in [w.key for w in at.select_slider]
+    table = markdown_tables(at)[-1].set_index("optimizer")
+    plain = markdown_tables(open_page("pages/compare.py", {"opts": "gd,adam"}))[-1].set_index("optimizer")
+    assert table.loc["Adam", "final loss"] != plain.loc["Adam", "final loss"]
+    assert table.loc["Gradient descent", "final loss"] == plain.loc["Gradient descent", "final loss"]

@@ -178,9 +178,11 @@ def _free(ps: PageState, side) -> None:
     side.header(_("Hyperparameters"))
     hps = {}
     for n in chosen:
-        with side.expander(labels[n], expanded=False):
-            hps[n] = controls.hyperparameters(ps, core.get_spec(n), key, prefix=f"{n}.")
-            tune.tune_button(ps, key, n, x0, steps, prefix=f"{n}.", hyperparameters=hps[n])
+        spec, prefix = core.get_spec(n), f"{n}."
+        start = controls.url_defaults(spec.hypers, controls.starting_hyperparameters(key, n), prefix)
+        box = controls.section(ps, prefix + "hp", labels[n], start, side)
+        hps[n] = controls.hyperparameters(ps, spec, key, prefix=prefix, where=box)
+        tune.tune_button(ps, key, n, x0, steps, prefix=prefix, hyperparameters=hps[n], where=box)
     if not chosen:
         st.info(_("Choose at least one optimizer in the sidebar."))
         return

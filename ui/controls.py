@@ -167,24 +167,62 @@ def hyperparameters(
         return params(ps, spec.hypers, defaults, prefix, where, follows_landscape=True)
     main = where.container()
     rest = tuple(h for h in spec.hypers if not h.tunable)
-    shown = {prefix + h.url_name: h for h in rest if h.shown and defaults.get(h.name, h.default) is not None}
-    box = section(ps, "more", _("More options"), _url_defaults(shown, defaults, prefix), where)
+    box = section(ps, prefix + "more", _("More options"), url_defaults(rest, defaults, prefix), where)
     out = params(ps, tuple(h for h in spec.hypers if h.tunable), defaults, prefix, main, follows_landscape=True)
     out |= params(ps, rest, defaults, prefix, box, follows_landscape=True)
     return {h.name: out[h.name] for h in spec.hypers if h.name in out}
 
 
-def section(ps: PageState, name: str, label: str, defaults: dict[str, Any], where=st):
-    """A collapsed group of settings most runs leave alone, whose URL names and defaults are ``defaults``.
+def section(ps: PageState, name: str, label: str, defaults: dict[str, Any], where=st) -> Any:
+    """A folded group of settings most runs leave alone; ``defaults`` maps their URL names to default values.
 
     It starts open when one of them has another value (from the link or earlier in the session),
-    so nothing set is hidden; closed, the browser does not draw its controls, which keeps a
-    fresh tab light. The controls still run, so their values hold either way.
+    so nothing set is hidden. Closed, its controls are not drawn (a fresh tab has less to lay out):
+    the caller gets a ``Folded`` stand-in, and the settings keep their values all the same.
     """
-    first = ps.key(name + "#open")  # decided once: the browser keeps the reader's own opening and closing
-    if first not in st.session_state:
-        st.session_state[first] = any(_differs(ps, n, d) for n, d in defaults.items())
-    return where.expander(label, expanded=st.session_state[first])
+    key = ps.key(name + "#open")
+    if key not in st.session_state:
+        st.session_state[key] = any(_differs(ps, n, d) for n, d in defaults.items())
+    box = where.expander(label, key=key, on_change="rerun")
+    return box if box.open else Folded()
+
+
+class Folded:
+    """Where a closed section's controls go: each returns its current value, kept in the session (the
+    widgets persist their state) or first set from the link by ``PageState.init``, and draws nothing."""
+
+    def _value(self, *args: Any, key: str, **kwargs: Any) -> Any:
+        return st.session_state[key]
+
+    slider = select_slider = toggle = selectbox = number_input = multiselect = _value
+
+    def button(self, *args: Any, **kwargs: Any) -> bool:
+        return False
+
+    def _nothing(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    latex = caption = markdown = _nothing
+
+    def container(self) -> Folded:
+        return self
+
+
+def url_defaults(hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """URL name -> default value (a choice's token) of every control ``params`` draws for ``hypers``."""
+    out: dict[str, Any] = {}
+    for h in hypers:
+        d = defaults.get(h.name, h.default)
+        if not h.shown or d is None:
+            continue
+        url = prefix + h.url_name
+        if h.kind == "choice":
+            out[url] = next(c.token for c in h.choices if c.value == d)
+        elif h.kind == "pair":
+            out |= {url + str(i): d[i] for i in range(2)}
+        else:
+            out[url] = d
+    return out
 
 
 def _differs(ps: PageState, name: str, default: Any) -> bool:
@@ -198,20 +236,6 @@ def _differs(ps: PageState, name: str, default: Any) -> bool:
         return float(current) != float(wanted)
     except ValueError:
         return current != wanted
-
-
-def _url_defaults(hypers: dict[str, Hyper], defaults: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """URL name -> default value (a choice's token) of every control ``hypers`` make."""
-    out: dict[str, Any] = {}
-    for url, h in hypers.items():
-        d = defaults.get(h.name, h.default)
-        if h.kind == "choice":
-            out[url] = next(c.token for c in h.choices if c.value == d)
-        elif h.kind == "pair":
-            out |= {url + str(i): d[i] for i in range(2)}
-        else:
-            out[url] = d
-    return out
 
 
 def starting_hyperparameters(landscape: FunctionKey, name: str) -> dict[str, Any]:
