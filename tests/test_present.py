@@ -1,10 +1,17 @@
 """Presenter mode: the projector style and collapsed sidebar, decks parsed safely, Next and Previous."""
 
+import io
+
 import pytest
 import streamlit as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
 
-from tests.apptest_helpers import open_page
-from ui import present
+import core
+from tests.apptest_helpers import charts, open_page
+from ui import plots, present
+from ui.charts import THEME_TEXT
 
 DECK = "gd?fn=quadratic&lr=0.3|/gd?fn=quadratic&lr=0.52|compare?article=1"
 
@@ -105,3 +112,63 @@ def test_encoded_deck_reads_back():
     scenarios, rejected = present.parse_deck(present.encode_deck(entries))
     assert not rejected
     assert [(s.page, dict(s.query)) for s in scenarios] == entries
+
+
+def _text_sizes(spec: dict) -> dict[tuple[str, str], float]:
+    """The font sizes a chart is drawn with: its own config's, else Streamlit's theme's."""
+    config = spec.get("config", {})
+    return {
+        (part, name): config.get(part, {}).get(name, size)
+        for part, sizes in THEME_TEXT.items()
+        for name, size in sizes.items()
+        if name.lower().endswith("fontsize")
+    }
+
+
+@pytest.mark.parametrize(("page", "query"), [("pages/gd.py", {"fn": "rosenbrock"}), ("pages/lesson_stability.py", {})])
+def test_chart_text_grows_while_presenting(page, query):
+    """Every chart's axes, legend and title: Streamlit's sizes on screen, 1.5-1.8 times them presenting."""
+    screen = charts(open_page(page, query))
+    projector = charts(open_page(page, {**query, "present": "1"}))
+    assert screen and len(screen) == len(projector)
+    for (small, _data), (large, _same) in zip(screen, projector, strict=True):
+        assert small.get("title") == large.get("title")
+        before, after = _text_sizes(small), _text_sizes(large)
+        assert len(before) == 5 and before == {k: THEME_TEXT[k[0]][k[1]] for k in before}  # the theme's, untouched
+        for k, size in before.items():
+            assert 1.5 <= after[k] / size <= 1.8, (large.get("title"), k)
+        for a, b in zip(_legend_limits(small), _legend_limits(large), strict=True):
+            assert b > a  # longer labels fit their larger type
+
+
+def _legend_limits(spec: dict) -> list[float]:
+    layers = [spec, *spec.get("layer", [])]
+    return [
+        enc["color"]["legend"]["labelLimit"]
+        for enc in (layer.get("encoding", {}) for layer in layers)
+        if isinstance(enc.get("color", {}).get("legend"), dict) and "labelLimit" in enc["color"]["legend"]
+    ]
+
+
+@pytest.mark.parametrize("name", core.FUNCTIONS)
+def test_projector_figures_are_sharper_and_keep_their_larger_text_inside(name):
+    """Presenter mode's contour figure: more pixels, larger text, and no label cut off at an edge."""
+    key = (name, 100.0, 30.0) if name == "conditioned_quadratic" else (name,)
+    f = plots.objective(key)
+    run = core.simulate(f, core.get_optimizer("gd", lr=1e-3), x0=list(f.start), steps=5)
+    look = present.PROJECTOR
+    png = plots._contour_png(key, (("gd", run.points),), text=look.figure_text, dpi=round(plots.DPI * look.figure_dpi))
+    assert Image.open(io.BytesIO(png)).width == round(5.6 * plots.DPI * look.figure_dpi)
+    fig = Figure(figsize=(5.6, 4.4), dpi=plots.DPI)
+    plots.draw_landscape(fig, key, text=look.figure_text)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    labels = [t for ax in fig.axes for t in (*ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label)]
+    assert max(t.get_fontsize() for t in labels) >= plots.LABEL_PT * look.figure_text
+    slack = 4  # px: the box of the rotated "y" carries empty space (the screen's figures reach -3 px too)
+    for ax in fig.axes:  # the plot and the colour bar, with everything drawn around them
+        drawn, box = ax.get_tightbbox(renderer), fig.bbox
+        assert drawn is not None
+        assert box.x0 - slack <= drawn.x0 and drawn.x1 <= box.x1 + slack, (name, drawn, box)
+        assert box.y0 - slack <= drawn.y0 and drawn.y1 <= box.y1 + slack, (name, drawn, box)

@@ -42,7 +42,23 @@ h2, h3 { font-size: 2rem !important; }
 [data-testid="stImage"] img { width: 100%; max-height: 82vh; object-fit: contain; }
 [data-testid="stVegaLiteChart"] { min-height: 22rem; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p { white-space: normal; overflow: visible; }
 </style>"""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much larger presenter mode draws what CSS cannot reach: chart text and figures."""
+
+    chart_text: float = 1.0  # Vega-Lite text, in fixed pixels whatever the page's font size
+    figure_text: float = 1.0  # matplotlib text, relative to its figure (the PNG already fills its column)
+    figure_dpi: float = 1.0  # pixels per inch of a figure, so a PNG stretched over a projector stays sharp
+
+
+SCREEN = Scale()
+# Charts: 1.6 × Streamlit's sizes, like the presenter CSS's text (16 px -> 26 px). Figures: their text
+# 1.25 × (they already grow with their column), drawn with 1.6 × the pixels.
+PROJECTOR = Scale(chart_text=1.6, figure_text=1.25, figure_dpi=1.6)
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,11 @@ class Scenario:
 def presenting() -> bool:
     """Whether the URL asks for presenter mode."""
     return st.query_params.get(PRESENT) == "1"
+
+
+def scale() -> Scale:
+    """The one place that decides how large charts and figures draw their text: larger while presenting."""
+    return PROJECTOR if presenting() else SCREEN
 
 
 def sidebar_state() -> Literal["collapsed"] | None:
