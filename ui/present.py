@@ -34,6 +34,7 @@ NEXT_KEY, PREVIOUS_KEY = "N", "P"
 _PREFIX = "present:"  # session keys that opening a scenario keeps (it forgets every other "page:name")
 _KEPT_DECK = _PREFIX + "deck"  # the session's deck, for links without one
 _NOTE = _PREFIX + "deck_note"  # why the last "Add this view" added nothing
+_PANEL, _PANEL_OPEN = _PREFIX + "panel", _PREFIX + "panel_open"  # the panel's expander; whether it is open
 
 # Static text only: nothing from the URL ever goes into it.
 STYLE = """<style>
@@ -305,7 +306,8 @@ def deck_panel(url_path: str) -> None:
     raw = current_deck()
     scenarios, rejected = parse_deck(raw)
     known = url_path in _pages_by_path()
-    with st.sidebar.expander(_("Lecture deck"), icon=":material/co_present:", key=_PREFIX + "panel", on_change="rerun"):
+    st.session_state[_PANEL] = st.session_state.get(_PANEL_OPEN, False)  # a new page starts its widgets afresh
+    with st.sidebar.expander(_("Lecture deck"), icon=":material/co_present:", key=_PANEL, on_change=_panel_toggled):
         if not scenarios:
             st.caption(
                 _(
@@ -343,7 +345,7 @@ def deck_panel(url_path: str) -> None:
         ):
             _open(scenarios, 0, clean)
         st.caption(_("Link to this deck, to share or to open on the classroom's computer:"))
-        st.code(deck_address(clean, url_path), language=None, wrap_lines=True)
+        st.code(deck_address(clean, url_path), language=None)  # one line, scrolled; a button copies it
         st.button(
             _("Clear the deck"),
             key=_PREFIX + "clear",
@@ -354,9 +356,13 @@ def deck_panel(url_path: str) -> None:
         )
 
 
+def _panel_toggled() -> None:
+    st.session_state[_PANEL_OPEN] = bool(st.session_state.get(_PANEL))
+
+
 def _scenario_row(i: int, s: Scenario, n: int) -> None:
     """One scenario of the panel: its number and page, its settings (text from the URL, as code), its buttons."""
-    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row = st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="xxsmall")
     row.markdown(f"**{i + 1}** · {plain(_(s.title), 40)}", width="stretch")
     row.button(
         "",
