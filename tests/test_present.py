@@ -126,7 +126,10 @@ def _text_sizes(spec: dict) -> dict[tuple[str, str], float]:
     }
 
 
-@pytest.mark.parametrize(("page", "query"), [("pages/gd.py", {"fn": "rosenbrock"}), ("pages/lesson_stability.py", {})])
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [("pages/gd.py", {"fn": "rosenbrock"}), ("pages/compare.py", {}), ("pages/lesson_stability.py", {})],
+)
 def test_chart_text_grows_while_presenting(page, query):
     """Every chart's axes, legend and title: Streamlit's sizes on screen, 1.5-1.8 times them presenting."""
     screen = charts(open_page(page, query))
@@ -140,6 +143,8 @@ def test_chart_text_grows_while_presenting(page, query):
             assert 1.5 <= after[k] / size <= 1.8, (large.get("title"), k)
         for a, b in zip(_legend_limits(small), _legend_limits(large), strict=True):
             assert b > a  # longer labels fit their larger type
+    if page == "pages/compare.py":
+        assert any(_legend_limits(spec) for spec, _data in projector)  # a legend was among them
 
 
 def _legend_limits(spec: dict) -> list[float]:
