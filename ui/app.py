@@ -36,6 +36,7 @@ def run_app() -> None:
         expanded=True,
     )  # every section in the top bar; a phone's sidebar lists every page
     i18n.language_switch()
+    present.deck_panel(navigation.url_path)
     st.session_state[_INSIDE] = True
     try:
         with present.mode():

@@ -18,6 +18,7 @@ import pandas as pd
 
 import core
 
+from . import present
 from .i18n import _, language
 from .theme import color
 
@@ -31,7 +32,7 @@ class Chart:
     height: int = 280  # as asked for the chart: the plot gets this less its title and x axis
 
     def show(self, where) -> None:
-        spec = with_data(self.spec, self.data)
+        spec = scaled_text(with_data(self.spec, self.data), present.scale().chart_text)
         # The plot gets its own height and the width of the column; title, axes and legend are added
         # around it ("fit-x"), so a long legend makes the chart taller instead of squashing the plot.
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -62,6 +63,40 @@ def legend(n: int) -> alt.Legend | None:
 def height_with_legend(height: int, n: int) -> int:
     """The height to ask for a chart of ``n`` series: with a legend, enough for ``MIN_PLOT`` px of plot."""
     return max(height, MIN_PLOT + TITLE_AND_AXES) if n >= 2 else height
+
+
+# Streamlit's theme sizes for a chart's text (px at the default 16 px root), used when a spec sets none.
+THEME_TEXT = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 14, "labelLimit": 100},
+    "legend": {"labelFontSize": 14, "titleFontSize": 14, "symbolSize": 100},
+    "title": {"fontSize": 16},
+}
+
+
+def scaled_text(spec: dict, factor: float) -> dict:
+    """``spec`` with its text ``factor`` times Streamlit's theme sizes, and as much more room for labels.
+
+    Applied when a chart is shown, not in the cached specs: one spec serves the screen and the projector.
+    """
+    if factor == 1:
+        return spec
+    config = spec.setdefault("config", {})
+    for part, sizes in THEME_TEXT.items():
+        config[part] = {**config.get(part, {}), **{k: round(v * factor) for k, v in sizes.items()}}
+    config["legend"]["symbolSize"] = round(THEME_TEXT["legend"]["symbolSize"] * factor**2)  # an area
+
+    def widen(node: object) -> None:  # a legend's own labelLimit (see ``legend``) outranks the config's
+        if isinstance(node, dict):
+            if isinstance(node.get("legend"), dict) and "labelLimit" in node["legend"]:
+                node["legend"]["labelLimit"] = round(node["legend"]["labelLimit"] * factor)
+            for value in node.values():
+                widen(value)
+        elif isinstance(node, list):
+            for value in node:
+                widen(value)
+
+    widen({k: v for k, v in spec.items() if k != "datasets"})
+    return spec
 
 
 def with_data(spec: str, data: pd.DataFrame) -> dict:

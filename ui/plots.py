@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import i18n
+from . import i18n, present
 from .charts import series_label
 from .i18n import N_, _
 from .problem import FunctionKey, grid, objective
@@ -97,22 +97,35 @@ TITLED = 0.07  # how much lower both tops are when the figure has a title
 DPI = 100
 
 
-def rects(titled: bool) -> tuple[tuple, tuple]:
-    """The data axes' and colour bar's rectangles, lowered to leave room for a title when ``titled``."""
-    if not titled:
-        return AX_RECT, CB_RECT
-    (ax_x, ax_y, ax_w, ax_h), (cb_x, cb_y, cb_w, cb_h) = AX_RECT, CB_RECT
-    return (ax_x, ax_y, ax_w, ax_h - TITLED), (cb_x, cb_y, cb_w, cb_h - TITLED)
+def rects(titled: bool, text: float = 1.0) -> tuple[tuple, tuple]:
+    """The data axes' and colour bar's rectangles, lowered to leave room for a title when ``titled``.
+
+    With ``text`` times larger text the margins that hold text (left and bottom tick labels, the colour
+    bar's ticks and label on the right) grow as much, and the plot shrinks.
+    """
+    (ax_x, ax_y, ax_w, ax_h), (cb_x, _y, cb_w, _h) = AX_RECT, CB_RECT  # the bar spans the axes' height
+    top, right, gap = ax_y + ax_h, 1 - (cb_x + cb_w), cb_x - (ax_x + ax_w)
+    ax_x, ax_y = ax_x * text, ax_y * text
+    cb_x = 1 - right * text - cb_w
+    ax_w, ax_h = cb_x - gap - ax_x, top - ax_y
+    if titled:
+        ax_h -= TITLED
+    return (ax_x, ax_y, ax_w, ax_h), (cb_x, ax_y, cb_w, ax_h)
 
 
 def draw_landscape(
-    fig: Figure, key: FunctionKey, box: tuple | None = None, article: bool = False, titled: bool = False
+    fig: Figure,
+    key: FunctionKey,
+    box: tuple | None = None,
+    article: bool = False,
+    titled: bool = False,
+    text: float = 1.0,
 ):
-    """Axes with the function's filled level sets, contour lines, colour bar and known minima."""
+    """Axes with the function's filled level sets, contour lines, colour bar and known minima (text × ``text``)."""
     f = objective(key)
     X, Y, Z = grid(key, 160, box)
     W, label = shade(f, Z, article)
-    ax_rect, cb_rect = rects(titled)
+    ax_rect, cb_rect = rects(titled, text)
     ax = fig.add_axes(ax_rect)
     finite = W[np.isfinite(W)]
     if finite.size:
@@ -121,21 +134,21 @@ def draw_landscape(
         cs = ax.contourf(X, Y, np.clip(W, lo, hi), levels=levels, cmap=CMAP, norm=Normalize(lo, hi))
         ax.contour(X, Y, W, levels=levels[::2], colors="white", linewidths=0.4, alpha=0.45)
         cb = fig.colorbar(cs, cax=fig.add_axes(cb_rect))
-        cb.set_label(label, color=INK, fontsize=LABEL_PT)
+        cb.set_label(label, color=INK, fontsize=LABEL_PT * text)
         if f.log_scale and not article:
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{10**v:.2g}"))
         else:
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
-        cb.ax.tick_params(colors=INK, labelsize=TICK_PT - 1)
+        cb.ax.tick_params(colors=INK, labelsize=(TICK_PT - 1) * text)
         cb.ax.yaxis.set_major_locator(MaxNLocator(6))
         cb.outline.set_edgecolor(INK)
     draw_minima(ax, f)
     _limits(ax, f, box)
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(MaxNLocator(5))  # few ticks: the labels are large
-    ax.set_xlabel("x", fontsize=LABEL_PT)
-    ax.set_ylabel("y", fontsize=LABEL_PT)
-    style_axes(ax, fig, TICK_PT)
+    ax.set_xlabel("x", fontsize=LABEL_PT * text)
+    ax.set_ylabel("y", fontsize=LABEL_PT * text)
+    style_axes(ax, fig, TICK_PT * text)
     return ax
 
 
@@ -145,20 +158,30 @@ def _limits(ax, f, box) -> None:
     ax.set_ylim(ymin, ymax)
 
 
-def background(key: FunctionKey, box: tuple | None, article: bool, size: tuple[float, float]) -> np.ndarray:
+def background(
+    key: FunctionKey, box: tuple | None, article: bool, size: tuple[float, float], text: float = 1.0, dpi: int = DPI
+) -> np.ndarray:
     """The landscape's raster in the current language (its colour bar has a label)."""
-    return _background(key, box, article, size, i18n.language())
+    return _background(key, box, article, size, i18n.language(), text, dpi)
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def _background(key: FunctionKey, box: tuple | None, article: bool, size: tuple[float, float], lang: str) -> np.ndarray:
+def _background(
+    key: FunctionKey,
+    box: tuple | None,
+    article: bool,
+    size: tuple[float, float],
+    lang: str,
+    text: float = 1.0,
+    dpi: int = DPI,
+) -> np.ndarray:
     """The static part of a contour figure (level sets, axes, colour bar) as an RGBA raster.
 
-    Drawn once per function and size; every path overlay is then blitted on top of it,
+    Drawn once per function, size and look; every path overlay is then blitted on top of it,
     which makes a redraw about four times cheaper than drawing the level sets again.
     """
-    fig = Figure(figsize=size, dpi=DPI)
-    draw_landscape(fig, key, box, article)
+    fig = Figure(figsize=size, dpi=dpi)
+    draw_landscape(fig, key, box, article, text=text)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba()).copy()
@@ -234,8 +257,15 @@ def to_png(fig: Figure, tight: bool = False) -> bytes:
 
 
 def contour_png(key: FunctionKey, paths: tuple[Path, ...], *args: Any, **kwargs: Any) -> bytes:
-    """PNG of the landscape with ``paths``, in the current language (see ``_contour_png`` for the options)."""
-    return _contour_png(key, paths, *args, **{**kwargs, "lang": i18n.language()})
+    """PNG of the landscape with ``paths``, in the current language and, on screen, at presenter mode's scale
+    (see ``_contour_png`` for the options)."""
+    look = {} if kwargs.get("slide") else {"text": present.scale().figure_text, "dpi": figure_dpi()}
+    return _contour_png(key, paths, *args, **{**kwargs, **look, "lang": i18n.language()})
+
+
+def figure_dpi() -> int:
+    """Pixels per inch of a figure on screen: more while presenting, so a stretched PNG stays sharp."""
+    return round(DPI * present.scale().figure_dpi)
 
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
@@ -251,11 +281,14 @@ def _contour_png(
     slide: bool = False,
     title: str = "",
     lang: str = "en",
+    text: float = 1.0,
+    dpi: int = DPI,
 ) -> bytes:
     """PNG of the landscape with ``paths`` (drawn in full up to step ``upto``), an optional current point and arrows.
 
     ``slide``: a slide-ready figure instead, ``SLIDE_SIZE`` at ``SLIDE_DPI`` on an opaque white background
-    with dark text, drawn afresh (not from the screen's cached raster).
+    with dark text, drawn afresh (not from the screen's cached raster). ``text`` and ``dpi``: the on-screen
+    figure's text scale and pixels per inch (presenter mode's).
     """
     f = objective(key)
     if slide:
@@ -265,10 +298,10 @@ def _contour_png(
             _ink(a, SLIDE_INK)
         fig.patch.set(facecolor="white", alpha=1.0)
     else:
-        fig = Figure(figsize=size, dpi=DPI)
+        fig = Figure(figsize=size, dpi=dpi)
         fig.patch.set_alpha(0.0)
-        fig.figimage(background(key, box, article, size), 0, 0, origin="upper", zorder=-10)
-        ax = fig.add_axes(AX_RECT)
+        fig.figimage(background(key, box, article, size, text, dpi), 0, 0, origin="upper", zorder=-10)
+        ax = fig.add_axes(rects(False, text)[0])
         ax.set_axis_off()
         _limits(ax, f, box)
         draw_minima(ax, f)  # again: the raster's stars would lie under the current-step ring
@@ -277,7 +310,7 @@ def _contour_png(
         draw_marker(ax, marker)
     draw_arrows(ax, arrows)
     if ax.get_legend_handles_labels()[1]:
-        ax.legend(loc="upper right", fontsize=LEGEND_PT, framealpha=0.85).get_frame().set_edgecolor(INK)
+        ax.legend(loc="upper right", fontsize=LEGEND_PT * text, framealpha=0.85).get_frame().set_edgecolor(INK)
     if title:
         fig.suptitle(title, color=SLIDE_INK if slide else INK, fontsize=LABEL_PT, y=0.985)
     return to_png(fig)

@@ -4,13 +4,15 @@ A deck is ``deck=<entry>|<entry>|…`` where an entry is an app path with its qu
 ``gd?fn=quadratic&lr=0.52`` (URL-encoded as a whole inside the link); ``slide=k`` (from 1) says
 which one is open. Next and Previous (keys N and P) open a scenario as its link prepared it.
 Pages rewrite the URL to their own settings, so ``mode`` puts the presenter's parameters back.
+The sidebar's "Lecture deck" panel (``deck_panel``) builds a deck from the views a teacher adds;
+the session remembers it for links that carry none (the top bar's), so it follows them from page to page.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
@@ -19,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from . import i18n
 from .i18n import _
 from .pages import HOME, SECTIONS
 from .text import code, plain
@@ -28,7 +31,10 @@ KEPT = (PRESENT, DECK, SLIDE)
 MAX_SCENARIOS = 30
 MAX_DECK_CHARS = 4000
 NEXT_KEY, PREVIOUS_KEY = "N", "P"
-_PREFIX = "present:"
+_PREFIX = "present:"  # session keys that opening a scenario keeps (it forgets every other "page:name")
+_KEPT_DECK = _PREFIX + "deck"  # the session's deck, for links without one
+_NOTE = _PREFIX + "deck_note"  # why the last "Add this view" added nothing
+_PANEL, _PANEL_OPEN = _PREFIX + "panel", _PREFIX + "panel_open"  # the panel's expander; whether it is open
 
 # Static text only: nothing from the URL ever goes into it.
 STYLE = """<style>
@@ -42,7 +48,23 @@ h2, h3 { font-size: 2rem !important; }
 [data-testid="stImage"] img { width: 100%; max-height: 82vh; object-fit: contain; }
 [data-testid="stVegaLiteChart"] { min-height: 22rem; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p { white-space: normal; overflow: visible; }
 </style>"""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much larger presenter mode draws what CSS cannot reach: chart text and figures."""
+
+    chart_text: float = 1.0  # Vega-Lite text, in fixed pixels whatever the page's font size
+    figure_text: float = 1.0  # matplotlib text, relative to its figure (the PNG already fills its column)
+    figure_dpi: float = 1.0  # pixels per inch of a figure, so a PNG stretched over a projector stays sharp
+
+
+SCREEN = Scale()
+# Charts: 1.6 × Streamlit's sizes, like the presenter CSS's text (16 px -> 26 px). Figures: their text
+# 1.25 × (they already grow with their column), drawn with 1.6 × the pixels.
+PROJECTOR = Scale(chart_text=1.6, figure_text=1.25, figure_dpi=1.6)
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,11 @@ class Scenario:
 def presenting() -> bool:
     """Whether the URL asks for presenter mode."""
     return st.query_params.get(PRESENT) == "1"
+
+
+def scale() -> Scale:
+    """The one place that decides how large charts and figures draw their text: larger while presenting."""
+    return PROJECTOR if presenting() else SCREEN
 
 
 def sidebar_state() -> Literal["collapsed"] | None:
@@ -130,7 +157,7 @@ def _bar() -> None:
 
 
 def _leave() -> None:
-    """Button callback: drop the presenter's parameters; the page keeps its own."""
+    """Button callback: drop the presenter's parameters; the page keeps its own, the deck panel its deck."""
     for k in KEPT:
         if k in st.query_params:
             del st.query_params[k]
@@ -194,3 +221,178 @@ def _open(scenarios: list[Scenario], index: int, raw: str) -> None:
             del st.session_state[key]
     s = scenarios[index]
     st.switch_page(s.page, query_params={**dict(s.query), PRESENT: "1", DECK: raw, SLIDE: str(index + 1)})
+
+
+def _stored_deck() -> str:
+    """The deck of this session: the URL's, else the one the session remembers."""
+    raw = st.query_params.get(DECK)
+    return raw if raw is not None else st.session_state.get(_KEPT_DECK, "")
+
+
+def current_deck() -> str:
+    """The session's deck, remembered from the URL or put back into it (not into a presenter mode opened without one)."""
+    raw = st.query_params.get(DECK)
+    if raw is not None:
+        st.session_state[_KEPT_DECK] = raw
+        return raw
+    kept = st.session_state.get(_KEPT_DECK, "")
+    if kept and not presenting():
+        st.query_params[DECK] = kept
+    return kept
+
+
+def _entries(raw: str) -> list[tuple[str, dict[str, str]]]:
+    return [(s.page, dict(s.query)) for s in parse_deck(raw)[0]]
+
+
+def _set_deck(entries: list[tuple[str, dict[str, str]]]) -> None:
+    """Make ``entries`` the session's deck, in the URL too (no ``deck`` once it is empty)."""
+    raw = encode_deck(entries)
+    st.session_state[_KEPT_DECK] = raw
+    if raw:
+        st.query_params[DECK] = raw
+    elif DECK in st.query_params:
+        del st.query_params[DECK]
+
+
+def _add(url_path: str) -> None:
+    """Button callback: append the open page with the settings its URL holds (what ``sync_url`` wrote)."""
+    entries = _entries(_stored_deck())
+    if len(entries) >= MAX_SCENARIOS:
+        st.session_state[_NOTE] = _("A deck holds at most {n} scenarios: remove one before adding this view.").format(
+            n=MAX_SCENARIOS
+        )
+        return
+    query = {k: st.query_params[k] for k in st.query_params if k not in KEPT and k != i18n.PARAM}
+    entries.append((_pages_by_path()[url_path][0], query))
+    if len(encode_deck(entries)) > MAX_DECK_CHARS:
+        st.session_state[_NOTE] = _(
+            "This view does not fit: a deck's link holds at most {n} characters of settings. Remove a scenario first."
+        ).format(n=MAX_DECK_CHARS)
+        return
+    _set_deck(entries)
+
+
+def _remove(index: int) -> None:
+    entries = _entries(_stored_deck())
+    if 0 <= index < len(entries):
+        del entries[index]
+        _set_deck(entries)
+
+
+def _move(index: int, by: int) -> None:
+    entries = _entries(_stored_deck())
+    other = index + by
+    if 0 <= index < len(entries) and 0 <= other < len(entries):
+        entries[index], entries[other] = entries[other], entries[index]
+        _set_deck(entries)
+
+
+def deck_address(raw: str, url_path: str) -> str:
+    """The address that presents deck ``raw`` from its first scenario (in the session's language if one was chosen)."""
+    query = urlencode({PRESENT: "1", DECK: raw, **i18n.url_params()})
+    here = ""
+    with suppress(Exception):  # no browser: a test or a script
+        here = st.context.url or ""
+    root = here.removesuffix("/" + url_path) if url_path else here
+    return f"{root.rstrip('/')}/?{query}"
+
+
+def deck_panel(url_path: str) -> None:
+    """The sidebar's "Lecture deck": add the open view, reorder and remove scenarios, present them, copy the link.
+
+    ``url_path``: the open page's (``st.navigation``'s; "" for home). The deck lives in the URL's ``deck``.
+    """
+    raw = current_deck()
+    scenarios, rejected = parse_deck(raw)
+    known = url_path in _pages_by_path()
+    st.session_state[_PANEL] = st.session_state.get(_PANEL_OPEN, False)  # a new page starts its widgets afresh
+    with st.sidebar.expander(_("Lecture deck"), icon=":material/co_present:", key=_PANEL, on_change=_panel_toggled):
+        if not scenarios:
+            st.caption(
+                _(
+                    "Collect views of the app for a lesson, each with its page's settings, then present them one "
+                    "after another (N and P step through them)."
+                )
+            )
+        st.button(
+            _("Add this view"),
+            key=_PREFIX + "add",
+            icon=":material/add:",
+            on_click=_add,
+            args=(url_path,),
+            disabled=not known,
+            width="stretch",
+        )
+        note = st.session_state.pop(_NOTE, None)
+        if note:
+            st.warning(note, icon=":material/warning:")
+        if len(raw) > MAX_DECK_CHARS:
+            st.caption(
+                _("This deck is longer than {n} characters: only its beginning is read.").format(n=MAX_DECK_CHARS)
+            )
+        if len([e for e in raw[:MAX_DECK_CHARS].split("|") if e.strip()]) > MAX_SCENARIOS:
+            st.caption(_("Only the first {n} scenarios of this deck are read.").format(n=MAX_SCENARIOS))
+        if rejected:
+            st.caption(_("Entries left out because they name no page of the app: {n}.").format(n=len(rejected)))
+        for i, s in enumerate(scenarios):
+            _scenario_row(i, s, len(scenarios))
+        if not scenarios:
+            return
+        clean = encode_deck([(s.page, dict(s.query)) for s in scenarios])
+        if st.button(
+            _("Present"), key=_PREFIX + "present", icon=":material/slideshow:", type="primary", width="stretch"
+        ):
+            _open(scenarios, 0, clean)
+        st.caption(_("Link to this deck, to share or to open on the classroom's computer:"))
+        st.code(deck_address(clean, url_path), language=None)  # one line, scrolled; a button copies it
+        st.button(
+            _("Clear the deck"),
+            key=_PREFIX + "clear",
+            icon=":material/delete_sweep:",
+            type="tertiary",
+            on_click=_set_deck,
+            args=([],),
+        )
+
+
+def _panel_toggled() -> None:
+    st.session_state[_PANEL_OPEN] = bool(st.session_state.get(_PANEL))
+
+
+def _scenario_row(i: int, s: Scenario, n: int) -> None:
+    """One scenario of the panel: its number and page, its settings (text from the URL, as code), its buttons."""
+    row = st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="xxsmall")
+    row.markdown(f"**{i + 1}** · {plain(_(s.title), 40)}", width="stretch")
+    row.button(
+        "",
+        key=f"{_PREFIX}up:{i}",
+        icon=":material/arrow_upward:",
+        help=_("Move up"),
+        type="tertiary",
+        on_click=_move,
+        args=(i, -1),
+        disabled=i == 0,
+    )
+    row.button(
+        "",
+        key=f"{_PREFIX}down:{i}",
+        icon=":material/arrow_downward:",
+        help=_("Move down"),
+        type="tertiary",
+        on_click=_move,
+        args=(i, 1),
+        disabled=i + 1 == n,
+    )
+    row.button(
+        "",
+        key=f"{_PREFIX}remove:{i}",
+        icon=":material/close:",
+        help=_("Remove"),
+        type="tertiary",
+        on_click=_remove,
+        args=(i,),
+    )
+    settings = " ".join(f"{k}={v}" for k, v in s.query)
+    if settings:
+        st.caption(code(settings, 60))
