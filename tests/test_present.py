@@ -184,6 +184,18 @@ def _deck_titles(at) -> list[str]:
     return [m.value for m in at.sidebar.markdown if " · " in m.value]
 
 
+def _panel_open(at):
+    """Open the sidebar's deck panel (drawn only when open); it stays open on the session's next pages."""
+    at.session_state[present._PANEL_OPEN] = True
+    return at.run()
+
+
+def test_deck_panel_is_drawn_only_when_open():
+    at = open_page("pages/gd.py")
+    assert at.sidebar.expander[0].label == "Lecture deck" and "present:add" not in [b.key for b in at.sidebar.button]
+    assert "present:add" in [b.key for b in _panel_open(at).sidebar.button]
+
+
 def _follow_a_plain_link(at, page: str, query: dict[str, str]):
     """Open ``page`` as the top bar's links do: a URL with the page's own query only (the session stays)."""
     for k in list(at.query_params):
@@ -195,7 +207,7 @@ def _follow_a_plain_link(at, page: str, query: dict[str, str]):
 
 
 def test_deck_panel_builds_a_deck_from_views_of_two_pages():
-    at = open_page("pages/gd.py", {"fn": "quadratic", "lr": "0.3"})
+    at = _panel_open(open_page("pages/gd.py", {"fn": "quadratic", "lr": "0.3"}))
     assert not at.exception and "deck" not in at.query_params and not _deck_titles(at)
     at.sidebar.button(key="present:add").click().run()
     assert _deck_titles(at) == ["**1** · Gradient descent"]
@@ -243,7 +255,7 @@ def test_deck_panel_builds_a_deck_from_views_of_two_pages():
 
 
 def test_the_link_of_a_deck_presents_it_from_its_first_scenario():
-    at = open_page("pages/gd.py", {"fn": "quadratic", "lr": "0.3", "lang": "zh"})
+    at = _panel_open(open_page("pages/gd.py", {"fn": "quadratic", "lr": "0.3", "lang": "zh"}))
     assert at.sidebar.expander[0].label == "课堂演示" and at.sidebar.button(key="present:add").label == "加入当前页面"
     at.sidebar.button(key="present:add").click().run()
     address = at.sidebar.code[0].value
@@ -256,14 +268,16 @@ def test_the_link_of_a_deck_presents_it_from_its_first_scenario():
 
 def test_deck_panel_keeps_to_the_deck_bounds():
     full = "|".join(f"gd?lr={k / 100}" for k in range(1, present.MAX_SCENARIOS + 1))
-    at = open_page("pages/gd.py", {"deck": full})
+    at = _panel_open(open_page("pages/gd.py", {"deck": full}))
     assert len(_deck_titles(at)) == present.MAX_SCENARIOS
     at.sidebar.button(key="present:add").click().run()
     assert not at.exception and at.query_params["deck"] == full
     assert f"at most {present.MAX_SCENARIOS} scenarios" in at.sidebar.warning[0].value
 
     long = "|".join(["gd?fn=custom&formula=" + "x%2B" * 300] * 3)  # three views of about 1,200 characters
-    at = open_page("pages/gd.py", {"deck": long, "fn": "custom", "formula": "x**2 + y**2 " + "+ 0*x " * 40})
+    at = _panel_open(
+        open_page("pages/gd.py", {"deck": long, "fn": "custom", "formula": "x**2 + y**2 " + "+ 0*x " * 40})
+    )
     at.sidebar.button(key="present:add").click().run()
     assert not at.exception and at.query_params["deck"] == long
     assert f"at most {present.MAX_DECK_CHARS} characters" in at.sidebar.warning[0].value
@@ -271,7 +285,9 @@ def test_deck_panel_keeps_to_the_deck_bounds():
     at.sidebar.button(key="present:add").click().run()  # room again
     assert not at.sidebar.warning and len(_deck_titles(at)) == 3
 
-    at = open_page("pages/home.py", {"deck": "|".join(["gd", "nowhere"] * 20) + "|" + "x" * present.MAX_DECK_CHARS})
+    at = _panel_open(
+        open_page("pages/home.py", {"deck": "|".join(["gd", "nowhere"] * 20) + "|" + "x" * present.MAX_DECK_CHARS})
+    )
     notes = " ".join(c.value for c in at.sidebar.caption)
     assert f"longer than {present.MAX_DECK_CHARS} characters" in notes
     assert f"first {present.MAX_SCENARIOS} scenarios" in notes and "name no page of the app: 15" in notes
@@ -279,7 +295,7 @@ def test_deck_panel_keeps_to_the_deck_bounds():
 
 
 def test_deck_panel_shows_text_from_the_url_only_as_text():
-    at = open_page("pages/home.py", {"deck": "gd?fn=[click](//evil.co)&lr=**0.3**|<b>x</b>?a=1"})
+    at = _panel_open(open_page("pages/home.py", {"deck": "gd?fn=[click](//evil.co)&lr=**0.3**|<b>x</b>?a=1"}))
     assert not at.exception
     assert _deck_titles(at) == ["**1** · Gradient descent"]
     (settings,) = [c.value for c in at.sidebar.caption if "evil" in c.value]

@@ -307,7 +307,11 @@ def deck_panel(url_path: str) -> None:
     scenarios, rejected = parse_deck(raw)
     known = url_path in _pages_by_path()
     st.session_state[_PANEL] = st.session_state.get(_PANEL_OPEN, False)  # a new page starts its widgets afresh
-    with st.sidebar.expander(_("Lecture deck"), icon=":material/co_present:", key=_PANEL, on_change=_panel_toggled):
+    with st.sidebar.expander(
+        _("Lecture deck"), icon=":material/co_present:", key=_PANEL, on_change=_panel_toggled
+    ) as box:
+        if not box.open:  # drawn only when open: every page's fresh tab stays light
+            return
         if not scenarios:
             st.caption(
                 _(
