@@ -126,14 +126,22 @@ def _text_sizes(spec: dict) -> dict[tuple[str, str], float]:
     }
 
 
+def _with_curves(at):
+    """An optimizer page with its curves drawn (they are drawn on demand)."""
+    if "gd:curves" not in at.session_state:
+        at.session_state["gd:curves"] = True
+        at.run()
+    return at
+
+
 @pytest.mark.parametrize(
     ("page", "query"),
     [("pages/gd.py", {"fn": "rosenbrock"}), ("pages/compare.py", {}), ("pages/lesson_stability.py", {})],
 )
 def test_chart_text_grows_while_presenting(page, query):
     """Every chart's axes, legend and title: Streamlit's sizes on screen, 1.5-1.8 times them presenting."""
-    screen = charts(open_page(page, query))
-    projector = charts(open_page(page, {**query, "present": "1"}))
+    screen = charts(_with_curves(open_page(page, query)))
+    projector = charts(_with_curves(open_page(page, {**query, "present": "1"})))
     assert screen and len(screen) == len(projector)
     for (small, _data), (large, _same) in zip(screen, projector, strict=True):
         assert small.get("title") == large.get("title")

@@ -299,7 +299,19 @@ def _scrub_view(
 
 
 def _charts(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
-    """The run's curves, one tab each; only the open tab is drawn, so a fresh tab draws one chart."""
+    """The run's curves, one tab each, in a section drawn on demand: below the fold, they would make a fresh
+    tab load the chart module before it is done; only the open tab is drawn."""
+    with st.expander(
+        _("Curves: loss, distance to the minimum, gradient norm…"),
+        icon=":material/show_chart:",
+        key=ps.key("curves"),
+        on_change="rerun",
+    ) as box:
+        if box.open:
+            _curve_tabs(ps, f, spec, run)
+
+
+def _curve_tabs(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
     name = spec.name
     curves = {"loss": _("Loss"), "distance": _("Distance to nearest minimum"), "gnorm": _("Gradient norm")}
     lrs = run.lr if run.lr is not None else np.empty(0)
