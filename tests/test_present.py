@@ -128,7 +128,7 @@ def _text_sizes(spec: dict) -> dict[tuple[str, str], float]:
 
 def _with_curves(at):
     """An optimizer page with its curves drawn (they are drawn on demand)."""
-    if "gd:curves" not in at.session_state:
+    if "gd:curves" in at.session_state:
         at.session_state["gd:curves"] = True
         at.run()
     return at
