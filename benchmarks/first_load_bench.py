@@ -3,7 +3,8 @@
 Each round opens every page once in a new browser context (no cache), interleaved, and waits for
 the state "script finished, every chart drawn, every image decoded"; the report gives medians
 and each page's ratio to the minimal page (one slider, one Altair chart, one contour:
-``benchmarks/minimal_app.py``). Run: ``python -m benchmarks.first_load_bench [rounds]``.
+``benchmarks/minimal_app.py``). Run: ``python -m benchmarks.first_load_bench [rounds] [all | /path,/path…]``
+(home, an optimizer page and Compare by default; ``all`` measures every page of the app).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.server import VIEWPORT, Server, launch_browser, wait_for_app
+from tests.e2e.server import VIEWPORT, Server, launch_browser, page_path, wait_for_app
 
 PAGES = ("/", "/adam", "/compare")
 _DRAWN = """() => {
@@ -37,10 +38,10 @@ def first_load(browser, url: str) -> float:
     return ms
 
 
-def main(rounds: int = 4) -> None:
+def main(rounds: int = 4, pages: tuple[str, ...] = PAGES) -> None:
     with Server() as app, Server(script="benchmarks/minimal_app.py") as minimal, sync_playwright() as p:
         browser = launch_browser(p)
-        targets = {"minimal": minimal.url + "/", **{path: app.url + path for path in PAGES}}
+        targets = {"minimal": minimal.url + "/", **{path: app.url + path for path in pages}}
         for url in targets.values():  # warm both servers' caches and imports once
             first_load(browser, url)
         times: dict[str, list[float]] = {name: [] for name in targets}
@@ -50,8 +51,17 @@ def main(rounds: int = 4) -> None:
         base = statistics.median(times["minimal"])
         for name, ms in times.items():
             med = statistics.median(ms)
-            print(f"{name:10s} median {med:7.0f} ms  ratio {med / base:4.2f}  ({', '.join(f'{m:.0f}' for m in ms)})")
+            print(f"{name:18s} median {med:7.0f} ms  ratio {med / base:4.2f}  ({', '.join(f'{m:.0f}' for m in ms)})")
+
+
+def _pages(arg: str) -> tuple[str, ...]:
+    if arg != "all":
+        return tuple(arg.split(","))
+    from ui.pages import all_page_files
+
+    files = all_page_files()
+    return tuple(page_path(f, f == files[0]) for f in files)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 4)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 4, _pages(sys.argv[2]) if len(sys.argv) > 2 else PAGES)

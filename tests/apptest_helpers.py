@@ -77,15 +77,23 @@ def show_tab(at: AppTest, key: str, label: str) -> AppTest:
 
 
 def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
-    """Every Markdown table on the page (as ``ui.text.table`` writes them), cells unescaped, as text."""
+    """Every Markdown table on the page (as ``ui.text.table`` writes them): cells unescaped, numbers as numbers."""
     out = []
     for md in at.markdown:
         lines = md.value.strip().splitlines()
         if len(lines) < 2 or not lines[0].startswith("|") or not re.fullmatch(r"\|(:?-+:?\|)+", lines[1]):
             continue
         rows = [[_unescape(c) for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]] for line in lines]
-        out.append(pd.DataFrame(rows[2:], columns=rows[0]))
+        out.append(pd.DataFrame(rows[2:], columns=rows[0]).apply(_numbers))
     return out
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    """A column of numbers as numbers (as a table element would give them); any other column as text."""
+    try:
+        return pd.to_numeric(column)
+    except (ValueError, TypeError):
+        return column
 
 
 def _unescape(cell: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 import core
 from core import basins
 from core.basins import DIVERGED, ELSEWHERE, basin_map, grid_axes, label_points, start_grid, stop_rule
-from tests.apptest_helpers import count, image_ids, open_page
+from tests.apptest_helpers import count, image_ids, markdown_tables, open_page
 
 HIMMELBLAU = core.get_function("himmelblau")
 
@@ -112,7 +112,10 @@ def test_function_without_minima():
 
 
 def _table(at):
-    return at.dataframe[0].value
+    """The share table, its percentages ("25.7 %") as numbers."""
+    table = markdown_tables(at)[0]
+    shares = [c for c in table.columns if table[c].astype(str).str.endswith(" %").all()]
+    return table.assign(**{c: table[c].str.removesuffix(" %").astype(float) for c in shares})
 
 
 def test_page_renders_default_with_mostly_converged_basins():

@@ -7,7 +7,7 @@ import pytest
 
 import core
 from core import theory
-from tests.apptest_helpers import count, errors, image_ids, open_page
+from tests.apptest_helpers import count, errors, image_ids, markdown_tables, open_page
 
 KAPPAS = (10.0, 100.0)
 ANGLES = (0.0, 20.0, 45.0, 75.0)
@@ -225,7 +225,7 @@ def test_page_renders_chart_image_tables_and_formulas():
     assert count(at, "vega_lite_chart") >= 1
     assert count(at, "image") >= 1
     assert len(at.latex) >= 2
-    table, sweep = at.dataframe[0].value, at.dataframe[1].value
+    table, sweep = markdown_tables(at)[0], markdown_tables(at)[1]
     assert list(table["method"]) == ["GD", "Heavy ball", "Adagrad", "RMSprop", "Adam"]
     assert len(set(sweep.loc[sweep["method"] == "GD"].iloc[0, 1:])) == 1  # rotation-invariant row
 
@@ -249,7 +249,7 @@ def test_optimal_button_sets_the_optimal_hyperparameters():
     lr, beta = theory.heavy_ball_optimal(mu, L)
     assert state["conditioning:hb_lr"] == pytest.approx(lr, rel=1e-15)
     assert state["conditioning:hb_mom"] == pytest.approx(beta, rel=1e-15)
-    table = at.dataframe[0].value.set_index("method")
+    table = markdown_tables(at)[0].set_index("method")
     assert float(table.loc["GD", "theory ρ"]) == pytest.approx(99 / 101, abs=1e-4)
     assert float(table.loc["GD", "measured ρ"]) == pytest.approx(99 / 101, abs=1e-4)
 

@@ -4,7 +4,7 @@ import pytest
 
 import core
 from core.datasets import DATASETS, TWO_D_DATASETS
-from tests.apptest_helpers import count, errors, open_page
+from tests.apptest_helpers import count, errors, markdown_tables, open_page
 
 PAGE = "pages/network.py"
 
@@ -19,7 +19,7 @@ def test_each_dataset_trains_and_draws(data):
     assert not errors(at)
     assert count(at, "vega_lite_chart") == 4
     assert count(at, "image") == (2 if data in TWO_D_DATASETS else 1)
-    table = at.dataframe[0].value
+    table = markdown_tables(at)[0]
     assert list(table["optimizer"]) == ["Adam", "Muon"]
     assert at.session_state["network:data"] == data
 
@@ -28,7 +28,7 @@ def test_default_comparison_trains_and_learns():
     """The default comparison learns the task (its speed is measured by benchmarks/network_bench.py)."""
     at = open_page(PAGE)
     assert not at.exception
-    table = at.dataframe[0].value
+    table = markdown_tables(at)[0]
     assert list(table["optimizer"]) == [core.get_spec(n).display_name for n in core.OPTIMIZERS]
     assert (table["test accuracy"] > 0.9).all()
 

@@ -4,7 +4,7 @@ import numpy as np
 
 import core
 from core.tune import search_space
-from tests.apptest_helpers import count, errors, open_page
+from tests.apptest_helpers import count, errors, markdown_tables, open_page
 from ui import controls
 from ui.tune import slider_values
 
@@ -23,7 +23,7 @@ def test_race_draws_every_chart():
     # distribution, survival curves, sensitivity, performance profile; the tuned paths on the contour
     assert count(at, "vega_lite_chart") + count(at, "arrow_vega_lite_chart") >= 4
     assert count(at, "image") == 1
-    table = at.dataframe[0].value
+    table = markdown_tables(at)[0]
     assert list(table["optimizer"]) == ["Gradient descent", "Adam"]
     assert table["tuned"][0].startswith("η = ")
     for name, value in SMALL.items():
@@ -39,7 +39,7 @@ def test_settings_come_from_the_link():
     state = at.session_state
     assert state["race:fn"] == "rosenbrock" and state["race:score"] == "auc" and state["race:seeds"] == 2
     assert state["race:seed"] == 7 and state["race:target"] == 0.01
-    table = at.dataframe[0].value
+    table = markdown_tables(at)[0]
     assert any("area under" in c for c in table.columns)
     assert "runs reaching f − f* ≤ 0.01" in table.columns
     assert "2 start(s) × 2 noise seed(s)" in " ".join(c.value for c in at.caption)
@@ -47,10 +47,10 @@ def test_settings_come_from_the_link():
 
 def test_changing_the_score_retunes():
     at = open_page("pages/race.py", SMALL)
-    assert "score (steps to target)" in at.dataframe[0].value.columns
+    assert "score (steps to target)" in markdown_tables(at)[0].columns
     at.selectbox(key="race:score").set_value("final").run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = markdown_tables(at)[0]
     assert "score (final f − f*)" in table.columns
     assert (table["score (final f − f*)"] < 1e-3).all()
     assert _param(at, "score") == "final"

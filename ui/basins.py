@@ -453,7 +453,7 @@ def _draw_steps(fig, ax, m: basins.BasinMap, extent) -> None:
 def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) -> None:
     table = fraction_table(f, maps)
     table = table.rename(columns={c: _(c) for c in TABLE_COLUMNS})
-    percent = {c: st.column_config.NumberColumn(c, format="%.1f %%") for c in table.columns[1:-1]}
+    percent = {c: "{:.1f} %" for c in table.columns[1:-1]}
     st.caption(
         _(
             "Share of starts (%) settling at each known minimum and the lowest others found, at the other minima, "
@@ -461,7 +461,7 @@ def _summary(f: core.Objective, maps: dict[str, basins.BasinMap], steps: int) ->
             "(f within {tol:g} of a minimum's value) and their median number of steps"
         ).format(tol=TOL)
     )
-    st.dataframe(table, hide_index=True, width="stretch", column_config=percent)
+    layout.markdown_table(table, percent)
     series = {}
     for name, m in maps.items():
         s = m.steps_to_converge.ravel()

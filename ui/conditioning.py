@@ -116,7 +116,7 @@ def _body(ps: PageState) -> None:
             width="stretch",
         )
     with right:
-        st.dataframe(_table(hps, distances, rates), hide_index=True, width="stretch")
+        layout.markdown_table(_table(hps, distances, rates))
         st.caption(
             _(
                 "Measured ρ: per-step contraction of ‖θ − θ*‖ over the second half of the run (a "
@@ -243,7 +243,7 @@ def _rotation_panel(kappa: float, angle: float, x0: tuple[float, float], hps: di
     angles = tuple(sorted(set(SWEEP_ANGLES) | {float(angle)}))
     table = _sweep(kappa, angle, (float(x0[0]), float(x0[1])), angles, tuple((n, runs.freeze(hps[n])) for n in METHODS))
     shown = table.assign(method=[_(m) for m in table["method"]]).replace("never", _("never"))
-    st.dataframe(shown.rename(columns={"method": _("method")}), hide_index=True, width="stretch")
+    layout.markdown_table(shown.rename(columns={"method": _("method")}))
     st.caption(
         _(
             "Steps to get within {tol:g} of the minimum (within {steps} steps), with the start rotated "

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 import core
 
 from .i18n import _, error_text
-from .text import plain
+from .text import plain, table
 
 
 def optimizer_header(spec: core.OptimizerSpec) -> None:
@@ -90,3 +94,20 @@ def stacked(latex: str) -> str:
     """An update rule written as ``a,\\quad b`` shown one equation per line, so it fits narrow columns."""
     body = latex.replace(r",\qquad", r" \\[4pt] ").replace(r",\quad", r" \\[4pt] ")
     return r"\begin{gathered}" + body + r"\end{gathered}"
+
+
+def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, where: Any = st) -> None:
+    """A small table as Markdown (``text.table``): each column written with its ``formats`` entry (numbers
+    ``{:.4g}`` by default), numbers aligned right, missing values as "—". A table element would make a
+    fresh tab download a large grid module first."""
+    formats = formats or {}
+    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
+
+    def cell(column: str, value: Any) -> str:
+        if isinstance(value, float) and not math.isfinite(value):
+            return "—"
+        default = "{:.4g}" if isinstance(value, float) else "{}"
+        return formats.get(column, default).format(value)
+
+    rows = [{str(c): cell(c, v) for c, v in row.items()} for row in frame.to_dict("records")]
+    where.markdown(table(rows, right=tuple(str(c) for c in numeric)))

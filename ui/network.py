@@ -16,7 +16,7 @@ from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
 
-from . import charts, controls, i18n, plots, runs
+from . import charts, controls, i18n, layout, plots, runs
 from .i18n import N_, _, error_text
 from .plots import figure_text
 from .runs import HyperItems
@@ -290,13 +290,7 @@ def _table(results: dict[str, NetRun], labels: dict[str, str]) -> None:
                     _("diverged runs"): int((r.diverged_at >= 0).sum()),
                 }
             )
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in (_("train loss"), _("test loss"))}
-        | {c: st.column_config.NumberColumn(format="%.3f") for c in (_("train accuracy"), _("test accuracy"))},
-    )
+    layout.markdown_table(pd.DataFrame(rows), {c: "{:.3f}" for c in (_("train accuracy"), _("test accuracy"))})
 
 
 def _slice(
@@ -423,4 +417,5 @@ def _digits(f: core.MLP, results: dict[str, NetRun]) -> None:
             predicted = f.predict(r.final[0], ds.x_test)
         table[core.get_spec(name).display_name] = [float(np.mean(predicted[ds.y_test == d] == d)) for d in range(10)]
     st.markdown(_("**Test accuracy per digit** (seed 0)"))
-    st.dataframe(pd.DataFrame(table, index=[str(d) for d in range(10)]).style.format("{:.2f}"), width="stretch")
+    digits = pd.DataFrame({_("digit"): [str(d) for d in range(10)], **table})
+    layout.markdown_table(digits, {name: "{:.2f}" for name in table})

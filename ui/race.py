@@ -265,13 +265,7 @@ def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> Non
                 _("trials that diverged"): f"{np.mean(e.result.trials['diverged'] > 0):.0%}",
             }
         )
-    number = st.column_config.NumberColumn(format="%.4g")
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={score: number, median: number},
-    )
+    layout.markdown_table(pd.DataFrame(rows))
     st.caption(
         _(
             "Each optimizer: {budget} trials of {steps} steps, every trial from {starts} "

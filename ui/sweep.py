@@ -231,7 +231,7 @@ def _thresholds(data: pd.DataFrame, names: list[str]) -> None:
                 else _("never"),
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    layout.markdown_table(pd.DataFrame(rows))
 
 
 def _picked(event, data: pd.DataFrame) -> tuple[str, float] | None:

@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core import article, metrics, theory
 
-from .. import charts, controls, plots
+from .. import charts, controls, layout, plots
 from ..i18n import N_, _
 from ..runs import article_findings, article_run
 from ..state import PageState, format_value
@@ -134,15 +134,7 @@ def _body(ps: PageState) -> None:
         ).show(st)
     _story()
     st.subheader(_("What the numbers say"))
-    st.dataframe(
-        numbers().rename(columns={k: _(v) for k, v in COLUMNS.items()}),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            _(c): st.column_config.NumberColumn(format="%.4g")
-            for c in ("final f", "measured rate ρ", "textbook rate ρ")
-        },
-    )
+    layout.markdown_table(numbers().rename(columns={k: _(v) for k, v in COLUMNS.items()}))
     st.caption(
         _(
             "Measured rate: the per-step shrink factor of the distance to the minimum over the second half of "

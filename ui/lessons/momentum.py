@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core import metrics, theory
 
-from .. import charts, controls, plots
+from .. import charts, controls, layout, plots
 from ..i18n import N_, _
 from ..state import PageState, format_value
 from ..theme import color
@@ -152,14 +152,7 @@ def _body(ps: PageState) -> None:
         rf"\rho_\mathrm{{HB}} = \frac{{\sqrt\kappa-1}}{{\sqrt\kappa+1}} = {hb['textbook ρ']:.4f}"
     )
     shown_table = result.assign(method=[_(m) for m in result["method"]]).rename(columns={c: _(c) for c in COLUMNS})
-    st.dataframe(
-        shown_table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            _(c): st.column_config.NumberColumn(format="%.4g") for c in ("η", "β", "textbook ρ", "measured ρ")
-        },
-    )
+    layout.markdown_table(shown_table)
     st.caption(
         _(
             "Measured ρ: per-step shrink of ‖θ − θ*‖ over the second half of the run (a least-squares fit of "
