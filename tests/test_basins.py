@@ -142,7 +142,8 @@ def test_page_reacts_to_grid_size_lr_and_colouring():
     assert not at.exception
     second = image_ids(at)
     assert second != first and at.query_params["n"] in ("128", ["128"])
-    slider = at.select_slider(key="basins:gd.lr")
+    at.session_state["basins:gd.hp#open"] = True  # the optimizer's folded controls
+    slider = at.run().select_slider(key="basins:gd.lr")
     options = [float(o) for o in slider.options]
     slider.set_value(options[options.index(0.01) - 2]).run()
     assert not at.exception

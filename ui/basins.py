@@ -117,11 +117,12 @@ def _body(ps: PageState) -> None:
     side.header(_("Hyperparameters"))
     hps = {}
     for name in chosen:
-        with side.expander(core.get_spec(name).display_name, expanded=False):
-            lr = {"lr": LR[name]} if name in LR else {}
-            hps[name] = controls.params(
-                ps, core.get_spec(name).hypers, {**demo_hyperparameters(name), **lr}, prefix=f"{name}."
-            )
+        spec, prefix = core.get_spec(name), f"{name}."
+        start = {**demo_hyperparameters(name), **({"lr": LR[name]} if name in LR else {})}
+        box = controls.section(
+            ps, prefix + "hp", spec.display_name, controls.url_defaults(spec.hypers, start, prefix), side
+        )
+        hps[name] = controls.params(ps, spec.hypers, start, prefix=prefix, where=box)
 
     n, steps = _reduce(f, n, steps, max(len(chosen), 1))
     st.markdown(

@@ -107,7 +107,9 @@ def _article() -> None:
         [_step_or_never(found[n]["stop_rule_step"]) for n in names],
     )
     _show_metrics(table)
-    with st.expander(_("3-D surface (√f)")):
+    with st.expander(_("3-D surface (√f)"), key="compare:surfaceopen", on_change="rerun") as box:
+        if not box.open:  # drawn on demand
+            return
         st.image(
             plots.surface_png(
                 ("quadratic",), tuple((n, trajectories[n].points) for n in names), box=article.BOX, article=True

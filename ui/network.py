@@ -166,13 +166,10 @@ def _body(ps: PageState) -> None:
     side.header(_("Hyperparameters"))
     hps = {}
     for name in chosen:
-        with side.expander(labels[name], expanded=False):
-            hps[name] = controls.params(
-                ps,
-                core.get_spec(name).hypers,
-                {**demo_hyperparameters(name), **NET_DEFAULTS.get(name, {})},
-                prefix=f"{name}.",
-            )
+        spec, prefix = core.get_spec(name), f"{name}."
+        start = {**demo_hyperparameters(name), **NET_DEFAULTS.get(name, {})}
+        box = controls.section(ps, prefix + "hp", labels[name], controls.url_defaults(spec.hypers, start, prefix), side)
+        hps[name] = controls.params(ps, spec.hypers, start, prefix=prefix, where=box)
 
     key: ProblemKey = (data, samples, noise, (width,) * layers, activation)
     f = problem(key)
