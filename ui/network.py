@@ -195,7 +195,7 @@ def _body(ps: PageState) -> None:
     batch = None if batch_text == "full" else int(batch_text)
     results = _train_all(key, chosen, hps, steps, batch, seeds)
     if results:
-        _curves(results, seeds)
+        _curves(ps, results, seeds)
         _table(results, labels)
         left, right = st.columns(2, gap="medium")
         with left:
@@ -260,17 +260,24 @@ def band_frame(results: dict[str, NetRun], field: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).dropna()
 
 
-def _curves(results: dict[str, NetRun], seeds: int) -> None:
+def _curves(ps: PageState, results: dict[str, NetRun], seeds: int) -> None:
+    """Loss and accuracy, each a tab of training and test curves; only the open tab is drawn."""
     over = _("median and 10–90 % band over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
-    left, right = st.columns(2, gap="medium")
-    loss, accuracy = _("cross-entropy"), _("accuracy")
-    charts.band(band_frame(results, "train_loss"), _("Training loss ({over})").format(over=over), loss).show(left)
-    charts.band(band_frame(results, "test_loss"), _("Test loss ({over})").format(over=over), loss).show(right)
-    left, right = st.columns(2, gap="medium")
-    charts.band(band_frame(results, "train_accuracy"), _("Training accuracy"), accuracy, log=False, height=260).show(
-        left
-    )
-    charts.band(band_frame(results, "test_accuracy"), _("Test accuracy"), accuracy, log=False, height=260).show(right)
+    loss_tab, accuracy_tab = st.tabs([_("Loss"), _("Accuracy")], key=ps.key("curves"), on_change="rerun")
+    if loss_tab.open is not False:
+        with loss_tab:
+            left, right = st.columns(2, gap="medium")
+            loss = _("cross-entropy")
+            charts.band(band_frame(results, "train_loss"), _("Training loss ({over})").format(over=over), loss).show(
+                left
+            )
+            charts.band(band_frame(results, "test_loss"), _("Test loss ({over})").format(over=over), loss).show(right)
+    if accuracy_tab.open is not False:
+        with accuracy_tab:
+            left, right = st.columns(2, gap="medium")
+            accuracy = _("accuracy")
+            charts.band(band_frame(results, "train_accuracy"), _("Training accuracy"), accuracy, log=False).show(left)
+            charts.band(band_frame(results, "test_accuracy"), _("Test accuracy"), accuracy, log=False).show(right)
 
 
 def _table(results: dict[str, NetRun], labels: dict[str, str]) -> None:
