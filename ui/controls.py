@@ -173,7 +173,7 @@ def hyperparameters(
     return {h.name: out[h.name] for h in spec.hypers if h.name in out}
 
 
-def section(ps: PageState, name: str, label: str, defaults: dict[str, Any], where=st) -> Any:
+def section(ps: PageState, name: str, label: str, defaults: dict[str, Any], where=st, icon: str | None = None) -> Any:
     """A folded group of settings most runs leave alone; ``defaults`` maps their URL names to default values.
 
     It starts open when one of them has another value (from the link or earlier in the session),
@@ -183,7 +183,7 @@ def section(ps: PageState, name: str, label: str, defaults: dict[str, Any], wher
     key = ps.key(name + "#open")
     if key not in st.session_state:
         st.session_state[key] = any(_differs(ps, n, d) for n, d in defaults.items())
-    box = where.expander(label, key=key, on_change="rerun")
+    box = where.expander(label, key=key, on_change="rerun", icon=icon)
     return box if box.open else Folded()
 
 
@@ -217,7 +217,7 @@ def url_defaults(hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: st
             continue
         url = prefix + h.url_name
         if h.kind == "choice":
-            out[url] = next(c.token for c in h.choices if c.value == d)
+            out[url] = _token(h, d)
         elif h.kind == "pair":
             out |= {url + str(i): d[i] for i in range(2)}
         else:
@@ -295,6 +295,11 @@ def params(
     return out
 
 
+def _token(h: Hyper, value: Any) -> str:
+    """The URL token of choice ``h``'s option with ``value``."""
+    return next(c.token for c in h.choices if c.value == value)
+
+
 def _url_names(h: Hyper, url: str) -> tuple[str, ...]:
     return (url + "0", url + "1") if h.kind == "pair" else (url,)
 
@@ -307,7 +312,7 @@ def _mark_all(ps: PageState, names: tuple[str, ...]) -> None:
 def _choice_control(ps: PageState, url: str, label: str, h: Hyper, default: Any, where, on_change=None) -> Any:
     """A select box over ``h.choices``: the URL holds the option's token, the caller gets its value."""
     tokens = {c.token: c for c in h.choices}
-    default_token = next(c.token for c in h.choices if c.value == default)
+    default_token = _token(h, default)
     picked = choice(
         ps,
         url,

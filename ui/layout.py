@@ -111,3 +111,8 @@ def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, w
 
     rows = [{str(c): cell(c, v) for c, v in row.items()} for row in frame.to_dict("records")]
     where.markdown(table(rows, right=tuple(str(c) for c in numeric)))
+
+
+def tabs_on_demand(labels: list[str], key: str) -> list[Any]:
+    """Tabs of which only the open one is drawn (the others are ``None``): a fresh tab draws the first alone."""
+    return [tab if tab.open is not False else None for tab in st.tabs(labels, key=key, on_change="rerun")]

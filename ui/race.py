@@ -151,9 +151,16 @@ def _body(ps: PageState) -> None:
         )
     with right:
         _distribution(here, race, labels)
-    _survival(here, race, labels)
-    _sensitivity(here, race, labels)
-    _profile({p: {n: entries[(profile_key(p), n)] for n in chosen} for p in profile}, race, labels)
+    views = (
+        lambda: _survival(here, race, labels),
+        lambda: _sensitivity(here, race, labels),
+        lambda: _profile({p: {n: entries[(profile_key(p), n)] for n in chosen} for p in profile}, race, labels),
+    )
+    titles = [_("Runs reaching the target"), _("Sensitivity to the lr"), _("Performance profile")]
+    for tab, view in zip(layout.tabs_on_demand(titles, ps.key("view")), views, strict=True):
+        if tab is not None:
+            with tab:
+                view()
     _beat_the_tuner(ps, key, f, chosen, race, labels)
 
 
@@ -446,9 +453,13 @@ def _beat_the_tuner(
     """Pick one optimizer's hyperparameters by hand, compare with the tuner, or let the Tune button set them."""
     if ps.get("mine") not in (None, *chosen):
         st.session_state.pop(ps.key("mine"))  # that optimizer left the race
-    with st.expander(_("Beat the tuner"), icon=":material/sports_score:"):
-        name = controls.choice(ps, "mine", _("Optimizer"), chosen, chosen[0], labels=labels)
-        spec = core.get_spec(name)
+    box = controls.section(ps, "beat", _("Beat the tuner"), {"mine": chosen[0]}, icon=":material/sports_score:")
+    name = controls.choice(ps, "mine", _("Optimizer"), chosen, chosen[0], labels=labels, where=box)
+    spec = core.get_spec(name)
+    if isinstance(box, controls.Folded):  # folded: its settings stay in the link; nothing is run or drawn
+        controls.hyperparameters(ps, spec, key, prefix=f"my.{name}.", where=box)
+        return
+    with box:
         cols = st.columns(3)
         hp = controls.hyperparameters(ps, spec, key, prefix=f"my.{name}.", where=cols[0])
         x0 = starts(f, race.starts, race.seed)
