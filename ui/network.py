@@ -263,8 +263,8 @@ def band_frame(results: dict[str, NetRun], field: str) -> pd.DataFrame:
 def _curves(ps: PageState, results: dict[str, NetRun], seeds: int) -> None:
     """Loss and accuracy, each a tab of training and test curves; only the open tab is drawn."""
     over = _("median and 10–90 % band over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
-    loss_tab, accuracy_tab = st.tabs([_("Loss"), _("Accuracy")], key=ps.key("curves"), on_change="rerun")
-    if loss_tab.open is not False:
+    loss_tab, accuracy_tab = layout.tabs_on_demand([_("Loss"), _("Accuracy")], ps.key("curves"))
+    if loss_tab is not None:
         with loss_tab:
             left, right = st.columns(2, gap="medium")
             loss = _("cross-entropy")
@@ -272,7 +272,7 @@ def _curves(ps: PageState, results: dict[str, NetRun], seeds: int) -> None:
                 left
             )
             charts.band(band_frame(results, "test_loss"), _("Test loss ({over})").format(over=over), loss).show(right)
-    if accuracy_tab.open is not False:
+    if accuracy_tab is not None:
         with accuracy_tab:
             left, right = st.columns(2, gap="medium")
             accuracy = _("accuracy")

@@ -319,9 +319,8 @@ def _curve_tabs(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run:
         curves["lr"] = _("Learning rate")
     if spec.adaptive:
         curves["step"] = _("Effective step size")
-    tabs = st.tabs(list(curves.values()), key=ps.key("curve"), on_change="rerun")
-    for which, tab in zip(curves, tabs, strict=True):
-        if tab.open is False:
+    for which, tab in zip(curves, layout.tabs_on_demand(list(curves.values()), ps.key("curve")), strict=True):
+        if tab is None:
             continue
         with tab, np.errstate(all="ignore"):
             if which == "loss":
