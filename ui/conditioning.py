@@ -78,8 +78,10 @@ def _body(ps: PageState) -> None:
     gd_lr = controls.number_box(ps, "gd_lr", _("GD learning rate η"), 0.0, 2.5, 1.0, side)
     hb_lr = controls.number_box(ps, "hb_lr", _("Heavy ball learning rate η"), 0.0, 4.0, 1.0, side)
     hb_mom = controls.number_box(ps, "hb_mom", _("Heavy ball momentum β"), 0.0, 0.999, 0.9, side)
-    side.header(_("Adaptive methods"))
     hps = {"gd": {"lr": gd_lr}, "momentum": {"lr": hb_lr, "momentum": hb_mom}}
+    adaptive = controls.section(
+        ps, "adaptive", _("Adaptive methods"), {f"{n}_lr": ADAPTIVE_LR[n] for n in ADAPTIVE}, side
+    )
     for n in ADAPTIVE:
         hps[n] = {
             "lr": controls.number(
@@ -90,7 +92,7 @@ def _body(ps: PageState) -> None:
                 2.0,
                 ADAPTIVE_LR[n],
                 log=True,
-                where=side,
+                where=adaptive,
                 help=_("Learning rate of {optimizer} (other settings: torch defaults).").format(optimizer=_(LABELS[n])),
             )
         }
