@@ -102,3 +102,12 @@ def test_slider_values_match_the_sliders():
     grid = slider_values(spec, beta1, 0.9)
     assert len(grid) == 1000 and grid[0] == 0.0 and grid[-1] == 0.999 and 0.9 in grid
     assert np.allclose(np.diff(grid), 0.001)
+
+
+def test_spread_and_profile_settings_fold_until_set():
+    fresh = open_page("pages/race.py", {"opts": "gd", "budget": "16", "steps": "60"})
+    assert not fresh.session_state["race:spread#open"] and not fresh.session_state["race:profile#open"]
+    assert "race:starts" not in [w.key for w in fresh.slider]  # folded: not drawn, yet in the link
+    assert fresh.query_params["starts"] in ("4", ["4"])
+    linked = open_page("pages/race.py", SMALL)  # SMALL sets starts and probs
+    assert linked.session_state["race:spread#open"] and linked.session_state["race:profile#open"]

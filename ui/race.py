@@ -113,8 +113,8 @@ def _body(ps: PageState) -> None:
         return
     key, f = picked
     race = _race_settings(ps, side)
-    side.header(_("Performance profile"))
     known = [n for n in core.list_functions() if math.isfinite(core.get_function(n).min_value)]
+    box = controls.section(ps, "profile", _("Performance profile"), {"probs": ",".join(PROFILE_DEFAULT)}, side)
     profile = controls.multi(
         ps,
         "probs",
@@ -122,7 +122,7 @@ def _body(ps: PageState) -> None:
         known,
         PROFILE_DEFAULT,
         labels={n: core.get_function(n).display_name for n in known},
-        where=side,
+        where=box,
     )
     if not chosen:
         st.info(_("Choose at least one optimizer in the sidebar."))
@@ -205,7 +205,7 @@ def _race_settings(ps: PageState, side) -> Race:
         where=side,
         help=_("For steps-to-target and the survival curves."),
     )
-    side.header(_("Starts and noise"))
+    box = controls.section(ps, "spread", _("Starts and noise"), {"starts": 4, "noise": 0.0, "seed": 0}, side)
     count = controls.integer(
         ps,
         "starts",
@@ -213,15 +213,15 @@ def _race_settings(ps: PageState, side) -> Race:
         1,
         16,
         4,
-        where=side,
+        where=box,
         help=_("The landscape's own start plus random starts in its box (seeded)."),
     )
     noise = controls.number(
-        ps, "noise", _("noise σ"), 0.0, 5.0, 0.0, where=side, help=_("Gaussian noise added to every gradient.")
+        ps, "noise", _("noise σ"), 0.0, 5.0, 0.0, where=box, help=_("Gaussian noise added to every gradient.")
     )
-    seeds = controls.integer(ps, "seeds", _("Noise seeds per start"), 1, 8, 3, where=side) if noise > 0 else 1
+    seeds = controls.integer(ps, "seeds", _("Noise seeds per start"), 1, 8, 3, where=box) if noise > 0 else 1
     seed = controls.integer(
-        ps, "seed", _("Seed"), 0, 999, 0, where=side, help=_("Seeds the random starts, the noise and the search.")
+        ps, "seed", _("Seed"), 0, 999, 0, where=box, help=_("Seeds the random starts, the noise and the search.")
     )
     return Race(budget, steps, score, count, seeds, noise, seed, target)
 
