@@ -107,8 +107,8 @@ def _article() -> None:
         [_step_or_never(found[n]["stop_rule_step"]) for n in names],
     )
     _show_metrics(table)
-    with st.expander(_("3-D surface (√f)"), key="compare:surfaceopen", on_change="rerun") as box:
-        if not box.open:  # drawn on demand
+    with layout.on_demand(_("3-D surface (√f)"), "compare:surfaceopen") as shown:
+        if not shown:
             return
         st.image(
             plots.surface_png(

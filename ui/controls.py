@@ -500,9 +500,8 @@ def setup(
     if start_map:
         from .startmap import start_map as draw_map
 
-        # Drawn only while open: a closed map costs a fresh tab nothing.
-        with where.expander(_("Pick the start on a map"), key=ps.key("mapopen"), on_change="rerun") as box:
-            if box.open:
+        with layout.on_demand(_("Pick the start on a map"), ps.key("mapopen"), where=where) as shown:
+            if shown:
                 draw_map(ps, key, *x0)
     return Setup(key, f, x0, steps_picker(ps, default=steps, where=where))
 

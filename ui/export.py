@@ -304,13 +304,10 @@ def compare_exports(
         return
     paths = tuple((n, runs[n].points) for n in names)
     # Drawn only when opened: the code blocks inside would make a fresh tab load a large highlighter first.
-    with st.expander(
-        _("Export: animation as GIF or MP4, and the runs as PyTorch"),
-        icon=":material/ios_share:",
-        key=ps.key("exportopen"),
-        on_change="rerun",
-    ) as box:
-        if not box.open:
+    with layout.on_demand(
+        _("Export: animation as GIF or MP4, and the runs as PyTorch"), ps.key("exportopen"), ":material/ios_share:"
+    ) as shown:
+        if not shown:
             return
         title = title_for(names, objective(key), hps, steps, schedule)
         movie_controls(ps.key("export"), key, paths, title, steps, "compare_paths")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -116,3 +118,11 @@ def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, w
 def tabs_on_demand(labels: list[str], key: str) -> list[Any]:
     """Tabs of which only the open one is drawn (the others are ``None``): a fresh tab draws the first alone."""
     return [tab if tab.open is not False else None for tab in st.tabs(labels, key=key, on_change="rerun")]
+
+
+@contextmanager
+def on_demand(label: str, key: str, icon: str | None = None, where: Any = st) -> Iterator[bool]:
+    """An expander whose body is drawn only while it is open (a closed one's content would still be sent
+    and laid out, hidden); yields whether it is open."""
+    with where.expander(label, key=key, icon=icon, on_change="rerun") as box:
+        yield bool(box.open)

@@ -301,13 +301,9 @@ def _scrub_view(
 def _charts(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
     """The run's curves, one tab each, in a section drawn on demand: below the fold, they would make a fresh
     tab load the chart module before it is done; only the open tab is drawn."""
-    with st.expander(
-        _("Curves: loss, distance to the minimum, gradient norm…"),
-        icon=":material/show_chart:",
-        key=ps.key("curves"),
-        on_change="rerun",
-    ) as box:
-        if box.open:
+    label = _("Curves: loss, distance to the minimum, gradient norm…")
+    with layout.on_demand(label, ps.key("curves"), ":material/show_chart:") as shown:
+        if shown:
             _curve_tabs(ps, f, spec, run)
 
 

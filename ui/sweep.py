@@ -104,8 +104,8 @@ def _body(ps: PageState) -> None:
         ).format(steps=steps, limit=limit or 0.0)
     )
     steps_label = _("Steps to f − f* ≤ {tol:g}, against the learning rate").format(tol=TOL)
-    with st.expander(steps_label, icon=":material/show_chart:", key=ps.key("stepsopen"), on_change="rerun") as box:
-        if box.open:  # drawn on demand: a second chart would make a fresh tab wait for it
+    with layout.on_demand(steps_label, ps.key("stepsopen"), ":material/show_chart:") as shown:
+        if shown:  # a second chart would make a fresh tab wait for it
             _steps_chart(data, chosen)
     _thresholds(data, chosen)
     picked = _picked(event, data)
