@@ -9,7 +9,7 @@ and across several landscapes with a performance profile (Dolan & Moré 2002; Al
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import altair as alt
 import numpy as np
@@ -55,6 +55,10 @@ class Race(NamedTuple):
     seed: int
     target: float
 
+    def judged(self) -> dict[str, Any]:
+        """How every run is judged, as ``core.tune`` and ``evaluate`` take it (steps and starts are given apart)."""
+        return {"score": self.score, "seeds": self.seeds, "noise": self.noise, "seed": self.seed, "target": self.target}
+
 
 class Entry(NamedTuple):
     """One optimizer's race on one landscape: the search, and its tuned setting run from every start and seed."""
@@ -70,17 +74,8 @@ def race_entry(key: problem.FunctionKey, name: str, race: Race) -> Entry:
     """Tune ``name`` on landscape ``key``, then evaluate the tuned setting (cached)."""
     f = problem.objective(key)
     x0 = starts(f, race.starts, race.seed)
-    common = dict(
-        steps=race.steps,
-        score=race.score,
-        x0=x0,
-        seeds=race.seeds,
-        noise=race.noise,
-        seed=race.seed,
-        target=race.target,
-    )
-    result = core.tune(f, name, budget=race.budget, **common)  # type: ignore[arg-type]
-    ev = evaluate(f, name, result.best, **common)  # type: ignore[arg-type]
+    result = core.tune(f, name, budget=race.budget, steps=race.steps, x0=x0, **race.judged())
+    ev = evaluate(f, name, result.best, steps=race.steps, x0=x0, **race.judged())
     return Entry(result, ev.scores.ravel(), ev.reached_at.ravel(), ev.trajectory.points[:, 0, 0])
 
 
@@ -464,18 +459,7 @@ def _beat_the_tuner(
         hp = controls.hyperparameters(ps, spec, key, prefix=f"my.{name}.", where=cols[0])
         x0 = starts(f, race.starts, race.seed)
         try:
-            mine = evaluate(
-                f,
-                name,
-                hp,
-                steps=race.steps,
-                score=race.score,
-                x0=x0,
-                seeds=race.seeds,
-                noise=race.noise,
-                seed=race.seed,
-                target=race.target,
-            ).scores.mean()
+            mine = evaluate(f, name, hp, steps=race.steps, x0=x0, **race.judged()).scores.mean()
         except ValueError as err:
             cols[1].error(_("These settings cannot run: {error}").format(error=plain(error_text(err), 300)))
             return
@@ -497,9 +481,5 @@ def _beat_the_tuner(
             prefix=f"my.{name}.",
             hyperparameters=hp,
             budget=race.budget,
-            score=race.score,
-            seeds=race.seeds,
-            noise=race.noise,
-            seed=race.seed,
-            target=race.target,
+            **race.judged(),
         )
