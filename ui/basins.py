@@ -119,9 +119,7 @@ def _body(ps: PageState) -> None:
     for name in chosen:
         spec, prefix = core.get_spec(name), f"{name}."
         start = {**demo_hyperparameters(name), **({"lr": LR[name]} if name in LR else {})}
-        box = controls.section(
-            ps, prefix + "hp", spec.display_name, controls.url_defaults(spec.hypers, start, prefix), side
-        )
+        box = controls.hyper_section(ps, spec, start, side)
         hps[name] = controls.params(ps, spec.hypers, start, prefix=prefix, where=box)
 
     n, steps = _reduce(f, n, steps, max(len(chosen), 1))

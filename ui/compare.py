@@ -13,7 +13,7 @@ from . import charts, controls, layout, plots, runs, tune
 from .export import animation, compare_exports
 from .i18n import _
 from .state import PageState, page_state
-from .text import plain, table
+from .text import plain
 
 PAGE = "compare"
 
@@ -92,7 +92,7 @@ def _article() -> None:
             )
         )
     st.subheader(_("What the article concludes, and what its own numbers show"))
-    st.markdown(_claims_table(found))
+    layout.markdown_table(_claims_table(found))
     st.caption(
         _(
             "Two yardsticks: the article's own stopping rule ({rule}) and this app's f − f* ≤ 1e-3. Adam starts "
@@ -123,7 +123,7 @@ def _step_or_never(step: int) -> str:
     return _("never") if step < 0 else str(step)
 
 
-def _claims_table(found: dict[str, dict]) -> str:
+def _claims_table(found: dict[str, dict]) -> pd.DataFrame:
     """The article's conclusion for each method beside what its own run measures, so a reader can judge them."""
     first_stop = min((f["stop_rule_step"] for f in found.values() if f["stop_rule_step"] >= 0), default=-1)
     first_tol = min((f["steps_to_tol"] for f in found.values() if f["steps_to_tol"] >= 0), default=-1)
@@ -157,11 +157,10 @@ def _claims_table(found: dict[str, dict]) -> str:
                 _("its own numbers show"): _("; ").join(shown) + _("."),
             }
         )
-    return table(rows)
+    return pd.DataFrame(rows)
 
 
 def _free(ps: PageState, side) -> None:
-    labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
     chosen = controls.optimizers(ps, list(core.ARTICLE_OPTIMIZERS), where=side)
     side.header(_("Landscape"))
     run_setup = controls.setup(ps, where=side, steps=50)
@@ -181,8 +180,7 @@ def _free(ps: PageState, side) -> None:
     hps = {}
     for n in chosen:
         spec, prefix = core.get_spec(n), f"{n}."
-        start = controls.url_defaults(spec.hypers, controls.starting_hyperparameters(key, n), prefix)
-        box = controls.section(ps, prefix + "hp", labels[n], start, side)
+        box = controls.hyper_section(ps, spec, controls.starting_hyperparameters(key, n), side)
         hps[n] = controls.hyperparameters(ps, spec, key, prefix=prefix, where=box)
         tune.tune_button(ps, key, n, x0, steps, prefix=prefix, hyperparameters=hps[n], where=box)
     if not chosen:
@@ -290,4 +288,4 @@ def _metrics_table(f: core.Objective, trajectories: dict[str, core.Trajectory]) 
 
 def _show_metrics(metrics_table: pd.DataFrame) -> None:
     numbers = (_("final loss"), _("distance to minimum"), _("path length"))
-    st.markdown(table(metrics_table.to_dict("records"), right=numbers))
+    layout.markdown_table(metrics_table, right=numbers)

@@ -187,6 +187,13 @@ def section(ps: PageState, name: str, label: str, defaults: dict[str, Any], wher
     return box if box.open else Folded()
 
 
+def hyper_section(ps: PageState, spec: core.OptimizerSpec, start: dict[str, Any], where=st) -> Any:
+    """``section`` for one optimizer's hyperparameters (URL names ``<name>.…``, starting from ``start``),
+    labelled with its name: pages that list several optimizers fold each one."""
+    prefix = f"{spec.name}."
+    return section(ps, prefix + "hp", spec.display_name, url_defaults(spec.hypers, start, prefix), where)
+
+
 class Folded:
     """Where a closed section's controls go: each returns its current value, kept in the session (the
     widgets persist their state) or first set from the link by ``PageState.init``, and draws nothing."""

@@ -98,10 +98,12 @@ def stacked(latex: str) -> str:
     return r"\begin{gathered}" + body + r"\end{gathered}"
 
 
-def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, where: Any = st) -> None:
+def markdown_table(
+    frame: pd.DataFrame, formats: dict[str, str] | None = None, where: Any = st, right: tuple[str, ...] = ()
+) -> None:
     """A small table as Markdown (``text.table``): each column written with its ``formats`` entry (numbers
-    ``{:.4g}`` by default), numbers aligned right, missing values as "—". A table element would make a
-    fresh tab download a large grid module first."""
+    ``{:.4g}`` by default), numbers and the columns in ``right`` (numbers already written) aligned right,
+    missing values as "—". A table element would make a fresh tab download a large grid module first."""
     formats = formats or {}
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
 
@@ -112,7 +114,7 @@ def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, w
         return formats.get(column, default).format(value)
 
     rows = [{str(c): cell(c, v) for c, v in row.items()} for row in frame.to_dict("records")]
-    where.markdown(table(rows, right=tuple(str(c) for c in numeric)))
+    where.markdown(table(rows, right=(*(str(c) for c in numeric), *right)))
 
 
 def tabs_on_demand(labels: list[str], key: str) -> list[Any]:

@@ -168,7 +168,7 @@ def _body(ps: PageState) -> None:
     for name in chosen:
         spec, prefix = core.get_spec(name), f"{name}."
         start = {**demo_hyperparameters(name), **NET_DEFAULTS.get(name, {})}
-        box = controls.section(ps, prefix + "hp", labels[name], controls.url_defaults(spec.hypers, start, prefix), side)
+        box = controls.hyper_section(ps, spec, start, side)
         hps[name] = controls.params(ps, spec.hypers, start, prefix=prefix, where=box)
 
     key: ProblemKey = (data, samples, noise, (width,) * layers, activation)
