@@ -29,6 +29,19 @@ UNIT_HALF_OPEN = Interval(0.0, 1.0, high_closed=False)  # [0, 1)
 FACTOR = Interval(0.0, 1.0, low_closed=False)  # (0, 1]
 
 
+# The peak lr of the cyclic schedules (one-cycle and cyclic); None takes the optimizer's own lr.
+_MAX_LR = Hyper(
+    "max_lr",
+    None,
+    POSITIVE,
+    (1e-4, 2.0),
+    log=True,
+    optional=True,
+    symbol="η_max",
+    help="Peak learning rate (None: the optimizer's lr).",
+)
+
+
 def _int(name: str, default: int, low: int, ui: tuple[float, float], help: str) -> Hyper:
     return Hyper(name, default, Interval(float(low)), ui, kind="int", help=help)
 
@@ -406,16 +419,7 @@ class OneCycleLR(_MomentumCycle):
         r"\quad \mu: \mu_{\max} \searrow \mu_{\text{base}} \nearrow \mu_{\max}"
     )
     params: ClassVar[tuple[Hyper, ...]] = (
-        Hyper(
-            "max_lr",
-            None,
-            POSITIVE,
-            (1e-4, 2.0),
-            log=True,
-            optional=True,
-            symbol="η_max",
-            help="Peak learning rate (None: the optimizer's lr).",
-        ),
+        _MAX_LR,
         _int("total_steps", 100, 1, (1, 1000), "Length of the cycle, in updates."),
         Hyper("pct_start", 0.3, UNIT_CLOSED, (0.0, 1.0), help="Fraction of the cycle spent increasing the lr."),
         _choice("anneal_strategy", "cos", ("cos", "linear"), "Shape of the ramps: cosine or linear."),
@@ -536,16 +540,7 @@ class CyclicLR(_MomentumCycle):
             symbol="η_base",
             help="Lowest learning rate, where each cycle starts (None: max_lr / 4).",
         ),
-        Hyper(
-            "max_lr",
-            None,
-            POSITIVE,
-            (1e-4, 2.0),
-            log=True,
-            optional=True,
-            symbol="η_max",
-            help="Peak learning rate (None: the optimizer's lr).",
-        ),
+        _MAX_LR,
         _int("step_size_up", 2000, 1, (1, 500), "Updates from base_lr up to max_lr."),
         Hyper(
             "step_size_down",
