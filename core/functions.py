@@ -214,6 +214,18 @@ QUADRATIC = QuadraticObjective(
 CONDITION_ERROR = N_("condition must be a finite number >= 1 (got {value})")
 
 
+def conditioned_setting(kappa: float) -> dict[str, Any]:
+    """What every quadratic with Hessian eigenvalues 1/κ and 1 shares whatever its angle: the plot box,
+    the start, the minimum at the origin and the curvature (μ, L) = (1/κ, 1)."""
+    return {
+        "box": (-5.0, 5.0, -5.0, 5.0),
+        "start": (-4.0, 3.0),
+        "minima": (Minimum((0.0, 0.0), 0.0),),
+        "convex": True,
+        "curvature": (1.0 / kappa, 1.0),
+    }
+
+
 def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> QuadraticObjective:
     """Quadratic ½(u²/κ + v²) in coordinates rotated by `angle` degrees, with Hessian eigenvalues 1/κ and 1.
 
@@ -225,7 +237,6 @@ def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> Q
         raise CoreError(CONDITION_ERROR, value=repr(condition))
     theta_deg = _check_real("angle", angle, Message(N_("a finite number of degrees")))
 
-    mu = 1.0 / kappa
     h11, h12, h22 = conditioned_hessian(kappa, theta_deg)
     f, df = quadratic_fns(h11, h12, h22)
 
@@ -239,17 +250,13 @@ def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> Q
             r"\begin{pmatrix}x\\y\end{pmatrix},\quad "
             rf"\kappa = {kappa:g},\ \theta = {theta_deg:g}^\circ"
         ),
-        box=(-5.0, 5.0, -5.0, 5.0),
-        start=(-4.0, 3.0),
-        minima=(Minimum((0.0, 0.0), 0.0),),
-        convex=True,
         f=f,
         df=df,
+        **conditioned_setting(kappa),
         description=(
             "A quadratic valley with Hessian eigenvalues 1/κ and 1: the condition number κ controls how "
             "slowly gradient descent converges, and the angle rotates the valley off the coordinate axes."
         ),
-        curvature=(mu, 1.0),
         hessian=((h11, h12), (h12, h22)),
     )
 

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from .functions import CONDITION_ERROR, Minimum, Objective, conditioned_hessian, quadratic_fns
+from .functions import CONDITION_ERROR, Objective, conditioned_hessian, conditioned_setting, quadratic_fns
 from .messages import N_, CoreError
 
 __all__ = [
@@ -191,11 +191,7 @@ def rotated_quadratics(condition: float, angles) -> Objective:
         name="rotated_quadratics",
         display_name=f"Conditioned quadratics (κ = {kappa:g}, {len(a)} angles)",
         latex="",
-        box=(-5.0, 5.0, -5.0, 5.0),
-        start=(-4.0, 3.0),
-        minima=(Minimum((0.0, 0.0), 0.0),),
-        convex=True,
         f=f,
         df=df,
-        curvature=(1.0 / kappa, 1.0),
+        **conditioned_setting(kappa),
     )
