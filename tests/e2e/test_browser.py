@@ -43,6 +43,13 @@ def assert_no_exception(page) -> None:
         pytest.fail(f"{urlparse(page.url).path}: the app shows an exception:\n{errors.first.inner_text()[:2000]}")
 
 
+def settled_query(page, name: str) -> dict[str, str]:
+    """The URL's settings once the page has written ``name`` into it (it does so as its run ends, a state
+    ``wait_for_app`` does not cover on a busy machine)."""
+    page.wait_for_function("n => new URL(location.href).searchParams.has(n)", arg=name, timeout=20_000)
+    return query(page)
+
+
 def open_app(page, base_url: str, path: str) -> None:
     page.goto(base_url + path, wait_until="domcontentloaded")
     wait_for_app(page)
@@ -96,7 +103,7 @@ def test_every_page_renders(page, base_url, artifacts, file):
 
 def test_learning_rate_slider_redraws_the_contour(page, base_url, artifacts):
     open_app(page, base_url, "/gd")
-    lr0 = query(page)["lr"]
+    lr0 = settled_query(page, "lr")["lr"]
     result = slider_latencies(page, "η", 10, key="ArrowLeft", param="lr")
     lrs = [lr0] + result["params"]
     assert all(a != b for a, b in itertools.pairwise(lrs)), f"lr did not change at every step: {lrs}"
@@ -199,7 +206,7 @@ def test_dark_theme(browser, fresh_server, artifacts):
 def test_clicking_the_map_moves_the_start(page, base_url):
     """A click on the landscape map in the sidebar sets the start point (and the URL)."""
     open_app(page, base_url, "/gd")
-    before = query(page)
+    before = settled_query(page, "x0")
     page.get_by_text("Pick the start on a map").click()
     wait_for_app(page)  # opening the expander reruns the page, which draws the map: wait for that run to end
     chart = page.locator(f'[data-testid="stSidebar"] {VEGA}').first
