@@ -53,11 +53,14 @@ def test_home_page_list_reads_row_by_row(browser, base_url, viewport):
         page = context.new_page()
         page.goto(base_url + "/", wait_until="domcontentloaded")
         wait_for_app(page)
-        links = page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]')
-        titles = [t.strip().split("\n")[-1] for t in links.all_inner_texts()]
-        boxes = links.evaluate_all("els => els.map(e => e.getBoundingClientRect())")
+        selector = '[data-testid="stMain"] [data-testid="stPageLink-NavLink"]'
         listed = [title for section, pages in SECTIONS.items() if section for _, title, _ in pages]
-        placed = sorted((round(b["y"]), b["x"], t) for t, b in zip(titles, boxes, strict=True))
+        # wait until every link is drawn, then read titles and places in one go (a busy machine draws them late)
+        page.wait_for_function("([s, n]) => document.querySelectorAll(s).length >= n", arg=[selector, len(listed)])
+        read = page.locator(selector).evaluate_all(
+            "els => els.map(e => { const b = e.getBoundingClientRect(); return [e.innerText, b.x, b.y]; })"
+        )
+        placed = sorted((round(y), x, text.strip().split("\n")[-1]) for text, x, y in read)
         reading = [t for _, _, t in placed if t in listed]
         assert reading == listed
     finally:
