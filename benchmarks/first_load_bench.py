@@ -1,7 +1,8 @@
 """A fresh tab until the page is fully drawn: app pages against a minimal page served beside them.
 
 Each round opens every page once in a new browser context (no cache), interleaved, and waits for
-the state "script finished, every chart drawn, every image decoded"; the report gives medians
+the state "script finished, no element still loading (a skeleton), every chart drawn, every image
+decoded"; the report gives medians
 and each page's ratio to the minimal page (one slider, one Altair chart, one contour:
 ``benchmarks/minimal_app.py``). Run: ``python -m benchmarks.first_load_bench [rounds] [all | /path,/path…]``
 (home, an optimizer page and Compare by default; ``all`` measures every page of the app).
@@ -22,7 +23,7 @@ _DRAWN = """() => {
     const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
     const images = [...document.querySelectorAll('[data-testid="stImage"] img')];
     return charts.every(c => c.querySelector('canvas, svg')) && images.every(i => i.complete && i.naturalWidth > 0)
-        && (charts.length + images.length) > 0; }"""
+        && (charts.length + images.length) > 0 && !document.querySelector('[data-testid="stSkeleton"]'); }"""
 
 
 def first_load(browser, url: str) -> float:

@@ -32,7 +32,7 @@ class Chart:
     height: int = 280  # as asked for the chart: the plot gets this less its title and x axis
 
     def show(self, where) -> None:
-        spec = scaled_text(with_data(self.spec, self.data), present.scale().chart_text)
+        spec = scaled_text(with_data(self.spec, thin(self.data)), present.scale().chart_text)
         # The plot gets its own height and the width of the column; title, axes and legend are added
         # around it ("fit-x"), so a long legend makes the chart taller instead of squashing the plot.
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -81,9 +81,10 @@ def scaled_text(spec: dict, factor: float) -> dict:
     if factor == 1:
         return spec
     config = spec.setdefault("config", {})
+    symbol = config.get("legend", {}).get("symbolSize", THEME_TEXT["legend"]["symbolSize"])
     for part, sizes in THEME_TEXT.items():
         config[part] = {**config.get(part, {}), **{k: round(v * factor) for k, v in sizes.items()}}
-    config["legend"]["symbolSize"] = round(THEME_TEXT["legend"]["symbolSize"] * factor**2)  # an area
+    config["legend"]["symbolSize"] = round(symbol * factor**2)  # an area
 
     def widen(node: object) -> None:  # a legend's own labelLimit (see ``legend``) outranks the config's
         if isinstance(node, dict):
@@ -97,6 +98,37 @@ def scaled_text(spec: dict, factor: float) -> dict:
 
     widen({k: v for k, v in spec.items() if k != "datasets"})
     return spec
+
+
+MAX_POINTS = 600  # rows per series a chart is sent: more than a column of a laptop screen has pixels
+
+
+def thin(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """``frame`` with at most about ``max_points`` rows per series, keeping each stretch of steps' extremes.
+
+    A long run (3,000 steps, four series) would otherwise send every point to the browser, which draws
+    and indexes them all for hovering before the page is done. The steps are cut into stretches of
+    equal length; in each, the rows holding the smallest and the largest value of every numeric column
+    are kept, so an oscillation keeps its envelope where taking every k-th step would alias it away.
+    Frames without ``step`` and ``series`` columns, and short series, are returned as they are.
+    """
+    if not {"step", "series"} <= set(frame.columns) or frame.empty:
+        return frame
+    frame = frame.reset_index(drop=True).astype({"series": "category"})  # each name sent once, not once a row
+    values = [c for c in frame.select_dtypes("number").columns if c != "step"]
+    series = frame.groupby("series", sort=False)
+    position = series.cumcount().to_numpy()
+    length = series["step"].transform("size").to_numpy()
+    if length.max() <= max_points or not values:
+        return frame
+    # Stretches of 2·columns·length/(max_points − 2) steps: their extremes and the two ends stay within max_points.
+    stretch = np.where(length > max_points, -(-2 * len(values) * length // (max_points - 2)), 1)
+    keep = (position == 0) | (position == length - 1) | (length <= max_points)
+    groups = frame[values].groupby([frame["series"], position // stretch], sort=False)
+    for extreme in (groups.idxmin(), groups.idxmax()):
+        rows = extreme.to_numpy(dtype=float).ravel()
+        keep[rows[np.isfinite(rows)].astype(int)] = True
+    return frame[keep]
 
 
 def with_data(spec: str, data: pd.DataFrame) -> dict:
@@ -275,6 +307,15 @@ def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> 
         mark = layer.get("mark")
         if (mark.get("type") if isinstance(mark, dict) else mark) == "line":
             layer.setdefault("encoding", {})["strokeDash"] = dash
+    # Legend entries as strokes, dashed like their lines (a dashed circle would read as a blot).
+    d.setdefault("config", {}).setdefault("legend", {}).update(
+        symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=500
+    )
+    dashes = {"signal": f"indexof({json.dumps(list(dashed))}, datum.value) >= 0 ? [5, 3] : [1, 0]"}
+    for layer in d.get("layer", []):
+        colour = layer.get("encoding", {}).get("color", {})
+        if colour.get("legend"):
+            colour["legend"]["encode"] = {"symbols": {"update": {"strokeDash": dashes}}}
     return json.dumps(d)
 
 

@@ -1,0 +1,66 @@
+"""Chart data: long runs are thinned before they reach the browser without losing what the eye reads."""
+
+import json
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.apptest_helpers import charts, open_page
+from ui.charts import MAX_POINTS, lines, long_frame, thin, with_dashes
+
+
+def test_thin_keeps_short_series_whole():
+    frame = long_frame({"a": np.arange(50.0), "b": np.arange(MAX_POINTS, dtype=float)})
+    assert thin(frame)[["step", "series", "value"]].astype({"series": str}).equals(frame)
+
+
+def test_thin_caps_each_series_and_keeps_its_ends():
+    frame = long_frame({"a": np.linspace(1, 2, 5000), "b": np.linspace(2, 3, 20)})
+    thinned = thin(frame)
+    a = thinned[thinned["series"] == "a"]
+    assert len(a) <= MAX_POINTS and a["step"].iloc[0] == 0 and a["step"].iloc[-1] == 4999
+    assert (thinned["series"] == "b").sum() == 20
+
+
+def test_thin_keeps_an_oscillations_envelope():
+    """A period-2 bounce (the edge of stability) keeps its highs and lows; every k-th step would show one side."""
+    t = np.arange(3001)
+    values = np.exp(-t / 1000) * np.where(t % 2, 1.0, 3.0)
+    thinned = thin(long_frame({"gd": values}))
+    assert len(thinned) <= MAX_POINTS
+    assert set(thinned["step"] % 2) == {0, 1}
+    assert thinned["value"].max() == values.max() and thinned["value"].min() == values.min()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=4000),
+    st.integers(10, 1000),
+)
+def test_thin_keeps_the_range_of_every_column(values, cap):
+    frame = pd.DataFrame(
+        {"step": np.arange(len(values)), "series": "x", "lo": np.array(values) - 1, "hi": np.array(values) + 1}
+    )
+    thinned = thin(frame, cap)
+    assert len(thinned) <= cap
+    for column in ("lo", "hi"):
+        assert thinned[column].min() == frame[column].min() and thinned[column].max() == frame[column].max()
+    assert thinned["step"].is_monotonic_increasing
+
+
+def test_a_long_lesson_run_reaches_the_browser_thinned():
+    at = open_page("pages/lesson_stability.py", {"fn": "rosenbrock", "steps": "3000"})
+    for _spec, data in charts(at):
+        assert data.groupby("series", observed=True).size().max() <= MAX_POINTS
+        assert data["step"].max() >= 2999
+
+
+def test_dashed_series_have_dashed_legend_entries():
+    chart = lines({"measured": np.ones(5), "limit": np.ones(5)}, "t", "y")
+    spec = json.loads(with_dashes(chart, ("measured", "limit"), ("limit",)).spec)
+    assert spec["config"]["legend"]["symbolType"] == "stroke"
+    legends = [layer["encoding"]["color"].get("legend") for layer in spec["layer"] if "color" in layer["encoding"]]
+    dash = next(legend for legend in legends if legend)["encode"]["symbols"]["update"]["strokeDash"]["signal"]
+    assert '"limit"' in dash and '"measured"' not in dash
