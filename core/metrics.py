@@ -29,6 +29,33 @@ def path_length(points: np.ndarray) -> np.ndarray:
     return np.nansum(np.where(np.isfinite(seg), seg, np.nan), axis=0)
 
 
+def nan_percentiles(values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
+    """``np.nanpercentile(values, qs, axis=1)`` (linear interpolation) for a 2-D array, vectorised over rows.
+
+    NumPy's own version loops in Python over the rows of an array with NaNs, about 50 ms per thousand
+    steps of a band chart; this sorts once (NaN last) and interpolates every row at once. A row of NaNs
+    gives NaN.
+    """
+    ordered = np.sort(np.asarray(values, dtype=float), axis=1)
+    count = (~np.isnan(ordered)).sum(axis=1)
+    out = np.full((len(qs), len(ordered)), np.nan)
+    rows = count > 0
+    if not rows.any():
+        return out
+    ordered, count = ordered[rows], count[rows]
+    for i, q in enumerate(qs):
+        position = (count - 1) * (q / 100.0)
+        below = np.floor(position).astype(int)
+        above = np.minimum(below + 1, count - 1)
+        t = position - below
+        a = np.take_along_axis(ordered, below[:, None], axis=1)[:, 0]
+        b = np.take_along_axis(ordered, above[:, None], axis=1)[:, 0]
+        with np.errstate(invalid="ignore"):
+            diff = b - a
+            out[i, rows] = np.where(t >= 0.5, b - diff * (1 - t), a + diff * t)  # NumPy's own lerp
+    return out
+
+
 def gradient_norms(f: Objective, points: np.ndarray) -> np.ndarray:
     """|∇f| at every recorded point."""
     with np.errstate(all="ignore"):

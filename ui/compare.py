@@ -245,7 +245,7 @@ def _band_frame(trajectories: dict[str, core.Trajectory]) -> pd.DataFrame:
     for n, r in trajectories.items():
         v = np.where(np.isfinite(r.values), r.values, np.nan)
         steps = np.flatnonzero(np.isfinite(v).any(axis=1))  # steps where at least one run is still finite
-        lo, med, hi = np.nanpercentile(v[steps], [10, 50, 90], axis=1)
+        lo, med, hi = metrics.nan_percentiles(v[steps], (10, 50, 90))
         frames.append(pd.DataFrame({"step": steps, "series": n, "median": med, "lo": lo, "hi": hi}))
     return pd.concat(frames, ignore_index=True).dropna()
 

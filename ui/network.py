@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 import core
-from core import landscape
+from core import landscape, metrics
 from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
@@ -255,7 +255,7 @@ def band_frame(results: dict[str, NetRun], field: str) -> pd.DataFrame:
         v = getattr(r, field)
         with np.errstate(all="ignore"):
             v = np.where(np.isfinite(v), v, np.nan)
-            lo, med, hi = np.nanpercentile(v, [10, 50, 90], axis=1) if np.isfinite(v).any() else (v[:, 0],) * 3
+            lo, med, hi = metrics.nan_percentiles(v, (10, 50, 90))
         frames.append(pd.DataFrame({"step": r.steps, "series": name, "median": med, "lo": lo, "hi": hi}))
     return pd.concat(frames, ignore_index=True).dropna()
 
