@@ -243,7 +243,9 @@ def test_network_optimizers_train_and_broadcast_lr(name):
     assert (run.values[-1] < run.values[0]).all()
     for i, lr in enumerate(lrs):
         one = core.simulate(f, core.get_optimizer(name, lr=lr), f.init(0), 60)
-        np.testing.assert_allclose(run.points[:, i], one.points, rtol=1e-10, atol=1e-13)
+        # A batch and a single run sum their matrix products in different orders (BLAS kernels differ by CPU):
+        # about 1e-10 apart after 60 steps, where a wrong broadcast of lr would be off by percents.
+        np.testing.assert_allclose(run.points[:, i], one.points, rtol=1e-8, atol=1e-11)
 
 
 def test_newton_schulz_orthogonalises_roughly():

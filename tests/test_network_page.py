@@ -31,7 +31,7 @@ def test_default_comparison_trains_and_learns():
     at = open_page(PAGE)
     assert not at.exception
     table = markdown_tables(at)[0]
-    assert list(table["optimizer"]) == [core.get_spec(n).display_name for n in core.OPTIMIZERS]
+    assert list(table["optimizer"]) == [core.get_spec(n).display_name for n in core.ARTICLE_OPTIMIZERS]
     assert (table["test accuracy"] > 0.9).all()
 
 

@@ -26,7 +26,9 @@ from .theme import CMAP, INK, color
 
 PAGE = "network"
 ALL_OPTIMIZERS = list(core.OPTIMIZERS) + list(core.NETWORK_OPTIMIZERS)
-DEFAULT_OPTIMIZERS = list(core.OPTIMIZERS)  # the 13 of the 2-D pages; Muon and Adafactor one click away
+# The article's five, as on Compare: a first look a student can read (the other eight, Muon and Adafactor are
+# one pick away; all thirteen at once would be thirteen curves, maps and folded settings on a fresh tab).
+DEFAULT_OPTIMIZERS = list(core.ARTICLE_OPTIMIZERS)
 # Learning rates that train a 2-16-16-2 tanh network on the 2-D sets in a few hundred full-batch steps
 # (the 2-D pages' demo values are tuned for the landscapes, not for networks).
 NET_DEFAULTS = {
