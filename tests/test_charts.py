@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.apptest_helpers import charts, open_page
-from ui.charts import MAX_POINTS, lines, long_frame, thin, with_dashes
+from ui.charts import HOVER_DATA, HOVER_POINTS, MAX_POINTS, lines, long_frame, thin, with_dashes
 
 
 def test_thin_keeps_short_series_whole():
@@ -64,3 +64,22 @@ def test_dashed_series_have_dashed_legend_entries():
     legends = [layer["encoding"]["color"].get("legend") for layer in spec["layer"] if "color" in layer["encoding"]]
     dash = next(legend for legend in legends if legend)["encode"]["symbols"]["update"]["strokeDash"]["signal"]
     assert '"limit"' in dash and '"measured"' not in dash
+
+
+class _Capture:
+    """Stands in for ``st``: keeps the spec a chart would send."""
+
+    def vega_lite_chart(self, spec: dict, **kwargs) -> None:
+        self.spec = spec
+
+
+def test_line_hover_snaps_to_a_few_points_of_each_series():
+    where = _Capture()
+    lines({"gd": np.linspace(1, 2, 3000), "adam": np.linspace(2, 3, 40)}, "Loss", "f").show(where)
+    spec = where.spec
+    hover_layers = [layer for layer in spec["layer"] if layer.get("data") == {"name": HOVER_DATA}]
+    assert len(hover_layers) == 1 and "condition" in hover_layers[0]["encoding"]["opacity"]  # the hover highlight
+    shown, hover = spec["datasets"]["values"], spec["datasets"][HOVER_DATA]
+    sizes = hover.groupby("series", observed=True).size()
+    assert sizes["Gradient descent"] <= HOVER_POINTS + 1 and sizes["Adam"] == 40
+    assert hover.index.isin(shown.index).all() and hover["step"].max() == 2999

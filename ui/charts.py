@@ -32,7 +32,11 @@ class Chart:
     height: int = 280  # as asked for the chart: the plot gets this less its title and x axis
 
     def show(self, where) -> None:
-        spec = scaled_text(with_data(self.spec, thin(self.data)), present.scale().chart_text)
+        data = thin(self.data)
+        spec = with_data(self.spec, data)
+        if f'"name": "{HOVER_DATA}"' in self.spec:
+            spec["datasets"][HOVER_DATA] = every_kth(data, HOVER_POINTS)
+        spec = scaled_text(spec, present.scale().chart_text)
         # The plot gets its own height and the width of the column; title, axes and legend are added
         # around it ("fit-x"), so a long legend makes the chart taller instead of squashing the plot.
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -100,6 +104,8 @@ def scaled_text(spec: dict, factor: float) -> dict:
     return spec
 
 
+HOVER_DATA = "hover"  # the dataset a line chart's hover targets are drawn from
+HOVER_POINTS = 150  # hover targets per series: Vega indexes each one (2,400 took it about a second)
 MAX_POINTS = 600  # rows per series a chart is sent: more than a column of a laptop screen has pixels
 
 
@@ -129,6 +135,17 @@ def thin(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
         rows = extreme.to_numpy(dtype=float).ravel()
         keep[rows[np.isfinite(rows)].astype(int)] = True
     return frame[keep]
+
+
+def every_kth(frame: pd.DataFrame, count: int) -> pd.DataFrame:
+    """About ``count`` evenly spaced rows of each series of ``frame`` (its last row too), for hover targets."""
+    if frame.empty:
+        return frame
+    series = frame.groupby("series", sort=False, observed=True)
+    position = series.cumcount().to_numpy()
+    length = series["step"].transform("size").to_numpy()
+    stride = -(-length // count)
+    return frame[(position % stride == 0) | (position == length - 1)]
 
 
 def with_data(spec: str, data: pd.DataFrame) -> dict:
@@ -202,6 +219,7 @@ def _line_spec(
             ],
         )
         .add_params(hover)
+        .properties(data=alt.NamedData(name=HOVER_DATA))
     )
     layers = [line, points]
     if rule_at is not None:
