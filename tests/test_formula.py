@@ -292,7 +292,7 @@ def test_refusals_are_cached(monkeypatch):
     real = formula.sandbox.call_limited
     monkeypatch.setattr(formula.sandbox, "call_limited", lambda *a, **kw: calls.append(1) or real(*a, **kw))
     for _ in range(3):
-        with pytest.raises(FormulaError, match="too large"):
+        with pytest.raises(FormulaError, match="too large|too long"):  # size check or CPU limit, by machine
             parse_formula(HUGE_GRADIENT)
         with pytest.raises(FormulaError, match="not finite anywhere"):
             parse_formula("sqrt(-1-x**2)")
@@ -328,8 +328,9 @@ def _cpu() -> float:
 COSTLY = [
     ("atan2(sin(" * 15 + "x" + "),y)" * 15, "expands to too large an expression"),
     ("log(abs(" * 15 + "x" + ")+x)" * 15, "takes too long"),
-    ("log(abs(" * 11 + "x" + ")+x)" * 11, "gradient of this formula is too large"),
-    (HUGE_GRADIENT, "gradient of this formula is too large"),
+    # These two are refused by the size check, or on a slow or busy machine by the CPU limit first: both are right.
+    ("log(abs(" * 11 + "x" + ")+x)" * 11, ("gradient of this formula is too large", "takes too long")),
+    (HUGE_GRADIENT, ("gradient of this formula is too large", "takes too long")),
     ("atan2(" * 20 + "x" + ",y)" * 20, None),
     ("max(" * 14 + "x" + ",y)**x" * 14, None),
     ("(x+y)**(" * 24 + "x" + ")" * 24, None),
@@ -351,7 +352,9 @@ def test_costly_formulas_are_decided_within_two_seconds_of_cpu_and_cached(text, 
     if fragment is None:
         assert verdict is None
     else:
-        assert verdict is not None and fragment in verdict
+        assert verdict is not None and any(
+            f in verdict for f in ((fragment,) if isinstance(fragment, str) else fragment)
+        )
     # A second call is answered from the cache: no child, no SymPy.
     monkeypatch.setattr(formula.sandbox, "call_limited", lambda *a, **kw: pytest.fail("not cached"))
     t1 = _cpu()

@@ -55,6 +55,21 @@ def open_app(page, base_url: str, path: str) -> None:
     wait_for_app(page)
 
 
+def open_expander(page, summary) -> None:
+    """Open the expander whose summary is ``summary`` and wait until the app has drawn it open.
+
+    A click that lands while a rerun (such as the URL rewrite after a first run) redraws the page can
+    be undone by it, so the click is repeated until the settled page shows the expander open.
+    """
+    details = summary.locator("xpath=ancestor::details[1]")
+    for _ in range(5):
+        if details.evaluate("d => d.open"):
+            return
+        summary.click()
+        wait_for_app(page)
+    assert details.evaluate("d => d.open"), "the expander did not stay open"
+
+
 def nav_links(page) -> list[tuple[str, str]]:
     """(URL path, title) of every page in the top navigation bar, opening each section's dropdown in turn."""
 
@@ -93,8 +108,7 @@ def test_every_page_renders(page, base_url, artifacts, file):
     name = path.strip("/") or "home"
     curves = page.get_by_text(re.compile("^Curves: loss"))
     if curves.count():  # an optimizer page draws its curves on demand: open them
-        curves.click()
-        wait_for_app(page)
+        open_expander(page, curves)
     page.wait_for_function(_VEGA_DRAWN, arg=VEGA, timeout=15_000)
     page.wait_for_function(_IMAGE_LOADED, timeout=15_000)
     full_page_screenshot(page, artifacts / "screenshots" / f"{name}.png")
