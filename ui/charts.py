@@ -122,7 +122,7 @@ def thin(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
         return frame
     frame = frame.reset_index(drop=True).astype({"series": "category"})  # each name sent once, not once a row
     values = [c for c in frame.select_dtypes("number").columns if c != "step"]
-    series = frame.groupby("series", sort=False)
+    series = frame.groupby("series", sort=False, observed=True)
     position = series.cumcount().to_numpy()
     length = series["step"].transform("size").to_numpy()
     if length.max() <= max_points or not values:
@@ -130,7 +130,7 @@ def thin(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
     # Stretches of 2·columns·length/(max_points − 2) steps: their extremes and the two ends stay within max_points.
     stretch = np.where(length > max_points, -(-2 * len(values) * length // (max_points - 2)), 1)
     keep = (position == 0) | (position == length - 1) | (length <= max_points)
-    groups = frame[values].groupby([frame["series"], position // stretch], sort=False)
+    groups = frame[values].groupby([frame["series"], position // stretch], sort=False, observed=True)
     for extreme in (groups.idxmin(), groups.idxmax()):
         rows = extreme.to_numpy(dtype=float).ravel()
         keep[rows[np.isfinite(rows)].astype(int)] = True
