@@ -292,7 +292,7 @@ def test_refusals_are_cached(monkeypatch):
     real = formula.sandbox.call_limited
     monkeypatch.setattr(formula.sandbox, "call_limited", lambda *a, **kw: calls.append(1) or real(*a, **kw))
     for _ in range(3):
-        with pytest.raises(FormulaError, match="too large|too long"):  # size check or CPU limit, by machine
+        with pytest.raises(FormulaError, match=r"too large|too long"):  # size check or CPU limit, by machine
             parse_formula(HUGE_GRADIENT)
         with pytest.raises(FormulaError, match="not finite anywhere"):
             parse_formula("sqrt(-1-x**2)")
