@@ -109,6 +109,12 @@ HOVER_POINTS = 150  # hover targets per series: Vega indexes each one (2,400 too
 MAX_POINTS = 600  # rows per series a chart is sent: more than a column of a laptop screen has pixels
 
 
+def _positions(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's position within its series, and its series' length."""
+    series = frame.groupby("series", sort=False, observed=True)
+    return series.cumcount().to_numpy(), series["step"].transform("size").to_numpy()
+
+
 def thin(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
     """``frame`` with at most about ``max_points`` rows per series, keeping each stretch of steps' extremes.
 
@@ -122,9 +128,7 @@ def thin(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
         return frame
     frame = frame.reset_index(drop=True).astype({"series": "category"})  # each name sent once, not once a row
     values = [c for c in frame.select_dtypes("number").columns if c != "step"]
-    series = frame.groupby("series", sort=False, observed=True)
-    position = series.cumcount().to_numpy()
-    length = series["step"].transform("size").to_numpy()
+    position, length = _positions(frame)
     if length.max() <= max_points or not values:
         return frame
     # Stretches of 2·columns·length/(max_points − 2) steps: their extremes and the two ends stay within max_points.
@@ -141,9 +145,7 @@ def every_kth(frame: pd.DataFrame, count: int) -> pd.DataFrame:
     """About ``count`` evenly spaced rows of each series of ``frame`` (its last row too), for hover targets."""
     if frame.empty:
         return frame
-    series = frame.groupby("series", sort=False, observed=True)
-    position = series.cumcount().to_numpy()
-    length = series["step"].transform("size").to_numpy()
+    position, length = _positions(frame)
     stride = -(-length // count)
     return frame[(position % stride == 0) | (position == length - 1)]
 
