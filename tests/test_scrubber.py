@@ -41,6 +41,40 @@ def test_play_advances_by_the_speed_from_the_url(monkeypatch):
     assert at.query_params["speed"] == "200" and not at.exception
 
 
+def test_a_frame_carrying_the_slider_from_before_play_does_not_stop_it(monkeypatch):
+    """The browser may send a frame the slider's old value (the end of the run) before it has drawn the
+    first frame: playing goes on from the clock instead of stopping at once."""
+    clock = [1000.0]
+    monkeypatch.setattr(optimizer_page.time, "monotonic", lambda: clock[0])
+    at = open_page("pages/adam.py", {"speed": "50", "steps": "200"})
+    assert at.session_state["adam:t"] == 200
+    at.button(key="adam:play").click().run()
+    shown = at.session_state["adam:t"]
+    assert at.session_state["adam:playing"] and shown < 200
+    at.slider(key="adam:t").set_value(200).run()  # the stale value from before Play
+    assert at.session_state["adam:playing"] and at.session_state["adam:t"] == shown + 1
+    clock[0] += 5.0  # the clock passes the end (step 200 at 50 steps/s is at 4 s)
+    at.run()
+    assert at.session_state["adam:t"] == 200
+    at.slider(key="adam:t").set_value(190).run()  # a frame the browser asked for before it drew the end
+    assert at.session_state["adam:playing"] and at.session_state["adam:t"] == 200
+    at.run()  # the browser sends the last step back: playing stops there
+    assert not at.session_state["adam:playing"] and at.session_state["adam:t"] == 200
+
+
+def test_playing_stops_on_its_own_if_the_browser_never_sends_the_end(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(optimizer_page.time, "monotonic", lambda: clock[0])
+    at = open_page("pages/adam.py", {"speed": "50", "steps": "200"})
+    at.button(key="adam:play").click().run()
+    clock[0] += 4.0  # the end (step 200 at 50 steps/s) is reached at 4 s
+    at.slider(key="adam:t").set_value(150).run()
+    assert at.session_state["adam:playing"]
+    clock[0] += 2.5
+    at.slider(key="adam:t").set_value(150).run()
+    assert not at.session_state["adam:playing"] and at.session_state["adam:t"] == 200
+
+
 def test_auto_speed_plays_any_run_in_about_ten_seconds():
     for steps in (20, 100, 500, 2000):
         interval, per_frame = optimizer_page.play_plan("auto", steps)

@@ -167,6 +167,21 @@ def _next_t(ps: PageState, speed: str, steps: int) -> int:
     return target
 
 
+def _ended(ps: PageState, steps: int) -> bool:
+    """Whether playing stops at this frame: the last step was shown and the browser's slider sends it back.
+
+    Frames requested before the browser drew the last one carry an older slider value; stopping on the
+    first of them would let the rest move the stopped run back a few steps. A browser that never sends the
+    last step back is stopped two seconds after the clock reached it.
+    """
+    clock = st.session_state.get(ps.key("clock"))
+    if clock is None or clock[3] < steps:
+        return False
+    start, t0, speed, _shown = clock
+    late = time.monotonic() - start - (steps - t0) / max(steps_per_second(speed, steps), 1.0) > 2.0
+    return st.session_state.get(ps.key("t")) == steps or late
+
+
 def _jump(ps: PageState, t: int) -> None:
     """Stop the animation (if any) and show step ``t``."""
     st.session_state[ps.key("playing")] = False
@@ -243,9 +258,9 @@ def _scrub_view(
     if t_key in st.session_state and st.session_state[t_key] > steps:
         st.session_state[t_key] = steps
     if st.session_state.get(playing):
-        now = st.session_state.get(t_key, 0)
-        if now >= steps:
+        if _ended(ps, steps):
             st.session_state[playing] = False
+            st.session_state[t_key] = steps
             st.rerun()
         st.session_state[t_key] = _next_t(ps, speed, steps)
     with right:
