@@ -7,6 +7,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ui.pages import all_page_files
 
@@ -56,18 +57,27 @@ def open_app(page, base_url: str, path: str) -> None:
 
 
 def open_expander(page, summary) -> None:
-    """Open the expander whose summary is ``summary`` and wait until the app has drawn it open.
+    """Open the on-demand expander whose summary is ``summary`` and wait until the app has drawn its body.
 
-    A click that lands while a rerun (such as the URL rewrite after a first run) redraws the page can
-    be undone by it, so the click is repeated until the settled page shows the expander open.
+    A click that lands while a rerun (such as the URL rewrite after a first run) redraws the page can be
+    undone by it, or leave the expander open in the page with nothing drawn in it; the expander is then
+    clicked again (closed and reopened) until the settled page shows it open with its content.
     """
     details = summary.locator("xpath=ancestor::details[1]")
-    for _ in range(5):
+    body = details.locator('[data-testid="stExpanderDetails"] [data-testid="stElementContainer"]').first
+    for _ in range(4):
+        if not details.evaluate("d => d.open"):
+            summary.click()
+        wait_for_app(page)
+        try:
+            body.wait_for(state="attached", timeout=15_000)
+        except PlaywrightTimeout:
+            summary.click()  # open in the page only: close it, and the next round opens it again
+            wait_for_app(page)
+            continue
         if details.evaluate("d => d.open"):
             return
-        summary.click()
-        wait_for_app(page)
-    assert details.evaluate("d => d.open"), "the expander did not stay open"
+    pytest.fail("the expander did not stay open with its content drawn")
 
 
 def nav_links(page) -> list[tuple[str, str]]:
@@ -109,8 +119,8 @@ def test_every_page_renders(page, base_url, artifacts, file):
     curves = page.get_by_text(re.compile("^Curves: loss"))
     if curves.count():  # an optimizer page draws its curves on demand: open them
         open_expander(page, curves)
-    page.wait_for_function(_VEGA_DRAWN, arg=VEGA, timeout=15_000)
-    page.wait_for_function(_IMAGE_LOADED, timeout=15_000)
+    page.wait_for_function(_VEGA_DRAWN, arg=VEGA, timeout=30_000)
+    page.wait_for_function(_IMAGE_LOADED, timeout=30_000)
     full_page_screenshot(page, artifacts / "screenshots" / f"{name}.png")
     assert_no_exception(page)
 
