@@ -83,3 +83,12 @@ def test_line_hover_snaps_to_a_few_points_of_each_series():
     sizes = hover.groupby("series", observed=True).size()
     assert sizes["Gradient descent"] <= HOVER_POINTS + 1 and sizes["Adam"] == 40
     assert hover.index.isin(shown.index).all() and hover["step"].max() == 2999
+
+
+def test_line_hover_builds_no_voronoi():
+    """The hover picks the point under the pointer; a nearest-point (Voronoi) selection cost a fresh tab
+    about 300 ms per chart (benchmarks/first_load_bench.py)."""
+    where = _Capture()
+    lines({"gd": np.linspace(1, 2, 50), "adam": np.linspace(2, 3, 50)}, "Loss", "f").show(where)
+    selections = [param["select"] for param in where.spec["params"]]
+    assert selections and all(s.get("on") == "pointerover" and not s.get("nearest") for s in selections)

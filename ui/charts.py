@@ -106,6 +106,7 @@ def scaled_text(spec: dict, factor: float) -> dict:
 
 HOVER_DATA = "hover"  # the dataset a line chart's hover targets are drawn from
 HOVER_POINTS = 150  # hover targets per series: Vega indexes each one (2,400 took it about a second)
+HOVER_SIZE = 70  # px² of a hover target: wide enough to catch a pointer resting on the line
 MAX_POINTS = 600  # rows per series a chart is sent: more than a column of a laptop screen has pixels
 
 
@@ -203,7 +204,9 @@ def _line_spec(
 ) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
-    hover = alt.selection_point(fields=["step"], nearest=True, on="pointerover", empty=False)
+    # The pointer over a point lights up every series' point at that step. Not ``nearest``: its Voronoi
+    # costs a fresh tab about 300 ms per chart to build, and every pointer move another search.
+    hover = alt.selection_point(fields=["step"], on="pointerover", empty=False)
     base = alt.Chart().encode(
         x=alt.X("step:Q", title=_("step")),
         y=y,
@@ -211,7 +214,7 @@ def _line_spec(
     )
     line = base.mark_line(strokeWidth=2)
     points = (
-        base.mark_circle(size=45)
+        base.mark_circle(size=HOVER_SIZE)
         .encode(
             opacity=alt.condition(hover, alt.value(1), alt.value(0)),
             tooltip=[

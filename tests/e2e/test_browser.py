@@ -147,6 +147,24 @@ def test_learning_rate_slider_redraws_the_contour(page, base_url, artifacts):
     assert len(result["src_ms"]) >= 5, lines[0]  # every key press redrew the figure (timings: a benchmark)
 
 
+def test_pointer_on_a_line_shows_its_values(page, base_url):
+    """Resting the pointer on a line of Compare's loss chart shows a tooltip with series, step and value."""
+    open_app(page, base_url, "/compare")
+    page.wait_for_function(_VEGA_DRAWN, arg=VEGA, timeout=30_000)
+    plot = page.locator(f"{VEGA} canvas, {VEGA} svg").first
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    tip = page.locator("#vg-tooltip-element.visible")
+    for y in range(0, int(box["height"] * 0.6), 5):  # the plot's upper part: every loss line starts there
+        for x in range(0, int(box["width"]), 5):
+            page.mouse.move(box["x"] + x, box["y"] + y)
+            if tip.count():
+                text = tip.inner_text()
+                assert "series" in text and "step" in text, text
+                return
+    pytest.fail("no tooltip anywhere over the lines")
+
+
 def test_reproduce_the_article(page, base_url):
     import core
 
