@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -150,20 +151,33 @@ def _play(ps: PageState, steps: int) -> None:
     st.session_state.pop(ps.key("clock"), None)
 
 
+class PlayClock(NamedTuple):
+    """Where playing stands: since ``start`` (wall clock) it plays from step ``t0`` at ``speed``; ``shown``
+    is the step of the last frame."""
+
+    start: float
+    t0: int
+    speed: str
+    shown: int
+
+
+END_GRACE = 2.0  # seconds after the clock reaches the end that playing stops without the browser's word
+
+
 def _next_t(ps: PageState, speed: str, steps: int) -> int:
     """The step of this frame: where the wall clock since Play (or the last change of speed) puts the run, so a
     busy server drops frames rather than slowing the run down. The slider is not read while playing: a frame
     may start before the browser has the previous one."""
     now = time.monotonic()
-    clock = st.session_state.get(ps.key("clock"))
-    if clock is None or clock[2] != speed:
-        t = clock[3] if clock else st.session_state.get(ps.key("t"), 0)
+    clock: PlayClock | None = st.session_state.get(ps.key("clock"))
+    if clock is None or clock.speed != speed:
+        t = clock.shown if clock else st.session_state.get(ps.key("t"), 0)
         start, t0, target = now, t, t + play_plan(speed, steps)[1]
     else:
-        start, t0, _speed, shown = clock
-        target = max(shown + 1, t0 + int(steps_per_second(speed, steps) * (now - start)))
+        start, t0 = clock.start, clock.t0
+        target = max(clock.shown + 1, t0 + int(steps_per_second(speed, steps) * (now - start)))
     target = min(target, steps)
-    st.session_state[ps.key("clock")] = (start, t0, speed, target)
+    st.session_state[ps.key("clock")] = PlayClock(start, t0, speed, target)
     return target
 
 
@@ -172,14 +186,13 @@ def _ended(ps: PageState, steps: int) -> bool:
 
     Frames requested before the browser drew the last one carry an older slider value; stopping on the
     first of them would let the rest move the stopped run back a few steps. A browser that never sends the
-    last step back is stopped two seconds after the clock reached it.
+    last step back is stopped ``END_GRACE`` seconds after the clock reached it.
     """
-    clock = st.session_state.get(ps.key("clock"))
-    if clock is None or clock[3] < steps:
+    clock: PlayClock | None = st.session_state.get(ps.key("clock"))
+    if clock is None or clock.shown < steps:
         return False
-    start, t0, speed, _shown = clock
-    late = time.monotonic() - start - (steps - t0) / max(steps_per_second(speed, steps), 1.0) > 2.0
-    return st.session_state.get(ps.key("t")) == steps or late
+    reached = clock.start + (steps - clock.t0) / max(steps_per_second(clock.speed, steps), 1.0)
+    return st.session_state.get(ps.key("t")) == steps or time.monotonic() - reached > END_GRACE
 
 
 def _jump(ps: PageState, t: int) -> None:
