@@ -3,7 +3,9 @@
 Each round opens every page once in a new tab, interleaved, and waits for the state "script finished,
 no element still loading (a skeleton), every chart drawn, every image decoded"; the report gives
 medians and each page's ratio to the minimal page (one slider, one Altair chart, one contour:
-``benchmarks/minimal_app.py``). Two conditions, both reported:
+``benchmarks/minimal_app.py``). A third page, ``floor``, is the minimal page plus Compare's controls and
+text in plain Streamlit (``benchmarks/floor_app.py``): the least Compare can cost with those controls in
+view. Two conditions, both reported:
 
 - ``tab``: a new tab of a browser that has been to both servers before, so Streamlit's script
   chunks (served ``immutable``) come from its cache, as for anyone opening a second page or link;
@@ -49,9 +51,14 @@ def first_load(browser, url: str, context=None) -> float:
 
 
 def main(rounds: int = 4, pages: tuple[str, ...] = PAGES) -> None:
-    with Server() as app, Server(script="benchmarks/minimal_app.py") as minimal, sync_playwright() as p:
+    with (
+        Server() as app,
+        Server(script="benchmarks/minimal_app.py") as minimal,
+        Server(script="benchmarks/floor_app.py") as floor,
+        sync_playwright() as p,
+    ):
         browser = launch_browser(p)
-        targets = {"minimal": minimal.url + "/", **{path: app.url + path for path in pages}}
+        targets = {"minimal": minimal.url + "/", "floor": floor.url + "/", **{path: app.url + path for path in pages}}
         tabs = browser.new_context(viewport=VIEWPORT)
         for url in targets.values():  # warm both servers' caches and imports, and the browser's cache
             first_load(browser, url, tabs)

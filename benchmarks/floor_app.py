@@ -1,0 +1,51 @@
+"""The minimal page plus Compare's controls and text, in plain Streamlit: what Compare's widgets alone cost a fresh tab.
+
+Same chart and contour as ``minimal_app.py``; around them, the same widget types and counts that Compare
+shows on first sight (sidebar and main area), with none of the app's code. Its ratio to the minimal page is
+the least Compare can reach while keeping those controls in view.
+"""
+
+import io
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+from matplotlib.figure import Figure
+
+OPTIMIZERS = ["Gradient descent", "Momentum (heavy ball)", "Nesterov", "Adagrad", "RMSprop", "Adam", "AdamW"]
+
+side = st.sidebar
+side.radio("Language", ["English", "中文"])
+side.button("Lecture deck", icon=":material/slideshow:")
+side.toggle("Article setting", help="The article's settings.")
+chosen = side.multiselect("Optimizers", OPTIMIZERS, OPTIMIZERS[:5])
+side.header("Landscape")
+side.selectbox("Landscape", ["Quadratic bowl", "Rosenbrock", "Saddle"])
+side.slider("start x", -8.0, 8.0, -4.0)
+side.slider("start y", -8.0, 8.0, -6.0)
+side.slider("Steps", 1, 500, 50, help="Updates per run.")
+side.expander("Schedule and gradient noise").write("…")
+side.header("Hyperparameters")
+for name in chosen:
+    side.expander(name).write("…")
+
+st.title("Compare optimizers")
+st.button("Reproduce the article", type="primary")
+play, reset, speed = st.columns(3)
+play.button("Play")
+reset.button("Reset")
+speed.radio("Speed", ["slow", "normal", "fast"], horizontal=True)
+lr = st.slider("lr", 0.01, 1.0, 0.4)
+st.markdown(r"$$ f(x, y) = 0.1\,x^2 + 2\,y^2 $$")
+st.caption("An elongated bowl whose curvature differs 20-fold between the axes.")
+x = np.arange(50)
+st.altair_chart(alt.Chart(pd.DataFrame({"step": x, "f": np.exp(-lr * x)})).mark_line().encode(x="step", y="f"))
+fig = Figure(figsize=(5.6, 4.4))
+ax = fig.add_subplot()
+X, Y = np.meshgrid(np.linspace(-8, 8, 160), np.linspace(-8, 8, 160))
+ax.contourf(X, Y, np.sqrt(0.1 * X**2 + 2 * Y**2), levels=30)
+buf = io.BytesIO()
+fig.savefig(buf, format="png")
+st.image(buf.getvalue())
+st.caption("Start ○, ends ✕, known minima ★")
