@@ -132,11 +132,17 @@ def new_page(browser, **kw):
     return context.new_page()
 
 
+# A click first sets "rerunRequested" and only then, once the server starts the run, "running".
+_SCRIPT_BUSY = """() => ['running', 'rerunRequested'].includes(
+    document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState)"""
+
+
 def wait_for_app(page, timeout: float = 30_000, settle_ms: int = 250) -> None:
     """Wait until Streamlit has finished running the script for the current page.
 
     The app root is ``[data-testid="stApp"]``; while a script runs, the status widget
-    ``[data-testid="stStatusWidget"]`` (the "Running..." indicator) is shown. We wait for the app root,
+    ``[data-testid="stStatusWidget"]`` (the "Running..." indicator) is shown, and the root's script state is
+    ``running`` (or ``rerunRequested``, between a click and its run). We wait for the app root,
     for the main block to be rendered, for the status widget to be gone, and then for it to stay gone
     for ``settle_ms`` (a rerun triggered by a query-parameter rewrite may start right after).
     """
@@ -147,9 +153,7 @@ def wait_for_app(page, timeout: float = 30_000, settle_ms: int = 250) -> None:
     quiet_since = None
     while time.monotonic() < deadline:
         busy = running.count() > 0 and running.first.is_visible()
-        busy = busy or page.evaluate(
-            '() => !!document.querySelector(\'[data-testid="stApp"][data-test-script-state="running"]\')'
-        )
+        busy = busy or page.evaluate(_SCRIPT_BUSY)
         now = time.monotonic()
         if busy:
             quiet_since = None
