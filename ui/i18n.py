@@ -34,7 +34,15 @@ _MESSAGES_MODULES = (
 )
 MESSAGES_FILES = tuple(f"ui/{m}.py" for m in (*_MESSAGES_MODULES.split(" "), "problem", "core_texts"))
 PAGES_FILES: tuple[str, ...] = ("ui/lessons/*.py", "ui/race.py", "ui/network.py", "ui/basins.py", "ui/sweep.py")
-PAGES_FILES += ("ui/conditioning.py", "ui/custom.py", "ui/export.py", "ui/present.py", "ui/tune.py", "ui/work.py")
+PAGES_FILES += (
+    "ui/basin_maps.py",
+    "ui/conditioning.py",
+    "ui/custom.py",
+    "ui/export.py",
+    "ui/present.py",
+    "ui/tune.py",
+    "ui/work.py",
+)
 
 # No ":" in these keys: presenter mode forgets every page setting (keys "page:name") when it opens a slide.
 _KEY = "_i18n_lang"  # the session's language
