@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from . import i18n, present
+from . import i18n, present, theme
 from .i18n import _
 from .pages import SECTIONS
 
@@ -24,6 +24,7 @@ def run_app() -> None:
     st.set_page_config(
         page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state=present.sidebar_state()
     )
+    st.html(theme.STYLE)  # style only: Streamlit puts it outside the page's layout
     navigation = st.navigation(
         {
             _(section): [

@@ -1,4 +1,4 @@
-"""One colour per optimizer, used by every chart on every page, plus plot styling."""
+"""One colour per optimizer, used by every chart on every page, plus plot styling and the app's one CSS rule."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ ARROWS: dict[str, tuple[str, str, Any]] = {
     "velocity": ("black", "white", "solid"),
     "step": ("white", "black", (0, (2.5, 1.5))),
 }
+# The app's own CSS, one rule: a Markdown table wider than its column (many columns, a phone) scrolls in its own
+# box; left alone it would make the whole main area scroll sideways, out of sight at the page's bottom.
+STYLE = """<style>
+[data-testid="stMarkdownContainer"]:has(> table) { overflow-x: auto; }
+</style>"""
 MINIMUM = "#ffd400"  # known minima markers
 CMAP = "viridis"
 
