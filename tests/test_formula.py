@@ -323,11 +323,11 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-# formula -> fragment of the refusal (None: accepted). Without the limits the first takes ~3 min of
+# formula -> the fragments one of which the refusal must contain (None: accepted). Without the limits the first takes ~3 min of
 # SymPy (`sympy.diff` and `count_ops`) and ~450 MB, the second ~30 s.
 COSTLY = [
-    ("atan2(sin(" * 15 + "x" + "),y)" * 15, "expands to too large an expression"),
-    ("log(abs(" * 15 + "x" + ")+x)" * 15, "takes too long"),
+    ("atan2(sin(" * 15 + "x" + "),y)" * 15, ("expands to too large an expression",)),
+    ("log(abs(" * 15 + "x" + ")+x)" * 15, ("takes too long",)),
     # These two are refused by the size check, or on a slow or busy machine by the CPU limit first: both are right.
     ("log(abs(" * 11 + "x" + ")+x)" * 11, ("gradient of this formula is too large", "takes too long")),
     (HUGE_GRADIENT, ("gradient of this formula is too large", "takes too long")),
@@ -340,8 +340,8 @@ COSTLY = [
 ]
 
 
-@pytest.mark.parametrize("text,fragment", COSTLY, ids=[t[:24] for t, _ in COSTLY])
-def test_costly_formulas_are_decided_within_two_seconds_of_cpu_and_cached(text, fragment, monkeypatch):
+@pytest.mark.parametrize("text,fragments", COSTLY, ids=[t[:24] for t, _ in COSTLY])
+def test_costly_formulas_are_decided_within_two_seconds_of_cpu_and_cached(text, fragments, monkeypatch):
     formula.clear_caches()
     t0 = _cpu()
     try:
@@ -351,12 +351,10 @@ def test_costly_formulas_are_decided_within_two_seconds_of_cpu_and_cached(text, 
         verdict = str(err)
     spent = _cpu() - t0
     assert spent < 2.0, f"{spent:.2f} s of CPU"
-    if fragment is None:
+    if fragments is None:
         assert verdict is None
     else:
-        assert verdict is not None and any(
-            f in verdict for f in ((fragment,) if isinstance(fragment, str) else fragment)
-        )
+        assert verdict is not None and any(f in verdict for f in fragments)
     # A second call is answered from the cache: no child, no SymPy.
     monkeypatch.setattr(formula.sandbox, "call_limited", lambda *a, **kw: pytest.fail("not cached"))
     t1 = _cpu()
