@@ -1,17 +1,12 @@
 """The minimal page plus Compare's controls and text, in plain Streamlit: what Compare's widgets alone cost a fresh tab.
 
-Same chart and contour as ``minimal_app.py``; around them, the same widget types and counts that Compare
+The chart and contour of ``minimal_app.py``; around them, the same widget types and counts that Compare
 shows on first sight (sidebar and main area), with none of the app's code. Its ratio to the minimal page is
 the least Compare can reach while keeping those controls in view.
 """
 
-import io
-
-import altair as alt
-import numpy as np
-import pandas as pd
 import streamlit as st
-from matplotlib.figure import Figure
+from minimal_app import chart_and_contour  # beside this script: streamlit run puts its folder on the path
 
 OPTIMIZERS = ["Gradient descent", "Momentum (heavy ball)", "Nesterov", "Adagrad", "RMSprop", "Adam", "AdamW"]
 
@@ -39,13 +34,5 @@ speed.radio("Speed", ["slow", "normal", "fast"], horizontal=True)
 lr = st.slider("lr", 0.01, 1.0, 0.4)
 st.markdown(r"$$ f(x, y) = 0.1\,x^2 + 2\,y^2 $$")
 st.caption("An elongated bowl whose curvature differs 20-fold between the axes.")
-x = np.arange(50)
-st.altair_chart(alt.Chart(pd.DataFrame({"step": x, "f": np.exp(-lr * x)})).mark_line().encode(x="step", y="f"))
-fig = Figure(figsize=(5.6, 4.4))
-ax = fig.add_subplot()
-X, Y = np.meshgrid(np.linspace(-8, 8, 160), np.linspace(-8, 8, 160))
-ax.contourf(X, Y, np.sqrt(0.1 * X**2 + 2 * Y**2), levels=30)
-buf = io.BytesIO()
-fig.savefig(buf, format="png")
-st.image(buf.getvalue())
+chart_and_contour(lr)
 st.caption("Start ○, ends ✕, known minima ★")
