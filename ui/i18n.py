@@ -33,16 +33,8 @@ _MESSAGES_MODULES = (
     "app i18n state controls layout text optimizer_page compare home charts plots pages runs theme startmap"
 )
 MESSAGES_FILES = tuple(f"ui/{m}.py" for m in (*_MESSAGES_MODULES.split(" "), "problem", "core_texts"))
-PAGES_FILES: tuple[str, ...] = ("ui/lessons/*.py", "ui/race.py", "ui/network.py", "ui/basins.py", "ui/sweep.py")
-PAGES_FILES += (
-    "ui/basin_maps.py",
-    "ui/conditioning.py",
-    "ui/custom.py",
-    "ui/export.py",
-    "ui/present.py",
-    "ui/tune.py",
-    "ui/work.py",
-)
+_PAGES_MODULES = "race network basins basin_maps sweep conditioning custom export present tune work"
+PAGES_FILES = ("ui/lessons/*.py", *(f"ui/{m}.py" for m in _PAGES_MODULES.split(" ")))
 
 # No ":" in these keys: presenter mode forgets every page setting (keys "page:name") when it opens a slide.
 _KEY = "_i18n_lang"  # the session's language
