@@ -323,8 +323,8 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-# formula -> the fragments one of which the refusal must contain (None: accepted). Without the limits the first takes ~3 min of
-# SymPy (`sympy.diff` and `count_ops`) and ~450 MB, the second ~30 s.
+# formula -> the fragments one of which the refusal must contain (None: accepted). Without the limits
+# the first takes ~3 min of SymPy (`sympy.diff` and `count_ops`) and ~450 MB, the second ~30 s.
 COSTLY = [
     ("atan2(sin(" * 15 + "x" + "),y)" * 15, ("expands to too large an expression",)),
     ("log(abs(" * 15 + "x" + ")+x)" * 15, ("takes too long",)),
