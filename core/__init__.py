@@ -22,6 +22,7 @@ from .optimizers import (
     get_spec,
     list_optimizers,
 )
+from .schedules import SCHEDULES, Schedule, get_schedule
 from .simulate import Trajectory, simulate
 from .tune import TuneResult, tune
 
@@ -32,17 +33,20 @@ __all__ = [
     "MLP",
     "NETWORK_OPTIMIZERS",
     "OPTIMIZERS",
+    "SCHEDULES",
     "SPECS",
     "Dataset",
     "Minimum",
     "Objective",
     "Optimizer",
     "OptimizerSpec",
+    "Schedule",
     "Trajectory",
     "TuneResult",
     "get_dataset",
     "get_function",
     "get_optimizer",
+    "get_schedule",
     "get_spec",
     "list_functions",
     "list_optimizers",

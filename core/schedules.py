@@ -46,6 +46,11 @@ def _int(name: str, default: int, low: int, ui: tuple[float, float], help: str) 
     return Hyper(name, default, Interval(float(low)), ui, kind="int", help=help)
 
 
+def _is_number(value: Any) -> bool:
+    """A real number (an int, a float or a NumPy number), not a bool or a string."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
 def _choice(name: str, default: str, options: tuple[str, ...], help: str) -> Hyper:
     return Hyper(name, default, kind="choice", choices=tuple(Choice(o, o, o) for o in options), help=help)
 
@@ -68,6 +73,11 @@ class Schedule:
 
     def _lr(self, base_lr: Any, e: Any) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    @classmethod
+    def _torch_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` with torch's spelling of a parameter turned into this class's (none by default)."""
+        return params
 
     def start(self, hp: Mapping[str, Any], n: int) -> Any:
         """A runner for one ``simulate`` call; ``hp`` are the flattened hyperparameters."""
@@ -134,15 +144,17 @@ class StepLR(Schedule):
 class MultiStepLR(Schedule):
     """Multiply the lr by ``gamma`` at each milestone (torch ``MultiStepLR``).
 
-    torch's list ``milestones`` is held as up to three ints so that the app can draw each as a
-    slider and put it in a link: ``milestones`` is ``(milestone_1, milestone_2, milestone_3)``
-    without the zeros (0 means "unused"; a repeated milestone decays twice, as in torch).
+    ``get_schedule("multistep", milestones=[30, 80])`` takes torch's list. The first three
+    milestones are also held as ints so that the app can draw each as a slider and put it in a link
+    (0 means "unused"); any further ones are kept in ``more_milestones``. ``milestones`` is all of
+    them without the zeros, sorted (a repeated milestone decays twice, as in torch).
     """
 
     milestone_1: int
     milestone_2: int = 0
     milestone_3: int = 0
     gamma: float = 0.1
+    more_milestones: tuple[int, ...] = ()
 
     name: ClassVar[str] = "multistep"
     display_name: ClassVar[str] = "Multi-step decay"
@@ -154,10 +166,28 @@ class MultiStepLR(Schedule):
         Hyper("gamma", 0.1, FACTOR, (0.05, 1.0), symbol="γ", help="Factor applied to the lr at each milestone."),
     )
 
+    @classmethod
+    def _torch_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """torch's ``milestones=[...]`` (positive ints, any number) as ``milestone_1..3`` and ``more_milestones``."""
+        if "milestones" not in params:
+            return params
+        rest = {k: v for k, v in params.items() if k != "milestones"}
+        given = params["milestones"]
+        try:
+            values = list(given) if not isinstance(given, (str, bytes)) else [given]
+            ms = sorted(int(m) for m in values if _is_number(m) and float(m) == int(m) >= 1)
+        except (TypeError, ValueError, OverflowError):
+            values, ms = [given], []
+        if len(ms) != len(values) or any(k.startswith("milestone_") for k in rest):
+            raise CoreError(N_("Invalid milestones: {value} (expected a list of positive integers)"), value=repr(given))
+        firsts = {f"milestone_{i + 1}": ms[i] if i < len(ms) else 0 for i in range(3)}
+        return {**rest, **firsts, "more_milestones": tuple(ms[3:])}
+
     @property
     def milestones(self) -> tuple[int, ...]:
         """torch's ``milestones``: the non-zero ones, sorted."""
-        return tuple(sorted(m for m in (self.milestone_1, self.milestone_2, self.milestone_3) if m > 0))
+        firsts = (self.milestone_1, self.milestone_2, self.milestone_3)
+        return tuple(sorted(m for m in (*firsts, *self.more_milestones) if m > 0))
 
     def _lr(self, base_lr: Any, e: Any) -> Any:
         passed = sum((np.asarray(e) >= m).astype(int) for m in self.milestones)
@@ -711,6 +741,8 @@ def _schedule_class(name: str) -> type[Schedule]:
 def get_schedule(name: str, **params: Any) -> Schedule:
     """A validated schedule; missing parameters take the defaults listed in ``params``."""
     cls = _schedule_class(name)
+    params = cls._torch_params(dict(params))
+    extra = {k: params.pop(k) for k in ("more_milestones",) if k in params}
     known = {h.name: h for h in cls.params}
     unknown = sorted(set(params) - set(known))
     if unknown:
@@ -720,7 +752,7 @@ def get_schedule(name: str, **params: Any) -> Schedule:
             unknown=", ".join(unknown),
             valid=", ".join(known) or Message(N_("(none)")),
         )
-    return cls(**{k: params.get(k, h.default) for k, h in known.items()})
+    return cls(**{k: params.get(k, h.default) for k, h in known.items()}, **extra)
 
 
 def default_params(name: str, steps: int, optimizers: tuple[str, ...] = ()) -> dict[str, Any]:

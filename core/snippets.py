@@ -16,7 +16,7 @@ from typing import Any
 
 from .functions import conditioned_hessian
 from .messages import N_, CoreError, Message
-from .optimizers import get_spec
+from .optimizers import NETWORK_SPECS, get_spec
 from .schedules import get_schedule
 
 # f(x, y) of each built-in landscape in torch ops, with the same order of operations as core.functions.
@@ -65,8 +65,20 @@ def torch_class(name: str) -> str:
     return spec.torch_name
 
 
+def _on_landscape(name: str) -> None:
+    """Refuse the network-only optimizers (Muon, Adafactor): torch runs them on weight matrices, not on a 2-D point."""
+    if name in NETWORK_SPECS:
+        raise SnippetUnavailable(
+            N_(
+                "{optimizer} works on the weight matrices of a network, so there is no PyTorch snippet of it on a landscape."
+            ),
+            optimizer=get_spec(name).display_name,
+        )
+
+
 def optimizer_kwargs(name: str, hp: Mapping[str, Any]) -> dict[str, Any]:
     """The keyword arguments of the torch constructor: ``lr`` and every value that differs from torch's default."""
+    _on_landscape(name)
     spec = get_spec(name)
     torch_defaults = TORCH_DEFAULTS.get(spec.torch_name, {})
     out: dict[str, Any] = {}
@@ -113,6 +125,13 @@ def schedule_call(schedule: tuple | None, lr: float) -> str | None:
     return f"{S}.{type(s).__name__}(optimizer, {_kwargs(full)})"
 
 
+def _one_cycle_total(schedule: tuple | None) -> int | None:
+    """``total_steps`` of a one-cycle schedule, else None."""
+    if schedule is None or schedule[0] != "one_cycle":
+        return None
+    return int(getattr(get_schedule("one_cycle", **dict(schedule[1])), "total_steps"))  # noqa: B009
+
+
 def formula_torch(text: str) -> str:
     """A typed formula in torch ops, from its checked tree; raises ``FormulaError`` or ``SnippetUnavailable``."""
     from .formula import _read
@@ -155,11 +174,15 @@ def snippet(
 
     Raises ``SnippetUnavailable`` (a ``ValueError``) when torch cannot express the run.
     """
+    _on_landscape(name)
     cls = torch_class(name)
     expr = function_torch(function)
     kwargs = optimizer_kwargs(name, hp)
     sched = schedule_call(schedule, kwargs["lr"])
     plateau = schedule is not None and schedule[0] == "plateau"
+    # OneCycleLR refuses to step past total_steps; the app holds the lr (and momentum) it has there.
+    held = _one_cycle_total(schedule)
+    held = held if held is not None and held < steps else None
     x, y = (_plain(float(v)) for v in x0)
     lines = [
         f"# {title}" if title else f"# {get_spec(name).display_name} with torch.optim, as in Descent Lab",
@@ -192,6 +215,11 @@ def snippet(
     lines.append("    optimizer.step()")
     if plateau:
         lines += ["    with torch.no_grad():", "        scheduler.step(f(p).item())"]
+    elif held is not None:
+        lines += [
+            f"    if step < {held}:  # OneCycleLR stops at total_steps; the lr stays where it ended",
+            "        scheduler.step()",
+        ]
     elif sched:
         lines.append("    scheduler.step()")
     lines += [

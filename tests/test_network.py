@@ -257,6 +257,14 @@ def test_newton_schulz_orthogonalises_roughly():
     np.testing.assert_allclose(tall, np.swapaxes(o, 1, 2), rtol=1e-12)
 
 
+@pytest.mark.parametrize("d", [0.5, 0.999, 0.0])
+def test_adafactor_refuses_a_clipping_threshold_below_one_as_torch(d):
+    """torch: "Clipping threshold d should be >= 1"."""
+    with pytest.raises(ValueError, match=r"\bd\b.*\[1, inf\)"):
+        core.get_optimizer("adafactor", d=d)
+    assert core.get_optimizer("adafactor", d=1.0).hyperparameters["d"] == 1.0
+
+
 def test_muon_rejects_fractional_ns_steps():
     with pytest.raises(ValueError, match="ns_steps"):
         core.get_optimizer("muon", ns_steps=2.5)

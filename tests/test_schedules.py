@@ -329,7 +329,9 @@ def test_torch_defaults():
         0.9,
     )
     for cls in (MultiStepLR, CosineAnnealingWarmRestarts, LinearLR, CyclicLR):
-        assert {h.name: h.default for h in cls.params} == {k: v for k, v in get_schedule(cls.name).__dict__.items()}
+        fields = {k: v for k, v in get_schedule(cls.name).__dict__.items() if k != "more_milestones"}
+        assert {h.name: h.default for h in cls.params} == fields
+    assert get_schedule("multistep").milestones == (30,)
 
 
 @pytest.mark.parametrize(
@@ -380,3 +382,31 @@ def test_unknown_names_list_valid_ones():
 def test_integral_floats_become_ints():
     s = get_schedule("step", step_size=10.0)
     assert s.step_size == 10 and isinstance(s.step_size, int)
+
+
+def test_rmsprop_refuses_momentum_turned_on_after_the_first_step_as_torch_fails():
+    """torch's RMSprop makes its momentum buffer at the first step only: a cycle starting at momentum 0 fails there."""
+    assert str(REF["refusal/late_momentum/rmsprop"]).startswith("KeyError")
+    opt_name, hp, name, params = json.loads(str(REF["refusal/late_momentum/setting"]))
+    with pytest.raises(core.messages.CoreError, match="turn momentum on after its first step"):
+        core.simulate(QUAD, core.get_optimizer(opt_name, **hp), [1.0, 1.0], 5, schedule=get_schedule(name, **params))
+    started = get_schedule(name, **{**params, "base_momentum": 0.0, "max_momentum": 0.9})
+    assert core.simulate(QUAD, core.get_optimizer(opt_name, **hp), [1.0, 1.0], 5, schedule=started).diverged_at == -1
+
+
+def test_multistep_takes_torchs_milestones_list():
+    """``milestones=[...]`` as in torch, in any order and of any length; the app's three ints stay equivalent."""
+    listed = get_schedule("multistep", milestones=[80, 30], gamma=0.1)
+    assert listed == get_schedule("multistep", milestone_1=30, milestone_2=80, gamma=0.1)
+    many = get_schedule("multistep", milestones=[5, 1, 9, 9, 20], gamma=0.5)
+    assert many.milestones == (1, 5, 9, 9, 20)
+    np.testing.assert_allclose(many.lrs(1.0, 21)[[0, 1, 5, 9, 20]], [1.0, 0.5, 0.25, 0.0625, 0.03125])
+    assert get_schedule("multistep", milestones=[]).lrs(1.0, 3).tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("bad", [[0, 3], "12", ["3"], [1.5], [True], 5, [float("nan")]])
+def test_multistep_refuses_milestones_that_are_not_positive_integers(bad):
+    with pytest.raises(core.messages.CoreError, match="Invalid milestones"):
+        get_schedule("multistep", milestones=bad)
+    with pytest.raises(core.messages.CoreError, match="Invalid milestones"):
+        get_schedule("multistep", milestones=[10], milestone_2=20)

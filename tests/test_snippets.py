@@ -56,6 +56,11 @@ def parts(source: str) -> dict[str, Any]:
             elif target == "scheduler":
                 out["scheduler"] = call.func.attr
                 out["scheduler_kwargs"] = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+                if call.func.attr == "SequentialLR":  # the warm-up cosine: LinearLR then CosineAnnealingLR
+                    inner = {
+                        c.func.attr: {k.arg: ast.literal_eval(k.value) for k in c.keywords} for c in call.args[1].elts
+                    }
+                    out["scheduler_kwargs"] = {"milestones": out["scheduler_kwargs"]["milestones"], **inner}
             elif target == "p":
                 out["x0"] = tuple(ast.literal_eval(call.args[0]))
         if isinstance(node, ast.For):
@@ -71,11 +76,13 @@ def core_optimizer(torch_class: str, kwargs: dict[str, Any]) -> str:
 
 
 def core_schedule(torch_class: str, kwargs: dict[str, Any]):
-    """The app's schedule for a torch scheduler call (MultiStepLR's list becomes milestone_1..3)."""
-    params = dict(kwargs)
-    if torch_class == "MultiStepLR":
-        params.update({f"milestone_{i + 1}": m for i, m in enumerate(params.pop("milestones"))})
-    return get_schedule(BY_TORCH_CLASS[torch_class], **params)
+    """The app's schedule for a torch scheduler call, read as torch reads it (MultiStepLR takes its list)."""
+    if torch_class == "SequentialLR":
+        warm, cosine = kwargs["LinearLR"], kwargs["CosineAnnealingLR"]
+        assert kwargs["milestones"] == [warm["total_iters"]] and warm["end_factor"] == 1.0
+        params = {"warmup_steps": warm["total_iters"], "start_factor": warm["start_factor"], **cosine}
+        return get_schedule("warmup_cosine", **params)
+    return get_schedule(BY_TORCH_CLASS[torch_class], **kwargs)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -183,3 +190,28 @@ def test_plateau_steps_on_the_loss_after_the_update():
     assert "scheduler.step(f(p).item())" in code
     code = snippets.snippet("adam", {"lr": 0.1}, "booth", (1.0, 1.0), 5, ("step", (("step_size", 2),)))
     assert "    scheduler.step()\n" in code
+
+
+@pytest.mark.parametrize("name", core.NETWORK_OPTIMIZERS)
+def test_network_only_optimizers_have_no_landscape_snippet(name):
+    """torch.optim.Muon refuses a 1-D parameter and Adafactor's run is refused on a landscape: no program for either."""
+    spec = core.get_spec(name)
+    tunable = {h.name: h.default for h in spec.hypers}
+    for hp in ({}, {"lr": 0.05}, {**tunable, **({"adamw_lr": 0.1} if name == "muon" else {})}):
+        with pytest.raises(snippets.SnippetUnavailable, match="weight matrices"):
+            snippets.snippet(name, hp, "quadratic", (1.0, 1.0), 5)
+        with pytest.raises(snippets.SnippetUnavailable, match="weight matrices"):
+            snippets.optimizer_kwargs(name, hp)
+
+
+def test_one_cycle_shorter_than_the_run_stops_stepping_its_scheduler_there():
+    """torch's OneCycleLR raises past total_steps; the program steps it only that far and holds the lr, as the app."""
+    schedule = ("one_cycle", (("total_steps", 40),))
+    code = snippets.snippet("momentum", {"lr": 0.05}, "quadratic", (-4.0, -6.0), 50, schedule)
+    loop = next(n for n in ast.walk(ast.parse(code)) if isinstance(n, ast.For))
+    guard = next(n for n in loop.body if isinstance(n, ast.If))
+    assert ast.unparse(guard.test) == "step < 40"
+    assert [ast.unparse(n) for n in guard.body] == ["scheduler.step()"]
+    assert "scheduler.step()" not in [ast.unparse(n) for n in loop.body]
+    whole = snippets.snippet("momentum", {"lr": 0.05}, "quadratic", (-4.0, -6.0), 40, schedule)
+    assert "    scheduler.step()\n" in whole and "if step <" not in whole

@@ -138,7 +138,7 @@ TEXTS = (
     N_("Raise d from 1 to 10: update clipping stops biting and the first steps get larger."),
     N_("Exponent of the averaging rate t^c of the second-moment estimates."),
     N_("ε₁ keeps the variance estimate positive; ε₂ is the smallest weight RMS used to scale steps."),
-    N_("Clipping threshold of the update's RMS."),
+    N_("Clipping threshold of the update's RMS (torch: at least 1)."),
     N_("Quadratic bowl"),
     N_(
         "An elongated bowl whose curvature differs 20-fold between the axes, so plain gradient descent zig-zags across the narrow y direction while crawling along x."
@@ -381,6 +381,9 @@ TEXTS = (
     N_("Unknown activation {name}; valid ones are: {names}"),
     N_("Invalid hidden sizes {value}: every layer needs at least one unit"),
     N_("Unknown optimizer {name}; valid names are: {names}"),
+    N_(
+        "RMSprop cannot turn momentum on after its first step (torch makes its momentum buffer only at the first step): let the schedule's momentum start above 0"
+    ),
     N_("{optimizer} got unexpected hyperparameter(s) {unknown}; valid ones are: {valid}"),
     N_(
         "{optimizer} applies only to networks (objectives with a parameter layout, see core.mlp); it needs to know which coordinates form each weight matrix"
@@ -388,6 +391,7 @@ TEXTS = (
     N_("Invalid ns_steps: {value} (expected one integer from 1 to 99)"),
     N_("Invalid nesterov setting: Nesterov momentum requires a momentum > 0 and zero dampening"),
     N_("Invalid step_sizes: min {low} must not exceed max {high}"),
+    N_("Invalid milestones: {value} (expected a list of positive integers)"),
     N_("optimizer must support momentum or beta1 with `cycle_momentum` option enabled"),
     N_("Unknown schedule {name}; valid names are: {names}"),
     N_("{schedule} got unexpected parameter(s) {unknown}; valid ones are: {valid}"),
@@ -402,6 +406,7 @@ TEXTS = (
     N_("batch_size needs an objective with training samples (a network from core.mlp)"),
     N_("ε inside the square root (the article's variant)"),
     N_("{optimizer} is not in torch.optim, so there is no PyTorch snippet for it."),
+    N_("{optimizer} works on the weight matrices of a network, so there is no PyTorch snippet of it on a landscape."),
     N_("{option} is not an option of torch.optim.{torch_class}."),
     N_("The formula is too long to write as a short PyTorch snippet."),
     N_("No torch formula for the landscape {name}."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..hyper import NONNEG, UNIT_CLOSED, Hyper
+from ..messages import N_, CoreError, Message
 from . import common as c
 from .base import OptimizerSpec, lerp_, weight_decayed
 
@@ -82,6 +83,15 @@ def _rmsprop_init(x, hp):
     return state
 
 
+# torch.optim.RMSprop raises KeyError('momentum_buffer') when a schedule turns momentum on after the first step.
+RMSPROP_LATE_MOMENTUM = Message(
+    N_(
+        "RMSprop cannot turn momentum on after its first step (torch makes its momentum buffer only at the "
+        "first step): let the schedule's momentum start above 0"
+    )
+)
+
+
 def _rmsprop_step(x, g, s, t, hp):
     g = weight_decayed(x, g, hp["weight_decay"])
     alpha, tmp, den = hp["alpha"], s["_tmp"], s["_den"]
@@ -98,9 +108,14 @@ def _rmsprop_step(x, g, s, t, hp):
         _sqrt_eps(tmp, hp["eps"], hp["eps_inside_sqrt"], den)
     else:
         _sqrt_eps(sq, hp["eps"], hp["eps_inside_sqrt"], den)
-    if np.ndim(hp["momentum"]) > 0 or hp["momentum"] > 0:
-        if "momentum_buffer" not in s:  # a schedule may switch momentum on after init, as in torch
+    moving = np.ndim(hp["momentum"]) > 0 or hp["momentum"] > 0
+    if t == 1:  # torch makes the momentum buffer at the first step, only if momentum is on then
+        s["_momentum_from_start"] = moving
+        if moving and "momentum_buffer" not in s:
             s["momentum_buffer"] = np.zeros_like(x)
+    if moving:
+        if not s["_momentum_from_start"]:
+            raise CoreError(RMSPROP_LATE_MOMENTUM)
         buf = s["momentum_buffer"]
         buf *= hp["momentum"]
         np.divide(g, den, out=tmp)

@@ -261,7 +261,7 @@ ADAFACTOR = LayoutSpec(
             labels=("ε₁", "ε₂"),
             help="ε₁ keeps the variance estimate positive; ε₂ is the smallest weight RMS used to scale steps.",
         ),
-        Hyper("d", 1.0, Interval(0.0, low_closed=False), (0.1, 10.0), help="Clipping threshold of the update's RMS."),
+        Hyper("d", 1.0, Interval(1.0), (1.0, 10.0), help="Clipping threshold of the update's RMS (torch: at least 1)."),
         c.weight_decay(),
     ),
     init=_adafactor_init,  # type: ignore[arg-type]  # bind() supplies the layout

@@ -16,6 +16,7 @@ def _init(x, hp):
     state = {"_tmp": np.empty_like(x)}
     if "momentum" in hp:
         state["momentum_buffer"] = np.zeros_like(x)
+        state["_unused"] = np.ones(x.shape[-1], dtype=bool)  # runs whose buffer torch has not made yet
     return state
 
 
@@ -24,16 +25,24 @@ def _step(x, g, s, t, hp):
     mom = hp.get("momentum", 0.0)
     d = g
     if np.ndim(mom) > 0 or mom != 0:
-        buf = s["momentum_buffer"]
-        if t == 1:
-            np.copyto(buf, g)
-        else:
-            buf *= mom
-            damp = hp.get("dampening", 0.0)
-            buf += g if np.ndim(damp) == 0 and damp == 0 else (1 - damp) * g
+        buf, unused = s["momentum_buffer"], s["_unused"]
+        moving = np.asarray(mom) != 0
+        damp = hp.get("dampening", 0.0)
+        kept = buf.copy() if np.ndim(mom) > 0 and not moving.all() else None
+        buf *= mom
+        buf += g if np.ndim(damp) == 0 and damp == 0 else (1 - damp) * g
+        # torch makes the buffer from the undamped gradient the first time momentum is non-zero
+        first = unused & moving
+        if first.any():
+            if first.all():
+                np.copyto(buf, g)
+            else:
+                buf[..., first] = g[..., first]
+            unused &= ~first
         d = g + mom * buf if hp.get("nesterov") else buf
-        if np.ndim(mom) > 0:
-            d = np.where(mom == 0, g, d)
+        if kept is not None:
+            d = np.where(moving, d, g)
+            buf[...] = np.where(moving, buf, kept)  # torch leaves the buffer alone while momentum is 0
     tmp = s["_tmp"]
     np.multiply(d, -hp["lr"], out=tmp)
     x += tmp

@@ -18,6 +18,8 @@ def _rprop_step(x, g, s, t, hp):
     etaminus, etaplus = hp["etas"]
     lo, hi = hp["step_sizes"]
     prev, size, tmp = s["prev"], s["step_size"], s["_tmp"]
+    if t == 1:  # torch fills the step sizes at the first step, with the lr a schedule has set by then
+        size[...] = hp["lr"]
     np.multiply(g, prev, out=tmp)
     np.sign(tmp, out=tmp)
     flipped = tmp < 0

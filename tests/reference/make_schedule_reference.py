@@ -36,6 +36,7 @@ CASES = [
     ("multistep_0", "multistep", {"milestone_1": 30, "milestone_2": 80}, "sgd"),
     ("multistep_1", "multistep", {"milestone_1": 50, "milestone_2": 20, "milestone_3": 50, "gamma": 0.5}, "sgd"),
     ("multistep_2", "multistep", {"milestone_1": 1, "gamma": 0.9}, "plain"),
+    ("multistep_3", "multistep", {"milestones": [70, 10, 20, 20, 50], "gamma": 0.7}, "sgd"),
     ("exponential_0", "exponential", {"gamma": 0.95}, "sgd"),
     ("exponential_1", "exponential", {"gamma": 0.8}, "sgd"),
     ("polynomial_0", "polynomial", {}, "sgd"),
@@ -200,18 +201,26 @@ def record(name: str, params: dict, kind: str, loss_seq: np.ndarray | None = Non
 
 
 def trajectory(opt_name: str, hp: dict, name: str, params: dict, fn_name: str, start: tuple) -> np.ndarray:
-    """torch trajectory ``(STEPS + 1, 2)`` of ``core``'s ``opt_name`` on a ``core`` function, with a scheduler."""
+    """torch trajectory ``(STEPS + 1, 2)`` of ``core``'s ``opt_name`` on a ``core`` function, with a scheduler.
+
+    ``OneCycleLR`` refuses to step past ``total_steps``: the loop stops stepping it there, as the
+    app's PyTorch snippet does, so the lr stays where it ended.
+    """
     fn = core.get_function(fn_name)
     p = torch.tensor(start, requires_grad=True)
     opt = torch_optimizer(opt_name, hp, p)
     sched = make_scheduler(name, params, opt)
+    last = params.get("total_steps", STEPS) if name == "one_cycle" else STEPS
     out = [p.detach().numpy().copy()]
-    for _ in range(STEPS):
+    for t in range(STEPS):
         p.grad = torch.tensor(fn.grad(p.detach().numpy()))
         opt.step()
         x = p.detach().numpy().copy()
         out.append(x)
-        sched.step(float(fn.value(x))) if name == "plateau" else sched.step()
+        if name == "plateau":
+            sched.step(float(fn.value(x)))
+        elif t < last:
+            sched.step()
     return np.array(out)
 
 
@@ -302,6 +311,86 @@ TRAJECTORIES = [
     ),
 ]
 
+TRAJECTORIES += [
+    # Rprop's step sizes start at the lr in effect at the first step, not at the optimizer's lr.
+    (
+        "traj_rprop_linear",
+        "rprop",
+        {"lr": 0.1},
+        "linear",
+        {"start_factor": 0.1, "total_iters": 20},
+        "quadratic",
+        (-4.0, -6.0),
+    ),
+    (
+        "traj_rprop_warmup_cosine",
+        "rprop",
+        {"lr": 0.05},
+        "warmup_cosine",
+        {"warmup_steps": 10, "T_max": 90, "start_factor": 0.2},
+        "rosenbrock",
+        (-1.5, 2.0),
+    ),
+    (
+        "traj_rprop_one_cycle",
+        "rprop",
+        {"lr": 0.2},
+        "one_cycle",
+        {"total_steps": 100, "cycle_momentum": False},
+        "himmelblau",
+        (0.0, 0.0),
+    ),
+    (
+        "traj_rprop_cyclic",
+        "rprop",
+        {"lr": 0.1},
+        "cyclic",
+        {"step_size_up": 10, "cycle_momentum": False},
+        "booth",
+        (-8.0, 8.0),
+    ),
+    # Momentum is 0 at the first update and the buffer is made later from the undamped gradient.
+    (
+        "traj_momentum_cyclic_late_buffer",
+        "momentum",
+        {"lr": 0.02, "momentum": 0.9, "dampening": 0.5},
+        "cyclic",
+        {"step_size_up": 10, "base_momentum": 0.9, "max_momentum": 0.0},
+        "quadratic",
+        (-4.0, -6.0),
+    ),
+    # total_steps below the run's length: torch's scheduler stops there, the lr is held.
+    (
+        "traj_momentum_one_cycle_short",
+        "momentum",
+        {"lr": 0.05, "momentum": 0.9},
+        "one_cycle",
+        {"total_steps": 40},
+        "quadratic",
+        (-4.0, -6.0),
+    ),
+]
+
+# RMSprop whose momentum a schedule turns on after the first step: torch fails (no momentum buffer).
+LATE_MOMENTUM = ("rmsprop", {"lr": 0.01}, "cyclic", {"step_size_up": 5, "base_momentum": 0.9, "max_momentum": 0.0})
+
+
+def late_momentum_failure() -> str:
+    """What torch raises for ``LATE_MOMENTUM`` (its type and message)."""
+    opt_name, hp, name, params = LATE_MOMENTUM
+    p = torch.tensor([1.0, 1.0], requires_grad=True)
+    opt = torch_optimizer(opt_name, hp, p)
+    sched = make_scheduler(name, params, opt)
+    try:
+        for _ in range(STEPS):
+            p.grad = torch.ones(2)
+            opt.step()
+            sched.step()
+    except Exception as err:  # any failure is what we record
+        return f"{type(err).__name__}: {err}"
+    raise AssertionError("torch ran RMSprop with momentum turned on after its first step")
+
+
 # Optimizers torch refuses with cycle_momentum=True (no momentum, no betas).
 REFUSED = ("adagrad", "adadelta", "rprop")
 
@@ -340,6 +429,8 @@ def main() -> None:
     for opt_name in REFUSED:
         for name in MOMENTUM_CYCLES:
             arrays[f"refusal/{name}/{opt_name}"] = np.array(refusal(opt_name, name))
+    arrays["refusal/late_momentum/rmsprop"] = np.array(late_momentum_failure())
+    arrays["refusal/late_momentum/setting"] = np.array(json.dumps(LATE_MOMENTUM))
     target = Path(__file__).with_name("torch_schedules.npz")
     np.savez_compressed(target, torch_version=np.array(torch.__version__), **arrays)
     print(
