@@ -132,6 +132,21 @@ _GENERATED: dict[str, tuple[str, Callable, str]] = {
     "spiral": ("Spiral", _spiral, "Two interleaved spiral arms: the hardest of the 2-D sets."),
     "moons": ("Two moons", _moons, "Two interleaving half circles (scikit-learn's make_moons)."),
 }
+# What ``noise`` does to each 2-D set (the Noise control's help).
+NOISE_HELP: dict[str, str] = {
+    "circle": N_(
+        "As in TensorFlow Playground: the points stay where they are drawn, but each is labelled by where it "
+        "lands after a random shift of up to ±noise × the outer radius in x and in y, so labels near the gap "
+        "between disc and ring can flip."
+    ),
+    "xor": N_("Standard deviation of the Gaussian noise added to the points."),
+    "gaussians": N_("Each blob's standard deviation is 0.15 + noise."),
+    "spiral": N_("Standard deviation of the Gaussian noise added to the points."),
+    "moons": N_(
+        "As scikit-learn's make_moons(noise=…): the standard deviation of the Gaussian noise added to the "
+        "points in make_moons's units; the points are drawn shrunk by 1.2, so the drawn noise is noise / 1.2."
+    ),
+}
 DATASETS: tuple[str, ...] = (*tuple(_GENERATED), "digits")
 TWO_D_DATASETS: tuple[str, ...] = tuple(_GENERATED)
 DISPLAY_NAMES = {**{k: v[0] for k, v in _GENERATED.items()}, "digits": "Handwritten digits (UCI)"}
@@ -157,7 +172,7 @@ def get_dataset(
 ) -> Dataset:
     """Data set ``name`` with ``n`` samples in all (train + test), split by ``seed``.
 
-    2-D sets: ``n`` defaults to 400; what ``noise`` does is each set's own (for moons
+    2-D sets: ``n`` defaults to 400; what ``noise`` does is each set's own (``NOISE_HELP``: for moons
     ``make_moons``'s standard deviation, for circle Playground's label noise). ``digits``: pixels
     scaled to [0, 1]; ``n`` (default: all 1797) takes a seeded subset; ``noise`` is ignored.
     """
