@@ -1,7 +1,8 @@
 """Small classification data sets for the network lab: 2-D toy sets and the UCI digits, all offline.
 
-The 2-D sets follow TensorFlow Playground (circle, xor, gaussians, spiral) plus scikit-learn's
-moons, generated from a seed and scaled to about [-1, 1]. ``digits`` reads the UCI handwritten
+The 2-D sets are generated from a seed and scaled to about [-1, 1]: circle follows TensorFlow
+Playground's generator and moons scikit-learn's ``make_moons``, noise model included (their
+docstrings say precisely what differs); xor, gaussians and spiral are after Playground's. ``digits`` reads the UCI handwritten
 digits bundled in ``core/data`` (see its README for source and licence). Every set is split into
 train and test parts by a seeded permutation, so the same arguments always give the same arrays.
 """
@@ -56,12 +57,22 @@ class Dataset:
 
 
 def _circle(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
-    """A disc of one class inside a ring of the other (Playground's "circle")."""
-    y = np.arange(n) % 2
-    r = np.where(y == 1, rng.uniform(0.0, 0.5, n), rng.uniform(0.7, 1.0, n))
+    """A disc of one class inside a ring of the other: TensorFlow Playground's ``classifyCircleData``.
+
+    Playground's radius 5 scaled to 1: ``n - n // 2`` points with radius uniform in [0, 0.5] (drawn
+    as class 1) and ``n // 2`` with radius uniform in [0.7, 1] (class 0), at uniform angles. As in
+    Playground the points themselves carry no noise: each is labelled 1 when it lies within 0.5 of
+    the origin *after* a shift uniform in [-noise, noise] in x and in y (Playground's
+    ``randUniform(-radius, radius) * noise``), so near the gap labels can flip. Differences: the
+    draws come from NumPy's generator, not Playground's ``Math.random``, and for odd ``n`` the disc
+    gets the extra point (Playground draws ``n / 2`` rounded up of each, so ``n + 1`` points).
+    """
+    n_disc = n - n // 2
+    r = np.concatenate([rng.uniform(0.0, 0.5, n_disc), rng.uniform(0.7, 1.0, n // 2)])
     angle = rng.uniform(0.0, 2 * np.pi, n)
-    x = np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
-    return x + noise * rng.standard_normal((n, 2)), y
+    x = np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1)
+    shifted = x + noise * rng.uniform(-1.0, 1.0, (n, 2))
+    return x, (np.hypot(shifted[:, 0], shifted[:, 1]) < 0.5).astype(int)
 
 
 def _xor(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
@@ -88,13 +99,30 @@ def _spiral(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray,
     return x + noise * rng.standard_normal((n, 2)), y
 
 
+MOONS_CENTRE = np.array([0.5, 0.25])  # the middle of make_moons's points, moved to the origin
+MOONS_SCALE = 1.2  # make_moons's units per unit drawn: its x range [-1, 2] becomes [-1.25, 1.25]
+
+
 def _moons(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles (scikit-learn's ``make_moons``), centred on the origin."""
-    y = np.arange(n) % 2
-    t = rng.uniform(0.0, np.pi, n)
-    x = np.where(y[:, None] == 0, np.stack([np.cos(t), np.sin(t)], 1), np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1))
-    x = (x - [0.5, 0.25]) / 1.2
-    return x + noise * rng.standard_normal((n, 2)), y
+    """Two interleaving half circles: scikit-learn's ``make_moons(n, noise=noise, shuffle=False)``.
+
+    As sklearn: ``n // 2`` points of class 0 on (cos t, sin t) and ``n - n // 2`` of class 1 on
+    (1 − cos t, 1 − sin t − 0.5), t evenly spaced by ``np.linspace(0, π, ·)``, then Gaussian noise
+    of standard deviation ``noise`` added in sklearn's units. Only then are the points centred
+    and scaled for the shared plotting box: returned x is ``(sklearn's x − (0.5, 0.25)) / 1.2``,
+    so ``1.2 · x + (0.5, 0.25)`` gives sklearn's points back (the noise is ``noise / 1.2`` in the
+    returned units). Differences: the noise comes from NumPy's generator, not sklearn's
+    ``RandomState``, so a seed does not give sklearn's noise; the order is class 0 then class 1
+    (the train/test split permutes it, as sklearn's ``shuffle`` would).
+    """
+    n_out, n_in = n // 2, n - n // 2
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    x = np.concatenate(
+        [np.stack([np.cos(t_out), np.sin(t_out)], 1), np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], 1)]
+    )
+    y = np.repeat([0, 1], [n_out, n_in])
+    x = x + rng.normal(scale=noise, size=x.shape)
+    return (x - MOONS_CENTRE) / MOONS_SCALE, y
 
 
 _GENERATED: dict[str, tuple[str, Callable, str]] = {
@@ -103,6 +131,21 @@ _GENERATED: dict[str, tuple[str, Callable, str]] = {
     "gaussians": ("Two Gaussians", _gaussians, "Two blobs: almost linearly separable, the easy case."),
     "spiral": ("Spiral", _spiral, "Two interleaved spiral arms: the hardest of the 2-D sets."),
     "moons": ("Two moons", _moons, "Two interleaving half circles (scikit-learn's make_moons)."),
+}
+# What ``noise`` does to each 2-D set (the Noise control's help).
+NOISE_HELP: dict[str, str] = {
+    "circle": N_(
+        "As in TensorFlow Playground: the points stay where they are drawn, but each is labelled by where it "
+        "lands after a random shift of up to ±noise × the outer radius in x and in y, so labels near the gap "
+        "between disc and ring can flip."
+    ),
+    "xor": N_("Standard deviation of the Gaussian noise added to the points."),
+    "gaussians": N_("Each blob's standard deviation is 0.15 + noise."),
+    "spiral": N_("Standard deviation of the Gaussian noise added to the points."),
+    "moons": N_(
+        "As scikit-learn's make_moons(noise=…): the standard deviation of the Gaussian noise added to the "
+        "points in make_moons's units; the points are drawn shrunk by 1.2, so the drawn noise is noise / 1.2."
+    ),
 }
 DATASETS: tuple[str, ...] = (*tuple(_GENERATED), "digits")
 TWO_D_DATASETS: tuple[str, ...] = tuple(_GENERATED)
@@ -129,9 +172,9 @@ def get_dataset(
 ) -> Dataset:
     """Data set ``name`` with ``n`` samples in all (train + test), split by ``seed``.
 
-    2-D sets: ``n`` defaults to 400 and ``noise`` is the standard deviation of Gaussian noise
-    added to the points. ``digits``: pixels scaled to [0, 1]; ``n`` (default: all 1797) takes a
-    seeded subset; ``noise`` is ignored.
+    2-D sets: ``n`` defaults to 400; what ``noise`` does is each set's own (``NOISE_HELP``: for moons
+    ``make_moons``'s standard deviation, for circle Playground's label noise). ``digits``: pixels
+    scaled to [0, 1]; ``n`` (default: all 1797) takes a seeded subset; ``noise`` is ignored.
     """
     if name not in DATASETS:
         raise CoreError(

@@ -244,8 +244,9 @@ def test_network_optimizers_train_and_broadcast_lr(name):
     for i, lr in enumerate(lrs):
         one = core.simulate(f, core.get_optimizer(name, lr=lr), f.init(0), 60)
         # A batch and a single run sum their matrix products in different orders (BLAS kernels differ by CPU):
-        # about 1e-10 apart after 60 steps, where a wrong broadcast of lr would be off by percents.
-        np.testing.assert_allclose(run.points[:, i], one.points, rtol=1e-8, atol=1e-11)
+        # about 1e-14 apart after 40 steps, where a wrong broadcast of lr is off by 0.2 after 10. Later, Adafactor
+        # at lr 0.05 on these moons multiplies rounding by about 3 a step (torch's own run drifts from ours alike).
+        np.testing.assert_allclose(run.points[:41, i], one.points[:41], rtol=1e-8, atol=1e-11)
 
 
 def test_newton_schulz_orthogonalises_roughly():

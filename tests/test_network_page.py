@@ -3,7 +3,7 @@
 import pytest
 
 import core
-from core.datasets import DATASETS, TWO_D_DATASETS
+from core.datasets import DATASETS, NOISE_HELP, TWO_D_DATASETS
 from tests.apptest_helpers import count, errors, markdown_tables, open_page
 
 PAGE = "pages/network.py"
@@ -33,6 +33,14 @@ def test_default_comparison_trains_and_learns():
     table = markdown_tables(at)[0]
     assert list(table["optimizer"]) == [core.get_spec(n).display_name for n in core.ARTICLE_OPTIMIZERS]
     assert (table["test accuracy"] > 0.9).all()
+
+
+@pytest.mark.parametrize("data", ["circle", "moons"])
+def test_noise_help_says_what_the_data_set_does_with_noise(data):
+    """Circle's noise flips labels (Playground), moons' is make_moons's σ: the help says which."""
+    at = open_page(PAGE, {"data": data, "opts": "gd", "steps": "10", "seeds": "1"})
+    assert not at.exception
+    assert at.slider(key="network:noise").help == NOISE_HELP[data]
 
 
 def test_url_settings_are_read_and_written_back():

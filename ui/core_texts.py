@@ -271,6 +271,14 @@ TEXTS = (
     N_("Momentum + RMSprop + bias correction: reaches the optimum's neighbourhood fastest and most smoothly."),
     N_("Invalid grid size {value} (expected an integer >= 1)"),
     N_("Invalid tol {value} (expected > 0)"),
+    N_(
+        "As in TensorFlow Playground: the points stay where they are drawn, but each is labelled by where it lands after a random shift of up to ±noise × the outer radius in x and in y, so labels near the gap between disc and ring can flip."
+    ),
+    N_("Standard deviation of the Gaussian noise added to the points."),
+    N_("Each blob's standard deviation is 0.15 + noise."),
+    N_(
+        "As scikit-learn's make_moons(noise=…): the standard deviation of the Gaussian noise added to the points in make_moons's units; the points are drawn shrunk by 1.2, so the drawn noise is noise / 1.2."
+    ),
     N_("Unknown dataset {name}; valid names are: {names}"),
     N_("Invalid test_fraction: {value} (expected a number in (0, 1))"),
     N_("Invalid n for digits: {value} (expected 10 to {limit})"),

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 import core
 from core import landscape, metrics
-from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
+from core.datasets import DISPLAY_NAMES, NOISE_HELP, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
 
@@ -140,7 +140,7 @@ def _body(ps: PageState) -> None:
             0.5,
             0.1,
             where=side,
-            help=_("Standard deviation of the Gaussian noise added to the points."),
+            help=_(NOISE_HELP[data]),
         )
     layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, 2, where=side)
     width = int(controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, "16", where=side))
