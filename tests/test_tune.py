@@ -267,6 +267,7 @@ def test_lion_tuned_on_its_page_is_not_won_by_a_lattice_coincidence():
     assert len(x0) > 1 and tuple(x0[0]) == start
     assert result.score <= evaluate(f, "lion", default, steps=50, x0=x0).scores.mean()
 
+
 def test_survival_curve():
     frac = survival(np.array([[0, 3], [-1, 3]]), 5)
     np.testing.assert_allclose(frac, [0.25, 0.25, 0.25, 0.75, 0.75, 0.75])
