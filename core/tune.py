@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,13 @@ class Dimension:
         if self.log:
             return np.exp(math.log(self.low) + unit * (math.log(self.high) - math.log(self.low)))
         return self.low + unit * (self.high - self.low)
+
+    def units(self, value: np.ndarray) -> np.ndarray:
+        """The inverse of ``values``: where values lie in ``[0, 1]`` (clipped to it)."""
+        v = np.clip(np.asarray(value, dtype=float), self.low, self.high)
+        if self.log:
+            return (np.log(v) - math.log(self.low)) / (math.log(self.high) - math.log(self.low))
+        return (v - self.low) / (self.high - self.low)
 
 
 @dataclass(frozen=True)
@@ -136,10 +143,18 @@ def search_space(name: str, fixed: Mapping[str, Any] | None = None) -> tuple[Dim
     return tuple(dims)
 
 
-def starts(objective: Objective, count: int, seed: int = 0) -> np.ndarray:
-    """``count`` starts ``(count, d)``: the objective's own start, then uniform random points in its box."""
-    first = np.asarray(objective.start, dtype=float)
+def starts(objective: Objective, count: int, seed: int = 0, x0: Any = None, spread: float | None = None) -> np.ndarray:
+    """``count`` starts ``(count, d)``: ``x0`` (default: the objective's own start), then uniform random points.
+
+    The random points fill the objective's box, or with ``spread`` the part of it within ``spread`` × the
+    box's side of ``x0`` (a few starts near a page's own one: a setting tuned on them cannot win by a
+    coincidence of that one start, such as sign steps of an lr that divides its coordinates).
+    """
+    first = np.asarray(objective.start if x0 is None else x0, dtype=float).ravel()
     bounds = np.asarray(objective.box, dtype=float).reshape(first.size, 2)
+    if spread is not None:
+        reach = spread * (bounds[:, 1] - bounds[:, 0])
+        bounds = np.stack([np.maximum(bounds[:, 0], first - reach), np.minimum(bounds[:, 1], first + reach)], axis=1)
     others = np.random.default_rng(seed).uniform(bounds[:, 0], bounds[:, 1], (max(count, 1) - 1, first.size))
     return np.concatenate([first[None], others])
 
@@ -179,6 +194,7 @@ def tune(
     fixed: Mapping[str, Any] | None = None,
     options: Mapping[str, Any] | None = None,
     rounds: int = 4,
+    include: Sequence[Mapping[str, Any]] = (),
 ) -> TuneResult:
     """Search optimizer ``name``'s hyperparameters on ``objective`` with ``budget`` trials of ``steps`` steps.
 
@@ -190,6 +206,9 @@ def tune(
     coordinate is logarithmic), so the best is one of them. ``score`` is one of ``SCORES``; see
     the module docstring. Every trial runs the same starts; ``rounds`` - 1 rounds after the
     global one refine around the best. With nothing left to search there is a single trial.
+    ``include``: settings (such as a page's default and current values) that are trials as they are,
+    first in the global round, so the result never scores worse than any of them; a searched
+    coordinate one of them leaves out takes torch's default.
     """
     _check_metric(score)
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
@@ -203,11 +222,18 @@ def tune(
     units, values = np.empty((0, len(dims))), np.empty((0, len(dims)))
     trial_score, diverged, final_mean, round_of = (np.empty(0) for _ in range(4))
     centre, half = np.full(len(dims), 0.5), 0.5
-    for r, count in enumerate(_round_sizes(budget if dims else 1, rounds)):
-        unit = np.clip(centre - half, 0.0, 1.0 - 2 * half) + 2 * half * halton(count, len(dims), len(units) + 1, seed)
+    given = _included_values(name, dims, include) if dims else np.empty((0, 0))
+    searched = 0  # Halton points used so far
+    for r, size in enumerate(_round_sizes(budget if dims else 1, rounds)):
+        unit = np.clip(centre - half, 0.0, 1.0 - 2 * half) + 2 * half * halton(size, len(dims), searched + 1, seed)
         unit = np.clip(unit, 1e-9, 1.0)  # never exactly the lower end (a momentum of 0 is not Nesterov)
+        searched += size
         value = np.array([snap(d.values(u)) for d, snap, u in zip(dims, snaps, unit.T, strict=True)]).T
-        value = value.reshape(count, len(dims))
+        value = value.reshape(size, len(dims))
+        if r == 0 and len(given):  # the included settings first: on a tie they win
+            own = np.array([d.units(v) for d, v in zip(dims, given.T, strict=True)]).T.reshape(given.shape)
+            unit, value = np.concatenate([own, unit]), np.concatenate([given, value])
+        count = len(value)
         hp = _trial_hyperparameters(name, dims, value, fixed)
         batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
         run = simulate(
@@ -226,7 +252,7 @@ def tune(
         final_mean = np.append(final_mean, run_scores(objective, run, "final", target).mean(axis=(1, 2)))
         round_of = np.append(round_of, np.full(count, r))
         best = _best(trial_score, diverged, final_mean)
-        centre, half = units[best], min(0.5, 2 * half / count ** (1 / max(len(dims), 1)))
+        centre, half = units[best], min(0.5, 2 * half / size ** (1 / max(len(dims), 1)))
     trials = {d.column: values[:, i] for i, d in enumerate(dims)}
     trials.update(score=trial_score, diverged=diverged, round=round_of.astype(int))
     return TuneResult(
@@ -353,6 +379,20 @@ def _nearest(allowed: np.ndarray, log: bool, v: np.ndarray) -> np.ndarray:
     """The element of ``allowed`` nearest to each of ``v`` (by ratio when ``log``)."""
     scale = np.log if log else np.asarray
     return allowed[np.abs(scale(v)[:, None] - scale(allowed)[None, :]).argmin(axis=1)]
+
+
+def _included_values(name: str, dims: tuple[Dimension, ...], include: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """The searched coordinates of each ``include``d setting ``(len(include), len(dims))``, torch's default where
+    a setting leaves one out."""
+    spec = get_spec(name)
+    rows = []
+    for setting in include:
+        row = []
+        for d in dims:
+            v = setting.get(d.hyper, spec.hyper(d.hyper).default)
+            row.append(float(v if d.index is None else v[d.index]))
+        rows.append(row)
+    return np.array(rows, dtype=float).reshape(len(rows), len(dims))
 
 
 def _trial_hyperparameters(

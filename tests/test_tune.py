@@ -223,6 +223,51 @@ def test_starts_are_seeded_and_inside_the_box():
     assert starts(f, 1).shape == (1, 2)
 
 
+def test_starts_near_a_start_stay_near_it_and_inside_the_box():
+    f = core.get_function("quadratic")
+    s = starts(f, 20, seed=1, x0=(-7.5, -6.0), spread=0.1)
+    assert tuple(s[0]) == (-7.5, -6.0) and len(np.unique(s, axis=0)) == 20
+    assert (np.abs(s - s[0]) <= 1.6 + 1e-12).all(), "within 10% of the box's side (16)"
+    assert (s[:, 0] >= -8.0).all(), "clipped to the box"
+    np.testing.assert_array_equal(s, starts(f, 20, seed=1, x0=(-7.5, -6.0), spread=0.1))
+
+
+def test_included_settings_are_trials_so_tuning_never_scores_worse_than_them():
+    f = core.get_function("quadratic")
+    x0 = starts(f, 4, seed=2)
+    good = {"lr": 0.47}  # GD's best lr here: a budget of 3 trials would not find it
+    result = core.tune(f, "gd", budget=3, steps=100, x0=x0, include=[good, {}])
+    assert result.trials["lr"][0] == 0.47 and result.trials["lr"][1] == core.get_spec("gd").hyper("lr").default
+    assert len(result.trials["lr"]) == 5 and np.all(result.trials["round"][:4] == 0)
+    assert result.score == pytest.approx(evaluate(f, "gd", good, steps=100, x0=x0).scores.mean())
+    assert result.best["lr"] == 0.47
+    pair = core.tune(f, "adam", budget=3, steps=50, include=[{"lr": 0.4, "betas": (0.5, 0.999)}])
+    assert (pair.trials["lr"][0], pair.trials["betas[0]"][0]) == (0.4, 0.5)
+    assert pair.score <= evaluate(f, "adam", {"lr": 0.4, "betas": (0.5, 0.999)}, steps=50).scores.mean()
+
+
+def test_lion_tuned_on_its_page_is_not_won_by_a_lattice_coincidence():
+    """From (−4, −6) Lion moves exactly ±lr per coordinate, so an lr that divides both coordinates (0.5) lands
+    exactly on the minimum (0, 0) and scores 0 from that one start. The Tune button judges every trial from
+    starts near the page's too: its lr does not divide both coordinates, its run never lands exactly on
+    (0, 0), it is a slider value, and it scores no worse than the page's default on the same starts."""
+    from core.defaults import landscape_hyperparameters
+    from ui import controls
+    from ui.tune import judged_starts, tune_args, tuned
+
+    f, start = core.get_function("quadratic"), (-4.0, -6.0)
+    default = landscape_hyperparameters("quadratic", "lion")
+    result = tuned(*tune_args(("quadratic",), "lion", start, 50, default))
+    lr = result.best["lr"]
+    assert not all(float(c / lr).is_integer() for c in start), lr
+    run = core.simulate(f, result.optimizer, start, 50)
+    assert not np.any(np.all(run.points == 0.0, axis=1)), "lands exactly on the minimum"
+    assert lr in controls.log_options(1e-4, 1.0, (default["lr"],))
+    x0 = judged_starts(f, start)
+    assert len(x0) > 1 and tuple(x0[0]) == start
+    assert result.score <= evaluate(f, "lion", default, steps=50, x0=x0).scores.mean()
+
+
 def test_survival_curve():
     frac = survival(np.array([[0, 3], [-1, 3]]), 5)
     np.testing.assert_allclose(frac, [0.25, 0.25, 0.25, 0.75, 0.75, 0.75])

@@ -17,7 +17,7 @@ TEXTS = (
     N_("Always 0 for gradient descent, unless a schedule cycles it (as torch does)."),
     N_("Climb the function instead of descending it (torch negates the gradient first)."),
     N_(
-        "Keep a velocity: a running sum of past gradients. Components that keep pointing the same way (along the valley) add up and accelerate; components that flip sign (across the valley) cancel, which damps the zig-zag."
+        "Keep a velocity: a running sum of past gradients. Components that keep pointing the same way (along the valley) add up and accelerate; components that flip sign (across the valley) partly cancel, so the path turns back across the valley less often."
     ),
     N_(
         "Set momentum to 0 to get plain gradient descent back, then raise it towards 0.95 and watch the path overshoot and spiral."
@@ -26,7 +26,7 @@ TEXTS = (
     N_("Fraction of the previous velocity kept each step."),
     N_("Fraction of the new gradient that is damped out of the velocity."),
     N_(
-        "Momentum that looks ahead: the step uses the gradient plus the velocity it is about to apply, so it brakes earlier when the slope turns. Less overshoot than heavy ball at the same momentum."
+        "Momentum that looks ahead: the step uses the gradient plus the velocity it is about to apply, so it brakes earlier when the slope turns: after a swing across the valley it settles faster than heavy ball at the same momentum. The look-ahead also makes the first step (1 + μ) times as large, so it needs a smaller lr."
     ),
     N_(
         "Set lr to 0.4, Momentum's default: Nesterov's y coordinate diverges. Its look-ahead adds μ·v to the gradient, so at momentum 0.5 it is stable here only for lr < 0.375, heavy ball for lr < 0.75."
@@ -49,7 +49,7 @@ TEXTS = (
     N_("PyTorch: √v + ε"),
     N_("Article: √(v + ε)"),
     N_(
-        "Adagrad with a memory that fades: divide by the root of a decaying average of squared gradients. Steps stay normalised per coordinate without shrinking forever, so the path moves at roughly lr per coordinate per step."
+        "Adagrad with a memory that fades: divide by the root of a decaying average of squared gradients. Steps stay normalised per coordinate (each coordinate moves alike, whatever the size of its gradient) without shrinking forever: they shrink only while the gradient falls below its recent average, as it does near a minimum."
     ),
     N_(
         "Watch the first step: 3.2·lr per coordinate, because the average starts at zero (step lr/√(1−α)). Lower alpha to 0.5: the average forgets fast and for 10 steps each coordinate moves 0.6–1.4·lr, like signSGD."
@@ -60,7 +60,7 @@ TEXTS = (
     N_("Decay rate of the squared-gradient average."),
     N_("Divide by an estimate of the gradient's variance instead of its raw second moment."),
     N_(
-        "Momentum and RMSprop together: a running average of gradients (direction) divided by the root of a running average of squared gradients (scale), both corrected for starting at zero. Each coordinate moves about lr per step whatever the gradient's size, which is why it crosses a badly scaled valley so fast."
+        "Momentum and RMSprop together: a running average of gradients (direction) divided by the root of a running average of squared gradients (scale), both corrected for starting at zero. Each coordinate moves about lr per step whatever the gradient's size, so it crosses the flat direction of a badly scaled valley fast, where gradient descent crawls; near the minimum the same momentum carries it past, so it may settle later."
     ),
     N_(
         "Lower β₁ to 0.5: with less momentum Adam no longer swings past the minimum (to x ≈ 1.1 at 0.9) and reaches f − f* ≤ 1e-3 in 37 steps; at 0.9 it is still at f ≈ 0.19 after 50."
@@ -80,14 +80,14 @@ TEXTS = (
         "Raise weight_decay to 0.3: each step also shrinks θ by (1 − lr·λ), which pulls it into this bowl's minimum at the origin, f − f* ≤ 1e-3 in 44 steps. The same λ on the Adam page (added to the gradient) changes nothing visible: Adam's per-coordinate scaling cancels it."
     ),
     N_(
-        "Adam with Nesterov's look-ahead: the step mixes the current gradient with the momentum it is about to apply, so it reacts a step earlier to a change of slope. A slowly warming momentum schedule (ψ) keeps the first steps cautious."
+        "Adam with Nesterov's look-ahead: the step mixes the current gradient with the momentum it is about to apply, so it reacts a step earlier to a change of slope. Its momentum warms up slowly (ψ): it starts at about β₁/2 and takes thousands of steps to approach β₁, so over a short run it swings past a minimum far less than Adam with the same β₁."
     ),
     N_(
         "Compare with the Adam page (both at lr 0.4 on the quadratic): Adam swings past the minimum to x ≈ 1.1, NAdam only to x ≈ 0.27, and ends 10 times lower."
     ),
     N_("How fast the momentum coefficient warms up to β₁."),
     N_(
-        "Adam whose adaptive step is switched on only once the squared-gradient average has seen enough steps to be trusted (ρₜ > 5), and then scaled by a rectification term rₜ. Until then it takes plain momentum-SGD steps: a built-in warm-up."
+        "Adam whose adaptive step is switched on only once the squared-gradient average has seen enough steps to be trusted (ρₜ > 5), and then scaled by a rectification term rₜ that starts small and grows towards 1: a built-in warm-up of the adaptive steps. Until then it takes plain momentum-SGD steps of lr·m̂, as large as the gradient is."
     ),
     N_("Look at the first 5 steps: they are SGD-with-momentum steps of size lr·|m̂|, then the adaptive rule kicks in."),
     N_(
@@ -97,7 +97,7 @@ TEXTS = (
         "Watch u in the side panel: the first gradient sets u_y = 24 and it decays only by β₂ = 0.999 a step, so after 50 steps it is still 23 while |g_y| is about 1. Lower β₂ to 0.9 and u follows |g| down."
     ),
     N_(
-        "RMSprop whose numerator is itself a running average of past step sizes, so the units of the update match the units of the parameters and no learning rate is needed in principle (torch keeps lr = 1 as a multiplier). It starts very slowly, because the step-size average begins at zero."
+        "RMSprop whose numerator is itself a running average of past step sizes, so the units of the update match the units of the parameters and no learning rate is needed in principle (torch keeps lr = 1 as a multiplier). The step-size average begins at zero, so ε alone sets the first steps, about √(ε/(1−ρ)) per coordinate: at torch's ε = 1e-6 it starts very slowly, which is why this page starts from ε = 0.01."
     ),
     N_(
         "Lower eps to 1e-6 (torch's default): the first step shrinks 100-fold, because ε sets the initial step size √(ε/(1−ρ)), and after 50 steps the point has moved only about 0.3 instead of 7."
@@ -118,7 +118,7 @@ TEXTS = (
         "Found by a program search: take only the sign of an interpolated momentum, so every coordinate moves exactly ±lr each step. Cheap and robust to gradient scale, but it never slows down by itself, so near a minimum it rattles around at amplitude lr."
     ),
     N_(
-        "Raise steps to 200: after swinging past the minimum to x ≈ 2.4 (its memory β₂ = 0.99 is long), the path settles in a box of ±lr around it and rattles there, moving exactly lr per coordinate each step. Lower lr to 0.05 (500 steps) and the box halves."
+        "Lower lr to 0.1: moving exactly lr per coordinate each step, it needs 60 steps just to reach y = 0. Raise steps to 200: after swinging past the minimum to x ≈ 2.4 (its memory β₂ = 0.99 is long), the path settles in the smaller box of ±0.1 around it and rattles there."
     ),
     N_("momentum m"),
     N_(

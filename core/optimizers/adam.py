@@ -96,8 +96,9 @@ ADAM = OptimizerSpec(
     r"\theta_t = \theta_{t-1} - \eta\,\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \varepsilon}",
     intuition="Momentum and RMSprop together: a running average of gradients (direction) divided by the "
     "root of a running average of squared gradients (scale), both corrected for starting at "
-    "zero. Each coordinate moves about lr per step whatever the gradient's size, which is "
-    "why it crosses a badly scaled valley so fast.",
+    "zero. Each coordinate moves about lr per step whatever the gradient's size, so it crosses "
+    "the flat direction of a badly scaled valley fast, where gradient descent crawls; near the "
+    "minimum the same momentum carries it past, so it may settle later.",
     try_this="Lower β₁ to 0.5: with less momentum Adam no longer swings past the minimum (to x ≈ 1.1 at 0.9) and "
     "reaches f − f* ≤ 1e-3 in 37 steps; at 0.9 it is still at f ≈ 0.19 after 50.",
     hypers=(*_ADAM_HYPERS, c.weight_decay(), _AMSGRAD, c.DECOUPLED_WEIGHT_DECAY, c.EPS_INSIDE_SQRT),
@@ -173,8 +174,9 @@ NADAM = OptimizerSpec(
     rule_latex=r"\mu_t = \beta_1\bigl(1 - \tfrac12\, 0.96^{t\psi}\bigr),\quad"
     r"\theta_t = \theta_{t-1} - \eta\Bigl(\frac{(1-\mu_t)\, g_t}{1-\prod_{i\le t}\mu_i} + \frac{\mu_{t+1}\, m_t}{1-\prod_{i\le t+1}\mu_i}\Bigr)\Big/\bigl(\sqrt{\hat v_t} + \varepsilon\bigr)",
     intuition="Adam with Nesterov's look-ahead: the step mixes the current gradient with the momentum it "
-    "is about to apply, so it reacts a step earlier to a change of slope. A slowly warming "
-    "momentum schedule (ψ) keeps the first steps cautious.",
+    "is about to apply, so it reacts a step earlier to a change of slope. Its momentum warms "
+    "up slowly (ψ): it starts at about β₁/2 and takes thousands of steps to approach β₁, so "
+    "over a short run it swings past a minimum far less than Adam with the same β₁.",
     try_this="Compare with the Adam page (both at lr 0.4 on the quadratic): Adam swings past the minimum to x ≈ 1.1, "
     "NAdam only to x ≈ 0.27, and ends 10 times lower.",
     hypers=(
@@ -236,8 +238,9 @@ RADAM = OptimizerSpec(
     rule_latex=r"\rho_t = \rho_\infty - \frac{2t\beta_2^t}{1-\beta_2^t},\quad \theta_t = \theta_{t-1} - \eta\,\hat m_t \cdot"
     r"\begin{cases} r_t\,\dfrac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\varepsilon} & \rho_t > 5\\ 1 & \text{otherwise}\end{cases}",
     intuition="Adam whose adaptive step is switched on only once the squared-gradient average has seen "
-    "enough steps to be trusted (ρₜ > 5), and then scaled by a rectification term rₜ. Until then "
-    "it takes plain momentum-SGD steps: a built-in warm-up.",
+    "enough steps to be trusted (ρₜ > 5), and then scaled by a rectification term rₜ that starts "
+    "small and grows towards 1: a built-in warm-up of the adaptive steps. Until then it takes "
+    "plain momentum-SGD steps of lr·m̂, as large as the gradient is.",
     try_this="Look at the first 5 steps: they are SGD-with-momentum steps of size lr·|m̂|, then the adaptive rule kicks in.",
     hypers=(*_ADAM_HYPERS, c.weight_decay(), c.DECOUPLED_WEIGHT_DECAY),
     init=_moments_init,

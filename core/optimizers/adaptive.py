@@ -135,8 +135,9 @@ RMSPROP = OptimizerSpec(
     paper_url="https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf",
     rule_latex=r"v_t = \alpha\, v_{t-1} + (1-\alpha)\, g_t^2,\qquad \theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{v_t} + \varepsilon}\, g_t",
     intuition="Adagrad with a memory that fades: divide by the root of a decaying average of squared "
-    "gradients. Steps stay normalised per coordinate without shrinking forever, so the path "
-    "moves at roughly lr per coordinate per step.",
+    "gradients. Steps stay normalised per coordinate (each coordinate moves alike, whatever "
+    "the size of its gradient) without shrinking forever: they shrink only while the gradient "
+    "falls below its recent average, as it does near a minimum.",
     try_this="Watch the first step: 3.2·lr per coordinate, because the average starts at zero (step lr/√(1−α)). Lower"
     " alpha to 0.5: the average forgets fast and for 10 steps each coordinate moves 0.6–1.4·lr, like "
     "signSGD.",
@@ -213,8 +214,9 @@ ADADELTA = OptimizerSpec(
     r"\quad u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2,\quad \theta_t = \theta_{t-1} - \eta\,\Delta_t",
     intuition="RMSprop whose numerator is itself a running average of past step sizes, so the units "
     "of the update match the units of the parameters and no learning rate is needed in "
-    "principle (torch keeps lr = 1 as a multiplier). It starts very slowly, because the "
-    "step-size average begins at zero.",
+    "principle (torch keeps lr = 1 as a multiplier). The step-size average begins at zero, so ε "
+    "alone sets the first steps, about √(ε/(1−ρ)) per coordinate: at torch's ε = 1e-6 it "
+    "starts very slowly, which is why this page starts from ε = 0.01.",
     try_this="Lower eps to 1e-6 (torch's default): the first step shrinks 100-fold, because ε sets the initial step "
     "size √(ε/(1−ρ)), and after 50 steps the point has moved only about 0.3 instead of 7.",
     hypers=(

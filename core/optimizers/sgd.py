@@ -97,7 +97,7 @@ MOMENTUM = OptimizerSpec(
     rule_latex=r"v_t = \mu\, v_{t-1} + (1-\tau)\, g_t,\qquad \theta_t = \theta_{t-1} - \eta\, v_t",
     intuition="Keep a velocity: a running sum of past gradients. Components that keep pointing the "
     "same way (along the valley) add up and accelerate; components that flip sign (across "
-    "the valley) cancel, which damps the zig-zag.",
+    "the valley) partly cancel, so the path turns back across the valley less often.",
     try_this="Set momentum to 0 to get plain gradient descent back, then raise it towards 0.95 and watch the path overshoot and spiral.",
     hypers=(c.lr(1e-3), c.momentum(0.9), _DAMPENING, c.weight_decay()),
     state_labels={"momentum_buffer": "velocity v"},
@@ -114,8 +114,9 @@ NESTEROV = OptimizerSpec(
     paper_url="https://www.mathnet.ru/eng/dan46009",
     rule_latex=r"v_t = \mu\, v_{t-1} + g_t,\qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu\, v_t)",
     intuition="Momentum that looks ahead: the step uses the gradient plus the velocity it is about to "
-    "apply, so it brakes earlier when the slope turns. Less overshoot than heavy ball at the "
-    "same momentum.",
+    "apply, so it brakes earlier when the slope turns: after a swing across the valley it "
+    "settles faster than heavy ball at the same momentum. The look-ahead also makes the first "
+    "step (1 + μ) times as large, so it needs a smaller lr.",
     try_this="Set lr to 0.4, Momentum's default: Nesterov's y coordinate diverges. Its look-ahead adds μ·v to the "
     "gradient, so at momentum 0.5 it is stable here only for lr < 0.375, heavy ball for lr < 0.75.",
     hypers=(
