@@ -30,6 +30,8 @@ import numpy as np
 from . import metrics
 from .functions import Objective
 from .messages import N_, CoreError, Message
+from .network_trials import DEFAULT_TARGET, check_target, is_network, run_trials
+from .network_trials import inits as network_inits
 from .optimizers import Optimizer, get_optimizer, get_spec
 from .simulate import Trajectory, simulate
 
@@ -190,11 +192,12 @@ def tune(
     seeds: int = 1,
     noise: float = 0.0,
     seed: int = 0,
-    target: float = 1e-3,
+    target: float | None = None,
     fixed: Mapping[str, Any] | None = None,
     options: Mapping[str, Any] | None = None,
     rounds: int = 4,
     include: Sequence[Mapping[str, Any]] = (),
+    batch_size: int | None = None,
 ) -> TuneResult:
     """Search optimizer ``name``'s hyperparameters on ``objective`` with ``budget`` trials of ``steps`` steps.
 
@@ -207,22 +210,27 @@ def tune(
     the module docstring. Every trial runs the same starts; ``rounds`` - 1 rounds after the
     global one refine around the best. With nothing left to search there is a single trial.
     ``include``: settings (such as a page's default and current values) that are trials as they are,
-    first in the global round, so the result never scores worse than any of them; a searched
-    coordinate one of them leaves out takes torch's default.
+    first in the global round, then torch's defaults (always a trial, so every optimizer gets one
+    more trial than ``budget``); the result never scores worse than any of them. A searched
+    coordinate one of them leaves out takes torch's default. ``target`` defaults to 1e-3 (a gap).
+
+    On a network (``core.mlp``) the runs of a trial are its ``seeds`` seeded initialisations (or
+    ``x0``'s parameter vectors), trained with minibatches of ``batch_size`` (full batch when None)
+    and scored on the test split, ``target`` being a test accuracy (default 0.9): see
+    ``core.network_trials``.
     """
     _check_metric(score)
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
         raise CoreError(N_("Invalid budget: {value} (expected an integer >= 1)"), value=repr(budget))
     fixed = dict(fixed or {})
     dims = search_space(name, fixed)
-    x = _start_array(objective, x0)
-    reps = seeds if noise > 0 else 1
-    record = "last" if score == "final" else "all"
+    run_batch = _trial_runner(objective, steps, score, x0, seeds, noise, seed, target, batch_size)
     snaps = _snappers(dims, options or {})
     units, values = np.empty((0, len(dims))), np.empty((0, len(dims)))
     trial_score, diverged, final_mean, round_of = (np.empty(0) for _ in range(4))
     centre, half = np.full(len(dims), 0.5), 0.5
-    given = _included_values(name, dims, include) if dims else np.empty((0, 0))
+    # torch's defaults are always a trial, so the tuned setting never scores worse than the default
+    given = _included_values(name, dims, [*include, {}]) if dims else np.empty((0, 0))
     searched = 0  # Halton points used so far
     for r, size in enumerate(_round_sizes(budget if dims else 1, rounds)):
         unit = np.clip(centre - half, 0.0, 1.0 - 2 * half) + 2 * half * halton(size, len(dims), searched + 1, seed)
@@ -235,21 +243,11 @@ def tune(
             unit, value = np.concatenate([own, unit]), np.concatenate([given, value])
         count = len(value)
         hp = _trial_hyperparameters(name, dims, value, fixed)
-        batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
-        run = simulate(
-            objective,
-            get_optimizer(name, **hp),
-            batch,
-            steps,
-            record,
-            noise=noise,
-            seed=seed,
-            escape=objective.escape_radius,
-        )
+        scores, broken, finals = run_batch(get_optimizer(name, **hp), count)
         units, values = np.concatenate([units, unit]), np.concatenate([values, value])
-        trial_score = np.append(trial_score, run_scores(objective, run, score, target).mean(axis=(1, 2)))
-        diverged = np.append(diverged, (run.diverged_at >= 0).mean(axis=(1, 2)))
-        final_mean = np.append(final_mean, run_scores(objective, run, "final", target).mean(axis=(1, 2)))
+        trial_score = np.append(trial_score, scores.mean(axis=1))
+        diverged = np.append(diverged, broken.mean(axis=1))
+        final_mean = np.append(final_mean, finals.mean(axis=1))
         round_of = np.append(round_of, np.full(count, r))
         best = _best(trial_score, diverged, final_mean)
         centre, half = units[best], min(0.5, 2 * half / size ** (1 / max(len(dims), 1)))
@@ -262,6 +260,67 @@ def tune(
         metric=score,
         trials=trials,
     )
+
+
+TrialRunner = Callable[[Optimizer, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _trial_runner(
+    objective: Any,
+    steps: int,
+    score: str,
+    x0: Any,
+    seeds: int,
+    noise: float,
+    seed: int,
+    target: float | None,
+    batch_size: int | None,
+) -> TrialRunner:
+    """A function that runs ``count`` trials of an optimizer (hyperparameters ``(count, 1, 1)``) from every start.
+
+    It returns, per trial and run ``(count, runs)``: the score, whether the run diverged, and its
+    final loss (the final gap on a landscape, the final test loss on a network), which breaks ties.
+    """
+    if is_network(objective):
+        starts = network_inits(objective, seeds, x0)
+        goal = check_target(DEFAULT_TARGET if target is None else target)
+
+        def on_network(optimizer: Optimizer, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            # (count, 1, 1) hyperparameters broadcast over the (count, seeds) batch as (count, 1).
+            flat = Optimizer(optimizer.spec, {k: _drop_axis(v) for k, v in optimizer.hyperparameters.items()})
+            t = run_trials(
+                objective, flat, starts, count, steps=steps, score=score, target=goal, batch_size=batch_size, seed=seed
+            )
+            return t.scores, t.diverged, t.test_loss
+
+        return on_network
+    if batch_size is not None:
+        raise CoreError(N_("batch_size needs an objective with training samples (a network from core.mlp)"))
+    x = _start_array(objective, x0)
+    reps = seeds if noise > 0 else 1
+    record = "last" if score == "final" else "all"
+    gap_target = 1e-3 if target is None else target
+
+    def on_landscape(optimizer: Optimizer, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
+        run = simulate(
+            objective, optimizer, batch, steps, record, noise=noise, seed=seed, escape=objective.escape_radius
+        )
+        flat = (count, -1)
+        return (
+            run_scores(objective, run, score, gap_target).reshape(flat),
+            (run.diverged_at >= 0).reshape(flat),
+            run_scores(objective, run, "final", gap_target).reshape(flat),
+        )
+
+    return on_landscape
+
+
+def _drop_axis(value: Any) -> Any:
+    """A trial array ``(count, 1, 1)`` as ``(count, 1)`` (pairs element-wise); scalars unchanged."""
+    if isinstance(value, tuple):
+        return tuple(_drop_axis(v) for v in value)
+    return value.reshape(value.shape[0], 1) if isinstance(value, np.ndarray) and value.ndim == 3 else value
 
 
 def evaluate(
@@ -385,13 +444,14 @@ def _included_values(name: str, dims: tuple[Dimension, ...], include: Sequence[M
     """The searched coordinates of each ``include``d setting ``(len(include), len(dims))``, torch's default where
     a setting leaves one out."""
     spec = get_spec(name)
-    rows = []
+    rows: list[list[float]] = []
     for setting in include:
         row = []
         for d in dims:
             v = setting.get(d.hyper, spec.hyper(d.hyper).default)
             row.append(float(v if d.index is None else v[d.index]))
-        rows.append(row)
+        if row not in rows:  # one trial per distinct setting
+            rows.append(row)
     return np.array(rows, dtype=float).reshape(len(rows), len(dims))
 
 

@@ -1,0 +1,132 @@
+"""Trials of one optimizer on a network, scored on the held-out test split (what ``core.tune`` uses on networks).
+
+A practitioner judges a setting by how the network does on data it was not trained on, over a few
+seeds. So here the runs of a trial are ``seeds`` networks: network i starts from the network's own
+seeded initialisation ``init(i)`` and, with minibatches, draws them in the order seeded by
+``seed + i``. Scores (lower is better; a run whose parameters stop being finite scores ``inf``):
+
+- ``"final"``: the final test loss;
+- ``"steps"``: the first recorded step with test accuracy ≥ ``target`` (a run that never gets
+  there counts ``MISSED`` × steps, as on landscapes);
+- ``"auc"``: the mean test loss over the recorded steps (the area under the test-loss curve per step).
+
+Full-batch trials run in one batched ``simulate`` call over trials × seeds; with minibatches, one
+call per seed (networks of one call share their minibatches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .messages import N_, CoreError
+from .optimizers import Optimizer
+from .simulate import simulate
+
+DEFAULT_TARGET = 0.9  # test accuracy for the "steps" score: every data set of the lab gets there when trained well
+MISSED = 2  # a run that never reaches the target scores MISSED × steps, as on landscapes
+ROWS = 50  # recorded rows per run for the curve-based scores: test accuracy is judged every steps / ROWS steps
+
+
+@dataclass(frozen=True)
+class NetworkTrials:
+    """The runs of a batch of trials on a network, ``(trials, seeds)`` each.
+
+    ``scores`` by the chosen metric; ``test_loss`` the final test loss; ``reached_at`` the first
+    recorded step with test accuracy ≥ the target, or -1; ``diverged`` whether the run's
+    parameters stopped being finite; ``steps`` the step of each recorded row and ``curves`` the test
+    loss and accuracy at them, ``(rows, trials, seeds)`` each.
+    """
+
+    scores: np.ndarray
+    test_loss: np.ndarray
+    reached_at: np.ndarray
+    diverged: np.ndarray
+    steps: np.ndarray
+    curves: dict[str, np.ndarray]
+
+
+def is_network(objective: Any) -> bool:
+    """True for a network objective (``core.mlp``): it has a parameter layout and a test split to score on."""
+    return hasattr(objective, "layout") and hasattr(objective, "evaluate")
+
+
+def check_target(target: float) -> float:
+    """A test accuracy in (0, 1]."""
+    if isinstance(target, bool) or not isinstance(target, (int, float, np.number)) or not 0.0 < float(target) <= 1.0:
+        raise CoreError(N_("Invalid target: {value} (expected a test accuracy in (0, 1])"), value=repr(target))
+    return float(target)
+
+
+def inits(network: Any, seeds: int, x0: Any = None) -> np.ndarray:
+    """The starting parameters ``(S, D)``: ``x0`` (one θ or several), else the network's inits 0..seeds-1."""
+    if x0 is None:
+        return network.init(range(max(int(seeds), 1)))
+    x = np.asarray(x0, dtype=float)
+    if x.shape[-1] != network.dim:
+        raise CoreError(
+            N_("Invalid x0 shape {shape}: a network needs starts of {dim} parameters"),
+            shape=str(x.shape),
+            dim=network.dim,
+        )
+    return x.reshape(-1, network.dim)
+
+
+def run_trials(
+    network: Any,
+    optimizer: Optimizer,
+    starts: np.ndarray,
+    count: int,
+    *,
+    steps: int,
+    score: str,
+    target: float,
+    batch_size: int | None = None,
+    seed: int = 0,
+) -> NetworkTrials:
+    """Train ``count`` trials (the optimizer's hyperparameters are arrays ``(count, 1)``) from every start."""
+    curves_needed = score != "final"
+    record = "all" if curves_needed else "last"
+    every = max(1, steps // ROWS)
+    seeds = starts.shape[0]
+    minibatch = batch_size is not None and batch_size < network.n_samples
+    groups = [np.arange(seeds)] if not minibatch else [np.array([i]) for i in range(seeds)]
+    points, diverged = [], []
+    for i, cols in enumerate(groups):
+        batch = np.broadcast_to(starts[None, cols, :], (count, len(cols), network.dim))
+        run = simulate(
+            network,
+            optimizer,
+            batch,
+            steps,
+            record,
+            record_every=every,
+            batch_size=batch_size if minibatch else None,
+            seed=seed + i if minibatch else seed,
+        )
+        points.append(run.points)
+        diverged.append(run.diverged_at >= 0)
+    at = run.recorded_steps
+    ev = network.evaluate(np.concatenate(points, axis=2))  # (rows, count, seeds)
+    broken = np.concatenate(diverged, axis=1) | ~np.isfinite(ev.test_loss[-1])
+    with np.errstate(invalid="ignore"):
+        reached = ev.test_accuracy >= target
+    hit = reached.any(axis=0)
+    reached_at = np.where(hit, at[np.argmax(reached, axis=0)], -1)
+    if score == "final":
+        value = ev.test_loss[-1]
+    elif score == "steps":
+        value = np.where(hit, reached_at, MISSED * steps).astype(float)
+    else:
+        value = ev.test_loss.mean(axis=0)
+    scores = np.where(broken | ~np.isfinite(value), np.inf, value)
+    return NetworkTrials(
+        scores=scores,
+        test_loss=np.where(broken, np.inf, ev.test_loss[-1]),
+        reached_at=reached_at,
+        diverged=broken,
+        steps=at,
+        curves={"test_loss": ev.test_loss, "test_accuracy": ev.test_accuracy},
+    )

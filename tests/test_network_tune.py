@@ -1,0 +1,96 @@
+"""``core.tune`` on networks: seeded initialisations as starts, scores on the test split, the default always a trial."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import core
+from core import network_trials
+from core.tune import SCORES
+
+ALL = core.OPTIMIZERS + core.NETWORK_OPTIMIZERS
+
+
+def small(data: str = "moons") -> core.MLP:
+    n = 200 if data == "digits" else 120
+    return core.mlp(core.get_dataset(data, n=n), (8,))
+
+
+@pytest.mark.parametrize("data", core.DATASETS)
+@pytest.mark.parametrize("name", ALL)
+def test_every_optimizer_tunes_on_every_data_set(name, data):
+    net = small(data)
+    result = core.tune(net, name, budget=3, steps=15, seeds=2, rounds=2)
+    assert len(result.trials["score"]) >= 3
+    assert np.isfinite(result.score) or np.isinf(result.trials["score"]).all()
+    core.get_optimizer(name, **result.best)  # the tuned setting is a valid one
+
+
+@pytest.mark.parametrize("score", sorted(SCORES))
+def test_tuned_never_scores_worse_than_torchs_default(score):
+    net = small()
+    result = core.tune(net, "adam", budget=6, steps=40, seeds=2, score=score, target=0.8)
+    default = core.get_spec("adam").defaults
+    assert result.trials["lr"][0] == default["lr"] and result.trials["betas[0]"][0] == default["betas"][0]
+    assert result.score <= result.trials["score"][0]
+
+
+def test_final_score_is_the_mean_test_loss_of_the_seeded_networks():
+    net = small()
+    result = core.tune(net, "momentum", budget=4, steps=30, seeds=3)
+    run = core.simulate(net, result.optimizer, net.init(range(3)), 30, record="last")
+    want = net.evaluate(run.final).test_loss.mean()
+    assert result.score == pytest.approx(want, rel=1e-9)
+    assert result.score != pytest.approx(run.values[-1].mean(), rel=1e-3), "the test split, not the training loss"
+
+
+def test_steps_score_is_the_first_recorded_step_at_the_target_accuracy():
+    net = small()
+    x0 = net.init(range(2))
+    opt = core.get_optimizer("adam", lr=np.array([[0.05], [1e-4]]))
+    t = network_trials.run_trials(net, opt, x0, 2, steps=100, score="steps", target=0.8)
+    acc = t.curves["test_accuracy"]
+    for i in range(2):
+        for j in range(2):
+            hit = np.flatnonzero(acc[:, i, j] >= 0.8)
+            want = t.steps[hit[0]] if hit.size else network_trials.MISSED * 100
+            assert t.scores[i, j] == want
+    assert (t.scores[0] < t.scores[1]).all(), "a working lr reaches the target, a tiny one does not"
+
+
+def test_full_batch_trials_run_in_one_call_and_minibatch_seeds_in_one_call_each(monkeypatch):
+    calls = []
+    real = network_trials.simulate
+
+    def counting(*args, **kwargs):
+        calls.append((np.shape(args[2]), kwargs.get("batch_size"), kwargs.get("seed")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(network_trials, "simulate", counting)
+    net = small()
+    core.tune(net, "adam", budget=8, steps=10, seeds=3, rounds=1)
+    assert calls == [((9, 3, net.dim), None, 0)]
+    calls.clear()
+    core.tune(net, "adam", budget=8, steps=10, seeds=3, rounds=1, batch_size=16, seed=5)
+    assert calls == [((9, 1, net.dim), 16, 5), ((9, 1, net.dim), 16, 6), ((9, 1, net.dim), 16, 7)]
+
+
+def test_a_diverging_trial_scores_inf():
+    net = small()
+    opt = core.get_optimizer("gd", lr=np.array([[0.1], [1e200]]))
+    t = network_trials.run_trials(net, opt, net.init(range(2)), 2, steps=20, score="final", target=0.9)
+    assert np.isfinite(t.scores[0]).all() and np.isinf(t.scores[1]).all() and t.diverged[1].all()
+
+
+@pytest.mark.parametrize("target", [0.0, 1.5, float("nan"), True, "0.9"])
+def test_network_target_is_a_test_accuracy(target):
+    with pytest.raises(core.messages.CoreError, match="test accuracy"):
+        core.tune(small(), "adam", budget=2, steps=5, target=target)
+
+
+def test_batch_size_needs_a_network_and_x0_a_networks_dimension():
+    with pytest.raises(core.messages.CoreError, match="batch_size needs"):
+        core.tune(core.get_function("quadratic"), "adam", budget=2, steps=5, batch_size=8)
+    with pytest.raises(core.messages.CoreError, match="x0 shape"):
+        core.tune(small(), "adam", budget=2, steps=5, x0=[0.0, 1.0])
