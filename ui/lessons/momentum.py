@@ -120,7 +120,11 @@ def _body(ps: PageState) -> None:
     ratio = gd["measured steps"] / hb["measured steps"]
     metrics_shown = (
         (_("GD: steps to a millionth, measured"), _steps(gd["measured steps"]), f"{int(gd['textbook steps']):,}"),
-        (_("Heavy ball: steps to a millionth, measured"), _steps(hb["measured steps"]), f"{int(hb['textbook steps']):,}"),
+        (
+            _("Heavy ball: steps to a millionth, measured"),
+            _steps(hb["measured steps"]),
+            f"{int(hb['textbook steps']):,}",
+        ),
         (
             _("Ratio of the measured steps (√κ ≈ {root:.3g})").format(root=np.sqrt(kappa)),
             f"{ratio:.3g}×" if np.isfinite(ratio) else "—",
