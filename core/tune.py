@@ -12,7 +12,7 @@ run diverged scores ``inf``):
 
 - ``"final"``: the final gap f − f* (f itself when f* is unknown);
 - ``"steps"``: the first step with f − f* ≤ ``target`` (a run that never gets there counts
-  2 × steps, the "PAR-2" convention of solver benchmarks);
+  ``MISSED`` × steps, the "PAR-2" convention of solver benchmarks);
 - ``"auc"``: the area under the log loss curve, as the geometric mean of f − f* over the
   steps (floored at ``FLOOR``); when f* is unknown, the mean of f over the steps.
 """
@@ -38,6 +38,7 @@ SCORES: dict[str, str] = {
     "steps": "steps to reach f − f* ≤ target",
     "auc": "area under the log loss curve (geometric mean of f − f*)",
 }
+MISSED = 2  # a run that never reaches the target scores MISSED × steps ("PAR-2"): a miss costs more than any hit
 FLOOR = 1e-12  # gaps below this count as this much: a score of exactly 0 would make ratios meaningless
 PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53)
 
@@ -156,7 +157,7 @@ def run_scores(objective: Objective, run: Trajectory, metric: str, target: float
             score = gap[-1]
         elif metric == "steps":
             reached = metrics.steps_to_reach(gap, target)
-            score = np.where(reached >= 0, reached, 2 * run.steps).astype(float)
+            score = np.where(reached >= 0, reached, MISSED * run.steps).astype(float)
         elif np.isfinite(objective.min_value):
             score = 10.0 ** np.mean(np.log10(np.maximum(gap, FLOOR)), axis=0)
         else:
