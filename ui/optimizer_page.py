@@ -277,7 +277,7 @@ def _scrub_view(
             st.rerun()
         st.session_state[t_key] = _next_t(ps, speed, steps)
     s = metrics.summary(f, run)
-    gone = s["diverged_at"]  # the step the run diverged at (the one definition, as in the note above), or -1
+    gone = int(s["diverged_at"])  # the step the run diverged at (the one definition, as in the note above), or -1
     with right:
         # A diverged run opens at the step it diverged, where the note above says it did.
         t = controls.integer(ps, "t", _("Step t (scrub through the run)"), 0, steps, gone if gone >= 0 else steps)
