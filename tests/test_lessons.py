@@ -126,6 +126,17 @@ def test_lesson_three_shows_the_edge_of_stability():
     assert pre.iloc[-1] > 0.5 * curvature.momentum_threshold(0.9)  # it climbs towards the limit as v̂ shrinks
 
 
+def test_lesson_three_story_and_note_name_the_same_divergence_step():
+    import re
+
+    at = open_page("pages/lesson_stability.py", {"fn": "quadratic", "lr": "0.52", "steps": "60"})
+    assert not at.exception
+    note = next(w.value for w in at.warning if "diverged" in w.value)
+    noted = int(re.search(r"\*\*Gradient descent\*\* diverged at step (\d+)", note).group(1))
+    story = " ".join(m.value for m in at.markdown)
+    assert f"it diverged at step {noted}:" in story
+
+
 def test_lesson_three_quadratic_has_constant_sharpness():
     at = open_page("pages/lesson_stability.py", {"fn": "quadratic", "lr": "0.45"})
     gd = _chart(at, "Sharpness along gradient descent's path, against 2/η")
