@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 
 from .functions import Objective
+from .messages import N_
 from .simulate import Trajectory
+
+MISSED = 2  # a run that never reaches a target counts MISSED × steps ("PAR-2"): a miss costs more than any hit
+GROWTH = 10.0
+"""A run whose ``f − f*`` ends more than ``GROWTH`` times its starting gap has diverged (see ``diverged_at``)."""
+
+DIVERGENCE_RULE = N_(
+    "A run has diverged when it leaves the landscape, f stops being finite, or its f − f* ends more than "
+    "{growth}× its value at the start; it diverged at the first step from which that held to the end."
+)
+"""The definition of divergence in words, for every page that counts or marks diverged runs."""
 
 
 def gap(f: Objective, values: np.ndarray) -> np.ndarray:
@@ -83,5 +94,32 @@ def summary(f: Objective, run: Trajectory, tol: float = 1e-3) -> dict[str, float
             "distance": float(f.nearest_minimum_distance(final)),
             "steps_to_tol": int(steps_to_reach(gap(f, run.values), tol)) if run.record == "all" else -1,
             "path_length": float(path_length(run.points)),
-            "diverged_at": int(run.diverged_at),
+            "diverged_at": int(diverged_at(f, run)),
         }
+
+
+def diverged_at(f: Objective, run: Trajectory) -> np.ndarray:
+    """The step at which each run of ``run`` diverged, or -1: the one definition of divergence (``DIVERGENCE_RULE``).
+
+    A run diverged when it left the landscape or f stopped being finite (``run.diverged_at``, from
+    ``simulate``'s escape radius), or when its gap ``f − f*`` ends above ``GROWTH`` times its starting gap:
+    a run just past a stability limit grows without bound yet may stay inside the landscape for the steps
+    shown. The step is the earlier of the escape and the first recorded step from which the gap stayed
+    above that bound (a non-finite gap counts as above). Growth is judged only where f* is known and the
+    starting gap is positive and finite. Shape: the batch shape of ``run``.
+    """
+    escaped = np.asarray(run.diverged_at)
+    with np.errstate(all="ignore"):
+        g = gap(f, run.values)
+        start = g[0]
+        judged = np.isfinite(f.min_value) & np.isfinite(start) & (start > 0)
+        above = ~(g <= GROWTH * start)  # NaN and ±inf gaps count as above
+    grown = judged & above[-1]
+    # First step of the final stretch above the bound: one past the last recorded row at or below it.
+    below = ~above
+    last_below = len(g) - 1 - np.argmax(below[::-1], axis=0)
+    first_above = np.where(below.any(axis=0), last_below + 1, 0)
+    steps = np.asarray(run.recorded_steps)[np.minimum(first_above, len(g) - 1)]
+    grown_at = np.where(grown, steps, -1)
+    both = (escaped >= 0) & (grown_at >= 0)
+    return np.where(both, np.minimum(escaped, grown_at), np.maximum(escaped, grown_at)).astype(int)

@@ -3,7 +3,9 @@
 A practitioner judges a setting by how the network does on data it was not trained on, over a few
 seeds. So here the runs of a trial are ``seeds`` networks: network i starts from the network's own
 seeded initialisation ``init(i)`` and, with minibatches, draws them in the order seeded by
-``seed + i``. Scores (lower is better; a run whose parameters stop being finite scores ``inf``):
+``seed + i``. A run has diverged when its parameters stop being finite or its training loss ends
+above ``GROWTH`` times its start (the landscapes' rule; a network's loss stays finite long after it
+has blown up). Scores (lower is better; a diverged run scores ``inf``):
 
 - ``"final"``: the final test loss;
 - ``"steps"``: the first recorded step with test accuracy ≥ ``target`` (a run that never gets
@@ -22,11 +24,11 @@ from typing import Any
 import numpy as np
 
 from .messages import N_, CoreError
+from .metrics import GROWTH, MISSED
 from .optimizers import Optimizer
 from .simulate import simulate
 
 DEFAULT_TARGET = 0.9  # test accuracy for the "steps" score: every data set of the lab gets there when trained well
-MISSED = 2  # a run that never reaches the target scores MISSED × steps, as on landscapes
 ROWS = 50  # recorded rows per run for the curve-based scores: test accuracy is judged every steps / ROWS steps
 
 
@@ -107,7 +109,9 @@ def run_trials(
             seed=seed + i if minibatch else seed,
         )
         points.append(run.points)
-        diverged.append(run.diverged_at >= 0)
+        with np.errstate(invalid="ignore"):
+            grown = ~(run.values[-1] <= GROWTH * run.values[0])
+        diverged.append((run.diverged_at >= 0) | grown)
     at = run.recorded_steps
     ev = network.evaluate(np.concatenate(points, axis=2))  # (rows, count, seeds)
     broken = np.concatenate(diverged, axis=1) | ~np.isfinite(ev.test_loss[-1])

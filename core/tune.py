@@ -12,7 +12,7 @@ run diverged scores ``inf``):
 
 - ``"final"``: the final gap f − f* (f itself when f* is unknown);
 - ``"steps"``: the first step with f − f* ≤ ``target`` (a run that never gets there counts
-  2 × steps, the "PAR-2" convention of solver benchmarks);
+  ``MISSED`` × steps, the "PAR-2" convention of solver benchmarks);
 - ``"auc"``: the area under the log loss curve, as the geometric mean of f − f* over the
   steps (floored at ``FLOOR``); when f* is unknown, the mean of f over the steps.
 """
@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import metrics
+from .metrics import MISSED
 from .functions import Objective
 from .messages import N_, CoreError, Message
 from .network_trials import DEFAULT_TARGET, check_target, is_network, run_trials
@@ -173,7 +174,7 @@ def run_scores(objective: Objective, run: Trajectory, metric: str, target: float
             score = gap[-1]
         elif metric == "steps":
             reached = metrics.steps_to_reach(gap, target)
-            score = np.where(reached >= 0, reached, 2 * run.steps).astype(float)
+            score = np.where(reached >= 0, reached, MISSED * run.steps).astype(float)
         elif np.isfinite(objective.min_value):
             score = 10.0 ** np.mean(np.log10(np.maximum(gap, FLOOR)), axis=0)
         else:

@@ -267,4 +267,4 @@ def test_url_restores_settings_and_rejects_bad_values():
 def test_diverging_gd_is_a_message():
     at = open_page(PAGE, {"gd_lr": "2.4"})
     assert not at.exception
-    assert not errors(at) and any("left the landscape at step" in w.value for w in at.warning)
+    assert not errors(at) and any("diverged at step" in w.value for w in at.warning)

@@ -86,6 +86,21 @@ def test_lesson_two_measured_rates_match_the_textbook():
     assert set(sweep["kind"]) == {"line", "point"}
 
 
+def test_lesson_two_metrics_show_the_measured_steps_with_the_bound_labelled():
+    at = open_page("pages/lesson_momentum.py", {"kappa": "100"})
+    table = markdown_tables(at)[0].set_index("method")
+    gd, hb = table.iloc[0], table.iloc[1]
+    assert gd["measured steps"] == 691 and hb["measured steps"] == 92  # the bound for heavy ball is 69
+    shown = {m.label: m for m in at.metric}
+    gd_metric = next(m for label, m in shown.items() if label.startswith("GD"))
+    hb_metric = next(m for label, m in shown.items() if label.startswith("Heavy ball"))
+    ratio = next(m for label, m in shown.items() if label.startswith("Ratio"))
+    assert gd_metric.value == "691" and hb_metric.value == "92"
+    assert "measured" in gd_metric.label and "measured" in hb_metric.label and "measured" in ratio.label
+    assert hb_metric.delta == "textbook bound: 69" and gd_metric.delta == "textbook bound: 691"
+    assert ratio.value == f"{691 / 92:.3g}×" and ratio.delta == "textbook bound: 10×"
+
+
 def test_lesson_two_kappa_slider_changes_the_numbers():
     at = open_page("pages/lesson_momentum.py", {"kappa": "1000"})
     table = markdown_tables(at)[0]
@@ -109,6 +124,17 @@ def test_lesson_three_shows_the_edge_of_stability():
     raw = adam[adam["series"] == "raw sharpness λ_max(H)"]["value"]
     assert raw.max() > 2 / 0.05 and 0 < pre.max() < curvature.momentum_threshold(0.9)
     assert pre.iloc[-1] > 0.5 * curvature.momentum_threshold(0.9)  # it climbs towards the limit as v̂ shrinks
+
+
+def test_lesson_three_story_and_note_name_the_same_divergence_step():
+    import re
+
+    at = open_page("pages/lesson_stability.py", {"fn": "quadratic", "lr": "0.52", "steps": "60"})
+    assert not at.exception
+    note = next(w.value for w in at.warning if "diverged" in w.value)
+    noted = int(re.search(r"\*\*Gradient descent\*\* diverged at step (\d+)", note).group(1))
+    story = " ".join(m.value for m in at.markdown)
+    assert f"it diverged at step {noted}:" in story
 
 
 def test_lesson_three_quadratic_has_constant_sharpness():

@@ -38,8 +38,27 @@ def test_changing_lr_changes_the_drawing(name):
 def test_divergence_is_a_message_not_an_exception():
     at = open_page("pages/gd.py", {"lr": "1.5", "steps": "60"})
     assert not at.exception
-    assert not errors(at) and any("left the landscape at step" in w.value for w in at.warning)
+    assert not errors(at) and any("diverged at step" in w.value for w in at.warning)
     assert count(at, "image") >= 1
+
+
+@pytest.mark.parametrize("lr", ["0.6", "0.51"])
+def test_the_divergence_note_and_the_step_panel_agree(lr):
+    """At lr 0.6 GD leaves the landscape; at 0.51 it stays on it but its f − f* grows ×49 in 50 steps: both
+    diverged by the one definition, and the note names the step the panel opens at and states."""
+    import re
+
+    at = open_page("pages/gd.py", {"lr": lr})
+    assert not at.exception
+    notes = [w.value for w in at.warning if "diverged" in w.value]
+    assert len(notes) == 1, [w.value for w in at.warning]
+    noted = int(re.search(r"\*\*Gradient descent\*\* diverged at step (\d+)", notes[0]).group(1))
+    panel = next(m.value for m in at.markdown if m.value.startswith("**Step "))
+    shown, stated = re.fullmatch(r"\*\*Step (\d+)\*\* · f = `[^`]+` · diverged at step (\d+)", panel).groups()
+    assert int(shown) == int(stated) == noted == at.session_state["gd:t"]
+    f = core.get_function("quadratic")
+    values = core.simulate(f, core.get_optimizer("gd", lr=float(lr)), f.start, 50, escape=f.escape_radius).values
+    assert values[noted] > 10 * values[0] >= values[noted - 1]  # the definition's step: from here on ×10 the start
 
 
 def test_garbage_query_values_fall_back_with_a_warning():

@@ -4,7 +4,7 @@ import numpy as np
 
 import core
 from core.tune import search_space
-from tests.apptest_helpers import count, errors, markdown_tables, open_page
+from tests.apptest_helpers import charts, count, errors, markdown_tables, open_page
 from ui import controls
 from ui.tune import slider_values
 
@@ -111,3 +111,23 @@ def test_spread_and_profile_settings_fold_until_set():
     assert fresh.query_params["starts"] in ("4", ["4"])
     linked = open_page("pages/race.py", SMALL)  # SMALL sets starts and probs
     assert linked.session_state["race:spread#open"] and linked.session_state["race:profile#open"]
+
+
+def test_misses_are_not_reached_and_the_penalty_is_in_the_caption():
+    """On Rosenbrock no run reaches 1e-3 in 30 steps: the table says "not reached" rather than the 2 × 30 = 60
+    the averages count, and the caption says what a miss counts."""
+    at = open_page("pages/race.py", {**SMALL, "fn": "rosenbrock", "steps": "30", "probs": "quadratic"})
+    assert not at.exception
+    table = markdown_tables(at)[0].set_index("optimizer")
+    assert (table["runs reaching f − f* ≤ 0.001"] == "0%").all()
+    assert (table["score (steps to target)"] == "not reached").all()
+    assert (table["median run"] == "not reached").all()
+    caption = " ".join(c.value for c in at.caption)
+    assert "counts 2 × 30 = 60 steps" in caption and "not reached" in caption
+    at.session_state["race:view"] = "Sensitivity to the lr"
+    data = next(d for s, d in charts(at.run()) if "Sensitivity" in str(s.get("title")))
+    assert data["score"].max() <= 1.5 * 60  # diverged trials just above the penalty, not ten times it
+    assert "counts 2 × 30 = 60 steps" in " ".join(c.value for c in at.caption)
+    hits = open_page("pages/race.py", SMALL)  # every run reaches the target on the quadratic: numbers below the budget
+    shown = markdown_tables(hits)[0]
+    assert (shown["score (steps to target)"] < 60).all() and (shown["median run"] < 60).all()

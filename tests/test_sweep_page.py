@@ -73,3 +73,29 @@ def test_a_real_click_shows_that_run(page):
     at = _click(page, [{"optimizer": "adam", "lr": lr}])
     assert not at.exception
     assert _caption(at) == f"Adam with lr = {lr:.4g} (the clicked run)"
+
+
+def test_diverged_runs_share_one_band_and_one_definition():
+    """Every ✕ is drawn on one band above every finite gap; GD just past 2/L = 0.5 counts as diverged in the
+    chart and the table alike, and the caption states the definition they use."""
+    from core import metrics
+    from tests.apptest_helpers import charts, markdown_tables
+
+    at = open_page("pages/lr_sweep.py", {"opts": "gd,momentum,adam", "steps": "100", "count": "200"})
+    assert not at.exception
+    spec, data = charts(at)[0]
+    y = spec["layer"][0]["encoding"]["y"]["field"]
+    gone = data["status"] == "diverged"
+    assert set(data.loc[gone, "optimizer"]) == {"gd", "momentum"}
+    assert data.loc[gone, y].nunique() == 1, "one band for every diverged run"
+    band = float(data.loc[gone, y].iloc[0])
+    start_gap = 73.6  # f at the start (−4, −6) of the quadratic
+    assert band > data.loc[~gone, y].max() and band > start_gap
+    gd = data[data["optimizer"] == "gd"]
+    first_past = gd[gd["lr"] > 0.5].iloc[0]
+    assert first_past["lr"] < 0.52 and first_past["status"] == "diverged"  # it grows ×2,500 in 100 steps
+    assert (gd.loc[gd["lr"] <= 0.5, "status"] != "diverged").all()
+    table = markdown_tables(at)[0].set_index("optimizer")
+    assert float(table.loc["Gradient descent", "diverges from lr"]) == pytest.approx(first_past["lr"], rel=1e-2)
+    rule = metrics.DIVERGENCE_RULE.format(growth="10")
+    assert any(rule in c.value for c in at.caption)

@@ -37,3 +37,23 @@ def test_metrics_summary():
     assert np.isclose(s["path_length"], np.sum(np.linalg.norm(np.diff(run.points, axis=0), axis=1)))
     eff = metrics.effective_step_sizes(f, run.points)
     np.testing.assert_allclose(eff[:10], 0.4, rtol=1e-9)
+
+
+def test_one_definition_of_divergence_counts_gd_just_past_two_over_l():
+    """GD at lr 0.51 on the quadratic stays on the landscape for 50 steps but its gap grows ×49: it diverged."""
+    f = core.get_function("quadratic")
+    lrs = np.array([0.45, 0.5, 0.51, 0.6])
+    run = core.simulate(f, core.get_optimizer("gd", lr=lrs), np.tile([-4.0, -6.0], (4, 1)), 50, escape=f.escape_radius)
+    assert run.diverged_at.tolist()[:3] == [-1, -1, -1] and run.diverged_at[3] == 17  # left the landscape
+    at = metrics.diverged_at(f, run)
+    assert at[0] == -1 and at[1] == -1 and 0 < at[2] < 50 and 0 < at[3] <= 17
+    gap = metrics.gap(f, run.values)
+    for i in (2, 3):  # from the step it diverged to the end, the gap stays above GROWTH × its start
+        assert np.all(gap[at[i] :, i] > metrics.GROWTH * gap[0, i]) and gap[at[i] - 1, i] <= metrics.GROWTH * gap[0, i]
+    single = core.simulate(f, core.get_optimizer("gd", lr=0.51), [-4.0, -6.0], 50, escape=f.escape_radius)
+    assert metrics.summary(f, single)["diverged_at"] == at[2]
+    sweep = lr_sweep(
+        f, core.get_optimizer("gd"), (-4.0, -6.0), 100, np.geomspace(1e-3, 3.0, 200), escape=f.escape_radius
+    )
+    assert 0.5 < sweep.divergence_threshold < 0.52  # the page's first grid lr past 2/L = 0.5 (0.511) counts
+    assert metrics.DIVERGENCE_RULE.format(growth=f"{metrics.GROWTH:g}").startswith("A run has diverged")

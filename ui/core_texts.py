@@ -386,8 +386,13 @@ TEXTS = (
     N_("Invalid centre {value} (expected 'init' or 'best')"),
     N_("Invalid method {value} (expected one of {names})"),
     N_("Invalid size {value} (expected >= 1)"),
+    N_(
+        "A run has diverged when it leaves the landscape, f stops being finite, or its f − f* ends more than {growth}× its value at the start; it diverged at the first step from which that held to the end."
+    ),
     N_("Unknown activation {name}; valid ones are: {names}"),
     N_("Invalid hidden sizes {value}: every layer needs at least one unit"),
+    N_("Invalid target: {value} (expected a test accuracy in (0, 1])"),
+    N_("Invalid x0 shape {shape}: a network needs starts of {dim} parameters"),
     N_("Unknown optimizer {name}; valid names are: {names}"),
     N_(
         "RMSprop cannot turn momentum on after its first step (torch makes its momentum buffer only at the first step): let the schedule's momentum start above 0"

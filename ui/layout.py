@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import core
+from core import metrics
 
 from .i18n import _, error_text
 from .text import plain, table
@@ -37,28 +38,32 @@ def optimizer_rule(spec: core.OptimizerSpec) -> None:
 
 
 def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:
-    """One plain message for every run that blew up: where, and the largest lr that stays on the landscape.
+    """One plain message for every run that diverged: at which step, the largest lr that does not, and the definition.
 
-    ``diverged`` maps a display name to (step at which it left the landscape, largest stable lr or None).
+    ``diverged`` maps a display name to (step at which it diverged by ``core.metrics.diverged_at``, largest lr
+    that does not diverge or None).
     """
     if not diverged:
         return
     parts = []
     for label, (step, stable) in diverged.items():
         hint = (
-            _("an lr up to about {lr} stays on the landscape").format(lr=f"{stable:.2g}")
+            _("an lr up to about {lr} does not diverge").format(lr=f"{stable:.2g}")
             if stable
             else _("no smaller lr helps")
         )
-        parts.append(
-            _("**{name}** left the landscape at step {step} ({hint})").format(name=label, step=step, hint=hint)
-        )
+        parts.append(_("**{name}** diverged at step {step} ({hint})").format(name=label, step=step, hint=hint))
     st.warning(
-        _("Some runs diverged, so their paths end early: {runs}. Lower the learning rate, or press Tune.").format(
-            runs=_("; ").join(parts)
+        _("Some runs diverged: {runs}. {rule} Lower the learning rate, or press Tune.").format(
+            runs=_("; ").join(parts), rule=divergence_rule()
         ),
         icon=":material/trending_up:",
     )
+
+
+def divergence_rule() -> str:
+    """``core.metrics.DIVERGENCE_RULE`` in the session's language: what every page means by a diverged run."""
+    return _(metrics.DIVERGENCE_RULE).format(growth=f"{metrics.GROWTH:g}")
 
 
 def landscape_name(f: core.Objective) -> str:

@@ -276,11 +276,17 @@ def _scrub_view(
             st.session_state[t_key] = steps
             st.rerun()
         st.session_state[t_key] = _next_t(ps, speed, steps)
+    s = metrics.summary(f, run)
+    gone = int(s["diverged_at"])  # the step the run diverged at (the one definition, as in the note above), or -1
     with right:
-        t = controls.integer(ps, "t", _("Step t (scrub through the run)"), 0, steps, steps)
+        # A diverged run opens at the step it diverged, where the note above says it did.
+        t = controls.integer(ps, "t", _("Step t (scrub through the run)"), 0, steps, gone if gone >= 0 else steps)
         _in_url("t", t)
         p = run.points[t]
-        st.markdown(_("**Step {t}** · f = {value}").format(t=t, value=f"`{run.values[t]:.6g}`"))
+        head = _("**Step {t}** · f = {value}").format(t=t, value=f"`{run.values[t]:.6g}`")
+        if gone >= 0:
+            head += " · " + _("diverged at step {step}").format(step=gone)
+        st.markdown(head)
         rows = {_("point θ"): p}
         with np.errstate(all="ignore"):
             rows[_("gradient ∇f")] = f.grad(p)
@@ -294,7 +300,6 @@ def _scrub_view(
             "| | x | y |\n|:--|--:|--:|\n"
             + "\n".join(f"| {label} | {v[0]:.4g} | {v[1]:.4g} |" for label, v in rows.items())
         )
-        s = metrics.summary(f, run)
         a, b = st.columns(2)
         a.metric(_("final f"), f"{s['final_loss']:.3g}")
         b.metric(_("distance to minimum"), "—" if not np.isfinite(s["distance"]) else f"{s['distance']:.3g}")

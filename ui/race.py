@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import core
-from core.tune import FLOOR, SCORES, evaluate, performance_profile, search_space, starts, survival
+from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
 
 from . import charts, controls, layout, plots, problem
 from .i18n import N_, _, error_text
@@ -173,8 +173,8 @@ def _race_settings(ps: PageState, side) -> Race:
         where=side,
         help=_(
             "What a trial is judged by, averaged over its runs; a trial with a diverged run "
-            "scores worst. Steps: a run that never reaches the target counts 2 × steps."
-        ),
+            "scores worst. Steps: a run that never reaches the target counts {missed} × steps."
+        ).format(missed=MISSED),
     )
     budget = controls.integer(
         ps,
@@ -252,6 +252,38 @@ def _hyper_text(name: str, best: dict) -> str:
     return " · ".join(parts)
 
 
+def missed_note(race: Race) -> str:
+    """What a run that misses the target scores, said wherever steps-to-target numbers are shown ("" otherwise)."""
+    if race.score != "steps":
+        return ""
+    return _(
+        "A run that never reaches f − f* ≤ {target:g} within the {steps} steps counts {missed} × {steps} = "
+        "{penalty} steps in the averages; tables show it as “not reached”."
+    ).format(target=race.target, steps=race.steps, missed=MISSED, penalty=MISSED * race.steps)
+
+
+def with_missed_note(text: str, race: Race) -> str:
+    """``text`` followed by ``missed_note`` when the score is steps to target."""
+    note = missed_note(race)
+    return f"{text} {note}" if note else text
+
+
+def _shown_score(value: float, race: Race) -> str:
+    """A score as the tables show it: for steps to target, a miss (every run missed: the penalty) is "not reached"."""
+    if race.score == "steps" and not value < MISSED * race.steps:
+        return _("not reached")
+    return f"{value:.4g}" if math.isfinite(value) else "—"
+
+
+def _median_run(e: Entry, race: Race) -> float:
+    """The median run's score; for steps to target, a run that missed counts as never (so a median past the
+    budget is a miss, not a number between a hit and the penalty)."""
+    scores = e.scores
+    if race.score == "steps":
+        scores = np.where(scores < MISSED * race.steps, scores, np.inf)
+    return float(np.median(scores))
+
+
 def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
     score = _("score ({what})").format(what=_(SCORE_LABELS[race.score]))
     median = _("median run")
@@ -261,19 +293,26 @@ def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> Non
             {
                 _("optimizer"): labels[n],
                 _("tuned"): _hyper_text(n, e.result.best),
-                score: e.result.score,
-                median: float(np.median(e.scores)),
+                score: _shown_score(e.result.score, race),
+                median: _shown_score(_median_run(e, race), race),
                 _("runs reaching f − f* ≤ {target:g}").format(target=race.target): f"{np.mean(e.reached >= 0):.0%}",
                 _("trials that diverged"): f"{np.mean(e.result.trials['diverged'] > 0):.0%}",
             }
         )
-    layout.markdown_table(pd.DataFrame(rows))
+    layout.markdown_table(pd.DataFrame(rows), right=(score, median))
     st.caption(
-        _(
-            "Each optimizer: {budget} trials of {steps} steps, every trial from {starts} "
-            "start(s) × {seeds} noise seed(s). Score: {score}, averaged over the runs."
-        ).format(
-            budget=race.budget, steps=race.steps, starts=race.starts, seeds=race.seeds, score=score_name(race.score)
+        with_missed_note(
+            _(
+                "Each optimizer: {budget} trials of {steps} steps, every trial from {starts} "
+                "start(s) × {seeds} noise seed(s). Score: {score}, averaged over the runs."
+            ).format(
+                budget=race.budget,
+                steps=race.steps,
+                starts=race.starts,
+                seeds=race.seeds,
+                score=score_name(race.score),
+            ),
+            race,
         )
     )
 
@@ -321,8 +360,9 @@ def _distribution(entries: dict[str, Entry], race: Race, labels: dict[str, str])
         alt.layer(box, dots).properties(title=_("Tuned setting over every start and seed"), height=330),
         width="stretch",
     )
-    if diverged:
-        st.caption(_("{n} run(s) diverged and are left out.").format(n=diverged))
+    note = with_missed_note(_("{n} run(s) diverged and are left out.").format(n=diverged) if diverged else "", race)
+    if note.strip():
+        st.caption(note.strip())
 
 
 def _survival(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
@@ -355,7 +395,9 @@ def _sensitivity(entries: dict[str, Entry], race: Race, labels: dict[str, str]) 
         )
     data = pd.concat(frames, ignore_index=True)
     finite = data["score"][np.isfinite(data["score"])]
-    cap = float(finite.max() * 10 if len(finite) and finite.max() > 0 else 1.0)
+    # Diverged trials are drawn just above the rest; steps to target already tops out at the miss penalty.
+    above = 1.5 if race.score == "steps" else 10.0
+    cap = float(finite.max() * above if len(finite) and finite.max() > 0 else 1.0)
     ran, diverged = _("ran"), _("diverged")
     data["status"] = np.where(np.isfinite(data["score"]), ran, diverged)
     data["score"] = np.where(np.isfinite(data["score"]), data["score"], cap)
@@ -382,10 +424,13 @@ def _sensitivity(entries: dict[str, Entry], race: Race, labels: dict[str, str]) 
     )
     st.altair_chart(chart, width="stretch")
     st.caption(
-        _(
-            "Other tuned hyperparameters vary between trials too. A broad low valley means the optimizer "
-            "works over a wide range of lr; a narrow dip means it wins only when tuned. Crosses at the top: "
-            "trials with a diverged run."
+        with_missed_note(
+            _(
+                "Other tuned hyperparameters vary between trials too. A broad low valley means the optimizer "
+                "works over a wide range of lr; a narrow dip means it wins only when tuned. Crosses at the top: "
+                "trials with a diverged run."
+            ),
+            race,
         )
     )
 
@@ -463,13 +508,16 @@ def _beat_the_tuner(
         except ValueError as err:
             cols[1].error(_("These settings cannot run: {error}").format(error=plain(error_text(err), 300)))
             return
-        cols[1].metric(_("Your setting"), f"{mine:.4g}")
-        cols[1].metric(_("Tuned"), f"{race_entry(key, name, race).result.score:.4g}")
+        cols[1].metric(_("Your setting"), _shown_score(float(mine), race))
+        cols[1].metric(_("Tuned"), _shown_score(race_entry(key, name, race).result.score, race))
         cols[2].markdown(
-            _(
-                "Score: {score}, averaged over the same {starts} start(s) × {seeds} seed(s). "
-                "**Tune** searches on the sliders' own steps and sets them."
-            ).format(score=score_name(race.score), starts=race.starts, seeds=race.seeds)
+            with_missed_note(
+                _(
+                    "Score: {score}, averaged over the same {starts} start(s) × {seeds} seed(s). "
+                    "**Tune** searches on the sliders' own steps and sets them."
+                ).format(score=score_name(race.score), starts=race.starts, seeds=race.seeds),
+                race,
+            )
         )
         tune_button(
             ps,

@@ -9,6 +9,7 @@ import streamlit as st
 
 import core
 from core import article
+from core.metrics import diverged_at
 from core.sweeps import lr_sweep
 
 from . import layout
@@ -69,8 +70,8 @@ def article_run(name: str) -> core.Trajectory:
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def largest_stable_lr(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], steps: int) -> float | None:
-    """The largest lr below the given one (on a log grid of 60 values down to 1e-6 of it) whose run stays on the
-    landscape for ``steps`` steps, from one batched sweep; ``None`` when even the smallest diverges."""
+    """The largest lr below the given one (on a log grid of 60 values down to 1e-6 of it) whose run does not diverge
+    in ``steps`` steps (``core.metrics.diverged_at``), from one batched sweep; ``None`` when even the smallest does."""
     f = objective(key)
     opt = core.get_optimizer(name, **dict(hp))
     lrs = float(np.max(opt.hyperparameters["lr"])) * np.geomspace(1e-6, 1.0, 60, endpoint=False)
@@ -85,7 +86,8 @@ def run_all(
     """Run every optimizer of ``hps`` (name -> hyperparameters) and report, once, what cannot run or diverged.
 
     ``options`` go to ``run`` (noise, seeds, seed, schedule). Settings an optimizer refuses are one
-    message each; every diverged run is named in one note with the largest lr that stays on the landscape.
+    message each; every diverged run (``diverged_at``, the one definition) is named in one note with the step
+    it diverged at and the largest lr that does not diverge.
     """
     out: dict[str, core.Trajectory] = {}
     for n, hp in hps.items():
@@ -94,8 +96,9 @@ def run_all(
         except ValueError as err:
             layout.bad_settings(err, core.get_spec(n).display_name)
     diverged = {}
+    f = objective(key)
     for n, r in out.items():
-        at = np.atleast_1d(r.diverged_at).ravel()[0]
+        at = np.atleast_1d(diverged_at(f, r)).ravel()[0]
         if at >= 0:
             diverged[core.get_spec(n).display_name] = (int(at), largest_stable_lr(key, n, freeze(hps[n]), x0, steps))
     layout.divergence_note(diverged)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import core
-from core import budget
+from core import budget, metrics
 from core.defaults import demo_hyperparameters
 from core.sweeps import lr_sweep
 from core.theory import gd_stability_limit
@@ -32,25 +32,36 @@ STATUS = {"reached tolerance": N_("reached tolerance"), "not yet": N_("not yet")
 def sweep(
     key: problem.FunctionKey, name: str, hp: runs.HyperItems, x0: tuple, steps: int, lo: float, hi: float, count: int
 ) -> pd.DataFrame:
-    """One batched run over ``count`` log-spaced learning rates, as a table for the charts."""
+    """One batched run over ``count`` log-spaced learning rates, as a table for the charts.
+
+    A diverged run (``core.metrics.diverged_at``, the one definition) has no final gap: it is drawn on the
+    band above every finite gap that ``_sweeps`` sets for all optimizers together.
+    """
     f = problem.objective(key)
     s = lr_sweep(
         f, core.get_optimizer(name, **dict(hp)), x0, steps, np.geomspace(lo, hi, count), tol=TOL, escape=f.escape_radius
     )
-    finite = s.final_gap[np.isfinite(s.final_gap)]
-    cap = float(max(finite.max() * 10, 1.0)) if finite.size else 1.0
     status = np.where(s.diverged_at >= 0, "diverged", np.where(s.steps_to_tol >= 0, "reached tolerance", "not yet"))
     return pd.DataFrame(
         {
             "optimizer": name,
             "name": core.get_spec(name).display_name,
             "lr": s.lrs,
-            "final gap": np.clip(np.where(np.isfinite(s.final_gap), s.final_gap, cap), 1e-16, None),
+            "final gap": np.where(s.diverged_at >= 0, np.nan, np.clip(s.final_gap, 1e-16, None)),
             "steps to tolerance": np.where(s.steps_to_tol >= 0, s.steps_to_tol, np.nan),
             "status": status,
             "diverged at": s.diverged_at,
         }
     )
+
+
+def diverged_band(data: pd.DataFrame, start_gap: float) -> float:
+    """Where every diverged run is drawn: one band ten times above every finite final gap of every optimizer and
+    above the divergence bound (``GROWTH`` times the starting gap), so no ✕ sits among the runs that did not."""
+    finite = data["final gap"].to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    bound = metrics.GROWTH * start_gap if np.isfinite(start_gap) and start_gap > 0 else 0.0
+    return 10.0 * float(max(finite.max() if finite.size else 0.0, bound, 1.0))
 
 
 def render() -> None:
@@ -92,16 +103,16 @@ def _body(ps: PageState) -> None:
     st.caption(
         (
             _(
-                "Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest "
-                "lr that diverged for each optimizer; solid grey: the gradient-descent stability limit 2/L = "
-                "{limit:.3g}."
+                "Gap f − f* after {steps} steps; diverged runs are drawn as ✕ on one band at the top. Dashed "
+                "lines: the smallest lr that diverged for each optimizer; solid grey: the gradient-descent stability "
+                "limit 2/L = {limit:.3g}. {rule}"
             )
             if limit
             else _(
-                "Gap f − f* after {steps} steps (diverged runs drawn at the top as ✕). Dashed lines: the smallest "
-                "lr that diverged for each optimizer."
+                "Gap f − f* after {steps} steps; diverged runs are drawn as ✕ on one band at the top. Dashed "
+                "lines: the smallest lr that diverged for each optimizer. {rule}"
             )
-        ).format(steps=steps, limit=limit or 0.0)
+        ).format(steps=steps, limit=limit or 0.0, rule=layout.divergence_rule())
     )
     steps_label = _("Steps to f − f* ≤ {tol:g}, against the learning rate").format(tol=TOL)
     with layout.on_demand(steps_label, ps.key("stepsopen"), ":material/show_chart:") as shown:
@@ -112,7 +123,7 @@ def _body(ps: PageState) -> None:
     note = _("the clicked run")
     if picked is None:
         first = data[data["optimizer"] == chosen[0]]
-        picked = (chosen[0], float(first.loc[first["final gap"].idxmin(), "lr"]))
+        picked = (chosen[0], float(first.loc[first["drawn at"].idxmin(), "lr"]))
         note = _("the best run of the first optimizer; click a point in the chart to see another")
     name, lr = picked
     spec = core.get_spec(name)
@@ -154,7 +165,7 @@ def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
     data = data.assign(shown=[_(STATUS.get(s, s)) for s in data["status"]])
     base = alt.Chart(data).encode(
         x=alt.X("lr:Q", scale=alt.Scale(type="log"), title=_("learning rate")),
-        y=alt.Y("final gap:Q", scale=alt.Scale(type="log"), title=_("final f − f*")),
+        y=alt.Y("drawn at:Q", scale=alt.Scale(type="log"), title=_("final f − f*")),
         color=_optimizer_colors(names),
     )
     line = base.mark_line(strokeWidth=1.5, opacity=0.6)
@@ -173,6 +184,7 @@ def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
                 alt.Tooltip("final gap:Q", format=".3g", title=_("final gap")),
                 alt.Tooltip("shown:N", title=_("status")),
                 alt.Tooltip("steps to tolerance:Q", format=".0f", title=_("steps to tolerance")),
+                alt.Tooltip("diverged at step:Q", format=".0f", title=_("diverged at step")),
             ],
         )
         .add_params(pick)
@@ -222,13 +234,14 @@ def _thresholds(data: pd.DataFrame, names: list[str]) -> None:
         d = data[data["optimizer"] == n]
         div = d[d["status"] == "diverged"]["lr"]
         ok = d[d["status"] == "reached tolerance"]
-        best = d.loc[d["final gap"].idxmin()]
+        kept = d[d["status"] != "diverged"]
+        best = kept.loc[kept["final gap"].idxmin()] if len(kept) else None
         rows.append(
             {
                 _("optimizer"): core.get_spec(n).display_name,
                 _("diverges from lr"): f"{div.min():.3g}" if len(div) else _("never (in range)"),
-                _("best lr"): f"{best['lr']:.3g}",
-                _("best final gap"): f"{best['final gap']:.3g}",
+                _("best lr"): "—" if best is None else f"{best['lr']:.3g}",
+                _("best final gap"): "—" if best is None else f"{best['final gap']:.3g}",
                 _("fewest steps to gap ≤ {tol:g}").format(tol=TOL): f"{int(ok['steps to tolerance'].min())}"
                 if len(ok)
                 else _("never"),
@@ -282,7 +295,8 @@ def _reduce(f: core.Objective, count: int, steps: int, runs_: int) -> tuple[int,
 def _sweeps(
     key: problem.FunctionKey, chosen: list[str], x0: tuple, steps: int, lo: float, hi: float, count: int
 ) -> pd.DataFrame:
-    """Every chosen optimizer's sweep, one at a time across sessions, with a progress bar (stop points)."""
+    """Every chosen optimizer's sweep, one at a time across sessions, with a progress bar (stop points), and where
+    each point is drawn: its final gap, or the diverged runs' common band (``diverged_band``)."""
     heavy = budget.cost(problem.objective(key)).run(count, steps) > work.HEAVY_SECONDS
     bar = st.progress(0.0, text=_("Running the sweeps…"))
     frames = []
@@ -297,4 +311,13 @@ def _sweeps(
             bar.progress(i / len(chosen), text=text)
             frames.append(sweep(key, n, hp, x0, steps, lo, hi, count))
     bar.empty()
-    return pd.concat(frames, ignore_index=True)
+    data = pd.concat(frames, ignore_index=True)
+    f = problem.objective(key)
+    band = diverged_band(data, float(metrics.gap(f, f.value(np.asarray(x0, dtype=float)))))
+    gone = data["status"] == "diverged"
+    return data.assign(
+        **{
+            "drawn at": data["final gap"].where(~gone, band),
+            "diverged at step": data["diverged at"].where(gone),
+        }
+    )

@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 import core
+from core import metrics
 
 from .. import controls, plots, runs
 from ..i18n import N_, _
@@ -38,7 +39,7 @@ def render() -> None:
 def views(fn: str, lr: float, adam_lr: float, steps: int) -> dict[str, tuple[core.Trajectory, np.ndarray, np.ndarray]]:
     """Each method's run with the raw sharpness λ_max(H) along it, and for Adam the preconditioned one too.
 
-    Runs go through ``runs.run_all`` (so a diverged run is reported once, with an lr that stays on the landscape);
+    Runs go through ``runs.run_all`` (so a diverged run is reported once, with an lr that does not diverge);
     Adam keeps torch's defaults besides its lr.
     """
     f = core.get_function(fn)
@@ -128,17 +129,18 @@ def _body(ps: PageState) -> None:
         height=360,
         colors=dict(zip(series, ("#f4a09c", "#bbbbbb", color("adam"), LIMIT_COLOR), strict=True)),
     ).show(st)
-    _adam_story(adam_lr, adam, adam_sharp, adam_pre, limit)
+    _adam_story(f, adam_lr, adam, adam_sharp, adam_pre, limit)
     try_it(_links(), FILE)
 
 
 def _gd_story(f: core.Objective, lr: float, run: core.Trajectory, sharp: np.ndarray, at_min: float) -> None:
     """What the sharpness chart says for these settings, in numbers."""
-    if run.diverged_at >= 0:
+    gone = int(metrics.diverged_at(f, run))  # the one definition, as in the note at the top of the page
+    if gone >= 0:
         what = _(
-            "it left the landscape at step {step}: the sharpness where it started was "
+            "it diverged at step {step}: the sharpness where it started was "
             "{start:.4g}, above 2/η = {limit:.4g}, so each step overshot further."
-        ).format(step=int(run.diverged_at), start=sharp[0], limit=2 / lr)
+        ).format(step=gone, start=sharp[0], limit=2 / lr)
     else:
         tail = sharp[-max(2, len(sharp) // 10) :]
         what = _(
@@ -165,12 +167,13 @@ def _gd_story(f: core.Objective, lr: float, run: core.Trajectory, sharp: np.ndar
         )
 
 
-def _adam_story(lr: float, run: core.Trajectory, raw: np.ndarray, pre: np.ndarray, limit: float) -> None:
+def _adam_story(
+    f: core.Objective, lr: float, run: core.Trajectory, raw: np.ndarray, pre: np.ndarray, limit: float
+) -> None:
     """Raw against preconditioned sharpness along Adam's path, in numbers."""
-    if run.diverged_at >= 0:
-        st.markdown(
-            _("With η = {lr:g} Adam left the landscape at step {step}.").format(lr=lr, step=int(run.diverged_at))
-        )
+    gone = int(metrics.diverged_at(f, run))
+    if gone >= 0:
+        st.markdown(_("With η = {lr:g} Adam diverged at step {step}.").format(lr=lr, step=gone))
         return
     top = float(np.nanmax(raw))
     gd_would = (
