@@ -3,7 +3,6 @@
 import os
 import pathlib
 import re
-import time
 
 import numpy as np
 import pytest
@@ -244,10 +243,11 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text,fragment", HOSTILE, ids=[repr(t)[:40] for t, _ in HOSTILE])
 def test_hostile_inputs_raise_clear_errors_quickly(text, fragment):
-    t0 = time.perf_counter()
+    t0 = _cpu()
     with pytest.raises(FormulaError) as info:
         parse_formula(text)
-    assert time.perf_counter() - t0 < 10.0  # a hang guard, not a speed test
+    # quickly: decided within the CPU the sandbox allows (CPU, not wall time: a busy machine does not fail it)
+    assert _cpu() - t0 < 2.0
     message = str(info.value)
     assert fragment.lower() in message.lower()
     assert isinstance(info.value, ValueError)

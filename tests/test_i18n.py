@@ -85,6 +85,38 @@ def test_every_marked_string_is_in_its_domains_catalog(domain, patterns):
     assert not missing, f"marked strings missing from {domain}.po (extract, update, translate, compile): {missing[:10]}"
 
 
+def _files(patterns: tuple[str, ...]) -> set[str]:
+    return {p.relative_to(ROOT).as_posix() for pattern in patterns for p in ROOT.glob(pattern)}
+
+
+def test_every_ui_module_is_in_exactly_one_domain():
+    """A ``ui`` module on neither list is silently left out of extraction: its strings would never be translated."""
+    messages, pages = _files(i18n.MESSAGES_FILES), _files(i18n.PAGES_FILES)
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "ui").rglob("*.py")}
+    assert not messages & pages, f"in both domains: {sorted(messages & pages)}"
+    left_out = sorted(modules - messages - pages)
+    assert not left_out, f"add {left_out} to MESSAGES_FILES or PAGES_FILES in ui/i18n.py, and to babel.cfg's comment"
+    stale = [p for p in i18n.MESSAGES_FILES + i18n.PAGES_FILES if not list(ROOT.glob(p))]
+    assert not stale, f"listed but no such file: {stale}"
+
+
+def test_babel_cfg_lists_the_same_files_as_i18n():
+    """babel.cfg's comment (what a translator reads) names each domain's files as ``ui/i18n.py`` does."""
+    listed: dict[str, set[str]] = {}
+    domain = ""
+    for line in (ROOT / "babel.cfg").read_text().splitlines():
+        if not line.startswith("#"):
+            continue
+        found = re.search(r'domain "(\w+)":', line)
+        if found:
+            domain = found.group(1)
+        elif not line.startswith("#   "):
+            domain = ""
+        if domain:
+            listed.setdefault(domain, set()).update(re.findall(r"ui/[\w/*]+\.py", line))
+    assert listed == {"messages": set(i18n.MESSAGES_FILES), "pages": set(i18n.PAGES_FILES)}
+
+
 def test_core_texts_are_current():
     """``ui/core_texts.py`` lists core's texts as they are now (``python -m scripts.make_core_texts``)."""
     assert set(core_texts.TEXTS) == set(make_core_texts.texts())

@@ -223,13 +223,11 @@ def test_every_hyperparameter_still_broadcasts_over_a_batch_of_networks():
 
 
 def test_network_optimizers_are_listed_apart_from_the_2d_catalogue():
-    assert len(core.OPTIMIZERS) == 13
-    assert set(core.NETWORK_OPTIMIZERS) == {"muon", "adafactor"}
-    assert not set(core.NETWORK_OPTIMIZERS) & set(core.OPTIMIZERS)
-    assert core.get_spec("muon").torch_name == "Muon"
+    assert core.NETWORK_OPTIMIZERS and not set(core.NETWORK_OPTIMIZERS) & set(core.OPTIMIZERS)
+    assert "muon" in core.NETWORK_OPTIMIZERS and core.get_spec("muon").torch_name == "Muon"
 
 
-@pytest.mark.parametrize("name", ["muon", "adafactor"])
+@pytest.mark.parametrize("name", core.NETWORK_OPTIMIZERS)
 def test_network_optimizers_refuse_2d_landscapes_clearly(name):
     with pytest.raises(ValueError, match="only to networks"):
         core.simulate(core.get_function("quadratic"), core.get_optimizer(name), [1.0, 2.0], 5)

@@ -65,8 +65,13 @@ def test_url_settings_are_read_and_written_back():
 
 
 def test_a_diverging_optimizer_is_a_message_not_an_exception():
-    at = open_page(PAGE, {"opts": "gd", "gd.lr": "2.0", "act": "relu", "steps": "50"})
+    # one of the four seeds of this (deep, wide, fast) Nesterov run diverges at step 15 (lr 2 is the slider's top)
+    query = {"opts": "nesterov", "nesterov.lr": "2.0", "act": "relu", "width": "64", "layers": "3", "steps": "50"}
+    at = open_page(PAGE, query)
     assert not at.exception
+    assert errors(at) == ["Nesterov momentum: 1 of 4 runs diverged (first at step 15). Try a smaller learning rate."]
+    table = markdown_tables(at)[0]
+    assert list(table["diverged runs"]) == [1]  # the table counts the same runs
 
 
 def test_network_only_optimizers_are_not_offered_on_2d_pages():
