@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 
 from . import metrics
-from .metrics import MISSED
 from .functions import Objective
 from .messages import N_, CoreError, Message
+from .metrics import MISSED
 from .network_trials import DEFAULT_TARGET, check_target, is_network, run_trials
 from .network_trials import inits as network_inits
 from .optimizers import Optimizer, get_optimizer, get_spec
