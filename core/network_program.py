@@ -267,8 +267,8 @@ def _train_count(dataset: str, n: int | None, test_fraction: float) -> int:
 
 
 def final_loss_line(loss: float) -> str:
-    """The program's last line for a training loss: what the app's loss must print as."""
-    return f"final train loss = {float(loss):.6g}"
+    """The program's last line for a training loss: what the app's loss must print as (-0.0 as torch's 0)."""
+    return f"final train loss = {float(loss) + 0.0:.6g}"
 
 
 __all__ = ["MUON_FLOAT64", "TORCH_ACTIVATIONS", "final_loss_line", "network_program", "source"]

@@ -16,12 +16,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tests.reference.network_program_cases import CASES, app_line, program
 
 
-def run_program(code: str) -> str:
-    """Run a program in a fresh interpreter (one thread, as the references) and return its last printed line."""
+def run_program(code: str, lines: int = 1) -> Any:
+    """Run a program in a fresh interpreter (one thread) and return its last printed line (or last ``lines``, last first)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "program.py"
         path.write_text(code, encoding="utf-8")
@@ -34,7 +35,8 @@ def run_program(code: str) -> str:
         )
     if done.returncode:
         raise RuntimeError(done.stderr)
-    return done.stdout.strip().splitlines()[-1]
+    out = done.stdout.strip().splitlines()[::-1]
+    return out[0] if lines == 1 else out[:lines]
 
 
 def main() -> int:
