@@ -12,6 +12,7 @@ same runs for the test that has no torch.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,7 @@ def run_program(code: str, lines: int = 1) -> Any:
             capture_output=True,
             text=True,
             check=False,
-            env={"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
+            env={**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
         )
     if done.returncode:
         raise RuntimeError(done.stderr)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import core
-from core import network_program as np_mod
+from core import network_program as netprog
 from core.snippets import SnippetUnavailable
 from tests.reference.network_program_cases import CASES, app_line, app_loss, program
 
@@ -55,7 +55,7 @@ def test_app_loss_agrees_with_torch_beyond_the_printed_digits(cid):
 
 
 def test_final_line_has_six_significant_digits():
-    assert np_mod.final_loss_line(0.0123456789) == "final train loss = 0.0123457"
+    assert netprog.final_loss_line(0.0123456789) == "final train loss = 0.0123457"
     assert program(CASES["moons-gd"]).splitlines()[-1] == 'print(f"final train loss = {loss:.6g}")'
 
 
@@ -88,12 +88,12 @@ def test_program_carries_the_apps_own_code():
     """The data, θ and minibatch code is core's source, so a change there changes the program (and the hash)."""
     code = program(CASES["moons-momentum-mb32"])
     for obj in (core.datasets._moons, core.datasets._split, core.datasets.generated_split):
-        assert np_mod.source(obj) in code
-    assert np_mod.source(core.network.linear_init) in code
+        assert netprog.source(obj) in code
+    assert netprog.source(core.network.linear_init) in code
     assert "class _Minibatches:" in code and "batches.next()" in code
     assert "_Minibatches" not in program(CASES["moons-gd"])
     digits = program(CASES["digits-adam"])
-    assert "load_digits(return_X_y=True)" in digits and np_mod.source(core.datasets.digits_split) in digits
+    assert "load_digits(return_X_y=True)" in digits and netprog.source(core.datasets.digits_split) in digits
 
 
 def test_programs_numpy_part_rebuilds_the_apps_data_and_start():
