@@ -160,6 +160,24 @@ def _split(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, test_fraction
     return x[train], y[train].astype(np.int64), x[test], y[test].astype(np.int64)
 
 
+def generated_split(
+    make: Callable, n: int, noise: float, seed: int, test_fraction: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A 2-D set drawn by ``make`` and split, both from one generator seeded ``seed``: train x, y, test x, y."""
+    rng = np.random.default_rng(seed)
+    x, y = make(rng, n, noise)
+    return _split(x, y, rng, test_fraction)
+
+
+def digits_split(
+    pixels: np.ndarray, labels: np.ndarray, n: int, seed: int, test_fraction: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A seeded subset of ``n`` digits (kept in file order), pixels scaled from 0..16 to [0, 1], then split."""
+    rng = np.random.default_rng(seed)
+    keep = np.sort(rng.permutation(len(labels))[:n])
+    return _split(pixels[keep] / 16.0, labels[keep], rng, test_fraction)
+
+
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
     """The bundled UCI digits: pixels ``(1797, 64)`` in 0..16 and labels ``(1797,)``."""
     with gzip.open(DATA_DIR / "digits.csv.gz", "rt") as fh:
@@ -182,7 +200,6 @@ def get_dataset(
         )
     if not 0.0 < test_fraction < 1.0:
         raise CoreError(N_("Invalid test_fraction: {value} (expected a number in (0, 1))"), value=repr(test_fraction))
-    rng = np.random.default_rng(seed)
     if name == "digits":
         pixels, labels = load_digits()
         total = len(labels) if n is None else int(n)
@@ -190,8 +207,7 @@ def get_dataset(
             raise CoreError(
                 N_("Invalid n for digits: {value} (expected 10 to {limit})"), value=repr(n), limit=len(labels)
             )
-        keep = np.sort(rng.permutation(len(labels))[:total])
-        x_tr, y_tr, x_te, y_te = _split(pixels[keep] / 16.0, labels[keep], rng, test_fraction)
+        x_tr, y_tr, x_te, y_te = digits_split(pixels, labels, total, seed, test_fraction)
         return Dataset(
             "digits",
             DISPLAY_NAMES["digits"],
@@ -209,6 +225,5 @@ def get_dataset(
     if not np.isfinite(noise) or noise < 0:
         raise CoreError(N_("Invalid noise: {value} (expected a number >= 0)"), value=repr(noise))
     display, make, description = _GENERATED[name]
-    x, y = make(rng, total, float(noise))
-    x_tr, y_tr, x_te, y_te = _split(x, y, rng, test_fraction)
+    x_tr, y_tr, x_te, y_te = generated_split(make, total, float(noise), seed, test_fraction)
     return Dataset(name, display, x_tr, y_tr, x_te, y_te, 2, description, box=(-1.6, 1.6, -1.6, 1.6))

@@ -70,6 +70,18 @@ def layout_for(sizes: Sequence[int]) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+def linear_init(sizes: Sequence[int], seed: int) -> np.ndarray:
+    """θ ``(D,)`` of seed ``seed`` in ``layout_for(sizes)``'s order: each layer's weight then bias drawn
+    U(−1/√fan_in, 1/√fan_in), ``torch.nn.Linear``'s default distribution, from NumPy's generator."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        bound = 1.0 / math.sqrt(fan_in)
+        parts.append(rng.uniform(-bound, bound, fan_out * fan_in))
+        parts.append(rng.uniform(-bound, bound, fan_out))
+    return np.concatenate(parts)
+
+
 def _activate(name: str, z: np.ndarray) -> np.ndarray:
     """The hidden activation, in place on ``z``."""
     if name == "tanh":
@@ -144,13 +156,7 @@ class MLP:
         seeds = np.asarray(seed)
         if seeds.ndim:
             return np.stack([self.init(int(s)) for s in seeds]) if seeds.size else np.empty((0, self.dim))
-        rng = np.random.default_rng(int(seeds))
-        theta = np.empty(self.dim)
-        for b in self.layout:
-            fan_in = self.sizes[int(b.name.split(".")[0]) // 2]
-            bound = 1.0 / math.sqrt(fan_in)
-            theta[b.slice] = rng.uniform(-bound, bound, b.size)
-        return theta
+        return linear_init(self.sizes, int(seeds))
 
     # ----- the D-dimensional objective protocol --------------------------------------------
     # Inside, activations are laid out (N, width, S): networks, units, samples. Reductions over

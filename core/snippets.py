@@ -76,9 +76,13 @@ def _on_landscape(name: str) -> None:
         )
 
 
-def optimizer_kwargs(name: str, hp: Mapping[str, Any]) -> dict[str, Any]:
-    """The keyword arguments of the torch constructor: ``lr`` and every value that differs from torch's default."""
-    _on_landscape(name)
+def optimizer_kwargs(name: str, hp: Mapping[str, Any], network: bool = False) -> dict[str, Any]:
+    """The keyword arguments of the torch constructor: ``lr`` and every value that differs from torch's default.
+
+    Muon and Adafactor are refused unless ``network`` (their program trains a network, ``core.network_program``).
+    """
+    if not network:
+        _on_landscape(name)
     spec = get_spec(name)
     torch_defaults = TORCH_DEFAULTS.get(spec.torch_name, {})
     out: dict[str, Any] = {}
@@ -94,7 +98,7 @@ def optimizer_kwargs(name: str, hp: Mapping[str, Any]) -> dict[str, Any]:
                 )
             continue
         if h.name == "lr" or value != default:
-            out[h.name] = value
+            out[h.name] = int(value) if h.kind == "int" else value
     return out
 
 
@@ -123,6 +127,25 @@ def schedule_call(schedule: tuple | None, lr: float) -> str | None:
     if name == "cyclic" and full["base_lr"] is None:
         full["base_lr"] = full["max_lr"] / 4.0  # the app's default: a quarter of max_lr
     return f"{S}.{type(s).__name__}(optimizer, {_kwargs(full)})"
+
+
+def scheduler_steps(schedule: tuple | None, steps: int, loss: str) -> list[str]:
+    """The training loop's lines (indented once) that step the scheduler of ``schedule_call`` after each update.
+
+    ``loss`` is the expression of the objective at the new point (ReduceLROnPlateau reads it); a one-cycle
+    schedule shorter than the run stops stepping at ``total_steps`` (torch would raise), where the app holds.
+    """
+    if schedule is None or schedule[0] == "constant":
+        return []
+    if schedule[0] == "plateau":
+        return ["    with torch.no_grad():", f"        scheduler.step({loss})"]
+    held = _one_cycle_total(schedule)
+    if held is not None and held < steps:
+        return [
+            f"    if step < {held}:  # OneCycleLR stops at total_steps; the lr stays where it ended",
+            "        scheduler.step()",
+        ]
+    return ["    scheduler.step()"]
 
 
 def _one_cycle_total(schedule: tuple | None) -> int | None:
@@ -179,10 +202,6 @@ def snippet(
     expr = function_torch(function)
     kwargs = optimizer_kwargs(name, hp)
     sched = schedule_call(schedule, kwargs["lr"])
-    plateau = schedule is not None and schedule[0] == "plateau"
-    # OneCycleLR refuses to step past total_steps; the app holds the lr (and momentum) it has there.
-    held = _one_cycle_total(schedule)
-    held = held if held is not None and held < steps else None
     x, y = (_plain(float(v)) for v in x0)
     lines = [
         f"# {title}" if title else f"# {get_spec(name).display_name} with torch.optim, as in Descent Lab",
@@ -213,15 +232,7 @@ def snippet(
     if noise > 0:
         lines.append(f"    p.grad += {_plain(float(noise))!r} * torch.randn(2)")
     lines.append("    optimizer.step()")
-    if plateau:
-        lines += ["    with torch.no_grad():", "        scheduler.step(f(p).item())"]
-    elif held is not None:
-        lines += [
-            f"    if step < {held}:  # OneCycleLR stops at total_steps; the lr stays where it ended",
-            "        scheduler.step()",
-        ]
-    elif sched:
-        lines.append("    scheduler.step()")
+    lines += scheduler_steps(schedule, steps, "f(p).item()")
     lines += [
         "    path.append(p.detach().clone())",
         'print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g}, f = {f(p).item():.6g}")',
@@ -285,6 +296,7 @@ __all__ = [
     "function_torch",
     "optimizer_kwargs",
     "schedule_call",
+    "scheduler_steps",
     "snippet",
     "torch_class",
 ]

@@ -18,6 +18,7 @@ from core.network import ACTIVATIONS
 
 from . import charts, controls, i18n, layout, plots, runs
 from .i18n import N_, _, error_text
+from .network_export import network_exports
 from .plots import figure_text
 from .runs import HyperItems
 from .state import PageState, page_state
@@ -213,6 +214,23 @@ def _body(ps: PageState) -> None:
                 )
             else:
                 _digits(f, results)
+        names = tuple((n, runs.freeze(hps[n])) for n in results)
+        figures = [
+            (
+                _("Loss slice (PNG)"),
+                "network_loss_slice.png",
+                lambda: slice_png(key, names, steps, batch, seeds, plane, centre, i18n.language())[0],
+            )
+        ]
+        if data in TWO_D_DATASETS:
+            figures.append(
+                (
+                    _("Decision regions (PNG)"),
+                    "network_decision_regions.png",
+                    lambda: regions_png(key, names, steps, batch, seeds),
+                )
+            )
+        network_exports(ps, key, results, hps, steps, batch, f.display_name, figures)
 
 
 def _train_all(
