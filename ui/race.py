@@ -76,6 +76,7 @@ def race_entry(key: problem.FunctionKey, name: str, race: Race) -> Entry:
     x0 = starts(f, race.starts, race.seed)
     result = core.tune(f, name, budget=race.budget, steps=race.steps, x0=x0, **race.judged())
     ev = evaluate(f, name, result.best, steps=race.steps, x0=x0, **race.judged())
+    assert ev.trajectory is not None  # a landscape's runs
     return Entry(result, ev.scores.ravel(), ev.reached_at.ravel(), ev.trajectory.points[:, 0, 0])
 
 
