@@ -23,7 +23,7 @@ import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from . import metrics
 from .functions import Objective
 from .messages import N_, CoreError, Message
 from .metrics import MISSED
+from .network import MLP
 from .network_trials import DEFAULT_TARGET, check_target, is_network, run_trials
 from .network_trials import inits as network_inits
 from .optimizers import Optimizer, get_optimizer, get_spec
@@ -188,7 +189,7 @@ def run_scores(objective: Objective, run: Trajectory, metric: str, target: float
 
 
 def tune(
-    objective: Objective,
+    objective: Objective | MLP,
     name: str,
     *,
     budget: int = 64,
@@ -330,7 +331,7 @@ def _drop_axis(value: Any) -> Any:
 
 
 def evaluate(
-    objective: Objective,
+    objective: Objective | MLP,
     name: str,
     hyperparameters: Mapping[str, Any],
     *,
@@ -369,15 +370,14 @@ def evaluate(
         return Evaluation(None, t.scores[0], t.reached_at[0], t.steps, curves)
     if batch_size is not None:
         raise CoreError(N_("batch_size needs an objective with training samples (a network from core.mlp)"))
+    f = cast(Objective, objective)  # not a network: a landscape
     gap_target = 1e-3 if target is None else target
-    x = _start_array(objective, x0)
+    x = _start_array(f, x0)
     reps = seeds if noise > 0 else 1
     batch = np.broadcast_to(x[:, None, :], (x.shape[0], reps, x.shape[1]))
-    run = simulate(objective, optimizer, batch, steps, noise=noise, seed=seed, escape=objective.escape_radius)
+    run = simulate(f, optimizer, batch, steps, noise=noise, seed=seed, escape=f.escape_radius)
     return Evaluation(
-        run,
-        run_scores(objective, run, score, gap_target),
-        metrics.steps_to_reach(_gap(objective, run.values), gap_target),
+        run, run_scores(f, run, score, gap_target), metrics.steps_to_reach(_gap(f, run.values), gap_target)
     )
 
 
