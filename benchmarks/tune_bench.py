@@ -1,19 +1,30 @@
 """Tuning cost: all 13 optimizers, budget 64, 200 steps, on 2-D landscapes (target: well under 1 s in total).
 
-Also times the Fair race page's heavier setting (8 starts × 4 noise seeds per trial).
-Run from the repository root: ``python -m benchmarks.tune_bench``.
+Also times the Fair race page's heavier setting (8 starts × 4 noise seeds per trial), and the page's
+network race: 5 optimizers (its network default) × budget 16 × 2 seeds × 300 steps on each data set's
+practitioner workload (``core.workloads``), tune and evaluate as ``ui.race.network_entry`` runs them.
+Target: at most 30 CPU-seconds on digits (minibatches of 128). CPU-seconds are the process's own
+(``time.process_time``: every BLAS thread counts, and OpenBLAS threads spin on these small matrix
+products: measured on 2 shared cores, digits cost 20 CPU-s with ``OPENBLAS_NUM_THREADS=1`` and 152 with
+the default two threads). Run from the repository root:
+``python -m benchmarks.tune_bench`` (``--net`` for the network race only).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
+import sys
 import time
 
 import core
-from core.tune import SCORES, starts
+from core.tune import SCORES, evaluate, starts
+from core.workloads import default_workload
 
 REPEATS = 7
 LANDSCAPES = ("quadratic", "rosenbrock", "himmelblau")
+NET_RACE = ("gd", "momentum", "adam", "muon", "adafactor")  # ui.race.NET_OPTIMIZERS
+NET_DATA = ("moons", "spiral", "digits")
 
 
 def tune_all(f: core.Objective, **kwargs: object) -> float:
@@ -30,7 +41,36 @@ def median_time(f: core.Objective, **kwargs: object) -> float:
     return statistics.median(tune_all(f, **kwargs) for _ in range(REPEATS))
 
 
+def network_race(data: str, budget: int = 16, seeds: int = 2, steps: int = 300) -> tuple[float, float, dict]:
+    """CPU-seconds and wall seconds of the page's network race on ``data``, and each optimizer's CPU-seconds."""
+    w = default_workload(data)
+    net = w.network()
+    each = {}
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for name in NET_RACE:
+        t0 = time.process_time()
+        result = core.tune(net, name, budget=budget, steps=steps, seeds=seeds, score="steps", batch_size=w.batch_size)
+        evaluate(net, name, result.best, steps=steps, seeds=seeds, score="steps", batch_size=w.batch_size)
+        each[name] = time.process_time() - t0
+    return time.process_time() - cpu0, time.perf_counter() - wall0, each
+
+
+def network_main() -> None:
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"network race: {len(NET_RACE)} optimizers x budget 16 x 2 seeds x 300 steps, score: steps to 0.9")
+    print(f"  (OPENBLAS_NUM_THREADS={threads})")
+    for data in NET_DATA:
+        w = default_workload(data)
+        cpu, wall, each = network_race(data)
+        feed = "full batch" if w.batch_size is None else f"minibatches of {w.batch_size}"
+        per = "  ".join(f"{n} {t:.1f}" for n, t in each.items())
+        print(f"  {data:<7} {w.hidden} {w.activation}, {feed}: {cpu:5.1f} CPU-s ({wall:.1f} s wall)  [{per}]")
+
+
 def main() -> None:
+    if "--net" in sys.argv:
+        network_main()
+        return
     print(f"all {len(core.OPTIMIZERS)} optimizers, budget 64, 200 steps, one start (median of {REPEATS}):")
     for fn in LANDSCAPES:
         f = core.get_function(fn)
@@ -39,6 +79,7 @@ def main() -> None:
     f = core.get_function("rosenbrock")
     heavy = median_time(f, budget=64, steps=200, x0=starts(f, 8, seed=0), noise=0.5, seeds=4)
     print(f"  rosenbrock, 8 starts x 4 noise seeds per trial (2048 runs per optimizer): {heavy * 1e3:.0f} ms")
+    network_main()
 
 
 if __name__ == "__main__":

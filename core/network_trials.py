@@ -13,7 +13,10 @@ has blown up). Scores (lower is better; a diverged run scores ``inf``):
 - ``"auc"``: the mean test loss over the recorded steps (the area under the test-loss curve per step).
 
 Full-batch trials run in one batched ``simulate`` call over trials × seeds; with minibatches, one
-call per seed (networks of one call share their minibatches).
+call per seed (networks of one call share their minibatches). Trials whose recorded parameters
+would exceed ``CHUNK_BYTES`` run in chunks of trials. Only the test split is evaluated at the
+recorded steps: the scores never read the training split (the training loss that ``simulate``
+records serves the divergence rule).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from .simulate import Trajectory, simulate
 
 DEFAULT_TARGET = 0.9  # test accuracy for the "steps" score: every data set of the lab gets there when trained well
 ROWS = 50  # recorded rows per run for the curve-based scores: test accuracy is judged every steps / ROWS steps
+# Largest block of recorded parameters one simulate call keeps (rows × trials × seeds × D floats): more trials
+# than fit run in several calls of the same minibatches, so a big budget on a big network does not exhaust memory.
+CHUNK_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -101,40 +107,60 @@ def run_trials(
     seeds = starts.shape[0]
     minibatch = batch_size is not None and batch_size < network.n_samples
     groups = [np.arange(seeds)] if not minibatch else [np.array([i]) for i in range(seeds)]
-    points, diverged = [], []
+    rows = (steps // every + 2) if curves_needed else 2
+    chunk = max(1, CHUNK_BYTES // (8 * rows * network.dim * len(groups[0])))
+    losses, accuracies, diverged = [], [], []
     for i, cols in enumerate(groups):
-        batch = np.broadcast_to(starts[None, cols, :], (count, len(cols), network.dim))
-        run = simulate(
-            network,
-            optimizer,
-            batch,
-            steps,
-            record,
-            record_every=every,
-            batch_size=batch_size if minibatch else None,
-            seed=seed + i if minibatch else seed,
-        )
-        points.append(run.points)
-        diverged.append(diverged_at(run) >= 0)
+        parts = []
+        for first in range(0, count, chunk):
+            size = min(chunk, count - first)
+            batch = np.broadcast_to(starts[None, cols, :], (size, len(cols), network.dim))
+            run = simulate(
+                network,
+                _trial_slice(optimizer, first, size, count),
+                batch,
+                steps,
+                record,
+                record_every=every,
+                batch_size=batch_size if minibatch else None,
+                seed=seed + i if minibatch else seed,
+            )
+            parts.append((*network.test_scores(run.points), diverged_at(run) >= 0))
+        losses.append(np.concatenate([p[0] for p in parts], axis=1))  # (rows, count, len(cols))
+        accuracies.append(np.concatenate([p[1] for p in parts], axis=1))
+        diverged.append(np.concatenate([p[2] for p in parts], axis=0))
     at = run.recorded_steps
-    ev = network.evaluate(np.concatenate(points, axis=2))  # (rows, count, seeds)
-    broken = np.concatenate(diverged, axis=1) | ~np.isfinite(ev.test_loss[-1])
+    test_loss, test_accuracy = np.concatenate(losses, axis=2), np.concatenate(accuracies, axis=2)
+    broken = np.concatenate(diverged, axis=1) | ~np.isfinite(test_loss[-1])
     with np.errstate(invalid="ignore"):
-        reached = ev.test_accuracy >= target
+        reached = test_accuracy >= target
     hit = reached.any(axis=0)
     reached_at = np.where(hit, at[np.argmax(reached, axis=0)], -1)
     if score == "final":
-        value = ev.test_loss[-1]
+        value = test_loss[-1]
     elif score == "steps":
         value = np.where(hit, reached_at, MISSED * steps).astype(float)
     else:
-        value = ev.test_loss.mean(axis=0)
+        value = test_loss.mean(axis=0)
     scores = np.where(broken | ~np.isfinite(value), np.inf, value)
     return NetworkTrials(
         scores=scores,
-        test_loss=np.where(broken, np.inf, ev.test_loss[-1]),
+        test_loss=np.where(broken, np.inf, test_loss[-1]),
         reached_at=reached_at,
         diverged=broken,
         steps=at,
-        curves={"test_loss": ev.test_loss, "test_accuracy": ev.test_accuracy},
+        curves={"test_loss": test_loss, "test_accuracy": test_accuracy},
     )
+
+
+def _trial_slice(optimizer: Optimizer, first: int, size: int, count: int) -> Optimizer:
+    """The optimizer of trials ``first .. first + size`` of ``count``: hyperparameter arrays ``(count, 1)`` cut."""
+    if first == 0 and size == count:
+        return optimizer
+
+    def cut(v: Any) -> Any:
+        if isinstance(v, tuple):
+            return tuple(cut(e) for e in v)
+        return v[first : first + size] if isinstance(v, np.ndarray) and v.ndim and v.shape[0] == count else v
+
+    return Optimizer(optimizer.spec, {k: cut(v) for k, v in optimizer.hyperparameters.items()})

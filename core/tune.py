@@ -23,7 +23,7 @@ import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from . import metrics
 from .functions import Objective
 from .messages import N_, CoreError, Message
 from .metrics import MISSED
+from .network import MLP
 from .network_trials import DEFAULT_TARGET, check_target, is_network, run_trials
 from .network_trials import inits as network_inits
 from .optimizers import Optimizer, get_optimizer, get_spec
@@ -100,13 +101,18 @@ class TuneResult:
 class Evaluation:
     """One setting run from every start and noise seed: the runs, their scores and steps to the target.
 
-    ``scores`` and ``reached_at`` have the batch shape ``(starts, seeds)`` of ``trajectory``;
-    ``reached_at`` is the first step with f − f* ≤ target, or -1.
+    ``scores`` and ``reached_at`` have the batch shape of the runs: ``(starts, seeds)`` on a landscape,
+    ``(seeds,)`` on a network; ``reached_at`` is the first step with f − f* ≤ target (on a network, the
+    first recorded step with test accuracy ≥ target), or -1. ``trajectory`` holds a landscape's runs
+    (None on a network: its parameters are not for drawing); on a network ``steps`` are the recorded
+    steps and ``curves`` the test loss and accuracy at them, ``(rows, seeds)`` each.
     """
 
-    trajectory: Trajectory
+    trajectory: Trajectory | None
     scores: np.ndarray
     reached_at: np.ndarray
+    steps: np.ndarray | None = None
+    curves: dict[str, np.ndarray] | None = None
 
 
 def halton(count: int, dims: int, start: int = 1, seed: int | None = None) -> np.ndarray:
@@ -183,7 +189,7 @@ def run_scores(objective: Objective, run: Trajectory, metric: str, target: float
 
 
 def tune(
-    objective: Objective,
+    objective: Objective | MLP,
     name: str,
     *,
     budget: int = 64,
@@ -325,7 +331,7 @@ def _drop_axis(value: Any) -> Any:
 
 
 def evaluate(
-    objective: Objective,
+    objective: Objective | MLP,
     name: str,
     hyperparameters: Mapping[str, Any],
     *,
@@ -335,28 +341,51 @@ def evaluate(
     seeds: int = 1,
     noise: float = 0.0,
     seed: int = 0,
-    target: float = 1e-3,
+    target: float | None = None,
+    batch_size: int | None = None,
 ) -> Evaluation:
-    """Run one setting from every start and noise seed (as ``tune`` does) and score every run."""
-    x = _start_array(objective, x0)
+    """Run one setting from every start and noise seed (as ``tune`` does) and score every run.
+
+    On a network (``core.mlp``) the runs are the ``seeds`` seeded initialisations (or ``x0``'s
+    parameter vectors), trained with minibatches of ``batch_size`` exactly as ``tune``'s trials are,
+    so the tuned setting's runs score what its trial scored; ``target`` is then a test accuracy
+    (default 0.9), else a gap (default 1e-3).
+    """
+    _check_metric(score)
+    optimizer = get_optimizer(name, **hyperparameters)
+    if is_network(objective):
+        goal = check_target(DEFAULT_TARGET if target is None else target)
+        t = run_trials(
+            objective,
+            optimizer,
+            network_inits(objective, seeds, x0),
+            1,
+            steps=steps,
+            score=score,
+            target=goal,
+            batch_size=batch_size,
+            seed=seed,
+        )
+        curves = {k: v[:, 0] for k, v in t.curves.items()}
+        return Evaluation(None, t.scores[0], t.reached_at[0], t.steps, curves)
+    if batch_size is not None:
+        raise CoreError(N_("batch_size needs an objective with training samples (a network from core.mlp)"))
+    f = cast(Objective, objective)  # not a network: a landscape
+    gap_target = 1e-3 if target is None else target
+    x = _start_array(f, x0)
     reps = seeds if noise > 0 else 1
     batch = np.broadcast_to(x[:, None, :], (x.shape[0], reps, x.shape[1]))
-    run = simulate(
-        objective,
-        get_optimizer(name, **hyperparameters),
-        batch,
-        steps,
-        noise=noise,
-        seed=seed,
-        escape=objective.escape_radius,
-    )
+    run = simulate(f, optimizer, batch, steps, noise=noise, seed=seed, escape=f.escape_radius)
     return Evaluation(
-        run, run_scores(objective, run, score, target), metrics.steps_to_reach(_gap(objective, run.values), target)
+        run, run_scores(f, run, score, gap_target), metrics.steps_to_reach(_gap(f, run.values), gap_target)
     )
 
 
 def survival(reached_at: np.ndarray, steps: int) -> np.ndarray:
-    """The fraction of runs that reached the target by each step ``0..steps`` (``reached_at`` -1: never)."""
+    """The fraction of runs that reached the target by each step ``0..steps`` (``reached_at`` -1: never).
+
+    On a network ``reached_at`` is a recorded step (``Evaluation.steps``), so the curve rises at those.
+    """
     r = np.asarray(reached_at).ravel()
     counts = np.bincount(r[r >= 0], minlength=steps + 1)[: steps + 1]
     return np.cumsum(counts) / max(r.size, 1)

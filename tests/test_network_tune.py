@@ -7,7 +7,9 @@ import pytest
 
 import core
 from core import network_trials
-from core.tune import SCORES
+from core.datasets import TWO_D_DATASETS
+from core.tune import SCORES, evaluate, survival
+from core.workloads import default_workload
 
 ALL = core.OPTIMIZERS + core.NETWORK_OPTIMIZERS
 
@@ -94,3 +96,70 @@ def test_batch_size_needs_a_network_and_x0_a_networks_dimension():
         core.tune(core.get_function("quadratic"), "adam", budget=2, steps=5, batch_size=8)
     with pytest.raises(core.messages.CoreError, match="x0 shape"):
         core.tune(small(), "adam", budget=2, steps=5, x0=[0.0, 1.0])
+
+
+@pytest.mark.parametrize("score", sorted(SCORES))
+def test_evaluate_runs_the_tuned_setting_as_its_trial_ran(score):
+    net = small()
+    result = core.tune(net, "adam", budget=4, steps=40, seeds=2, score=score, target=0.8, batch_size=32, seed=3)
+    ev = evaluate(net, "adam", result.best, steps=40, seeds=2, score=score, target=0.8, batch_size=32, seed=3)
+    assert ev.trajectory is None and ev.scores.shape == (2,) and ev.reached_at.shape == (2,)
+    assert ev.scores.mean() == pytest.approx(result.score, rel=1e-12)
+
+
+def test_evaluate_on_a_network_dates_the_target_from_its_test_accuracy_curve():
+    net = small()
+    ev = evaluate(net, "adam", {"lr": 0.05}, steps=100, seeds=3, score="steps", target=0.8)
+    acc = ev.curves["test_accuracy"]
+    assert acc.shape == (len(ev.steps), 3)
+    for j in range(3):
+        hit = np.flatnonzero(acc[:, j] >= 0.8)
+        assert ev.reached_at[j] == (ev.steps[hit[0]] if hit.size else -1)
+    curve = survival(ev.reached_at, 100)
+    assert curve[-1] == np.mean(ev.reached_at >= 0) and curve[0] == 0.0
+    assert np.all(np.diff(curve) >= 0)
+
+
+def test_evaluate_checks_the_network_target_and_a_landscapes_batch_size():
+    with pytest.raises(core.messages.CoreError, match="test accuracy"):
+        evaluate(small(), "adam", {}, steps=5, target=2.0)
+    with pytest.raises(core.messages.CoreError, match="batch_size needs"):
+        evaluate(core.get_function("quadratic"), "adam", {}, steps=5, batch_size=8)
+
+
+def test_trials_in_chunks_score_as_in_one_call(monkeypatch):
+    """A budget too big for one call's memory runs in chunks of trials, each with its own hyperparameters."""
+    net = small()
+    lr = np.array([[0.3], [0.03], [3e-3], [3e-4], [0.1]])
+    opt = core.get_optimizer("momentum", lr=lr, momentum=0.9)
+    whole = network_trials.run_trials(net, opt, net.init(range(2)), 5, steps=30, score="steps", target=0.8)
+    calls = []
+    real = network_trials.simulate
+    monkeypatch.setattr(network_trials, "simulate", lambda *a, **k: calls.append(a[2].shape) or real(*a, **k))
+    monkeypatch.setattr(network_trials, "CHUNK_BYTES", 8 * 32 * net.dim * 2 * 2)  # two trials per call
+    parts = network_trials.run_trials(net, opt, net.init(range(2)), 5, steps=30, score="steps", target=0.8)
+    assert [s[0] for s in calls] == [2, 2, 1]
+    np.testing.assert_array_equal(parts.scores, whole.scores)
+    np.testing.assert_allclose(parts.curves["test_loss"], whole.curves["test_loss"], rtol=1e-12)
+
+
+def test_test_scores_are_evaluates_test_split():
+    net = small()
+    theta = net.init(range(3))
+    loss, accuracy = net.test_scores(theta)
+    ev = net.evaluate(theta)
+    np.testing.assert_array_equal(loss, ev.test_loss)
+    np.testing.assert_array_equal(accuracy, ev.test_accuracy)
+
+
+@pytest.mark.parametrize("data", core.DATASETS)
+def test_every_data_set_has_a_practitioners_workload(data):
+    w = default_workload(data)
+    net = w.network()
+    assert net.dataset.name == data and net.hidden == w.hidden and net.activation == w.activation
+    if data in TWO_D_DATASETS:
+        assert w.batch_size is None, "a few hundred points train full batch"
+    else:
+        assert w.batch_size is not None and w.batch_size < net.n_samples, "a larger set trains on minibatches"
+    with pytest.raises(core.messages.CoreError, match="Unknown dataset"):
+        default_workload("nope")

@@ -131,3 +131,102 @@ def test_misses_are_not_reached_and_the_penalty_is_in_the_caption():
     hits = open_page("pages/race.py", SMALL)  # every run reaches the target on the quadratic: numbers below the budget
     shown = markdown_tables(hits)[0]
     assert (shown["score (steps to target)"] < 60).all() and (shown["median run"] < 60).all()
+
+
+# A tiny network race: a 2-8-2 network on moons, few trials and steps, the profile over moons alone.
+NET = {
+    "work": "net",
+    "opts": "adam,muon",
+    "data": "moons",
+    "layers": "1",
+    "width": "8",
+    "budget": "8",
+    "steps": "30",
+    "inits": "2",
+    "nets": "moons,gaussians",
+}
+
+
+def test_network_race_draws_the_table_profile_and_survival():
+    at = open_page("pages/race.py", NET)
+    assert not at.exception and not errors(at) and not at.warning
+    table = markdown_tables(at)[0]
+    assert list(table["optimizer"]) == ["Adam", "Muon"]
+    assert "runs reaching test accuracy ≥ 0.9" in table.columns
+    assert "2-8-2 tanh network on Two moons, full batch" in " ".join(s.value for s in at.subheader)
+    assert any(s.startswith("Defaults as a practitioner") for s in (m.value for m in at.markdown))
+    titles = [str(s.get("title")) for s, _ in charts(at)]
+    assert any("Test accuracy of the tuned setting" in t for t in titles)
+    assert any("Fraction of runs with test accuracy ≥ 0.9" in t for t in titles), "survival is the open tab"
+    at.session_state["race:view"] = "Performance profile"
+    profile = next(d for s, d in charts(at.run()) if "Performance profile" in str(s.get("title")))
+    assert set(profile["optimizer"]) == {"Adam", "Muon"} and profile["fraction"].max() == 1.0
+    assert "over 2 network workload(s)" in next(str(s["title"]) for s, _ in charts(at) if "profile" in str(s["title"]))
+    assert count(at, "image") == 0, "no landscape to draw paths on"
+    for name, value in NET.items():
+        assert _param(at, name) == value
+
+
+def test_network_misses_are_not_reached():
+    """A 2-8-2 network cannot separate the spiral's arms in 30 steps: the table says "not reached" rather than the
+    penalty, and the caption says what a miss counts."""
+    at = open_page("pages/race.py", {**NET, "data": "spiral", "nets": "spiral", "acc": "0.95"})
+    assert not at.exception and not at.warning
+    table = markdown_tables(at)[0]
+    assert (table["score (steps to target)"] == "not reached").all()
+    assert (table["runs reaching test accuracy ≥ 0.95"] == "0%").all()
+    assert "never reaches test accuracy ≥ 0.95 within the 30 steps counts 2 × 30 = 60" in at.caption[0].value
+
+
+def test_network_only_optimizers_are_offered_only_on_networks():
+    land = open_page("pages/race.py", SMALL)
+    offered = land.multiselect(key="race:opts").options
+    net = open_page("pages/race.py", NET)
+    on_networks = net.multiselect(key="race:opts").options
+    for name in core.NETWORK_OPTIMIZERS:
+        label = core.get_spec(name).display_name
+        assert label not in offered and label in on_networks
+    # switching back to landscapes drops them from the race and keeps the others
+    net.selectbox(key="race:work").set_value("land")
+    net.session_state["race:fn"] = "quadratic"
+    net.session_state["race:probs"] = ["quadratic"]
+    net.run()
+    assert not net.exception
+    assert net.session_state["race:opts"] == ["adam"]
+    assert _param(net, "work") == "land" and "data" not in net.query_params
+
+
+def test_bad_network_link_values_fall_back_with_a_warning_and_keep_the_others():
+    at = open_page("pages/race.py", {**NET, "data": "imagenet", "bs": "7", "acc": "2", "work": "net", "nets": "moons"})
+    assert not at.exception
+    text = at.warning[0].value
+    assert "**data** =" in text and "**bs** =" in text and "**acc** =" in text
+    assert at.session_state["race:data"] == "moons" and at.session_state["race:bs"] == "full"
+    assert at.session_state["race:width"] == "8" and at.session_state["race:budget"] == 8, "the valid ones are kept"
+    landscape = open_page("pages/race.py", {**SMALL, "opts": "adam,muon"})  # muon is not a landscape optimizer
+    assert not landscape.exception and "**opts** =" in landscape.warning[0].value
+    assert "muon" not in landscape.session_state["race:opts"]
+    bad = open_page("pages/race.py", {**SMALL, "work": "galaxies"})
+    assert "**work** =" in bad.warning[0].value and bad.session_state["race:work"] == "land"
+
+
+def test_a_data_sets_practitioner_defaults_fill_the_network_settings():
+    """Digits train on minibatches of 128 by one hidden layer of 64 ReLU units unless the link says otherwise."""
+    at = open_page(
+        "pages/race.py",
+        {"work": "net", "data": "digits", "budget": "8", "steps": "10", "nets": "digits", "opts": "adam"},
+    )
+    assert not at.exception and not errors(at)
+    state = at.session_state
+    assert (state["race:bs"], state["race:layers"], state["race:width"], state["race:act"]) == ("128", 1, "64", "relu")
+    assert "64-64-10 relu network on Handwritten digits (UCI), minibatches of 128" in at.subheader[0].value
+
+
+def test_too_much_network_work_is_refused_with_a_message():
+    at = open_page(
+        "pages/race.py",
+        {"work": "net", "data": "digits", "bs": "full", "budget": "128", "inits": "8", "steps": "500", "opts": "adam"},
+    )
+    assert not at.exception
+    assert any("per tuning round" in e for e in errors(at))
+    assert not markdown_tables(at)

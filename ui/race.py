@@ -4,6 +4,8 @@ A comparison at one learning rate and one start mostly shows whose default suite
 landscape. Here each optimizer first gets the same number of tuning trials (``core.tune``),
 then its tuned setting is judged over random starts and noise seeds, by steps to a target,
 and across several landscapes with a performance profile (Dolan & Moré 2002; AlgoPerf).
+The workload can also be networks (``core.workloads``): the runs are seeded initialisations,
+judged on the held-out test split, and the network-only optimizers join the race.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import pandas as pd
 import streamlit as st
 
 import core
+from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
+from core.network import ACTIVATIONS
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
+from core.workloads import TWO_D_SAMPLES, Workload, default_workload
 
 from . import charts, controls, layout, plots, problem
 from .i18n import N_, _, error_text
@@ -29,7 +34,21 @@ from .tune import tune_button
 PAGE = "race"
 PROFILE_DEFAULT = ["quadratic", "conditioned_quadratic", "rosenbrock", "beale", "himmelblau", "six_hump_camel"]
 MAX_WORK = 3_000_000  # run-steps per batched call (trials × starts × seeds × steps): about 100 MB of points
+WORKLOADS = {"land": N_("Landscapes"), "net": N_("Networks")}
+LAND_OPTIMIZERS = ["gd", "momentum", "rmsprop", "adam"]
+# On networks the two network-only optimizers race a plain, a heavy-ball and an adaptive one.
+NET_OPTIMIZERS = ["gd", "momentum", "adam", *core.NETWORK_OPTIMIZERS]
+NET_PROFILE_DEFAULT: list[str] = [d for d in ("moons", "spiral", "digits") if d in core.DATASETS]
+# Defaults that differ by workload: a network race runs longer trials, so it gets fewer of them.
+STEPS = {"land": 100, "net": 300}
+BUDGET = {"land": 64, "net": 16}
+WIDTHS = ["4", "8", "16", "32", "64", "128"]
+BATCHES = ["full", "16", "32", "64", "128", "256"]
+# Training work of one optimizer's race on a network (trials per round × seeds × steps × samples per
+# step × parameters): about 5x the digits race at its defaults (budget 16, 2 seeds, 300 steps of 128).
+MAX_NET_WORK = 20_000_000_000
 SCORE_LABELS = {"final": N_("final f − f*"), "steps": N_("steps to target"), "auc": N_("area under log f − f*")}
+NET_SCORE_LABELS = {"final": N_("final test loss"), "steps": N_("steps to target"), "auc": N_("mean test loss")}
 # ``core.tune.SCORES``'s descriptions, marked here for translation where they are shown.
 SCORE_NAMES = {
     "final": N_("final f − f*"),
@@ -38,9 +57,31 @@ SCORE_NAMES = {
 }
 
 
-def score_name(score: str) -> str:
-    """``core.tune.SCORES[score]`` in the current language."""
+# What the scores mean on a network (``core.network_trials``).
+NET_SCORE_NAMES = {
+    "final": N_("final test loss"),
+    "steps": N_("steps to reach test accuracy ≥ target"),
+    "auc": N_("mean test loss over the steps"),
+}
+
+
+def score_name(score: str, network: bool = False) -> str:
+    """``core.tune.SCORES[score]`` (or what it means on a network) in the current language."""
+    if network:
+        return _(NET_SCORE_NAMES[score])
     return _(SCORE_NAMES.get(score, SCORES[score]))
+
+
+def score_label(race: Race) -> str:
+    """The short name of the race's score, for axes and table headers."""
+    return _((NET_SCORE_LABELS if race.network else SCORE_LABELS)[race.score])
+
+
+def target_text(race: Race) -> str:
+    """The target as a condition: ``f − f* ≤ 0.001`` or ``test accuracy ≥ 0.9``."""
+    if race.network:
+        return _("test accuracy ≥ {target:g}").format(target=race.target)
+    return f"f − f* ≤ {race.target:g}"
 
 
 class Race(NamedTuple):
@@ -54,6 +95,7 @@ class Race(NamedTuple):
     noise: float
     seed: int
     target: float
+    network: bool = False  # seeds are then initialisations and the target a test accuracy
 
     def judged(self) -> dict[str, Any]:
         """How every run is judged, as ``core.tune`` and ``evaluate`` take it (steps and starts are given apart)."""
@@ -61,12 +103,16 @@ class Race(NamedTuple):
 
 
 class Entry(NamedTuple):
-    """One optimizer's race on one landscape: the search, and its tuned setting run from every start and seed."""
+    """One optimizer's race on one workload: the search, and its tuned setting run from every start and seed."""
 
     result: core.TuneResult
     scores: np.ndarray  # per run
-    reached: np.ndarray  # per run: first step with f − f* ≤ target, −1 never
-    path: np.ndarray  # from the landscape's own start, first seed: (steps + 1, d)
+    reached: np.ndarray  # per run: first step at the target, −1 never
+    path: np.ndarray | None  # on a landscape, from its own start, first seed: (steps + 1, d)
+    accuracy: np.ndarray | None = None  # on a network, the median test accuracy over the seeds at every step
+
+
+Key = Any  # a landscape's problem.FunctionKey or a network's core.workloads.Workload
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
@@ -76,7 +122,42 @@ def race_entry(key: problem.FunctionKey, name: str, race: Race) -> Entry:
     x0 = starts(f, race.starts, race.seed)
     result = core.tune(f, name, budget=race.budget, steps=race.steps, x0=x0, **race.judged())
     ev = evaluate(f, name, result.best, steps=race.steps, x0=x0, **race.judged())
+    assert ev.trajectory is not None  # a landscape's runs
     return Entry(result, ev.scores.ravel(), ev.reached_at.ravel(), ev.trajectory.points[:, 0, 0])
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def network(workload: Workload) -> core.MLP:
+    """The network objective of ``workload`` (shared: read-only data and per-thread scratch)."""
+    return workload.network()
+
+
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+def network_entry(workload: Workload, name: str, race: Race) -> Entry:
+    """Tune ``name`` on a network workload, then run the tuned setting from every seeded initialisation (cached)."""
+    net = network(workload)
+    result = core.tune(net, name, budget=race.budget, steps=race.steps, batch_size=workload.batch_size, **race.judged())
+    ev = evaluate(net, name, result.best, steps=race.steps, batch_size=workload.batch_size, **race.judged())
+    assert ev.steps is not None and ev.curves is not None  # a network's runs
+    median = np.median(ev.curves["test_accuracy"], axis=1)
+    accuracy = np.interp(np.arange(race.steps + 1), ev.steps, median)  # drawn over steps, as the other curves
+    return Entry(result, ev.scores.ravel(), ev.reached_at.ravel(), None, accuracy)
+
+
+def entry(key: Key, name: str, race: Race) -> Entry:
+    """The race of ``name`` on a landscape or a network workload."""
+    return network_entry(key, name, race) if race.network else race_entry(key, name, race)
+
+
+def workload_name(key: Key, is_net: bool) -> str:
+    """How the page names a workload: the landscape, or the network and its data set."""
+    if not is_net:
+        return layout.landscape_name(problem.objective(key))
+    sizes = "-".join(map(str, network(key).sizes))
+    feed = _("full batch") if key.batch_size is None else _("minibatches of {n}").format(n=key.batch_size)
+    return _("{sizes} {activation} network on {data}, {feed}").format(
+        sizes=sizes, activation=key.activation, data=_(DISPLAY_NAMES[key.data]), feed=feed
+    )
 
 
 def profile_key(name: str) -> problem.FunctionKey:
@@ -91,7 +172,8 @@ def render() -> None:
             "Every optimizer first gets **the same tuning budget**: quasi-random trials of its learning rate "
             "and its other tunable hyperparameters (momentum, β₁, α, ρ), all run in a few batched calls. "
             "Its best setting is then run from random starts and noise seeds, timed to a target, and "
-            "raced on several landscapes — the protocol of optimizer benchmarks such as DeepOBS and AlgoPerf."
+            "raced on several landscapes — the protocol of optimizer benchmarks such as DeepOBS and AlgoPerf. "
+            "Choose networks as the workload to race on small classifiers instead."
         )
     )
     with page_state(PAGE) as ps:
@@ -100,17 +182,140 @@ def render() -> None:
 
 def _body(ps: PageState) -> None:
     side = st.sidebar
-    labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
-    chosen = controls.optimizers(ps, ["gd", "momentum", "rmsprop", "adam"], where=side)
-    side.header(_("Landscape"))
-    picked = controls.landscape(ps, where=side)
-    if picked is None:
+    kind = controls.choice(
+        ps,
+        "work",
+        _("Workload"),
+        list(WORKLOADS),
+        "land",
+        labels={k: _(v) for k, v in WORKLOADS.items()},
+        where=side,
+        on_change=lambda: _new_workload(ps),
+        help=_("Landscapes: 2-D test functions. Networks: small classifiers judged on their held-out test split."),
+    )
+    net = kind == "net"
+    names = offered(net)
+    labels = {n: core.get_spec(n).display_name for n in names}
+    default = NET_OPTIMIZERS if net else LAND_OPTIMIZERS
+    chosen = controls.multi(ps, "opts", _("Optimizers"), names, default, labels=labels, where=side)
+    if net:
+        side.header(_("Data and network"))
+        key: Key = _workload_settings(ps, side)
+        race = _race_settings(ps, side, network=True)
+        profile_keys = [key if d == key.data else default_workload(d) for d in _network_profile(ps, side)]
+        st.markdown(workload_sentence(race))
+    else:
+        side.header(_("Landscape"))
+        picked = controls.landscape(ps, where=side)
+        if picked is None:
+            return
+        key, f = picked
+        race = _race_settings(ps, side)
+        profile_keys = [profile_key(p) for p in _landscape_profile(ps, side)]
+    if not chosen:
+        st.info(_("Choose at least one optimizer in the sidebar."))
         return
-    key, f = picked
-    race = _race_settings(ps, side)
+    if not _affordable(key, profile_keys, race):
+        return
+
+    entries = _run_all(key, chosen, profile_keys, race)
+    here = {n: entries[(key, n)] for n in chosen}
+    st.subheader(_("Tuned on {landscape}").format(landscape=workload_name(key, net)))
+    _table(here, race, labels)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        if net:
+            _accuracy(here, race, labels)
+        else:
+            st.image(
+                plots.contour_png(key, tuple((n, e.path) for n, e in here.items() if e.path is not None)),
+                width="stretch",
+                caption=_("Tuned paths from the landscape's own start (first noise seed): start ○, end ✕, minima ★"),
+            )
+    with right:
+        _distribution(here, race, labels)
+    views = (
+        lambda: _survival(here, race, labels),
+        lambda: _sensitivity(here, race, labels),
+        lambda: _profile({k: {n: entries[(k, n)] for n in chosen} for k in profile_keys}, race, labels),
+    )
+    titles = [_("Runs reaching the target"), _("Sensitivity to the lr"), _("Performance profile")]
+    for tab, view in zip(layout.tabs_on_demand(titles, ps.key("view")), views, strict=True):
+        if tab is not None:
+            with tab:
+                view()
+    if not net:
+        _beat_the_tuner(ps, key, f, chosen, race, labels)
+
+
+def offered(network: bool) -> list[str]:
+    """The optimizers a race offers: the network-only ones (Muon, Adafactor) only on networks."""
+    return [*core.OPTIMIZERS, *core.NETWORK_OPTIMIZERS] if network else list(core.OPTIMIZERS)
+
+
+def _new_workload(ps: PageState) -> None:
+    """On a change of workload (a callback): keep the chosen optimizers the new workload offers, and restart
+    the settings whose defaults differ by workload (steps, budget) unless the link set them."""
+    allowed = offered(ps.get("work") == "net")
+    kept = [n for n in ps.get("opts", []) if n in allowed]
+    ps.set("opts", kept or (NET_OPTIMIZERS if ps.get("work") == "net" else LAND_OPTIMIZERS))
+    ps.new_landscape(always=("steps", "budget"))
+
+
+def _workload_settings(ps: PageState, side) -> Workload:
+    """The data set and its network: shape and minibatch start from the data set's practitioner default."""
+    data = controls.choice(
+        ps,
+        "data",
+        _("Data set"),
+        list(core.DATASETS),
+        "moons",
+        labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
+        where=side,
+        on_change=lambda: ps.new_landscape(always=("layers", "width", "act", "bs")),
+    )
+    base = default_workload(data)
+    layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, len(base.hidden), where=side)
+    width = controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, str(base.hidden[0]), where=side)
+    activation = controls.choice(ps, "act", _("Activation"), list(ACTIVATIONS), base.activation, where=side)
+    batch = controls.choice(
+        ps,
+        "bs",
+        _("Minibatch size"),
+        BATCHES,
+        "full" if base.batch_size is None else str(base.batch_size),
+        labels={"full": _("full")},
+        where=side,
+        help=_("Samples per gradient; every optimizer and trial sees the same minibatches of a seed."),
+    )
+    return Workload(data, (int(width),) * layers, activation, None if batch == "full" else int(batch))
+
+
+def workload_sentence(race: Race) -> str:
+    """One sentence on the network workloads' defaults and how their runs are judged."""
+    small = default_workload(TWO_D_DATASETS[0])
+    large = [d for d in core.DATASETS if d not in TWO_D_DATASETS]
+    big = default_workload(large[0]) if large else small
+    return _(
+        "Defaults as a practitioner would train them: on the 2-D sets ({n} points), a {small} {small_act} network, "
+        "full batch; on {large}, one hidden layer of {width} {big_act} units, minibatches of {batch}. Each trial "
+        "trains the same {seeds} seeded initialisation(s) and is judged on the held-out test split."
+    ).format(
+        n=TWO_D_SAMPLES,
+        small="2-" + "-".join(map(str, small.hidden)) + "-2",
+        small_act=small.activation,
+        large=", ".join(_(DISPLAY_NAMES.get(d, d)) for d in large),
+        width=big.hidden[0],
+        big_act=big.activation,
+        batch=big.batch_size,
+        seeds=race.seeds,
+    )
+
+
+def _landscape_profile(ps: PageState, side) -> list[str]:
     known = [n for n in core.list_functions() if math.isfinite(core.get_function(n).min_value)]
     box = controls.section(ps, "profile", _("Performance profile"), {"probs": ",".join(PROFILE_DEFAULT)}, side)
-    profile = controls.multi(
+    return controls.multi(
         ps,
         "probs",
         _("Landscapes"),
@@ -119,11 +324,29 @@ def _body(ps: PageState) -> None:
         labels={n: core.get_function(n).display_name for n in known},
         where=box,
     )
-    if not chosen:
-        st.info(_("Choose at least one optimizer in the sidebar."))
-        return
-    work = math.ceil(race.budget / 2) * race.starts * race.seeds * (race.steps + 1)
-    if work > MAX_WORK:
+
+
+def _network_profile(ps: PageState, side) -> list[str]:
+    """The data sets of the network profile, each at its practitioner default (the raced one as set above)."""
+    box = controls.section(ps, "nprofile", _("Performance profile"), {"nets": ",".join(NET_PROFILE_DEFAULT)}, side)
+    return controls.multi(
+        ps,
+        "nets",
+        _("Data sets"),
+        list(core.DATASETS),
+        NET_PROFILE_DEFAULT,
+        labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
+        where=box,
+    )
+
+
+def _affordable(key: Key, profile_keys: list[Key], race: Race) -> bool:
+    """False, with a message, when one optimizer's race would take more work than this server allows."""
+    trials = math.ceil(race.budget / 2) + 2  # the global round and the included settings
+    if not race.network:
+        work = math.ceil(race.budget / 2) * race.starts * race.seeds * (race.steps + 1)
+        if work <= MAX_WORK:
+            return True
         st.error(
             _(
                 "That is {work:,} run-steps per batch, more than this server allows ({limit:,}): "
@@ -131,37 +354,28 @@ def _body(ps: PageState) -> None:
             ).format(work=work, limit=MAX_WORK),
             icon=":material/block:",
         )
-        return
-
-    entries = _run_all(key, chosen, profile, race)
-    here = {n: entries[(key, n)] for n in chosen}
-    st.subheader(_("Tuned on {landscape}").format(landscape=layout.landscape_name(f)))
-    _table(here, race, labels)
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        st.image(
-            plots.contour_png(key, tuple((n, e.path) for n, e in here.items())),
-            width="stretch",
-            caption=_("Tuned paths from the landscape's own start (first noise seed): start ○, end ✕, minima ★"),
-        )
-    with right:
-        _distribution(here, race, labels)
-    views = (
-        lambda: _survival(here, race, labels),
-        lambda: _sensitivity(here, race, labels),
-        lambda: _profile({p: {n: entries[(profile_key(p), n)] for n in chosen} for p in profile}, race, labels),
+        return False
+    work = 0
+    for w in dict.fromkeys([key, *profile_keys]):
+        f = network(w)
+        samples = f.n_samples if w.batch_size is None else min(w.batch_size, f.n_samples)
+        work = max(work, trials * race.seeds * race.steps * samples * f.dim)
+    if work <= MAX_NET_WORK:
+        return True
+    st.error(
+        _(
+            "That is {work:,} parameter × sample × step products per tuning round, more than this server allows "
+            "({limit:,}): lower the budget, the seeds, the steps, the network's size or the minibatch size."
+        ).format(work=work, limit=MAX_NET_WORK),
+        icon=":material/block:",
     )
-    titles = [_("Runs reaching the target"), _("Sensitivity to the lr"), _("Performance profile")]
-    for tab, view in zip(layout.tabs_on_demand(titles, ps.key("view")), views, strict=True):
-        if tab is not None:
-            with tab:
-                view()
-    _beat_the_tuner(ps, key, f, chosen, race, labels)
+    return False
 
 
-def _race_settings(ps: PageState, side) -> Race:
-    """The sidebar's tuning and judging settings."""
-    steps = controls.steps_picker(ps, default=100, where=side)
+def _race_settings(ps: PageState, side, network: bool = False) -> Race:
+    """The sidebar's tuning and judging settings (on networks: seeds are initialisations, the target an accuracy)."""
+    kind = "net" if network else "land"
+    steps = controls.steps_picker(ps, default=STEPS[kind], where=side)
     side.header(_("Tuning"))
     score = controls.choice(
         ps,
@@ -169,7 +383,7 @@ def _race_settings(ps: PageState, side) -> Race:
         _("Score (lower is better)"),
         list(SCORES),
         "steps",
-        labels={k: score_name(k) for k in SCORES},
+        labels={k: score_name(k, network) for k in SCORES},
         where=side,
         help=_(
             "What a trial is judged by, averaged over its runs; a trial with a diverged run "
@@ -182,13 +396,39 @@ def _race_settings(ps: PageState, side) -> Race:
         _("Budget (trials per optimizer)"),
         8,
         128,
-        64,
+        BUDGET[kind],
         where=side,
         help=_(
             "Half on a Halton sequence over the whole search space, the rest in three "
             "rounds that zoom in on the best trial so far."
         ),
     )
+    if network:
+        accuracy = controls.number(
+            ps,
+            "acc",
+            _("Target test accuracy"),
+            0.5,
+            1.0,
+            0.9,
+            where=side,
+            help=_("For steps-to-target and the survival curves: the share of test samples classified right."),
+        )
+        box = controls.section(ps, "spread", _("Seeds"), {"inits": 2, "seed": 0}, side)
+        inits = controls.integer(
+            ps,
+            "inits",
+            _("Seeds (initialisations)"),
+            1,
+            8,
+            2,
+            where=box,
+            help=_("Every trial trains these seeded initialisations, each on its own minibatch order."),
+        )
+        seed = controls.integer(
+            ps, "seed", _("Seed"), 0, 999, 0, where=box, help=_("Seeds the minibatch order and the search.")
+        )
+        return Race(budget, steps, score, 1, inits, 0.0, seed, accuracy, network=True)
     target = controls.number(
         ps,
         "target",
@@ -221,22 +461,19 @@ def _race_settings(ps: PageState, side) -> Race:
     return Race(budget, steps, score, count, seeds, noise, seed, target)
 
 
-def _run_all(
-    key: problem.FunctionKey, chosen: list[str], profile: list[str], race: Race
-) -> dict[tuple[problem.FunctionKey, str], Entry]:
-    """Every (landscape, optimizer) race, with a progress bar while they run."""
-    jobs = [(k, n) for k in dict.fromkeys([key] + [profile_key(p) for p in profile]) for n in chosen]
+def _run_all(key: Key, chosen: list[str], profile_keys: list[Key], race: Race) -> dict[tuple[Key, str], Entry]:
+    """Every (workload, optimizer) race, with a progress bar that moves per optimizer while they run."""
+    jobs = [(k, n) for k in dict.fromkeys([key, *profile_keys]) for n in chosen]
     bar = st.progress(0.0, text=_("Tuning…"))
     out = {}
     for i, (k, n) in enumerate(jobs):
-        where = layout.landscape_name(problem.objective(k))
         bar.progress(
             i / len(jobs),
             text=_("Tuning {optimizer} on {landscape}").format(
-                optimizer=core.get_spec(n).display_name, landscape=where
+                optimizer=core.get_spec(n).display_name, landscape=workload_name(k, race.network)
             ),
         )
-        out[(k, n)] = race_entry(k, n, race)
+        out[(k, n)] = entry(k, n, race)
     bar.empty()
     return out
 
@@ -257,9 +494,9 @@ def missed_note(race: Race) -> str:
     if race.score != "steps":
         return ""
     return _(
-        "A run that never reaches f − f* ≤ {target:g} within the {steps} steps counts {missed} × {steps} = "
+        "A run that never reaches {condition} within the {steps} steps counts {missed} × {steps} = "
         "{penalty} steps in the averages; tables show it as “not reached”."
-    ).format(target=race.target, steps=race.steps, missed=MISSED, penalty=MISSED * race.steps)
+    ).format(condition=target_text(race), steps=race.steps, missed=MISSED, penalty=MISSED * race.steps)
 
 
 def with_missed_note(text: str, race: Race) -> str:
@@ -285,7 +522,7 @@ def _median_run(e: Entry, race: Race) -> float:
 
 
 def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
-    score = _("score ({what})").format(what=_(SCORE_LABELS[race.score]))
+    score = _("score ({what})").format(what=score_label(race))
     median = _("median run")
     rows = []
     for n, e in entries.items():
@@ -295,26 +532,29 @@ def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> Non
                 _("tuned"): _hyper_text(n, e.result.best),
                 score: _shown_score(e.result.score, race),
                 median: _shown_score(_median_run(e, race), race),
-                _("runs reaching f − f* ≤ {target:g}").format(target=race.target): f"{np.mean(e.reached >= 0):.0%}",
+                _("runs reaching {condition}").format(condition=target_text(race)): f"{np.mean(e.reached >= 0):.0%}",
                 _("trials that diverged"): f"{np.mean(e.result.trials['diverged'] > 0):.0%}",
             }
         )
     layout.markdown_table(pd.DataFrame(rows), right=(score, median))
-    st.caption(
-        with_missed_note(
-            _(
-                "Each optimizer: {budget} trials of {steps} steps, every trial from {starts} "
-                "start(s) × {seeds} noise seed(s). Score: {score}, averaged over the runs."
-            ).format(
-                budget=race.budget,
-                steps=race.steps,
-                starts=race.starts,
-                seeds=race.seeds,
-                score=score_name(race.score),
-            ),
-            race,
+    if race.network:
+        runs = _(
+            "Each optimizer: {budget} trials of {steps} steps, every trial training {seeds} seeded "
+            "initialisation(s), scored on the test split. Score: {score}, averaged over the runs."
         )
+    else:
+        runs = _(
+            "Each optimizer: {budget} trials of {steps} steps, every trial from {starts} "
+            "start(s) × {seeds} noise seed(s). Score: {score}, averaged over the runs."
+        )
+    text = runs.format(
+        budget=race.budget,
+        steps=race.steps,
+        starts=race.starts,
+        seeds=race.seeds,
+        score=score_name(race.score, race.network),
     )
+    st.caption(with_missed_note(text, race))
 
 
 def _scale(values: pd.Series) -> alt.Scale:
@@ -338,7 +578,7 @@ def _distribution(entries: dict[str, Entry], race: Race, labels: dict[str, str])
     diverged = int((~np.isfinite(frame["score"])).sum())
     frame = frame[np.isfinite(frame["score"])]
     y = alt.Y("optimizer:N", sort=[labels[n] for n in names], title=None)
-    x = alt.X("score:Q", title=_(SCORE_LABELS[race.score]), scale=_scale(frame["score"]))
+    x = alt.X("score:Q", title=score_label(race), scale=_scale(frame["score"]))
     colour = alt.Color("optimizer:N", scale=_colors(names, labels), legend=None)
     box = alt.Chart(frame).mark_boxplot(extent="min-max", opacity=0.35, size=22).encode(x=x, y=y, color=colour)
     dots = (
@@ -365,13 +605,26 @@ def _distribution(entries: dict[str, Entry], race: Race, labels: dict[str, str])
         st.caption(note.strip())
 
 
+def _accuracy(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
+    """The tuned setting's test accuracy over the steps (median over the seeds), with the target as a rule."""
+    series = {labels[n]: e.accuracy for n, e in entries.items() if e.accuracy is not None}
+    charts.lines(
+        series,
+        _("Test accuracy of the tuned setting (median over the seeds)"),
+        _("test accuracy"),
+        colors={labels[n]: color(n) for n in entries},
+        height=300,
+        rule_at=race.target,
+    ).show(st)
+
+
 def _survival(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
     """Fraction of runs that reached the target by each step."""
     series = {labels[n]: survival(e.reached, race.steps) for n, e in entries.items()}
     colors = {labels[n]: color(n) for n in entries}
     charts.lines(
         series,
-        _("Fraction of runs with f − f* ≤ {target:g} by step t").format(target=race.target),
+        _("Fraction of runs with {condition} by step t").format(condition=target_text(race)),
         _("fraction of runs"),
         colors=colors,
         height=300,
@@ -407,7 +660,7 @@ def _sensitivity(entries: dict[str, Entry], race: Race, labels: dict[str, str]) 
         .mark_point(filled=True, size=36, opacity=0.8)
         .encode(
             x=alt.X("lr:Q", scale=alt.Scale(type="log"), title=_("learning rate")),
-            y=alt.Y("score:Q", scale=_scale(data["score"]), title=_(SCORE_LABELS[race.score])),
+            y=alt.Y("score:Q", scale=_scale(data["score"]), title=score_label(race)),
             color=alt.Color("optimizer:N", scale=_colors(names, labels), legend=alt.Legend(orient="top", title=None)),
             shape=alt.Shape(
                 "status:N", scale=alt.Scale(domain=[ran, diverged], range=["circle", "cross"]), legend=None
@@ -435,11 +688,16 @@ def _sensitivity(entries: dict[str, Entry], race: Race, labels: dict[str, str]) 
     )
 
 
-def _profile(entries: dict[str, dict[str, Entry]], race: Race, labels: dict[str, str]) -> None:
-    """Dolan–Moré performance profile of the tuned scores across the chosen landscapes."""
+def _profile(entries: dict[Key, dict[str, Entry]], race: Race, labels: dict[str, str]) -> None:
+    """Dolan–Moré performance profile of the tuned scores across the chosen landscapes or network workloads."""
     if not entries:
-        st.info(_("Choose landscapes for the performance profile in the sidebar."))
+        st.info(
+            _("Choose data sets for the performance profile in the sidebar.")
+            if race.network
+            else _("Choose landscapes for the performance profile in the sidebar.")
+        )
         return
+    share = _("fraction of workloads") if race.network else _("fraction of landscapes")
     names = list(next(iter(entries.values())))
     scores = np.array([[e[n].result.score for n in names] for e in entries.values()])
     with np.errstate(all="ignore"):
@@ -465,26 +723,35 @@ def _profile(entries: dict[str, dict[str, Entry]], race: Race, labels: dict[str,
                 title=_("τ (within a factor τ of the best)"),
                 axis=alt.Axis(format="~g"),
             ),
-            y=alt.Y("fraction:Q", scale=alt.Scale(domain=[0, 1]), title=_("fraction of landscapes")),
+            y=alt.Y("fraction:Q", scale=alt.Scale(domain=[0, 1]), title=share),
             color=alt.Color("optimizer:N", scale=_colors(names, labels), legend=alt.Legend(orient="top", title=None)),
             tooltip=[
                 alt.Tooltip("optimizer:N", title=_("optimizer")),
                 alt.Tooltip("tau:Q", format=".3g", title="τ"),
-                alt.Tooltip("fraction:Q", format=".0%", title=_("fraction of landscapes")),
+                alt.Tooltip("fraction:Q", format=".0%", title=share),
             ],
         )
         .properties(
-            title=_("Performance profile over {n} landscape(s), each optimizer tuned on each").format(n=len(entries)),
+            title=(
+                _("Performance profile over {n} network workload(s), each optimizer tuned on each")
+                if race.network
+                else _("Performance profile over {n} landscape(s), each optimizer tuned on each")
+            ).format(n=len(entries)),
             height=320,
         )
     )
     st.altair_chart(chart, width="stretch")
-    st.caption(
-        _(
-            "At τ = 1: the share of landscapes on which an optimizer was the best; as τ grows, the share on "
-            "which it came within a factor τ of the best (Dolan & Moré 2002). Higher and further left is better."
-        )
+    caption = _(
+        "At τ = 1: the share of landscapes on which an optimizer was the best; as τ grows, the share on "
+        "which it came within a factor τ of the best (Dolan & Moré 2002). Higher and further left is better."
     )
+    if race.network:
+        caption = _(
+            "At τ = 1: the share of workloads on which an optimizer was the best; as τ grows, the share on "
+            "which it came within a factor τ of the best (Dolan & Moré 2002). Higher and further left is better. "
+            "Workloads: {names}."
+        ).format(names="; ".join(workload_name(k, True) for k in entries))
+    st.caption(caption)
 
 
 def _beat_the_tuner(
