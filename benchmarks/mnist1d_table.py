@@ -36,7 +36,13 @@ def train(name: str, steps: int, seeds: int) -> tuple[np.ndarray, float]:
     f = model(name, core.get_dataset("mnist1d"))
     t0 = time.perf_counter()
     run = core.simulate(
-        f, core.get_optimizer("adam", lr=LR), f.init(range(seeds)), steps, record="last", batch_size=BATCH, shuffle=False
+        f,
+        core.get_optimizer("adam", lr=LR),
+        f.init(range(seeds)),
+        steps,
+        record="last",
+        batch_size=BATCH,
+        shuffle=False,
     )
     seconds = time.perf_counter() - t0
     return 100 * f.evaluate(run.final).test_accuracy, seconds
