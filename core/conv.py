@@ -8,7 +8,7 @@ convolutions of 25 channels, kernels 5, 3, 3, stride 2, padding 1, ReLU, then on
 Every convolution is one batched matrix product over unfolded windows (im2col): the padded input
 ``(N, S, L, C)`` (networks, samples, positions, channels: channels last, so the product's output
 is the next layer's input as it stands) is cut into windows with ``sliding_window_view``, copied
-into ``(N, S · L_out, C · K)`` and multiplied by the weights ``(N, C · K, out)``. The backward
+into ``(N, S · L_out, K · C)`` and multiplied by the weights ``(N, K · C, out)``. The backward
 pass multiplies the same way and folds the windows' errors back with one strided addition per
 kernel tap. Python loops run over layers and kernel taps only, never over positions, samples or
 networks.
@@ -23,7 +23,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .datasets import Dataset
 from .messages import N_, CoreError
-from .network import Block, Network, activate, activation_slope, check_activation
+from .network import Block, Network, activate, backprop_activation_, check_activation
 
 
 def conv_layout(
@@ -116,15 +116,19 @@ class CNN(Network):
     # ----- inputs and parameters -----------------------------------------------------------------
 
     def _unfold(self, a: np.ndarray, k: int, length: int) -> np.ndarray:
-        """Windows of ``k`` positions of ``a`` (``(..., L_padded, C)``) at every ``stride``: ``(..., length, C, k)`` (a view)."""
-        return sliding_window_view(a, k, axis=-2)[..., :: self.stride, :, :][..., :length, :, :]
+        """Windows of ``k`` positions of ``a`` (``(..., L_padded, C)``) at every ``stride``: ``(..., length, k, C)`` (a view).
+
+        Tap-major, channels innermost: copying the windows then moves contiguous runs of channels.
+        """
+        windows = sliding_window_view(a, k, axis=-2)[..., :: self.stride, :, :][..., :length, :, :]
+        return windows.swapaxes(-1, -2)
 
     def _inputs(self, x: np.ndarray) -> np.ndarray:
         """The first convolution's windows of signals ``x`` ``(M, L)``: ``(M, L_1, K_1)``, shared by every network."""
         p = self.padding
         padded = np.zeros((len(x), x.shape[1] + 2 * p, 1))
         padded[:, p : p + x.shape[1], 0] = x
-        return np.ascontiguousarray(self._unfold(padded, self.kernels[0], self.lengths[1])[..., 0, :])
+        return np.ascontiguousarray(self._unfold(padded, self.kernels[0], self.lengths[1])[..., 0])
 
     def _take(self, rows: np.ndarray) -> np.ndarray:
         return self._train[rows]
@@ -132,15 +136,15 @@ class CNN(Network):
     def _params(self, P: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per layer, weights ready to multiply and biases of the networks in ``P`` ``(D, N)``.
 
-        A convolution's weights become ``(N, C_in · K, C_out)`` (windows times weights) and its bias
+        A convolution's ``(C_out, C_in, K)`` weights become ``(N, K · C_in, C_out)`` (tap-major, as the
+        windows are laid out) and its bias
         ``(N, 1, C_out)``; the linear layer's ``(classes, C, L)`` weights are reordered to
         ``(N, classes, L · C)``, the order of the channels-last features, its bias ``(N, classes, 1)``.
         """
         n = P.shape[1]
         out = []
         for w, b in zip(self.layout[:-2:2], self.layout[1:-2:2], strict=True):
-            c_out = w.shape[0]
-            W = np.ascontiguousarray(P[w.slice].reshape(c_out, -1, n).transpose(2, 1, 0))
+            W = P[w.slice].reshape((*w.shape, n)).transpose(3, 2, 1, 0).reshape(n, -1, w.shape[0])
             out.append((W, np.ascontiguousarray(P[b.slice].T)[:, None, :]))
         w, b = self.layout[-2], self.layout[-1]
         classes, length, c = w.shape[0], self.lengths[-1], self.channels[-1]
@@ -155,7 +159,7 @@ class CNN(Network):
         for i in range(1, len(self.channels)):
             c_in, length_in, k = self.channels[i - 1], self.lengths[i], self.kernels[i]
             pads.append(np.zeros((n, samples, length_in + 2 * p, c_in)))  # the borders stay zero
-            cols.append(np.empty((n, samples, self.lengths[i + 1], c_in, k)))
+            cols.append(np.empty((n, samples, self.lengths[i + 1], k, c_in)))
         return {
             "acts": [np.empty(s) for s in shapes],
             "deltas": [np.empty(s) for s in shapes],
@@ -204,18 +208,16 @@ class CNN(Network):
         below = deltas[-1]
         np.matmul(delta.transpose(0, 2, 1), params[-1][0], out=below.reshape(n, samples, -1))
         for i in range(len(acts) - 1, -1, -1):
-            dz = deltas[i]
-            activation_slope(self.activation, acts[i], tmps[i])
-            dz *= tmps[i]  # now d loss / d (the convolution's output before the activation)
+            dz = backprop_activation_(self.activation, acts[i], deltas[i], tmps[i])  # d loss / d pre-activation
             w, b = self.layout[2 * i], self.layout[2 * i + 1]
-            c_out = w.shape[0]
+            c_out, c_in, k = w.shape
             if i:
                 cols = buf["cols"][i - 1]
                 flat_cols = cols.reshape(n, -1, cols.shape[-2] * cols.shape[-1])
             else:
                 flat_cols = windows.reshape(-1, windows.shape[-1])
-            dW = np.matmul(dz.transpose(0, 2, 1), flat_cols)  # (N, C_out, C_in · K)
-            out[w.slice].reshape(c_out, -1, n)[...] = dW.transpose(1, 2, 0)
+            dW = np.matmul(dz.transpose(0, 2, 1), flat_cols)  # (N, C_out, K · C_in)
+            out[w.slice].reshape(c_out, c_in, k, n)[...] = dW.reshape(n, c_out, k, c_in).transpose(1, 3, 2, 0)
             out[b.slice] = dz.sum(axis=1).T
             if not i:
                 break
@@ -223,9 +225,9 @@ class CNN(Network):
             dcols = np.matmul(dz, params[i][0].transpose(0, 2, 1)).reshape(cols.shape)
             dpad = buf["dpads"][i - 1]
             dpad.fill(0.0)
-            k, s, L_out = self.kernels[i], self.stride, self.lengths[i + 1]
+            s, L_out = self.stride, self.lengths[i + 1]
             for j in range(k):
-                dpad[:, :, j : j + s * (L_out - 1) + 1 : s, :] += dcols[..., j]
+                dpad[:, :, j : j + s * (L_out - 1) + 1 : s, :] += dcols[..., j, :]
             deltas[i - 1].reshape(n, samples, self.lengths[i], -1)[...] = dpad[:, :, p : p + self.lengths[i], :]
 
 

@@ -124,6 +124,14 @@ def activation_slope(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return np.multiply(out, a, out=out)
 
 
+def backprop_activation_(name: str, a: np.ndarray, delta: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """``delta`` times the activation's slope at its output ``a``, in place (ReLU by a mask, in one pass)."""
+    if name == "relu":
+        return np.multiply(delta, a > 0.0, out=delta)
+    activation_slope(name, a, scratch)
+    return np.multiply(delta, scratch, out=delta)
+
+
 class Network:
     """Mean training cross-entropy of a classifier network as a function of θ, with its exact gradient.
 
@@ -413,8 +421,7 @@ class MLP(Network):
                     below += buf["carry"]  # outs[k] = outs[k-1] + acts[k]: its error flows on unchanged
                 if self._skip[k - 1]:
                     buf["carry"] = below.copy()
-                activation_slope(self.activation, acts[k - 1], slope)
-                below *= slope
+                backprop_activation_(self.activation, acts[k - 1], below, slope)
                 delta = below
 
 
