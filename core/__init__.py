@@ -8,6 +8,7 @@
 (21, 2)
 """
 
+from .conv import CNN, cnn
 from .datasets import DATASETS, Dataset, get_dataset
 from .functions import FUNCTIONS, Minimum, Objective, get_function, list_functions
 from .network import MLP, mlp
@@ -28,6 +29,7 @@ from .tune import TuneResult, tune
 
 __all__ = [
     "ARTICLE_OPTIMIZERS",
+    "CNN",
     "DATASETS",
     "FUNCTIONS",
     "MLP",
@@ -43,6 +45,7 @@ __all__ = [
     "Schedule",
     "Trajectory",
     "TuneResult",
+    "cnn",
     "get_dataset",
     "get_function",
     "get_optimizer",

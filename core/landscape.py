@@ -96,8 +96,9 @@ def _orthogonal_unit(existing: np.ndarray, dim: int, seed: int) -> np.ndarray:
 def random_plane(layout: Sequence[Any], center: Any, seed: int = 0) -> Plane:
     """Two Gaussian directions, filter-normalised to ``center`` (Li et al. 2018).
 
-    Each row of a weight matrix (one unit's incoming weights, a "filter") is rescaled to the norm of
-    the same row of ``center``; bias directions are zero, as in the paper's default.
+    Each filter of a weight (a matrix's row, one unit's incoming weights; a convolution's kernel of
+    one output channel) is rescaled to the norm of the same filter of ``center``; bias directions are
+    zero, as in the paper's default.
     """
     center = np.asarray(center, dtype=float)
     rng = np.random.default_rng(seed)
@@ -105,10 +106,10 @@ def random_plane(layout: Sequence[Any], center: Any, seed: int = 0) -> Plane:
     for k in range(2):
         d = rng.standard_normal(center.size)
         for block in layout:
-            if not block.is_matrix:
+            if not block.is_weight:
                 continue
-            rows = d[block.slice].reshape(block.shape)
-            ref = center[block.slice].reshape(block.shape)
+            rows = d[block.slice].reshape(block.shape[0], -1)
+            ref = center[block.slice].reshape(block.shape[0], -1)
             scale = np.linalg.norm(ref, axis=1, keepdims=True) / np.maximum(
                 np.linalg.norm(rows, axis=1, keepdims=True), 1e-300
             )

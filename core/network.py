@@ -1,10 +1,13 @@
-"""A multilayer perceptron as an objective over a flat parameter vector θ, with backprop by hand.
+"""Networks as objectives over a flat parameter vector θ, with backprop by hand: the shared protocol and the MLP.
 
 ``mlp(dataset)`` returns an ``MLP``: the mean cross-entropy of a classifier on the training set as a
 function of θ, laid out exactly as ``parameters_to_vector(nn.Sequential(nn.Linear, act, ...))``.
-It follows the simulator's D-dimensional protocol (``dim``, ``values(P)``, ``grad_into(P, out)``
-on ``(D, N)`` arrays), so ``core.simulate`` trains a whole batch of networks at once: every
-operation is batched over networks with ``matmul``; Python loops run over layers only.
+``Network`` holds what every such classifier shares (``core.conv.CNN`` is the other): the
+simulator's D-dimensional protocol (``dim``, ``values(P)``, ``grad_into(P, out, rows)`` on
+``(D, N)`` arrays, so ``core.simulate`` trains a whole batch of networks at once), torch's default
+initialisation, the log-softmax cross-entropy, evaluation in memory-bounded chunks. A subclass
+supplies the architecture: its layout, a batched forward pass and its backward pass. Every
+operation is batched over networks and samples; Python loops run over layers only.
 """
 
 from __future__ import annotations
@@ -44,8 +47,26 @@ class Block:
 
     @property
     def is_matrix(self) -> bool:
-        """True for weight matrices (what Muon orthogonalises), False for biases."""
+        """True for 2-D weight matrices only: what Muon orthogonalises (torch.optim.Muon refuses other shapes).
+
+        A convolution's ``(out, in, kernel)`` weight is not a matrix here: torch's Muon raises on it,
+        so the core's Muon trains it with AdamW, as a torch user would have to.
+        """
         return len(self.shape) == 2
+
+    @property
+    def is_weight(self) -> bool:
+        """True for weights of two or more axes (matrices and convolution kernels), False for biases.
+
+        What Adafactor factors (torch: ``grad.dim() > 1``, over the last two axes) and what the loss
+        landscape normalises filter by filter (one filter per output unit or channel, the first axis).
+        """
+        return len(self.shape) >= 2
+
+    @property
+    def fan_in(self) -> int:
+        """Inputs per output unit of a weight (torch's ``fan_in``: the product of all axes but the first)."""
+        return math.prod(self.shape[1:])
 
 
 @dataclass(frozen=True)
@@ -72,7 +93,10 @@ def layout_for(sizes: Sequence[int]) -> tuple[Block, ...]:
 
 def linear_init(sizes: Sequence[int], seed: int) -> np.ndarray:
     """θ ``(D,)`` of seed ``seed`` in ``layout_for(sizes)``'s order: each layer's weight then bias drawn
-    U(−1/√fan_in, 1/√fan_in), ``torch.nn.Linear``'s default distribution, from NumPy's generator."""
+    U(−1/√fan_in, 1/√fan_in), ``torch.nn.Linear``'s default distribution, from NumPy's generator.
+
+    ``Network.init`` of an MLP draws the same numbers; this stand-alone form is what a network program
+    carries (``core.network_program``), and a test holds the two equal."""
     rng = np.random.default_rng(seed)
     parts = []
     for fan_in, fan_out in itertools.pairwise(sizes):
@@ -82,7 +106,17 @@ def linear_init(sizes: Sequence[int], seed: int) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def _activate(name: str, z: np.ndarray) -> np.ndarray:
+def check_activation(activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise CoreError(
+            N_("Unknown activation {name}; valid ones are: {names}"),
+            name=repr(activation),
+            names=", ".join(ACTIVATIONS),
+        )
+    return activation
+
+
+def activate(name: str, z: np.ndarray) -> np.ndarray:
     """The hidden activation, in place on ``z``."""
     if name == "tanh":
         return np.tanh(z, out=z)
@@ -94,7 +128,7 @@ def _activate(name: str, z: np.ndarray) -> np.ndarray:
     return np.reciprocal(z, out=z)
 
 
-def _activation_slope(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+def activation_slope(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
     """The activation's derivative written in terms of its output ``a`` (as torch's backward does), into ``out``."""
     if name == "tanh":
         np.multiply(a, a, out=out)
@@ -105,30 +139,35 @@ def _activation_slope(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return np.multiply(out, a, out=out)
 
 
-class MLP:
-    """Mean training cross-entropy of an MLP classifier as a function of θ, with its exact gradient."""
+def backprop_activation_(name: str, a: np.ndarray, delta: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """``delta`` times the activation's slope at its output ``a``, in place (ReLU by a mask, in one pass)."""
+    if name == "relu":
+        return np.multiply(delta, a > 0.0, out=delta)
+    activation_slope(name, a, scratch)
+    return np.multiply(delta, scratch, out=delta)
 
-    def __init__(self, dataset: Dataset, hidden: Sequence[int] = (16, 16), activation: str = "tanh") -> None:
-        if activation not in ACTIVATIONS:
-            raise CoreError(
-                N_("Unknown activation {name}; valid ones are: {names}"),
-                name=repr(activation),
-                names=", ".join(ACTIVATIONS),
-            )
-        hidden = tuple(int(h) for h in hidden)
-        if any(h < 1 for h in hidden):
-            raise CoreError(N_("Invalid hidden sizes {value}: every layer needs at least one unit"), value=repr(hidden))
+
+class Network:
+    """Mean training cross-entropy of a classifier network as a function of θ, with its exact gradient.
+
+    Subclasses set ``layout`` (and ``name``, ``display_name``) and implement ``_inputs`` (how inputs
+    ``(M, d)`` are held for the forward pass), ``_take`` (training inputs of some rows), ``_params``
+    (θ's blocks of ``(D, N)`` as per-layer arrays), ``_make_buffers``, ``_forward`` (logits
+    ``(N, classes, S)``) and ``_backward`` (the gradient from d loss / d logits), and ``_units``
+    (activation elements per sample and network, to bound the memory of evaluations).
+    """
+
+    layout: tuple[Block, ...]
+    name: str
+    display_name: str
+
+    def __init__(self, dataset: Dataset, layout: tuple[Block, ...]) -> None:
         self.dataset = dataset
-        self.hidden = hidden
-        self.activation = activation
-        self.sizes: tuple[int, ...] = (dataset.features, *hidden, dataset.classes)
-        self.layout: tuple[Block, ...] = layout_for(self.sizes)
-        self.dim: int = self.layout[-1].offset + self.layout[-1].size
-        self.name = f"mlp-{dataset.name}"
-        self.display_name = f"{'-'.join(map(str, self.sizes))} {activation} network on {dataset.display_name}"
+        self.layout = layout
+        self.dim: int = layout[-1].offset + layout[-1].size
         self.n_samples: int = dataset.n_train
-        self._xt = np.ascontiguousarray(dataset.x_train.T)
         self._onehot = (np.arange(dataset.classes)[:, None] == dataset.y_train).astype(float)
+        self._train = self._inputs(dataset.x_train)
         self._scratch = threading.local()
 
     def __getstate__(self) -> dict:
@@ -137,58 +176,56 @@ class MLP:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _scratch=threading.local())
 
-    def __repr__(self) -> str:
-        return f"MLP({self.dataset.name}, sizes={self.sizes}, activation={self.activation!r})"
-
     @cached_property
     def matrices(self) -> tuple[Block, ...]:
         """The weight matrices (Muon's parameters)."""
         return tuple(b for b in self.layout if b.is_matrix)
 
+    # ----- what an architecture supplies -------------------------------------------------------
+
+    _units: int  # activation elements per sample and network held at once (sizes evaluation chunks)
+
+    def _inputs(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _take(self, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _params(self, P: np.ndarray) -> list:
+        raise NotImplementedError
+
+    def _make_buffers(self, n: int, samples: int) -> dict:
+        raise NotImplementedError
+
+    def _forward(self, params: list, inputs: np.ndarray, buf: dict | None = None) -> np.ndarray:
+        raise NotImplementedError
+
+    def _backward(self, params: list, inputs: np.ndarray, buf: dict, delta: np.ndarray, out: np.ndarray) -> None:
+        raise NotImplementedError
+
     # ----- initialisation ------------------------------------------------------------------
 
     def init(self, seed: int | Sequence[int] = 0) -> np.ndarray:
-        """θ drawn as ``torch.nn.Linear`` does by default: U(−1/√fan_in, 1/√fan_in) for weights and biases.
+        """θ drawn as torch's ``nn.Linear`` and ``nn.Conv1d`` do by default: U(−1/√fan_in, 1/√fan_in) for weights and biases.
 
+        (Kaiming-uniform with a = √5 gives exactly that bound for weights; a bias takes its weight's fan_in.)
         An int gives ``(D,)``; a sequence of seeds gives ``(len(seeds), D)``, one network per seed.
         (The distribution is torch's; the random stream is NumPy's, so the numbers differ from torch's.)
         """
         seeds = np.asarray(seed)
         if seeds.ndim:
             return np.stack([self.init(int(s)) for s in seeds]) if seeds.size else np.empty((0, self.dim))
-        return linear_init(self.sizes, int(seeds))
+        rng = np.random.default_rng(int(seeds))
+        theta = np.empty(self.dim)
+        fan_in = 1
+        for b in self.layout:
+            if b.is_weight:
+                fan_in = b.fan_in
+            bound = 1.0 / math.sqrt(fan_in)
+            theta[b.slice] = rng.uniform(-bound, bound, b.size)
+        return theta
 
     # ----- the D-dimensional objective protocol --------------------------------------------
-    # Inside, activations are laid out (N, width, S): networks, units, samples. Reductions over
-    # units then run along contiguous samples, and dW = δ·aᵀ comes out as (N, out, in), θ's order.
-
-    def _params(self, P: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per layer, the weights ``(N, out, in)`` and biases ``(N, out, 1)`` of the networks in ``P`` ``(D, N)``."""
-        n = P.shape[1]
-        out = []
-        for w, b in zip(self.layout[::2], self.layout[1::2], strict=False):
-            W = np.ascontiguousarray(P[w.slice].reshape((*w.shape, n)).transpose(2, 0, 1))
-            out.append((W, np.ascontiguousarray(P[b.slice].T)[:, :, None]))
-        return out
-
-    def _forward(self, params, xt: np.ndarray, acts: list[np.ndarray] | None = None) -> list[np.ndarray]:
-        """Every layer's output ``(N, width, S)`` for inputs ``xt`` ``(d, S)``: hidden activations, then logits.
-
-        ``acts`` are buffers to write into (the gradient reuses them across steps); fresh ones otherwise.
-        """
-        n, samples = params[0][0].shape[0], xt.shape[1]
-        if acts is None:
-            acts = [np.empty((n, width, samples)) for width in self.sizes[1:]]
-        W = params[0][0]
-        # The first layer shares its input across networks: one matrix product for all of them.
-        np.matmul(W.reshape(-1, W.shape[2]), xt, out=acts[0].reshape(-1, samples))
-        for k, a in enumerate(acts):
-            if k:
-                np.matmul(params[k][0], acts[k - 1], out=a)
-            a += params[k][1]
-            if k < len(acts) - 1:
-                _activate(self.activation, a)
-        return acts
 
     @staticmethod
     def _log_softmax_(logits: np.ndarray) -> np.ndarray:
@@ -197,24 +234,25 @@ class MLP:
         logits -= np.log(np.exp(logits).sum(axis=1, keepdims=True))
         return logits
 
-    def _loss(self, logp: np.ndarray, y: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _loss(logp: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Mean negative log-likelihood of labels ``y`` per network: ``(N,)``."""
         return -logp[:, y, np.arange(len(y))].mean(axis=-1)
 
     def _map(self, P: np.ndarray, fn, samples: int) -> list[np.ndarray]:
         """``fn(params)`` on the networks of ``P`` ``(D, ...)``, in chunks that bound the activations' memory."""
         flat = P.reshape(self.dim, -1)
-        step = max(1, CHUNK_ELEMENTS // max(1, samples * max(self.sizes)))
+        step = max(1, CHUNK_ELEMENTS // max(1, samples * self._units))
         return [fn(self._params(flat[:, i : i + step])) for i in range(0, flat.shape[1], step)]
 
     def values(self, P: np.ndarray) -> np.ndarray:
         """Training loss of the networks in ``P`` of shape ``(D, *batch)``, returning ``(*batch)``."""
         P = np.asarray(P, dtype=float)
-        xt, y = self._xt, self.dataset.y_train
-        parts = self._map(P, lambda p: self._loss(self._log_softmax_(self._forward(p, xt)[-1]), y), len(y))
+        inputs, y = self._train, self.dataset.y_train
+        parts = self._map(P, lambda p: self._loss(self._log_softmax_(self._forward(p, inputs)), y), len(y))
         return (np.concatenate(parts) if parts else np.empty(0)).reshape(P.shape[1:])
 
-    def _buffers(self, n: int, samples: int) -> list[list[np.ndarray]]:
+    def _buffers(self, n: int, samples: int) -> dict:
         """Scratch arrays for ``grad_into`` (activations, back-propagated errors, slopes), kept per thread.
 
         Fresh megabyte-sized temporaries cost more than the arithmetic (the allocator maps new pages
@@ -222,43 +260,28 @@ class MLP:
         """
         cached = getattr(self._scratch, "buffers", None)
         if cached is None or cached[0] != (n, samples):
-            shapes = [(n, width, samples) for width in self.sizes[1:]]
-            cached = ((n, samples), [[np.empty(s) for s in shapes] for _ in range(3)])
+            cached = ((n, samples), self._make_buffers(n, samples))
             self._scratch.buffers = cached
         return cached[1]
 
     def grad_into(self, P: np.ndarray, out: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Write the gradient of the mean loss (on training ``rows``, default all) at ``P`` ``(D, N)`` into ``out``."""
         if rows is None:
-            xt, onehot = self._xt, self._onehot
+            inputs, onehot = self._train, self._onehot
         else:
-            xt, onehot = np.ascontiguousarray(self._xt[:, rows]), np.ascontiguousarray(self._onehot[:, rows])
-        n, samples = P.shape[1], xt.shape[1]
+            inputs, onehot = self._take(rows), np.ascontiguousarray(self._onehot[:, rows])
+        n, samples = P.shape[1], onehot.shape[1]
         params = self._params(P)
-        acts, deltas, tmps = self._buffers(n, samples)
-        self._forward(params, xt, acts)
+        buf = self._buffers(n, samples)
+        logits = self._forward(params, inputs, buf)
         # d loss / d logits = (softmax − one-hot) / S
-        delta = deltas[-1]
-        np.subtract(acts[-1], acts[-1].max(axis=1, keepdims=True), out=delta)
+        delta = buf["dlogits"]
+        np.subtract(logits, logits.max(axis=1, keepdims=True), out=delta)
         np.exp(delta, out=delta)
         delta /= delta.sum(axis=1, keepdims=True)
         delta -= onehot
         delta /= samples
-        for k in range(len(params) - 1, -1, -1):
-            w, b = self.layout[2 * k], self.layout[2 * k + 1]
-            if k:
-                a = acts[k - 1]
-                dW = np.matmul(delta, a.transpose(0, 2, 1))
-            else:
-                dW = np.matmul(delta.reshape(-1, samples), xt.T).reshape(n, *w.shape)
-            out[w.slice].reshape((*w.shape, n))[...] = dW.transpose(1, 2, 0)
-            out[b.slice] = delta.sum(axis=2).T
-            if k:
-                below, slope = deltas[k - 1], tmps[k - 1]
-                np.matmul(params[k][0].transpose(0, 2, 1), delta, out=below)
-                _activation_slope(self.activation, a, slope)
-                below *= slope
-                delta = below
+        self._backward(params, inputs, buf, delta, out)
         return out
 
     # ----- convenience on (..., D) arrays ------------------------------------------------------
@@ -280,20 +303,20 @@ class MLP:
         """Logits ``(..., M, classes)`` of the networks θ ``(..., D)`` on inputs ``x`` ``(M, d)``."""
         theta = np.asarray(theta, dtype=float)
         x = np.asarray(x, dtype=float)
-        xt = np.ascontiguousarray(x.T)
-        parts = self._map(np.moveaxis(theta, -1, 0), lambda p: self._forward(p, xt)[-1].transpose(0, 2, 1), len(x))
-        flat = np.concatenate(parts) if parts else np.empty((0, len(x), self.sizes[-1]))
-        return flat.reshape((*theta.shape[:-1], len(x), self.sizes[-1]))
+        inputs, classes = self._inputs(x), self.dataset.classes
+        parts = self._map(np.moveaxis(theta, -1, 0), lambda p: self._forward(p, inputs).transpose(0, 2, 1), len(x))
+        flat = np.concatenate(parts) if parts else np.empty((0, len(x), classes))
+        return flat.reshape((*theta.shape[:-1], len(x), classes))
 
     def predict(self, theta, x) -> np.ndarray:
         """Predicted class ``(..., M)`` of networks θ ``(..., D)`` on inputs ``x`` ``(M, d)``."""
         return self.logits(theta, x).argmax(axis=-1)
 
     def _scores(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        xt = np.ascontiguousarray(x.T)
+        inputs = self._inputs(x)
 
         def both(p):
-            logits = self._forward(p, xt)[-1]
+            logits = self._forward(p, inputs)
             correct = (logits.argmax(axis=1) == y).mean(axis=-1)
             return np.stack([self._loss(self._log_softmax_(logits), y), correct])
 
@@ -317,6 +340,117 @@ class MLP:
         return Evaluation(tr[0], tr[1], te[0], te[1])
 
 
-def mlp(dataset: Dataset, hidden: Sequence[int] = (16, 16), activation: str = "tanh") -> MLP:
-    """The training loss of ``nn.Sequential(Linear, act, ..., Linear)`` on ``dataset`` as an objective of θ."""
-    return MLP(dataset, hidden, activation)
+class MLP(Network):
+    """``nn.Sequential(Linear, act, ..., Linear)``: with ``residual``, each hidden layer after the first adds its input.
+
+    ``residual=True`` is the MNIST-1D paper's ``MLPBase`` (``h = h + act(W h + b)`` for every hidden
+    layer whose width equals its input's); the layout is unchanged (a residual adds no parameter).
+    """
+
+    def __init__(
+        self, dataset: Dataset, hidden: Sequence[int] = (16, 16), activation: str = "tanh", residual: bool = False
+    ) -> None:
+        check_activation(activation)
+        hidden = tuple(int(h) for h in hidden)
+        if any(h < 1 for h in hidden):
+            raise CoreError(N_("Invalid hidden sizes {value}: every layer needs at least one unit"), value=repr(hidden))
+        self.hidden = hidden
+        self.activation = activation
+        self.residual = bool(residual)
+        self.sizes: tuple[int, ...] = (dataset.features, *hidden, dataset.classes)
+        # Hidden layers k ≥ 1 that add their input (widths must agree for the sum).
+        self._skip = tuple(
+            self.residual and 0 < k < len(hidden) and hidden[k] == hidden[k - 1] for k in range(len(hidden) + 1)
+        )
+        self._units = max(self.sizes)
+        super().__init__(dataset, layout_for(self.sizes))
+        self.name = f"mlp-{dataset.name}"
+        kind = f"{activation} residual" if any(self._skip) else activation
+        self.display_name = f"{'-'.join(map(str, self.sizes))} {kind} network on {dataset.display_name}"
+
+    def __repr__(self) -> str:
+        extra = ", residual=True" if self.residual else ""
+        return f"MLP({self.dataset.name}, sizes={self.sizes}, activation={self.activation!r}{extra})"
+
+    # Inside, activations are laid out (N, width, S): networks, units, samples. Reductions over
+    # units then run along contiguous samples, and dW = δ·aᵀ comes out as (N, out, in), θ's order.
+
+    def _inputs(self, x: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(x.T)
+
+    def _take(self, rows: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(self._train[:, rows])
+
+    def _params(self, P: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per layer, the weights ``(N, out, in)`` and biases ``(N, out, 1)`` of the networks in ``P`` ``(D, N)``."""
+        n = P.shape[1]
+        out = []
+        for w, b in zip(self.layout[::2], self.layout[1::2], strict=False):
+            W = np.ascontiguousarray(P[w.slice].reshape((*w.shape, n)).transpose(2, 0, 1))
+            out.append((W, np.ascontiguousarray(P[b.slice].T)[:, :, None]))
+        return out
+
+    def _make_buffers(self, n: int, samples: int) -> dict:
+        """Per layer: its activation ``act(z)``, its output (the same array unless it adds its input), δ and slopes."""
+        shapes = [(n, width, samples) for width in self.sizes[1:]]
+        acts = [np.empty(s) for s in shapes]
+        outs = [np.empty(s) if skip else a for s, a, skip in zip(shapes, acts, self._skip, strict=False)]
+        deltas = [np.empty(s) for s in shapes]
+        return {
+            "acts": acts,
+            "outs": outs,
+            "deltas": deltas,
+            "tmps": [np.empty(s) for s in shapes],
+            "dlogits": deltas[-1],
+        }
+
+    def _forward(self, params, xt: np.ndarray, buf: dict | None = None) -> np.ndarray:
+        """The logits ``(N, classes, S)`` for inputs ``xt`` ``(d, S)``, every layer's activation and output kept in ``buf``."""
+        n, samples = params[0][0].shape[0], xt.shape[1]
+        if buf is None:
+            buf = self._make_buffers(n, samples)
+        acts, outs = buf["acts"], buf["outs"]
+        W = params[0][0]
+        # The first layer shares its input across networks: one matrix product for all of them.
+        np.matmul(W.reshape(-1, W.shape[2]), xt, out=acts[0].reshape(-1, samples))
+        for k, a in enumerate(acts):
+            if k:
+                np.matmul(params[k][0], outs[k - 1], out=a)
+            a += params[k][1]
+            if k < len(acts) - 1:
+                activate(self.activation, a)
+                if self._skip[k]:
+                    np.add(outs[k - 1], a, out=outs[k])
+        return acts[-1]
+
+    def _backward(self, params, xt: np.ndarray, buf: dict, delta: np.ndarray, out: np.ndarray) -> None:
+        acts, outs, deltas, tmps = buf["acts"], buf["outs"], buf["deltas"], buf["tmps"]
+        n, samples = delta.shape[0], delta.shape[2]
+        # ``delta`` is d loss / d z_k (pre-activation); ``carry`` d loss / d outs[k-1] through a skip.
+        for k in range(len(params) - 1, -1, -1):
+            w, b = self.layout[2 * k], self.layout[2 * k + 1]
+            if k:
+                h = outs[k - 1]
+                dW = np.matmul(delta, h.transpose(0, 2, 1))
+            else:
+                dW = np.matmul(delta.reshape(-1, samples), xt.T).reshape(n, *w.shape)
+            out[w.slice].reshape((*w.shape, n))[...] = dW.transpose(1, 2, 0)
+            out[b.slice] = delta.sum(axis=2).T
+            if k:
+                below, slope = deltas[k - 1], tmps[k - 1]
+                np.matmul(params[k][0].transpose(0, 2, 1), delta, out=below)  # d loss / d outs[k-1]
+                if self._skip[k]:
+                    below += buf["carry"]  # outs[k] = outs[k-1] + acts[k]: its error flows on unchanged
+                if self._skip[k - 1]:
+                    buf["carry"] = below.copy()
+                backprop_activation_(self.activation, acts[k - 1], below, slope)
+                delta = below
+
+
+def mlp(dataset: Dataset, hidden: Sequence[int] = (16, 16), activation: str = "tanh", residual: bool = False) -> MLP:
+    """The training loss of ``nn.Sequential(Linear, act, ..., Linear)`` on ``dataset`` as an objective of θ.
+
+    ``hidden=()`` is logistic (softmax) regression; ``residual=True`` adds each hidden layer's input
+    to its output where the widths agree (the MNIST-1D paper's MLP: ``mlp(ds, (100, 100), "relu", residual=True)``).
+    """
+    return MLP(dataset, hidden, activation, residual)

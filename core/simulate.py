@@ -75,6 +75,7 @@ def simulate(
     escape: float = np.inf,
     batch_size: int | None = None,
     record_every: int = 1,
+    shuffle: bool = True,
 ) -> Trajectory:
     """Run ``steps`` updates of ``optimizer`` on ``function`` from every start in ``x0``.
 
@@ -86,7 +87,8 @@ def simulate(
     coordinate becomes non-finite or exceeds ``escape`` in size; that is recorded, never raised.
     ``batch_size`` (objectives with ``n_samples``, i.e. networks) computes each gradient on a minibatch:
     shuffled epochs drawn from ``seed`` (0 when None), the same sequence for every run of the batch,
-    so comparisons are paired. ``record_every=k`` keeps every k-th step (and the last) with ``"all"``.
+    so comparisons are paired; ``shuffle=False`` takes them in the stored order instead, epoch after
+    epoch (as the MNIST-1D paper's training script does). ``record_every=k`` keeps every k-th step (and the last) with ``"all"``.
     Optimizers that need the parameter layout (``core.NETWORK_OPTIMIZERS``) take it from ``function``.
     """
     if record not in ("all", "last"):
@@ -124,6 +126,7 @@ def simulate(
         n,
         minibatch,
         1 if record == "last" else int(record_every),
+        bool(shuffle),
     )
     points, values, diverged_at, stopped_at, history, lrs = run(x0.reshape(n, dim).T.copy())
     rows = points.shape[0]
@@ -158,6 +161,7 @@ class _Run:
     full_n: int
     batch_size: int | None = None
     every: int = 1
+    shuffle: bool = True
 
     def __call__(self, x: np.ndarray, columns: np.ndarray | None = None, check_each_step: bool = False):
         """Run from ``x``; ``columns`` picks a subset of the batch (and of its noise draws) to replay."""
@@ -173,7 +177,9 @@ class _Run:
         # step is checked only when needed (a finite escape radius); see _find_divergence_steps.
         per_step = not dense and (check_each_step or self.escape != np.inf)
         dim = x.shape[0]
-        batches = _Minibatches(self.function.n_samples, self.batch_size, self.seed) if self.batch_size else None
+        batches = (
+            _Minibatches(self.function.n_samples, self.batch_size, self.seed, self.shuffle) if self.batch_size else None
+        )
         points = np.empty((rows, dim, n))
         points[0] = x
         g = np.empty_like(x)
@@ -341,18 +347,19 @@ def _check_batch_size(function: Objective, batch_size: int | None) -> int | None
 
 
 class _Minibatches:
-    """Row indices of successive minibatches: shuffled epochs without replacement, a short tail dropped."""
+    """Row indices of successive minibatches: shuffled epochs without replacement (or in order), a short tail dropped."""
 
-    def __init__(self, n_samples: int, batch_size: int, seed: int | None) -> None:
+    def __init__(self, n_samples: int, batch_size: int, seed: int | None, shuffle: bool = True) -> None:
         self.rng = np.random.default_rng([1, 0 if seed is None else seed])
         self.n = n_samples
         self.size = batch_size
+        self.shuffle = shuffle
         self.order = np.empty(0, dtype=np.int64)
         self.pos = 0
 
     def next(self) -> np.ndarray:
         if self.pos + self.size > len(self.order):
-            self.order = self.rng.permutation(self.n)
+            self.order = self.rng.permutation(self.n) if self.shuffle else np.arange(self.n)
             self.pos = 0
         self.pos += self.size
         return self.order[self.pos - self.size : self.pos]

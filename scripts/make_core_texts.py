@@ -74,7 +74,7 @@ def texts() -> list[str]:
     for name in datasets.DATASETS:
         out.append(datasets.DISPLAY_NAMES[name])
     out += [v[2] for v in datasets._GENERATED.values()]
-    out.append(datasets.get_dataset("digits", n=10).description)
+    out += list(datasets.DESCRIPTIONS.values())
     out += [article.STOP_RULE, *article.CONCLUSIONS.values()]
     out += marked_texts()
     return [t for t in dict.fromkeys(out) if t and t.strip()]

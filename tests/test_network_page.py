@@ -5,13 +5,13 @@ import re
 import pytest
 
 import core
-from core.datasets import DATASETS, NOISE_HELP, TWO_D_DATASETS
+from core.datasets import LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
 from tests.apptest_helpers import count, errors, markdown_tables, open_page
 
 PAGE = "pages/network.py"
 
 
-@pytest.mark.parametrize("data", DATASETS)
+@pytest.mark.parametrize("data", LAB_DATASETS)
 def test_each_dataset_trains_and_draws(data):
     query = {"data": data, "opts": "adam,muon", "steps": "30", "seeds": "2"}
     if data == "digits":

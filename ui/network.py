@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 import core
 from core import landscape, metrics, network_trials
-from core.datasets import DISPLAY_NAMES, NOISE_HELP, TWO_D_DATASETS
+from core.datasets import DISPLAY_NAMES, LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
 
@@ -125,7 +125,7 @@ def _body(ps: PageState) -> None:
         ps,
         "data",
         _("Data set"),
-        list(core.DATASETS),
+        list(LAB_DATASETS),
         "moons",
         labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
         where=side,

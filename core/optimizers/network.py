@@ -1,7 +1,10 @@
 """Optimizers that need to know which slices of θ are which weight matrices: Muon and Adafactor (torch.optim).
 
 They act on whole matrices (an orthogonalised update, factored second moments), so they apply only
-to objectives that carry a parameter ``layout`` (networks from ``core.mlp``). A ``LayoutSpec`` is
+to objectives that carry a parameter ``layout`` (networks from ``core.mlp`` and ``core.cnn``). As
+in torch, Muon takes 2-D weights only (``Block.is_matrix``: torch.optim.Muon refuses a convolution's
+3-D kernel, so here such kernels go with the biases to AdamW, as a torch user would have to pass
+them), while Adafactor factors every weight of two or more axes over its last two (``is_weight``). A ``LayoutSpec`` is
 an ``OptimizerSpec`` whose ``init`` also takes the layout (and keeps it in the state, where ``step``
 reads it, so ``step`` has the usual signature); ``simulate`` calls ``bind`` to supply it. On a 2-D
 landscape ``bind`` refuses with a clear message.
@@ -179,13 +182,15 @@ MUON = LayoutSpec(
 
 
 def _adafactor_init(x, hp, *, layout):
+    """torch's state: every weight of two or more axes is factored over its last two (a convolution's
+    ``(out, in, K)`` kernel keeps one row and one column factor per output channel), the rest is not."""
     n = x.shape[1]
     state: dict[str, Any] = {"_layout": layout}
     for b in layout:
-        if b.is_matrix:
-            rows, cols = b.shape
-            state[f"_row_var.{b.name}"] = np.zeros((rows, 1, n))
-            state[f"_col_var.{b.name}"] = np.zeros((1, cols, n))
+        if b.is_weight:
+            *lead, rows, cols = b.shape
+            state[f"_row_var.{b.name}"] = np.zeros((*lead, rows, 1, n))
+            state[f"_col_var.{b.name}"] = np.zeros((*lead, 1, cols, n))
         else:
             state[f"_variance.{b.name}"] = np.zeros((*b.shape, n))
     return state
@@ -207,15 +212,15 @@ def _adafactor_step(x, g, s, t, hp):
         alpha = np.maximum(eps2, _rms(param)) * rho
         if np.ndim(wd) or wd != 0:
             param *= 1 - lr * wd
-        if b.is_matrix:
+        if b.is_weight:  # axes (..., rows, cols, N): torch's dims -2 and -1 are -3 and -2 here
             row_var, col_var = s[f"_row_var.{b.name}"], s[f"_col_var.{b.name}"]
             sq = grad * grad
-            row_mean = np.sqrt(sq.sum(axis=1, keepdims=True)) ** 2 / grad.shape[1]
-            col_mean = np.sqrt(sq.sum(axis=0, keepdims=True)) ** 2 / grad.shape[0]
+            row_mean = np.sqrt(sq.sum(axis=-2, keepdims=True)) ** 2 / grad.shape[-2]
+            col_mean = np.sqrt(sq.sum(axis=-3, keepdims=True)) ** 2 / grad.shape[-3]
             lerp_(row_var, row_mean, w, np.empty_like(row_var))
             lerp_(col_var, col_mean, w, np.empty_like(col_var))
             estimate = row_var * col_var
-            estimate /= np.maximum(row_var.mean(axis=0, keepdims=True), eps1)
+            estimate /= np.maximum(row_var.mean(axis=-3, keepdims=True), eps1)
         else:
             variance = s[f"_variance.{b.name}"]
             lerp_(variance, grad * grad, w, np.empty_like(variance))
