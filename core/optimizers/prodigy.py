@@ -39,7 +39,7 @@ def _init(x, hp):
 def _step(p, g, s, t, hp):
     beta1, beta2 = hp["betas"]
     beta3 = np.sqrt(beta2) if hp["beta3"] is None else hp["beta3"]
-    growth = np.inf if hp["growth_rate"] is None else hp["growth_rate"]
+    growth = hp["growth_rate"]
     lr, eps, decay, d0, d_coef = hp["lr"], hp["eps"], hp["weight_decay"], hp["d0"], hp["d_coef"]
     decouple = hp["decouple"]
     d, d_max, k = s["_d"], s["_d_max"], s["_k"]
@@ -82,7 +82,7 @@ def _step(p, g, s, t, hp):
         d_hat = d_coef * global_numerator / d_denom
     new_d = np.where(d == d0, np.maximum(d, d_hat), d)
     new_d_max = np.maximum(d_max, d_hat)
-    new_d = np.minimum(new_d_max, new_d * growth)
+    new_d = new_d_max if hp["growth_rate"] is None else np.minimum(new_d_max, new_d * growth)  # min(m, d·inf) = m
     np.copyto(s["_d_numerator"], global_numerator, where=live)
     np.copyto(d_max, new_d_max, where=live)
     np.copyto(d, new_d, where=live)

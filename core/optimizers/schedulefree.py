@@ -59,12 +59,13 @@ def _weight_lr_power() -> Hyper:
 
 
 def _init(x, hp, second_moment: bool):
-    n = x.shape[1]
+    # One lr_max and weight sum per run, or a single one when no hyperparameter varies across the batch.
+    shape = np.broadcast(hp["lr"], hp["r"], hp["weight_lr_power"]).shape
     state = {
         "z": x.copy(),
         "x": x.copy(),
-        "lr_max": np.full(n, -1.0),
-        "weight_sum": np.zeros(n),
+        "lr_max": np.full(shape, -1.0),
+        "weight_sum": np.zeros(shape),
         "_tmp": np.empty_like(x),
     }
     if second_moment:
@@ -79,12 +80,13 @@ def _average_weight(s, t, hp):
     warmup = hp["warmup_steps"]
     sched = (k + 1) / warmup if k < warmup else 1.0
     lr = hp["lr"] * sched
-    np.maximum(s["lr_max"], lr, out=s["lr_max"])
-    weight = ((k + 1) ** hp["r"]) * (s["lr_max"] ** hp["weight_lr_power"])
-    s["weight_sum"] += weight
+    s["lr_max"] = lr_max = np.maximum(s["lr_max"], lr)  # reassigned: a schedule may make lr per-run
+    weight = ((k + 1) ** hp["r"]) * (lr_max ** hp["weight_lr_power"])
+    s["weight_sum"] = weight_sum = s["weight_sum"] + weight
+    if np.ndim(weight_sum) == 0:
+        return lr, (float(weight / weight_sum) if weight_sum != 0 else 0.0)  # the reference's ZeroDivisionError
     with np.errstate(divide="ignore", invalid="ignore"):
-        ckp1 = np.where(s["weight_sum"] != 0, weight / s["weight_sum"], 0.0)  # the reference's ZeroDivisionError
-    return lr, ckp1
+        return lr, np.where(weight_sum != 0, weight / weight_sum, 0.0)
 
 
 def _move(y, grad, s, lr, ckp1, beta):
@@ -95,8 +97,18 @@ def _move(y, grad, s, lr, ckp1, beta):
     y += tmp
     np.multiply(grad, lr, out=tmp)
     z -= tmp
-    np.copyto(s["x"], y)
-    lerp_(s["x"], z, 1 - 1 / beta, tmp)
+    # x = lerp(y, z, 1 - 1/β), torch's formula for each branch, written straight into x (no copy of y first).
+    w = 1 - 1 / beta
+    np.subtract(z, y, out=tmp)
+    if np.ndim(w) == 0 and abs(w) < 0.5:
+        tmp *= w
+        np.add(y, tmp, out=s["x"])
+    elif np.ndim(w) == 0:
+        tmp *= 1 - w
+        np.subtract(z, tmp, out=s["x"])
+    else:
+        np.copyto(s["x"], y)
+        lerp_(s["x"], z, w, tmp)
 
 
 def _adamw_init(x, hp):
