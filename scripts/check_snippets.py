@@ -1,6 +1,7 @@
 """Run the "Copy as PyTorch" snippets with real torch and compare them with ``core.simulate`` (needs torch).
 
-Not a test (tests never import torch). From the repository root:
+Not a test (tests never import torch). Optimizers from reference packages (``snippets.PACKAGE_CLASSES``:
+Schedule-Free, Prodigy) are run when their package is installed, else listed as skipped. From the repository root:
 
     python -m scripts.check_snippets
 
@@ -10,6 +11,7 @@ Gradients come from autograd on the snippet's torch formula, so agreement is to 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 from pathlib import Path
@@ -20,6 +22,7 @@ import core
 from core import snippets
 from core.formula import EXAMPLES
 from core.schedules import get_schedule
+from tests.reference.authors_cases import CASES as PACKAGE_CASES
 from tests.reference.cases import CASES
 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "reference"
@@ -46,6 +49,12 @@ def check(label: str, code: str, want: np.ndarray) -> bool:
 def main() -> int:
     results = []
     for cid, name, hp, fn, x0 in CASES:
+        want = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS).points
+        results.append(check(cid, snippets.snippet(name, hp, fn, x0, STEPS), want))
+    for cid, name, hp, fn, x0 in PACKAGE_CASES:
+        if importlib.util.find_spec(snippets.PACKAGE_CLASSES[name].module) is None:
+            print(f"skip {cid:40s} ({snippets.PACKAGE_CLASSES[name].package} is not installed)")
+            continue
         want = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS).points
         results.append(check(cid, snippets.snippet(name, hp, fn, x0, STEPS), want))
     ref = np.load(HERE / "torch_schedules.npz")

@@ -145,3 +145,34 @@ def test_lion():
     assert slow.points[:, 0].max() == pytest.approx(2.4)
     assert not boxed(0.1, STEPS)  # why the hint asks for more steps
     assert boxed(0.1, 200)
+
+
+def test_schedulefree_adamw():
+    """warmup_steps 20: a first step 20 times shorter, a smaller swing past the minimum, a lower end."""
+    plain, warm = run("schedulefree_adamw"), run("schedulefree_adamw", warmup_steps=20)
+    first = lambda r: np.linalg.norm(r.points[1] - r.points[0])
+    assert first(plain) / first(warm) == pytest.approx(20, rel=1e-6)
+    assert plain.points[:, 0].max() == pytest.approx(0.38, abs=0.005)
+    assert warm.points[:, 0].max() == pytest.approx(0.26, abs=0.005)
+    assert plain.values[-1] == pytest.approx(0.36, abs=0.005) and warm.values[-1] == pytest.approx(0.07, abs=0.005)
+
+
+def test_schedulefree_sgd():
+    """At step 50 the averaged point x beats the path's y; at momentum 0.5 y gets closer but x lags at −0.5."""
+    r = run("schedulefree_sgd")
+    np.testing.assert_allclose(r.state["x"][-1], (-0.02, -0.001), atol=0.005)
+    np.testing.assert_allclose(r.points[-1], (0.10, -0.003), atol=0.005)
+    assert np.linalg.norm(r.state["x"][-1]) < np.linalg.norm(r.points[-1])
+    low = run("schedulefree_sgd", momentum=0.5)
+    np.testing.assert_allclose(low.points[-1], (0.01, 0.0), atol=0.005)
+    np.testing.assert_allclose(low.state["x"][-1], (-0.50, 0.0), atol=0.005)
+
+
+def test_prodigy():
+    """d grows ~2.6× a step from 1e-6, passes 1 at step 16, stops at 2.74; from d0 = 1e-3 it passes 1 at step 9."""
+    d = run("prodigy").state["d"][:, 0]
+    assert d[0] == 1e-6 and np.all(np.diff(d) >= 0)
+    assert d[12] / d[11] == pytest.approx(2.6, abs=0.05)
+    assert int(np.argmax(d >= 1)) == 16 and d[-1] == pytest.approx(2.74, abs=0.005)
+    assert np.linalg.norm(START) == pytest.approx(7.2, abs=0.05)
+    assert int(np.argmax(run("prodigy", d0=1e-3).state["d"][:, 0] >= 1)) == 9

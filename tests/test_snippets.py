@@ -21,15 +21,17 @@ import core
 from core import snippets
 from core.formula import EXAMPLES, parse_formula
 from core.schedules import SCHEDULES, default_params, get_schedule
+from tests.reference import authors_cases
 from tests.reference.cases import CASES, STEPS
 
 HERE = Path(__file__).parent / "reference"
 REFERENCE = np.load(HERE / "torch_trajectories.npz")
+AUTHORS_REFERENCE = np.load(HERE / "authors_trajectories.npz")
 SCHEDULE_REF = np.load(HERE / "torch_schedules.npz")
 SCHEDULE_CASES = sorted({k.split("/")[0] for k in SCHEDULE_REF.files if k.endswith("/case")})
 BY_TORCH_CLASS = {cls.__name__: name for name, cls in SCHEDULES.items()}
 TORCH_BACKED = [n for n in core.OPTIMIZERS if core.get_spec(n).torch_name]  # read from the registry
-NOT_IN_TORCH = [n for n in core.OPTIMIZERS if not core.get_spec(n).torch_name]
+NOT_IN_TORCH = [n for n in core.OPTIMIZERS if not core.get_spec(n).torch_name and n not in snippets.PACKAGE_CLASSES]
 
 # NumPy in torch's place, for evaluating the torch expressions of the landscapes.
 FAKE_TORCH = SimpleNamespace(
@@ -214,3 +216,27 @@ def test_one_cycle_shorter_than_the_run_stops_stepping_its_scheduler_there():
     assert "scheduler.step()" not in [ast.unparse(n) for n in loop.body]
     whole = snippets.snippet("momentum", {"lr": 0.05}, "quadratic", (-4.0, -6.0), 40, schedule)
     assert "    scheduler.step()\n" in whole and "if step <" not in whole
+
+
+@pytest.mark.parametrize("case", authors_cases.CASES, ids=[c[0] for c in authors_cases.CASES])
+def test_package_snippet_reproduces_the_authors_reference(case):
+    """Schedule-Free and Prodigy: the program imports the pinned package, builds its class (in train mode for
+    Schedule-Free), and its keyword arguments, read back, redo the package's recorded trajectory."""
+    cid, name, hp, fn, x0 = case
+    ref = snippets.PACKAGE_CLASSES[name]
+    code = snippets.snippet(name, hp, fn, x0, authors_cases.STEPS)
+    tree = ast.parse(code)
+    assert f"import {ref.module}" in [ast.unparse(n) for n in tree.body]
+    assert f"pip install {ref.package}=={ref.version}" in code.splitlines()[1]
+    got = parts(code)
+    assert got["class"] == ref.cls and f"optimizer = {ref.path}([p]," in code
+    trained = [ast.unparse(n) for n in tree.body].index("optimizer.train()") if ref.train_mode else None
+    if ref.train_mode:
+        loop = next(i for i, n in enumerate(tree.body) if isinstance(n, ast.For))
+        assert trained is not None and trained < loop and "optimizer.eval()" in code
+    else:
+        assert "optimizer.train()" not in code
+    opt = core.get_optimizer(name, **got["kwargs"])
+    assert dict(opt.hyperparameters) == dict(core.get_optimizer(name, **hp).hyperparameters)
+    run = core.simulate(core.get_function(fn), opt, got["x0"], got["steps"])
+    np.testing.assert_allclose(run.points, AUTHORS_REFERENCE[f"{cid}/points"], rtol=1e-9, atol=0)

@@ -122,6 +122,43 @@ TEXTS = (
     ),
     N_("momentum m"),
     N_(
+        "Instead of decaying the learning rate on a schedule, keep a running average x of the Adam-like iterates z and evaluate that: at a constant lr, x after t steps is the plain mean of z₁ … zₜ, which does what a decaying schedule does without knowing the run's length. The gradient is taken at y = (1 − β₁)·z + β₁·x, between the two, which acts as momentum. The path drawn is y (torch's parameter in train mode); x, the point you would evaluate, and z are in the side panel at every step."
+    ),
+    N_(
+        "Set warmup_steps to 20: the first step is 20 times shorter (lr rises from lr/20 = 0.02), the path swings past the minimum less (to x ≈ 0.26 instead of 0.38) and ends at f ≈ 0.07 instead of 0.36."
+    ),
+    N_("averaged point x (eval mode)"),
+    N_("base iterate z"),
+    N_(
+        "β₁: where the gradient is taken, between z (0) and the average x (1); β₂: decay of the squared gradient's average."
+    ),
+    N_("Raise the learning rate linearly from lr/warmup_steps to lr over this many steps."),
+    N_("Weigh the average polynomially: step t counts t^r times as much (0: a plain average)."),
+    N_("Weigh each step in the average by the largest lr so far to this power, so warm-up steps count less."),
+    N_(
+        "Gradient descent on z, and a running average x of all the z's as the answer: at a constant lr, x after t steps is the plain mean of z₁ … zₜ, so across the steep direction it swings far less than z, the zig-zag a decaying learning rate would otherwise have to damp. The gradient is taken at y = (1 − β)·z + β·x, between the two, which acts like momentum. The path drawn is y (torch's parameter in train mode); x, the point you would evaluate, and z are in the side panel at every step."
+    ),
+    N_(
+        "Slide to step 50: the averaged point x in the side panel, (−0.02, −0.001), is closer to the minimum than the path's end y, (0.10, −0.003). Lower momentum to 0.5: y gets to (0.01, 0), but x, the plain mean of every z since the start, is still at (−0.50, 0)."
+    ),
+    N_("Where the gradient is taken, between z (0) and the average x (1); strictly between 0 and 1."),
+    N_(
+        "Adam without a learning rate to tune: the step size d·lr is learned. d estimates how far the start is from the solution, from how much the gradients have pointed back towards the start; it starts tiny (d0 = 1e-6), grows fast while they do, and never shrinks. lr stays at 1 and only scales the estimate. The side panel shows d at every step."
+    ),
+    N_(
+        "Watch d in the side panel: from d0 = 1e-6 it grows about 2.6 times a step, passes 1 at step 16 and stops at 2.74, the order of the start's distance to the minimum (7.2). Raise d0 to 1e-3: d passes 1 at step 9, so a guess a thousand times better saves only 7 steps."
+    ),
+    N_("distance estimate d"),
+    N_("Multiplies the learned step size d; leave it at 1 unless runs are unstable."),
+    N_("Decay of the sums that estimate d (None: √β₂)."),
+    N_("Added to the denominator, times d."),
+    N_("Decoupled weight decay, as AdamW (else added to the gradient)."),
+    N_("Adam's bias correction of the step size."),
+    N_("Leave lr out of the denominator of the estimate of d, to avoid trouble during a warm-up."),
+    N_("Initial estimate of the distance to the solution; rarely needs changing."),
+    N_("Multiplies the estimate of d: the preferred way to tune Prodigy (0.5 and 2 also work)."),
+    N_("Largest factor by which d may grow in one step (None: unrestricted, the reference's inf)."),
+    N_(
         "Treat each weight matrix as a matrix: take the momentum of its gradient and replace it by the nearest (semi-)orthogonal matrix, found with a few Newton–Schulz iterations. Every direction of the layer then moves by about the same amount, however ill-conditioned the gradient is. Biases are not matrices, so they are trained with AdamW (torch's advice)."
     ),
     N_("Compare Muon with Adam on the spiral: Muon's loss falls in longer straight stretches."),

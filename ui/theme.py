@@ -18,6 +18,9 @@ COLORS = {
     "adadelta": "#393b79",
     "rprop": "#637939",
     "lion": "#e7ba52",
+    "schedulefree_adamw": "#1b9e77",  # issue 23: schedule- and learning-rate-free (teals, a violet)
+    "schedulefree_sgd": "#01665e",
+    "prodigy": "#785ef0",
     "muon": "#a55194",  # network-only optimizers (core.NETWORK_OPTIMIZERS)
     "adafactor": "#8ca252",
 }

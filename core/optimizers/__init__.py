@@ -10,6 +10,8 @@ from .adam import ADAM, ADAMAX, ADAMW, NADAM, RADAM
 from .adaptive import ADADELTA, ADAGRAD, RMSPROP
 from .base import Optimizer, OptimizerSpec, make_optimizer
 from .network import ADAFACTOR, MUON, LayoutSpec
+from .prodigy import PRODIGY
+from .schedulefree import SCHEDULEFREE_ADAMW, SCHEDULEFREE_SGD
 from .sgd import GD, MOMENTUM, NESTEROV
 from .sign import LION, RPROP
 
@@ -30,6 +32,10 @@ SPECS = MappingProxyType(
             ADADELTA,
             RPROP,
             LION,
+            # Today's optimizers from their authors' packages (issue 23)
+            SCHEDULEFREE_ADAMW,
+            SCHEDULEFREE_SGD,
+            PRODIGY,
         )
     }
 )
