@@ -28,8 +28,12 @@ def test_catalogue_names():
         "adadelta",
         "rprop",
         "lion",
+        "ademamix",
+        "adopt",
+        "adan",
     )
     assert core.list_optimizers() == list(core.OPTIMIZERS)
+    assert {"lamb", "soap"} <= set(core.NETWORK_OPTIMIZERS)
 
 
 @pytest.mark.parametrize("name", core.OPTIMIZERS)
@@ -44,7 +48,7 @@ def test_metadata_is_complete(name):
             assert len({c.token for c in h.choices}) == len(h.choices) >= 2
         elif h.kind in ("float", "pair"):
             for _label, default, bounds, ui, _log in h.elements():
-                assert bounds.contains(default), (name, h.name)
+                assert (default is None and h.optional) or bounds.contains(default), (name, h.name)
                 assert ui[0] <= ui[1]
     core.get_optimizer(name, **spec.demo)
 
