@@ -139,8 +139,9 @@ ADEMAMIX = OptimizerSpec(
     "while the fast momentum still reacts to the current slope. The slow momentum is not bias "
     "corrected: it starts near zero and builds up over about 1/(1 − β₃) steps, so over a short "
     "run AdEMAMix behaves like Adam until m₂ has grown.",
-    try_this="Lower β₃ from 0.9999 to 0.99: the slow momentum now builds up within a hundred steps and, "
-    "five times heavier than m₁, carries the point far past the minimum (to x ≈ 6 from −4) before it turns back.",
+    try_this="Set α to 0: without the slow momentum AdEMAMix is exactly Adam (same path as the Adam page). "
+    "Then lower β₃ from 0.9999 to 0.99: the slow momentum fills up within the run and, five times heavier than "
+    "m₁, carries the point past the minimum to x ≈ 1.9 instead of 1.1; after 50 steps f ≈ 1.45 instead of 0.17.",
     hypers=(
         c.lr(1e-3),
         _triple(
@@ -227,8 +228,9 @@ ADOPT = OptimizerSpec(
     "instead of after. The current gradient then cannot shrink its own step, which is what lets "
     "Adam diverge on some problems for small β₂; ADOPT converges for any β₂. The first step only "
     "measures v, and normalised gradients are clipped to t^¼ while v is still unreliable.",
-    try_this="Watch step 1: the point does not move, the first gradient only seeds v. From step 2 every "
-    "coordinate moves by about lr, like Adam, but clipped to t^¼ (1.19 at step 2).",
+    try_this="Step 1 does not move the point: the first gradient only seeds v. m is not bias corrected, so step 2 "
+    "is 0.1·lr per coordinate and steps grow towards lr. Lower β₂ from 0.9999 to 0.5: v follows the shrinking "
+    "gradients, steps stay near lr close to the minimum, and f − f* ≤ 1e-3 comes in 44 steps (not within 50 before).",
     hypers=(
         c.lr(1e-3),
         c.betas((0.9, 0.9999)),
@@ -318,8 +320,8 @@ ADAN = OptimizerSpec(
     "keeps a momentum of those differences beside the usual one and adds it to the step. The "
     "denominator averages the square of the look-ahead gradient g + β₂(g_t − g_{t−1}). Its "
     "default β₁ = 0.98 is a long memory; weight decay is a proximal step (divide by 1 + ηλ).",
-    try_this="Raise β₂ (the difference momentum's rate, default 0.92) to 0.99: the look-ahead term weighs "
-    "more and the run to the bowl's minimum swings less far past it.",
+    try_this="Lower β₁ from 0.98 to 0.9: the gradient momentum forgets faster, the swing past the minimum shrinks "
+    "from x ≈ 1.7 to x ≈ 0.85, and f after 50 steps falls from about 2 to 0.12.",
     hypers=(
         c.lr(1e-3),
         _triple(
