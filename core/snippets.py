@@ -65,6 +65,15 @@ def torch_class(name: str) -> str:
     return spec.torch_name
 
 
+def optimizer_class(name: str) -> str:
+    """What the snippet constructs: ``torch.optim.X``, or for one that torch.optim lacks its reference
+    package's class (``pytorch_optimizer.AdEMAMix``); raises ``SnippetUnavailable`` when there is neither."""
+    ref = get_spec(name).reference
+    if ref is not None and not get_spec(name).torch_name:
+        return f"{ref.module}.{ref.cls}"
+    return f"torch.optim.{torch_class(name)}"
+
+
 def _on_landscape(name: str) -> None:
     """Refuse the network-only optimizers (Muon, Adafactor): torch runs them on weight matrices, not on a 2-D point."""
     if name in NETWORK_SPECS:
@@ -175,7 +184,8 @@ def snippet(
     Raises ``SnippetUnavailable`` (a ``ValueError``) when torch cannot express the run.
     """
     _on_landscape(name)
-    cls = torch_class(name)
+    cls = optimizer_class(name)
+    ref = get_spec(name).reference if not cls.startswith("torch.") else None
     expr = function_torch(function)
     kwargs = optimizer_kwargs(name, hp)
     sched = schedule_call(schedule, kwargs["lr"])
@@ -185,9 +195,17 @@ def snippet(
     held = held if held is not None and held < steps else None
     x, y = (_plain(float(v)) for v in x0)
     lines = [
-        f"# {title}" if title else f"# {get_spec(name).display_name} with torch.optim, as in Descent Lab",
+        f"# {title}"
+        if title
+        else f"# {get_spec(name).display_name} with {ref.package if ref else 'torch.optim'}, as in Descent Lab",
+        *(
+            [f"# {get_spec(name).display_name} is not in torch.optim: this uses {ref.package} (pip install {ref.pip})."]
+            if ref
+            else []
+        ),
         *(["import math", ""] if "math." in expr else []),
         "import torch",
+        *([f"import {ref.module}"] if ref else []),
         "",
         "torch.set_default_dtype(torch.float64)",
         "",
@@ -198,7 +216,7 @@ def snippet(
         "",
         "",
         f"p = torch.tensor([{x!r}, {y!r}], requires_grad=True)",
-        f"optimizer = torch.optim.{cls}([p], {_kwargs(kwargs)})",
+        f"optimizer = {cls}([p], {_kwargs(kwargs)})",
     ]
     if sched:
         lines.append(f"scheduler = {sched}")
@@ -283,6 +301,7 @@ __all__ = [
     "SnippetUnavailable",
     "formula_torch",
     "function_torch",
+    "optimizer_class",
     "optimizer_kwargs",
     "schedule_call",
     "snippet",

@@ -10,6 +10,7 @@ Gradients come from autograd on the snippet's torch formula, so agreement is to 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 from pathlib import Path
@@ -20,6 +21,7 @@ import core
 from core import snippets
 from core.formula import EXAMPLES
 from core.schedules import get_schedule
+from tests.reference import pyopt_cases
 from tests.reference.cases import CASES
 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "reference"
@@ -48,6 +50,12 @@ def main() -> int:
     for cid, name, hp, fn, x0 in CASES:
         want = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS).points
         results.append(check(cid, snippets.snippet(name, hp, fn, x0, STEPS), want))
+    if importlib.util.find_spec("pytorch_optimizer") is not None:  # the reference package of AdEMAMix, ADOPT, Adan
+        for cid, name, hp, fn, x0 in pyopt_cases.CASES:
+            want = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS).points
+            results.append(check(cid, snippets.snippet(name, hp, fn, x0, STEPS), want))
+    else:
+        print("skipped the pytorch-optimizer snippets: pip install pytorch-optimizer to run them")
     ref = np.load(HERE / "torch_schedules.npz")
     for key in sorted(k for k in ref.files if k.endswith("/case")):
         case = json.loads(str(ref[key]))
