@@ -86,8 +86,8 @@ LAMB = LayoutSpec(
     "small steps and one with large weights large ones, so a single learning rate suits every "
     "layer, which is what let BERT train with batches of 64k. Only the first moment is bias "
     "corrected, as in the reference.",
-    try_this="Turn on `adam` (trust ratio off): the same lr now moves every tensor by about lr per "
-    "coordinate, and the first steps' loss falls differently.",
+    try_this="Turn on `adam`: the trust ratio is dropped and every tensor takes Adam's step, about lr per "
+    "coordinate whatever the size of its weights; with it on, a tensor moves by about lr times its own norm.",
     hypers=(
         c.lr(1e-3, (1e-4, 1.0)),
         c.betas(),
