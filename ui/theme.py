@@ -25,7 +25,7 @@ COLORS = {
     "adopt": "#6b6ecf",
     "adan": "#0b7a75",
     "lamb": "#b5cf6b",
-    "soap": "#d6616b",
+    "soap": "#e7298a",
 }
 
 INK = "#808495"  # axis text, readable on light and dark backgrounds
