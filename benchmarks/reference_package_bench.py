@@ -1,6 +1,6 @@
 """Speed against the authors' packages: ns per coordinate-update, NumPy core vs the reference class on one thread.
 
-For every optimizer of ``core.snippets.PACKAGE_CLASSES`` (Schedule-Free AdamW and SGD, Prodigy), both sides do
+For every optimizer of ``tests.reference.authors_cases.PACKAGES`` (Schedule-Free AdamW and SGD, Prodigy), both sides do
 full steps (gradient + update) on the article's quadratic for a batch of starts. The reference holds the batch as
 one ``(n, 2)`` tensor (so Prodigy keeps one d for all of it, where the core keeps one per run: the same work
 per coordinate plus one reduction per run). Needs torch and the packages (dev-only). Run:
@@ -15,7 +15,7 @@ import numpy as np
 
 import core
 from benchmarks.core_bench import REPEATS, steps_for, timed
-from core.snippets import PACKAGE_CLASSES
+from tests.reference.authors_cases import PACKAGES
 
 HP = {"schedulefree_adamw": {"lr": 1e-3}, "schedulefree_sgd": {"lr": 1e-3}, "prodigy": {"lr": 1.0}}
 
@@ -33,7 +33,7 @@ def reference_run(name: str, n: int):
     try:
         import torch
 
-        ref = PACKAGE_CLASSES[name]
+        ref = PACKAGES[name]
         cls = getattr(importlib.import_module(ref.module), ref.cls)
     except ImportError:
         return None
@@ -69,7 +69,7 @@ def ns_per_update(name: str, n: int) -> tuple[float, float | None]:
 
 def main(sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
     print(f"{'optimizer':20s} {'starts':>8s} {'numpy ns':>9s} {'ref ns':>9s} {'ratio':>6s}")
-    for name in PACKAGE_CLASSES:
+    for name in PACKAGES:
         for n in sizes:
             ours, theirs = ns_per_update(name, n)
             ratio = f"{ours / theirs:6.2f}" if theirs else "   n/a"

@@ -62,8 +62,9 @@ class Choice:
 class Hyper:
     """One hyperparameter: torch's name and default, its valid interval, and UI hints.
 
-    ``kind`` is a closed vocabulary: ``"float"``; ``"pair"`` (a 2-tuple such as ``betas``, with
-    ``bounds``, ``ui``, ``log`` and ``labels`` holding one entry per element); ``"bool"``;
+    ``kind`` is a closed vocabulary: ``"float"``; ``"pair"`` (a tuple such as ``betas``, of as many
+    elements as ``labels``: two, or three for AdEMAMix's and Adan's betas; ``bounds``, ``ui``, ``log``
+    and ``labels`` hold one entry per element); ``"bool"``;
     ``"int"``; ``"choice"`` (one of ``choices``). ``shown=False`` marks a value fixed by the
     optimizer itself (Nesterov's ``nesterov``); ``tunable`` marks what a tuning search varies;
     ``optional`` allows ``None`` (meaning "taken from elsewhere", such as ``max_lr``).
@@ -95,10 +96,11 @@ class Hyper:
         """(label, default, bounds, ui range, log) for each scalar inside this parameter."""
         if self.kind != "pair":
             return [(self.symbol or self.name, self.default, self.bounds, self.ui, bool(self.log))]  # type: ignore[list-item]
-        logs = self.log if isinstance(self.log, tuple) else (self.log, self.log)
+        n = len(self.labels)
+        logs = self.log if isinstance(self.log, tuple) else (self.log,) * n
         return [
             (self.labels[i], self.default[i], self.bounds[i], self.ui[i], logs[i])  # type: ignore[index]
-            for i in range(2)
+            for i in range(n)
         ]
 
     def validate(self, value: Any) -> Any:
@@ -131,7 +133,14 @@ class Hyper:
                 )
             return int(number)
         if self.kind == "pair":
-            if not isinstance(value, (tuple, list)) or len(value) != 2:
+            if not isinstance(value, (tuple, list)) or len(value) != len(self.labels):
+                if len(self.labels) != 2:
+                    raise CoreError(
+                        N_("Invalid {name}: {value} (expected {n} numbers)"),
+                        name=self.name,
+                        value=repr(value),
+                        n=str(len(self.labels)),
+                    )
                 raise CoreError(
                     N_("Invalid {name}: {value} (expected a pair of numbers)"), name=self.name, value=repr(value)
                 )

@@ -272,7 +272,7 @@ def _flatten_hyperparameters(optimizer: Optimizer, batch: tuple, n: int) -> dict
 
 
 def _flat(value: Any, batch: tuple, n: int, name: str) -> Any:
-    if value is None:  # an optional hyperparameter left to the optimizer (Prodigy's beta3)
+    if value is None:  # an optional hyperparameter left unset (Prodigy's beta3, AdEMAMix's t_alpha_beta3)
         return None
     if np.ndim(value) == 0 or isinstance(value, bool):
         return value if isinstance(value, bool) else float(value)

@@ -12,7 +12,6 @@ print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .functions import conditioned_hessian
@@ -52,31 +51,6 @@ NOT_IN_TORCH = {"eps_inside_sqrt": N_("ε inside the square root (the article's 
 MAX_FORMULA_CHARS = 300  # a translated formula longer than this is "not available" (not short any more)
 
 
-@dataclass(frozen=True)
-class PackageClass:
-    """An optimizer class outside torch.optim that the app's optimizer reproduces: its pip package, pinned
-    version, import name and class; ``train_mode`` when the class needs ``optimizer.train()`` before stepping."""
-
-    package: str
-    version: str
-    module: str
-    cls: str
-    train_mode: bool = False
-
-    @property
-    def path(self) -> str:
-        """``module.Class``, as the program calls it."""
-        return f"{self.module}.{self.cls}"
-
-
-# Optimizers not in torch.optim whose snippet imports their reference implementation (the authors' packages).
-PACKAGE_CLASSES: Mapping[str, PackageClass] = {
-    "schedulefree_adamw": PackageClass("schedulefree", "1.4.1", "schedulefree", "AdamWScheduleFree", train_mode=True),
-    "schedulefree_sgd": PackageClass("schedulefree", "1.4.1", "schedulefree", "SGDScheduleFree", train_mode=True),
-    "prodigy": PackageClass("prodigyopt", "1.1.2", "prodigyopt", "Prodigy"),
-}
-
-
 class SnippetUnavailable(CoreError):
     """The run cannot be written as a torch.optim program (Lion, or a formula too long to be a snippet)."""
 
@@ -91,10 +65,12 @@ def torch_class(name: str) -> str:
     return spec.torch_name
 
 
-def program_class(name: str) -> str:
-    """The class a snippet builds for optimizer ``name``: ``torch.optim.X`` or a reference package's ``module.Class``."""
-    if name in PACKAGE_CLASSES:
-        return PACKAGE_CLASSES[name].path
+def optimizer_class(name: str) -> str:
+    """What the snippet constructs: ``torch.optim.X``, or for one that torch.optim lacks its reference
+    package's class (``pytorch_optimizer.AdEMAMix``); raises ``SnippetUnavailable`` when there is neither."""
+    ref = get_spec(name).reference
+    if ref is not None and not get_spec(name).torch_name:
+        return ref.path
     return f"torch.optim.{torch_class(name)}"
 
 
@@ -231,26 +207,24 @@ def snippet(
     Raises ``SnippetUnavailable`` (a ``ValueError``) when torch cannot express the run.
     """
     _on_landscape(name)
-    cls = program_class(name)
+    cls = optimizer_class(name)
+    ref = get_spec(name).reference if not cls.startswith("torch.") else None
     expr = function_torch(function)
     kwargs = optimizer_kwargs(name, hp)
     sched = schedule_call(schedule, kwargs["lr"])
     x, y = (_plain(float(v)) for v in x0)
-    package = PACKAGE_CLASSES.get(name)
     lines = [
         f"# {title}"
         if title
-        else f"# {get_spec(name).display_name} with {package.module if package else 'torch.optim'}, as in Descent Lab",
+        else f"# {get_spec(name).display_name} with {ref.package if ref else 'torch.optim'}, as in Descent Lab",
         *(
-            [
-                f"# {package.path}: the authors' reference implementation, pip install {package.package}=={package.version}"
-            ]
-            if package
+            [f"# {get_spec(name).display_name} is not in torch.optim: this uses {ref.path} (pip install {ref.pip})."]
+            if ref
             else []
         ),
         *(["import math", ""] if "math." in expr else []),
         "import torch",
-        *([f"import {package.module}"] if package else []),
+        *([f"import {ref.module}"] if ref else []),
         "",
         "torch.set_default_dtype(torch.float64)",
         "",
@@ -263,7 +237,7 @@ def snippet(
         f"p = torch.tensor([{x!r}, {y!r}], requires_grad=True)",
         f"optimizer = {cls}([p], {_kwargs(kwargs)})",
     ]
-    if package is not None and package.train_mode:
+    if ref is not None and ref.train_mode:
         lines.append("optimizer.train()  # Schedule-Free steps in train mode: p is y, where gradients are taken")
     if sched:
         lines.append(f"scheduler = {sched}")
@@ -283,7 +257,7 @@ def snippet(
         "    path.append(p.detach().clone())",
         'print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g}, f = {f(p).item():.6g}")',
     ]
-    if package is not None and package.train_mode:
+    if ref is not None and ref.train_mode:
         lines += [
             "optimizer.eval()  # p becomes the averaged point x, the one to evaluate",
             'print(f"averaged point: x = {p[0].item():.6g}, y = {p[1].item():.6g}, f = {f(p).item():.6g}")',
@@ -341,14 +315,12 @@ def _kwargs(kwargs: Mapping[str, Any]) -> str:
 
 __all__ = [
     "MAX_FORMULA_CHARS",
-    "PACKAGE_CLASSES",
     "TORCH_FUNCTIONS",
-    "PackageClass",
     "SnippetUnavailable",
     "formula_torch",
     "function_torch",
+    "optimizer_class",
     "optimizer_kwargs",
-    "program_class",
     "schedule_call",
     "scheduler_steps",
     "snippet",

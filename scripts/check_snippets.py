@@ -1,7 +1,7 @@
 """Run the "Copy as PyTorch" snippets with real torch and compare them with ``core.simulate`` (needs torch).
 
-Not a test (tests never import torch). Optimizers from reference packages (``snippets.PACKAGE_CLASSES``:
-Schedule-Free, Prodigy) are run when their package is installed, else listed as skipped. From the repository root:
+Not a test (tests never import torch). Optimizers from reference packages (a spec's ``reference``:
+Schedule-Free, Prodigy, AdEMAMix, ADOPT, Adan) are run when their package is installed, else listed as skipped. From the repository root:
 
     python -m scripts.check_snippets
 
@@ -22,7 +22,8 @@ import core
 from core import snippets
 from core.formula import EXAMPLES
 from core.schedules import get_schedule
-from tests.reference.authors_cases import CASES as PACKAGE_CASES
+from tests.reference import pyopt_cases
+from tests.reference.authors_cases import CASES as AUTHORS_CASES
 from tests.reference.cases import CASES
 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "reference"
@@ -51,9 +52,10 @@ def main() -> int:
     for cid, name, hp, fn, x0 in CASES:
         want = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS).points
         results.append(check(cid, snippets.snippet(name, hp, fn, x0, STEPS), want))
-    for cid, name, hp, fn, x0 in PACKAGE_CASES:
-        if importlib.util.find_spec(snippets.PACKAGE_CLASSES[name].module) is None:
-            print(f"skip {cid:40s} ({snippets.PACKAGE_CLASSES[name].package} is not installed)")
+    for cid, name, hp, fn, x0 in [*AUTHORS_CASES, *pyopt_cases.CASES]:
+        ref = core.get_spec(name).reference
+        if ref is None or importlib.util.find_spec(ref.module) is None:
+            print(f"skip {cid:40s} ({ref.package if ref else name} is not installed)")
             continue
         want = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS).points
         results.append(check(cid, snippets.snippet(name, hp, fn, x0, STEPS), want))

@@ -2,6 +2,7 @@
 
 from urllib.parse import parse_qsl
 
+import core
 from tests.apptest_helpers import markdown_tables, open_page
 
 STOP_COLUMN = "first step with |x| ≤ 0.1 and |y| < 0.1"
@@ -53,4 +54,9 @@ def test_home_link_opens_the_article_view():
 def test_home_says_which_optimizers_are_not_in_torch():
     at = open_page("pages/home.py")
     intro = at.markdown[0].value
-    assert "except Lion matches `torch.optim`" in intro and "Lion is not in `torch.optim`" in intro
+    outside = [core.get_spec(n) for n in core.OPTIMIZERS + core.NETWORK_OPTIMIZERS if not core.get_spec(n).torch_name]
+    assert all(s.display_name in intro.split("matches `torch.optim`")[0] for s in outside)
+    assert "Lion follows the published paper" in intro
+    for s in outside:
+        if s.reference is not None:
+            assert f"match {s.reference.package} {s.reference.version}" in intro

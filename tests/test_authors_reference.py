@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 import core
-from core.snippets import PACKAGE_CLASSES
-from tests.reference.authors_cases import CASES, NETWORK_CASES, NETWORK_STEPS, STEPS
+from tests.reference.authors_cases import CASES, NETWORK_CASES, NETWORK_STEPS, PACKAGES, STEPS
 from tests.test_network_reference import objective
 
 HERE = Path(__file__).parent / "reference"
@@ -27,7 +26,7 @@ def test_trajectory_matches_the_authors_package(case):
     cid, name, hp, fn, x0 = case
     run = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS, record_state=True)
     np.testing.assert_allclose(run.points, LANDSCAPES[f"{cid}/points"], rtol=RTOL, atol=0)
-    if PACKAGE_CLASSES[name].train_mode:
+    if PACKAGES[name].train_mode:
         np.testing.assert_allclose(run.state["x"], LANDSCAPES[f"{cid}/x"], rtol=RTOL, atol=0)
         np.testing.assert_allclose(run.state["x"][-1], LANDSCAPES[f"{cid}/eval"], rtol=RTOL, atol=0)
 
@@ -39,7 +38,7 @@ def test_network_training_matches_the_authors_package(case):
     f, theta = objective(cfg)
     run = core.simulate(f, core.get_optimizer(name, **hp), theta, NETWORK_STEPS, record_state=True)
     np.testing.assert_allclose(run.points, NETWORKS[f"{cid}/points"], rtol=RTOL, atol=0)
-    if PACKAGE_CLASSES[name].train_mode:
+    if PACKAGES[name].train_mode:
         np.testing.assert_allclose(run.state["x"], NETWORKS[f"{cid}/x"], rtol=RTOL, atol=0)
 
 
@@ -57,9 +56,9 @@ def test_batch_keeps_one_distance_estimate_per_run(case):
 
 def test_every_package_optimizer_has_references():
     """Each optimizer with a reference package has landscape cases (several functions) and network cases."""
-    assert {c[1] for c in CASES} == set(PACKAGE_CLASSES) == {c[2] for c in NETWORK_CASES}
-    for name in PACKAGE_CLASSES:
+    assert {c[1] for c in CASES} == set(PACKAGES) == {c[2] for c in NETWORK_CASES}
+    for name in PACKAGES:
         assert len({c[3] for c in CASES if c[1] == name}) >= 3
         assert not core.get_spec(name).torch_name  # not in torch.optim: no torch reference, no maximize
-    for ref in PACKAGE_CLASSES.values():
+    for ref in PACKAGES.values():
         assert str(LANDSCAPES[f"{ref.package}_version"]) == ref.version == str(NETWORKS[f"{ref.package}_version"])

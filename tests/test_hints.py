@@ -176,3 +176,31 @@ def test_prodigy():
     assert int(np.argmax(d >= 1)) == 16 and d[-1] == pytest.approx(2.74, abs=0.005)
     assert np.linalg.norm(START) == pytest.approx(7.2, abs=0.05)
     assert int(np.argmax(run("prodigy", d0=1e-3).state["d"][:, 0] >= 1)) == 9
+
+
+def test_ademamix():
+    """α = 0 is Adam; β₃ = 0.99 swings to x ≈ 1.9 (1.1 at the default) and ends at f ≈ 1.45 (0.17)."""
+    np.testing.assert_allclose(run("ademamix", alpha=0.0).points, run("adam").points, rtol=1e-12)
+    default, fast = run("ademamix"), run("ademamix", betas=(0.9, 0.999, 0.99))
+    assert default.points[:, 0].max() == pytest.approx(1.1, abs=0.05)
+    assert default.values[-1] == pytest.approx(0.17, abs=0.01)
+    assert fast.points[:, 0].max() == pytest.approx(1.9, abs=0.05)
+    assert fast.values[-1] == pytest.approx(1.45, abs=0.05)
+
+
+def test_adopt():
+    """Step 1 stays put, step 2 is 0.1·lr per coordinate; β₂ = 0.5 reaches the tolerance in 44 steps, 0.9999 not in 50."""
+    default = run("adopt")
+    np.testing.assert_array_equal(default.points[1], START)
+    np.testing.assert_allclose(np.abs(default.points[2] - default.points[1]), 0.1 * 0.4, rtol=1e-9)
+    assert steps_to_tol(default) == -1
+    assert steps_to_tol(run("adopt", betas=(0.9, 0.5))) == 44
+
+
+def test_adan():
+    """β₁ = 0.9 instead of 0.98: the swing past the minimum shrinks from x ≈ 1.7 to 0.85, f from about 2 to 0.12."""
+    default, short = run("adan"), run("adan", betas=(0.9, 0.92, 0.99))
+    assert default.points[:, 0].max() == pytest.approx(1.7, abs=0.05)
+    assert default.values[-1] == pytest.approx(2.0, abs=0.1)
+    assert short.points[:, 0].max() == pytest.approx(0.85, abs=0.05)
+    assert short.values[-1] == pytest.approx(0.12, abs=0.01)

@@ -85,3 +85,13 @@ def test_network_only_optimizers_are_not_offered_on_2d_pages():
     at = open_page("pages/compare.py")
     options = at.multiselect(key="compare:opts").options
     assert "Muon" not in options and "Adafactor" not in options
+    assert not {core.get_spec(n).display_name for n in core.NETWORK_OPTIMIZERS} & set(options)
+
+
+def test_lamb_and_soap_train_in_the_network_lab():
+    """Both network-only optimizers from pytorch-optimizer are offered, train, and are named in the intro."""
+    at = open_page(PAGE, {"opts": "adam,lamb,soap", "steps": "30"})
+    assert not at.exception and not errors(at)
+    assert {"LAMB", "SOAP"} <= set(at.multiselect(key="network:opts").options)
+    assert any("LAMB, SOAP apply to networks only" in m.value for m in at.markdown)
+    assert {"LAMB", "SOAP"} <= set(markdown_tables(at)[0]["optimizer"])

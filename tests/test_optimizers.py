@@ -31,8 +31,12 @@ def test_catalogue_names():
         "schedulefree_adamw",
         "schedulefree_sgd",
         "prodigy",
+        "ademamix",
+        "adopt",
+        "adan",
     )
     assert core.list_optimizers() == list(core.OPTIMIZERS)
+    assert {"lamb", "soap"} <= set(core.NETWORK_OPTIMIZERS)
 
 
 @pytest.mark.parametrize("name", core.OPTIMIZERS)

@@ -200,3 +200,37 @@ def test_prodigy_learns_its_step_size_from_a_tiny_start_and_never_shrinks_it():
     d = run("prodigy").state["d"][:, 0]
     assert d[0] == 1e-6 and np.all(np.diff(d) >= 0) and d[-1] > 1e5 * d[0]
     assert np.all(np.ptp(run("prodigy").state["d"], axis=-1) == 0)  # one d per run, shared by both coordinates
+
+
+def test_ademamix_slow_momentum_builds_up_slowly_so_a_short_run_is_adams():
+    """β₃ = 0.9999: after 50 steps m₂ holds under 1 % of the gradients' sum, so even weighted α = 5 the path
+    stays within 0.05 of Adam's; with β₃ = 0.99 it fills and the path leaves Adam's."""
+    r, adam = run("ademamix"), run("adam")
+    grads = QUAD.grad(r.points[:-1])
+    filled = np.abs(r.state["exp_avg_slow"][-1]) / np.abs(grads.sum(axis=0))
+    assert np.all(filled < 0.01)
+    assert np.abs(r.points - adam.points).max() < 0.05
+    assert np.abs(run("ademamix", betas=(0.9, 0.999, 0.99)).points - adam.points).max() > 0.5
+
+
+def test_adopt_first_step_only_measures_and_normalised_gradients_are_clipped():
+    """Step 1 leaves θ where it is; from step 2 m averages gradients divided by the previous √v, clipped to t^¼."""
+    r = run("adopt")
+    np.testing.assert_array_equal(r.points[1], START)
+    m = r.state["exp_avg"]
+    clip = np.arange(len(m))[:, None] ** 0.25
+    assert np.all(np.abs(m[2:]) <= clip[2:] * (1 + 1e-12))
+    assert np.all(moves(r)[1:] <= page_hp("adopt")["lr"] * clip[2:] * (1 + 1e-12))
+
+
+def test_adan_keeps_a_momentum_of_gradient_differences():
+    """The second momentum is the running average of g_t − g_{t−1} (0 at the first step), rate 1 − β₂."""
+    r = run("adan")
+    beta2 = page_hp("adan")["betas"][1]
+    grads = QUAD.grad(r.points[:-1])
+    diffs = np.vstack([np.zeros((1, 2)), np.diff(grads, axis=0)])
+    want = np.zeros(2)
+    for t, d in enumerate(diffs, start=1):
+        want = want + (1 - beta2) * (d - want)
+        np.testing.assert_allclose(r.state["exp_avg_diff"][t], want, rtol=1e-9, atol=1e-12)
+    assert np.abs(r.state["exp_avg_diff"][-1]).max() > 0

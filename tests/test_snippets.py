@@ -21,7 +21,7 @@ import core
 from core import snippets
 from core.formula import EXAMPLES, parse_formula
 from core.schedules import SCHEDULES, default_params, get_schedule
-from tests.reference import authors_cases
+from tests.reference import authors_cases, pyopt_cases
 from tests.reference.cases import CASES, STEPS
 
 HERE = Path(__file__).parent / "reference"
@@ -31,7 +31,8 @@ SCHEDULE_REF = np.load(HERE / "torch_schedules.npz")
 SCHEDULE_CASES = sorted({k.split("/")[0] for k in SCHEDULE_REF.files if k.endswith("/case")})
 BY_TORCH_CLASS = {cls.__name__: name for name, cls in SCHEDULES.items()}
 TORCH_BACKED = [n for n in core.OPTIMIZERS if core.get_spec(n).torch_name]  # read from the registry
-NOT_IN_TORCH = [n for n in core.OPTIMIZERS if not core.get_spec(n).torch_name and n not in snippets.PACKAGE_CLASSES]
+NOT_IN_TORCH = [n for n in core.OPTIMIZERS if not core.get_spec(n).torch_name and not core.get_spec(n).reference]
+PYOPT_REFERENCE = np.load(HERE / "pyopt_trajectories.npz")
 
 # NumPy in torch's place, for evaluating the torch expressions of the landscapes.
 FAKE_TORCH = SimpleNamespace(
@@ -102,6 +103,22 @@ def test_snippet_reproduces_torch_reference(case):
     assert got["x0"] == x0 and got["steps"] == STEPS and got["scheduler"] is None
     run = core.simulate(core.get_function(fn), opt, got["x0"], got["steps"])
     np.testing.assert_allclose(run.points, REFERENCE[cid], rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("case", pyopt_cases.CASES, ids=[c[0] for c in pyopt_cases.CASES])
+def test_snippet_imports_the_reference_package_and_reproduces_it(case):
+    """One that torch.optim lacks: the snippet names the pinned package, builds its class with the same
+    keyword arguments, and those, read back, redo the reference package's recorded run."""
+    cid, name, hp, fn, x0 = case
+    ref = core.get_spec(name).reference
+    code = snippets.snippet(name, hp, fn, x0, pyopt_cases.STEPS)
+    assert f"import {ref.module}\n" in code and f"pip install {ref.pip}" in code
+    assert f"optimizer = {ref.module}.{ref.cls}([p]" in code
+    got = parts(code)
+    opt = core.get_optimizer(name, **got["kwargs"])
+    assert dict(opt.hyperparameters) == dict(core.get_optimizer(name, **hp).hyperparameters)
+    run = core.simulate(core.get_function(fn), opt, got["x0"], got["steps"])
+    np.testing.assert_allclose(run.points, PYOPT_REFERENCE[cid], rtol=1e-9, atol=0)
 
 
 @pytest.mark.parametrize("cid", SCHEDULE_CASES)
@@ -223,7 +240,7 @@ def test_package_snippet_reproduces_the_authors_reference(case):
     """Schedule-Free and Prodigy: the program imports the pinned package, builds its class (in train mode for
     Schedule-Free), and its keyword arguments, read back, redo the package's recorded trajectory."""
     cid, name, hp, fn, x0 = case
-    ref = snippets.PACKAGE_CLASSES[name]
+    ref = core.get_spec(name).reference
     code = snippets.snippet(name, hp, fn, x0, authors_cases.STEPS)
     tree = ast.parse(code)
     assert f"import {ref.module}" in [ast.unparse(n) for n in tree.body]

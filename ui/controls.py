@@ -226,7 +226,7 @@ def url_defaults(hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: st
         if h.kind == "choice":
             out[url] = _token(h, d)
         elif h.kind == "pair":
-            out |= {url + str(i): d[i] for i in range(2)}
+            out |= {url + str(i): d[i] for i in range(len(d))}
         else:
             out[url] = d
     return out
@@ -308,7 +308,7 @@ def _token(h: Hyper, value: Any) -> str:
 
 
 def _url_names(h: Hyper, url: str) -> tuple[str, ...]:
-    return (url + "0", url + "1") if h.kind == "pair" else (url,)
+    return tuple(url + str(i) for i in range(len(h.labels))) if h.kind == "pair" else (url,)
 
 
 def _mark_all(ps: PageState, names: tuple[str, ...]) -> None:

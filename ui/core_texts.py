@@ -159,6 +159,37 @@ TEXTS = (
     N_("Multiplies the estimate of d: the preferred way to tune Prodigy (0.5 and 2 also work)."),
     N_("Largest factor by which d may grow in one step (None: unrestricted, the reference's inf)."),
     N_(
+        "Adam with a second, much slower momentum added on top: the fast average m₁ (β₁ = 0.9) follows the last ten or so gradients, the slow one m₂ (β₃ = 0.9999) remembers thousands, weighted α = 5 times more. Old gradients keep pushing in the direction they agreed on, while the fast momentum still reacts to the current slope. The slow momentum is not bias corrected: it starts near zero and builds up over about 1/(1 − β₃) steps, so over a short run AdEMAMix behaves like Adam until m₂ has grown."
+    ),
+    N_(
+        "Set α to 0: without the slow momentum AdEMAMix is exactly Adam (same path as the Adam page). Then lower β₃ from 0.9999 to 0.99: the slow momentum fills up within the run and, five times heavier than m₁, carries the point past the minimum to x ≈ 1.9 instead of 1.1; after 50 steps f ≈ 1.45 instead of 0.17."
+    ),
+    N_("slow momentum m₂"),
+    N_("momentum of gradient differences"),
+    N_("Decay rates of the fast momentum (β₁), the squared gradients (β₂) and the slow momentum (β₃)."),
+    N_("Weight of the slow momentum relative to the fast one."),
+    N_("Steps over which α and β₃ warm up from 0 and β₁ (None: no warm-up, the reference's default)."),
+    N_(
+        "Shrink the weights directly, as AdamW does, instead of adding λθ to the gradient (pytorch-optimizer: `weight_decouple`)."
+    ),
+    N_("With decoupled weight decay, shrink by (1 − λ) per step instead of (1 − ηλ)."),
+    N_(
+        "Adam with two things swapped: the gradient is divided by the second moment of the previous steps (not including itself), and it is normalised before it enters the momentum instead of after. The current gradient then cannot shrink its own step, which is what lets Adam diverge on some problems for small β₂; ADOPT converges for any β₂. The first step only measures v, and normalised gradients are clipped to t^¼ while v is still unreliable."
+    ),
+    N_(
+        "Step 1 does not move the point: the first gradient only seeds v. m is not bias corrected, so step 2 is 0.1·lr per coordinate and steps grow towards lr. Lower β₂ from 0.9999 to 0.5: v follows the shrinking gradients, steps stay near lr close to the minimum, and f − f* ≤ 1e-3 comes in 44 steps (not within 50 before)."
+    ),
+    N_(
+        "Nesterov's look-ahead without computing a gradient at another point: the change of the gradient between two steps, g_t − g_{t−1}, estimates where the slope is heading, so Adan keeps a momentum of those differences beside the usual one and adds it to the step. The denominator averages the square of the look-ahead gradient g + β₂(g_t − g_{t−1}). Its default β₁ = 0.98 is a long memory; weight decay is a proximal step (divide by 1 + ηλ)."
+    ),
+    N_(
+        "Lower β₁ from 0.98 to 0.9: the gradient momentum forgets faster, the swing past the minimum shrinks from x ≈ 1.7 to x ≈ 0.85, and f after 50 steps falls from about 2 to 0.12."
+    ),
+    N_(
+        "Decay rates of the gradient momentum (β₁), the momentum of gradient differences (β₂) and the squared look-ahead gradients (β₃)."
+    ),
+    N_("Scale the gradient down to this norm when it is longer (0: no clipping)."),
+    N_(
         "Treat each weight matrix as a matrix: take the momentum of its gradient and replace it by the nearest (semi-)orthogonal matrix, found with a few Newton–Schulz iterations. Every direction of the layer then moves by about the same amount, however ill-conditioned the gradient is. Biases are not matrices, so they are trained with AdamW (torch's advice)."
     ),
     N_("Compare Muon with Adam on the spiral: Muon's loss falls in longer straight stretches."),
@@ -176,6 +207,25 @@ TEXTS = (
     N_("Exponent of the averaging rate t^c of the second-moment estimates."),
     N_("ε₁ keeps the variance estimate positive; ε₂ is the smallest weight RMS used to scale steps."),
     N_("Clipping threshold of the update's RMS (torch: at least 1)."),
+    N_(
+        "Adam's step, rescaled tensor by tensor: each weight matrix and bias moves by the same fraction of its own size, the trust ratio ‖W‖/‖update‖. A layer with small weights takes small steps and one with large weights large ones, so a single learning rate suits every layer, which is what let BERT train with batches of 64k. Only the first moment is bias corrected, as in the reference."
+    ),
+    N_(
+        "Turn on `adam`: the trust ratio is dropped and every tensor takes Adam's step, about lr per coordinate whatever the size of its weights; with it on, a tensor moves by about lr times its own norm."
+    ),
+    N_("Scale the gradient by (1 − β₁) as it enters the momentum (off: add it whole)."),
+    N_("Drop the trust ratio: plain Adam steps, as a baseline."),
+    N_(
+        "Shampoo preconditions a weight matrix from both sides with running averages of GGᵀ and GᵀG; SOAP takes their eigenvectors as a rotated coordinate system and runs Adam there: the gradient is rotated in, Adam's per-coordinate scaling is applied, and the step is rotated back. Coordinates aligned with the gradient's main directions get their own step sizes. The eigenbasis is refreshed every precondition_frequency steps by one power iteration; the first step only measures. Biases get plain Adam."
+    ),
+    N_(
+        "Set precondition_frequency from 10 to 1: the eigenbasis follows the gradients every step (more work per step); at 100 it stays the first step's basis."
+    ),
+    N_("second moment v (eigenbasis)"),
+    N_("Decay rate of the preconditioner statistics GGᵀ and GᵀG (None: β₂)."),
+    N_("Steps between refreshes of the eigenbasis."),
+    N_("Correct Adam's moments for starting at zero."),
+    N_("Divide each tensor's update by its root mean square."),
     N_("Quadratic bowl"),
     N_(
         "An elongated bowl whose curvature differs 20-fold between the axes, so plain gradient descent zig-zags across the narrow y direction while crawling along x."
@@ -425,6 +475,7 @@ TEXTS = (
     N_("Invalid {name}: {value} (expected True or False)"),
     N_("Invalid {name}: {value} (expected one of {options})"),
     N_("Invalid {name}: {value} (expected an integer in {bounds})"),
+    N_("Invalid {name}: {value} (expected {n} numbers)"),
     N_("Invalid {name}: {value} (expected a pair of numbers)"),
     N_("Invalid {name}: {value} (expected a number)"),
     N_("Invalid {name} value: {value} (must be a finite number)"),
@@ -445,6 +496,7 @@ TEXTS = (
         "RMSprop cannot turn momentum on after its first step (torch makes its momentum buffer only at the first step): let the schedule's momentum start above 0"
     ),
     N_("{optimizer} got unexpected hyperparameter(s) {unknown}; valid ones are: {valid}"),
+    N_("Invalid precondition_frequency: {value} (expected one integer from 1 up)"),
     N_(
         "{optimizer} applies only to networks (objectives with a parameter layout, see core.mlp); it needs to know which coordinates form each weight matrix"
     ),

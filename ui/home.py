@@ -14,22 +14,33 @@ from .runs import article_findings, article_run
 
 
 def _torch_note() -> str:
-    """Which optimizers match ``torch.optim`` and which are not in it, from the specs, so the claim stays true."""
-    outside = [core.get_spec(n).display_name for n in core.OPTIMIZERS if not core.get_spec(n).torch_name]
+    """Which optimizers match ``torch.optim``, which match a reference package instead (pytorch-optimizer) and
+    which follow their paper, from the specs, so the claim stays true."""
+    specs = [core.get_spec(n) for n in core.OPTIMIZERS + core.NETWORK_OPTIMIZERS]
+    outside = [s for s in specs if not s.torch_name]
     if not outside:
         return _("Every optimizer here matches `torch.optim` step for step.")
-    names = _(" and ").join(outside)
-    if len(outside) == 1:
-        text = _(
-            "Every optimizer here except {names} matches `torch.optim` step for step; {names} is not in "
-            "`torch.optim` and follows the published paper."
+    sentences = [
+        _("Every optimizer here except {names} matches `torch.optim` step for step.").format(
+            names=", ".join(s.display_name for s in outside)
         )
-    else:
-        text = _(
-            "Every optimizer here except {names} matches `torch.optim` step for step; {names} are not in "
-            "`torch.optim` and follow the published papers."
+    ]
+    packages: dict[tuple[str, str], list[str]] = {}
+    for spec in outside:
+        if spec.reference is not None:
+            packages.setdefault((spec.reference.package, spec.reference.version), []).append(spec.display_name)
+    for (package, version), names in packages.items():
+        sentences.append(
+            _("{names} match {package} {version} step for step.").format(
+                names=", ".join(names), package=package, version=version
+            )
         )
-    return text.format(names=names)
+    papers = [s.display_name for s in outside if s.reference is None]
+    if len(papers) == 1:
+        sentences.append(_("{names} follows the published paper.").format(names=papers[0]))
+    elif papers:
+        sentences.append(_("{names} follow the published papers.").format(names=", ".join(papers)))
+    return " ".join(sentences)
 
 
 def render() -> None:

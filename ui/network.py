@@ -181,7 +181,7 @@ def _body(ps: PageState) -> None:
         _(
             "**{network}**: {description} {n_train} training and {n_test} test samples, "
             "{dim:,} parameters θ, cross-entropy loss. Every optimizer trains the same {seeds} initialisations "
-            "(drawn as `torch.nn.Linear` does), all seeds at once. Muon and Adafactor apply to networks only; "
+            "(drawn as `torch.nn.Linear` does), all seeds at once. {network_only} apply to networks only; "
             "Muon trains the biases with AdamW."
         ).format(
             network=f.display_name,
@@ -190,6 +190,7 @@ def _body(ps: PageState) -> None:
             n_test=ds.n_test,
             dim=f.dim,
             seeds=seeds,
+            network_only=", ".join(core.get_spec(n).display_name for n in core.NETWORK_OPTIMIZERS),
         )
     )
     if not chosen:

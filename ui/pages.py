@@ -18,6 +18,7 @@ FAMILY_ICONS = {
     ":material/merge:": ("adam", "adamw", "nadam", "radam", "adamax"),  # momentum + scaling
     ":material/swap_vert:": ("rprop", "lion"),  # sign of the gradient
     ":material/auto_mode:": ("schedulefree_adamw", "schedulefree_sgd", "prodigy"),  # no schedule, no lr to tune
+    ":material/call_split:": ("ademamix", "adopt", "adan"),  # Adam's descendants of 2022–2024
 }
 ICONS = {name: icon for icon, names in FAMILY_ICONS.items() for name in names}
 OPTIMIZER_PAGES = tuple(

@@ -23,6 +23,12 @@ COLORS = {
     "prodigy": "#785ef0",
     "muon": "#a55194",  # network-only optimizers (core.NETWORK_OPTIMIZERS)
     "adafactor": "#8ca252",
+    # pytorch-optimizer's: AdEMAMix, ADOPT, Adan (2-D), LAMB and SOAP (networks only)
+    "ademamix": "#843c39",
+    "adopt": "#6b6ecf",
+    "adan": "#0b7a75",
+    "lamb": "#b5cf6b",
+    "soap": "#e7298a",
 }
 
 INK = "#808495"  # axis text, readable on light and dark backgrounds

@@ -7,8 +7,10 @@ from typing import Any
 
 from ..messages import N_, CoreError
 from .adam import ADAM, ADAMAX, ADAMW, NADAM, RADAM
+from .adam_variants import ADAN, ADEMAMIX, ADOPT
 from .adaptive import ADADELTA, ADAGRAD, RMSPROP
 from .base import Optimizer, OptimizerSpec, make_optimizer
+from .layerwise import LAMB, SOAP
 from .network import ADAFACTOR, MUON, LayoutSpec
 from .prodigy import PRODIGY
 from .schedulefree import SCHEDULEFREE_ADAMW, SCHEDULEFREE_SGD
@@ -39,9 +41,12 @@ SPECS = MappingProxyType(
         )
     }
 )
-OPTIMIZERS: tuple[str, ...] = tuple(SPECS)
 # Optimizers that need a parameter layout (networks only): not in OPTIMIZERS, which the 2-D pages list.
 NETWORK_SPECS = MappingProxyType({s.name: s for s in (MUON, ADAFACTOR)})
+# pytorch-optimizer's AdEMAMix, ADOPT and Adan (2-D and networks), LAMB and SOAP (networks only).
+SPECS = MappingProxyType({**SPECS, **{s.name: s for s in (ADEMAMIX, ADOPT, ADAN)}})
+NETWORK_SPECS = MappingProxyType({**NETWORK_SPECS, **{s.name: s for s in (LAMB, SOAP)}})
+OPTIMIZERS: tuple[str, ...] = tuple(SPECS)
 NETWORK_OPTIMIZERS: tuple[str, ...] = tuple(NETWORK_SPECS)
 ARTICLE_OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adagrad", "rmsprop", "adam")
 

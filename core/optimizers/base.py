@@ -18,6 +18,7 @@ import numpy as np
 from ..hyper import Hyper
 from ..messages import N_, CoreError
 from .common import MAXIMIZE
+from .reference import Reference
 
 State = dict[str, Any]
 InitFn = Callable[[np.ndarray, Mapping[str, Any]], State]
@@ -53,6 +54,7 @@ class OptimizerSpec:
     check: Callable[[Mapping[str, Any]], None] | None = None
     torch_name: str = ""
     torch_maximize: bool = True  # whether torch's class takes ``maximize`` (torch.optim.Muon does not)
+    reference: Reference | None = None  # the package reproduced, for one that torch.optim lacks
 
     def __post_init__(self) -> None:
         """Add torch's ``maximize`` to torch-backed specs, so no update rule has to handle it."""

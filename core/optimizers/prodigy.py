@@ -16,6 +16,7 @@ import numpy as np
 from ..hyper import NONNEG, POSITIVE, Hyper, Interval
 from . import common as c
 from .base import OptimizerSpec
+from .reference import prodigyopt
 
 
 def _init(x, hp):
@@ -197,4 +198,5 @@ PRODIGY = OptimizerSpec(
     state_labels={"d": "distance estimate d", "exp_avg": "first moment m", "exp_avg_sq": "second moment v"},
     velocity="exp_avg",
     adaptive=True,
+    reference=prodigyopt("Prodigy"),
 )

@@ -16,6 +16,7 @@ import numpy as np
 from ..hyper import NONNEG, Hyper, Interval
 from . import common as c
 from .base import OptimizerSpec, lerp_
+from .reference import schedulefree
 
 _PAPER = "Defazio et al., The Road Less Scheduled"
 _PAPER_URL = "https://arxiv.org/abs/2405.15682"
@@ -193,6 +194,7 @@ SCHEDULEFREE_ADAMW = OptimizerSpec(
     state_labels=_STATE,
     adaptive=True,
     demo={"lr": 0.4},
+    reference=schedulefree("AdamWScheduleFree"),
 )
 
 SCHEDULEFREE_SGD = OptimizerSpec(
@@ -230,4 +232,5 @@ SCHEDULEFREE_SGD = OptimizerSpec(
     step=_sgd_step,
     state_labels={"x": _STATE["x"], "z": _STATE["z"]},
     demo={"lr": 0.4},
+    reference=schedulefree("SGDScheduleFree"),
 )

@@ -1,7 +1,16 @@
-"""Runs compared against the authors' reference packages (``core.snippets.PACKAGE_CLASSES``): shared by the
-generator ``make_authors_reference.py`` and ``tests/test_authors_reference.py``."""
+"""Runs compared against the authors' reference packages (the specs whose ``reference`` is not pytorch-optimizer):
+shared by the generator ``make_authors_reference.py`` and ``tests/test_authors_reference.py``."""
 
+import core
+from core.optimizers.reference import Reference
 from tests.reference.network_cases import CONFIGS
+
+# The optimizers whose reference is their authors' own package, read from the registry.
+PACKAGES: dict[str, Reference] = {
+    name: ref
+    for name, spec in {**core.SPECS, **core.optimizers.NETWORK_SPECS}.items()
+    if (ref := spec.reference) is not None and ref.module != "pytorch_optimizer"
+}
 
 STEPS = 200  # on the landscapes
 NETWORK_STEPS = 10

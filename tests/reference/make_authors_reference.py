@@ -1,5 +1,5 @@
 """Regenerate ``authors_trajectories.npz`` and ``authors_networks.npz``: the cases of ``authors_cases.py`` run
-with the authors' reference packages (``core.snippets.PACKAGE_CLASSES``), float64, one thread.
+with the authors' reference packages (a spec's ``reference``), float64, one thread.
 
 Generated with torch 2.13.0, schedulefree 1.4.1 and prodigyopt 1.1.2 (dev-only, never imported by tests):
 
@@ -25,8 +25,7 @@ import torch
 from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
 import core
-from core.snippets import PACKAGE_CLASSES
-from tests.reference.authors_cases import CASES, NETWORK_CASES, NETWORK_STEPS, STEPS
+from tests.reference.authors_cases import CASES, NETWORK_CASES, NETWORK_STEPS, PACKAGES, STEPS
 from tests.reference.make_network_reference import network, objective, torch_loss
 
 HERE = Path(__file__).parent
@@ -34,7 +33,8 @@ HERE = Path(__file__).parent
 
 def package_optimizer(name: str, hp: dict, params: list[torch.Tensor]) -> torch.optim.Optimizer:
     """The reference class that ``core.get_optimizer(name, **hp)`` mirrors, in train mode when it has one."""
-    ref = PACKAGE_CLASSES[name]
+    ref = core.get_spec(name).reference
+    assert ref is not None
     kwargs = dict(hp)
     if kwargs.get("growth_rate", 0) is None:  # core's None is the package's float("inf")
         kwargs["growth_rate"] = float("inf")
@@ -62,10 +62,10 @@ def run_case(name: str, hp: dict, fn_name: str, start: tuple) -> dict[str, np.nd
         p.grad = torch.tensor(fn.grad(p.detach().numpy()), dtype=torch.float64)
         opt.step()
         points.append(p.detach().numpy().copy())
-        if PACKAGE_CLASSES[name].train_mode:
+        if PACKAGES[name].train_mode:
             xs.append(averaged(opt, [p]))
     out = {"points": np.array(points)}
-    if PACKAGE_CLASSES[name].train_mode:
+    if PACKAGES[name].train_mode:
         opt.eval()
         out |= {"x": np.array(xs), "eval": p.detach().numpy().copy()}
     return out
@@ -84,10 +84,10 @@ def run_network(cfg: str, name: str, hp: dict) -> dict[str, np.ndarray]:
         torch_loss(model, f).backward()
         opt.step()
         points.append(parameters_to_vector(params).detach().numpy().copy())
-        if PACKAGE_CLASSES[name].train_mode:
+        if PACKAGES[name].train_mode:
             xs.append(averaged(opt, params))
     out = {"points": np.array(points)}
-    if PACKAGE_CLASSES[name].train_mode:
+    if PACKAGES[name].train_mode:
         out["x"] = np.array(xs)
     return out
 
@@ -99,8 +99,8 @@ def _flat(cid: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def main() -> None:
     torch.set_default_dtype(torch.float64)
     torch.set_num_threads(1)
-    versions = {f"{ref.package}_version": np.array(metadata.version(ref.package)) for ref in PACKAGE_CLASSES.values()}
-    for ref in PACKAGE_CLASSES.values():
+    versions = {f"{ref.package}_version": np.array(metadata.version(ref.package)) for ref in PACKAGES.values()}
+    for ref in PACKAGES.values():
         if metadata.version(ref.package) != ref.version:
             raise SystemExit(f"{ref.package} {metadata.version(ref.package)} installed; the snippets pin {ref.version}")
     landscapes: dict[str, np.ndarray] = {}

@@ -1,0 +1,6 @@
+"""The adan page."""
+
+from ui.app import page
+from ui.optimizer_page import render
+
+page(lambda: render("adan"))
