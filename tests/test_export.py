@@ -46,9 +46,23 @@ def test_gif_of_one_optimizer_has_one_frame_per_step_at_slide_size():
 def test_mp4_of_one_optimizer_has_one_frame_per_step_at_slide_size():
     paths = paths_for([("momentum", 0.05)], "himmelblau", (0.0, 0.0), 20)
     frames = mp4_frames(export.render_movie("MP4", ("himmelblau",), paths, "Momentum", 20))
-    assert len(frames) == 21
+    held = round(export.HOLD_SECONDS * export.FPS)
+    assert len(frames) == 21 * export.frame_repeats(21) + held  # each step shown as long as the GIF shows it
     assert frames[0].shape == (export.HEIGHT, export.WIDTH, 3)
     assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).max() > 50
+
+
+def test_a_short_run_lasts_long_enough_to_read_and_holds_its_last_frame():
+    """A 20-step clip is slowed to about ``MIN_SECONDS`` and its last frame stays ``HOLD_SECONDS`` longer; a
+    capped run plays at ``FPS``."""
+    paths = paths_for([("adam", 0.3)], "quadratic", (-4.0, -6.0), 20)
+    data = export.render_movie("GIF", ("quadratic",), paths, "Adam", 20)
+    durations = [iio.immeta(data, extension=".gif", index=i)["duration"] for i in range(21)]
+    assert len(set(durations[:-1])) == 1 and durations[-1] - durations[0] == 1000 * export.HOLD_SECONDS
+    assert export.MIN_SECONDS * 0.8 <= sum(durations[:-1]) / 1000 <= export.MIN_SECONDS * 1.2
+    assert sum(durations) / 1000 == pytest.approx(export.duration(20), abs=0.05)
+    assert export.frame_repeats(export.MAX_FRAMES) == 1
+    assert export.duration(1000) == pytest.approx(export.MAX_FRAMES / export.FPS + export.HOLD_SECONDS)
 
 
 def test_gif_of_a_compare_with_three_optimizers():
@@ -62,7 +76,8 @@ def test_mp4_of_a_compare_with_three_optimizers_is_capped():
     paths = paths_for([("gd", 0.6), ("rmsprop", 0.05), ("adam", 0.2)], "quadratic", (-4.0, -6.0), 200)
     assert np.abs(paths[0][1]).max() > 1e6, "gd at lr 0.6 should leave the landscape"
     frames = mp4_frames(export.render_movie("MP4", ("quadratic",), paths, "capped", 200))
-    assert len(frames) == export.MAX_FRAMES
+    assert len(frames) == export.MAX_FRAMES + round(export.HOLD_SECONDS * export.FPS)
+    assert np.abs(frames[-1].astype(int) - frames[-2].astype(int)).mean() < 1  # the last step held
     assert frames[-1].shape == (export.HEIGHT, export.WIDTH, 3)
 
 

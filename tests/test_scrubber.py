@@ -11,7 +11,7 @@ from matplotlib.image import imread
 
 import core
 from tests.apptest_helpers import open_page
-from ui import optimizer_page, plots
+from ui import optimizer_page, plots, slide
 from ui.theme import ARROWS, COLORS, MINIMUM
 
 
@@ -132,7 +132,7 @@ def test_tick_labels_stay_legible_on_a_phone():
 
 def test_slide_png_is_wide_opaque_and_titled():
     _, _, run = _run(steps=30)
-    png = plots.slide_png(("quadratic",), (("momentum", run.points),), "Momentum · lr 0.05 · 30 steps")
+    png = slide.png(("quadratic",), (("momentum", run.points),), "Momentum · lr 0.05 · 30 steps")
     image = imread(io.BytesIO(png))
     assert image.shape[1] >= 1600 and image.shape[2] == 4
     assert image[..., 3].min() == 1.0  # opaque everywhere

@@ -389,7 +389,7 @@ class Settings:
 
 
 def _tables(ps, key, f, spec, run, settings: Settings) -> None:
-    from . import export
+    from . import export, slide
 
     # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand.
     tab3d, tabtable, tabexport = st.tabs(
@@ -426,7 +426,7 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
             )
             b.download_button(
                 _("Slide-ready contour plot (PNG)"),
-                lambda: plots.slide_png(
+                lambda: slide.png(
                     key,
                     ((spec.name, run.points),),
                     export.title_for([spec.name], f, {spec.name: settings.hp}, run.steps, settings.schedule),
