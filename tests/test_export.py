@@ -126,28 +126,52 @@ def test_lion_page_says_there_is_no_torch_snippet():
 
 
 def test_compare_exports_render_and_make_a_download():
-    """Compare shows one snippet per optimizer and the movie controls; making a GIF offers its download."""
+    """Compare shows one snippet per optimizer, the slide PNG and the movie controls; making a GIF offers its
+    download."""
     at = open_page("pages/compare.py", {"opts": "gd,momentum,adam", "steps": "6"})
     assert not at.exception, at.exception
     assert snippet_codes(at) == []  # drawn only once the export panel is opened
     at.session_state["compare:exportopen"] = True
     at.run()
     assert len(snippet_codes(at)) == 3
-    assert count(at, "download_button") == 0
+    assert count(at, "download_button") == 1  # the slide PNG, drawn on click
     at.button(key="compare:export:make_movie").click().run()
     assert not at.exception, at.exception
-    assert count(at, "download_button") == 1
+    assert count(at, "download_button") == 2
 
 
 def test_compare_animation_plays_all_optimizers_together():
     at = open_page("pages/compare.py", {"opts": "gd,adam", "steps": "12"})
-    assert at.session_state["compare:anim_t"] == 12
-    at.button(key="compare:anim_play").click().run()
-    assert at.session_state["compare:anim_playing"] and at.session_state["compare:anim_t"] == 1
-    at.button(key="compare:anim_pause").click().run()
-    at.button(key="compare:anim_reset").click().run()
-    assert at.session_state["compare:anim_t"] == 0 and not at.session_state["compare:anim_playing"]
+    assert at.session_state["compare:t"] == 12
+    at.button(key="compare:play").click().run()
+    assert at.session_state["compare:playing"] and at.session_state["compare:t"] == 1
+    at.button(key="compare:pause").click().run()
+    at.button(key="compare:reset").click().run()
+    assert at.session_state["compare:t"] == 0 and not at.session_state["compare:playing"]
     assert not at.exception
+
+
+def test_article_view_plays_and_exports_the_article():
+    """Reproduce the article: the player (Adam's path stops growing where the article stops it), the slide PNG,
+    the movie and the PyTorch program of the article's update rules."""
+    at = open_page("pages/compare.py", {"article": "1"})
+    assert not at.exception, at.exception
+    assert at.session_state["compare:t"] == core.article.STEPS
+    at.slider(key="compare:t").set_value(5).run()
+    assert at.query_params["t"] == "5" and not at.exception
+    at.button(key="compare:play").click().run()
+    assert at.session_state["compare:playing"] and 5 < at.session_state["compare:t"] <= core.article.STEPS
+    at.button(key="compare:pause").click().run()
+    assert snippet_codes(at) == []  # drawn only once the export panel is opened
+    at.session_state["compare:articleexportopen"] = True
+    at.run()
+    (code,) = [c.value for c in at.code]
+    assert code.strip() == core.snippets.article_program("The article's five runs in PyTorch (Descent Lab)").strip()
+    assert at.button(key="compare:article_export:make_movie") is not None
+    assert count(at, "download_button") == 1  # the PNG; the movie's once made
+    at.button(key="compare:article_export:make_movie").click().run()
+    assert not at.exception, at.exception
+    assert count(at, "download_button") == 2
 
 
 @pytest.mark.parametrize("query", [{"fn": "custom", "formula": "x^2 + 3*sin(y)"}, {"fn": "conditioned_quadratic"}])

@@ -19,7 +19,7 @@ import numpy as np
 import streamlit as st
 
 import core
-from core import snippets
+from core import article, snippets
 from core.schedules import SCHEDULES
 
 from . import layout, plots, slide
@@ -380,6 +380,7 @@ def compare_exports(
         if not shown:
             return
         title = title_for(names, objective(key), hps, steps, schedule)
+        png_download(ps.key("export"), key, paths, title, "compare_paths")
         movie_controls(ps.key("export"), key, paths, title, steps, "compare_paths")
         st.markdown("**" + _("Copy as PyTorch") + "**")
         for tab, n in zip(st.tabs([core.get_spec(n).display_name for n in names]), names, strict=True):
@@ -387,79 +388,32 @@ def compare_exports(
                 snippet_panel(n, hps[n], key, x0, steps, schedule, noise, seed)
 
 
-SPEEDS = {"slow": 0.5, "normal": 0.25, "fast": 0.1}  # seconds per animation step
-SPEED_NAMES = {"slow": N_("slow"), "normal": N_("normal"), "fast": N_("fast")}
-
-
-def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int, caption: str) -> None:
-    """The contour of every path, with play / pause, a speed choice and a step slider (the paths grow with t)."""
-    playing, t_key = ps.key("anim_playing"), ps.key("anim_t")
-    a, b, c = st.columns([1, 1, 2], vertical_alignment="bottom")
-    if st.session_state.get(playing):
-        a.button(
-            _("Pause"),
-            icon=":material/pause:",
-            key=ps.key("anim_pause"),
-            on_click=lambda: st.session_state.__setitem__(playing, False),
+def article_exports(ps: PageState, paths: tuple[plots.Path, ...]) -> None:
+    """The article view's slide PNG, movie (level sets of √f on the article's box, Adam's early stop as it is) and
+    its PyTorch program: the article's update rules in tensor ops (torch.optim has no ε inside the square root)."""
+    with layout.on_demand(
+        _("Export: slide PNG, animation as GIF or MP4, and the article as PyTorch"),
+        ps.key("articleexportopen"),
+        ":material/ios_share:",
+    ) as shown:
+        if not shown:
+            return
+        f, names = core.get_function(article.FUNCTION), [n for n, _points in paths]
+        title = title_for(names, f, article.HYPERPARAMETERS, article.STEPS) + figure_text(
+            N_(" · the article's setting, Adam stopped by its rule")
         )
-    else:
-        a.button(
-            _("Play"),
-            icon=":material/play_arrow:",
-            key=ps.key("anim_play"),
-            on_click=_play,
-            args=(playing, t_key, steps),
-            help=_("Move every optimizer one step at a time, together."),
+        where, key = ps.key("article_export"), (article.FUNCTION,)
+        png_download(where, key, paths, title, "article_paths", box=article.BOX, article=True)
+        movie_controls(where, key, paths, title, article.STEPS, "article_paths", box=article.BOX, article=True)
+        st.markdown("**" + _("Copy as PyTorch") + "**")
+        st.code(snippets.article_program(_("The article's five runs in PyTorch (Descent Lab)")), language="python")
+        st.caption(
+            _(
+                "torch.optim's Adagrad, RMSprop and Adam add ε outside the square root (√v + ε); the article puts it "
+                "inside (√(v + ε)), so the program writes the article's five update rules out in tensor ops. float64, "
+                "gradients by autograd, Adam stopped by the article's rule: the paths agree with the app's to rounding."
+            )
         )
-    b.button(
-        _("Reset"),
-        icon=":material/skip_previous:",
-        key=ps.key("anim_reset"),
-        on_click=_stop_at,
-        args=(playing, t_key, 0),
-    )
-    speed = c.radio(
-        _("Speed"),
-        list(SPEEDS),
-        index=1,
-        horizontal=True,
-        format_func=lambda s: _(SPEED_NAMES[s]),
-        key=ps.key("anim_speed"),
-    )
-    interval = SPEEDS[speed] if st.session_state.get(playing) else None
-    st.fragment(_animation_view, run_every=interval)(playing, t_key, key, paths, steps, caption)
-
-
-def _play(playing: str, t_key: str, steps: int) -> None:
-    if st.session_state.get(t_key, steps) >= steps:
-        st.session_state[t_key] = 0
-    st.session_state[playing] = True
-
-
-def _stop_at(playing: str, t_key: str, t: int) -> None:
-    st.session_state[playing] = False
-    st.session_state[t_key] = t
-
-
-def _animation_view(
-    playing: str, t_key: str, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int, caption: str
-) -> None:
-    """The contour with every path cut at step t, and the step slider (this fragment alone reruns while playing)."""
-    if st.session_state.get(t_key, steps) > steps or t_key not in st.session_state:
-        st.session_state[t_key] = steps
-    if st.session_state.get(playing):
-        now = st.session_state.get(t_key, 0)
-        if now >= steps:
-            st.session_state[playing] = False
-        else:
-            st.session_state[t_key] = now + 1
-    figure = st.container()
-    t = st.slider(_("Step t (every optimizer)"), 0, steps, key=t_key)
-    figure.image(
-        plots.contour_png(key, tuple((n, p[: t + 1]) for n, p in paths)),
-        caption=caption + " · " + _("All optimizers after {t} of {steps} steps").format(t=t, steps=steps),
-        width="stretch",
-    )
 
 
 def _show_progress(bar: Any, i: int, n: int) -> None:
