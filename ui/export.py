@@ -153,10 +153,10 @@ def render_movie(
     with _ONE_EXPORT:
         if kind == "GIF":
             return encode_gif(counted(), [color(n) for n, _points in paths], repeats / FPS)
-        return encode_mp4(_held(counted(), repeats))
+        return encode_mp4(held_frames(counted(), repeats))
 
 
-def _held(frames: Iterable[np.ndarray], repeats: int) -> Iterator[np.ndarray]:
+def held_frames(frames: Iterable[np.ndarray], repeats: int) -> Iterator[np.ndarray]:
     """Each frame ``repeats`` times and the last one ``HOLD_SECONDS`` longer (an MP4 has one frame rate)."""
     last = None
     for last in frames:
