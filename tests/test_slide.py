@@ -95,7 +95,7 @@ def assert_blank_margin(image: np.ndarray, margin: int, tol: int = 0) -> None:
 
 
 @pytest.mark.parametrize("count", COUNTS)
-def test_png_layout(lang, count):
+def test_png_text_apart_inside_the_figure_and_the_box_square(lang, count):
     names = NAMES[:count]
     shown = slide.slide_figure(("quadratic",), names, title(names), slide.PNG_SIZE, slide.PNG_DPI)
     plots.draw_paths(shown.ax, runs(names))
@@ -105,7 +105,7 @@ def test_png_layout(lang, count):
 
 
 @pytest.mark.parametrize("count", COUNTS)
-def test_movie_layout_with_its_widest_step_counter(lang, count):
+def test_movie_frame_text_apart_with_the_widest_step_counter_and_the_box_square(lang, count):
     names = NAMES[:count]
     shown = export.movie_slide(("quadratic",), names, title(names), 20)
     assert shown.counter is not None and "20 / 20" in shown.counter.get_text()
