@@ -265,6 +265,85 @@ def snippet(
     return "\n".join(lines) + "\n"
 
 
+def article_program(title: str = "") -> str:
+    """The article's five runs as one PyTorch program (float64, gradients by autograd) that prints where each ends.
+
+    Its Adagrad, RMSprop and Adam put c inside the square root, √(v + c), which torch.optim's classes (√v + eps)
+    do not offer, so every update rule is written out in tensor ops, as the article writes it (gradient descent
+    and momentum are exactly ``torch.optim.SGD``); Adam stops as the article stops it. The program's
+    ``paths`` are the app's ``core.article.run`` paths to rounding (a committed torch reference checks it).
+    """
+    from . import article
+
+    hp = article.HYPERPARAMETERS
+    gamma, alpha = hp["momentum"]["momentum"], hp["rmsprop"]["alpha"]
+    beta1, beta2 = hp["adam"]["betas"]
+    starts = ", ".join(f'"{n}": ({x!r}, {y!r})' for n, (x, y) in article.STARTS.items())
+    return f"""# {title or "The article's five runs in PyTorch (Descent Lab)"}
+# f(x, y) = 0.1x² + 2y², lr {article.LR!r}, {article.STEPS} steps, c = {article.EPS!r} inside the square root.
+# torch.optim's Adagrad, RMSprop and Adam add eps outside it, sqrt(v) + eps; the article writes sqrt(v + c),
+# so each update rule is written out here in tensor ops, as the article gives it. Gradient descent and
+# momentum are exactly torch.optim.SGD(lr={article.LR!r}) and SGD(lr={article.LR!r}, momentum={gamma!r}).
+import torch
+
+torch.set_default_dtype(torch.float64)
+LR, STEPS, C = {article.LR!r}, {article.STEPS}, {article.EPS!r}
+
+
+def f(p):
+    x, y = p[0], p[1]
+    return {TORCH_FUNCTIONS[article.FUNCTION]}
+
+
+def gd(g, s, t):
+    return LR * g
+
+
+def momentum(g, s, t):  # gamma = {gamma!r}; the first velocity is g itself, as in torch.optim.SGD
+    s["v"] = g if t == 1 else {gamma!r} * s["v"] + g
+    return LR * s["v"]
+
+
+def adagrad(g, s, t):
+    s["G"] = s.get("G", 0.0) + g * g
+    return LR * g / torch.sqrt(s["G"] + C)
+
+
+def rmsprop(g, s, t):  # gamma = {alpha!r}
+    s["E"] = {alpha!r} * s.get("E", 0.0) + (1 - {alpha!r}) * g * g
+    return LR * g / torch.sqrt(s["E"] + C)
+
+
+def adam(g, s, t):  # beta = ({beta1!r}, {beta2!r}), with bias correction
+    s["m"] = {beta1!r} * s.get("m", 0.0) + (1 - {beta1!r}) * g
+    s["v"] = {beta2!r} * s.get("v", 0.0) + (1 - {beta2!r}) * g * g
+    m_hat, v_hat = s["m"] / (1 - {beta1!r}**t), s["v"] / (1 - {beta2!r}**t)
+    return LR * m_hat / torch.sqrt(v_hat + C)
+
+
+def adam_stops(p):  # the article stops Adam as soon as {article.STOP_RULE}
+    return bool(p[0].abs() <= 0.1 and p[1].abs() < 0.1)
+
+
+STARTS = {{{starts}}}
+RULES = {{"gd": gd, "momentum": momentum, "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}}
+paths = {{}}
+for name, rule in RULES.items():
+    p = torch.tensor(STARTS[name], requires_grad=True)
+    state, path = {{}}, [p.detach().clone()]
+    for t in range(1, STEPS + 1):
+        if name == "adam" and adam_stops(p):
+            break
+        (g,) = torch.autograd.grad(f(p), p)
+        with torch.no_grad():
+            p -= rule(g, state, t)
+        path.append(p.detach().clone())
+    paths[name] = torch.stack(path)
+    x, y = path[-1].tolist()
+    print(f"{{name:8}} {{len(path) - 1:2}} steps: x = {{x:.6g}}, y = {{y:.6g}}, f = {{f(path[-1]).item():.6g}}")
+"""
+
+
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 

@@ -96,3 +96,20 @@ def test_findings_measure_the_articles_own_yardstick():
     assert found["momentum"]["steps_to_tol"] == 18 and found["adam"]["steps_to_tol"] == -1
     assert found["adam"]["stopped_at"] == 17
     assert found["adam"]["unstopped_final_loss"] > 50 * found["adam"]["final_loss"]
+
+
+def test_article_program_redoes_the_article_in_torch():
+    """The page's PyTorch program of the article (its update rules in tensor ops, c inside the square root, Adam's
+    early stop), run with real torch by ``tests/reference/make_article_reference.py``, gives the app's paths."""
+    from core.snippets import article_program
+    from tests.reference.make_article_reference import OUT, program_digest
+
+    reference = np.load(OUT)
+    assert str(reference["digest"]) == program_digest(article_program()), "run make_article_reference again"
+    for name in article.ARTICLE_OPTIMIZERS:
+        run = article.run(name)
+        torch_path = reference[name]
+        updates = run.stopped_at if run.stopped_at >= 0 else article.STEPS
+        assert len(torch_path) == updates + 1
+        np.testing.assert_allclose(torch_path, run.points[: updates + 1], rtol=1e-12, atol=1e-15)
+    assert len(reference["adam"]) - 1 == article.findings("adam")["stopped_at"] < article.STEPS

@@ -46,9 +46,23 @@ def test_gif_of_one_optimizer_has_one_frame_per_step_at_slide_size():
 def test_mp4_of_one_optimizer_has_one_frame_per_step_at_slide_size():
     paths = paths_for([("momentum", 0.05)], "himmelblau", (0.0, 0.0), 20)
     frames = mp4_frames(export.render_movie("MP4", ("himmelblau",), paths, "Momentum", 20))
-    assert len(frames) == 21
+    held = round(export.HOLD_SECONDS * export.FPS)
+    assert len(frames) == 21 * export.frame_repeats(21) + held  # each step shown as long as the GIF shows it
     assert frames[0].shape == (export.HEIGHT, export.WIDTH, 3)
     assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).max() > 50
+
+
+def test_a_short_run_lasts_long_enough_to_read_and_holds_its_last_frame():
+    """A 20-step clip is slowed to about ``MIN_SECONDS`` and its last frame stays ``HOLD_SECONDS`` longer; a
+    capped run plays at ``FPS``."""
+    paths = paths_for([("adam", 0.3)], "quadratic", (-4.0, -6.0), 20)
+    data = export.render_movie("GIF", ("quadratic",), paths, "Adam", 20)
+    durations = [iio.immeta(data, extension=".gif", index=i)["duration"] for i in range(21)]
+    assert len(set(durations[:-1])) == 1 and durations[-1] - durations[0] == 1000 * export.HOLD_SECONDS
+    assert export.MIN_SECONDS * 0.8 <= sum(durations[:-1]) / 1000 <= export.MIN_SECONDS * 1.2
+    assert sum(durations) / 1000 == pytest.approx(export.duration(20), abs=0.05)
+    assert export.frame_repeats(export.MAX_FRAMES) == 1
+    assert export.duration(1000) == pytest.approx(export.MAX_FRAMES / export.FPS + export.HOLD_SECONDS)
 
 
 def test_gif_of_a_compare_with_three_optimizers():
@@ -62,7 +76,8 @@ def test_mp4_of_a_compare_with_three_optimizers_is_capped():
     paths = paths_for([("gd", 0.6), ("rmsprop", 0.05), ("adam", 0.2)], "quadratic", (-4.0, -6.0), 200)
     assert np.abs(paths[0][1]).max() > 1e6, "gd at lr 0.6 should leave the landscape"
     frames = mp4_frames(export.render_movie("MP4", ("quadratic",), paths, "capped", 200))
-    assert len(frames) == export.MAX_FRAMES
+    assert len(frames) == export.MAX_FRAMES + round(export.HOLD_SECONDS * export.FPS)
+    assert np.abs(frames[-1].astype(int) - frames[-2].astype(int)).mean() < 1  # the last step held
     assert frames[-1].shape == (export.HEIGHT, export.WIDTH, 3)
 
 
@@ -111,28 +126,52 @@ def test_lion_page_says_there_is_no_torch_snippet():
 
 
 def test_compare_exports_render_and_make_a_download():
-    """Compare shows one snippet per optimizer and the movie controls; making a GIF offers its download."""
+    """Compare shows one snippet per optimizer, the slide PNG and the movie controls; making a GIF offers its
+    download."""
     at = open_page("pages/compare.py", {"opts": "gd,momentum,adam", "steps": "6"})
     assert not at.exception, at.exception
     assert snippet_codes(at) == []  # drawn only once the export panel is opened
     at.session_state["compare:exportopen"] = True
     at.run()
     assert len(snippet_codes(at)) == 3
-    assert count(at, "download_button") == 0
+    assert count(at, "download_button") == 1  # the slide PNG, drawn on click
     at.button(key="compare:export:make_movie").click().run()
     assert not at.exception, at.exception
-    assert count(at, "download_button") == 1
+    assert count(at, "download_button") == 2
 
 
 def test_compare_animation_plays_all_optimizers_together():
     at = open_page("pages/compare.py", {"opts": "gd,adam", "steps": "12"})
-    assert at.session_state["compare:anim_t"] == 12
-    at.button(key="compare:anim_play").click().run()
-    assert at.session_state["compare:anim_playing"] and at.session_state["compare:anim_t"] == 1
-    at.button(key="compare:anim_pause").click().run()
-    at.button(key="compare:anim_reset").click().run()
-    assert at.session_state["compare:anim_t"] == 0 and not at.session_state["compare:anim_playing"]
+    assert at.session_state["compare:t"] == 12
+    at.button(key="compare:play").click().run()
+    assert at.session_state["compare:playing"] and at.session_state["compare:t"] == 1
+    at.button(key="compare:pause").click().run()
+    at.button(key="compare:reset").click().run()
+    assert at.session_state["compare:t"] == 0 and not at.session_state["compare:playing"]
     assert not at.exception
+
+
+def test_article_view_plays_and_exports_the_article():
+    """Reproduce the article: the player (Adam's path stops growing where the article stops it), the slide PNG,
+    the movie and the PyTorch program of the article's update rules."""
+    at = open_page("pages/compare.py", {"article": "1"})
+    assert not at.exception, at.exception
+    assert at.session_state["compare:t"] == core.article.STEPS
+    at.slider(key="compare:t").set_value(5).run()
+    assert at.query_params["t"] == "5" and not at.exception
+    at.button(key="compare:play").click().run()
+    assert at.session_state["compare:playing"] and 5 < at.session_state["compare:t"] <= core.article.STEPS
+    at.button(key="compare:pause").click().run()
+    assert snippet_codes(at) == []  # drawn only once the export panel is opened
+    at.session_state["compare:articleexportopen"] = True
+    at.run()
+    (code,) = [c.value for c in at.code]
+    assert code.strip() == core.snippets.article_program("The article's five runs in PyTorch (Descent Lab)").strip()
+    assert at.button(key="compare:article_export:make_movie") is not None
+    assert count(at, "download_button") == 1  # the PNG; the movie's once made
+    at.button(key="compare:article_export:make_movie").click().run()
+    assert not at.exception, at.exception
+    assert count(at, "download_button") == 2
 
 
 @pytest.mark.parametrize("query", [{"fn": "custom", "formula": "x^2 + 3*sin(y)"}, {"fn": "conditioned_quadratic"}])

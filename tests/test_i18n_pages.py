@@ -120,5 +120,5 @@ def test_lesson_links_and_presenter_bar_speak_chinese():
 def test_compare_exports_speak_chinese():
     at = open_page("pages/compare.py", {"opts": "gd,adam", "steps": "20", "lang": "zh"})
     assert not at.exception
-    assert any(r.label == "速度" for r in at.radio)
+    assert any(s.label == "速度" for s in at.selectbox)  # the player's speed
     assert any(e.label.startswith("导出") for e in at.expander)

@@ -9,9 +9,10 @@ import streamlit as st
 import core
 from core import article, metrics
 
-from . import charts, controls, layout, plots, runs, tune
-from .export import animation, compare_exports
+from . import charts, controls, layout, player, plots, runs, tune
+from .export import article_exports, compare_exports
 from .i18n import _
+from .problem import FunctionKey
 from .state import PageState, page_state
 from .text import plain
 
@@ -46,7 +47,7 @@ def _body(ps: PageState) -> None:
         help=_("Show the article's five runs exactly as published."),
     )
     if on:
-        _article()
+        _article(ps)
     else:
         _free(ps, side)
 
@@ -58,7 +59,7 @@ def _zero_or_one(raw: str) -> bool:
     return raw == "1"
 
 
-def _article() -> None:
+def _article(ps: PageState) -> None:
     st.caption(
         _(
             "f(x, y) = 0.1x² + 2y², lr 0.4 for every method, 20 steps, c = 1e-6 inside the square root; "
@@ -69,12 +70,18 @@ def _article() -> None:
     names = list(core.ARTICLE_OPTIMIZERS)
     trajectories = {n: runs.article_run(n) for n in names}
     found = {n: runs.article_findings(n) for n in names}
+    paths = tuple((n, trajectories[n].points) for n in names)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        png = plots.contour_png(
-            ("quadratic",), tuple((n, trajectories[n].points) for n in names), box=article.BOX, article=True
+        animation(
+            ps,
+            (article.FUNCTION,),
+            paths,
+            article.STEPS,
+            _("Level sets of √f on [−8, 8]², as in the article: start ○, ends ✕"),
+            box=article.BOX,
+            article_look=True,
         )
-        st.image(png, caption=_("Level sets of √f on [−8, 8]², as in the article"), width="stretch")
     with right:
         charts.lines({n: trajectories[n].values for n in names}, _("Loss"), "f", log=True, height=360).show(st)
         adam = found["adam"]
@@ -107,6 +114,7 @@ def _article() -> None:
         [_step_or_never(found[n]["stop_rule_step"]) for n in names],
     )
     _show_metrics(table)
+    article_exports(ps, paths)
     with layout.on_demand(_("3-D surface (√f)"), "compare:surfaceopen") as shown:
         if not shown:
             return
@@ -116,6 +124,40 @@ def _article() -> None:
             ),
             width="stretch",
         )
+
+
+def animation(
+    ps: PageState,
+    key: FunctionKey,
+    paths: tuple[plots.Path, ...],
+    steps: int,
+    caption: str,
+    box: tuple | None = None,
+    article_look: bool = False,
+) -> None:
+    """The contour of every path with the player: Play / Pause, speed and a step slider (the paths grow with t)."""
+    player.show(ps, steps, _animation_view, key, paths, steps, caption, box, article_look)
+
+
+def _animation_view(
+    ps: PageState,
+    interval: float | None,
+    key: FunctionKey,
+    paths: tuple[plots.Path, ...],
+    steps: int,
+    caption: str,
+    box: tuple | None,
+    article_look: bool,
+) -> None:
+    """Buttons, the contour with every path cut at step t, and the step slider (the player's fragment)."""
+    player.controls(ps, steps, interval, help=_("Move every optimizer one step at a time, together."))
+    figure = st.container()
+    t = player.slider(ps, steps, _("Step t (every optimizer)"), steps)
+    figure.image(
+        plots.contour_png(key, tuple((n, p[: t + 1]) for n, p in paths), box=box, article=article_look),
+        caption=caption + " · " + _("All optimizers after {t} of {steps} steps").format(t=t, steps=steps),
+        width="stretch",
+    )
 
 
 def _step_or_never(step: int) -> str:

@@ -17,15 +17,12 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 import core
-from core import snippets
+from core import article, snippets
 from core.schedules import SCHEDULES
 
-from . import layout, plots
+from . import layout, plots, slide
 from .i18n import N_, _, error_text
 from .plots import figure_text
 from .problem import FunctionKey, objective
@@ -36,8 +33,8 @@ MAX_FRAMES = 120  # a longer run skips steps evenly
 FPS = 12  # 120 frames = 10 s
 SIZE_IN, MOVIE_DPI = (8.0, 5.0), 160  # 1280 x 800 pixels (both multiples of 16, as H.264 wants)
 WIDTH, HEIGHT = int(SIZE_IN[0] * MOVIE_DPI), int(SIZE_IN[1] * MOVIE_DPI)
-MOVIE_AX = (0.08, 0.08, 0.74, 0.80)  # room above the axes for the title
-MOVIE_CB = (0.86, 0.08, 0.025, 0.80)
+MIN_SECONDS = 6.0  # a short run is slowed down to last about this long (see ``frame_repeats``)
+HOLD_SECONDS = 2.0  # the last frame stays this much longer, so the end can be read before the loop restarts
 FORMATS = {"GIF": ("image/gif", ".gif"), "MP4": ("video/mp4", ".mp4")}
 Progress = Callable[[int, int], None]
 _ONE_EXPORT = threading.Lock()
@@ -63,23 +60,43 @@ def title_for(
     )
 
 
+def frame_repeats(frames: int) -> int:
+    """How many movie frames (at ``FPS``) each step shows: one, or more so a short run lasts about ``MIN_SECONDS``
+    (at most a second a step)."""
+    return int(min(max(round(MIN_SECONDS * FPS / max(frames, 1)), 1), FPS))
+
+
+def duration(steps: int) -> float:
+    """Seconds a movie of ``steps`` steps plays, the held last frame included."""
+    return len(frame_steps(steps)) * frame_repeats(len(frame_steps(steps))) / FPS + HOLD_SECONDS
+
+
+def movie_slide(
+    key: FunctionKey,
+    names: list[str],
+    title: str,
+    steps: int,
+    box: tuple | None = None,
+    article: bool = False,
+) -> slide.Slide:
+    """The movie's figure, laid out with room for its widest step counter (the counter's text is set per frame)."""
+    widest = figure_text(N_("step {t} / {steps}")).format(t=steps, steps=steps)
+    return slide.slide_figure(key, names, title, SIZE_IN, MOVIE_DPI, box, article, counter=widest)
+
+
 def movie_frames(
-    key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, box: tuple | None = None
+    key: FunctionKey,
+    paths: tuple[plots.Path, ...],
+    title: str,
+    steps: int,
+    box: tuple | None = None,
+    article: bool = False,
 ) -> Iterator[np.ndarray]:
     """Opaque RGB frames ``(HEIGHT, WIDTH, 3)`` of the paths growing with t, one per ``frame_steps(steps)``."""
-    fig = Figure(figsize=SIZE_IN, dpi=MOVIE_DPI)
-    plots.draw_landscape(fig, key, box)
-    for ax_, rect in zip(fig.axes, (MOVIE_AX, MOVIE_CB), strict=False):  # no colour bar if f is nowhere finite
-        ax_.set_position(rect)
-    fig.patch.set_facecolor("white")
-    fig.patch.set_alpha(1.0)
-    fig.text(0.02, 0.975, title, ha="left", va="top", fontsize=9, color="#262730")
-    ax = fig.add_axes(MOVIE_AX)
-    ax.set_axis_off()
-    xmin, xmax, ymin, ymax = box or objective(key).box
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    moving, handles = [], []
+    shown = movie_slide(key, [n for n, _points in paths], title, steps, box, article)
+    ax, counter, canvas = shown.ax, shown.counter, shown.canvas
+    assert counter is not None
+    moving = []
     for name, points in paths:
         c = color(name)
         if np.isfinite(points[0]).all():
@@ -91,22 +108,10 @@ def movie_frames(
                 ax.plot([], [], "X", ms=9, color=c, mec="white", mew=0.8, animated=True)[0],
             )
         )
-        handles.append(Line2D([], [], color=c, lw=1.8, marker="o", ms=2.6, label=core.get_spec(name).display_name))
-    # Above the axes, so it is drawn once with the landscape and no path hides it.
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.02, 0.935),
-        ncol=min(len(handles), 7),
-        fontsize=7,
-        frameon=False,
-        labelcolor="#262730",
-    )
     step_text = figure_text(N_("step {t} / {steps}"))
-    counter = fig.text(0.98, 0.975, "", ha="right", va="top", fontsize=9, color="#262730", animated=True)
-    canvas = FigureCanvasAgg(fig)
+    counter.set_animated(True)
     canvas.draw()
-    landscape = canvas.copy_from_bbox(fig.bbox)
+    landscape = canvas.copy_from_bbox(shown.fig.bbox)
     for t in frame_steps(steps):
         canvas.restore_region(landscape)
         for points, line, head in moving:
@@ -116,34 +121,55 @@ def movie_frames(
             ax.draw_artist(line)
             ax.draw_artist(head)
         counter.set_text(step_text.format(t=t, steps=steps))
-        fig.draw_artist(counter)
+        shown.fig.draw_artist(counter)
         yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
 def render_movie(
-    kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, progress: Progress | None = None
+    kind: str,
+    key: FunctionKey,
+    paths: tuple[plots.Path, ...],
+    title: str,
+    steps: int,
+    progress: Progress | None = None,
+    box: tuple | None = None,
+    article: bool = False,
 ) -> bytes:
     """The GIF or MP4 bytes of ``movie_frames``; ``progress(done, total)`` is called after every frame.
 
-    Frames are encoded as they are drawn (never all held as RGB). One export runs at a time in the
-    whole server (a lock), so a class exporting at once queues instead of taking both cores from everyone else.
+    Each step shows for ``frame_repeats`` frames and the last one for ``HOLD_SECONDS`` more. Frames are
+    encoded as they are drawn (never all held as RGB). One export runs at a time in the whole server (a
+    lock), so a class exporting at once queues instead of taking both cores from everyone else.
     """
     total = len(frame_steps(steps))
+    repeats = frame_repeats(total)
 
     def counted() -> Iterator[np.ndarray]:
-        for i, frame in enumerate(movie_frames(key, paths, title, steps), 1):
+        for i, frame in enumerate(movie_frames(key, paths, title, steps, box, article), 1):
             yield frame
             if progress is not None:
                 progress(i, total)
 
     with _ONE_EXPORT:
         if kind == "GIF":
-            return encode_gif(counted(), [color(n) for n, _points in paths])
-        return encode_mp4(counted())
+            return encode_gif(counted(), [color(n) for n, _points in paths], repeats / FPS)
+        return encode_mp4(held_frames(counted(), repeats))
 
 
-def encode_gif(frames: Iterable[np.ndarray], colors: Sequence[str] = ()) -> bytes:
-    """A looping GIF with one palette for every frame: the first frame's colours plus each path's colour.
+def held_frames(frames: Iterable[np.ndarray], repeats: int) -> Iterator[np.ndarray]:
+    """Each frame ``repeats`` times and the last one ``HOLD_SECONDS`` longer (an MP4 has one frame rate)."""
+    last = None
+    for last in frames:
+        for _i in range(repeats):
+            yield last
+    if last is not None:
+        for _i in range(round(HOLD_SECONDS * FPS)):
+            yield last
+
+
+def encode_gif(frames: Iterable[np.ndarray], colors: Sequence[str] = (), seconds: float = 1 / FPS) -> bytes:
+    """A looping GIF with one palette for every frame: the first frame's colours plus each path's colour; each
+    frame shows ``seconds``, the last ``HOLD_SECONDS`` longer.
 
     Pillow (imageio's GIF writer) directly: a shared palette is about ten times faster than quantizing
     each frame, and each frame is kept as one byte per pixel.
@@ -157,8 +183,10 @@ def encode_gif(frames: Iterable[np.ndarray], colors: Sequence[str] = ()) -> byte
     source = np.vstack([first, np.resize(swatch.astype(np.uint8), (64, first.shape[1], 3))])
     palette = Image.fromarray(source).quantize(256, method=Image.Quantize.FASTOCTREE)
     images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in (first, *frames)]
+    each = round(1000 * seconds)
+    durations = [each] * (len(images) - 1) + [each + round(1000 * HOLD_SECONDS)]
     buf = io.BytesIO()
-    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / FPS), loop=0)
+    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0)
     return buf.getvalue()
 
 
@@ -178,33 +206,56 @@ def encode_mp4(frames: Iterable[np.ndarray]) -> bytes:
 
 @st.cache_data(max_entries=6, ttl=3600, show_spinner=False)
 def movie(
-    kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, _made: bytes | None = None
+    kind: str,
+    key: FunctionKey,
+    paths: tuple[plots.Path, ...],
+    title: str,
+    steps: int,
+    box: tuple | None = None,
+    article: bool = False,
+    _made: bytes | None = None,
 ) -> bytes:
     """The movie's bytes, cached per settings; ``_made`` hands in bytes just drawn under a progress bar.
 
     The progress bar is drawn outside this function: an element drawn inside a cached function is
     replayed on every cache hit, and a bar created outside cannot be.
     """
-    return _made if _made is not None else render_movie(kind, key, paths, title, steps)
+    return _made if _made is not None else render_movie(kind, key, paths, title, steps, box=box, article=article)
 
 
 def movie_controls(
-    where_key: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int, file_stem: str
+    where_key: str,
+    key: FunctionKey,
+    paths: tuple[plots.Path, ...],
+    title: str,
+    steps: int,
+    file_stem: str,
+    box: tuple | None = None,
+    article: bool = False,
 ) -> None:
     """A format choice, a button that draws the movie with a progress bar, then its download button."""
+    frames = len(frame_steps(steps))
     st.caption(
         _(
-            "The path growing step by step, {width}×{height} px for slides, at most {max_frames} frames "
-            "at {fps} frames per second: a longer run skips steps evenly "
-            "({frames} frames for these {steps} steps)."
+            "The path growing step by step, {width}×{height} px for slides: {frames} frames for these {steps} "
+            "steps (at most {max_frames}: a longer run skips steps evenly), {per_step} s a step, the last "
+            "held {hold} s: {seconds} s in all."
         ).format(
-            width=WIDTH, height=HEIGHT, max_frames=MAX_FRAMES, fps=FPS, frames=len(frame_steps(steps)), steps=steps
+            width=WIDTH,
+            height=HEIGHT,
+            max_frames=MAX_FRAMES,
+            frames=frames,
+            steps=steps,
+            per_step=f"{frame_repeats(frames) / FPS:.2g}",
+            hold=f"{HOLD_SECONDS:g}",
+            seconds=f"{duration(steps):.1f}",
         )
     )
     a, b = st.columns([1, 3])
     kind = a.radio(_("Format"), list(FORMATS), horizontal=True, key=f"{where_key}:movie_format")
     digest = hashlib.sha1(
-        repr((kind, key, title, steps)).encode() + b"".join(np.ascontiguousarray(p).tobytes() for _name, p in paths)
+        repr((kind, key, title, steps, box, article)).encode()
+        + b"".join(np.ascontiguousarray(p).tobytes() for _name, p in paths)
     ).hexdigest()
     made = f"{where_key}:movie_made"
     if (
@@ -212,16 +263,20 @@ def movie_controls(
         and st.session_state.get(made) != digest
     ):
         bar = st.progress(0.0, text=_("Waiting for the export before this one…"))
-        data = render_movie(kind, key, paths, title, steps, progress=lambda i, n: _show_progress(bar, i, n))
+        data = render_movie(
+            kind, key, paths, title, steps, lambda i, n: _show_progress(bar, i, n), box=box, article=article
+        )
         with st.spinner(_("Drawing the movie…")):
-            movie(kind, key, paths, title, steps, _made=data)
+            movie(kind, key, paths, title, steps, box, article, _made=data)
         bar.empty()
         st.session_state[made] = digest
     if st.session_state.get(made) == digest:
         mime, ext = FORMATS[kind]
+        with st.spinner(_("Drawing the movie…")):
+            data = movie(kind, key, paths, title, steps, box, article)
         st.download_button(
             _("Download the {format}").format(format=kind),
-            _cached_movie(kind, key, paths, title, steps),
+            data,
             f"{file_stem}{ext}",
             mime,
             on_click="ignore",
@@ -230,10 +285,25 @@ def movie_controls(
         )
 
 
-def _cached_movie(kind: str, key: FunctionKey, paths: tuple[plots.Path, ...], title: str, steps: int) -> bytes:
-    """``movie`` with a spinner in the current language while it is (re)drawn."""
-    with st.spinner(_("Drawing the movie…")):
-        return movie(kind, key, paths, title, steps)
+def png_download(
+    where_key: str,
+    key: FunctionKey,
+    paths: tuple[plots.Path, ...],
+    title: str,
+    file_stem: str,
+    box: tuple | None = None,
+    article: bool = False,
+) -> None:
+    """The slide-ready PNG of the whole paths, drawn when clicked (the click does not rerun the page)."""
+    st.download_button(
+        _("Slide-ready contour plot (PNG)"),
+        lambda: slide.png(key, paths, title, box=box, article=article),
+        f"{file_stem}.png",
+        "image/png",
+        on_click="ignore",
+        icon=":material/image:",
+        key=f"{where_key}:png",
+    )
 
 
 def snippet_panel(
@@ -310,6 +380,7 @@ def compare_exports(
         if not shown:
             return
         title = title_for(names, objective(key), hps, steps, schedule)
+        png_download(ps.key("export"), key, paths, title, "compare_paths")
         movie_controls(ps.key("export"), key, paths, title, steps, "compare_paths")
         st.markdown("**" + _("Copy as PyTorch") + "**")
         for tab, n in zip(st.tabs([core.get_spec(n).display_name for n in names]), names, strict=True):
@@ -317,79 +388,32 @@ def compare_exports(
                 snippet_panel(n, hps[n], key, x0, steps, schedule, noise, seed)
 
 
-SPEEDS = {"slow": 0.5, "normal": 0.25, "fast": 0.1}  # seconds per animation step
-SPEED_NAMES = {"slow": N_("slow"), "normal": N_("normal"), "fast": N_("fast")}
-
-
-def animation(ps: PageState, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int, caption: str) -> None:
-    """The contour of every path, with play / pause, a speed choice and a step slider (the paths grow with t)."""
-    playing, t_key = ps.key("anim_playing"), ps.key("anim_t")
-    a, b, c = st.columns([1, 1, 2], vertical_alignment="bottom")
-    if st.session_state.get(playing):
-        a.button(
-            _("Pause"),
-            icon=":material/pause:",
-            key=ps.key("anim_pause"),
-            on_click=lambda: st.session_state.__setitem__(playing, False),
+def article_exports(ps: PageState, paths: tuple[plots.Path, ...]) -> None:
+    """The article view's slide PNG, movie (level sets of √f on the article's box, Adam's early stop as it is) and
+    its PyTorch program: the article's update rules in tensor ops (torch.optim has no ε inside the square root)."""
+    with layout.on_demand(
+        _("Export: slide PNG, animation as GIF or MP4, and the article as PyTorch"),
+        ps.key("articleexportopen"),
+        ":material/ios_share:",
+    ) as shown:
+        if not shown:
+            return
+        f, names = core.get_function(article.FUNCTION), [n for n, _points in paths]
+        title = title_for(names, f, article.HYPERPARAMETERS, article.STEPS) + figure_text(
+            N_(" · the article's setting, Adam stopped by its rule")
         )
-    else:
-        a.button(
-            _("Play"),
-            icon=":material/play_arrow:",
-            key=ps.key("anim_play"),
-            on_click=_play,
-            args=(playing, t_key, steps),
-            help=_("Move every optimizer one step at a time, together."),
+        where, key = ps.key("article_export"), (article.FUNCTION,)
+        png_download(where, key, paths, title, "article_paths", box=article.BOX, article=True)
+        movie_controls(where, key, paths, title, article.STEPS, "article_paths", box=article.BOX, article=True)
+        st.markdown("**" + _("Copy as PyTorch") + "**")
+        st.code(snippets.article_program(_("The article's five runs in PyTorch (Descent Lab)")), language="python")
+        st.caption(
+            _(
+                "torch.optim's Adagrad, RMSprop and Adam add ε outside the square root (√v + ε); the article puts it "
+                "inside (√(v + ε)), so the program writes the article's five update rules out in tensor ops. float64, "
+                "gradients by autograd, Adam stopped by the article's rule: the paths agree with the app's to rounding."
+            )
         )
-    b.button(
-        _("Reset"),
-        icon=":material/skip_previous:",
-        key=ps.key("anim_reset"),
-        on_click=_stop_at,
-        args=(playing, t_key, 0),
-    )
-    speed = c.radio(
-        _("Speed"),
-        list(SPEEDS),
-        index=1,
-        horizontal=True,
-        format_func=lambda s: _(SPEED_NAMES[s]),
-        key=ps.key("anim_speed"),
-    )
-    interval = SPEEDS[speed] if st.session_state.get(playing) else None
-    st.fragment(_animation_view, run_every=interval)(playing, t_key, key, paths, steps, caption)
-
-
-def _play(playing: str, t_key: str, steps: int) -> None:
-    if st.session_state.get(t_key, steps) >= steps:
-        st.session_state[t_key] = 0
-    st.session_state[playing] = True
-
-
-def _stop_at(playing: str, t_key: str, t: int) -> None:
-    st.session_state[playing] = False
-    st.session_state[t_key] = t
-
-
-def _animation_view(
-    playing: str, t_key: str, key: FunctionKey, paths: tuple[plots.Path, ...], steps: int, caption: str
-) -> None:
-    """The contour with every path cut at step t, and the step slider (this fragment alone reruns while playing)."""
-    if st.session_state.get(t_key, steps) > steps or t_key not in st.session_state:
-        st.session_state[t_key] = steps
-    if st.session_state.get(playing):
-        now = st.session_state.get(t_key, 0)
-        if now >= steps:
-            st.session_state[playing] = False
-        else:
-            st.session_state[t_key] = now + 1
-    figure = st.container()
-    t = st.slider(_("Step t (every optimizer)"), 0, steps, key=t_key)
-    figure.image(
-        plots.contour_png(key, tuple((n, p[: t + 1]) for n, p in paths)),
-        caption=caption + " · " + _("All optimizers after {t} of {steps} steps").format(t=t, steps=steps),
-        width="stretch",
-    )
 
 
 def _show_progress(bar: Any, i: int, n: int) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -13,7 +11,7 @@ import streamlit as st
 import core
 from core import metrics
 
-from . import charts, controls, layout, plots, runs, tune
+from . import charts, controls, layout, player, plots, runs, tune
 from .i18n import N_, _
 from .problem import FunctionKey
 from .state import PageState, page_state
@@ -115,173 +113,35 @@ def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t
     return arrows
 
 
-AUTO_SECONDS = 10  # the "auto" speed plays a whole run in about this many seconds
-MAX_FPS = 8  # frames per second at most: every frame is a figure drawn on the server
-SPEEDS = ["auto", "1", "2", "5", "10", "20", "50", "100", "200"]  # steps per second
 _NUMBERS = {c: st.column_config.NumberColumn(format="%.4g") for c in ("x", "y")}
-
-
-def steps_per_second(speed: str, steps: int) -> float:
-    """The playing speed: ``speed`` steps per second, or for "auto" the whole run in ``AUTO_SECONDS``."""
-    return steps / AUTO_SECONDS if speed == "auto" else float(speed)
-
-
-def play_plan(speed: str, steps: int) -> tuple[float, int]:
-    """(seconds between frames, steps per frame) for playing at ``speed`` (see ``steps_per_second``)."""
-    per_second = steps_per_second(speed, steps)
-    fps = min(max(per_second, 1.0), MAX_FPS)
-    return 1.0 / fps, max(1, round(per_second / fps))
 
 
 def _scrubber(
     ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory
 ) -> None:
-    """The contour + step slider fragment, with its Play/Pause/Reset/End buttons and speed (animated while playing)."""
-    interval = None
-    if st.session_state.get(ps.key("playing")):
-        interval = play_plan(st.session_state.get(ps.key("speed"), "auto"), run.steps)[0]
-    st.fragment(_scrub_view, run_every=interval)(ps, key, f, spec, run, interval)
-
-
-def _play(ps: PageState, steps: int) -> None:
-    """Start the animation, from step 0 if the run is already at its end."""
-    if st.session_state.get(ps.key("t"), steps) >= steps:
-        st.session_state[ps.key("t")] = 0
-    st.session_state[ps.key("playing")] = True
-    st.session_state.pop(ps.key("clock"), None)
-
-
-class PlayClock(NamedTuple):
-    """Where playing stands: since ``start`` (wall clock) it plays from step ``t0`` at ``speed``; ``shown``
-    is the step of the last frame."""
-
-    start: float
-    t0: int
-    speed: str
-    shown: int
-
-
-END_GRACE = 2.0  # seconds after the clock reaches the end that playing stops without the browser's word
-
-
-def _next_t(ps: PageState, speed: str, steps: int) -> int:
-    """The step of this frame: where the wall clock since Play (or the last change of speed) puts the run, so a
-    busy server drops frames rather than slowing the run down. The slider is not read while playing: a frame
-    may start before the browser has the previous one."""
-    now = time.monotonic()
-    clock: PlayClock | None = st.session_state.get(ps.key("clock"))
-    if clock is None or clock.speed != speed:
-        t = clock.shown if clock else st.session_state.get(ps.key("t"), 0)
-        start, t0, target = now, t, t + play_plan(speed, steps)[1]
-    else:
-        start, t0 = clock.start, clock.t0
-        target = max(clock.shown + 1, t0 + int(steps_per_second(speed, steps) * (now - start)))
-    target = min(target, steps)
-    st.session_state[ps.key("clock")] = PlayClock(start, t0, speed, target)
-    return target
-
-
-def _ended(ps: PageState, steps: int) -> bool:
-    """Whether playing stops at this frame: the last step was shown and the browser's slider sends it back.
-
-    Frames requested before the browser drew the last one carry an older slider value; stopping on the
-    first of them would let the rest move the stopped run back a few steps. A browser that never sends the
-    last step back is stopped ``END_GRACE`` seconds after the clock reached it.
-    """
-    clock: PlayClock | None = st.session_state.get(ps.key("clock"))
-    if clock is None or clock.shown < steps:
-        return False
-    reached = clock.start + (steps - clock.t0) / max(steps_per_second(clock.speed, steps), 1.0)
-    return st.session_state.get(ps.key("t")) == steps or time.monotonic() - reached > END_GRACE
-
-
-def _jump(ps: PageState, t: int) -> None:
-    """Stop the animation (if any) and show step ``t``."""
-    st.session_state[ps.key("playing")] = False
-    st.session_state[ps.key("t")] = t
-
-
-def _in_url(name: str, value: object) -> None:
-    """Write a setting changed by a fragment rerun into the URL (``page_state`` only writes it on full runs)."""
-    if st.query_params.get(name) != str(value):
-        st.query_params[name] = str(value)
-
-
-def _buttons(ps: PageState, steps: int) -> str:
-    """Play/Pause, Reset and End in one row with the speed picker; returns the speed."""
-    playing = ps.key("playing")
-    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-    if st.session_state.get(playing):
-        row.button(
-            _("Pause"),
-            icon=":material/pause:",
-            on_click=lambda: st.session_state.__setitem__(playing, False),
-            key=ps.key("pause"),
-        )
-    else:
-        row.button(
-            _("Play"),
-            icon=":material/play_arrow:",
-            on_click=_play,
-            args=(ps, steps),
-            key=ps.key("play"),
-            help=_("Animate the path step by step."),
-        )
-    row.button(_("Reset"), icon=":material/skip_previous:", on_click=_jump, args=(ps, 0), key=ps.key("reset"))
-    row.button(_("End"), icon=":material/skip_next:", on_click=_jump, args=(ps, steps), key=ps.key("end"))
-    speed = controls.choice(
-        ps,
-        "speed",
-        _("Speed"),
-        SPEEDS,
-        "auto",
-        where=row.container(width=150),
-        labels={
-            "auto": _("auto · {n} s").format(n=AUTO_SECONDS),
-            **{v: _("{n} steps/s").format(n=v) for v in SPEEDS[1:]},
-        },
-        help=_("Steps shown per second while playing; auto plays the whole run in {n} s.").format(n=AUTO_SECONDS),
-    )
-    _in_url("speed", speed)
-    return speed
+    """The contour + step slider, with the player's buttons and speed (animated while playing)."""
+    player.show(ps, run.steps, _scrub_view, key, f, spec, run)
 
 
 def _scrub_view(
     ps: PageState,
+    interval: float | None,
     key: FunctionKey,
     f: core.Objective,
     spec: core.OptimizerSpec,
     run: core.Trajectory,
-    interval: float | None,
 ) -> None:
-    """Buttons, contour plot and step slider together; the slider and buttons rerun only this fragment.
-
-    ``interval`` is the animation timer the fragment was registered with; a fragment rerun that needs another
-    (Play, Pause, a new speed) reruns the whole app, which alone can set it.
-    """
+    """Buttons, contour plot and step slider together (the player's fragment: the slider and buttons rerun only
+    this; ``interval`` is its timer)."""
     left, right = st.columns([3, 2], gap="medium")
     steps = run.steps
-    t_key = ps.key("t")
-    playing = ps.key("playing")
     with left:
-        speed = _buttons(ps, steps)
-    wanted = play_plan(speed, steps)[0]
-    if (wanted if st.session_state.get(playing) else None) != interval:
-        st.rerun(scope="app")
-    if t_key in st.session_state and st.session_state[t_key] > steps:
-        st.session_state[t_key] = steps
-    if st.session_state.get(playing):
-        if _ended(ps, steps):
-            st.session_state[playing] = False
-            st.session_state[t_key] = steps
-            st.rerun()
-        st.session_state[t_key] = _next_t(ps, speed, steps)
+        player.controls(ps, steps, interval, help=_("Animate the path step by step."))
     s = metrics.summary(f, run)
     gone = int(s["diverged_at"])  # the step the run diverged at (the one definition, as in the note above), or -1
     with right:
         # A diverged run opens at the step it diverged, where the note above says it did.
-        t = controls.integer(ps, "t", _("Step t (scrub through the run)"), 0, steps, gone if gone >= 0 else steps)
-        _in_url("t", t)
+        t = player.slider(ps, steps, _("Step t (scrub through the run)"), gone if gone >= 0 else steps)
         p = run.points[t]
         head = _("**Step {t}** · f = {value}").format(t=t, value=f"`{run.values[t]:.6g}`")
         if gone >= 0:
@@ -389,7 +249,7 @@ class Settings:
 
 
 def _tables(ps, key, f, spec, run, settings: Settings) -> None:
-    from . import export
+    from . import export, slide
 
     # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand.
     tab3d, tabtable, tabexport = st.tabs(
@@ -426,7 +286,7 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
             )
             b.download_button(
                 _("Slide-ready contour plot (PNG)"),
-                lambda: plots.slide_png(
+                lambda: slide.png(
                     key,
                     ((spec.name, run.points),),
                     export.title_for([spec.name], f, {spec.name: settings.hp}, run.steps, settings.schedule),

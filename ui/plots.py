@@ -33,9 +33,6 @@ Arrow = tuple[str, np.ndarray, np.ndarray, str]  # (label, origin, vector, kind:
 TICK_PT = 11.5
 LABEL_PT = 12.0
 LEGEND_PT = 9.5
-SLIDE_DPI = 300  # a slide-ready figure: 6.4 in × 300 dpi = 1920 px wide
-SLIDE_SIZE = (6.4, 4.8)
-SLIDE_INK = "#31333f"  # dark text on the slide's opaque white background
 
 
 def finite_prefix(points: np.ndarray) -> np.ndarray:
@@ -93,12 +90,11 @@ def shade(f, Z: np.ndarray, article: bool) -> tuple[np.ndarray, str]:
 
 AX_RECT = (0.12, 0.12, 0.63, 0.85)  # data axes, in figure fractions
 CB_RECT = (0.78, 0.12, 0.025, 0.85)  # colour bar
-TITLED = 0.07  # how much lower both tops are when the figure has a title
 DPI = 100
 
 
-def rects(titled: bool, text: float = 1.0) -> tuple[tuple, tuple]:
-    """The data axes' and colour bar's rectangles, lowered to leave room for a title when ``titled``.
+def rects(text: float = 1.0) -> tuple[tuple, tuple]:
+    """The data axes' and colour bar's rectangles on screen.
 
     With ``text`` times larger text the margins that hold text (left and bottom tick labels, the colour
     bar's ticks and label on the right) grow as much, and the plot shrinks.
@@ -108,8 +104,6 @@ def rects(titled: bool, text: float = 1.0) -> tuple[tuple, tuple]:
     ax_x, ax_y = ax_x * text, ax_y * text
     cb_x = 1 - right * text - cb_w
     ax_w, ax_h = cb_x - gap - ax_x, top - ax_y
-    if titled:
-        ax_h -= TITLED
     return (ax_x, ax_y, ax_w, ax_h), (cb_x, ax_y, cb_w, ax_h)
 
 
@@ -118,14 +112,13 @@ def draw_landscape(
     key: FunctionKey,
     box: tuple | None = None,
     article: bool = False,
-    titled: bool = False,
     text: float = 1.0,
 ):
     """Axes with the function's filled level sets, contour lines, colour bar and known minima (text × ``text``)."""
     f = objective(key)
     X, Y, Z = grid(key, 160, box)
     W, label = shade(f, Z, article)
-    ax_rect, cb_rect = rects(titled, text)
+    ax_rect, cb_rect = rects(text)
     ax = fig.add_axes(ax_rect)
     finite = W[np.isfinite(W)]
     if finite.size:
@@ -259,7 +252,7 @@ def to_png(fig: Figure, tight: bool = False) -> bytes:
 def contour_png(key: FunctionKey, paths: tuple[Path, ...], *args: Any, **kwargs: Any) -> bytes:
     """PNG of the landscape with ``paths``, in the current language and, on screen, at presenter mode's scale
     (see ``_contour_png`` for the options)."""
-    look = {} if kwargs.get("slide") else {"text": present.scale().figure_text, "dpi": figure_dpi()}
+    look = {"text": present.scale().figure_text, "dpi": figure_dpi()}
     return _contour_png(key, paths, *args, **{**kwargs, **look, "lang": i18n.language()})
 
 
@@ -278,56 +271,30 @@ def _contour_png(
     article: bool = False,
     size: tuple[float, float] = (5.6, 4.4),
     upto: int | None = None,
-    slide: bool = False,
-    title: str = "",
     lang: str = "en",
     text: float = 1.0,
     dpi: int = DPI,
 ) -> bytes:
     """PNG of the landscape with ``paths`` (drawn in full up to step ``upto``), an optional current point and arrows.
 
-    ``slide``: a slide-ready figure instead, ``SLIDE_SIZE`` at ``SLIDE_DPI`` on an opaque white background
-    with dark text, drawn afresh (not from the screen's cached raster). ``text`` and ``dpi``: the on-screen
-    figure's text scale and pixels per inch (presenter mode's).
+    ``text`` and ``dpi``: the on-screen figure's text scale and pixels per inch (presenter mode's). The
+    slide-ready figure is ``ui.slide``'s.
     """
     f = objective(key)
-    if slide:
-        fig = Figure(figsize=SLIDE_SIZE, dpi=SLIDE_DPI)
-        ax = draw_landscape(fig, key, box, article, titled=bool(title))
-        for a in fig.axes:
-            _ink(a, SLIDE_INK)
-        fig.patch.set(facecolor="white", alpha=1.0)
-    else:
-        fig = Figure(figsize=size, dpi=dpi)
-        fig.patch.set_alpha(0.0)
-        fig.figimage(background(key, box, article, size, text, dpi), 0, 0, origin="upper", zorder=-10)
-        ax = fig.add_axes(rects(False, text)[0])
-        ax.set_axis_off()
-        _limits(ax, f, box)
-        draw_minima(ax, f)  # again: the raster's stars would lie under the current-step ring
+    fig = Figure(figsize=size, dpi=dpi)
+    fig.patch.set_alpha(0.0)
+    fig.figimage(background(key, box, article, size, text, dpi), 0, 0, origin="upper", zorder=-10)
+    ax = fig.add_axes(rects(text)[0])
+    ax.set_axis_off()
+    _limits(ax, f, box)
+    draw_minima(ax, f)  # again: the raster's stars would lie under the current-step ring
     draw_paths(ax, paths, upto)
     if marker is not None:
         draw_marker(ax, marker)
     draw_arrows(ax, arrows)
     if ax.get_legend_handles_labels()[1]:
         ax.legend(loc="upper right", fontsize=LEGEND_PT * text, framealpha=0.85).get_frame().set_edgecolor(INK)
-    if title:
-        fig.suptitle(title, color=SLIDE_INK if slide else INK, fontsize=LABEL_PT, y=0.985)
     return to_png(fig)
-
-
-def slide_png(key: FunctionKey, paths: tuple[Path, ...], title: str) -> bytes:
-    """The slide-ready PNG of ``paths`` on the landscape: ≥ 1600 px wide, opaque, titled with the settings."""
-    return contour_png(key, paths, slide=True, title=title)
-
-
-def _ink(ax, ink: str) -> None:
-    """Recolour an axes' spines, ticks and labels (the slide's dark text instead of the screen's INK)."""
-    for spine in ax.spines.values():
-        spine.set_color(ink)
-    ax.tick_params(colors=ink)
-    for label in (ax.xaxis.label, ax.yaxis.label, ax.title):
-        label.set_color(ink)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

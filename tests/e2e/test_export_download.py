@@ -1,9 +1,12 @@
-"""The optimizer page's animation export, downloaded in a real browser: a GIF and an MP4 with one frame per step."""
+"""The optimizer page's animation export, downloaded in a real browser: a GIF with one frame per step, an MP4
+that shows each step as long (``export.frame_repeats`` frames) and holds the last."""
 
 from __future__ import annotations
 
 import imageio.v3 as iio
 import pytest
+
+from ui import export
 
 from .server import VIEWPORT, wait_for_app
 
@@ -34,7 +37,10 @@ def test_animation_downloads_with_a_frame_per_step(kind, browser, base_url, tmp_
             frames = list(iio.imread(data, extension=".gif", index=None))
         else:
             frames = list(iio.imiter(data, extension=".mp4", plugin="FFMPEG"))
-        assert len(frames) == STEPS + 1
+        shown = STEPS + 1
+        if kind == "MP4":  # one frame rate: a step is several frames, the last held HOLD_SECONDS more
+            shown = shown * export.frame_repeats(shown) + round(export.HOLD_SECONDS * export.FPS)
+        assert len(frames) == shown
         assert frames[0].shape[:2] == (800, 1280)
     finally:
         context.close()
