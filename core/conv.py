@@ -22,7 +22,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .datasets import Dataset
-from .messages import N_, CoreError
+from .messages import N_, CoreError, Message
 from .network import Block, Network, activate, backprop_activation_, check_activation
 
 
@@ -102,9 +102,13 @@ class CNN(Network):
         )
         super().__init__(dataset, conv_layout(self.channels, self.kernels, 1, flat, dataset.classes))
         self.name = f"cnn-{dataset.name}"
-        self.display_name = (
-            f"{len(self.channels)}-layer {activation} CNN ({'-'.join(map(str, self.channels))} channels, "
-            f"kernels {'-'.join(map(str, self.kernels))}) on {dataset.display_name}"
+        self.display_name = Message(  # a `Message`: the app names the network in its language
+            N_("{layers}-layer {activation} CNN ({channels} channels, kernels {kernels}) on {dataset}"),
+            layers=len(self.channels),
+            activation=activation,
+            channels="-".join(map(str, self.channels)),
+            kernels="-".join(map(str, self.kernels)),
+            dataset=Message(dataset.display_name),
         )
 
     def __repr__(self) -> str:

@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from .datasets import Dataset
-from .messages import N_, CoreError
+from .messages import N_, CoreError, Message
 
 ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid")
 # Largest number of activations (networks × width × samples) held at once when evaluating many θs.
@@ -365,8 +365,14 @@ class MLP(Network):
         self._units = max(self.sizes)
         super().__init__(dataset, layout_for(self.sizes))
         self.name = f"mlp-{dataset.name}"
-        kind = f"{activation} residual" if any(self._skip) else activation
-        self.display_name = f"{'-'.join(map(str, self.sizes))} {kind} network on {dataset.display_name}"
+        # A `Message`, so the app names the network in its language ("双月上的 2-16-16-2 tanh 网络").
+        plain = N_("{sizes} {activation} network on {dataset}")
+        self.display_name = Message(
+            N_("{sizes} {activation} residual network on {dataset}") if any(self._skip) else plain,
+            sizes="-".join(map(str, self.sizes)),
+            activation=activation,
+            dataset=Message(dataset.display_name),
+        )
 
     def __repr__(self) -> str:
         extra = ", residual=True" if self.residual else ""

@@ -65,7 +65,13 @@ def texts() -> list[str]:
     """The texts in a stable order, each once."""
     out: list[str] = []
     for spec in (*SPECS.values(), *NETWORK_SPECS.values()):
-        out += [spec.intuition, spec.try_this, *spec.state_labels.values(), *_hyper_texts(spec.hypers)]
+        out += [
+            spec.display_name,
+            spec.intuition,
+            spec.try_this,
+            *spec.state_labels.values(),
+            *_hyper_texts(spec.hypers),
+        ]
     for name in core.FUNCTIONS:
         f = core.get_function(name)
         out += [f.display_name, f.description]

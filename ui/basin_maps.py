@@ -107,7 +107,7 @@ def draw(f: core.Objective, maps: dict[str, basins.BasinMap], name: str, mode: s
     ax.xaxis.set_label_coords(0.5, -0.10)
     ax.yaxis.set_label_coords(-42 / (rect[2] * FIGSIZE[0] * plots.DPI), 0.5)  # 42 px left of the axes
     plots.style_axes(ax, fig)
-    ax.set_title(core.get_spec(name).display_name, color=color(name), fontsize=11, fontweight="bold", y=1.015)
+    ax.set_title(plots.figure_name(name), color=color(name), fontsize=11, fontweight="bold", y=1.015)
     return plots.to_png(fig)
 
 

@@ -15,7 +15,7 @@ from core.defaults import demo_hyperparameters
 from core.lru import LRU
 
 from . import basin_maps, charts, controls, i18n, layout, problem, runs, work
-from .i18n import N_, _, error_text
+from .i18n import N_, _, error_text, optimizer_name
 from .problem import FunctionKey
 from .runs import HyperItems
 from .state import PageState, page_state
@@ -154,7 +154,7 @@ def _compute(
     bar = st.progress(0.0, text=_("Running the grids of starts…"))
     items: tuple = ()
     for i, name in enumerate(chosen):
-        label = core.get_spec(name).display_name
+        label = optimizer_name(name)
         hp = runs.freeze(hps[name])
         try:
             core.get_optimizer(name, **dict(hp))
@@ -319,7 +319,7 @@ def fraction_table(f: core.Objective, maps: dict[str, basins.BasinMap]) -> pd.Da
     for name, m in maps.items():
         share = basins.fractions(m)
         names = basin_maps.minimum_labels(f, m)
-        row: dict[str, object] = {"optimizer": core.get_spec(name).display_name}
+        row: dict[str, object] = {"optimizer": optimizer_name(name)}
         row.update({names[i]: 100 * share[i] for i in named})
         if m.n_minima > len(named):
             row["other minima"] = 100 * sum(v for i, v in share.items() if i >= 0 and i not in named)

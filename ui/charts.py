@@ -19,7 +19,7 @@ import pandas as pd
 import core
 
 from . import present
-from .i18n import _, language
+from .i18n import _, language, optimizer_name
 from .theme import color
 
 
@@ -172,8 +172,9 @@ def long_frame(series: dict[str, np.ndarray], value: str = "value") -> pd.DataFr
 
 
 def series_label(name: str) -> str:
-    """An optimizer's display name for legends and tooltips; any other series name (x, GD theory…) as it is."""
-    return core.get_spec(name).display_name if name in core.SPECS or name in core.NETWORK_OPTIMIZERS else name
+    """An optimizer's display name for legends and tooltips (``i18n.optimizer_name``); any other series name
+    (x, GD theory…) as it is."""
+    return optimizer_name(name) if name in core.SPECS or name in core.NETWORK_OPTIMIZERS else name
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> str:

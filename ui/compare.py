@@ -11,7 +11,7 @@ from core import article, metrics
 
 from . import charts, controls, layout, player, plots, runs, tune
 from .export import article_exports, compare_exports
-from .i18n import _
+from .i18n import _, optimizer_name
 from .problem import FunctionKey
 from .state import PageState, page_state
 from .text import plain
@@ -194,7 +194,7 @@ def _claims_table(found: dict[str, dict]) -> pd.DataFrame:
             shown.append(_("f = {loss} after {steps} steps").format(loss=f"{f['final_loss']:.2g}", steps=article.STEPS))
         rows.append(
             {
-                _("optimizer"): core.get_spec(n).display_name,
+                _("optimizer"): optimizer_name(n),
                 _("the article says"): _(article.CONCLUSIONS[n]),
                 _("its own numbers show"): _("; ").join(shown) + _("."),
             }
@@ -317,7 +317,7 @@ def _metrics_table(f: core.Objective, trajectories: dict[str, core.Trajectory]) 
         shown = lambda v, gone=gone: "—" if gone or not np.isfinite(v) else f"{v:.4g}"
         rows.append(
             {
-                _("optimizer"): core.get_spec(n).display_name,
+                _("optimizer"): optimizer_name(n),
                 _("final loss"): shown(s["final_loss"]),
                 _("distance to minimum"): shown(s["distance"]),
                 _("steps to f − f* ≤ 1e-3"): _("never") if s["steps_to_tol"] < 0 else str(s["steps_to_tol"]),

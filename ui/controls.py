@@ -15,7 +15,7 @@ from core.hyper import Hyper
 
 from . import layout
 from . import state as s
-from .i18n import _
+from .i18n import _, optimizer_name
 from .problem import CUSTOM, FunctionKey, objective
 from .state import PageState
 
@@ -191,7 +191,7 @@ def hyper_section(ps: PageState, spec: core.OptimizerSpec, start: dict[str, Any]
     """``section`` for one optimizer's hyperparameters (URL names ``<name>.…``, starting from ``start``),
     labelled with its name: pages that list several optimizers fold each one."""
     prefix = f"{spec.name}."
-    return section(ps, prefix + "hp", spec.display_name, url_defaults(spec.hypers, start, prefix), where)
+    return section(ps, prefix + "hp", optimizer_name(spec.name), url_defaults(spec.hypers, start, prefix), where)
 
 
 class Folded:
@@ -515,7 +515,7 @@ def setup(
 
 def optimizers(ps: PageState, default: list[str], where=st) -> list[str]:
     """A multiselect of optimizers by display name, bound to URL parameter ``opts``."""
-    labels = {n: core.get_spec(n).display_name for n in core.OPTIMIZERS}
+    labels = {n: optimizer_name(n) for n in core.OPTIMIZERS}
     return multi(ps, "opts", _("Optimizers"), list(core.OPTIMIZERS), default, labels=labels, where=where)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .i18n import N_
 
 TEXTS = (
+    N_("Gradient descent"),
     N_(
         "Step straight downhill, a fixed multiple of the gradient. On a long narrow valley the gradient points mostly across the valley, so the path zig-zags between the walls and crawls along the floor; too large a step and it bounces out entirely."
     ),
@@ -16,6 +17,7 @@ TEXTS = (
     N_("Pulls the point towards the origin each step (L2 penalty / weight decay)."),
     N_("Always 0 for gradient descent, unless a schedule cycles it (as torch does)."),
     N_("Climb the function instead of descending it (torch negates the gradient first)."),
+    N_("Momentum (heavy ball)"),
     N_(
         "Keep a velocity: a running sum of past gradients. Components that keep pointing the same way (along the valley) add up and accelerate; components that flip sign (across the valley) partly cancel, so the path turns back across the valley less often."
     ),
@@ -25,6 +27,7 @@ TEXTS = (
     N_("velocity v"),
     N_("Fraction of the previous velocity kept each step."),
     N_("Fraction of the new gradient that is damped out of the velocity."),
+    N_("Nesterov momentum"),
     N_(
         "Momentum that looks ahead: the step uses the gradient plus the velocity it is about to apply, so it brakes earlier when the slope turns: after a swing across the valley it settles faster than heavy ball at the same momentum. The look-ahead also makes the first step (1 + μ) times as large, so it needs a smaller lr."
     ),
@@ -33,6 +36,7 @@ TEXTS = (
     ),
     N_("Must be 0 for Nesterov."),
     N_("Always on for this optimizer."),
+    N_("Adagrad"),
     N_(
         "Give every coordinate its own step size: divide by the root of the sum of all its past squared gradients. Steep directions get small steps, flat ones large steps, so the valley looks round. But the sum only grows, so the steps keep shrinking and it can stall."
     ),
@@ -48,6 +52,7 @@ TEXTS = (
     N_("ε placement (convention)"),
     N_("PyTorch: √v + ε"),
     N_("Article: √(v + ε)"),
+    N_("RMSprop"),
     N_(
         "Adagrad with a memory that fades: divide by the root of a decaying average of squared gradients. Steps stay normalised per coordinate (each coordinate moves alike, whatever the size of its gradient) without shrinking forever: they shrink only while the gradient falls below its recent average, as it does near a minimum."
     ),
@@ -59,6 +64,7 @@ TEXTS = (
     N_("velocity"),
     N_("Decay rate of the squared-gradient average."),
     N_("Divide by an estimate of the gradient's variance instead of its raw second moment."),
+    N_("Adam"),
     N_(
         "Momentum and RMSprop together: a running average of gradients (direction) divided by the root of a running average of squared gradients (scale), both corrected for starting at zero. Each coordinate moves about lr per step whatever the gradient's size, so it crosses the flat direction of a badly scaled valley fast, where gradient descent crawls; near the minimum the same momentum carries it past, so it may settle later."
     ),
@@ -73,12 +79,14 @@ TEXTS = (
     N_("Divide by the largest second moment seen so far, so steps never grow back (AMSGrad)."),
     N_("Apply weight decay to the weights directly, as AdamW does (torch: `decoupled_weight_decay`)."),
     N_("Decoupled weight decay"),
+    N_("AdamW"),
     N_(
         "Adam with weight decay taken out of the gradient: the weights shrink by a factor (1 − lr·λ) each step instead of adding λθ to the gradient, so the decay is not rescaled by Adam's per-coordinate step sizes."
     ),
     N_(
         "Raise weight_decay to 0.3: each step also shrinks θ by (1 − lr·λ), which pulls it into this bowl's minimum at the origin, f − f* ≤ 1e-3 in 44 steps. The same λ on the Adam page (added to the gradient) changes nothing visible: Adam's per-coordinate scaling cancels it."
     ),
+    N_("NAdam"),
     N_(
         "Adam with Nesterov's look-ahead: the step mixes the current gradient with the momentum it is about to apply, so it reacts a step earlier to a change of slope. Its momentum warms up slowly (ψ): it starts at about β₁/2 and takes thousands of steps to approach β₁, so over a short run it swings past a minimum far less than Adam with the same β₁."
     ),
@@ -86,16 +94,19 @@ TEXTS = (
         "Compare with the Adam page (both at lr 0.4 on the quadratic): Adam swings past the minimum to x ≈ 1.1, NAdam only to x ≈ 0.27, and ends 10 times lower."
     ),
     N_("How fast the momentum coefficient warms up to β₁."),
+    N_("RAdam"),
     N_(
         "Adam whose adaptive step is switched on only once the squared-gradient average has seen enough steps to be trusted (ρₜ > 5), and then scaled by a rectification term rₜ that starts small and grows towards 1: a built-in warm-up of the adaptive steps. Until then it takes plain momentum-SGD steps of lr·m̂, as large as the gradient is."
     ),
     N_("Look at the first 5 steps: they are SGD-with-momentum steps of size lr·|m̂|, then the adaptive rule kicks in."),
+    N_("Adamax"),
     N_(
         "Adam with the root-mean-square replaced by a decaying maximum of |g|. One large gradient sets the scale for a long time, so steps are steadier and never larger than about lr."
     ),
     N_(
         "Watch u in the side panel: the first gradient sets u_y = 24 and it decays only by β₂ = 0.999 a step, so after 50 steps it is still 23 while |g_y| is about 1. Lower β₂ to 0.9 and u follows |g| down."
     ),
+    N_("Adadelta"),
     N_(
         "RMSprop whose numerator is itself a running average of past step sizes, so the units of the update match the units of the parameters and no learning rate is needed in principle (torch keeps lr = 1 as a multiplier). The step-size average begins at zero, so ε alone sets the first steps, about √(ε/(1−ρ)) per coordinate: at torch's ε = 1e-6 it starts very slowly, which is why this page starts from ε = 0.01."
     ),
@@ -104,6 +115,7 @@ TEXTS = (
     ),
     N_("squared-update average u"),
     N_("Decay rate of both running averages."),
+    N_("Rprop"),
     N_(
         "Ignore the size of the gradient, use only its sign. Each coordinate has its own step, which grows by η₊ while the sign stays the same and shrinks by η₋ when it flips (a sign flip means the step jumped over the valley floor). Meant for full-batch problems like these landscapes."
     ),
@@ -114,6 +126,7 @@ TEXTS = (
     N_("previous gradient"),
     N_("Factors that shrink (η₋) or grow (η₊) each coordinate's step."),
     N_("Smallest and largest allowed step per coordinate."),
+    N_("Lion"),
     N_(
         "Found by a program search: take only the sign of an interpolated momentum, so every coordinate moves exactly ±lr each step. Cheap and robust to gradient scale, but it never slows down by itself, so near a minimum it rattles around at amplitude lr."
     ),
@@ -121,6 +134,7 @@ TEXTS = (
         "Lower lr to 0.1: moving exactly lr per coordinate each step, it needs 60 steps just to reach y = 0. Raise steps to 200: after swinging past the minimum to x ≈ 2.4 (its memory β₂ = 0.99 is long), the path settles in the smaller box of ±0.1 around it and rattles there."
     ),
     N_("momentum m"),
+    N_("Schedule-Free AdamW"),
     N_(
         "Instead of decaying the learning rate on a schedule, keep a running average x of the Adam-like iterates z and evaluate that: at a constant lr, x after t steps is the plain mean of z₁ … zₜ, which does what a decaying schedule does without knowing the run's length. The gradient is taken at y = (1 − β₁)·z + β₁·x, between the two, which acts as momentum. The path drawn is y (torch's parameter in train mode); x, the point you would evaluate, and z are in the side panel at every step."
     ),
@@ -135,6 +149,7 @@ TEXTS = (
     N_("Raise the learning rate linearly from lr/warmup_steps to lr over this many steps."),
     N_("Weigh the average polynomially: step t counts t^r times as much (0: a plain average)."),
     N_("Weigh each step in the average by the largest lr so far to this power, so warm-up steps count less."),
+    N_("Schedule-Free SGD"),
     N_(
         "Gradient descent on z, and a running average x of all the z's as the answer: at a constant lr, x after t steps is the plain mean of z₁ … zₜ, so across the steep direction it swings far less than z, the zig-zag a decaying learning rate would otherwise have to damp. The gradient is taken at y = (1 − β)·z + β·x, between the two, which acts like momentum. The path drawn is y (torch's parameter in train mode); x, the point you would evaluate, and z are in the side panel at every step."
     ),
@@ -142,6 +157,7 @@ TEXTS = (
         "Slide to step 50: the averaged point x in the side panel, (−0.02, −0.001), is closer to the minimum than the path's end y, (0.10, −0.003). Lower momentum to 0.5: y gets to (0.01, 0), but x, the plain mean of every z since the start, is still at (−0.50, 0)."
     ),
     N_("Where the gradient is taken, between z (0) and the average x (1); strictly between 0 and 1."),
+    N_("Prodigy"),
     N_(
         "Adam without a learning rate to tune: the step size d·lr is learned. d estimates how far the start is from the solution, from how much the gradients have pointed back towards the start; it starts tiny (d0 = 1e-6), grows fast while they do, and never shrinks. lr stays at 1 and only scales the estimate. The side panel shows d at every step."
     ),
@@ -158,6 +174,7 @@ TEXTS = (
     N_("Initial estimate of the distance to the solution; rarely needs changing."),
     N_("Multiplies the estimate of d: the preferred way to tune Prodigy (0.5 and 2 also work)."),
     N_("Largest factor by which d may grow in one step (None: unrestricted, the reference's inf)."),
+    N_("AdEMAMix"),
     N_(
         "Adam with a second, much slower momentum added on top: the fast average m₁ (β₁ = 0.9) follows the last ten or so gradients, the slow one m₂ (β₃ = 0.9999) remembers thousands, weighted α = 5 times more. Old gradients keep pushing in the direction they agreed on, while the fast momentum still reacts to the current slope. The slow momentum is not bias corrected: it starts near zero and builds up over about 1/(1 − β₃) steps, so over a short run AdEMAMix behaves like Adam until m₂ has grown."
     ),
@@ -173,12 +190,14 @@ TEXTS = (
         "Shrink the weights directly, as AdamW does, instead of adding λθ to the gradient (pytorch-optimizer: `weight_decouple`)."
     ),
     N_("With decoupled weight decay, shrink by (1 − λ) per step instead of (1 − ηλ)."),
+    N_("ADOPT"),
     N_(
         "Adam with two things swapped: the gradient is divided by the second moment of the previous steps (not including itself), and it is normalised before it enters the momentum instead of after. The current gradient then cannot shrink its own step, which is what lets Adam diverge on some problems for small β₂; ADOPT converges for any β₂. The first step only measures v, and normalised gradients are clipped to t^¼ while v is still unreliable."
     ),
     N_(
         "Step 1 does not move the point: the first gradient only seeds v. m is not bias corrected, so step 2 is 0.1·lr per coordinate and steps grow towards lr. Lower β₂ from 0.9999 to 0.5: v follows the shrinking gradients, steps stay near lr close to the minimum, and f − f* ≤ 1e-3 comes in 44 steps (not within 50 before)."
     ),
+    N_("Adan"),
     N_(
         "Nesterov's look-ahead without computing a gradient at another point: the change of the gradient between two steps, g_t − g_{t−1}, estimates where the slope is heading, so Adan keeps a momentum of those differences beside the usual one and adds it to the step. The denominator averages the square of the look-ahead gradient g + β₂(g_t − g_{t−1}). Its default β₁ = 0.98 is a long memory; weight decay is a proximal step (divide by 1 + ηλ)."
     ),
@@ -189,6 +208,7 @@ TEXTS = (
         "Decay rates of the gradient momentum (β₁), the momentum of gradient differences (β₂) and the squared look-ahead gradients (β₃)."
     ),
     N_("Scale the gradient down to this norm when it is longer (0: no clipping)."),
+    N_("Muon"),
     N_(
         "Treat each weight matrix as a matrix: take the momentum of its gradient and replace it by the nearest (semi-)orthogonal matrix, found with a few Newton–Schulz iterations. Every direction of the layer then moves by about the same amount, however ill-conditioned the gradient is. Biases are not matrices, so they are trained with AdamW (torch's advice)."
     ),
@@ -200,6 +220,7 @@ TEXTS = (
     N_("AdamW's averaging rates for the biases."),
     N_("AdamW's ε for the biases."),
     N_("AdamW's weight decay for the biases."),
+    N_("Adafactor"),
     N_(
         "Adam's second moment, stored as one number per row and one per column of each weight matrix instead of one per weight (their outer product estimates the full table). Steps are relative to the size of the weights and clipped in RMS, and the averaging rate t^c (c = beta2_decay) needs no β₂."
     ),
@@ -207,6 +228,7 @@ TEXTS = (
     N_("Exponent of the averaging rate t^c of the second-moment estimates."),
     N_("ε₁ keeps the variance estimate positive; ε₂ is the smallest weight RMS used to scale steps."),
     N_("Clipping threshold of the update's RMS (torch: at least 1)."),
+    N_("LAMB"),
     N_(
         "Adam's step, rescaled tensor by tensor: each weight matrix and bias moves by the same fraction of its own size, the trust ratio ‖W‖/‖update‖. A layer with small weights takes small steps and one with large weights large ones, so a single learning rate suits every layer, which is what let BERT train with batches of 64k. Only the first moment is bias corrected, as in the reference."
     ),
@@ -215,6 +237,7 @@ TEXTS = (
     ),
     N_("Scale the gradient by (1 − β₁) as it enters the momentum (off: add it whole)."),
     N_("Drop the trust ratio: plain Adam steps, as a baseline."),
+    N_("SOAP"),
     N_(
         "Shampoo preconditions a weight matrix from both sides with running averages of GGᵀ and GᵀG; SOAP takes their eigenvectors as a rotated coordinate system and runs Adam there: the gradient is rotated in, Adam's per-coordinate scaling is applied, and the step is rotated back. Coordinates aligned with the gradient's main directions get their own step sizes. The eigenbasis is refreshed every precondition_frequency steps by one power iteration; the first step only measures. Biases get plain Adam."
     ),
@@ -367,6 +390,7 @@ TEXTS = (
     N_("Invalid stride: {value} (expected an integer >= 1)"),
     N_("Invalid padding: {value} (expected an integer >= 0)"),
     N_("The signal of {length} samples is too short for these convolutions (lengths {lengths})"),
+    N_("{layers}-layer {activation} CNN ({channels} channels, kernels {kernels}) on {dataset}"),
     N_(
         "As in TensorFlow Playground: the points stay where they are drawn, but each is labelled by where it lands after a random shift of up to ±noise × the outer radius in x and in y, so labels near the gap between disc and ring can flip."
     ),
@@ -489,6 +513,8 @@ TEXTS = (
     ),
     N_("Unknown activation {name}; valid ones are: {names}"),
     N_("Invalid hidden sizes {value}: every layer needs at least one unit"),
+    N_("{sizes} {activation} network on {dataset}"),
+    N_("{sizes} {activation} residual network on {dataset}"),
     N_("Invalid target: {value} (expected a test accuracy in (0, 1])"),
     N_("Invalid x0 shape {shape}: a network needs starts of {dim} parameters"),
     N_("Unknown optimizer {name}; valid names are: {names}"),

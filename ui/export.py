@@ -23,7 +23,7 @@ from core import article, snippets
 from core.schedules import SCHEDULES
 
 from . import layout, plots, slide
-from .i18n import N_, _, error_text
+from .i18n import N_, _, error_text, optimizer_name
 from .plots import figure_text
 from .problem import FunctionKey, objective
 from .state import PageState
@@ -49,7 +49,7 @@ def title_for(
     names: list[str], f: core.Objective, hps: dict[str, dict[str, Any]], steps: int, schedule: tuple | None = None
 ) -> str:
     """One line that states the settings: optimizer(s), landscape, lr(s), schedule and steps."""
-    shown = ", ".join(core.get_spec(n).display_name for n in names)
+    shown = figure_text(N_(", ")).join(plots.figure_name(n) for n in names)
     lrs = " / ".join(f"{float(np.max(hps[n].get('lr', core.get_spec(n).hyper('lr').default))):g}" for n in names)
     tr = figure_text  # the title is drawn into the movie
     sched = (
@@ -319,7 +319,7 @@ def snippet_panel(
     """The run as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
     f = objective(key)
     title = _("{optimizer} on {landscape}, {steps} steps, with torch.optim (Descent Lab)").format(
-        optimizer=core.get_spec(name).display_name, landscape=layout.function_name(f), steps=steps
+        optimizer=optimizer_name(name), landscape=layout.function_name(f), steps=steps
     )
     try:
         code = snippets.snippet(name, hp, key, x0, steps, schedule, noise=noise, seed=seed, title=title)
@@ -383,7 +383,7 @@ def compare_exports(
         png_download(ps.key("export"), key, paths, title, "compare_paths")
         movie_controls(ps.key("export"), key, paths, title, steps, "compare_paths")
         st.markdown("**" + _("Copy as PyTorch") + "**")
-        for tab, n in zip(st.tabs([core.get_spec(n).display_name for n in names]), names, strict=True):
+        for tab, n in zip(st.tabs([optimizer_name(n) for n in names]), names, strict=True):
             with tab:
                 snippet_panel(n, hps[n], key, x0, steps, schedule, noise, seed)
 

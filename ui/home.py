@@ -1,4 +1,4 @@
-"""Home: what the app is, the article's question and answer, a live teaser, links to every page."""
+"""Home: what the app is, the article's question and answer, a live teaser, links to every page, the glossary."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import core
 from core import article
 
 from . import charts, plots
-from .i18n import _
+from .glossary import glossary_table
+from .i18n import _, join, optimizer_name
 from .pages import SECTIONS
 from .runs import article_findings, article_run
 
@@ -22,24 +23,24 @@ def _torch_note() -> str:
         return _("Every optimizer here matches `torch.optim` step for step.")
     sentences = [
         _("Every optimizer here except {names} matches `torch.optim` step for step.").format(
-            names=", ".join(s.display_name for s in outside)
+            names=join(optimizer_name(s.name) for s in outside)
         )
     ]
     packages: dict[tuple[str, str], list[str]] = {}
     for spec in outside:
         if spec.reference is not None:
-            packages.setdefault((spec.reference.package, spec.reference.version), []).append(spec.display_name)
+            packages.setdefault((spec.reference.package, spec.reference.version), []).append(optimizer_name(spec.name))
     for (package, version), names in packages.items():
         sentences.append(
             _("{names} match {package} {version} step for step.").format(
-                names=", ".join(names), package=package, version=version
+                names=join(names), package=package, version=version
             )
         )
-    papers = [s.display_name for s in outside if s.reference is None]
+    papers = [optimizer_name(s.name) for s in outside if s.reference is None]
     if len(papers) == 1:
         sentences.append(_("{names} follows the published paper.").format(names=papers[0]))
     elif papers:
-        sentences.append(_("{names} follow the published papers.").format(names=", ".join(papers)))
+        sentences.append(_("{names} follow the published papers.").format(names=join(papers)))
     return " ".join(sentences)
 
 
@@ -121,3 +122,7 @@ def render() -> None:
         row = st.container(horizontal=True, gap="small")  # fills row by row, so a phone reads it in order
         for path, title, icon in pages:
             row.page_link(path, label=_(title), icon=icon, width=240)  # four a row on a laptop
+
+    st.divider()
+    st.subheader(_("Glossary"))
+    st.markdown(glossary_table())

@@ -8,18 +8,24 @@ Strings are looked up in the domain ``messages`` (shared furniture and the main 
 standard library's ``gettext``. ``N_`` only marks a module-level constant for extraction: it is
 translated with ``_`` where it is shown. ``_`` also translates a text from ``core`` made of a
 template and parameters (``core.messages.Message``); ``error_text`` is what an error from ``core``
-says. CONTRIBUTING.md says how to extract, update and compile.
+says. ``optimizer_name`` and ``dataset_name`` are the one place a name reaches the screen (梯度下降 in
+Chinese, Adam everywhere), and a Chinese template filled with a Chinese term loses the spaces around it
+(``tidy``). CONTRIBUTING.md says how to extract, update and compile.
 """
 
 from __future__ import annotations
 
 import functools
 import gettext
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+import core
+from core.datasets import DISPLAY_NAMES
 from core.messages import Message
 
 LANGUAGES = ("en", "zh")
@@ -30,7 +36,10 @@ DOMAINS = ("messages", "pages")
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 # Which files feed which domain (babel.cfg and CONTRIBUTING.md say the same; the tests read these).
 # Every ui module is on exactly one list (tests/test_i18n.py): a module on neither is never extracted.
-_MESSAGES_MODULES = "__init__ app i18n state controls layout text optimizer_page player compare home charts plots pages runs theme startmap"
+_MESSAGES_MODULES = (
+    "__init__ app i18n state controls layout text optimizer_page player compare home charts plots pages runs theme startmap"
+    " glossary"
+)
 MESSAGES_FILES = tuple(f"ui/{m}.py" for m in (*_MESSAGES_MODULES.split(" "), "problem", "core_texts"))
 _PAGES_MODULES = (
     "race network network_export basins basin_maps sweep conditioning custom export slide present tune work"
@@ -84,7 +93,39 @@ def _(text: str) -> str:
         return _message(text)
     if not text:  # gettext("") is the catalog's header
         return text
-    return translations(language()).gettext(text)
+    return _template(translations(language()).gettext(text))
+
+
+# Chinese characters and punctuation (CJK symbols, full-width forms): no space is written between two of them.
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+_HAN = "\u3400-\u9fff"
+# A space between two CJK characters, or between one and a Markdown ``**`` that holds Chinese letters on its
+# inner side (a closing ``**`` after punctuation such as "）" must keep its space to stay bold in CommonMark).
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}]|\\*\\*[{_HAN}])|(?<=[{_HAN}]\\*\\*) (?=[{_CJK}])")
+
+
+def tidy(text: str) -> str:
+    """``text`` without the spaces a template put around a term where both sides turned out Chinese.
+
+    A Chinese template keeps a space around a placeholder, as Chinese typesetting does beside Latin words
+    ("Adam 在 Rosenbrock 上"); filled with a Chinese term the same spaces would split it ("在 二次碗形函数 上"),
+    so the spaces between two CJK characters go ("在二次碗形函数上"). English text is returned unchanged.
+    """
+    return _CJK_SPACE.sub("", text)
+
+
+class _Template(str):
+    """A translated text whose ``format`` tidies the spaces around the Chinese terms it inserts (see `tidy`)."""
+
+    __slots__ = ()
+
+    def format(self, /, *args: Any, **kwargs: Any) -> str:
+        return tidy(str.format(self, *args, **kwargs))
+
+
+def _template(text: str) -> str:
+    """A Chinese text that has placeholders, as a `_Template`; any other text as it is."""
+    return _Template(text) if "{" in text and language() != DEFAULT else text
 
 
 def _message(message: Message) -> str:
@@ -92,7 +133,7 @@ def _message(message: Message) -> str:
         return str(message)
     params = {k: _message(v) if isinstance(v, Message) else v for k, v in message.params.items()}
     try:
-        return _(message.template).format(**params)
+        return tidy(_(message.template).format(**params))
     except (KeyError, IndexError, ValueError):  # placeholders that differ from the English (a test forbids it)
         return str(message)
 
@@ -108,7 +149,26 @@ def error_text(err: BaseException) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message for count ``n``, in the current language."""
-    return translations(language()).ngettext(singular, plural, n)
+    return _template(translations(language()).ngettext(singular, plural, n))
+
+
+def optimizer_name(name: str) -> str:
+    """Optimizer ``name``'s display name in the current language, wherever it is shown.
+
+    Titles, navigation, legends, tables, chips, tabs, prose and exports all take it from here: 梯度下降,
+    动量法（重球法）, Nesterov 动量 in Chinese; proper names (Adam, RMSprop, Lion) stay as they are.
+    """
+    return _(core.get_spec(name).display_name)
+
+
+def dataset_name(name: str) -> str:
+    """Data set ``name``'s display name in the current language (双月 for "Two moons")."""
+    return _(DISPLAY_NAMES.get(name, name))
+
+
+def join(items: Iterable[str]) -> str:
+    """A list of names as the language writes one: "a, b, c" in English, "a、b、c" in Chinese."""
+    return _(", ").join(items)
 
 
 def N_(text: str) -> str:

@@ -13,13 +13,13 @@ import streamlit as st
 import core
 from core import metrics
 
-from .i18n import _, error_text
+from .i18n import _, error_text, optimizer_name
 from .text import plain, table
 
 
 def optimizer_header(spec: core.OptimizerSpec) -> None:
     """Title and paper: one short row, so the figure and its play buttons are in view on a laptop."""
-    st.title(spec.display_name)
+    st.title(optimizer_name(spec.name))
     st.caption(
         f"{spec.year} · [{spec.paper}]({spec.paper_url})"
         + (f" · `torch.optim.{spec.torch_name}`" if spec.torch_name else "")

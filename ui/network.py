@@ -12,12 +12,12 @@ from matplotlib.figure import Figure
 
 import core
 from core import landscape, metrics, network_trials
-from core.datasets import DISPLAY_NAMES, LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
+from core.datasets import LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.network import ACTIVATIONS
 
 from . import charts, controls, i18n, layout, plots, runs
-from .i18n import N_, _, error_text
+from .i18n import N_, _, error_text, optimizer_name
 from .network_export import network_exports
 from .plots import figure_text
 from .runs import HyperItems
@@ -118,7 +118,7 @@ def render() -> None:
 
 def _body(ps: PageState) -> None:
     side = st.sidebar
-    labels = {n: core.get_spec(n).display_name for n in ALL_OPTIMIZERS}
+    labels = {n: optimizer_name(n) for n in ALL_OPTIMIZERS}
     chosen = controls.multi(ps, "opts", _("Optimizers"), ALL_OPTIMIZERS, DEFAULT_OPTIMIZERS, labels=labels, where=side)
     side.header(_("Data and network"))
     data = controls.choice(
@@ -127,7 +127,7 @@ def _body(ps: PageState) -> None:
         _("Data set"),
         list(LAB_DATASETS),
         "moons",
-        labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
+        labels={k: i18n.dataset_name(k) for k in core.DATASETS},
         where=side,
     )
     samples, noise = 0, 0.0
@@ -184,13 +184,13 @@ def _body(ps: PageState) -> None:
             "(drawn as `torch.nn.Linear` does), all seeds at once. {network_only} apply to networks only; "
             "Muon trains the biases with AdamW."
         ).format(
-            network=f.display_name,
+            network=_(f.display_name),
             description=_(ds.description),
             n_train=ds.n_train,
             n_test=ds.n_test,
             dim=f.dim,
             seeds=seeds,
-            network_only=", ".join(core.get_spec(n).display_name for n in core.NETWORK_OPTIMIZERS),
+            network_only=i18n.join(optimizer_name(n) for n in core.NETWORK_OPTIMIZERS),
         )
     )
     if not chosen:
@@ -207,7 +207,9 @@ def _body(ps: PageState) -> None:
         with right:
             if data in TWO_D_DATASETS:
                 st.image(
-                    regions_png(key, tuple((n, runs.freeze(hps[n])) for n in results), steps, batch, seeds),
+                    regions_png(
+                        key, tuple((n, runs.freeze(hps[n])) for n in results), steps, batch, seeds, i18n.language()
+                    ),
                     caption=_(
                         "Decision regions of each optimizer's seed-0 network after training, with the training points"
                     ),
@@ -228,10 +230,10 @@ def _body(ps: PageState) -> None:
                 (
                     _("Decision regions (PNG)"),
                     "network_decision_regions.png",
-                    lambda: regions_png(key, names, steps, batch, seeds),
+                    lambda: regions_png(key, names, steps, batch, seeds, i18n.language()),
                 )
             )
-        network_exports(ps, key, results, hps, steps, batch, f.display_name, figures)
+        network_exports(ps, key, results, hps, steps, batch, _(f.display_name), figures)
 
 
 def _train_all(
@@ -243,14 +245,12 @@ def _train_all(
     for i, name in enumerate(chosen):
         bar.progress(
             i / len(chosen),
-            text=_("Training {seeds} networks with {optimizer}…").format(
-                seeds=seeds, optimizer=core.get_spec(name).display_name
-            ),
+            text=_("Training {seeds} networks with {optimizer}…").format(seeds=seeds, optimizer=optimizer_name(name)),
         )
         try:
             out[name] = train(key, name, runs.freeze(hps[name]), steps, batch, seeds)
         except ValueError as err:
-            st.error(f"{core.get_spec(name).display_name}: {plain(error_text(err), 300)}", icon=":material/block:")
+            st.error(f"{optimizer_name(name)}: {plain(error_text(err), 300)}", icon=":material/block:")
     bar.empty()
     for name, r in out.items():
         bad = int((r.diverged_at >= 0).sum())
@@ -259,7 +259,7 @@ def _train_all(
                 _(
                     "{optimizer}: {bad} of {seeds} runs diverged (first at step {step}). Try a smaller learning rate."
                 ).format(
-                    optimizer=core.get_spec(name).display_name,
+                    optimizer=optimizer_name(name),
                     bad=bad,
                     seeds=seeds,
                     step=int(r.diverged_at[r.diverged_at >= 0].min()),
@@ -340,7 +340,7 @@ def _slice(
     )
     st.caption(
         _("Share of each path's variance inside the plane: {shares}").format(
-            shares=", ".join(f"{core.get_spec(n).display_name} {e:.0%}" for n, e in explained if np.isfinite(e))
+            shares=i18n.join(f"{optimizer_name(n)} {e:.0%}" for n, e in explained if np.isfinite(e))
         )
     )
 
@@ -378,7 +378,7 @@ def slice_png(
                 color=c,
                 lw=1.8,
                 zorder=3,
-                label=f"{core.get_spec(name).display_name} ({explained:.0%})",
+                label=f"{plots.figure_name(name)} ({explained:.0%})",
             )
             ax.plot(*path[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
             ax.plot(*path[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4)
@@ -393,8 +393,8 @@ def slice_png(
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
-def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int) -> bytes:
-    """PNG of the decision regions of each optimizer's trained seed-0 network on a 2-D data set."""
+def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int, lang: str = "en") -> bytes:
+    """PNG of the decision regions of each optimizer's trained seed-0 network on a 2-D data set (titles in ``lang``)."""
     f = problem(key)
     ds = f.dataset
     assert ds.box is not None  # decision regions are drawn for 2-D data sets only
@@ -423,7 +423,7 @@ def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, se
             aspect="auto",
         )
         ax.scatter(ds.x_train[:, 0], ds.x_train[:, 1], c=[CLASS_COLORS[y] for y in ds.y_train], s=5, lw=0)
-        ax.set_title(core.get_spec(name).display_name, color=color(name), fontsize=9)
+        ax.set_title(plots.figure_name(name), color=color(name), fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
         for spine in ax.spines.values():
@@ -440,7 +440,7 @@ def _digits(f: core.MLP, results: dict[str, NetRun]) -> None:
     for name, r in results.items():
         with np.errstate(all="ignore"):
             predicted = f.predict(r.final[0], ds.x_test)
-        table[core.get_spec(name).display_name] = [float(np.mean(predicted[ds.y_test == d] == d)) for d in range(10)]
+        table[optimizer_name(name)] = [float(np.mean(predicted[ds.y_test == d] == d)) for d in range(10)]
     st.markdown(_("**Test accuracy per digit** (seed 0)"))
     digits = pd.DataFrame({_("digit"): [str(d) for d in range(10)], **table})
     layout.markdown_table(digits, {name: "{:.2f}" for name in table})

@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
 from core.network_program import final_loss_line, network_program
 
 from . import layout
-from .i18n import _, error_text
+from .i18n import _, error_text, optimizer_name
 from .state import PageState
 
 # The curves' columns in the CSV (English, as the 2-D pages' CSV): NetRun's field for each.
@@ -46,7 +45,7 @@ def program_panel(
     """One optimizer's run as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
     data, samples, noise, hidden, activation = key
     title = _("{optimizer} training the {network}, {steps} steps, with torch.optim (Descent Lab)").format(
-        optimizer=core.get_spec(name).display_name, network=network, steps=steps
+        optimizer=optimizer_name(name), network=network, steps=steps
     )
     try:
         code = network_program(
@@ -115,6 +114,6 @@ def network_exports(
                 key=ps.key(f"png:{file_name}"),
             )
         st.markdown("**" + _("Copy as PyTorch") + "**")
-        for tab, n in zip(st.tabs([core.get_spec(n).display_name for n in names]), names, strict=True):
+        for tab, n in zip(st.tabs([optimizer_name(n) for n in names]), names, strict=True):
             with tab:
                 program_panel(n, hps[n], key, steps, batch, network, float(results[n].train_loss[-1][0]))

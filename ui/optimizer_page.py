@@ -12,7 +12,7 @@ import core
 from core import metrics
 
 from . import charts, controls, layout, player, plots, runs, tune
-from .i18n import N_, _
+from .i18n import N_, _, optimizer_name
 from .problem import FunctionKey
 from .state import PageState, page_state
 from .theme import color
@@ -181,7 +181,7 @@ def _scrub_view(
                 "step t ◯. Arrows: gradient and velocity × {scale}, one scale for the whole run (the longest on "
                 "the path is {share} of the box; ≈ 0: too short to draw); the next step Δθ as it is."
             ).format(
-                optimizer=spec.display_name,
+                optimizer=optimizer_name(spec.name),
                 landscape=layout.landscape_name(f),
                 t=t,
                 scale=f"{scale:.3g}",

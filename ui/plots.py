@@ -19,8 +19,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+import core
+
 from . import i18n, present
-from .charts import series_label
 from .i18n import N_, _
 from .problem import FunctionKey, grid, objective
 from .theme import ARROWS, CMAP, INK, MINIMUM, color
@@ -71,6 +72,12 @@ def cjk_font() -> str | None:
 def figure_text(text: str) -> str:
     """``text`` translated for a matplotlib figure: kept in English when no font can draw Chinese glyphs."""
     return _(text) if i18n.language() == "en" or cjk_font() is not None else text
+
+
+def figure_name(name: str) -> str:
+    """An optimizer's display name drawn into a figure (`figure_text` of it); any other series name as it is."""
+    known = name in core.SPECS or name in core.NETWORK_OPTIMIZERS
+    return figure_text(core.get_spec(name).display_name) if known else name
 
 
 def shade(f, Z: np.ndarray, article: bool) -> tuple[np.ndarray, str]:
@@ -200,7 +207,7 @@ def draw_paths(ax, paths: tuple[Path, ...], upto: int | None = None) -> None:
         done = pts if upto is None else pts[: upto + 1]
         if len(done) < len(pts):
             ax.plot(pts[:, 0], pts[:, 1], "-", color=c, lw=1.0, alpha=0.3, zorder=2)
-        ax.plot(done[:, 0], done[:, 1], "-", color=c, lw=1.8, label=series_label(name), zorder=3)
+        ax.plot(done[:, 0], done[:, 1], "-", color=c, lw=1.8, label=figure_name(name), zorder=3)
         ax.plot(done[:, 0], done[:, 1], "o", color=c, ms=2.6, zorder=3)
         ax.plot(*pts[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
         ax.plot(*pts[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4.5)

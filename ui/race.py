@@ -19,13 +19,13 @@ import pandas as pd
 import streamlit as st
 
 import core
-from core.datasets import DISPLAY_NAMES, TWO_D_DATASETS
+from core.datasets import TWO_D_DATASETS
 from core.network import ACTIVATIONS
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
 from core.workloads import TWO_D_SAMPLES, Workload, default_workload
 
 from . import charts, controls, layout, plots, problem
-from .i18n import N_, _, error_text
+from .i18n import N_, _, dataset_name, error_text, join, optimizer_name
 from .state import PageState, page_state
 from .text import plain
 from .theme import color
@@ -156,7 +156,7 @@ def workload_name(key: Key, is_net: bool) -> str:
     sizes = "-".join(map(str, network(key).sizes))
     feed = _("full batch") if key.batch_size is None else _("minibatches of {n}").format(n=key.batch_size)
     return _("{sizes} {activation} network on {data}, {feed}").format(
-        sizes=sizes, activation=key.activation, data=_(DISPLAY_NAMES[key.data]), feed=feed
+        sizes=sizes, activation=key.activation, data=dataset_name(key.data), feed=feed
     )
 
 
@@ -195,7 +195,7 @@ def _body(ps: PageState) -> None:
     )
     net = kind == "net"
     names = offered(net)
-    labels = {n: core.get_spec(n).display_name for n in names}
+    labels = {n: optimizer_name(n) for n in names}
     default = NET_OPTIMIZERS if net else LAND_OPTIMIZERS
     chosen = controls.multi(ps, "opts", _("Optimizers"), names, default, labels=labels, where=side)
     if net:
@@ -270,7 +270,7 @@ def _workload_settings(ps: PageState, side) -> Workload:
         _("Data set"),
         list(core.DATASETS),
         "moons",
-        labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
+        labels={k: dataset_name(k) for k in core.DATASETS},
         where=side,
         on_change=lambda: ps.new_landscape(always=("layers", "width", "act", "bs")),
     )
@@ -304,7 +304,7 @@ def workload_sentence(race: Race) -> str:
         n=TWO_D_SAMPLES,
         small="2-" + "-".join(map(str, small.hidden)) + "-2",
         small_act=small.activation,
-        large=", ".join(_(DISPLAY_NAMES.get(d, d)) for d in large),
+        large=join(dataset_name(d) for d in large),
         width=big.hidden[0],
         big_act=big.activation,
         batch=big.batch_size,
@@ -321,7 +321,7 @@ def _landscape_profile(ps: PageState, side) -> list[str]:
         _("Landscapes"),
         known,
         PROFILE_DEFAULT,
-        labels={n: core.get_function(n).display_name for n in known},
+        labels={n: _(core.get_function(n).display_name) for n in known},
         where=box,
     )
 
@@ -335,7 +335,7 @@ def _network_profile(ps: PageState, side) -> list[str]:
         _("Data sets"),
         list(core.DATASETS),
         NET_PROFILE_DEFAULT,
-        labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
+        labels={k: dataset_name(k) for k in core.DATASETS},
         where=box,
     )
 
@@ -470,7 +470,7 @@ def _run_all(key: Key, chosen: list[str], profile_keys: list[Key], race: Race) -
         bar.progress(
             i / len(jobs),
             text=_("Tuning {optimizer} on {landscape}").format(
-                optimizer=core.get_spec(n).display_name, landscape=workload_name(k, race.network)
+                optimizer=optimizer_name(n), landscape=workload_name(k, race.network)
             ),
         )
         out[(k, n)] = entry(k, n, race)

@@ -13,6 +13,7 @@ from core.metrics import diverged_at
 from core.sweeps import lr_sweep
 
 from . import layout
+from .i18n import optimizer_name
 from .problem import FunctionKey, objective
 
 HyperItems = tuple  # sorted (name, value) pairs: hashable hyperparameters
@@ -94,13 +95,13 @@ def run_all(
         try:
             out[n] = run(key, n, freeze(hp), x0, steps, **options)
         except ValueError as err:
-            layout.bad_settings(err, core.get_spec(n).display_name)
+            layout.bad_settings(err, optimizer_name(n))
     diverged = {}
     f = objective(key)
     for n, r in out.items():
         at = np.atleast_1d(diverged_at(f, r)).ravel()[0]
         if at >= 0:
-            diverged[core.get_spec(n).display_name] = (int(at), largest_stable_lr(key, n, freeze(hps[n]), x0, steps))
+            diverged[optimizer_name(n)] = (int(at), largest_stable_lr(key, n, freeze(hps[n]), x0, steps))
     layout.divergence_note(diverged)
     return out
 

@@ -23,7 +23,6 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from . import i18n, plots
-from .charts import series_label
 from .problem import FunctionKey, objective
 from .theme import color
 
@@ -52,7 +51,7 @@ class Slide:
 
 def legend_handles(names: list[str]) -> list[Line2D]:
     """One line-and-dot entry per optimizer, in its colour (as its path is drawn)."""
-    return [Line2D([], [], color=color(n), lw=1.8, marker="o", ms=3, label=series_label(n)) for n in names]
+    return [Line2D([], [], color=color(n), lw=1.8, marker="o", ms=3, label=plots.figure_name(n)) for n in names]
 
 
 def slide_figure(

@@ -17,7 +17,7 @@ from core.sweeps import lr_sweep
 from core.theory import gd_stability_limit
 
 from . import controls, layout, plots, problem, runs, work
-from .i18n import N_, _
+from .i18n import N_, _, optimizer_name
 from .state import PageState, page_state
 from .theme import INK, color
 
@@ -45,7 +45,7 @@ def sweep(
     return pd.DataFrame(
         {
             "optimizer": name,
-            "name": core.get_spec(name).display_name,
+            "name": optimizer_name(name),
             "lr": s.lrs,
             "final gap": np.where(s.diverged_at >= 0, np.nan, np.clip(s.final_gap, 1e-16, None)),
             "steps to tolerance": np.where(s.steps_to_tol >= 0, s.steps_to_tol, np.nan),
@@ -136,7 +136,9 @@ def _body(ps: PageState) -> None:
     left.image(
         plots.contour_png(key, ((name, run.points),)),
         width="stretch",
-        caption=_("{optimizer} with lr = {lr:.4g} ({note})").format(optimizer=spec.display_name, lr=lr, note=note),
+        caption=_("{optimizer} with lr = {lr:.4g} ({note})").format(
+            optimizer=optimizer_name(spec.name), lr=lr, note=note
+        ),
     )
     with right:
         st.markdown(
@@ -152,7 +154,7 @@ def _body(ps: PageState) -> None:
 
 def _optimizer_colors(names: list[str]) -> alt.Color:
     """Colour by display name (the legend's labels), one colour per optimizer as on every page."""
-    scale = alt.Scale(domain=[core.get_spec(n).display_name for n in names], range=[color(n) for n in names])
+    scale = alt.Scale(domain=[optimizer_name(n) for n in names], range=[color(n) for n in names])
     return alt.Color("name:N", scale=scale, title=None, legend=alt.Legend(orient="bottom"))
 
 
@@ -238,7 +240,7 @@ def _thresholds(data: pd.DataFrame, names: list[str]) -> None:
         best = kept.loc[kept["final gap"].idxmin()] if len(kept) else None
         rows.append(
             {
-                _("optimizer"): core.get_spec(n).display_name,
+                _("optimizer"): optimizer_name(n),
                 _("diverges from lr"): f"{div.min():.3g}" if len(div) else _("never (in range)"),
                 _("best lr"): "—" if best is None else f"{best['lr']:.3g}",
                 _("best final gap"): "—" if best is None else f"{best['final gap']:.3g}",
@@ -303,7 +305,7 @@ def _sweeps(
     for i, n in enumerate(chosen):
         spec = core.get_spec(n)
         hp = runs.freeze({k: v for k, v in demo_hyperparameters(n).items() if k != "lr"})
-        text = _("Sweeping {optimizer}…").format(optimizer=spec.display_name)
+        text = _("Sweeping {optimizer}…").format(optimizer=optimizer_name(spec.name))
         if heavy:
             with work.heavy(bar, i / len(chosen), text):
                 frames.append(sweep(key, n, hp, x0, steps, lo, hi, count))

@@ -21,7 +21,7 @@ from core.defaults import demo_hyperparameters
 from core.tune import SCORES, Dimension, search_space, starts
 
 from . import controls, runs
-from .i18n import _
+from .i18n import _, optimizer_name
 from .problem import FunctionKey, objective
 from .state import PageState
 
@@ -175,7 +175,7 @@ def _help(spec: core.OptimizerSpec, given: int, budget: int, fixed: dict[str, An
         )
     )
     return text.format(
-        optimizer=spec.display_name,
+        optimizer=optimizer_name(spec.name),
         hyperparameters=", ".join(d.column for d in search_space(spec.name, fixed)),
         budget=budget,
         near=NEAR_STARTS - 1,

@@ -10,7 +10,7 @@ import core
 from core import article, metrics, theory
 
 from .. import charts, controls, layout, plots
-from ..i18n import N_, _
+from ..i18n import N_, _, optimizer_name
 from ..runs import article_findings, article_run
 from ..state import PageState, format_value
 from . import Link, lesson, try_it
@@ -74,7 +74,7 @@ def numbers() -> pd.DataFrame:
         dist = f.nearest_minimum_distance(article_run(n).points[: moved + 1])
         rows.append(
             {
-                "optimizer": core.get_spec(n).display_name,
+                "optimizer": optimizer_name(n),
                 "start": f"({article.STARTS[n][0]:g}, {article.STARTS[n][1]:g})",
                 "updates": moved,
                 "final f": found["final_loss"],
@@ -104,18 +104,12 @@ def _body(ps: PageState) -> None:
         t = controls.integer(
             ps, "t", _("After step t"), 0, article.STEPS, article.STEPS, help=_("Show every path up to this step.")
         )
-        chosen = controls.multi(
-            ps, "opts", _("Optimizers"), NAMES, NAMES, labels={n: core.get_spec(n).display_name for n in NAMES}
-        )
+        chosen = controls.multi(ps, "opts", _("Optimizers"), NAMES, NAMES, labels={n: optimizer_name(n) for n in NAMES})
         f = core.get_function(article.FUNCTION)
         for n in chosen:
             r = article_run(n)
             gap = metrics.gap(f, r.values[t])
-            st.markdown(
-                _("**{name}** at step {t}: f − f* = `{gap:.3g}`").format(
-                    name=core.get_spec(n).display_name, t=t, gap=gap
-                )
-            )
+            st.markdown(_("**{name}** at step {t}: f − f* = `{gap:.3g}`").format(name=optimizer_name(n), t=t, gap=gap))
     with left:
         paths = tuple((n, article_run(n).points[: t + 1]) for n in chosen)
         st.image(
@@ -148,7 +142,7 @@ def _body(ps: PageState) -> None:
 def _story() -> None:
     """The explanation, one optimizer at a time, with every number computed from the runs."""
     table = numbers().set_index("optimizer")
-    gd, mom, ada, rms, adam = (table.loc[core.get_spec(n).display_name] for n in NAMES)
+    gd, mom, ada, rms, adam = (table.loc[optimizer_name(n)] for n in NAMES)
     x_factor, y_factor = 1 - article.LR * MU, 1 - article.LR * L
     gd_end = article_run("gd").points[-1]
     adam_run = article_run("adam")
