@@ -1,7 +1,7 @@
 """Write ``ui/core_texts.py``: every user-visible English text of ``core`` wrapped in ``N_``.
 
 ``core`` knows nothing of languages; its texts are translated where ``ui`` shows them: the
-metadata read from its records (optimizer intuitions and "try this" hints, hyperparameter helps,
+metadata read from its records (optimizer names, intuitions and "try this" hints, hyperparameter helps,
 schedule names, landscape and data-set descriptions) and every template marked ``N_("...")`` in
 its source (the `core.messages.Message` texts of its errors, found by walking the syntax trees).
 This file lists them so Babel extracts them into the ``messages`` catalog. Run

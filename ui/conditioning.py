@@ -14,7 +14,7 @@ import core
 from core import metrics, theory
 
 from . import charts, controls, layout, plots, problem, runs
-from .i18n import N_, _
+from .i18n import N_, _, optimizer_name
 from .state import PageState, page_state
 from .theme import color
 
@@ -147,7 +147,7 @@ def _formulas(ps: PageState, mu: float, L: float, gd_lr: float, hb_lr: float, hb
     rho_gd = theory.gd_rate(mu, L, eta)
     rho_hb = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
     gd, hb = st.columns(2, gap="medium")
-    gd_name, hb_name, at = _("Gradient descent"), _("Heavy ball"), _("at")
+    gd_name, hb_name, at = optimizer_name("gd"), _("Heavy ball"), _("at")
     gd.latex(
         rf"\begin{{gathered}}\text{{{gd_name}: }}\rho^\star = \frac{{\kappa-1}}{{\kappa+1}} = {rho_gd:.4f}"
         rf"\\[4pt] \text{{{at} }}\eta^\star = \frac{{2}}{{L+\mu}} = {eta:.4g}\end{{gathered}}"
