@@ -32,9 +32,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 # Every ui module is on exactly one list (tests/test_i18n.py): a module on neither is never extracted.
 _MESSAGES_MODULES = "__init__ app i18n state controls layout text optimizer_page player compare home charts plots pages runs theme startmap"
 MESSAGES_FILES = tuple(f"ui/{m}.py" for m in (*_MESSAGES_MODULES.split(" "), "problem", "core_texts"))
-_PAGES_MODULES = (
-    "race network network_export basins basin_maps sweep conditioning custom export slide present tune work"
-)
+_PAGES_MODULES = "race network network_export network_tune basins basin_maps sweep conditioning custom export slide present tune work"
 PAGES_FILES = ("ui/lessons/*.py", *(f"ui/{m}.py" for m in _PAGES_MODULES.split(" ")))
 
 # No ":" in these keys: presenter mode forgets every page setting (keys "page:name") when it opens a slide.
