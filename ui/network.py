@@ -12,11 +12,11 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 import core
-from core import budget, landscape, metrics, network_trials
+from core import budget, landscape, metrics
 from core.datasets import DISPLAY_NAMES, LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.lru import LRU
-from core.network import ACTIVATIONS, Evaluation
+from core.network import ACTIVATIONS
 from core.simulate import join
 from core.workloads import TWO_D_NOISE, TWO_D_SAMPLES, default_workload
 
@@ -131,22 +131,28 @@ def chunks(f: core.MLP, batch: int | None, seeds: int, steps: int) -> list[int]:
     return [*out, steps - sum(out)] if sum(out) < steps else out
 
 
-def net_run(parts: list[tuple[core.Trajectory, Evaluation]]) -> NetRun:
+def evaluate_rows(f: core.MLP, points: np.ndarray) -> dict[str, np.ndarray]:
+    """Loss and accuracy on both splits at each recorded row ``(R, seeds, D)``, one row at a time: a row's numbers
+    then do not depend on how many rows are evaluated together (a batched reduction may differ in the last bit),
+    so a run trained in chunks reads exactly as one trained at once."""
+    rows = [f.evaluate(row) for row in points]
+    fields = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+    return {k: np.stack([getattr(r, k) for r in rows]) if rows else np.empty((0, points.shape[1])) for k in fields}
+
+
+def net_run(parts: list[tuple[core.Trajectory, dict[str, np.ndarray]]]) -> NetRun:
     """One optimizer's ``NetRun`` from its chunks so far (each a trajectory and the evaluation of its new rows)."""
     run = join([p for p, _ev in parts])
-    ev = {
-        field: np.concatenate([getattr(e, field) for _p, e in parts])
-        for field in ("test_loss", "train_accuracy", "test_accuracy")
-    }
+    ev = {k: np.concatenate([e[k] for _p, e in parts]) for k in parts[0][1]}
     return NetRun(
         run.recorded_steps,
-        run.values,
+        ev["train_loss"],
         ev["test_loss"],
         ev["train_accuracy"],
         ev["test_accuracy"],
         run.points[:, 0],
         run.final,
-        network_trials.diverged_at(run),
+        metrics.growth_diverged_at(ev["train_loss"], run),  # network_trials.diverged_at on the rows' own losses
     )
 
 
@@ -162,7 +168,7 @@ def train_chunks(
     for size in sizes:
         part = core.simulate(f, opt, start, size, batch_size=batch, seed=0, record_every=every(steps), checkpoint=True)
         new = part.points if not parts else part.points[1:]  # a continuation's first row is the last one's
-        parts.append((part, f.evaluate(new)))
+        parts.append((part, evaluate_rows(f, new)))
         start = part.checkpoint
         yield net_run(parts)
 
@@ -283,6 +289,7 @@ def _body(ps: PageState) -> None:
     seeds, steps = fitted.seeds, fitted.steps
     results = _train_all(key, chosen, hps, steps, batch, seeds)
     if results:
+        _draw_figures(key, results, hps, steps, batch, seeds, plane, centre)
         _curves(ps, results, seeds)
         _table(results, labels)
         left, right = st.columns(2, gap="medium")
@@ -316,6 +323,28 @@ def _body(ps: PageState) -> None:
                 )
             )
         network_exports(ps, key, results, hps, steps, batch, f.display_name, figures)
+
+
+def _draw_figures(
+    key: ProblemKey,
+    results: dict[str, NetRun],
+    hps: dict,
+    steps: int,
+    batch: int | None,
+    seeds: int,
+    plane: str,
+    centre: str,
+) -> None:
+    """Compute the loss slice and the decision regions in the heavy-work slot, with a progress bar (they are
+    cached, so the page's figures below only draw them)."""
+    names = tuple((n, runs.freeze(hps[n])) for n in results)
+    bar = st.progress(0.0, text=_("Cutting the loss slice…"))
+    with work.heavy(bar, 0.0, _("Cutting the loss slice…")):
+        slice_png(key, names, steps, batch, seeds, plane, centre, i18n.language())
+    if problem(key).dataset.box is not None:
+        with work.heavy(bar, 0.8, _("Drawing the decision regions…")):
+            regions_png(key, names, steps, batch, seeds)
+    bar.empty()
 
 
 def defaults_sentence() -> str:
