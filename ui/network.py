@@ -256,6 +256,9 @@ def _body(ps: PageState) -> None:
 
     f = problem(key)
     ds = f.dataset
+    fitted = plan(f, max(len(chosen), 1), batch, seeds, steps)
+    if fitted.fits:
+        seeds, steps = fitted.seeds, fitted.steps  # what runs: the note below says what was cut
     st.markdown(
         _(
             "**{network}**: {description} {n_train} training and {n_test} test samples, "
@@ -276,17 +279,15 @@ def _body(ps: PageState) -> None:
     if not chosen:
         st.info(_("Choose at least one optimizer in the sidebar."))
         return
-    tuning.run(f, hps, starts)
+    tuning.run(f, hps, starts, seeds, steps)
     tuned = tuning.notes()
     if tuned:
         st.success(
             "\n".join(f"- **{core.get_spec(n).display_name}**: {text}" for n, text in tuned.items() if n in chosen),
             icon=":material/auto_fix_high:",
         )
-    fitted = plan(f, len(chosen), batch, seeds, steps)
     if not _budget_note(fitted):
         return
-    seeds, steps = fitted.seeds, fitted.steps
     results = _train_all(key, chosen, hps, steps, batch, seeds)
     if results:
         _draw_figures(key, results, hps, steps, batch, seeds, plane, centre)

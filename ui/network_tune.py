@@ -128,11 +128,16 @@ class Tuning:
     def _request(self, names: tuple[str, ...]) -> None:
         st.session_state[self.ps.key("_tune_request")] = names
 
-    def run(self, f: core.MLP, hps: dict[str, dict[str, Any]], starts: dict[str, dict[str, Any]]) -> None:
-        """Tune what a button asked for (with a progress bar), then rerun with the tuned values in the sliders."""
+    def run(
+        self, f: core.MLP, hps: dict[str, dict[str, Any]], starts: dict[str, dict[str, Any]], seeds: int, steps: int
+    ) -> None:
+        """Tune what a button asked for (with a progress bar), then rerun with the tuned values in the sliders.
+
+        ``seeds`` and ``steps`` are those the page runs (the work budget may have cut the sliders' values)."""
         names = [n for n in st.session_state.pop(self.ps.key("_tune_request"), ()) if n in self.chosen]
         if not names:
             return
+        self.seeds, self.steps = seeds, steps
         trials = trials_within(f, self.batch, self.seeds, self.steps, len(names))
         if trials < MIN_BUDGET:
             st.error(
