@@ -13,8 +13,8 @@ the app sets it), with the page's own estimate (``ui.network.estimate``) beside 
 alone, the home page before it excluded), then a rerun with a changed chart option (the curves' tab, the
 slice's directions), which must train nothing.
 
-``--memory``: a real server and headless Chromium; the server's resident set after home, then after each
-data set's default view (target: a default view adds at most 150 MB).
+``--memory``: a real server (a fresh one per data set) and headless Chromium; the server's resident set
+after home, then after that data set's default view, and its peak (target: a default view adds at most 150 MB).
 
 Targets: the default view at most 10 CPU-seconds per data set (issue 21), estimated within the limit.
 """
@@ -130,24 +130,30 @@ def apptest() -> None:
 
 
 def memory() -> None:
+    """Per data set, a fresh server: its resident set after home, then after the default view (and the peak)."""
     from playwright.sync_api import sync_playwright
 
     from benchmarks.memory_bench import memory_kb
     from tests.e2e.server import Server, launch_browser, new_page, wait_for_app
 
-    with Server() as server, sync_playwright() as pw:
+    print("server RSS: after home, after the network lab's default view (a fresh server per data set), peak")
+    with sync_playwright() as pw:
         browser = launch_browser(pw)
-        page = new_page(browser)
-        page.goto(server.url)
-        wait_for_app(page, timeout=120_000, settle_ms=500)
-        base = memory_kb(server.proc.pid, "VmRSS")
-        print(f"server RSS after home: {base / 1024:.0f} MB")
         for data in LAB_DATASETS:
-            page.goto(f"{server.url}/network?data={data}")
-            wait_for_app(page, timeout=300_000, settle_ms=500)
-            rss = memory_kb(server.proc.pid, "VmRSS")
-            print(f"/network?data={data:10s} RSS {rss / 1024:6.0f} MB (+{(rss - base) / 1024:.0f} MB over home)")
-        print(f"peak (VmHWM) {memory_kb(server.proc.pid, 'VmHWM') / 1024:.0f} MB")
+            with Server() as server:
+                page = new_page(browser)
+                page.goto(server.url)
+                wait_for_app(page, timeout=120_000, settle_ms=500)
+                base = memory_kb(server.proc.pid, "VmRSS")
+                page.goto(f"{server.url}/network?data={data}")
+                wait_for_app(page, timeout=300_000, settle_ms=500)
+                rss, peak = memory_kb(server.proc.pid, "VmRSS"), memory_kb(server.proc.pid, "VmHWM")
+                page.close()
+            print(
+                f"{data:10s} home {base / 1024:5.0f} MB, default view {rss / 1024:5.0f} MB "
+                f"(+{(rss - base) / 1024:.0f} MB; peak +{(peak - base) / 1024:.0f} MB)",
+                flush=True,
+            )
         browser.close()
 
 
