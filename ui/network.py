@@ -431,7 +431,11 @@ def _train_all(
         run = None
         for size in sizes:
             with work.heavy(bar, (i + done / steps) / len(chosen), text):
-                run = next(chunk_runs)
+                try:
+                    run = next(chunk_runs)
+                except ValueError as err:  # a setting the core refuses only once training starts
+                    st.error(f"{label}: {plain(error_text(err), 300)}", icon=":material/block:")
+                    break
             done += size
             bar.progress((i + done / steps) / len(chosen), text=text)
             with live.container():
@@ -443,7 +447,8 @@ def _train_all(
                     _("Training loss ({over})").format(over=over),
                     _("cross-entropy"),
                 ).show(st)
-        assert run is not None
+        if run is None or done < steps:
+            continue
         _RUNS.put(k, run)
         out[name] = run
     live.empty()
