@@ -368,6 +368,11 @@ def defaults_sentence() -> str:
     )
 
 
+def _seconds(value: float) -> str:
+    """An estimate of CPU seconds as a reader takes it: 10.4, 55, 4,678."""
+    return f"{value:.1f}" if value < 20 else f"{value:,.0f}"
+
+
 def _budget_note(fitted: budget.NetworkPlan) -> bool:
     """Say what the work budget cut or why it refused; False when nothing runs."""
     how = _(
@@ -377,10 +382,10 @@ def _budget_note(fitted: budget.NetworkPlan) -> bool:
     if not fitted.fits:
         st.error(
             _(
-                "This comparison would take about {asked:,.0f} CPU-seconds, more than this server's limit of "
+                "This comparison would take about {asked} CPU-seconds, more than this server's limit of "
                 "{limit:g} CPU-seconds per view of the network lab, even with one seed and {steps} steps. "
                 "Choose fewer optimizers, a smaller network or minibatches. {how}"
-            ).format(asked=fitted.asked_seconds, limit=fitted.limit, steps=fitted.steps, how=how),
+            ).format(asked=_seconds(fitted.asked_seconds), limit=fitted.limit, steps=fitted.steps, how=how),
             icon=":material/block:",
         )
         return False
@@ -392,9 +397,9 @@ def _budget_note(fitted: budget.NetworkPlan) -> bool:
             cuts.append(_("{fitted} steps instead of {steps}").format(fitted=fitted.steps, steps=fitted.asked_steps))
         st.info(
             _(
-                "The full run would take about {asked:,.0f} CPU-seconds; to stay within this server's limit of "
+                "The full run would take about {asked} CPU-seconds; to stay within this server's limit of "
                 "{limit:g} CPU-seconds per view of the network lab it runs {cuts}. {how}"
-            ).format(asked=fitted.asked_seconds, limit=fitted.limit, cuts=_(" and ").join(cuts), how=how),
+            ).format(asked=_seconds(fitted.asked_seconds), limit=fitted.limit, cuts=_(" and ").join(cuts), how=how),
             icon=":material/speed:",
         )
     return True
