@@ -211,3 +211,17 @@ def network_tune_values(name: str, default: float) -> list[float]:
 
     [dim] = [d for d in search_space(name) if d.hyper == "lr"]
     return slider_values(core.get_spec(name), dim, default)
+
+
+def test_a_changed_chart_option_trains_nothing(monkeypatch):
+    """Another curves tab or slice plane redraws from the cached runs: no training call at all."""
+    at = open_page(PAGE, {"opts": "gd,adam", "steps": "40", "seeds": "2"})
+    calls = []
+    real = network.train_chunks
+    monkeypatch.setattr(network, "train_chunks", lambda *a: calls.append(a) or real(*a))
+    at.session_state["network:curves"] = "Accuracy"
+    at.run()
+    at.session_state["network:plane"] = "random"
+    at.run()
+    assert not at.exception and not errors(at) and len(markdown_tables(at)) >= 1
+    assert calls == []
