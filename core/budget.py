@@ -21,7 +21,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -30,9 +30,41 @@ import numpy as np
 from .functions import Objective
 from .lru import LRU
 
-__all__ = ["PAGE_SECONDS", "Cost", "Plan", "cost", "fit", "heavy"]
+__all__ = [
+    "NETWORK_SECONDS",
+    "PAGE_SECONDS",
+    "Cost",
+    "NetworkPlan",
+    "Plan",
+    "cost",
+    "fit",
+    "fit_network",
+    "forward_seconds",
+    "heavy",
+    "training_seconds",
+]
 
 PAGE_SECONDS = 10.0  # CPU seconds of numeric work one page run may plan for
+
+
+def _seconds_from_env(name: str, default: float) -> float:
+    """A positive number of seconds from environment variable ``name`` (a private deployment's own limit), else ``default``."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+# CPU seconds one request of the network lab may plan for (training, evaluation, the loss slice, tuning);
+# a private deployment raises it with the environment variable DESCENT_LAB_NETWORK_SECONDS.
+NETWORK_SECONDS = _seconds_from_env("DESCENT_LAB_NETWORK_SECONDS", 10.0)
+# What network work costs on one BLAS thread (``benchmarks/network_view_bench.py`` prints the estimate beside
+# the measured CPU time): a forward and backward pass per parameter and sample, a forward pass alone, and the
+# Python and update-rule overhead of one training step of a batch of networks.
+NET_PRODUCT_SECONDS = 4e-10
+NET_FORWARD_SECONDS = 2e-10
+NET_STEP_SECONDS = 1.5e-4
 STEP_FIXED = 40e-6  # Python overhead of one optimizer step on a batch (simulate, update rule)
 STEP_PER_POINT = 15e-9  # the update rule's own array work per point and step
 SAMPLE_POINTS = 4096
@@ -175,3 +207,66 @@ def _lower_priority() -> Iterator[None]:
         # Raising the priority back needs CAP_SYS_NICE; the script thread ends with its run anyway.
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, tid, before)
+
+
+def training_seconds(dim: int, samples: int, networks: int, steps: int) -> float:
+    """Estimated CPU seconds of ``steps`` training steps of ``networks`` networks of ``dim`` parameters at once,
+    each gradient over ``samples`` samples (run-steps × parameters × samples)."""
+    return steps * (NET_STEP_SECONDS + networks * samples * dim * NET_PRODUCT_SECONDS)
+
+
+def forward_seconds(dim: int, samples: int, networks: int) -> float:
+    """Estimated CPU seconds of evaluating ``networks`` networks of ``dim`` parameters on ``samples`` samples."""
+    return networks * samples * dim * NET_FORWARD_SECONDS
+
+
+@dataclass(frozen=True)
+class NetworkPlan:
+    """The seeds and steps a network comparison runs within its limit, and its estimate.
+
+    ``fits`` is False when even the smallest run (one seed, ``min_steps``) is estimated above the limit:
+    the page then refuses rather than show a run too short to mean anything.
+    """
+
+    seeds: int
+    steps: int
+    asked_seeds: int
+    asked_steps: int
+    seconds: float  # the estimate of what runs (of what was asked when it does not fit)
+    asked_seconds: float
+    limit: float
+    fits: bool
+
+    @property
+    def reduced(self) -> bool:
+        return self.fits and (self.seeds < self.asked_seeds or self.steps < self.asked_steps)
+
+
+def fit_network(
+    estimate: Callable[[int, int], float],
+    seeds: int,
+    steps: int,
+    *,
+    seconds: float | None = None,
+    min_steps: int = 50,
+) -> NetworkPlan:
+    """The most seeds, then steps, whose ``estimate(seeds, steps)`` (CPU seconds) fits ``seconds``
+    (default ``NETWORK_SECONDS``): fewer seeds first (down to one), then fewer steps (down to
+    ``min_steps``, or what was asked if less); beyond that the plan does not fit."""
+    limit = NETWORK_SECONDS if seconds is None else seconds
+    asked = estimate(seeds, steps)
+    if asked <= limit:
+        return NetworkPlan(seeds, steps, seeds, steps, asked, asked, limit, True)
+    s = seeds
+    while s > 1 and estimate(s, steps) > limit:
+        s -= 1
+    if estimate(s, steps) <= limit:
+        return NetworkPlan(s, steps, seeds, steps, estimate(s, steps), asked, limit, True)
+    low = min(min_steps, steps)
+    if estimate(1, low) > limit:
+        return NetworkPlan(1, low, seeds, steps, asked, asked, limit, False)
+    lo, hi = low, steps  # the largest step count that fits: estimate grows with steps
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if estimate(1, mid) <= limit else (lo, mid)
+    return NetworkPlan(1, lo, seeds, steps, estimate(1, lo), asked, limit, True)

@@ -159,7 +159,10 @@ def loss_slice(
     pad = margin * np.maximum(hi - lo, 1e-3)
     alpha = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
     beta = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
-    grid = plane.points(alpha[None, :], beta[:, None])  # (nb, na, D)
+    # θ(α, β) as ``Plane.points`` sums it, laid out (D, nb, na) at once: the objective takes it without a copy
+    # (a network's slice grid is resolution² × D floats, tens of megabytes).
+    u, v = (d[:, None, None] for d in plane.directions)
+    grid = plane.center[:, None, None] + alpha[None, None, :] * u + beta[None, :, None] * v
     with np.errstate(all="ignore"):
-        values = objective.values(np.moveaxis(grid, -1, 0))
+        values = objective.values(grid)
     return Slice(plane, alpha, beta, values, projected, tuple(plane.explained(p) for p in paths))

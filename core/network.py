@@ -396,11 +396,14 @@ class MLP(Network):
             out.append((W, np.ascontiguousarray(P[b.slice].T)[:, :, None]))
         return out
 
-    def _make_buffers(self, n: int, samples: int) -> dict:
-        """Per layer: its activation ``act(z)``, its output (the same array unless it adds its input), δ and slopes."""
+    def _make_buffers(self, n: int, samples: int, backward: bool = True) -> dict:
+        """Per layer: its activation ``act(z)``, its output (the same array unless it adds its input), δ and slopes
+        (without ``backward``, a forward pass alone: the activations only, a third of the memory)."""
         shapes = [(n, width, samples) for width in self.sizes[1:]]
         acts = [np.empty(s) for s in shapes]
         outs = [np.empty(s) if skip else a for s, a, skip in zip(shapes, acts, self._skip, strict=False)]
+        if not backward:
+            return {"acts": acts, "outs": outs}
         deltas = [np.empty(s) for s in shapes]
         return {
             "acts": acts,
@@ -413,8 +416,8 @@ class MLP(Network):
     def _forward(self, params, xt: np.ndarray, buf: dict | None = None) -> np.ndarray:
         """The logits ``(N, classes, S)`` for inputs ``xt`` ``(d, S)``, every layer's activation and output kept in ``buf``."""
         n, samples = params[0][0].shape[0], xt.shape[1]
-        if buf is None:
-            buf = self._make_buffers(n, samples)
+        if buf is None:  # values and evaluations: no room for the backward pass
+            buf = self._make_buffers(n, samples, backward=False)
         acts, outs = buf["acts"], buf["outs"]
         W = params[0][0]
         # The first layer shares its input across networks: one matrix product for all of them.

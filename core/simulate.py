@@ -7,7 +7,9 @@ on points laid out ``(D, N)`` (coordinate first, batch last); 2-D test functions
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import copy
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,6 +20,34 @@ from .messages import N_, CoreError
 from .optimizers import Optimizer
 
 StopRule = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Everything a run needs to go on where it stopped: ``simulate(f, opt, checkpoint, steps)`` continues it.
+
+    A page trains in chunks this way (a stop point and a partial result between chunks), and the
+    chunks' rows joined by ``join`` equal one ``simulate`` call's exactly: the points and optimizer
+    buffers, the step count (the schedule and the bias corrections count on), the minibatch stream,
+    the noise generator, the schedule's runner and which runs stopped or diverged are all carried.
+    Continuing copies it, so one checkpoint can be continued more than once with the same result.
+    The call that continues it must pass the same optimizer, ``noise``, ``seed``, ``schedule``,
+    ``batch_size``, ``stop_when`` and ``escape`` as the first.
+    """
+
+    step: int  # steps done
+    batch: tuple[int, ...]
+    optimizer: str
+    batch_size: int | None
+    x: np.ndarray  # (D, N): the flat points after ``step`` steps
+    state: dict[str, Any]  # the optimizer's buffers
+    diverged_at: np.ndarray  # (N,): the step whose point became non-finite (or left the escape radius), or -1
+    late_at: np.ndarray  # (N,): the first recorded step with a non-finite value (dates a run whose points stay finite)
+    stopped_at: np.ndarray
+    active: np.ndarray
+    minibatches: Any  # the minibatch stream (None when full batch)
+    noise: Any  # the noise generator (None without noise)
+    runner: Any  # the schedule's runner (None without a schedule)
 
 
 @dataclass(frozen=True)
@@ -43,11 +73,13 @@ class Trajectory:
     state: Mapping[str, np.ndarray] = field(default_factory=dict)
     lr: np.ndarray | None = None
     record_every: int = 1
+    start: int = 0  # the step of the first row: a run continued from a checkpoint starts where it stopped
+    checkpoint: Checkpoint | None = None  # with ``simulate(..., checkpoint=True)``: where to go on from
 
     @property
     def recorded_steps(self) -> np.ndarray:
         """The step number of each recorded row."""
-        return _recorded_steps(self.steps, self.record, self.record_every)
+        return self.start + _recorded_steps(self.steps, self.record, self.record_every)
 
     @property
     def diverged(self) -> np.ndarray:
@@ -76,6 +108,7 @@ def simulate(
     batch_size: int | None = None,
     record_every: int = 1,
     shuffle: bool = True,
+    checkpoint: bool = False,
 ) -> Trajectory:
     """Run ``steps`` updates of ``optimizer`` on ``function`` from every start in ``x0``.
 
@@ -90,6 +123,8 @@ def simulate(
     so comparisons are paired; ``shuffle=False`` takes them in the stored order instead, epoch after
     epoch (as the MNIST-1D paper's training script does). ``record_every=k`` keeps every k-th step (and the last) with ``"all"``.
     Optimizers that need the parameter layout (``core.NETWORK_OPTIMIZERS``) take it from ``function``.
+    ``checkpoint=True`` returns the run's ``Checkpoint`` too; given as ``x0`` (with the same settings), it
+    continues that run for ``steps`` more steps, its first row the checkpoint's points (see ``join``).
     """
     if record not in ("all", "last"):
         raise CoreError(N_("Invalid record: {value} (expected 'all' or 'last')"), value=repr(record))
@@ -98,6 +133,10 @@ def simulate(
     if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or record_every < 1:
         raise CoreError(N_("Invalid record_every: {value} (expected an integer >= 1)"), value=repr(record_every))
     dim = getattr(function, "dim", 2)
+    resume = x0 if isinstance(x0, Checkpoint) else None
+    if resume is not None:
+        _check_resume(resume, optimizer, batch_size, dim)
+        x0 = _unflatten(resume.x[None], resume.batch)[0]
     x0 = np.asarray(x0, dtype=float)
     if x0.ndim < 1 or x0.shape[-1] != dim:
         if dim == 2:
@@ -127,8 +166,9 @@ def simulate(
         minibatch,
         1 if record == "last" else int(record_every),
         bool(shuffle),
+        resumable=bool(checkpoint) or resume is not None,
     )
-    points, values, diverged_at, stopped_at, history, lrs = run(x0.reshape(n, dim).T.copy())
+    points, values, diverged_at, stopped_at, history, lrs, kept = run(x0.reshape(n, dim).T.copy(), resume=resume)
     rows = points.shape[0]
     return Trajectory(
         points=_unflatten(points, batch),
@@ -140,6 +180,57 @@ def simulate(
         state={k: _unflatten(v, batch) for k, v in history.items()},
         lr=_stack_lrs(lrs, batch) if schedule is not None else None,
         record_every=run.every,
+        start=0 if resume is None else resume.step,
+        checkpoint=replace(kept, batch=tuple(batch), optimizer=spec.name) if checkpoint else None,
+    )
+
+
+def _check_resume(resume: Checkpoint, optimizer: Optimizer, batch_size: int | None, dim: int) -> None:
+    """A checkpoint continues only the run it came from: the same optimizer, minibatch size and dimension."""
+    same = resume.optimizer == optimizer.spec.name and resume.batch_size == batch_size and resume.x.shape[0] == dim
+    if not same:
+        raise CoreError(
+            N_("This checkpoint comes from another run ({name}, batch_size {batch_size}) and cannot continue this one"),
+            name=resume.optimizer,
+            batch_size=repr(resume.batch_size),
+        )
+
+
+def join(parts: Sequence[Trajectory]) -> Trajectory:
+    """One trajectory from a run and its continuations (``simulate`` from each one's checkpoint), in order.
+
+    Each continuation's first row repeats its predecessor's last and is dropped; ``diverged_at`` and
+    ``stopped_at`` come from the last part, which carries them. Every part but the last must be a multiple
+    of ``record_every`` steps long (as one call records them), so the joined rows are one call's rows.
+    """
+    if not parts:
+        raise CoreError(N_("join needs at least one trajectory"))
+    first, last = parts[0], parts[-1]
+    for a, b in itertools.pairwise(parts):
+        if b.start != a.start + a.steps or b.record != a.record or b.record_every != a.record_every:
+            raise CoreError(N_("join needs consecutive parts of one run, recorded alike"))
+        if a.record == "all" and a.steps % a.record_every:
+            raise CoreError(N_("join needs parts whose steps are a multiple of record_every (all but the last)"))
+    if first.record == "last":
+        keep = [first.points[:1], last.points[-1:]]
+        vals = [first.values[:1], last.values[-1:]]
+    else:
+        keep = [first.points] + [p.points[1:] for p in parts[1:]]
+        vals = [first.values] + [p.values[1:] for p in parts[1:]]
+    state = {k: np.concatenate([first.state[k]] + [p.state[k][1:] for p in parts[1:]]) for k in first.state}
+    lrs = [p.lr for p in parts if p.lr is not None]
+    return Trajectory(
+        points=np.concatenate(keep),
+        values=np.concatenate(vals),
+        diverged_at=last.diverged_at,
+        stopped_at=last.stopped_at,
+        steps=sum(p.steps for p in parts),
+        record=first.record,
+        state=state if first.record == "all" else {},
+        lr=np.concatenate(lrs) if lrs else None,
+        record_every=first.record_every,
+        start=first.start,
+        checkpoint=last.checkpoint,
     )
 
 
@@ -162,41 +253,63 @@ class _Run:
     batch_size: int | None = None
     every: int = 1
     shuffle: bool = True
+    resumable: bool = False  # checked at every step (a continued run cannot replay from its first row)
 
-    def __call__(self, x: np.ndarray, columns: np.ndarray | None = None, check_each_step: bool = False):
-        """Run from ``x``; ``columns`` picks a subset of the batch (and of its noise draws) to replay."""
+    def __call__(
+        self,
+        x: np.ndarray,
+        columns: np.ndarray | None = None,
+        check_each_step: bool = False,
+        resume: Checkpoint | None = None,
+    ):
+        """Run from ``x`` (or from ``resume``); ``columns`` picks a subset of the batch (and of its noise draws) to replay."""
         n = x.shape[1]
         hp = self.hp if columns is None else _subset(self.hp, columns)
         sigma = self.sigma if columns is None or np.ndim(self.sigma) == 0 else self.sigma[columns]
-        rng = np.random.default_rng(self.seed) if _nonzero(sigma) else None
-        runner = self.schedule.start(hp, n) if self.schedule is not None else None
-        at = _recorded_steps(self.steps, self.record, self.every).tolist()
+        if resume is not None:
+            resume = copy.deepcopy(resume)  # the checkpoint stays as it was: continuing it twice gives one result
+            x = resume.x
+        t0 = 0 if resume is None else resume.step
+        if resume is not None:
+            rng, runner = resume.noise, resume.runner
+        else:
+            rng = np.random.default_rng(self.seed) if _nonzero(sigma) else None
+            runner = self.schedule.start(hp, n) if self.schedule is not None else None
+        at = (t0 + _recorded_steps(self.steps, self.record, self.every)).tolist()
         rows = len(at)
-        dense = self.record == "all" and self.every == 1
+        dense = self.record == "all" and self.every == 1 and not self.resumable
         # Runs that keep every point find divergence afterwards, from the points. Otherwise each
-        # step is checked only when needed (a finite escape radius); see _find_divergence_steps.
-        per_step = not dense and (check_each_step or self.escape != np.inf)
+        # step is checked only when needed (a finite escape radius, a run in chunks); see _find_divergence_steps.
+        per_step = not dense and (check_each_step or self.escape != np.inf or self.resumable)
         dim = x.shape[0]
-        batches = (
-            _Minibatches(self.function.n_samples, self.batch_size, self.seed, self.shuffle) if self.batch_size else None
-        )
+        if resume is not None:
+            batches = resume.minibatches
+        else:
+            batches = (
+                _Minibatches(self.function.n_samples, self.batch_size, self.seed, self.shuffle)
+                if self.batch_size
+                else None
+            )
         points = np.empty((rows, dim, n))
         points[0] = x
         g = np.empty_like(x)
-        diverged_at = np.full(n, -1)
-        stopped_at = np.full(n, -1)
-        active = np.ones(n, dtype=bool)
+        if resume is None:
+            diverged_at = np.full(n, -1)
+            stopped_at = np.full(n, -1)
+            active = np.ones(n, dtype=bool)
+        else:
+            diverged_at, stopped_at, active = resume.diverged_at, resume.stopped_at, resume.active
         lrs: list = []
         with np.errstate(all="ignore"):
-            state = self.spec.init(x, hp)
+            state = self.spec.init(x, hp) if resume is None else resume.state
             names = [k for k, v in state.items() if not k.startswith("_") and np.shape(v) == x.shape]
             history = {k: np.empty((rows, dim, n)) for k in names} if self.record_state else {}
             for k in history:
                 history[k][0] = state[k]
-            if per_step:
+            if per_step and resume is None:
                 _mark_divergence(x, 0, diverged_at, self.escape)
             row = 0
-            for t in range(1, self.steps + 1):
+            for t in range(t0 + 1, t0 + self.steps + 1):
                 if batches is None:
                     self.function.grad_into(x, g)
                 else:
@@ -224,14 +337,36 @@ class _Run:
                 _divergence_from_points(points, values, diverged_at, self.escape)
             elif not per_step:
                 self._find_divergence_steps(points, diverged_at, columns)
+            # A run whose points stayed finite but whose value did not is dated at its first non-finite value
+            # (a continued run carries that date apart, so its points still take precedence later).
+            marked = diverged_at.copy()
+            late_at = resume.late_at.copy() if resume is not None and self.record == "all" else np.full(n, -1)
             if self.record == "last":
-                late = ~np.isfinite(values[-1]) & (diverged_at < 0)
-                diverged_at[late] = self.steps
+                late_at[~np.isfinite(values[-1])] = t0 + self.steps
             elif not dense:
                 bad = ~np.isfinite(values)
-                late = bad.any(axis=0) & (diverged_at < 0)
-                diverged_at[late] = np.asarray(at)[np.argmax(bad[:, late], axis=0)]
-        return points, values, diverged_at, stopped_at, history, lrs
+                new = bad.any(axis=0) & (late_at < 0)
+                late_at[new] = np.asarray(at)[np.argmax(bad[:, new], axis=0)]
+            if not dense:
+                diverged_at = np.where(diverged_at >= 0, diverged_at, late_at)
+        kept = None
+        if self.resumable:
+            kept = Checkpoint(
+                t0 + self.steps,
+                (),
+                "",
+                self.batch_size,
+                x,
+                state,
+                marked,
+                late_at,
+                stopped_at.copy(),
+                active,
+                batches,
+                rng,
+                runner,
+            )
+        return points, values, diverged_at, stopped_at, history, lrs, kept
 
     def _find_divergence_steps(self, points: np.ndarray, diverged_at: np.ndarray, columns) -> None:
         """Replay only the runs whose end point is non-finite, checking each of their steps.

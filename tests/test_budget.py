@@ -69,3 +69,39 @@ def test_custom_page_shows_a_note_for_a_gradient_too_large_to_typeset():
     assert any("too large to typeset" in c.value for c in at.caption)
     at = open_page("pages/custom.py", {"fn": "custom", "formula": "x**2 + 3*y"})
     assert any(r"\nabla f" in m.value for m in at.latex)
+
+
+def test_fit_network_cuts_seeds_then_steps_then_refuses():
+    """Fewer seeds first, then fewer steps (not below the minimum), and no plan at all beyond that."""
+
+    def cost(seeds: int, steps: int) -> float:
+        return 0.01 * seeds * steps
+
+    assert budget.fit_network(cost, 4, 200, seconds=10).reduced is False
+    fewer_seeds = budget.fit_network(cost, 16, 200, seconds=10)
+    assert (fewer_seeds.seeds, fewer_seeds.steps, fewer_seeds.reduced) == (5, 200, True)
+    fewer_steps = budget.fit_network(cost, 16, 2000, seconds=10, min_steps=50)
+    assert (fewer_steps.seeds, fewer_steps.steps) == (1, 1000) and cost(1, 1000) <= 10 < cost(1, 1001)
+    refused = budget.fit_network(cost, 16, 2000, seconds=0.4, min_steps=50)
+    assert not refused.fits and refused.asked_seconds == cost(16, 2000)
+
+
+def test_network_lab_estimate_refuses_the_costly_link():
+    """Every optimizer × 16 seeds × 2000 full-batch steps of a 3 × 64 tanh network on the digits (issue 25)."""
+    from core.workloads import default_workload
+    from ui import network
+
+    f = core.mlp(core.get_dataset("digits"), (64, 64, 64), "tanh")
+    plan = network.plan(f, len(network.ALL_OPTIMIZERS), None, 16, 2000)
+    assert not plan.fits and plan.asked_seconds > 100 * budget.NETWORK_SECONDS
+    w = default_workload("digits")  # the default view fits as asked
+    default = network.plan(w.network(), len(network.DEFAULT_OPTIMIZERS), w.batch_size, 4, 200)
+    assert default.fits and not default.reduced
+
+
+def test_network_limit_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DESCENT_LAB_NETWORK_SECONDS", "60")
+    assert budget._seconds_from_env("DESCENT_LAB_NETWORK_SECONDS", 10.0) == 60.0
+    for bad in ("-1", "nan", "many"):
+        monkeypatch.setenv("DESCENT_LAB_NETWORK_SECONDS", bad)
+        assert budget._seconds_from_env("DESCENT_LAB_NETWORK_SECONDS", 10.0) == 10.0

@@ -1,12 +1,17 @@
 """The Network lab page through AppTest: every data set renders, trains and draws; settings go to the URL."""
 
+import json
 import re
 
+import numpy as np
 import pytest
 
 import core
+from core import budget
 from core.datasets import LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
-from tests.apptest_helpers import count, errors, markdown_tables, open_page
+from core.workloads import default_workload
+from tests.apptest_helpers import charts, count, errors, markdown_tables, open_page
+from ui import network
 
 PAGE = "pages/network.py"
 
@@ -95,3 +100,128 @@ def test_lamb_and_soap_train_in_the_network_lab():
     assert {"LAMB", "SOAP"} <= set(at.multiselect(key="network:opts").options)
     assert any("LAMB, SOAP apply to networks only" in m.value for m in at.markdown)
     assert {"LAMB", "SOAP"} <= set(markdown_tables(at)[0]["optimizer"])
+
+
+@pytest.mark.parametrize("data", LAB_DATASETS)
+def test_default_view_renders_within_the_budget_on_each_dataset(data):
+    """The default view of every data set trains the practitioner's network as asked (nothing cut) and draws
+    (its CPU time is measured by benchmarks/network_view_bench.py)."""
+    at = open_page(PAGE, {"data": data}, timeout=300)
+    assert not at.exception and not errors(at) and not at.info
+    w = default_workload(data)
+    state = at.session_state
+    assert (state["network:layers"], state["network:width"], state["network:act"]) == (
+        len(w.hidden),
+        str(w.hidden[0]),
+        w.activation,
+    )
+    assert state["network:bs"] == ("full" if w.batch_size is None else str(w.batch_size))
+    assert count(at, "vega_lite_chart") == 2 and count(at, "image") == (2 if data in TWO_D_DATASETS else 1)
+    table = markdown_tables(at)[0]
+    assert list(table["optimizer"]) == [core.get_spec(n).display_name for n in network.DEFAULT_OPTIMIZERS]
+    assert any("compares defaults until you press Tune" in c.value for c in at.caption)
+
+
+def test_costly_link_is_refused_with_the_limit_and_how_to_raise_it():
+    """Issue 25's link: every optimizer, 16 seeds, 2000 full-batch steps of a 3 × 64 tanh network on the digits."""
+    query = {
+        "opts": ",".join(network.ALL_OPTIMIZERS),
+        "data": "digits",
+        "layers": "3",
+        "width": "64",
+        "steps": "2000",
+        "bs": "full",
+        "seeds": "16",
+        "act": "tanh",
+    }
+    at = open_page(PAGE, query)
+    assert not at.exception
+    [message] = errors(at)
+    assert f"limit of {budget.NETWORK_SECONDS:g} CPU-seconds" in message and "DESCENT_LAB_NETWORK_SECONDS" in message
+    assert not markdown_tables(at) and count(at, "vega_lite_chart") == 0  # nothing trained
+
+
+def test_over_the_limit_the_page_runs_fewer_seeds_and_says_so(monkeypatch):
+    monkeypatch.setattr(budget, "NETWORK_SECONDS", 0.12)
+    at = open_page(PAGE, {"opts": "gd,adam", "steps": "100", "seeds": "8"})
+    assert not at.exception and not errors(at)
+    [note] = [i.value for i in at.info]
+    found = re.search(r"it runs (\d+) seeds instead of 8", note)
+    assert found and int(found[1]) < 8 and "DESCENT_LAB_NETWORK_SECONDS" in note
+    titles = [json.dumps(spec, ensure_ascii=False) for spec, _data in charts(at)]
+    assert all(f"median and 10–90 % band over {found[1]} seeds" in t for t in titles)
+
+
+def test_training_in_chunks_gives_one_runs_numbers(monkeypatch):
+    """The page trains in chunks (partial curves between them); its runs equal one run's exactly: the networks
+    those of one ``simulate`` call, every number the same as the page's own run in one chunk."""
+    monkeypatch.setattr(network, "CHUNK_SECONDS", 0.005)  # many small chunks
+    query = {"data": "xor", "opts": "adam,muon", "steps": "120", "seeds": "3", "bs": "32"}
+    at = open_page(PAGE, query)
+    assert not at.exception and not errors(at)
+    key = ("xor", 400, 0.1, (16, 16), "tanh")
+    f = network.problem(key)
+    assert len(network.chunks(f, 32, 3, 120)) > 2
+    for name in ("adam", "muon"):
+        runs = network._RUNS._data.items()
+        [(k, page_run)] = [(k, r) for k, r in runs if k[:2] == (key, name) and k[3:] == (120, 32, 3)]
+        [whole] = network.train_chunks(key, name, k[2], 120, 32, 3, [120])
+        for field in page_run.__dataclass_fields__:
+            assert np.array_equal(getattr(page_run, field), getattr(whole, field)), field
+        opt = core.get_optimizer(name, **dict(k[2]))
+        one = core.simulate(f, opt, f.init(range(3)), 120, batch_size=32, seed=0, record_every=network.every(120))
+        assert np.array_equal(page_run.steps, one.recorded_steps)
+        assert np.array_equal(page_run.path, one.points[:, 0]) and np.array_equal(page_run.final, one.final)
+
+
+def test_tune_sets_the_sliders_and_scores_no_worse():
+    """Tune all: the tuned settings go into the sliders with a note, and the page's test loss does not get worse."""
+    query = {"opts": "gd,adam", "steps": "60", "seeds": "2", "gd.lr": "0.01"}
+    at = open_page(PAGE, query, timeout=120)
+    before = markdown_tables(at)[0].set_index("optimizer")["test loss"]
+    at.button(key="network:tune_all").click()
+    at.run()
+    assert not at.exception and not errors(at)
+    assert at.session_state["network:gd.lr"] != 0.01
+    notes = [s.value for s in at.success]
+    assert notes and "Tuned: lr = " in notes[0]
+    after = markdown_tables(at)[0].set_index("optimizer")["test loss"]
+    assert (after <= before).all(), (before, after)
+    assert after["Gradient descent"] < before["Gradient descent"]
+    assert float(at.query_params["gd.lr"][0]) == at.session_state["network:gd.lr"]  # the link keeps the tuned value
+
+
+def test_one_optimizers_tune_button_tunes_it_alone():
+    at = open_page(PAGE, {"opts": "gd,adam", "steps": "40", "seeds": "2"})
+    at.session_state["network:adam.hp#open"] = True
+    at.run()
+    adam_lr, gd_lr = at.session_state["network:adam.lr"], at.session_state["network:gd.lr"]
+    at.button(key="network:adam.tune").click()
+    at.run()
+    assert not at.exception and not errors(at)
+    assert at.session_state["network:gd.lr"] == gd_lr
+    assert any(c.value.startswith("Tuned: ") for c in at.caption)
+    assert at.session_state["network:adam.lr"] in network_tune_values("adam", adam_lr)
+
+
+def network_tune_values(name: str, default: float) -> list[float]:
+    """The adam lr slider's values (what tuning may set)."""
+    from core.tune import search_space
+    from ui.tune import slider_values
+
+    [dim] = [d for d in search_space(name) if d.hyper == "lr"]
+    return slider_values(core.get_spec(name), dim, default)
+
+
+def test_a_changed_chart_option_trains_nothing(monkeypatch):
+    """Another curves tab or slice plane redraws from the cached runs: no training call at all."""
+    at = open_page(PAGE, {"opts": "gd,adam", "steps": "40", "seeds": "2"})
+    calls = []
+    real = network.train_chunks
+    monkeypatch.setattr(network, "train_chunks", lambda *a: calls.append(a) or real(*a))
+    at.session_state["network:curves"] = "Accuracy"
+    at.run()
+    at.session_state["network:plane"] = "random"
+    at.run()
+    assert not at.exception and not errors(at) and len(markdown_tables(at)) >= 1
+    assert calls == []

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from . import i18n, present, theme
+from . import i18n, present, theme, work
 from .i18n import _
 from .pages import SECTIONS
 
@@ -20,6 +20,7 @@ _INSIDE = "_descent_lab_navigation"
 
 def run_app() -> None:
     """Set up the page, build the navigation from ``ui.pages`` and run the chosen page."""
+    work.one_blas_thread()
     i18n.setup()
     st.set_page_config(
         page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state=present.sidebar_state()

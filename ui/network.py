@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,14 +12,18 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 import core
-from core import landscape, metrics, network_trials
+from core import budget, landscape, metrics
 from core.datasets import LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
+from core.lru import LRU
 from core.network import ACTIVATIONS
+from core.simulate import join
+from core.workloads import TWO_D_NOISE, TWO_D_SAMPLES, default_workload
 
-from . import charts, controls, i18n, layout, plots, runs
+from . import charts, controls, i18n, layout, plots, runs, work
 from .i18n import N_, _, error_text, optimizer_name
 from .network_export import network_exports
+from .network_tune import Tuning
 from .plots import figure_text
 from .runs import HyperItems
 from .state import PageState, page_state
@@ -55,8 +60,11 @@ BATCHES = ["full", "8", "16", "32", "64", "128"]
 PLANES = {"pca": N_("principal directions of the paths"), "random": N_("filter-normalised random directions")}
 CENTRES = {"init": N_("the shared initialisation"), "best": N_("the best end point")}
 BATCH_LABELS = {"full": N_("full")}
-MAX_ROWS = 100  # recorded rows per run: steps are thinned to keep memory and charts small
+MAX_ROWS = 50  # recorded rows per run: each row is evaluated on both splits, so rows are the evaluation's cost
 REGION_GRID = 120
+SLICE_RESOLUTION = 31
+MIN_STEPS = 50  # fewer steps than this would show nothing: beyond the limit at one seed and this, the page refuses
+CHUNK_SECONDS = 0.5  # estimated CPU seconds of one chunk of training: a stop point and a partial result after each
 CLASS_COLORS = ("#4c78a8", "#f58518")
 
 ProblemKey = tuple  # (dataset, samples, noise, hidden, activation): everything that defines the objective
@@ -84,30 +92,95 @@ def problem(key: ProblemKey) -> core.MLP:
     return core.mlp(core.get_dataset(data, n=n, noise=noise, seed=0), hidden, activation)
 
 
-@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
-def train(key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int) -> NetRun:
-    """``seeds`` networks (inits 0..seeds-1) trained together by ``name``; losses and accuracies at every recorded step."""
-    f = problem(key)
-    run = core.simulate(
-        f,
-        core.get_optimizer(name, **dict(hp)),
-        f.init(range(seeds)),
-        steps,
-        batch_size=batch,
-        seed=0,
-        record_every=max(1, steps // MAX_ROWS),
+_RUNS: LRU[NetRun] = LRU(48)  # finished runs: a rerun with another chart option trains nothing
+
+
+def every(steps: int) -> int:
+    """Steps between recorded rows."""
+    return max(1, steps // MAX_ROWS)
+
+
+def rows(steps: int) -> int:
+    """Recorded rows of a run of ``steps`` steps (every ``every`` steps, and the last)."""
+    return steps // every(steps) + 2
+
+
+def estimate(f: core.MLP, optimizers: int, batch: int | None, seeds: int, steps: int) -> float:
+    """Estimated CPU seconds of the page's numeric work: every optimizer's training, the evaluation of its recorded
+    rows on both splits (``simulate`` adds the training loss), the loss slice and the decision regions."""
+    ds = f.dataset
+    samples = f.n_samples if batch is None else min(batch, f.n_samples)
+    per_optimizer = budget.training_seconds(f.dim, samples, seeds, steps) + budget.forward_seconds(
+        f.dim, 2 * ds.n_train + ds.n_test, seeds * rows(steps)
     )
-    ev = f.evaluate(run.points)
+    drawn = SLICE_RESOLUTION**2 * ds.n_train + optimizers * (REGION_GRID**2 if ds.box is not None else ds.n_test)
+    return optimizers * per_optimizer + budget.forward_seconds(f.dim, drawn, 1)
+
+
+def plan(f: core.MLP, optimizers: int, batch: int | None, seeds: int, steps: int) -> budget.NetworkPlan:
+    """The seeds and steps that fit the network lab's limit (``budget.NETWORK_SECONDS``)."""
+    return budget.fit_network(lambda s, t: estimate(f, optimizers, batch, s, t), seeds, steps, min_steps=MIN_STEPS)
+
+
+def chunks(f: core.MLP, batch: int | None, seeds: int, steps: int) -> list[int]:
+    """Step counts of the chunks one optimizer trains in: about ``CHUNK_SECONDS`` each, multiples of ``every``."""
+    per_step = estimate(f, 1, batch, seeds, steps) / max(steps, 1)
+    k = every(steps)
+    size = max(k, int(CHUNK_SECONDS / max(per_step, 1e-12)) // k * k)
+    out = [size] * (steps // size)
+    return [*out, steps - sum(out)] if sum(out) < steps else out
+
+
+def evaluate_rows(f: core.MLP, points: np.ndarray) -> dict[str, np.ndarray]:
+    """Loss and accuracy on both splits at each recorded row ``(R, seeds, D)``, one row at a time: a row's numbers
+    then do not depend on how many rows are evaluated together (a batched reduction may differ in the last bit),
+    so a run trained in chunks reads exactly as one trained at once."""
+    rows = [f.evaluate(row) for row in points]
+    fields = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+    return {k: np.stack([getattr(r, k) for r in rows]) if rows else np.empty((0, points.shape[1])) for k in fields}
+
+
+def net_run(parts: list[tuple[core.Trajectory, dict[str, np.ndarray]]]) -> NetRun:
+    """One optimizer's ``NetRun`` from its chunks so far (each a trajectory and the evaluation of its new rows)."""
+    run = join([p for p, _ev in parts])
+    ev = {k: np.concatenate([e[k] for _p, e in parts]) for k in parts[0][1]}
     return NetRun(
         run.recorded_steps,
-        run.values,
-        ev.test_loss,
-        ev.train_accuracy,
-        ev.test_accuracy,
+        ev["train_loss"],
+        ev["test_loss"],
+        ev["train_accuracy"],
+        ev["test_accuracy"],
         run.points[:, 0],
         run.final,
-        network_trials.diverged_at(run),
+        metrics.growth_diverged_at(ev["train_loss"], run),  # network_trials.diverged_at on the rows' own losses
     )
+
+
+def train_chunks(
+    key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int, sizes: list[int]
+):
+    """Train ``seeds`` networks (inits 0..seeds-1) with ``name`` chunk by chunk (``sizes`` steps each), yielding the
+    ``NetRun`` so far after each chunk: one ``simulate`` continued from its checkpoint, so the end is one call's run."""
+    f = problem(key)
+    opt = core.get_optimizer(name, **dict(hp))
+    start: Any = f.init(range(seeds))
+    parts: list = []
+    for size in sizes:
+        part = core.simulate(f, opt, start, size, batch_size=batch, seed=0, record_every=every(steps), checkpoint=True)
+        new = part.points if not parts else part.points[1:]  # a continuation's first row is the last one's
+        parts.append((part, evaluate_rows(f, new)))
+        start = part.checkpoint
+        yield net_run(parts)
+
+
+def train(key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int) -> NetRun:
+    """``seeds`` networks trained together by ``name`` (cached; ``_train_all`` fills the cache chunk by chunk)."""
+    found = _RUNS.get((key, name, hp, steps, batch, seeds))
+    if found is not None:
+        return found
+    [run] = train_chunks(key, name, hp, steps, batch, seeds, [steps])
+    _RUNS.put((key, name, hp, steps, batch, seeds), run)
+    return run
 
 
 def render() -> None:
@@ -129,23 +202,25 @@ def _body(ps: PageState) -> None:
         "moons",
         labels={k: i18n.dataset_name(k) for k in core.DATASETS},
         where=side,
+        on_change=lambda: ps.new_landscape(always=("layers", "width", "act", "bs")),
     )
+    base = default_workload(data)  # the practitioner's network and minibatch size for this data set
     samples, noise = 0, 0.0
     if data in TWO_D_DATASETS:
-        samples = int(controls.choice(ps, "n", _("Samples (train + test)"), SAMPLES, "400", where=side))
+        samples = int(controls.choice(ps, "n", _("Samples (train + test)"), SAMPLES, str(TWO_D_SAMPLES), where=side))
         noise = controls.number(
             ps,
             "noise",
             _("Noise"),
             0.0,
             0.5,
-            0.1,
+            TWO_D_NOISE,
             where=side,
             help=_(NOISE_HELP[data]),
         )
-    layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, 2, where=side)
-    width = int(controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, "16", where=side))
-    activation = controls.choice(ps, "act", _("Activation"), list(ACTIVATIONS), "tanh", where=side)
+    layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, len(base.hidden), where=side)
+    width = int(controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, str(base.hidden[0]), where=side))
+    activation = controls.choice(ps, "act", _("Activation"), list(ACTIVATIONS), base.activation, where=side)
     side.header(_("Training"))
     steps = controls.integer(ps, "steps", _("Steps"), 10, 2000, 200, where=side, help=_("Number of updates."))
     batch_text = controls.choice(
@@ -153,7 +228,7 @@ def _body(ps: PageState) -> None:
         "bs",
         _("Minibatch size"),
         BATCHES,
-        "full",
+        "full" if base.batch_size is None else str(base.batch_size),
         labels={b: _(BATCH_LABELS.get(b, b)) for b in BATCHES},
         where=side,
         help=_("Samples per gradient; every optimizer and seed sees the same minibatches."),
@@ -167,16 +242,23 @@ def _body(ps: PageState) -> None:
         ps, "center", _("Through"), list(CENTRES), "init", labels={k: _(v) for k, v in CENTRES.items()}, where=side
     )
     side.header(_("Hyperparameters"))
-    hps = {}
+    key: ProblemKey = (data, samples, noise, (width,) * layers, activation)
+    batch = None if batch_text == "full" else int(batch_text)
+    tuning = Tuning(ps, key, chosen, steps, batch, seeds)
+    tuning.all_button(side)
+    hps, starts = {}, {}
     for name in chosen:
         spec, prefix = core.get_spec(name), f"{name}."
-        start = {**demo_hyperparameters(name), **NET_DEFAULTS.get(name, {})}
-        box = controls.hyper_section(ps, spec, start, side)
-        hps[name] = controls.params(ps, spec.hypers, start, prefix=prefix, where=box)
+        starts[name] = {**demo_hyperparameters(name), **NET_DEFAULTS.get(name, {})}
+        box = controls.hyper_section(ps, spec, starts[name], side)
+        tuning.button(name, box)
+        hps[name] = controls.params(ps, spec.hypers, starts[name], prefix=prefix, where=box)
 
-    key: ProblemKey = (data, samples, noise, (width,) * layers, activation)
     f = problem(key)
     ds = f.dataset
+    fitted = plan(f, max(len(chosen), 1), batch, seeds, steps)
+    if fitted.fits:
+        seeds, steps = fitted.seeds, fitted.steps  # what runs: the note below says what was cut
     st.markdown(
         _(
             "**{network}**: {description} {n_train} training and {n_test} test samples, "
@@ -193,12 +275,22 @@ def _body(ps: PageState) -> None:
             network_only=i18n.join(optimizer_name(n) for n in core.NETWORK_OPTIMIZERS),
         )
     )
+    st.caption(defaults_sentence())
     if not chosen:
         st.info(_("Choose at least one optimizer in the sidebar."))
         return
-    batch = None if batch_text == "full" else int(batch_text)
+    tuning.run(f, hps, starts, seeds, steps)
+    tuned = tuning.notes()
+    if tuned:
+        st.success(
+            "\n".join(f"- **{optimizer_name(n)}**: {text}" for n, text in tuned.items() if n in chosen),
+            icon=":material/auto_fix_high:",
+        )
+    if not _budget_note(fitted):
+        return
     results = _train_all(key, chosen, hps, steps, batch, seeds)
     if results:
+        _draw_figures(key, results, hps, steps, batch, seeds, plane, centre)
         _curves(ps, results, seeds)
         _table(results, labels)
         left, right = st.columns(2, gap="medium")
@@ -236,21 +328,137 @@ def _body(ps: PageState) -> None:
         network_exports(ps, key, results, hps, steps, batch, _(f.display_name), figures)
 
 
+def _draw_figures(
+    key: ProblemKey,
+    results: dict[str, NetRun],
+    hps: dict,
+    steps: int,
+    batch: int | None,
+    seeds: int,
+    plane: str,
+    centre: str,
+) -> None:
+    """Compute the loss slice and the decision regions in the heavy-work slot, with a progress bar (they are
+    cached, so the page's figures below only draw them)."""
+    names = tuple((n, runs.freeze(hps[n])) for n in results)
+    bar = st.progress(0.0, text=_("Cutting the loss slice…"))
+    with work.heavy(bar, 0.0, _("Cutting the loss slice…")):
+        slice_png(key, names, steps, batch, seeds, plane, centre, i18n.language())
+    if problem(key).dataset.box is not None:
+        with work.heavy(bar, 0.8, _("Drawing the decision regions…")):
+            regions_png(key, names, steps, batch, seeds)
+    bar.empty()
+
+
+def defaults_sentence() -> str:
+    """Why the defaults are what they are, and that they are untuned until the user tunes."""
+    small = default_workload(TWO_D_DATASETS[0])
+    large = [d for d in LAB_DATASETS if d not in TWO_D_DATASETS]
+    big = default_workload(large[0]) if large else small
+    return _(
+        "Defaults as a practitioner would train: on the 2-D sets a {small} {small_act} network, full batch "
+        "(as TensorFlow Playground does); on {large} one hidden layer of {width} {big_act} units on minibatches of "
+        "{batch} (as scikit-learn's MLPClassifier does), which also keeps this view within a few CPU-seconds. "
+        "Every optimizer runs its untuned default setting, so this compares defaults until you press Tune."
+    ).format(
+        small="2-" + "-".join(map(str, small.hidden)) + "-2",
+        small_act=small.activation,
+        large=i18n.join(i18n.dataset_name(d) for d in large),
+        width=big.hidden[0],
+        big_act=big.activation,
+        batch=big.batch_size,
+    )
+
+
+def _seconds(value: float) -> str:
+    """An estimate of CPU seconds as a reader takes it: 10.4, 55, 4,678."""
+    return f"{value:.1f}" if value < 20 else f"{value:,.0f}"
+
+
+def _budget_note(fitted: budget.NetworkPlan) -> bool:
+    """Say what the work budget cut or why it refused; False when nothing runs."""
+    how = _(
+        "To run it in full, run the app on your own machine with a higher limit "
+        "(the environment variable `DESCENT_LAB_NETWORK_SECONDS`, see the README)."
+    )
+    if not fitted.fits:
+        st.error(
+            _(
+                "This comparison would take about {asked} CPU-seconds, more than this server's limit of "
+                "{limit:g} CPU-seconds per view of the network lab, even with one seed and {steps} steps. "
+                "Choose fewer optimizers, a smaller network or minibatches. {how}"
+            ).format(asked=_seconds(fitted.asked_seconds), limit=fitted.limit, steps=fitted.steps, how=how),
+            icon=":material/block:",
+        )
+        return False
+    if fitted.reduced:
+        cuts = []
+        if fitted.seeds < fitted.asked_seeds:
+            cuts.append(_("{fitted} seeds instead of {seeds}").format(fitted=fitted.seeds, seeds=fitted.asked_seeds))
+        if fitted.steps < fitted.asked_steps:
+            cuts.append(_("{fitted} steps instead of {steps}").format(fitted=fitted.steps, steps=fitted.asked_steps))
+        st.info(
+            _(
+                "The full run would take about {asked} CPU-seconds; to stay within this server's limit of "
+                "{limit:g} CPU-seconds per view of the network lab it runs {cuts}. {how}"
+            ).format(asked=_seconds(fitted.asked_seconds), limit=fitted.limit, cuts=_(" and ").join(cuts), how=how),
+            icon=":material/speed:",
+        )
+    return True
+
+
 def _train_all(
     key: ProblemKey, chosen: list[str], hps: dict, steps: int, batch: int | None, seeds: int
 ) -> dict[str, NetRun]:
-    """Every chosen optimizer's runs, with a progress bar while they train."""
+    """Every chosen optimizer's runs, trained chunk by chunk in the shared heavy-work slot, with a progress bar that
+    moves per optimizer and per chunk and the training-loss curves drawn as they grow.
+
+    Each chunk is a stop point (Streamlit ends a script whose session closed or reran at its next ``st`` call),
+    so abandoned work ends within about ``CHUNK_SECONDS``."""
+    f = problem(key)
     bar = st.progress(0.0, text=_("Training…"))
-    out = {}
+    live = st.empty()
+    sizes = chunks(f, batch, seeds, steps)
+    out: dict[str, NetRun] = {}
     for i, name in enumerate(chosen):
-        bar.progress(
-            i / len(chosen),
-            text=_("Training {seeds} networks with {optimizer}…").format(seeds=seeds, optimizer=optimizer_name(name)),
-        )
+        label = optimizer_name(name)
+        hp = runs.freeze(hps[name])
+        k = (key, name, hp, steps, batch, seeds)
+        found = _RUNS.get(k)
+        if found is not None:
+            out[name] = found
+            continue
         try:
-            out[name] = train(key, name, runs.freeze(hps[name]), steps, batch, seeds)
+            core.get_optimizer(name, **dict(hp))
         except ValueError as err:
-            st.error(f"{optimizer_name(name)}: {plain(error_text(err), 300)}", icon=":material/block:")
+            st.error(f"{label}: {plain(error_text(err), 300)}", icon=":material/block:")
+            continue
+        text = _("Training {seeds} networks with {optimizer}…").format(seeds=seeds, optimizer=label)
+        done, chunk_runs = 0, train_chunks(key, name, hp, steps, batch, seeds, sizes)
+        run = None
+        for size in sizes:
+            with work.heavy(bar, (i + done / steps) / len(chosen), text):
+                try:
+                    run = next(chunk_runs)
+                except ValueError as err:  # a setting the core refuses only once training starts
+                    st.error(f"{label}: {plain(error_text(err), 300)}", icon=":material/block:")
+                    break
+            done += size
+            bar.progress((i + done / steps) / len(chosen), text=text)
+            with live.container():
+                over = (
+                    _("median and 10–90 % band over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
+                )
+                charts.band(
+                    band_frame({**out, name: run}, "train_loss"),
+                    _("Training loss ({over})").format(over=over),
+                    _("cross-entropy"),
+                ).show(st)
+        if run is None or done < steps:
+            continue
+        _RUNS.put(k, run)
+        out[name] = run
+    live.empty()
     bar.empty()
     for name, r in out.items():
         bad = int((r.diverged_at >= 0).sum())
@@ -352,7 +560,7 @@ def slice_png(
     """PNG of the shared loss slice with every path, and each path's explained variance (labels in ``lang``)."""
     f = problem(key)
     paths = [train(key, n, hp, steps, batch, seeds).path for n, hp in names]
-    s = landscape.loss_slice(f, paths, method=plane, center=centre, resolution=31)
+    s = landscape.loss_slice(f, paths, method=plane, center=centre, resolution=SLICE_RESOLUTION)
     fig = Figure(figsize=(5.6, 4.6), dpi=plots.DPI)
     fig.patch.set_alpha(0.0)
     ax = fig.add_axes((0.12, 0.11, 0.7, 0.83))

@@ -3,10 +3,13 @@ and a note when a page had to do less than asked."""
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from core import budget
 
@@ -14,6 +17,22 @@ from .i18n import N_, _
 
 HEAVY_SECONDS = 0.5  # computations estimated above this wait for the shared slot; smaller ones just run
 WAITING = N_("Waiting for other visitors' computations to finish…")
+
+
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@functools.cache
+def one_blas_thread() -> None:
+    """Run the server's matrix products on one BLAS thread (once per process), unless the environment set a count.
+
+    The app's products are small (a batch of little networks): split over two threads on two shared cores,
+    they cost 2-10x the CPU time for the same result (``benchmarks/network_view_bench.py``), and the
+    heavy-work slot already keeps one core for other visitors. Set once at start rather than per request:
+    OpenBLAS's thread count is process-wide, so changing it back and forth would race with other sessions.
+    """
+    if not any(v in os.environ for v in BLAS_VARIABLES):
+        threadpool_limits(1, user_api="blas")
 
 
 @contextmanager
