@@ -34,6 +34,7 @@ _MESSAGES_MODULES = "__init__ app i18n state controls layout text optimizer_page
 MESSAGES_FILES = tuple(f"ui/{m}.py" for m in (*_MESSAGES_MODULES.split(" "), "problem", "core_texts"))
 _PAGES_MODULES = (
     "race network network_export basins basin_maps sweep conditioning custom export slide present tune work"
+    " mnist1d classes"
 )
 PAGES_FILES = ("ui/lessons/*.py", *(f"ui/{m}.py" for m in _PAGES_MODULES.split(" ")))
 
