@@ -23,7 +23,7 @@ import core
 from core.tune import SCORES, evaluate, starts
 from core.workloads import Workload, architectures, default_workload
 
-MNIST1D_DEFAULTS = {"steps": 100, "budget": 8, "inits": 1, "score": "final"}  # ui.race.DATA_DEFAULTS["mnist1d"]
+MNIST1D_DEFAULTS = {"steps": 20, "budget": 8, "inits": 1, "score": "final"}  # ui.race.DATA_DEFAULTS["mnist1d"]
 
 REPEATS = 7
 LANDSCAPES = ("quadratic", "rosenbrock", "himmelblau")
@@ -67,8 +67,8 @@ def network_race(
 
 
 def mnist1d_main() -> None:
-    """The race page's default view with MNIST-1D chosen: each architecture at ``ui.race.DATA_DEFAULTS["mnist1d"]``,
-    then the rest of that view (the default profile's data sets at the same race settings)."""
+    """The race page's default view with MNIST-1D chosen (the CNN, profile over MNIST-1D alone) and the other
+    architectures, at ``ui.race.DATA_DEFAULTS["mnist1d"]``; then what the usual profile's data sets would add."""
     own = MNIST1D_DEFAULTS
     print(
         f"MNIST-1D race defaults: {len(NET_RACE)} optimizers x budget {own['budget']} x {own['inits']} seed x "

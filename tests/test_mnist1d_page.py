@@ -46,14 +46,14 @@ def test_the_papers_preset_is_cut_to_the_cap_and_says_how():
 def test_a_live_run_trains_the_reduced_preset_and_shows_it(monkeypatch):
     monkeypatch.setattr(paper, "PLAN_SECONDS", 0.05)  # any asked run is then cut to the smallest
     at = open_page(PAGE, {"steps": "500", "seeds": "2"})
-    assert "**250 steps × 1 seed(s)**" in at.info[0].value
+    assert "**50 steps × 1 seed(s)**" in at.info[0].value
     at.button[0].click().run()
     assert not at.exception
     tables = markdown_tables(at)
     live = next(t for t in tables if "this run" in t.columns)
     assert list(live["paper"]) == ["32 %", "68 %", "94 %"]
     assert live["this run"].str.endswith(" %").all()
-    assert any("This run: 250 steps × 1 seed(s)" in c.value for c in at.caption)
+    assert any("This run: 50 steps × 1 seed(s)" in c.value for c in at.caption)
     assert any("This run: test accuracy" in str(s.get("title")) for s, _ in charts(at))
     classes = next(t for t in tables if "class" in t.columns and len(t.columns) == 4 and t is not tables[1])
     assert len(classes) == 10
@@ -74,3 +74,11 @@ def test_bad_link_values_fall_back_with_a_warning():
     assert "**steps** =" in text and "**seeds** =" in text
     assert at.session_state["mnist1d:steps"] == "8000" and at.session_state["mnist1d:seeds"] == paper.SEEDS
     assert _param(at, "steps") == "8000"
+
+
+def test_a_server_too_slow_for_the_smallest_run_refuses_with_a_message(monkeypatch):
+    monkeypatch.setattr(paper, "LIVE_SECONDS", 1e-4)
+    monkeypatch.setattr(paper, "PLAN_SECONDS", 1e-4)
+    at = open_page(PAGE, {"steps": "250", "seeds": "1"})
+    assert not at.exception and not at.button
+    assert "nothing is trained here" in at.warning[0].value

@@ -47,7 +47,8 @@ def test_plan_fits_the_seconds_in_whole_blocks():
     assert plan.seeds == 1 and plan.steps % 250 == 0 and plan.reduced
     assert plan.seconds <= 12.0 < paper.estimate(plan.steps + 250, 1, costs)
     assert paper.plan(1e6, costs).steps == paper.STEPS, "never more than the paper's steps"
-    assert paper.plan(1e-6, costs).steps == 250, "at least one block"
+    assert paper.plan(1e-6, costs).steps == 50, "at least the least run"
+    assert paper.plan(0.4, costs).steps == 150, "below a block of 250, in steps of 50"
 
 
 def test_the_committed_table_is_within_three_points_of_the_paper():

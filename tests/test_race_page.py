@@ -264,6 +264,7 @@ def test_mnist1d_starts_from_its_small_default_race():
     own = race.DATA_DEFAULTS["mnist1d"]
     assert (state["race:steps"], state["race:budget"]) == (own["steps"], own["budget"])
     assert state["race:score"] == own["score"]
+    assert state["race:nets"] == own["nets"], "a profile over MNIST-1D alone"
     assert any("the CNN of the MNIST-1D paper" in m.value for m in at.markdown)
     bad = open_page("pages/race.py", {**MNIST1D, "arch": "transformer"})
     assert "**arch** =" in bad.warning[0].value and bad.session_state["race:arch"] == "cnn"

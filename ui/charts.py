@@ -380,7 +380,6 @@ SIGNAL_GAP = 7.0  # vertical distance between two classes' rows in ``signals`` (
 @lru_cache(maxsize=16)
 def _signals_spec(title: str, x_title: str, classes: int, lang: str) -> str:
     ticks = [-SIGNAL_GAP * k for k in range(classes)]
-    labels = "{" + ", ".join(f"'{t:g}': '{k}'" for k, t in enumerate(ticks)) + "}"
     chart = (
         alt.Chart()
         .mark_line(strokeWidth=1.3, opacity=0.8)
@@ -389,7 +388,7 @@ def _signals_spec(title: str, x_title: str, classes: int, lang: str) -> str:
             y=alt.Y(
                 "shifted:Q",
                 title=_("class"),
-                axis=alt.Axis(values=ticks, labelExpr=f"{labels}[datum.label] || ''", grid=False),
+                axis=alt.Axis(values=ticks, labelExpr=f"format(-datum.value / {SIGNAL_GAP:g}, 'd')", grid=False),
                 scale=alt.Scale(nice=False),
             ),
             color=alt.Color("class:N", legend=None, scale=alt.Scale(scheme="tableau10")),

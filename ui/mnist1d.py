@@ -33,6 +33,7 @@ MODEL_NAMES = {
     "mlp": N_("MLP (two residual ReLU layers of 100)"),
     "cnn": N_("CNN (three convolutions of 25 channels)"),
 }
+SHORT_NAMES = {"logistic": N_("Logistic"), "mlp": N_("MLP"), "cnn": N_("CNN")}  # for legends and narrow columns
 MODEL_COLORS = {"logistic": "#8c6d31", "mlp": "#3182bd", "cnn": "#e6550d"}  # models, not optimizers
 STEP_CHOICES = ["250", "500", "1000", "2000", "4000", "8000"]
 PER_CLASS = 3  # signals drawn per class
@@ -55,6 +56,10 @@ _LIVE: LRU[LiveRun] = LRU(8)  # live runs by (steps, seeds), shared by every ses
 
 def model_name(name: str) -> str:
     return _(MODEL_NAMES[name])
+
+
+def short_name(name: str) -> str:
+    return _(SHORT_NAMES[name])
 
 
 def render() -> None:
@@ -122,23 +127,25 @@ def _committed() -> None:
                 _("measured (mean)"): f"{np.mean(m['accuracy']):.1f} %",
                 _("per seed"): " · ".join(f"{a:.1f}" for a in m["accuracy"]),
                 _("difference"): f"{np.mean(m['accuracy']) - paper.PAPER[name]:+.1f}",
-                _("seconds"): f"{m['seconds']:.0f}",
+                _("seconds (wall)"): f"{m['seconds']:.0f}",
             }
         )
-    layout.markdown_table(pd.DataFrame(rows), right=(_("paper"), _("measured (mean)"), _("difference"), _("seconds")))
+    layout.markdown_table(
+        pd.DataFrame(rows), right=(_("paper"), _("measured (mean)"), _("difference"), _("seconds (wall)"))
+    )
     st.caption(_setting_text(measured["setting"]))
     left, right = st.columns([3, 2], gap="medium")
     with left:
         charts.curves(
-            {model_name(n): (np.array(models[n]["steps"]), np.array(models[n]["curve"]) / 100) for n in paper.MODELS},
+            {short_name(n): (np.array(models[n]["steps"]), np.array(models[n]["curve"]) / 100) for n in paper.MODELS},
             _("Test accuracy while training (mean over the seeds)"),
             _("test accuracy"),
-            colors={model_name(n): MODEL_COLORS[n] for n in paper.MODELS},
+            colors={short_name(n): MODEL_COLORS[n] for n in paper.MODELS},
             height=320,
         ).show(st)
     with right:
         show_class_table(
-            {model_name(n): np.array(models[n]["classes"]) / 100 for n in paper.MODELS},
+            {short_name(n): np.array(models[n]["classes"]) / 100 for n in paper.MODELS},
             _("**Test accuracy per class** (mean over the seeds)"),
         )
 
@@ -214,6 +221,16 @@ def _live(ps: PageState) -> None:
     costs = {n: paper.step_seconds(n) for n in paper.MODELS}
     run_steps, run_seeds = fit(steps, seeds, costs)
     seconds = paper.estimate(run_steps, run_seeds, costs)
+    if seconds > paper.LIVE_SECONDS:
+        st.warning(
+            _(
+                "Even {steps} steps × 1 seed per model would take about {seconds:.0f} CPU-seconds on this server right "
+                "now, more than the {cap:g} CPU-seconds it allows a preset, so nothing is trained here. The table "
+                "above is the full run; to train yourself: `python -m benchmarks.mnist1d_table` on your own machine."
+            ).format(steps=run_steps, seconds=seconds, cap=paper.LIVE_SECONDS),
+            icon=":material/block:",
+        )
+        return
     if (run_steps, run_seeds) != (steps, seeds):
         st.info(
             _(
@@ -241,8 +258,10 @@ def _live(ps: PageState) -> None:
     result = _LIVE.get((run_steps, run_seeds))
     if result is None:
         label = _("Train the three models (about {seconds:.0f} s)").format(seconds=seconds)
-        if not st.button(label, key=ps.key("run"), icon=":material/play_arrow:"):
+        slot = st.empty()
+        if not slot.button(label, key=ps.key("run"), icon=":material/play_arrow:"):
             return
+        slot.empty()  # the run shows its progress, then its results, in the button's place
         result = train_live(run_steps, run_seeds, costs)
         _LIVE.put((run_steps, run_seeds), result)
     _show_live(result)
@@ -304,14 +323,14 @@ def _show_live(result: LiveRun) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         charts.curves(
-            {model_name(n): (result.at[n], result.accuracy[n].mean(axis=1)) for n in paper.MODELS},
+            {short_name(n): (result.at[n], result.accuracy[n].mean(axis=1)) for n in paper.MODELS},
             _("This run: test accuracy while training (mean over the seeds)"),
             _("test accuracy"),
-            colors={model_name(n): MODEL_COLORS[n] for n in paper.MODELS},
+            colors={short_name(n): MODEL_COLORS[n] for n in paper.MODELS},
             height=320,
         ).show(st)
     with right:
         columns: dict[str, np.ndarray] = {}
         for n in paper.MODELS:
-            columns |= class_columns(paper.model(n), {model_name(n): result.theta[n][0]})
+            columns |= class_columns(paper.model(n), {short_name(n): result.theta[n][0]})
         show_class_table(columns, _("**Test accuracy per class** (this run, seed 0)"))

@@ -50,10 +50,14 @@ ARCHITECTURE_NAMES = {
     "mlp": N_("MLP"),
     "cnn": N_("CNN (the MNIST-1D paper's)"),
 }
-# Race defaults that differ by data set: MNIST-1D's CNN costs about 2 ms per step of one network, so its
-# default race is tiny (few trials and steps, one seed, scored by the final test loss, which needs no
-# test curve) to keep the default view within the network cap; raise them for a real comparison.
-DATA_DEFAULTS: dict[str, dict[str, Any]] = {"mnist1d": {"steps": 100, "budget": 8, "inits": 1, "score": "final"}}
+# Race defaults that differ by data set: MNIST-1D's CNN costs about 2 ms per step of one network and about
+# 0.07 s per run to score (the training loss that the divergence rule reads, and the test split, at the
+# start and the end), so its default race is tiny (few trials and steps, one seed, scored by the final
+# test loss, which needs no test curve, and a profile over MNIST-1D alone) to keep the default view within
+# the network cap (``python -m benchmarks.tune_bench --mnist1d``); raise them for a real comparison.
+DATA_DEFAULTS: dict[str, dict[str, Any]] = {
+    "mnist1d": {"steps": 20, "budget": 8, "inits": 1, "score": "final", "nets": ["mnist1d"]}
+}
 # Training work of one optimizer's race on a network (trials per round × seeds × steps × samples per
 # step × parameters): about 5x the digits race at its defaults (budget 16, 2 seeds, 300 steps of 128).
 MAX_NET_WORK = 20_000_000_000
@@ -225,7 +229,7 @@ def _body(ps: PageState) -> None:
         side.header(_("Data and network"))
         key: Key = _workload_settings(ps, side)
         race = _race_settings(ps, side, data=key.data)
-        profile_keys = [key if d == key.data else default_workload(d) for d in _network_profile(ps, side)]
+        profile_keys = [key if d == key.data else default_workload(d) for d in _network_profile(ps, side, key.data)]
         st.markdown(workload_sentence(race))
     else:
         side.header(_("Landscape"))
@@ -296,7 +300,7 @@ def _workload_settings(ps: PageState, side) -> Workload:
         labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
         where=side,
         on_change=lambda: ps.new_landscape(
-            always=("layers", "width", "act", "bs", "arch", "steps", "budget", "inits", "score")
+            always=("layers", "width", "act", "bs", "arch", "steps", "budget", "inits", "score", "nets")
         ),
     )
     base = default_workload(data)
@@ -374,15 +378,16 @@ def _landscape_profile(ps: PageState, side) -> list[str]:
     )
 
 
-def _network_profile(ps: PageState, side) -> list[str]:
+def _network_profile(ps: PageState, side, data: str) -> list[str]:
     """The data sets of the network profile, each at its practitioner default (the raced one as set above)."""
-    box = controls.section(ps, "nprofile", _("Performance profile"), {"nets": ",".join(NET_PROFILE_DEFAULT)}, side)
+    default = DATA_DEFAULTS.get(data, {}).get("nets", NET_PROFILE_DEFAULT)
+    box = controls.section(ps, "nprofile", _("Performance profile"), {"nets": ",".join(default)}, side)
     return controls.multi(
         ps,
         "nets",
         _("Data sets"),
         list(core.DATASETS),
-        NET_PROFILE_DEFAULT,
+        default,
         labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
         where=box,
     )
