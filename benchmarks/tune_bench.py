@@ -1,7 +1,7 @@
 """Tuning cost: all 13 optimizers, budget 64, 200 steps, on 2-D landscapes (target: well under 1 s in total).
 
 Also times the Fair race page's heavier setting (8 starts × 4 noise seeds per trial), and the page's
-network race: 5 optimizers (its network default) × budget 16 × 2 seeds × 300 steps on each data set's
+network race: its network default optimizers × budget 16 × 2 seeds × 300 steps on each data set's
 practitioner workload (``core.workloads``), tune and evaluate as ``ui.race.network_entry`` runs them.
 Target: at most 30 CPU-seconds on digits (minibatches of 128). CPU-seconds are the process's own
 (``time.process_time``: every BLAS thread counts, and OpenBLAS threads spin on these small matrix
@@ -23,11 +23,12 @@ import core
 from core.tune import SCORES, evaluate, starts
 from core.workloads import Workload, architectures, default_workload
 
-MNIST1D_DEFAULTS = {"steps": 20, "budget": 8, "inits": 1, "score": "final"}  # ui.race.DATA_DEFAULTS["mnist1d"]
+# ui.race.DATA_DEFAULTS["mnist1d"]
+MNIST1D_DEFAULTS = {"opts": ("gd", "momentum", "adam", "muon"), "steps": 20, "budget": 8, "inits": 1, "score": "final"}
 
 REPEATS = 7
 LANDSCAPES = ("quadratic", "rosenbrock", "himmelblau")
-NET_RACE = ("gd", "momentum", "adam", "muon", "adafactor")  # ui.race.NET_OPTIMIZERS
+NET_RACE = ("gd", "momentum", "adam", *core.NETWORK_OPTIMIZERS)  # ui.race.NET_OPTIMIZERS
 NET_DATA = ("moons", "spiral", "digits")
 
 
@@ -52,13 +53,14 @@ def network_race(
     steps: int = 300,
     score: str = "steps",
     workload: Workload | None = None,
+    optimizers: tuple[str, ...] = NET_RACE,
 ) -> tuple[float, float, dict]:
     """CPU-seconds and wall seconds of the page's network race on ``data``, and each optimizer's CPU-seconds."""
     w = workload or default_workload(data)
     net = w.network()
     each = {}
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    for name in NET_RACE:
+    for name in optimizers:
         t0 = time.process_time()
         result = core.tune(net, name, budget=budget, steps=steps, seeds=seeds, score=score, batch_size=w.batch_size)
         evaluate(net, name, result.best, steps=steps, seeds=seeds, score=score, batch_size=w.batch_size)
@@ -71,10 +73,16 @@ def mnist1d_main() -> None:
     architectures, at ``ui.race.DATA_DEFAULTS["mnist1d"]``; then what the usual profile's data sets would add."""
     own = MNIST1D_DEFAULTS
     print(
-        f"MNIST-1D race defaults: {len(NET_RACE)} optimizers x budget {own['budget']} x {own['inits']} seed x "
+        f"MNIST-1D race defaults: {', '.join(own['opts'])} x budget {own['budget']} x {own['inits']} seed x "
         f"{own['steps']} steps, score: {own['score']}"
     )
-    race = {"budget": own["budget"], "seeds": own["inits"], "steps": own["steps"], "score": own["score"]}
+    race = {
+        "budget": own["budget"],
+        "seeds": own["inits"],
+        "steps": own["steps"],
+        "score": own["score"],
+        "optimizers": own["opts"],
+    }
     base = default_workload("mnist1d")
     for arch in architectures("mnist1d"):
         cpu, wall, each = network_race("mnist1d", workload=replace(base, architecture=arch), **race)

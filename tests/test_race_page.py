@@ -257,7 +257,7 @@ def test_mnist1d_races_each_architecture(arch, name):
 
 def test_mnist1d_starts_from_its_small_default_race():
     """Chosen in the sidebar, MNIST-1D brings its own defaults: the paper's CNN and minibatches, a tiny race."""
-    at = open_page("pages/race.py", {"work": "net", "opts": "adam", "budget": "8", "steps": "4", "nets": "moons"})
+    at = open_page("pages/race.py", {"work": "net", "budget": "8", "steps": "4", "nets": "moons", "inits": "1"})
     at.selectbox(key="race:data").set_value("mnist1d").run()
     state = at.session_state
     assert (state["race:arch"], state["race:bs"]) == ("cnn", "100")
@@ -265,6 +265,9 @@ def test_mnist1d_starts_from_its_small_default_race():
     assert (state["race:steps"], state["race:budget"]) == (own["steps"], own["budget"])
     assert state["race:score"] == own["score"]
     assert state["race:nets"] == own["nets"], "a profile over MNIST-1D alone"
+    assert state["race:opts"] == own["opts"], "fewer optimizers: each CNN run costs far more"
+    linked = open_page("pages/race.py", {"work": "net", "data": "mnist1d", "budget": "8", "steps": "4"})
+    assert linked.session_state["race:opts"] == own["opts"], "a link to MNIST-1D starts from its own defaults too"
     assert any("the CNN of the MNIST-1D paper" in m.value for m in at.markdown)
     bad = open_page("pages/race.py", {**MNIST1D, "arch": "transformer"})
     assert "**arch** =" in bad.warning[0].value and bad.session_state["race:arch"] == "cnn"

@@ -52,11 +52,18 @@ ARCHITECTURE_NAMES = {
 }
 # Race defaults that differ by data set: MNIST-1D's CNN costs about 2 ms per step of one network and about
 # 0.07 s per run to score (the training loss that the divergence rule reads, and the test split, at the
-# start and the end), so its default race is tiny (few trials and steps, one seed, scored by the final
-# test loss, which needs no test curve, and a profile over MNIST-1D alone) to keep the default view within
-# the network cap (``python -m benchmarks.tune_bench --mnist1d``); raise them for a real comparison.
+# start and the end), so its default race is tiny (four optimizers, few trials and steps, one seed, scored
+# by the final test loss, which needs no test curve, and a profile over MNIST-1D alone) to keep the default
+# view within the network cap (``python -m benchmarks.tune_bench --mnist1d``); raise them for a real race.
 DATA_DEFAULTS: dict[str, dict[str, Any]] = {
-    "mnist1d": {"steps": 20, "budget": 8, "inits": 1, "score": "final", "nets": ["mnist1d"]}
+    "mnist1d": {
+        "opts": ["gd", "momentum", "adam", "muon"],
+        "steps": 20,
+        "budget": 8,
+        "inits": 1,
+        "score": "final",
+        "nets": ["mnist1d"],
+    }
 }
 # Training work of one optimizer's race on a network (trials per round × seeds × steps × samples per
 # step × parameters): about 5x the digits race at its defaults (budget 16, 2 seeds, 300 steps of 128).
@@ -223,7 +230,7 @@ def _body(ps: PageState) -> None:
     net = kind == "net"
     names = offered(net)
     labels = {n: core.get_spec(n).display_name for n in names}
-    default = NET_OPTIMIZERS if net else LAND_OPTIMIZERS
+    default = network_optimizers(ps.get("data", st.query_params.get("data"))) if net else LAND_OPTIMIZERS
     chosen = controls.multi(ps, "opts", _("Optimizers"), names, default, labels=labels, where=side)
     if net:
         side.header(_("Data and network"))
@@ -289,8 +296,23 @@ def _new_workload(ps: PageState) -> None:
     ps.new_landscape(always=("steps", "budget"))
 
 
+def network_optimizers(data: str | None) -> list[str]:
+    """The optimizers of a network race by default: the data set's own (``DATA_DEFAULTS``) or ``NET_OPTIMIZERS``."""
+    return list(DATA_DEFAULTS.get(data or "", {}).get("opts", NET_OPTIMIZERS))
+
+
+def _new_data(ps: PageState, before: str | None) -> None:
+    """On a change of data set (a callback): the settings whose defaults depend on it restart from the new set's,
+    the chosen optimizers too when the old or the new set has its own default list."""
+    always = ["layers", "width", "act", "bs", "arch", "steps", "budget", "inits", "score", "nets"]
+    if network_optimizers(before) != network_optimizers(ps.get("data")):
+        always.append("opts")
+    ps.new_landscape(always=tuple(always))
+
+
 def _workload_settings(ps: PageState, side) -> Workload:
     """The data set and its network: shape and minibatch start from the data set's practitioner default."""
+    before = ps.get("data")
     data = controls.choice(
         ps,
         "data",
@@ -299,9 +321,7 @@ def _workload_settings(ps: PageState, side) -> Workload:
         "moons",
         labels={k: _(v) for k, v in DISPLAY_NAMES.items()},
         where=side,
-        on_change=lambda: ps.new_landscape(
-            always=("layers", "width", "act", "bs", "arch", "steps", "budget", "inits", "score", "nets")
-        ),
+        on_change=lambda: _new_data(ps, before),
     )
     base = default_workload(data)
     offered_archs = list(architectures(data))
