@@ -33,7 +33,8 @@ MODEL_NAMES = {
     "mlp": N_("MLP (two residual ReLU layers of 100)"),
     "cnn": N_("CNN (three convolutions of 25 channels)"),
 }
-SHORT_NAMES = {"logistic": N_("Logistic"), "mlp": N_("MLP"), "cnn": N_("CNN")}  # for legends and narrow columns
+# For legends and narrow columns (MLP and CNN are written so in Chinese too).
+SHORT_NAMES = {"logistic": N_("Logistic"), "mlp": "MLP", "cnn": "CNN"}
 MODEL_COLORS = {"logistic": "#8c6d31", "mlp": "#3182bd", "cnn": "#e6550d"}  # models, not optimizers
 STEP_CHOICES = ["250", "500", "1000", "2000", "4000", "8000"]
 PER_CLASS = 3  # signals drawn per class

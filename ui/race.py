@@ -47,7 +47,7 @@ WIDTHS = ["4", "8", "16", "32", "64", "128"]
 BATCHES = ["full", "16", "32", "64", "100", "128", "256"]
 ARCHITECTURE_NAMES = {
     "logistic": N_("Logistic regression"),
-    "mlp": N_("MLP"),
+    "mlp": N_("Multilayer perceptron (MLP)"),
     "cnn": N_("CNN (the MNIST-1D paper's)"),
 }
 # Race defaults that differ by data set: MNIST-1D's CNN costs about 2 ms per step of one network and about
