@@ -96,6 +96,13 @@ def _body(ps: PageState) -> None:
     )
 
 
+def models_text() -> str:
+    """The three models in a sentence (the tables name them short)."""
+    return _("Models: {logistic}; {mlp}; {cnn}, then one linear layer.").format(
+        **{n: model_name(n) for n in paper.MODELS}
+    )
+
+
 def _setting_text(setting: dict) -> str:
     return _(
         "Measured by `python -m benchmarks.mnist1d_table --write` on {date}: {seeds} seeds (initialisations) × "
@@ -123,7 +130,7 @@ def _committed() -> None:
         m = models[name]
         rows.append(
             {
-                _("model"): model_name(name),
+                _("model"): short_name(name),
                 _("paper"): f"{paper.PAPER[name]:.0f} %",
                 _("measured (mean)"): f"{np.mean(m['accuracy']):.1f} %",
                 _("per seed"): " · ".join(f"{a:.1f}" for a in m["accuracy"]),
@@ -134,7 +141,7 @@ def _committed() -> None:
     layout.markdown_table(
         pd.DataFrame(rows), right=(_("paper"), _("measured (mean)"), _("difference"), _("seconds (wall)"))
     )
-    st.caption(_setting_text(measured["setting"]))
+    st.caption(f"{models_text()} {_setting_text(measured['setting'])}")
     left, right = st.columns([3, 2], gap="medium")
     with left:
         charts.curves(
@@ -308,7 +315,7 @@ def _show_live(result: LiveRun) -> None:
     measured = paper.measured()["models"]
     rows = [
         {
-            _("model"): model_name(n),
+            _("model"): short_name(n),
             _("paper"): f"{paper.PAPER[n]:.0f} %",
             _("measured (table above)"): f"{np.mean(measured[n]['accuracy']):.1f} %",
             _("this run"): f"{100 * result.accuracy[n][-1].mean():.1f} %",
