@@ -1,13 +1,14 @@
 """Tuning cost: all 13 optimizers, budget 64, 200 steps, on 2-D landscapes (target: well under 1 s in total).
 
 Also times the Fair race page's heavier setting (8 starts × 4 noise seeds per trial), and the page's
-network race: 5 optimizers (its network default) × budget 16 × 2 seeds × 300 steps on each data set's
+network race: its network default optimizers × budget 16 × 2 seeds × 300 steps on each data set's
 practitioner workload (``core.workloads``), tune and evaluate as ``ui.race.network_entry`` runs them.
 Target: at most 30 CPU-seconds on digits (minibatches of 128). CPU-seconds are the process's own
 (``time.process_time``: every BLAS thread counts, and OpenBLAS threads spin on these small matrix
 products: measured on 2 shared cores, digits cost 20 CPU-s with ``OPENBLAS_NUM_THREADS=1`` and 152 with
 the default two threads). Run from the repository root:
-``python -m benchmarks.tune_bench`` (``--net`` for the network race only).
+``python -m benchmarks.tune_bench`` (``--net`` for the network race only, ``--mnist1d`` for MNIST-1D's:
+each architecture at the page's MNIST-1D defaults, and the default profile's data sets at those settings).
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 
 import core
 from core.tune import SCORES, evaluate, starts
-from core.workloads import default_workload
+from core.workloads import Workload, architectures, default_workload
+
+# ui.race.DATA_DEFAULTS["mnist1d"]
+MNIST1D_DEFAULTS = {"opts": ("gd", "momentum", "adam", "muon"), "steps": 20, "budget": 8, "inits": 1, "score": "final"}
 
 REPEATS = 7
 LANDSCAPES = ("quadratic", "rosenbrock", "himmelblau")
-NET_RACE = ("gd", "momentum", "adam", "muon", "adafactor")  # ui.race.NET_OPTIMIZERS
+NET_RACE = ("gd", "momentum", "adam", *core.NETWORK_OPTIMIZERS)  # ui.race.NET_OPTIMIZERS
 NET_DATA = ("moons", "spiral", "digits")
 
 
@@ -41,18 +46,54 @@ def median_time(f: core.Objective, **kwargs: object) -> float:
     return statistics.median(tune_all(f, **kwargs) for _ in range(REPEATS))
 
 
-def network_race(data: str, budget: int = 16, seeds: int = 2, steps: int = 300) -> tuple[float, float, dict]:
+def network_race(
+    data: str,
+    budget: int = 16,
+    seeds: int = 2,
+    steps: int = 300,
+    score: str = "steps",
+    workload: Workload | None = None,
+    optimizers: tuple[str, ...] = NET_RACE,
+) -> tuple[float, float, dict]:
     """CPU-seconds and wall seconds of the page's network race on ``data``, and each optimizer's CPU-seconds."""
-    w = default_workload(data)
+    w = workload or default_workload(data)
     net = w.network()
     each = {}
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    for name in NET_RACE:
+    for name in optimizers:
         t0 = time.process_time()
-        result = core.tune(net, name, budget=budget, steps=steps, seeds=seeds, score="steps", batch_size=w.batch_size)
-        evaluate(net, name, result.best, steps=steps, seeds=seeds, score="steps", batch_size=w.batch_size)
+        result = core.tune(net, name, budget=budget, steps=steps, seeds=seeds, score=score, batch_size=w.batch_size)
+        evaluate(net, name, result.best, steps=steps, seeds=seeds, score=score, batch_size=w.batch_size)
         each[name] = time.process_time() - t0
     return time.process_time() - cpu0, time.perf_counter() - wall0, each
+
+
+def mnist1d_main() -> None:
+    """The race page's default view with MNIST-1D chosen (the CNN, profile over MNIST-1D alone) and the other
+    architectures, at ``ui.race.DATA_DEFAULTS["mnist1d"]``; then what the usual profile's data sets would add."""
+    own = MNIST1D_DEFAULTS
+    print(
+        f"MNIST-1D race defaults: {', '.join(own['opts'])} x budget {own['budget']} x {own['inits']} seed x "
+        f"{own['steps']} steps, score: {own['score']}"
+    )
+    race = {
+        "budget": own["budget"],
+        "seeds": own["inits"],
+        "steps": own["steps"],
+        "score": own["score"],
+        "optimizers": own["opts"],
+    }
+    base = default_workload("mnist1d")
+    for arch in architectures("mnist1d"):
+        cpu, wall, each = network_race("mnist1d", workload=replace(base, architecture=arch), **race)
+        per = "  ".join(f"{n} {t:.1f}" for n, t in each.items())
+        print(f"  mnist1d {arch:<8} minibatches of {base.batch_size}: {cpu:5.1f} CPU-s ({wall:.1f} s wall)  [{per}]")
+    total = 0.0
+    for data in NET_DATA:
+        cpu, wall, _ = network_race(data, **race)
+        total += cpu
+        print(f"  profile {data:<7}: {cpu:5.1f} CPU-s ({wall:.1f} s wall)")
+    print(f"  the profile's data sets together: {total:.1f} CPU-s")
 
 
 def network_main() -> None:
@@ -68,8 +109,12 @@ def network_main() -> None:
 
 
 def main() -> None:
+    if "--mnist1d" in sys.argv:
+        mnist1d_main()
+        return
     if "--net" in sys.argv:
         network_main()
+        mnist1d_main()
         return
     print(f"all {len(core.OPTIMIZERS)} optimizers, budget 64, 200 steps, one start (median of {REPEATS}):")
     for fn in LANDSCAPES:

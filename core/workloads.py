@@ -5,24 +5,36 @@ was fed. The defaults follow common practice for data of that size: the 2-D toy 
 hundred points) train a small 2-16-16-2 tanh network full batch, as TensorFlow Playground does;
 the image-like sets (the UCI digits and any larger set added to ``core.datasets.DATASETS`` later)
 train one hidden layer of 64 ReLU units on minibatches of 128, as ``sklearn``'s ``MLPClassifier``
-(one hidden layer of 100 ReLU units, minibatches of up to 200) and most tutorials do.
+(one hidden layer of 100 ReLU units, minibatches of up to 200) and most tutorials do. MNIST-1D's
+signals train the CNN of its paper (``core.cnn()``) on minibatches of 100, as the paper does.
+
+The architecture is a choice of the workload: ``"mlp"`` (the hidden sizes and activation),
+``"logistic"`` (no hidden layer: ``mlp(hidden=())``) or, for signal data sets (``SIGNAL_DATASETS``),
+``"cnn"`` (the paper's convolutional network; hidden sizes and activation are then unused).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .conv import CNN, cnn
 from .datasets import DATASETS, TWO_D_DATASETS, get_dataset
 from .messages import N_, CoreError
-from .network import MLP, mlp
+from .network import Network, mlp
 
 TWO_D_SAMPLES = 400  # train + test points of a 2-D set (the Network lab's default)
 TWO_D_NOISE = 0.1
+ARCHITECTURES = ("logistic", "mlp", "cnn")
+SIGNAL_DATASETS = ("mnist1d",)  # one-channel signals, where a 1-D convolution applies
+# Multiply-adds of a CNN's forward and backward pass per sample cost about twice an MLP's per parameter: the
+# windows are copied out before each product (measured with the paper's CNN and MLP on MNIST-1D, one thread).
+CNN_WORK = 2.0
 
 
 @dataclass(frozen=True)
 class Workload:
-    """A data set (``core.datasets``) and the network trained on it: hidden sizes, activation, minibatch size.
+    """A data set (``core.datasets``) and the network trained on it: hidden sizes, activation, minibatch size,
+    architecture (see the module docstring).
 
     ``batch_size`` None trains full batch. Hashable, so a page can cache by it.
     """
@@ -31,12 +43,39 @@ class Workload:
     hidden: tuple[int, ...]
     activation: str
     batch_size: int | None
+    architecture: str = "mlp"
 
-    def network(self) -> MLP:
-        """The network objective (``core.mlp``) on the data set's seeded split."""
+    def network(self) -> Network:
+        """The network objective (``core.mlp`` or ``core.cnn``) on the data set's seeded split."""
+        if self.architecture not in architectures(self.data):
+            raise CoreError(
+                N_("Unknown architecture {name}; valid names are: {names}"),
+                name=repr(self.architecture),
+                names=", ".join(architectures(self.data)),
+            )
         two_d = self.data in TWO_D_DATASETS
         n = TWO_D_SAMPLES if two_d else None
-        return mlp(get_dataset(self.data, n=n, noise=TWO_D_NOISE, seed=0), self.hidden, self.activation)
+        data = get_dataset(self.data, n=n, noise=TWO_D_NOISE, seed=0)
+        if self.architecture == "cnn":
+            return cnn(data)
+        return mlp(data, () if self.architecture == "logistic" else self.hidden, self.activation)
+
+
+def architectures(data: str) -> tuple[str, ...]:
+    """The architectures a workload on data set ``data`` may have: the CNN only on signals."""
+    return ARCHITECTURES if data in SIGNAL_DATASETS else tuple(a for a in ARCHITECTURES if a != "cnn")
+
+
+def work_per_sample(network: Network) -> float:
+    """The training work of one sample through ``network`` in parameter units: its parameter count for an MLP
+    (one multiply-add each, forward), for a CNN ``CNN_WORK`` × the multiply-adds of its convolutions and
+    linear layer (each kernel weight is used at every output position)."""
+    if not isinstance(network, CNN):
+        return float(network.dim)
+    widths, lengths = (1, *network.channels), network.lengths
+    convs = sum(lengths[i + 1] * k * widths[i] * widths[i + 1] for i, k in enumerate(network.kernels))
+    linear = widths[-1] * lengths[-1] * network.dataset.classes
+    return CNN_WORK * (convs + linear)
 
 
 def default_workload(data: str) -> Workload:
@@ -47,4 +86,6 @@ def default_workload(data: str) -> Workload:
         )
     if data in TWO_D_DATASETS:
         return Workload(data, (16, 16), "tanh", None)
+    if data in SIGNAL_DATASETS:
+        return Workload(data, (64,), "relu", 100, "cnn")
     return Workload(data, (64,), "relu", 128)

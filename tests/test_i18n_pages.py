@@ -93,6 +93,7 @@ PAGES = {
     "pages/lr_sweep.py": ({"opts": "gd", "steps": "40", "count": "100"}, "学习率扫描"),
     "pages/conditioning.py": ({"steps": "60"}, "条件数实验室"),
     "pages/custom.py": ({}, "自定义函数"),
+    "pages/mnist1d.py": ({"steps": "250", "seeds": "1"}, "复现 MNIST-1D"),
 }
 
 

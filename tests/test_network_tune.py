@@ -9,7 +9,7 @@ import core
 from core import network_trials
 from core.datasets import TWO_D_DATASETS
 from core.tune import SCORES, evaluate, survival
-from core.workloads import default_workload
+from core.workloads import Workload, architectures, default_workload, work_per_sample
 
 ALL = core.OPTIMIZERS + core.NETWORK_OPTIMIZERS
 
@@ -156,10 +156,24 @@ def test_test_scores_are_evaluates_test_split():
 def test_every_data_set_has_a_practitioners_workload(data):
     w = default_workload(data)
     net = w.network()
-    assert net.dataset.name == data and net.hidden == w.hidden and net.activation == w.activation
+    assert net.dataset.name == data and w.architecture in architectures(data)
+    if w.architecture == "mlp":
+        assert net.hidden == w.hidden and net.activation == w.activation
     if data in TWO_D_DATASETS:
         assert w.batch_size is None, "a few hundred points train full batch"
     else:
         assert w.batch_size is not None and w.batch_size < net.n_samples, "a larger set trains on minibatches"
     with pytest.raises(core.messages.CoreError, match="Unknown dataset"):
         default_workload("nope")
+
+
+def test_mnist1d_races_the_papers_cnn_and_each_architecture_builds_its_network():
+    w = default_workload("mnist1d")
+    assert (w.architecture, w.batch_size) == ("cnn", 100), "the paper's CNN on its minibatches of 100"
+    nets = {a: Workload("mnist1d", (8,), "relu", 100, a).network() for a in architectures("mnist1d")}
+    assert isinstance(nets["cnn"], core.CNN) and nets["cnn"].channels == (25, 25, 25)
+    assert nets["logistic"].sizes == (40, 10) and nets["mlp"].sizes == (40, 8, 10)
+    # a CNN's work per sample counts every output position of its convolutions, far above its parameter count
+    assert work_per_sample(nets["cnn"]) > 10 * nets["cnn"].dim and work_per_sample(nets["mlp"]) == nets["mlp"].dim
+    with pytest.raises(core.messages.CoreError, match="Unknown architecture"):
+        Workload("digits", (8,), "relu", 128, "cnn").network()

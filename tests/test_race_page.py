@@ -1,11 +1,12 @@
 """The Fair race page through AppTest, and the reusable Tune button."""
 
 import numpy as np
+import pytest
 
 import core
 from core.tune import search_space
 from tests.apptest_helpers import charts, count, errors, markdown_tables, open_page
-from ui import controls
+from ui import controls, race
 from ui.tune import slider_values
 
 SMALL = {"opts": "gd,adam", "budget": "16", "starts": "2", "steps": "60", "probs": "quadratic,booth"}
@@ -227,6 +228,58 @@ def test_too_much_network_work_is_refused_with_a_message():
         "pages/race.py",
         {"work": "net", "data": "digits", "bs": "full", "budget": "128", "inits": "8", "steps": "500", "opts": "adam"},
     )
+    assert not at.exception
+    assert any("per tuning round" in e for e in errors(at))
+    assert not markdown_tables(at)
+
+
+# MNIST-1D at a tiny budget, the profile over MNIST-1D alone.
+MNIST1D = {"work": "net", "data": "mnist1d", "opts": "adam", "budget": "8", "steps": "4", "nets": "mnist1d"}
+
+
+@pytest.mark.parametrize(
+    ("arch", "name"),
+    [
+        ("logistic", "Logistic regression on MNIST-1D, minibatches of 100"),
+        ("mlp", "40-64-10 relu network on MNIST-1D, minibatches of 100"),
+        ("cnn", "3-layer relu CNN (25-25-25 channels) on MNIST-1D, minibatches of 100"),
+    ],
+)
+def test_mnist1d_races_each_architecture(arch, name):
+    at = open_page("pages/race.py", {**MNIST1D, "arch": arch})
+    assert not at.exception and not errors(at) and not at.warning
+    assert name in at.subheader[0].value
+    assert list(markdown_tables(at)[0]["optimizer"]) == ["Adam"]
+    assert _param(at, "arch") == arch
+    shown = {w.key for w in at.slider} | {w.key for w in at.selectbox}
+    assert ({"race:layers", "race:width", "race:act"} <= shown) == (arch == "mlp"), "hidden layers only for the MLP"
+
+
+def test_mnist1d_starts_from_its_small_default_race(monkeypatch):
+    """Chosen in the sidebar, MNIST-1D brings its own defaults: the paper's CNN and minibatches, a tiny race
+    (made tinier here, so the test runs two steps of one optimizer; tune_bench --mnist1d times the real ones)."""
+    tiny = {**race.DATA_DEFAULTS["mnist1d"], "opts": ["adam"], "steps": 2}
+    monkeypatch.setitem(race.DATA_DEFAULTS, "mnist1d", tiny)
+    at = open_page("pages/race.py", {"work": "net", "budget": "8", "steps": "4", "nets": "moons", "inits": "1"})
+    at.selectbox(key="race:data").set_value("mnist1d").run()
+    state = at.session_state
+    assert (state["race:arch"], state["race:bs"]) == ("cnn", "100")
+    own = race.DATA_DEFAULTS["mnist1d"]
+    assert (state["race:steps"], state["race:budget"]) == (own["steps"], own["budget"])
+    assert state["race:score"] == own["score"]
+    assert state["race:nets"] == own["nets"], "a profile over MNIST-1D alone"
+    assert state["race:opts"] == own["opts"], "its own optimizers: each CNN run costs far more"
+    linked = open_page("pages/race.py", {"work": "net", "data": "mnist1d"})
+    assert linked.session_state["race:opts"] == own["opts"], "a link to MNIST-1D starts from its own defaults too"
+    assert any("the CNN of the MNIST-1D paper" in m.value for m in at.markdown)
+    bad = open_page("pages/race.py", {**MNIST1D, "arch": "transformer"})
+    assert "**arch** =" in bad.warning[0].value and bad.session_state["race:arch"] == "cnn"
+    digits = open_page("pages/race.py", {**MNIST1D, "data": "digits", "nets": "digits", "arch": "cnn"})
+    assert "**arch** =" in digits.warning[0].value, "no convolution over the digits' pixels"
+
+
+def test_a_large_cnn_race_is_refused_by_its_work_not_its_parameter_count():
+    at = open_page("pages/race.py", {**MNIST1D, "budget": "16", "inits": "2", "steps": "300", "score": "steps"})
     assert not at.exception
     assert any("per tuning round" in e for e in errors(at))
     assert not markdown_tables(at)

@@ -348,3 +348,72 @@ def all_positive(series: dict[str, np.ndarray] | np.ndarray) -> bool:
     arrays = series.values() if isinstance(series, dict) else [series]
     with np.errstate(invalid="ignore"):
         return all(bool(np.all(np.asarray(v)[np.isfinite(v)] > 0)) for v in arrays)
+
+
+def curves(
+    series: dict[str, tuple[np.ndarray, np.ndarray]],
+    title: str,
+    y_title: str,
+    *,
+    colors: dict[str, str],
+    height: int = 280,
+    rule_at: float | None = None,
+) -> Chart:
+    """Like ``lines``, for series recorded at their own steps: ``{label: (steps, values)}``."""
+    frames = [
+        pd.DataFrame({"step": np.asarray(s, dtype=float), "series": label, "value": np.asarray(v, dtype=float)})
+        for label, (s, v) in series.items()
+    ]
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["step", "series", "value"])
+    df = df[np.isfinite(df["value"])]
+    names = tuple(series)
+    palette = tuple(colors[n] for n in names)
+    return Chart(
+        _line_spec(title, y_title, False, names, palette, rule_at, language()),
+        df,
+        height_with_legend(height, len(names)),
+    )
+
+
+SIGNAL_GAP = 7.0  # vertical distance between two classes' rows in ``signals`` (a signal spans about ±3)
+
+
+@lru_cache(maxsize=16)
+def _signals_spec(title: str, x_title: str, classes: int, lang: str) -> str:
+    ticks = [-SIGNAL_GAP * k for k in range(classes)]
+    chart = (
+        alt.Chart()
+        .mark_line(strokeWidth=1.3, opacity=0.8)
+        .encode(
+            x=alt.X("sample:Q", title=x_title, scale=alt.Scale(nice=False)),
+            y=alt.Y(
+                "shifted:Q",
+                title=_("class"),
+                axis=alt.Axis(values=ticks, labelExpr=f"format(-datum.value / {SIGNAL_GAP:g}, 'd')", grid=False),
+                scale=alt.Scale(nice=False),
+            ),
+            color=alt.Color("class:N", legend=None, scale=alt.Scale(scheme="tableau10")),
+            detail="signal:N",
+            tooltip=[alt.Tooltip("class:N", title=_("class")), alt.Tooltip("value:Q", format=".3g")],
+        )
+        .properties(title=title)
+    )
+    return chart_spec(chart)
+
+
+def signals(x: np.ndarray, y: np.ndarray, per_class: int, title: str, x_title: str, height: int = 520) -> Chart:
+    """The first ``per_class`` signals (rows of ``x``) of every class of ``y``, one row of lines per class
+    (class k drawn ``SIGNAL_GAP`` × k below class 0), coloured by class."""
+    classes = int(y.max()) + 1
+    picked = np.concatenate([np.flatnonzero(y == k)[:per_class] for k in range(classes)])
+    rows, length = len(picked), x.shape[1]
+    df = pd.DataFrame(
+        {
+            "sample": np.tile(np.arange(length), rows),
+            "value": x[picked].ravel(),
+            "class": np.repeat(y[picked], length).astype(str),
+            "signal": np.repeat(picked, length),
+        }
+    )
+    df["shifted"] = df["value"] - SIGNAL_GAP * df["class"].astype(int)
+    return Chart(_signals_spec(title, x_title, classes, language()), df, height)

@@ -511,6 +511,8 @@ TEXTS = (
     N_(
         "A run has diverged when it leaves the landscape, f stops being finite, or its f − f* ends more than {growth}× its value at the start; it diverged at the first step from which that held to the end."
     ),
+    N_("Unknown model {name}; valid names are: {names}"),
+    N_("Invalid steps: {value} (expected an integer >= 0)"),
     N_("Unknown activation {name}; valid ones are: {names}"),
     N_("Invalid hidden sizes {value}: every layer needs at least one unit"),
     N_("{sizes} {activation} network on {dataset}"),
@@ -535,7 +537,6 @@ TEXTS = (
     N_("{schedule} got unexpected parameter(s) {unknown}; valid ones are: {valid}"),
     N_("(none)"),
     N_("Invalid record: {value} (expected 'all' or 'last')"),
-    N_("Invalid steps: {value} (expected an integer >= 0)"),
     N_("Invalid record_every: {value} (expected an integer >= 1)"),
     N_("Invalid x0 shape {shape}: the last axis must hold (x, y)"),
     N_("Invalid x0 shape {shape}: the last axis must hold the {dim} parameters"),
@@ -562,4 +563,5 @@ TEXTS = (
     N_("Invalid options for {names}: not searched (searched: {searched})"),
     N_("nothing"),
     N_("Invalid options for {name}: none inside ({low}, {high}]"),
+    N_("Unknown architecture {name}; valid names are: {names}"),
 )

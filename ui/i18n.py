@@ -41,7 +41,10 @@ _MESSAGES_MODULES = (
     " glossary"
 )
 MESSAGES_FILES = tuple(f"ui/{m}.py" for m in (*_MESSAGES_MODULES.split(" "), "problem", "core_texts"))
-_PAGES_MODULES = "race network network_export network_tune basins basin_maps sweep conditioning custom export slide present tune work"
+_PAGES_MODULES = (
+    "race network network_export network_tune basins basin_maps sweep conditioning custom export slide present tune work"
+    " mnist1d classes"
+)
 PAGES_FILES = ("ui/lessons/*.py", *(f"ui/{m}.py" for m in _PAGES_MODULES.split(" ")))
 
 # No ":" in these keys: presenter mode forgets every page setting (keys "page:name") when it opens a slide.

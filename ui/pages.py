@@ -34,6 +34,7 @@ EXPLORE = (
     ("pages/conditioning.py", N_("Conditioning lab"), ":material/architecture:"),
     ("pages/custom.py", N_("Your own function"), ":material/function:"),
     ("pages/network.py", N_("Network lab"), ":material/hub:"),
+    ("pages/mnist1d.py", N_("Reproduce MNIST-1D"), ":material/show_chart:"),
 )
 
 LESSONS = (

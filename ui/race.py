@@ -21,8 +21,9 @@ import streamlit as st
 import core
 from core.datasets import TWO_D_DATASETS
 from core.network import ACTIVATIONS
+from core.network_trials import ROWS
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
-from core.workloads import TWO_D_SAMPLES, Workload, default_workload
+from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, architectures, default_workload, work_per_sample
 
 from . import charts, controls, layout, plots, problem
 from .i18n import N_, _, dataset_name, error_text, join, optimizer_name
@@ -43,7 +44,27 @@ NET_PROFILE_DEFAULT: list[str] = [d for d in ("moons", "spiral", "digits") if d 
 STEPS = {"land": 100, "net": 300}
 BUDGET = {"land": 64, "net": 16}
 WIDTHS = ["4", "8", "16", "32", "64", "128"]
-BATCHES = ["full", "16", "32", "64", "128", "256"]
+BATCHES = ["full", "16", "32", "64", "100", "128", "256"]
+ARCHITECTURE_NAMES = {
+    "logistic": N_("Logistic regression"),
+    "mlp": N_("Multilayer perceptron (MLP)"),
+    "cnn": N_("CNN (the MNIST-1D paper's)"),
+}
+# Race defaults that differ by data set: MNIST-1D's CNN costs about 2 ms per step of one network and about
+# 0.07 s per run to score (the training loss that the divergence rule reads, and the test split, at the
+# start and the end), so its default race is tiny (four optimizers, few trials and steps, one seed, scored
+# by the final test loss, which needs no test curve, and a profile over MNIST-1D alone) to keep the default
+# view within the network cap (``python -m benchmarks.tune_bench --mnist1d``); raise them for a real race.
+DATA_DEFAULTS: dict[str, dict[str, Any]] = {
+    "mnist1d": {
+        "opts": ["gd", "momentum", "adam", "muon"],
+        "steps": 20,
+        "budget": 8,
+        "inits": 1,
+        "score": "final",
+        "nets": ["mnist1d"],
+    }
+}
 # Training work of one optimizer's race on a network (trials per round × seeds × steps × samples per
 # step × parameters): about 5x the digits race at its defaults (budget 16, 2 seeds, 300 steps of 128).
 MAX_NET_WORK = 20_000_000_000
@@ -127,8 +148,9 @@ def race_entry(key: problem.FunctionKey, name: str, race: Race) -> Entry:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def network(workload: Workload) -> core.MLP:
-    """The network objective of ``workload`` (shared: read-only data and per-thread scratch)."""
+def network(workload: Workload) -> Any:
+    """The network objective of ``workload``, a ``core.MLP`` or ``core.CNN`` (shared: read-only data and per-thread
+    scratch; typed ``Any`` as ``core.tune`` names only the MLP among networks)."""
     return workload.network()
 
 
@@ -153,10 +175,22 @@ def workload_name(key: Key, is_net: bool) -> str:
     """How the page names a workload: the landscape, or the network and its data set."""
     if not is_net:
         return layout.landscape_name(problem.objective(key))
-    sizes = "-".join(map(str, network(key).sizes))
     feed = _("full batch") if key.batch_size is None else _("minibatches of {n}").format(n=key.batch_size)
+    data = dataset_name(key.data)
+    if key.architecture == "cnn":
+        net = network(key)
+        return _("{layers}-layer {activation} CNN ({channels} channels) on {data}, {feed}").format(
+            layers=len(net.channels),
+            activation=net.activation,
+            channels="-".join(map(str, net.channels)),
+            data=data,
+            feed=feed,
+        )
+    if key.architecture == "logistic":
+        return _("Logistic regression on {data}, {feed}").format(data=data, feed=feed)
+    sizes = "-".join(map(str, network(key).sizes))
     return _("{sizes} {activation} network on {data}, {feed}").format(
-        sizes=sizes, activation=key.activation, data=dataset_name(key.data), feed=feed
+        sizes=sizes, activation=key.activation, data=data, feed=feed
     )
 
 
@@ -196,13 +230,13 @@ def _body(ps: PageState) -> None:
     net = kind == "net"
     names = offered(net)
     labels = {n: optimizer_name(n) for n in names}
-    default = NET_OPTIMIZERS if net else LAND_OPTIMIZERS
+    default = network_optimizers(ps.get("data", st.query_params.get("data"))) if net else LAND_OPTIMIZERS
     chosen = controls.multi(ps, "opts", _("Optimizers"), names, default, labels=labels, where=side)
     if net:
         side.header(_("Data and network"))
         key: Key = _workload_settings(ps, side)
-        race = _race_settings(ps, side, network=True)
-        profile_keys = [key if d == key.data else default_workload(d) for d in _network_profile(ps, side)]
+        race = _race_settings(ps, side, data=key.data)
+        profile_keys = [key if d == key.data else default_workload(d) for d in _network_profile(ps, side, key.data)]
         st.markdown(workload_sentence(race))
     else:
         side.header(_("Landscape"))
@@ -262,8 +296,23 @@ def _new_workload(ps: PageState) -> None:
     ps.new_landscape(always=("steps", "budget"))
 
 
+def network_optimizers(data: str | None) -> list[str]:
+    """The optimizers of a network race by default: the data set's own (``DATA_DEFAULTS``) or ``NET_OPTIMIZERS``."""
+    return list(DATA_DEFAULTS.get(data or "", {}).get("opts", NET_OPTIMIZERS))
+
+
+def _new_data(ps: PageState, before: str | None) -> None:
+    """On a change of data set (a callback): the settings whose defaults depend on it restart from the new set's,
+    the chosen optimizers too when the old or the new set has its own default list."""
+    always = ["layers", "width", "act", "bs", "arch", "steps", "budget", "inits", "score", "nets"]
+    if network_optimizers(before) != network_optimizers(ps.get("data")):
+        always.append("opts")
+    ps.new_landscape(always=tuple(always))
+
+
 def _workload_settings(ps: PageState, side) -> Workload:
     """The data set and its network: shape and minibatch start from the data set's practitioner default."""
+    before = ps.get("data")
     data = controls.choice(
         ps,
         "data",
@@ -272,12 +321,25 @@ def _workload_settings(ps: PageState, side) -> Workload:
         "moons",
         labels={k: dataset_name(k) for k in core.DATASETS},
         where=side,
-        on_change=lambda: ps.new_landscape(always=("layers", "width", "act", "bs")),
+        on_change=lambda: _new_data(ps, before),
     )
     base = default_workload(data)
-    layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, len(base.hidden), where=side)
-    width = controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, str(base.hidden[0]), where=side)
-    activation = controls.choice(ps, "act", _("Activation"), list(ACTIVATIONS), base.activation, where=side)
+    offered_archs = list(architectures(data))
+    arch = controls.choice(
+        ps,
+        "arch",
+        _("Architecture"),
+        offered_archs,
+        base.architecture,
+        labels={a: _(ARCHITECTURE_NAMES[a]) for a in offered_archs},
+        where=side,
+        help=_("The CNN (three convolutions of 25 channels, as the MNIST-1D paper's) is offered for signals."),
+    )
+    layers, width, activation = len(base.hidden), str(base.hidden[0]), base.activation
+    if arch == "mlp":
+        layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, layers, where=side)
+        width = controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, width, where=side)
+        activation = controls.choice(ps, "act", _("Activation"), list(ACTIVATIONS), activation, where=side)
     batch = controls.choice(
         ps,
         "bs",
@@ -288,15 +350,15 @@ def _workload_settings(ps: PageState, side) -> Workload:
         where=side,
         help=_("Samples per gradient; every optimizer and trial sees the same minibatches of a seed."),
     )
-    return Workload(data, (int(width),) * layers, activation, None if batch == "full" else int(batch))
+    return Workload(data, (int(width),) * layers, activation, None if batch == "full" else int(batch), arch)
 
 
 def workload_sentence(race: Race) -> str:
     """One sentence on the network workloads' defaults and how their runs are judged."""
     small = default_workload(TWO_D_DATASETS[0])
-    large = [d for d in core.DATASETS if d not in TWO_D_DATASETS]
+    large = [d for d in core.DATASETS if d not in TWO_D_DATASETS and d not in SIGNAL_DATASETS]
     big = default_workload(large[0]) if large else small
-    return _(
+    text = _(
         "Defaults as a practitioner would train them: on the 2-D sets ({n} points), a {small} {small_act} network, "
         "full batch; on {large}, one hidden layer of {width} {big_act} units, minibatches of {batch}. Each trial "
         "trains the same {seeds} seeded initialisation(s) and is judged on the held-out test split."
@@ -310,6 +372,14 @@ def workload_sentence(race: Race) -> str:
         batch=big.batch_size,
         seeds=race.seeds,
     )
+    signals = [d for d in core.DATASETS if d in SIGNAL_DATASETS]
+    if not signals:
+        return text
+    more = _(
+        "On {signals}, the CNN of the MNIST-1D paper on minibatches of {batch}, in a smaller race by default "
+        "(a step costs far more)."
+    ).format(signals=join(dataset_name(d) for d in signals), batch=default_workload(signals[0]).batch_size)
+    return f"{text} {more}"
 
 
 def _landscape_profile(ps: PageState, side) -> list[str]:
@@ -326,15 +396,16 @@ def _landscape_profile(ps: PageState, side) -> list[str]:
     )
 
 
-def _network_profile(ps: PageState, side) -> list[str]:
+def _network_profile(ps: PageState, side, data: str) -> list[str]:
     """The data sets of the network profile, each at its practitioner default (the raced one as set above)."""
-    box = controls.section(ps, "nprofile", _("Performance profile"), {"nets": ",".join(NET_PROFILE_DEFAULT)}, side)
+    default = DATA_DEFAULTS.get(data, {}).get("nets", NET_PROFILE_DEFAULT)
+    box = controls.section(ps, "nprofile", _("Performance profile"), {"nets": ",".join(default)}, side)
     return controls.multi(
         ps,
         "nets",
         _("Data sets"),
         list(core.DATASETS),
-        NET_PROFILE_DEFAULT,
+        default,
         labels={k: dataset_name(k) for k in core.DATASETS},
         where=box,
     )
@@ -356,10 +427,13 @@ def _affordable(key: Key, profile_keys: list[Key], race: Race) -> bool:
         )
         return False
     work = 0
+    # Recorded rows: each is scored on the test split and, for the divergence rule, on the training split.
+    rows = 2 if race.score == "final" else race.steps // max(1, race.steps // ROWS) + 2
     for w in dict.fromkeys([key, *profile_keys]):
         f = network(w)
         samples = f.n_samples if w.batch_size is None else min(w.batch_size, f.n_samples)
-        work = max(work, trials * race.seeds * race.steps * samples * f.dim)
+        evaluated = rows * (f.n_samples + f.dataset.n_test) / 3  # a forward pass: about a third of a step's work
+        work = max(work, int(trials * race.seeds * (race.steps * samples + evaluated) * work_per_sample(f)))
     if work <= MAX_NET_WORK:
         return True
     st.error(
@@ -372,17 +446,20 @@ def _affordable(key: Key, profile_keys: list[Key], race: Race) -> bool:
     return False
 
 
-def _race_settings(ps: PageState, side, network: bool = False) -> Race:
-    """The sidebar's tuning and judging settings (on networks: seeds are initialisations, the target an accuracy)."""
+def _race_settings(ps: PageState, side, data: str | None = None) -> Race:
+    """The sidebar's tuning and judging settings (on networks, for data set ``data``: seeds are initialisations, the
+    target an accuracy; ``DATA_DEFAULTS`` may start a data set's race smaller)."""
+    network = data is not None
     kind = "net" if network else "land"
-    steps = controls.steps_picker(ps, default=STEPS[kind], where=side)
+    own = DATA_DEFAULTS.get(data or "", {})
+    steps = controls.steps_picker(ps, default=own.get("steps", STEPS[kind]), where=side)
     side.header(_("Tuning"))
     score = controls.choice(
         ps,
         "score",
         _("Score (lower is better)"),
         list(SCORES),
-        "steps",
+        own.get("score", "steps"),
         labels={k: score_name(k, network) for k in SCORES},
         where=side,
         help=_(
@@ -396,7 +473,7 @@ def _race_settings(ps: PageState, side, network: bool = False) -> Race:
         _("Budget (trials per optimizer)"),
         8,
         128,
-        BUDGET[kind],
+        own.get("budget", BUDGET[kind]),
         where=side,
         help=_(
             "Half on a Halton sequence over the whole search space, the rest in three "
@@ -414,14 +491,14 @@ def _race_settings(ps: PageState, side, network: bool = False) -> Race:
             where=side,
             help=_("For steps-to-target and the survival curves: the share of test samples classified right."),
         )
-        box = controls.section(ps, "spread", _("Seeds"), {"inits": 2, "seed": 0}, side)
+        box = controls.section(ps, "spread", _("Seeds"), {"inits": own.get("inits", 2), "seed": 0}, side)
         inits = controls.integer(
             ps,
             "inits",
             _("Seeds (initialisations)"),
             1,
             8,
-            2,
+            own.get("inits", 2),
             where=box,
             help=_("Every trial trains these seeded initialisations, each on its own minibatch order."),
         )
