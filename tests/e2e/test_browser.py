@@ -119,8 +119,9 @@ def test_every_page_renders(page, base_url, artifacts, file):
     curves = page.get_by_text(re.compile("^Curves: loss"))
     if curves.count():  # an optimizer page draws its curves on demand: open them
         open_expander(page, curves)
-    page.wait_for_function(_VEGA_DRAWN, arg=VEGA, timeout=30_000)
-    page.wait_for_function(_IMAGE_LOADED, timeout=30_000)
+    # a state, not a time: the cap only ends a test whose page never draws (a busy CI machine can take a minute)
+    page.wait_for_function(_VEGA_DRAWN, arg=VEGA, timeout=120_000)
+    page.wait_for_function(_IMAGE_LOADED, timeout=120_000)
     full_page_screenshot(page, artifacts / "screenshots" / f"{name}.png")
     assert_no_exception(page)
 
