@@ -20,7 +20,7 @@ import core
 
 from . import present
 from .i18n import _, language
-from .theme import color
+from .theme import color, dash
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,7 @@ def _line_spec(
     log: bool,
     names: tuple[str, ...],
     colors: tuple[str, ...],
+    dashes: tuple[tuple[float, ...], ...],
     rule_at: float | None,
     lang: str,
 ) -> str:
@@ -212,7 +213,7 @@ def _line_spec(
         y=y,
         color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))),
     )
-    line = base.mark_line(strokeWidth=2)
+    line = base.mark_line(strokeWidth=2).encode(strokeDash=stroke_dash(names, dashes))
     points = (
         base.mark_circle(size=HOVER_SIZE)
         .encode(
@@ -226,10 +227,20 @@ def _line_spec(
         .add_params(hover)
         .properties(data=alt.NamedData(name=HOVER_DATA))
     )
-    layers = [line, points]
+    layers: list = [line, points]
     if rule_at is not None:
         layers.append(alt.Chart().mark_rule(strokeDash=[4, 4], color="#888").encode(y=alt.datum(rule_at)))
     return chart_spec(alt.layer(*layers).properties(title=title))
+
+
+def stroke_dash(names: tuple[str, ...], dashes: tuple[tuple[float, ...], ...]) -> alt.StrokeDash:
+    """Each series' dash (``theme.dash``), in the colour legend: optimizers whose lines overlap stay apart."""
+    return alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=list(names), range=[list(d) for d in dashes]),
+        title=None,
+        legend=legend(len(names)),
+    )
 
 
 def lines(
@@ -239,25 +250,38 @@ def lines(
     *,
     log: bool = False,
     colors: dict[str, str] | None = None,
+    dashes: dict[str, list[float]] | None = None,
     height: int = 280,
     rule_at: float | None = None,
 ) -> Chart:
     """Line chart of several series over steps with hover tooltips; log y when asked (non-positive values dropped).
 
-    Optimizer ids among the keys of ``series`` are shown by display name, each in its own colour.
+    Optimizer ids among the keys of ``series`` are shown by display name, each in its own colour and dash
+    (``colors`` and ``dashes`` give those of other keys, such as display names).
     """
     df = long_frame({series_label(n): v for n, v in series.items()})
     if log:
         df = df[df["value"] > 0]
     names = tuple(series_label(n) for n in series)
     palette = tuple((colors or {}).get(n) or color(n) for n in series)
+    dash_of = tuple(tuple((dashes or {}).get(n) or dash(n)) for n in series)
     return Chart(
-        _line_spec(title, y_title, log, names, palette, rule_at, language()), df, height_with_legend(height, len(names))
+        _line_spec(title, y_title, log, names, palette, dash_of, rule_at, language()),
+        df,
+        height_with_legend(height, len(names)),
     )
 
 
 @lru_cache(maxsize=64)
-def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...], lang: str) -> str:
+def _band_spec(
+    title: str,
+    y_title: str,
+    log: bool,
+    names: tuple[str, ...],
+    colors: tuple[str, ...],
+    dashes: tuple[tuple[float, ...], ...],
+    lang: str,
+) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart().encode(
@@ -267,6 +291,7 @@ def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colo
     area = base.mark_area(opacity=0.18).encode(y=alt.Y("lo:Q", title=y_title, scale=y_scale), y2="hi:Q")
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=y_scale),
+        strokeDash=stroke_dash(names, dashes),
         tooltip=[
             alt.Tooltip("series:N", title=_("series")),
             alt.Tooltip("step:Q", title=_("step")),
@@ -285,7 +310,13 @@ def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, hei
     ids = tuple(dict.fromkeys(frame["series"]))
     frame = frame.assign(series=frame["series"].map(series_label))
     spec = _band_spec(
-        title, y_title, log, tuple(series_label(n) for n in ids), tuple(color(n) for n in ids), language()
+        title,
+        y_title,
+        log,
+        tuple(series_label(n) for n in ids),
+        tuple(color(n) for n in ids),
+        tuple(tuple(dash(n)) for n in ids),
+        language(),
     )
     return Chart(spec, frame, height_with_legend(height, len(ids)))
 

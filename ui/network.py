@@ -23,7 +23,7 @@ from .plots import figure_text
 from .runs import HyperItems
 from .state import PageState, page_state
 from .text import plain
-from .theme import CMAP, INK, color
+from .theme import CMAP, INK, color, linestyle
 
 PAGE = "network"
 ALL_OPTIMIZERS = list(core.OPTIMIZERS) + list(core.NETWORK_OPTIMIZERS)
@@ -374,7 +374,7 @@ def slice_png(
             ax.plot(
                 path[:, 0],
                 path[:, 1],
-                "-",
+                linestyle=linestyle(name),
                 color=c,
                 lw=1.8,
                 zorder=3,

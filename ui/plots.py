@@ -23,7 +23,7 @@ from . import i18n, present
 from .charts import series_label
 from .i18n import N_, _
 from .problem import FunctionKey, grid, objective
-from .theme import ARROWS, CMAP, INK, MINIMUM, color
+from .theme import ARROWS, CMAP, INK, MINIMUM, color, linestyle
 
 Path = tuple[str, np.ndarray]  # (optimizer name, points (T, 2))
 Arrow = tuple[str, np.ndarray, np.ndarray, str]  # (label, origin, vector, kind: a key of theme.ARROWS)
@@ -200,7 +200,7 @@ def draw_paths(ax, paths: tuple[Path, ...], upto: int | None = None) -> None:
         done = pts if upto is None else pts[: upto + 1]
         if len(done) < len(pts):
             ax.plot(pts[:, 0], pts[:, 1], "-", color=c, lw=1.0, alpha=0.3, zorder=2)
-        ax.plot(done[:, 0], done[:, 1], "-", color=c, lw=1.8, label=series_label(name), zorder=3)
+        ax.plot(done[:, 0], done[:, 1], linestyle=linestyle(name), color=c, lw=1.8, label=series_label(name), zorder=3)
         ax.plot(done[:, 0], done[:, 1], "o", color=c, ms=2.6, zorder=3)
         ax.plot(*pts[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
         ax.plot(*pts[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4.5)

@@ -28,7 +28,7 @@ from . import charts, controls, layout, plots, problem
 from .i18n import N_, _, error_text
 from .state import PageState, page_state
 from .text import plain
-from .theme import color
+from .theme import color, dash
 from .tune import tune_button
 
 PAGE = "race"
@@ -613,6 +613,7 @@ def _accuracy(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> 
         _("Test accuracy of the tuned setting (median over the seeds)"),
         _("test accuracy"),
         colors={labels[n]: color(n) for n in entries},
+        dashes={labels[n]: dash(n) for n in entries},
         height=300,
         rule_at=race.target,
     ).show(st)
@@ -627,6 +628,7 @@ def _survival(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> 
         _("Fraction of runs with {condition} by step t").format(condition=target_text(race)),
         _("fraction of runs"),
         colors=colors,
+        dashes={labels[n]: dash(n) for n in entries},
         height=300,
     ).show(st)
 
