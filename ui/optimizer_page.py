@@ -165,6 +165,7 @@ def _scrub_view(
         b.metric(_("distance to minimum"), "—" if not np.isfinite(s["distance"]) else f"{s['distance']:.3g}")
         a.metric(_("steps to f − f* ≤ 1e-3"), _("never") if s["steps_to_tol"] < 0 else s["steps_to_tol"])
         b.metric(_("path length"), f"{s['path_length']:.3g}")
+        loss_chart(spec, run).show(st)
     with left:
         scale = arrow_scale(f, spec, run)
         png = plots.contour_png(
@@ -191,10 +192,20 @@ def _scrub_view(
         )
 
 
+LOSS_HEIGHT = 240  # px: the loss chart beside the contour, under the step panel
+
+
+def loss_chart(spec: core.OptimizerSpec, run: core.Trajectory) -> charts.Chart:
+    """The run's loss over the steps, in the first view beside the contour (log when every value is positive)."""
+    with np.errstate(all="ignore"):
+        log = charts.all_positive(run.values)
+    return charts.lines({spec.name: run.values}, _("Loss"), "f(θ)", log=log, height=LOSS_HEIGHT)
+
+
 def _charts(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
-    """The run's curves, one tab each, in a section drawn on demand: below the fold, they would make a fresh
-    tab load the chart module before it is done; only the open tab is drawn."""
-    label = _("Curves: loss, distance to the minimum, gradient norm…")
+    """The run's other curves, one tab each, in a section drawn on demand: below the fold, they would make a
+    fresh tab load more charts before it is done; only the open tab is drawn. The loss is in the first view."""
+    label = _("More curves: distance to the minimum, gradient norm…")
     with layout.on_demand(label, ps.key("curves"), ":material/show_chart:") as shown:
         if shown:
             _curve_tabs(ps, f, spec, run)
@@ -202,7 +213,7 @@ def _charts(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: cor
 
 def _curve_tabs(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
     name = spec.name
-    curves = {"loss": _("Loss"), "distance": _("Distance to nearest minimum"), "gnorm": _("Gradient norm")}
+    curves = {"distance": _("Distance to nearest minimum"), "gnorm": _("Gradient norm")}
     lrs = run.lr if run.lr is not None else np.empty(0)
     if len(lrs):
         curves["lr"] = _("Learning rate")
@@ -212,9 +223,7 @@ def _curve_tabs(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run:
         if tab is None:
             continue
         with tab, np.errstate(all="ignore"):
-            if which == "loss":
-                charts.lines({name: run.values}, _("Loss"), "f(θ)", log=charts.all_positive(run.values)).show(st)
-            elif which == "distance":
+            if which == "distance":
                 dist = f.nearest_minimum_distance(run.points)
                 if np.isfinite(dist).any():
                     charts.lines({name: dist}, _("Distance to nearest minimum"), "‖θ − θ*‖", log=True).show(st)

@@ -116,9 +116,6 @@ def test_every_page_renders(page, base_url, artifacts, file):
     assert urlparse(page.url).path == path, "the app redirected: the page was not found"
     assert_no_exception(page)
     name = path.strip("/") or "home"
-    curves = page.get_by_text(re.compile("^Curves: loss"))
-    if curves.count():  # an optimizer page draws its curves on demand: open them
-        open_expander(page, curves)
     page.wait_for_function(_VEGA_DRAWN, arg=VEGA, timeout=30_000)
     page.wait_for_function(_IMAGE_LOADED, timeout=30_000)
     full_page_screenshot(page, artifacts / "screenshots" / f"{name}.png")
