@@ -92,3 +92,36 @@ def test_line_hover_builds_no_voronoi():
     lines({"gd": np.linspace(1, 2, 50), "adam": np.linspace(2, 3, 50)}, "Loss", "f").show(where)
     selections = [param["select"] for param in where.spec["params"]]
     assert selections and all(s.get("on") == "pointerover" and not s.get("nearest") for s in selections)
+
+
+def test_long_titles_wrap_instead_of_being_cut():
+    """A title longer than a half column's line is drawn as lines (none cut with "…"), a short one as it is."""
+    from ui.charts import TITLE_WIDTH, wrapped
+
+    assert wrapped("Loss") == "Loss"
+    title = "Training loss (median and 10–90 % band over 4 seeds)"
+    lines = wrapped(title)
+    assert isinstance(lines, list) and len(lines) == 2 and " ".join(lines) == title
+    assert all(len(line) <= TITLE_WIDTH for line in lines)
+    chinese = wrapped("训练损失（4 个种子的中位数与 10–90 % 区间）以及更多的说明文字")
+    assert (
+        isinstance(chinese, list)
+        and "".join(chinese).replace(" ", "") == "训练损失（4个种子的中位数与10–90%区间）以及更多的说明文字"
+    )
+    assert all(sum(2 if ord(c) >= 0x2E80 else 1 for c in line) <= TITLE_WIDTH for line in chinese)
+
+
+def test_a_log_axis_labels_every_tick_in_one_format():
+    """1e-8 … 1 in exponents throughout; 0.01 … 10 in plain decimals throughout; never a mix on one axis."""
+    import json
+
+    from ui.charts import lines
+
+    def label(values):
+        spec = json.loads(lines({"gd": values}, "Loss", "f", log=True).spec)
+        axes = [layer["encoding"]["y"].get("axis", {}) for layer in spec["layer"] if "y" in layer.get("encoding", {})]
+        return {a.get("labelExpr") for a in axes if a}
+
+    wide, narrow = label(np.geomspace(1, 1e-8, 50)), label(np.geomspace(10, 0.01, 50))
+    assert len(wide) == 1 and "~e" in wide.pop()
+    assert len(narrow) == 1 and "~g" in narrow.pop()

@@ -61,7 +61,45 @@ def legend(n: int) -> alt.Legend | None:
     if n < 2:
         return None
     # Opaque swatches: a band layer (opacity 0.18) would otherwise make them vanish on a dark page.
-    return alt.Legend(orient="bottom", title=None, columns=min(n, LEGEND_COLUMNS), labelLimit=180, symbolOpacity=1)
+    # Strokes, not circles: a dashed optimizer's entry shows its dash (a dashed circle reads as a blot).
+    return alt.Legend(
+        orient="bottom",
+        title=None,
+        columns=min(n, LEGEND_COLUMNS),
+        labelLimit=LABEL_LIMIT,
+        symbolOpacity=1,
+        symbolType="stroke",
+        symbolStrokeWidth=2.5,
+        symbolSize=400,
+    )
+
+
+LABEL_LIMIT = 260  # px of a legend label: a laptop's half column, so "2/η（梯度下降的稳定性上限）" is not cut
+TITLE_WIDTH = 40  # a chart title's line, in widths of a Latin letter (a CJK character counts two)
+
+
+def wrapped(title: str, width: int = TITLE_WIDTH) -> str | list[str]:
+    """``title`` as lines of at most about ``width`` Latin letters (Vega-Lite draws a list as lines), broken at
+    spaces (or anywhere in CJK text), so a long title wraps instead of being cut with "…" in a half column.
+    The chart's ``description`` (its accessible name) keeps the title in one piece."""
+
+    def size(text: str) -> int:
+        return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+    if size(title) <= width:
+        return title
+    lines, line = [], ""
+    for word in title.replace("（", " （").split(" "):
+        parts = [word] if size(word) <= width else list(word)  # a long CJK run breaks between characters
+        for i, part in enumerate(parts):
+            glue = "" if not line or i > 0 or part.startswith("（") else " "
+            if line and size(line + glue + part) > width:
+                lines.append(line)
+                line = part
+            else:
+                line += glue + part
+    lines.append(line)
+    return [ln.strip() for ln in lines if ln.strip()]
 
 
 def height_with_legend(height: int, n: int) -> int:
@@ -192,11 +230,32 @@ def chart_spec(chart: alt.TopLevelMixin) -> str:
     return json.dumps(spec)
 
 
+PLAIN_RANGE = (1e-4, 1e5)  # a log axis within this range is labelled 0.001 … 30000, else 1e-8 … 1e2
+
+
+def log_labels(values: pd.Series | np.ndarray) -> str:
+    """How a log axis over ``values`` is labelled, one format for the whole axis: "plain" or "exp"."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return "plain"
+    return "plain" if PLAIN_RANGE[0] <= v.min() and v.max() < PLAIN_RANGE[1] else "exp"
+
+
+def y_axis(field: str, title: str, log: str) -> alt.Y:
+    """The y encoding: linear (``log`` empty) or log with every label in one format (``log_labels``); Vega's
+    own mixes "0.000001" with "1e-8" on one axis."""
+    if not log:
+        return alt.Y(field, title=title, scale=alt.Scale(zero=False))
+    label = "replace(format(datum.value, '~e'), 'e+', 'e')" if log == "exp" else "format(datum.value, '~g')"
+    return alt.Y(field, title=title, scale=alt.Scale(type="log"), axis=alt.Axis(labelExpr=label))
+
+
 @lru_cache(maxsize=256)
 def _line_spec(
     title: str,
     y_title: str,
-    log: bool,
+    log: str,
     names: tuple[str, ...],
     colors: tuple[str, ...],
     dashes: tuple[tuple[float, ...], ...],
@@ -204,7 +263,7 @@ def _line_spec(
     lang: str,
 ) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
+    y = y_axis("value:Q", y_title, log)
     # The pointer over a point lights up every series' point at that step. Not ``nearest``: its Voronoi
     # costs a fresh tab about 300 ms per chart to build, and every pointer move another search.
     hover = alt.selection_point(fields=["step"], on="pointerover", empty=False)
@@ -230,7 +289,7 @@ def _line_spec(
     layers: list = [line, points]
     if rule_at is not None:
         layers.append(alt.Chart().mark_rule(strokeDash=[4, 4], color="#888").encode(y=alt.datum(rule_at)))
-    return chart_spec(alt.layer(*layers).properties(title=title))
+    return chart_spec(alt.layer(*layers).properties(title=wrapped(title), description=title))
 
 
 def stroke_dash(names: tuple[str, ...], dashes: tuple[tuple[float, ...], ...]) -> alt.StrokeDash:
@@ -266,7 +325,9 @@ def lines(
     palette = tuple((colors or {}).get(n) or color(n) for n in series)
     dash_of = tuple(tuple((dashes or {}).get(n) or dash(n)) for n in series)
     return Chart(
-        _line_spec(title, y_title, log, names, palette, dash_of, rule_at, language()),
+        _line_spec(
+            title, y_title, log_labels(df["value"]) if log else "", names, palette, dash_of, rule_at, language()
+        ),
         df,
         height_with_legend(height, len(names)),
     )
@@ -276,7 +337,7 @@ def lines(
 def _band_spec(
     title: str,
     y_title: str,
-    log: bool,
+    log: str,
     names: tuple[str, ...],
     colors: tuple[str, ...],
     dashes: tuple[tuple[float, ...], ...],
@@ -284,11 +345,12 @@ def _band_spec(
 ) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    y_band = y_axis("lo:Q", y_title, log)
     base = alt.Chart().encode(
         x=alt.X("step:Q", title=_("step")),
         color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))),
     )
-    area = base.mark_area(opacity=0.18).encode(y=alt.Y("lo:Q", title=y_title, scale=y_scale), y2="hi:Q")
+    area = base.mark_area(opacity=0.18).encode(y=y_band, y2="hi:Q")
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=y_scale),
         strokeDash=stroke_dash(names, dashes),
@@ -300,7 +362,7 @@ def _band_spec(
             alt.Tooltip("hi:Q", format=".4g", title="90 %"),
         ],
     )
-    return chart_spec(alt.layer(area, line).properties(title=title))
+    return chart_spec(alt.layer(area, line).properties(title=wrapped(title), description=title))
 
 
 def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, height: int = 320) -> Chart:
@@ -312,7 +374,7 @@ def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, hei
     spec = _band_spec(
         title,
         y_title,
-        log,
+        log_labels(pd.concat([frame["lo"], frame["hi"]])) if log else "",
         tuple(series_label(n) for n in ids),
         tuple(color(n) for n in ids),
         tuple(tuple(dash(n)) for n in ids),

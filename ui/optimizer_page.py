@@ -160,12 +160,12 @@ def _scrub_view(
             "| | x | y |\n|:--|--:|--:|\n"
             + "\n".join(f"| {label} | {v[0]:.4g} | {v[1]:.4g} |" for label, v in rows.items())
         )
+        loss_chart(spec, run).show(st)  # in view beside the contour, as the step panel is
         a, b = st.columns(2)
         a.metric(_("final f"), f"{s['final_loss']:.3g}")
         b.metric(_("distance to minimum"), "—" if not np.isfinite(s["distance"]) else f"{s['distance']:.3g}")
         a.metric(_("steps to f − f* ≤ 1e-3"), _("never") if s["steps_to_tol"] < 0 else s["steps_to_tol"])
         b.metric(_("path length"), f"{s['path_length']:.3g}")
-        loss_chart(spec, run).show(st)
     with left:
         scale = arrow_scale(f, spec, run)
         png = plots.contour_png(
@@ -192,7 +192,7 @@ def _scrub_view(
         )
 
 
-LOSS_HEIGHT = 240  # px: the loss chart beside the contour, under the step panel
+LOSS_HEIGHT = 220  # px: the loss chart beside the contour, under the step table (in view on a laptop)
 
 
 def loss_chart(spec: core.OptimizerSpec, run: core.Trajectory) -> charts.Chart:

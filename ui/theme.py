@@ -1,4 +1,4 @@
-"""One colour per optimizer, used by every chart on every page, plus plot styling and the app's one CSS rule."""
+"""One colour and line style per optimizer, used by every chart on every page, plus plot styling and the app's CSS."""
 
 from __future__ import annotations
 
@@ -52,10 +52,13 @@ ARROWS: dict[str, tuple[str, str, Any]] = {
     "velocity": ("black", "white", "solid"),
     "step": ("white", "black", (0, (2.5, 1.5))),
 }
-# The app's own CSS, one rule: a Markdown table wider than its column (many columns, a phone) scrolls in its own
-# box; left alone it would make the whole main area scroll sideways, out of sight at the page's bottom.
+# The app's own CSS. A Markdown table wider than its column (many columns, a phone) scrolls in its own box; left
+# alone it would make the whole main area scroll sideways, out of sight at the page's bottom. A multiselect's chip
+# shows its whole name, wrapping if it must (Streamlit cuts "Momentum (heavy ball)" to "Momentum (heav…").
 STYLE = """<style>
 [data-testid="stMarkdownContainer"]:has(> table) { overflow-x: auto; }
+[data-testid="stMultiSelect"] [data-tag] { max-width: 100%; height: auto; }
+[data-testid="stMultiSelect"] [data-tag] > span[title] { white-space: normal; overflow-wrap: anywhere; }
 </style>"""
 MINIMUM = "#ffd400"  # known minima markers
 CMAP = "viridis"
