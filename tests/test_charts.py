@@ -125,3 +125,15 @@ def test_a_log_axis_labels_every_tick_in_one_format():
     wide, narrow = label(np.geomspace(1, 1e-8, 50)), label(np.geomspace(10, 0.01, 50))
     assert len(wide) == 1 and "~e" in wide.pop()
     assert len(narrow) == 1 and "~g" in narrow.pop()
+
+
+def test_two_limits_that_nearly_coincide_are_told_apart_by_their_dashes():
+    """Lesson 3's 2/η (40) and Adam's momentum limit (38): one dotted, one dashed, the measured line solid."""
+    import json
+
+    from ui.charts import DASHED, DOTTED
+
+    chart = lines({"measured": np.ones(5), "2/η": np.full(5, 40.0), "limit": np.full(5, 38.0)}, "t", "y")
+    spec = json.loads(with_dashes(chart, ("measured", "2/η", "limit"), ("limit",), ("2/η",)).spec)
+    dash = next(layer["encoding"]["strokeDash"] for layer in spec["layer"] if "strokeDash" in layer["encoding"])
+    assert dash["scale"]["range"] == [[1, 0], DOTTED, DASHED]

@@ -252,6 +252,8 @@ def test_tune_button_sets_tuned_hyperparameters_on_optimizer_and_compare_pages()
     at.button(key="adam:tune").click().run()
     assert not at.exception
     assert at.session_state["adam:lr"] != 0.001
+    note = next(c.value for c in at.caption if c.value.startswith("Tuned: "))
+    assert "lr = " in note and "β₁ = " in note and "betas0" not in note  # names people read, not URL names
     at = open_page("pages/compare.py", {"fn": "rosenbrock", "opts": "gd", "gd.lr": "0.0001"})
     at.button(key="compare:gd.tune").click().run()
     assert not at.exception
@@ -377,3 +379,44 @@ def test_compare_hyperparameters_fold_per_optimizer_and_still_apply():
     plain = markdown_tables(open_page("pages/compare.py", {"opts": "gd,adam"}))[-1].set_index("optimizer")
     assert table.loc["Adam", "final loss"] != plain.loc["Adam", "final loss"]
     assert table.loc["Gradient descent", "final loss"] == plain.loc["Gradient descent", "final loss"]
+
+
+def test_an_lr_beyond_the_slider_says_why_it_was_not_taken():
+    """Typing 3.0 in /gd's lr box (the slider ends at 2) sets the slider's end and says so, with no error."""
+    at = open_page("pages/gd.py")
+    hi = max(at.select_slider(key="gd:lr").options, key=float)
+    at.number_input(key="gd:lr#exact").set_value(3.0).run()
+    assert not at.exception and not errors(at)
+    assert float(at.select_slider(key="gd:lr").value) == float(hi)
+    said = " ".join(c.value for c in at.caption)
+    assert "3 is outside this slider's range" in said and "learning-rate sweep" in said
+
+
+def test_csv_downloads_carry_a_byte_order_mark_for_excel():
+    """UTF-8 with a BOM: Excel on Windows reads "∇" and Chinese headers; pandas reads the columns unchanged."""
+    import io
+
+    import pandas as pd
+
+    from ui.layout import csv_bytes
+
+    frame = pd.DataFrame({"gradient ∇f (x)": [1.0], "梯度": [2.0]})
+    data = csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf") and "∇".encode() in data
+    assert list(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig").columns) == list(frame.columns)
+
+
+def test_the_open_tab_is_kept_in_the_link():
+    """Opening a tab writes it into the URL, and a link naming it opens it (an unknown name opens the first)."""
+    at = show_tab(open_page("pages/adam.py"), "adam:tab", "Steps table & downloads")
+    assert not at.exception and at.query_params["tab"] == "table"
+    reopened = open_page("pages/adam.py", {"tab": "table", "curves": "1"})
+    assert reopened.session_state["adam:tab"] == "Steps table & downloads"
+    assert any(b.label == "Trajectory as CSV" for b in reopened.get("download_button"))
+    curve = open_page("pages/adam.py", {"curves": "1", "curve": "gnorm"})  # the curves section open on that tab
+    assert "Gradient norm" in [spec.get("title") for spec, _ in charts(curve)]
+    assert curve.query_params["curve"] == "gnorm" and curve.query_params["curves"] == "1"
+    for bad in ("nope", "<b>"):
+        fresh = open_page("pages/adam.py", {"tab": bad})
+        assert not fresh.exception and fresh.session_state["adam:tab"] == "3-D surface"
+        assert "tab" not in fresh.query_params

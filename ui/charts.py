@@ -404,20 +404,29 @@ def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
     return Chart(_schedule_spec(language()), df, height)
 
 
-def with_dashes(chart: Chart, names: tuple[str, ...], dashed: tuple[str, ...]) -> Chart:
+DASHED = [6, 4]  # a theoretical curve or a limit beside the measured one
+DOTTED = [2, 3]  # a second limit near the first (Lesson 3: 2/η = 40 beside Adam's 38)
+
+
+def with_dashes(chart: Chart, names: tuple[str, ...], dashed: tuple[str, ...], dotted: tuple[str, ...] = ()) -> Chart:
     """``chart`` (from ``lines``) with the ``dashed`` series drawn dashed, such as a theoretical rate beside
-    the measured one (no extra legend)."""
-    return dataclasses.replace(chart, spec=_dashed_spec(chart.spec, names, dashed))
+    the measured one, and the ``dotted`` ones dotted, so two limits that nearly coincide both show (no extra
+    legend)."""
+    return dataclasses.replace(chart, spec=_dashed_spec(chart.spec, names, dashed, dotted))
 
 
 @lru_cache(maxsize=64)
-def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> str:
+def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...], dotted: tuple[str, ...] = ()) -> str:
     d = json.loads(spec)
+
+    def pattern(n: str) -> list[int]:
+        return DOTTED if n in dotted else DASHED if n in dashed else [1, 0]
+
     dash = {
         "field": "series",
         "type": "nominal",
         "legend": None,
-        "scale": {"domain": list(names), "range": [[6, 4] if n in dashed else [1, 0] for n in names]},
+        "scale": {"domain": list(names), "range": [pattern(n) for n in names]},
     }
     for layer in d.get("layer", []):
         mark = layer.get("mark")
@@ -427,7 +436,10 @@ def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> 
     d.setdefault("config", {}).setdefault("legend", {}).update(
         symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=500
     )
-    dashes = {"signal": f"indexof({json.dumps(list(dashed))}, datum.value) >= 0 ? [5, 3] : [1, 0]"}
+    dashes = {
+        "signal": f"indexof({json.dumps(list(dotted))}, datum.value) >= 0 ? [2, 3] : "
+        f"indexof({json.dumps(list(dashed))}, datum.value) >= 0 ? [5, 3] : [1, 0]"
+    }
     for layer in d.get("layer", []):
         colour = layer.get("encoding", {}).get("color", {})
         if colour.get("legend"):

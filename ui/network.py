@@ -284,7 +284,9 @@ def band_frame(results: dict[str, NetRun], field: str) -> pd.DataFrame:
 def _curves(ps: PageState, results: dict[str, NetRun], seeds: int) -> None:
     """Loss and accuracy, each a tab of training and test curves; only the open tab is drawn."""
     over = _("median and 10–90 % band over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
-    loss_tab, accuracy_tab = layout.tabs_on_demand([_("Loss"), _("Accuracy")], ps.key("curves"))
+    loss_tab, accuracy_tab = layout.tabs_on_demand(
+        [_("Loss"), _("Accuracy")], ps.key("curves"), ps, ["loss", "accuracy"]
+    )
     if loss_tab is not None:
         with loss_tab:
             left, right = st.columns(2, gap="medium")

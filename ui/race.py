@@ -240,7 +240,8 @@ def _body(ps: PageState) -> None:
         lambda: _profile({k: {n: entries[(k, n)] for n in chosen} for k in profile_keys}, race, labels),
     )
     titles = [_("Runs reaching the target"), _("Sensitivity to the lr"), _("Performance profile")]
-    for tab, view in zip(layout.tabs_on_demand(titles, ps.key("view")), views, strict=True):
+    tabs = layout.tabs_on_demand(titles, ps.key("view"), ps, ["reached", "lr", "profile"])
+    for tab, view in zip(tabs, views, strict=True):
         if tab is not None:
             with tab:
                 view()

@@ -120,11 +120,13 @@ def _body(ps: PageState) -> None:
         _("preconditioned sharpness"): adam_pre,
         _("limit with momentum, {limit:.3g}").format(limit=limit): flat * limit,
     }
+    # 2/η dotted, the momentum limit dashed: at the defaults they are 40 and 38, one on top of the other.
     figures.lines_with_limits(
         series,
-        tuple(series)[1::2],
+        tuple(series)[3:],
         _("Along Adam's path: raw and preconditioned sharpness"),
         _("eigenvalue"),
+        dotted=tuple(series)[1:2],
         log=True,
         height=360,
         colors=dict(zip(series, ("#f4a09c", "#bbbbbb", color("adam"), LIMIT_COLOR), strict=True)),
