@@ -122,9 +122,10 @@ def test_a_log_axis_labels_every_tick_in_one_format():
         axes = [layer["encoding"]["y"].get("axis", {}) for layer in spec["layer"] if "y" in layer.get("encoding", {})]
         return {a.get("labelExpr") for a in axes if a}
 
-    wide, narrow = label(np.geomspace(1, 1e-8, 50)), label(np.geomspace(10, 0.01, 50))
-    assert len(wide) == 1 and "~e" in wide.pop()
-    assert len(narrow) == 1 and "~g" in narrow.pop()
+    wide, plain, narrow = (label(np.geomspace(a, b, 50)) for a, b in ((1, 1e-8), (10, 0.01), (0.5, 0.7)))
+    assert len(wide) == 1 and "~e" in (expr := wide.pop()) and "round" in expr  # 1e-8 … 1e0, powers of ten
+    assert len(plain) == 1 and "~g" in (expr := plain.pop()) and "round" in expr  # 0.01, 0.1, 1, 10
+    assert len(narrow) == 1 and "~g" in (expr := narrow.pop()) and "round" not in expr  # 0.5, 0.6, 0.7
 
 
 def test_two_limits_that_nearly_coincide_are_told_apart_by_their_dashes():

@@ -231,24 +231,30 @@ def chart_spec(chart: alt.TopLevelMixin) -> str:
 
 
 PLAIN_RANGE = (1e-4, 1e5)  # a log axis within this range is labelled 0.001 … 30000, else 1e-8 … 1e2
+DECADES = 2  # a log axis over at least this many powers of ten labels the powers of ten alone
 
 
 def log_labels(values: pd.Series | np.ndarray) -> str:
-    """How a log axis over ``values`` is labelled, one format for the whole axis: "plain" or "exp"."""
+    """How a log axis over ``values`` is labelled, one format for the whole axis: "plain" or "exp" (exponents),
+    with "-decades" when only the powers of ten are labelled."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
     if not len(v):
         return "plain"
-    return "plain" if PLAIN_RANGE[0] <= v.min() and v.max() < PLAIN_RANGE[1] else "exp"
+    kind = "plain" if PLAIN_RANGE[0] <= v.min() and v.max() < PLAIN_RANGE[1] else "exp"
+    return kind + "-decades" if np.log10(v.max() / v.min()) >= DECADES else kind
 
 
 def y_axis(field: str, title: str, log: str) -> alt.Y:
     """The y encoding: linear (``log`` empty) or log with every label in one format (``log_labels``); Vega's
-    own mixes "0.000001" with "1e-8" on one axis."""
+    own mixes "0.000001" with "1e-8" on one axis, and labels ticks such as 0.009 beside 0.08."""
     if not log:
         return alt.Y(field, title=title, scale=alt.Scale(zero=False))
-    label = "replace(format(datum.value, '~e'), 'e+', 'e')" if log == "exp" else "format(datum.value, '~g')"
-    return alt.Y(field, title=title, scale=alt.Scale(type="log"), axis=alt.Axis(labelExpr=label))
+    text = "replace(format(datum.value, '~e'), 'e+', 'e')" if log.startswith("exp") else "format(datum.value, '~g')"
+    if log.endswith("-decades"):
+        power = "log(datum.value) / LN10"
+        text = f"abs({power} - round({power})) < 1e-6 ? {text} : ''"
+    return alt.Y(field, title=title, scale=alt.Scale(type="log"), axis=alt.Axis(labelExpr=text))
 
 
 @lru_cache(maxsize=256)

@@ -31,11 +31,23 @@ def optimizer_rule(spec: core.OptimizerSpec) -> None:
     """The update rule beside the intuition, and a suggestion of what to try (one click away)."""
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.latex(stacked(spec.rule_latex))
+        rule(spec.rule_latex)
     with right:
         st.markdown(_(spec.intuition))
         with st.expander(_("Try this"), icon=":material/science:"):
             st.markdown(_(spec.try_this))
+
+
+def rule(latex: str, where: Any = st) -> None:
+    """An update rule: a cached SVG from matplotlib's mathtext where it reads the LaTeX (no KaTeX for a fresh tab
+    to load, where the rule is a page's only formula), else KaTeX."""
+    from .plots import formula_svg
+
+    svg = formula_svg(latex)
+    if svg is None:
+        where.latex(stacked(latex))
+    else:
+        where.markdown(f'<div style="text-align: center; font-size: 1.3em">{svg}</div>', unsafe_allow_html=True)
 
 
 def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:

@@ -201,7 +201,8 @@ def _body(ps: PageState) -> None:
     if results:
         _curves(ps, results, seeds)
         _table(results, labels)
-        left, right = st.columns(2, gap="medium")
+        # The digits' per-class table (a column per optimizer) needs more than half the width (issue 24).
+        left, right = st.columns(2 if data in TWO_D_DATASETS else [2, 3], gap="medium")
         with left:
             _slice(key, results, hps, steps, batch, seeds, plane, centre)
         with right:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from typing import Any
 
 import numpy as np
@@ -327,3 +328,67 @@ def surface_png(key: FunctionKey, paths: tuple[Path, ...], box: tuple | None = N
     ax.set_facecolor((0, 0, 0, 0))
     ax.view_init(elev=35, azim=-60)
     return to_png(fig, tight=True)
+
+
+# LaTeX that KaTeX reads and matplotlib's mathtext spells otherwise (mathtext has no \bigl, \tfrac, \le …).
+_MATHTEXT = (
+    (r"\bigl", r"\left"),
+    (r"\bigr", r"\right"),
+    (r"\Bigl", r"\left"),
+    (r"\Bigr", r"\right"),
+    (r"\Big/", "/"),
+    (r"\tfrac", r"\frac"),
+    (r"\operatorname", r"\mathrm"),
+    (r"\lVert", r"\Vert"),
+    (r"\rVert", r"\Vert"),
+)
+FORMULA_PT = 14.0  # the rule's size: 1 em of the SVG's width and height is this many points of the figure
+
+
+@functools.lru_cache(maxsize=128)
+def formula_svg(latex: str) -> str | None:
+    """An update rule written as ``a,\\quad b`` as an inline SVG, one equation per line, drawn by matplotlib's
+    mathtext; None when mathtext cannot read it (``cases`` environments …), to be typeset by KaTeX instead.
+
+    On an optimizer page the rule is the only formula, and KaTeX (its module and fonts) costs a fresh tab more
+    than a picture of the rule (issue 24). The glyphs are paths filled with ``currentColor``, so the rule takes
+    the theme's text colour, and the SVG is sized in em, so it grows with the text (presenter mode, phones).
+    """
+    body = re.sub(r"\\frac(?=[{ ])", r"\\dfrac", latex)  # display style, as KaTeX's \begin{gathered} sets them
+    for tex, mathtext in _MATHTEXT:
+        body = body.replace(tex, mathtext)
+    body = re.sub(r"\\le(?![a-zA-Z])", r"\\leq", re.sub(r"\\ge(?![a-zA-Z])", r"\\geq", body))
+    body = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", body)
+    lines = [line.strip() for line in re.split(r",\\qquad|,\\quad", body)]
+    fig = Figure(figsize=(1, 1))
+    fig.text(
+        0.5,
+        0.5,
+        "\n".join(f"${line}$" for line in lines),
+        ha="center",
+        va="center",
+        multialignment="center",
+        linespacing=1.9,
+        fontsize=FORMULA_PT,
+        math_fontfamily="cm",
+        color="black",
+    )
+    buf = io.StringIO()
+    try:
+        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.04, transparent=True, metadata={"Date": None})
+    except ValueError:  # mathtext's parse error (a ParseFatalException is a ValueError subclass here)
+        return None
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]  # no XML prolog or doctype inside HTML
+    svg = svg.replace("#000000", "currentColor")
+    size = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if size is None:
+        return None
+    w, h = (float(v) / FORMULA_PT for v in size.groups())
+    svg = svg.replace(size.group(0), f'width="{w:.2f}em" height="{h:.2f}em" style="max-width: 100%; height: auto"', 1)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(latex)}" fill="currentColor" ', 1)
+
+
+def _attr(text: str) -> str:
+    """``text`` safe inside an HTML attribute."""
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
