@@ -578,7 +578,8 @@ def _distribution(entries: dict[str, Entry], race: Race, labels: dict[str, str])
     )
     diverged = int((~np.isfinite(frame["score"])).sum())
     frame = frame[np.isfinite(frame["score"])]
-    y = alt.Y("optimizer:N", sort=[labels[n] for n in names], title=None)
+    # Whole names: Vega's 100 px label limit cut "Momentum (heavy ball)" to "Momentum (heav…" (issue 24).
+    y = alt.Y("optimizer:N", sort=[labels[n] for n in names], title=None, axis=alt.Axis(labelLimit=220))
     x = alt.X("score:Q", title=score_label(race), scale=_scale(frame["score"]))
     colour = alt.Color("optimizer:N", scale=_colors(names, labels), legend=None)
     box = alt.Chart(frame).mark_boxplot(extent="min-max", opacity=0.35, size=22).encode(x=x, y=y, color=colour)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
     "quadratic": {"lr": 0.45, "adam_lr": 0.4, "steps": 60},
 }
 LIMIT_COLOR = "#888888"
+RAW_COLOR = "#f4a09c"  # Adam's raw sharpness and the limit it is held to, 2/η
 SHARPNESS = N_("sharpness λ_max(H)")
 MAX_STEPS = 3000
 
@@ -120,7 +121,7 @@ def _body(ps: PageState) -> None:
         _("preconditioned sharpness"): adam_pre,
         _("limit with momentum, {limit:.3g}").format(limit=limit): flat * limit,
     }
-    # 2/η dotted, the momentum limit dashed: at the defaults they are 40 and 38, one on top of the other.
+    # 2/η dotted, the momentum limit dashed, in two colours: at the defaults they are 40 and 38, one on the other.
     figures.lines_with_limits(
         series,
         tuple(series)[3:],
@@ -129,7 +130,8 @@ def _body(ps: PageState) -> None:
         dotted=tuple(series)[1:2],
         log=True,
         height=360,
-        colors=dict(zip(series, ("#f4a09c", "#bbbbbb", color("adam"), LIMIT_COLOR), strict=True)),
+        # Each limit in the colour of the sharpness it bounds: 2/η the raw one's, the momentum limit Adam's.
+        colors=dict(zip(series, (RAW_COLOR, RAW_COLOR, color("adam"), color("adam")), strict=True)),
     ).show(st)
     _adam_story(f, adam_lr, adam, adam_sharp, adam_pre, limit)
     try_it(_links(), FILE)
