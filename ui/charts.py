@@ -453,6 +453,30 @@ def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...], dot
     return json.dumps(d)
 
 
+def with_notes(chart: Chart, notes: tuple[tuple[str, int, str, int], ...]) -> Chart:
+    """``chart`` (from ``lines``) with a short text at points of its series: (series, step, text, dy in px),
+    right-aligned at that point, such as each of two limits that nearly coincide named at the end of its line."""
+    return dataclasses.replace(chart, spec=_notes_spec(chart.spec, notes))
+
+
+@lru_cache(maxsize=64)
+def _notes_spec(spec: str, notes: tuple[tuple[str, int, str, int], ...]) -> str:
+    d = json.loads(spec)
+    for series, step, text, dy in notes:
+        d["layer"].append(
+            {
+                "mark": {"type": "text", "align": "right", "dy": dy, "fontSize": 12, "color": "#808495"},
+                "transform": [{"filter": f"datum.series == {json.dumps(series)} && datum.step == {step}"}],
+                "encoding": {
+                    "x": {"field": "step", "type": "quantitative"},
+                    "y": {"field": "value", "type": "quantitative"},
+                    "text": {"value": text},
+                },
+            }
+        )
+    return json.dumps(d)
+
+
 def all_positive(series: dict[str, np.ndarray] | np.ndarray) -> bool:
     """Whether every finite value is above zero, so that a log axis can show all of them."""
     arrays = series.values() if isinstance(series, dict) else [series]
