@@ -39,15 +39,18 @@ def optimizer_rule(spec: core.OptimizerSpec) -> None:
 
 
 def rule(latex: str, where: Any = st) -> None:
-    """An update rule: a cached SVG from matplotlib's mathtext where it reads the LaTeX (no KaTeX for a fresh tab
-    to load, where the rule is a page's only formula), else KaTeX."""
+    """An update rule: an SVG picture from matplotlib's mathtext where it reads the LaTeX (no KaTeX fonts and
+    layout for a fresh tab, where the rule is a page's only formula), else KaTeX."""
     from .plots import formula_svg
 
-    svg = formula_svg(latex)
+    # The server's theme when it sets one (``--theme.base dark``), else the browser's colour scheme, which
+    # Streamlit's default theme follows.
+    theme = st.get_option("theme.base")
+    svg = formula_svg(latex, theme if theme in ("light", "dark") else None)
     if svg is None:
         where.latex(stacked(latex))
     else:
-        where.markdown(f'<div style="text-align: center; font-size: 1.3em">{svg}</div>', unsafe_allow_html=True)
+        where.image(svg)
 
 
 def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:

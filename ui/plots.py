@@ -342,17 +342,23 @@ _MATHTEXT = (
     (r"\lVert", r"\Vert"),
     (r"\rVert", r"\Vert"),
 )
-FORMULA_PT = 14.0  # the rule's size: 1 em of the SVG's width and height is this many points of the figure
+FORMULA_PT = 15.0  # the rule's font size in points (KaTeX's display size on a 16 px page)
+
+
+INKS = {"light": "#31333f", "dark": "#fafafa"}  # Streamlit's text colour in its light and dark themes
+THEME_CSS = (
+    f"svg {{ color: {INKS['light']} }} @media (prefers-color-scheme: dark) {{ svg {{ color: {INKS['dark']} }} }}"
+)
 
 
 @functools.lru_cache(maxsize=128)
-def formula_svg(latex: str) -> str | None:
-    """An update rule written as ``a,\\quad b`` as an inline SVG, one equation per line, drawn by matplotlib's
-    mathtext; None when mathtext cannot read it (``cases`` environments …), to be typeset by KaTeX instead.
+def formula_svg(latex: str, theme: str | None = None) -> str | None:
+    """An update rule written as ``a,\\quad b`` as an SVG picture, one equation per line, drawn by matplotlib's
+    mathtext in the text colour of ``theme`` ("light", "dark", or None: the browser's colour scheme); None when
+    mathtext cannot read it (``cases`` environments …), to be typeset by KaTeX instead.
 
-    On an optimizer page the rule is the only formula, and KaTeX (its module and fonts) costs a fresh tab more
-    than a picture of the rule (issue 24). The glyphs are paths filled with ``currentColor``, so the rule takes
-    the theme's text colour, and the SVG is sized in em, so it grows with the text (presenter mode, phones).
+    On an optimizer page the rule is the only formula, and KaTeX (its fonts and layout) costs a fresh tab more
+    than a picture of the rule (issue 24).
     """
     body = re.sub(r"\\frac(?=[{ ])", r"\\dfrac", latex)  # display style, as KaTeX's \begin{gathered} sets them
     for tex, mathtext in _MATHTEXT:
@@ -360,33 +366,29 @@ def formula_svg(latex: str) -> str | None:
     body = re.sub(r"\\le(?![a-zA-Z])", r"\\leq", re.sub(r"\\ge(?![a-zA-Z])", r"\\geq", body))
     body = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", body)
     lines = [line.strip() for line in re.split(r",\\qquad|,\\quad", body)]
+    # One text per equation, each placed under the one before by its drawn height (a fraction is taller than a
+    # line of text, which one multi-line text would not leave room for).
     fig = Figure(figsize=(1, 1))
-    fig.text(
-        0.5,
-        0.5,
-        "\n".join(f"${line}$" for line in lines),
-        ha="center",
-        va="center",
-        multialignment="center",
-        linespacing=1.9,
-        fontsize=FORMULA_PT,
-        math_fontfamily="cm",
-        color="black",
-    )
-    buf = io.StringIO()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    top = 0.0
     try:
+        for line in lines:
+            text = fig.text(
+                0.5, top, f"${line}$", ha="center", va="top", fontsize=FORMULA_PT, math_fontfamily="cm", color="black"
+            )
+            top -= text.get_window_extent(renderer).height / fig.dpi / fig.get_figheight() + 0.12
+        buf = io.StringIO()
         fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.04, transparent=True, metadata={"Date": None})
     except ValueError:  # mathtext's parse error (a ParseFatalException is a ValueError subclass here)
         return None
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]  # no XML prolog or doctype inside HTML
-    svg = svg.replace("#000000", "currentColor")
-    size = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
-    if size is None:
-        return None
-    w, h = (float(v) / FORMULA_PT for v in size.groups())
-    svg = svg.replace(size.group(0), f'width="{w:.2f}em" height="{h:.2f}em" style="max-width: 100%; height: auto"', 1)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(latex)}" fill="currentColor" ', 1)
+    svg = svg[svg.index("<svg") :]
+    # The glyphs in the text colour of the theme: a fixed one when the page knows it, else the browser's scheme
+    # (Streamlit's default theme follows it). An <img> SVG does not inherit the page's colour.
+    colour = f"svg {{ color: {INKS[theme]} }}" if theme in INKS else THEME_CSS
+    svg = svg.replace("#000000", "currentColor").replace("<defs>", f"<defs><style>{colour}</style>", 1)
+    label = _attr(latex)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" fill="currentColor" ', 1)
 
 
 def _attr(text: str) -> str:
