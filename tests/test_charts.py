@@ -92,3 +92,49 @@ def test_line_hover_builds_no_voronoi():
     lines({"gd": np.linspace(1, 2, 50), "adam": np.linspace(2, 3, 50)}, "Loss", "f").show(where)
     selections = [param["select"] for param in where.spec["params"]]
     assert selections and all(s.get("on") == "pointerover" and not s.get("nearest") for s in selections)
+
+
+def test_long_titles_wrap_instead_of_being_cut():
+    """A title longer than a half column's line is drawn as lines (none cut with "…"), a short one as it is."""
+    from ui.charts import TITLE_WIDTH, wrapped
+
+    assert wrapped("Loss") == "Loss"
+    title = "Training loss (median and 10–90 % band over 4 seeds)"
+    lines = wrapped(title)
+    assert isinstance(lines, list) and len(lines) == 2 and " ".join(lines) == title
+    assert all(len(line) <= TITLE_WIDTH for line in lines)
+    chinese = wrapped("训练损失（4 个种子的中位数与 10–90 % 区间）以及更多的说明文字")
+    assert (
+        isinstance(chinese, list)
+        and "".join(chinese).replace(" ", "") == "训练损失（4个种子的中位数与10–90%区间）以及更多的说明文字"
+    )
+    assert all(sum(2 if ord(c) >= 0x2E80 else 1 for c in line) <= TITLE_WIDTH for line in chinese)
+
+
+def test_a_log_axis_labels_every_tick_in_one_format():
+    """1e-8 … 1 in exponents throughout; 0.01 … 10 in plain decimals throughout; never a mix on one axis."""
+    import json
+
+    from ui.charts import lines
+
+    def label(values):
+        spec = json.loads(lines({"gd": values}, "Loss", "f", log=True).spec)
+        axes = [layer["encoding"]["y"].get("axis", {}) for layer in spec["layer"] if "y" in layer.get("encoding", {})]
+        return {a.get("labelExpr") for a in axes if a}
+
+    wide, plain, narrow = (label(np.geomspace(a, b, 50)) for a, b in ((1, 1e-8), (10, 0.01), (0.5, 0.7)))
+    assert len(wide) == 1 and "~e" in (expr := wide.pop()) and "round" in expr  # 1e-8 … 1e0, powers of ten
+    assert len(plain) == 1 and "~g" in (expr := plain.pop()) and "round" in expr  # 0.01, 0.1, 1, 10
+    assert len(narrow) == 1 and "~g" in (expr := narrow.pop()) and "round" not in expr  # 0.5, 0.6, 0.7
+
+
+def test_two_limits_that_nearly_coincide_are_told_apart_by_their_dashes():
+    """Lesson 3's 2/η (40) and Adam's momentum limit (38): one dotted, one dashed, the measured line solid."""
+    import json
+
+    from ui.charts import DASHED, DOTTED
+
+    chart = lines({"measured": np.ones(5), "2/η": np.full(5, 40.0), "limit": np.full(5, 38.0)}, "t", "y")
+    spec = json.loads(with_dashes(chart, ("measured", "2/η", "limit"), ("limit",), ("2/η",)).spec)
+    dash = next(layer["encoding"]["strokeDash"] for layer in spec["layer"] if "strokeDash" in layer["encoding"])
+    assert dash["scale"]["range"] == [[1, 0], DOTTED, DASHED]

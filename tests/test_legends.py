@@ -5,7 +5,7 @@ import json
 import core
 from tests.apptest_helpers import charts, open_page, show_tab
 from ui.charts import MIN_PLOT
-from ui.theme import color
+from ui.theme import color, dash
 
 
 def _colour_encodings(spec: dict) -> list[dict]:
@@ -87,3 +87,15 @@ def test_noise_band_legend_swatches_are_opaque():
     assert bands
     for spec in bands:
         _check_legends(spec)
+
+
+def test_compare_lines_are_dashed_as_their_optimizers_style():
+    """Each line's dash is its optimizer's (``theme.dash``), in the one legend with its colour."""
+    names = ["gd", "nesterov", "adadelta"]  # one optimizer of each style
+    at = open_page("pages/compare.py", {"opts": ",".join(names)})
+    spec, _data = next((s, d) for s, d in charts(at) if s.get("title") == "Loss")
+    line = next(layer for layer in spec["layer"] if "strokeDash" in layer.get("encoding", {}))
+    scale = line["encoding"]["strokeDash"]["scale"]
+    assert scale["domain"] == [core.get_spec(n).display_name for n in names]
+    assert scale["range"] == [dash(n) for n in names]
+    assert len({json.dumps(d) for d in scale["range"]}) == 3

@@ -191,3 +191,16 @@ def test_adam_preconditioner_is_the_step_adam_took():
     H = np.diag([3.0, 100.0])
     assert curvature.preconditioned_sharpness(H, np.array([0.5, 0.01])) == pytest.approx(1.5)
     assert curvature.momentum_threshold(0.9) == pytest.approx(38.0)
+
+
+def test_lesson_three_tells_its_two_nearly_equal_limits_apart():
+    """2/η = 40 and Adam's momentum limit 38 lie a pixel apart: one dotted, one dashed, each named at its end."""
+    at = open_page("pages/lesson_stability.py")
+    spec = next(s for s, _ in charts(at) if s.get("title") == "Along Adam's path: raw and preconditioned sharpness")
+    dash = next(layer["encoding"]["strokeDash"] for layer in spec["layer"] if "strokeDash" in layer.get("encoding", {}))
+    patterns = dict(zip(dash["scale"]["domain"], dash["scale"]["range"], strict=True))
+    assert patterns["2/η (what GD would need)"] != patterns["limit with momentum, 38"]
+    notes = [
+        layer["encoding"]["text"]["value"] for layer in spec["layer"] if layer.get("mark", {}).get("type") == "text"
+    ]
+    assert notes == ["2/η = 40", "(2 + 2β₁)/(1 − β₁) = 38"]

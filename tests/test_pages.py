@@ -12,10 +12,8 @@ OPTIMIZER_PAGES = [f"pages/{n}.py" for n in core.OPTIMIZERS]
 
 @pytest.mark.parametrize("page", all_page_files())
 def test_page_renders_with_charts_and_images(page):
+    """At its defaults, with no click: every page's first view has a chart and an image."""
     at = open_page(page)
-    if page in OPTIMIZER_PAGES:  # their curves are drawn on demand
-        at.session_state[page.removeprefix("pages/").removesuffix(".py") + ":curves"] = True
-        at.run()
     assert not at.exception, at.exception
     assert count(at, "vega_lite_chart") >= 1
     assert count(at, "image") >= 1
@@ -161,18 +159,30 @@ def test_hostile_formula_in_url_is_a_clean_message(formula):
 def test_custom_formula_works_like_a_builtin():
     at = open_page("pages/adam.py", {"fn": "custom", "formula": "(x-1)**2 + 3*(y+2)**2", "lr": "0.1", "steps": "200"})
     assert not at.exception and not errors(at)
-    assert count(at, "image") >= 1 and count(at, "vega_lite_chart") == 0  # curves are drawn on demand
+    assert count(at, "image") >= 1 and count(at, "vega_lite_chart") == 1  # the loss; other curves on demand
     at.session_state["adam:curves"] = True
-    assert count(at.run(), "vega_lite_chart") == 1  # the open curve tab only
+    assert count(at.run(), "vega_lite_chart") == 2  # the loss and the open curve tab only
+
+
+@pytest.mark.parametrize("name", core.OPTIMIZERS)
+def test_first_view_shows_the_loss_beside_the_contour(name):
+    """No click: the contour and the run's loss chart (its one series, every step), and no other chart."""
+    at = open_page(f"pages/{name}.py", {"steps": "40"})
+    assert not at.exception
+    assert count(at, "image") >= 1
+    ((spec, data),) = charts(at)
+    assert spec.get("title") == "Loss"
+    assert set(data["series"]) == {core.get_spec(name).display_name} and data["step"].max() == 40
 
 
 def test_every_curve_tab_draws_its_chart():
-    """Curves are tabs drawn on demand: each one shows its own chart, and only the open one is drawn."""
+    """Curves are tabs drawn on demand: each one shows its own chart, and only the open one is drawn (beside the
+    loss chart of the first view)."""
     at = open_page("pages/adam.py", {"sched": "cosine"})
     at.session_state["adam:curves"] = True
-    labels = [t.label for t in at.run().tabs][:5]
-    assert labels == ["Loss", "Distance to nearest minimum", "Gradient norm", "Learning rate", "Effective step size"]
-    titles = {"Loss": "Loss", "Distance to nearest minimum": "Distance to nearest minimum"}
+    labels = [t.label for t in at.run().tabs][:4]
+    assert labels == ["Distance to nearest minimum", "Gradient norm", "Learning rate", "Effective step size"]
+    titles = {"Distance to nearest minimum": "Distance to nearest minimum"}
     titles |= {
         "Gradient norm": "Gradient norm",
         "Effective step size": "Effective step size per coordinate |Δθᵢ| / |gᵢ|",
@@ -180,10 +190,11 @@ def test_every_curve_tab_draws_its_chart():
     for label in labels:
         show_tab(at, "adam:curve", label)
         assert not at.exception
-        (spec, data), *others = charts(at)
+        loss, (spec, data), *others = charts(at)
+        assert loss[0].get("title") == "Loss"
         assert not others and len(data) > 0
         assert spec.get("title") == titles.get(label, spec.get("title"))
-    lr = charts(show_tab(at, "adam:curve", "Learning rate"))[0][1]
+    lr = charts(show_tab(at, "adam:curve", "Learning rate"))[1][1]
     assert lr["lr"].iloc[0] > lr["lr"].iloc[-1]  # the cosine schedule's lr falls
 
 
@@ -207,7 +218,7 @@ def test_schedule_is_selectable_and_charted():
         page.session_state["momentum:curves"] = True
         page.run()
     assert "Learning rate" in [t.label for t in at.tabs] and "Learning rate" not in [t.label for t in plain.tabs]
-    assert len(charts(show_tab(at, "momentum:curve", "Learning rate"))) == 1
+    assert len(charts(show_tab(at, "momentum:curve", "Learning rate"))) == 2  # the loss and the lr
 
 
 def test_start_map_click_sets_the_start(monkeypatch):
@@ -241,6 +252,8 @@ def test_tune_button_sets_tuned_hyperparameters_on_optimizer_and_compare_pages()
     at.button(key="adam:tune").click().run()
     assert not at.exception
     assert at.session_state["adam:lr"] != 0.001
+    note = next(c.value for c in at.caption if c.value.startswith("Tuned: "))
+    assert "lr = " in note and "β₁ = " in note and "betas0" not in note  # names people read, not URL names
     at = open_page("pages/compare.py", {"fn": "rosenbrock", "opts": "gd", "gd.lr": "0.0001"})
     at.button(key="compare:gd.tune").click().run()
     assert not at.exception
@@ -366,3 +379,44 @@ def test_compare_hyperparameters_fold_per_optimizer_and_still_apply():
     plain = markdown_tables(open_page("pages/compare.py", {"opts": "gd,adam"}))[-1].set_index("optimizer")
     assert table.loc["Adam", "final loss"] != plain.loc["Adam", "final loss"]
     assert table.loc["Gradient descent", "final loss"] == plain.loc["Gradient descent", "final loss"]
+
+
+def test_an_lr_beyond_the_slider_says_why_it_was_not_taken():
+    """Typing 3.0 in /gd's lr box (the slider ends at 2) sets the slider's end and says so, with no error."""
+    at = open_page("pages/gd.py")
+    hi = max(at.select_slider(key="gd:lr").options, key=float)
+    at.number_input(key="gd:lr#exact").set_value(3.0).run()
+    assert not at.exception and not errors(at)
+    assert float(at.select_slider(key="gd:lr").value) == float(hi)
+    said = " ".join(c.value for c in at.caption)
+    assert "3 is outside this slider's range" in said and "learning-rate sweep" in said
+
+
+def test_csv_downloads_carry_a_byte_order_mark_for_excel():
+    """UTF-8 with a BOM: Excel on Windows reads "∇" and Chinese headers; pandas reads the columns unchanged."""
+    import io
+
+    import pandas as pd
+
+    from ui.layout import csv_bytes
+
+    frame = pd.DataFrame({"gradient ∇f (x)": [1.0], "梯度": [2.0]})
+    data = csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf") and "∇".encode() in data
+    assert list(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig").columns) == list(frame.columns)
+
+
+def test_the_open_tab_is_kept_in_the_link():
+    """Opening a tab writes it into the URL, and a link naming it opens it (an unknown name opens the first)."""
+    at = show_tab(open_page("pages/adam.py"), "adam:tab", "Steps table & downloads")
+    assert not at.exception and at.query_params["tab"] == "table"
+    reopened = open_page("pages/adam.py", {"tab": "table", "curves": "1"})
+    assert reopened.session_state["adam:tab"] == "Steps table & downloads"
+    assert any(b.label == "Trajectory as CSV" for b in reopened.get("download_button"))
+    curve = open_page("pages/adam.py", {"curves": "1", "curve": "gnorm"})  # the curves section open on that tab
+    assert "Gradient norm" in [spec.get("title") for spec, _ in charts(curve)]
+    assert curve.query_params["curve"] == "gnorm" and curve.query_params["curves"] == "1"
+    for bad in ("nope", "<b>"):
+        fresh = open_page("pages/adam.py", {"tab": bad})
+        assert not fresh.exception and fresh.session_state["adam:tab"] == "3-D surface"
+        assert "tab" not in fresh.query_params

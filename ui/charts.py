@@ -20,7 +20,7 @@ import core
 
 from . import present
 from .i18n import _, language, optimizer_name
-from .theme import color
+from .theme import color, dash
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,45 @@ def legend(n: int) -> alt.Legend | None:
     if n < 2:
         return None
     # Opaque swatches: a band layer (opacity 0.18) would otherwise make them vanish on a dark page.
-    return alt.Legend(orient="bottom", title=None, columns=min(n, LEGEND_COLUMNS), labelLimit=180, symbolOpacity=1)
+    # Strokes, not circles: a dashed optimizer's entry shows its dash (a dashed circle reads as a blot).
+    return alt.Legend(
+        orient="bottom",
+        title=None,
+        columns=min(n, LEGEND_COLUMNS),
+        labelLimit=LABEL_LIMIT,
+        symbolOpacity=1,
+        symbolType="stroke",
+        symbolStrokeWidth=2.5,
+        symbolSize=400,
+    )
+
+
+LABEL_LIMIT = 260  # px of a legend label: a laptop's half column, so "2/η（梯度下降的稳定性上限）" is not cut
+TITLE_WIDTH = 40  # a chart title's line, in widths of a Latin letter (a CJK character counts two)
+
+
+def wrapped(title: str, width: int = TITLE_WIDTH) -> str | list[str]:
+    """``title`` as lines of at most about ``width`` Latin letters (Vega-Lite draws a list as lines), broken at
+    spaces (or anywhere in CJK text), so a long title wraps instead of being cut with "…" in a half column.
+    The chart's ``description`` (its accessible name) keeps the title in one piece."""
+
+    def size(text: str) -> int:
+        return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+    if size(title) <= width:
+        return title
+    lines, line = [], ""
+    for word in title.replace("（", " （").split(" "):
+        parts = [word] if size(word) <= width else list(word)  # a long CJK run breaks between characters
+        for i, part in enumerate(parts):
+            glue = "" if not line or i > 0 or part.startswith("（") else " "
+            if line and size(line + glue + part) > width:
+                lines.append(line)
+                line = part
+            else:
+                line += glue + part
+    lines.append(line)
+    return [ln.strip() for ln in lines if ln.strip()]
 
 
 def height_with_legend(height: int, n: int) -> int:
@@ -193,18 +231,46 @@ def chart_spec(chart: alt.TopLevelMixin) -> str:
     return json.dumps(spec)
 
 
+PLAIN_RANGE = (1e-4, 1e5)  # a log axis within this range is labelled 0.001 … 30000, else 1e-8 … 1e2
+DECADES = 2  # a log axis over at least this many powers of ten labels the powers of ten alone
+
+
+def log_labels(values: pd.Series | np.ndarray) -> str:
+    """How a log axis over ``values`` is labelled, one format for the whole axis: "plain" or "exp" (exponents),
+    with "-decades" when only the powers of ten are labelled."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return "plain"
+    kind = "plain" if PLAIN_RANGE[0] <= v.min() and v.max() < PLAIN_RANGE[1] else "exp"
+    return kind + "-decades" if np.log10(v.max() / v.min()) >= DECADES else kind
+
+
+def y_axis(field: str, title: str, log: str) -> alt.Y:
+    """The y encoding: linear (``log`` empty) or log with every label in one format (``log_labels``); Vega's
+    own mixes "0.000001" with "1e-8" on one axis, and labels ticks such as 0.009 beside 0.08."""
+    if not log:
+        return alt.Y(field, title=title, scale=alt.Scale(zero=False))
+    text = "replace(format(datum.value, '~e'), 'e+', 'e')" if log.startswith("exp") else "format(datum.value, '~g')"
+    if log.endswith("-decades"):
+        power = "log(datum.value) / LN10"
+        text = f"abs({power} - round({power})) < 1e-6 ? {text} : ''"
+    return alt.Y(field, title=title, scale=alt.Scale(type="log"), axis=alt.Axis(labelExpr=text))
+
+
 @lru_cache(maxsize=256)
 def _line_spec(
     title: str,
     y_title: str,
-    log: bool,
+    log: str,
     names: tuple[str, ...],
     colors: tuple[str, ...],
+    dashes: tuple[tuple[float, ...], ...],
     rule_at: float | None,
     lang: str,
 ) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
+    y = y_axis("value:Q", y_title, log)
     # The pointer over a point lights up every series' point at that step. Not ``nearest``: its Voronoi
     # costs a fresh tab about 300 ms per chart to build, and every pointer move another search.
     hover = alt.selection_point(fields=["step"], on="pointerover", empty=False)
@@ -213,7 +279,7 @@ def _line_spec(
         y=y,
         color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))),
     )
-    line = base.mark_line(strokeWidth=2)
+    line = base.mark_line(strokeWidth=2).encode(strokeDash=stroke_dash(names, dashes))
     points = (
         base.mark_circle(size=HOVER_SIZE)
         .encode(
@@ -227,10 +293,20 @@ def _line_spec(
         .add_params(hover)
         .properties(data=alt.NamedData(name=HOVER_DATA))
     )
-    layers = [line, points]
+    layers: list = [line, points]
     if rule_at is not None:
         layers.append(alt.Chart().mark_rule(strokeDash=[4, 4], color="#888").encode(y=alt.datum(rule_at)))
-    return chart_spec(alt.layer(*layers).properties(title=title))
+    return chart_spec(alt.layer(*layers).properties(title=wrapped(title), description=title))
+
+
+def stroke_dash(names: tuple[str, ...], dashes: tuple[tuple[float, ...], ...]) -> alt.StrokeDash:
+    """Each series' dash (``theme.dash``), in the colour legend: optimizers whose lines overlap stay apart."""
+    return alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=list(names), range=[list(d) for d in dashes]),
+        title=None,
+        legend=legend(len(names)),
+    )
 
 
 def lines(
@@ -240,34 +316,51 @@ def lines(
     *,
     log: bool = False,
     colors: dict[str, str] | None = None,
+    dashes: dict[str, list[float]] | None = None,
     height: int = 280,
     rule_at: float | None = None,
 ) -> Chart:
     """Line chart of several series over steps with hover tooltips; log y when asked (non-positive values dropped).
 
-    Optimizer ids among the keys of ``series`` are shown by display name, each in its own colour.
+    Optimizer ids among the keys of ``series`` are shown by display name, each in its own colour and dash
+    (``colors`` and ``dashes`` give those of other keys, such as display names).
     """
     df = long_frame({series_label(n): v for n, v in series.items()})
     if log:
         df = df[df["value"] > 0]
     names = tuple(series_label(n) for n in series)
     palette = tuple((colors or {}).get(n) or color(n) for n in series)
+    dash_of = tuple(tuple((dashes or {}).get(n) or dash(n)) for n in series)
     return Chart(
-        _line_spec(title, y_title, log, names, palette, rule_at, language()), df, height_with_legend(height, len(names))
+        _line_spec(
+            title, y_title, log_labels(df["value"]) if log else "", names, palette, dash_of, rule_at, language()
+        ),
+        df,
+        height_with_legend(height, len(names)),
     )
 
 
 @lru_cache(maxsize=64)
-def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colors: tuple[str, ...], lang: str) -> str:
+def _band_spec(
+    title: str,
+    y_title: str,
+    log: str,
+    names: tuple[str, ...],
+    colors: tuple[str, ...],
+    dashes: tuple[tuple[float, ...], ...],
+    lang: str,
+) -> str:
     scale = alt.Scale(domain=list(names), range=list(colors))
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    y_band = y_axis("lo:Q", y_title, log)
     base = alt.Chart().encode(
         x=alt.X("step:Q", title=_("step")),
         color=alt.Color("series:N", scale=scale, title=None, legend=legend(len(names))),
     )
-    area = base.mark_area(opacity=0.18).encode(y=alt.Y("lo:Q", title=y_title, scale=y_scale), y2="hi:Q")
+    area = base.mark_area(opacity=0.18).encode(y=y_band, y2="hi:Q")
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("median:Q", scale=y_scale),
+        strokeDash=stroke_dash(names, dashes),
         tooltip=[
             alt.Tooltip("series:N", title=_("series")),
             alt.Tooltip("step:Q", title=_("step")),
@@ -276,7 +369,7 @@ def _band_spec(title: str, y_title: str, log: bool, names: tuple[str, ...], colo
             alt.Tooltip("hi:Q", format=".4g", title="90 %"),
         ],
     )
-    return chart_spec(alt.layer(area, line).properties(title=title))
+    return chart_spec(alt.layer(area, line).properties(title=wrapped(title), description=title))
 
 
 def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, height: int = 320) -> Chart:
@@ -286,7 +379,13 @@ def band(frame: pd.DataFrame, title: str, y_title: str, *, log: bool = True, hei
     ids = tuple(dict.fromkeys(frame["series"]))
     frame = frame.assign(series=frame["series"].map(series_label))
     spec = _band_spec(
-        title, y_title, log, tuple(series_label(n) for n in ids), tuple(color(n) for n in ids), language()
+        title,
+        y_title,
+        log_labels(pd.concat([frame["lo"], frame["hi"]])) if log else "",
+        tuple(series_label(n) for n in ids),
+        tuple(color(n) for n in ids),
+        tuple(tuple(dash(n)) for n in ids),
+        language(),
     )
     return Chart(spec, frame, height_with_legend(height, len(ids)))
 
@@ -312,20 +411,29 @@ def schedule_chart(lrs: np.ndarray, height: int = 200) -> Chart:
     return Chart(_schedule_spec(language()), df, height)
 
 
-def with_dashes(chart: Chart, names: tuple[str, ...], dashed: tuple[str, ...]) -> Chart:
+DASHED = [6, 4]  # a theoretical curve or a limit beside the measured one
+DOTTED = [2, 3]  # a second limit near the first (Lesson 3: 2/η = 40 beside Adam's 38)
+
+
+def with_dashes(chart: Chart, names: tuple[str, ...], dashed: tuple[str, ...], dotted: tuple[str, ...] = ()) -> Chart:
     """``chart`` (from ``lines``) with the ``dashed`` series drawn dashed, such as a theoretical rate beside
-    the measured one (no extra legend)."""
-    return dataclasses.replace(chart, spec=_dashed_spec(chart.spec, names, dashed))
+    the measured one, and the ``dotted`` ones dotted, so two limits that nearly coincide both show (no extra
+    legend)."""
+    return dataclasses.replace(chart, spec=_dashed_spec(chart.spec, names, dashed, dotted))
 
 
 @lru_cache(maxsize=64)
-def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> str:
+def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...], dotted: tuple[str, ...] = ()) -> str:
     d = json.loads(spec)
+
+    def pattern(n: str) -> list[int]:
+        return DOTTED if n in dotted else DASHED if n in dashed else [1, 0]
+
     dash = {
         "field": "series",
         "type": "nominal",
         "legend": None,
-        "scale": {"domain": list(names), "range": [[6, 4] if n in dashed else [1, 0] for n in names]},
+        "scale": {"domain": list(names), "range": [pattern(n) for n in names]},
     }
     for layer in d.get("layer", []):
         mark = layer.get("mark")
@@ -335,11 +443,38 @@ def _dashed_spec(spec: str, names: tuple[str, ...], dashed: tuple[str, ...]) -> 
     d.setdefault("config", {}).setdefault("legend", {}).update(
         symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=500
     )
-    dashes = {"signal": f"indexof({json.dumps(list(dashed))}, datum.value) >= 0 ? [5, 3] : [1, 0]"}
+    dashes = {
+        "signal": f"indexof({json.dumps(list(dotted))}, datum.value) >= 0 ? [2, 3] : "
+        f"indexof({json.dumps(list(dashed))}, datum.value) >= 0 ? [5, 3] : [1, 0]"
+    }
     for layer in d.get("layer", []):
         colour = layer.get("encoding", {}).get("color", {})
         if colour.get("legend"):
             colour["legend"]["encode"] = {"symbols": {"update": {"strokeDash": dashes}}}
+    return json.dumps(d)
+
+
+def with_notes(chart: Chart, notes: tuple[tuple[str, int, str, int], ...]) -> Chart:
+    """``chart`` (from ``lines``) with a short text at points of its series: (series, step, text, dy in px),
+    right-aligned at that point, such as each of two limits that nearly coincide named at the end of its line."""
+    return dataclasses.replace(chart, spec=_notes_spec(chart.spec, notes))
+
+
+@lru_cache(maxsize=64)
+def _notes_spec(spec: str, notes: tuple[tuple[str, int, str, int], ...]) -> str:
+    d = json.loads(spec)
+    for series, step, text, dy in notes:
+        d["layer"].append(
+            {
+                "mark": {"type": "text", "align": "right", "dy": dy, "fontSize": 12, "color": "#808495"},
+                "transform": [{"filter": f"datum.series == {json.dumps(series)} && datum.step == {step}"}],
+                "encoding": {
+                    "x": {"field": "step", "type": "quantitative"},
+                    "y": {"field": "value", "type": "quantitative"},
+                    "text": {"value": text},
+                },
+            }
+        )
     return json.dumps(d)
 
 
@@ -369,7 +504,7 @@ def curves(
     names = tuple(series)
     palette = tuple(colors[n] for n in names)
     return Chart(
-        _line_spec(title, y_title, False, names, palette, rule_at, language()),
+        _line_spec(title, y_title, "", names, palette, tuple((1.0, 0.0) for _ in names), rule_at, language()),
         df,
         height_with_legend(height, len(names)),
     )

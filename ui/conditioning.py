@@ -110,7 +110,8 @@ def _body(ps: PageState) -> None:
             "outside [{lo:g}, {hi:g}] are not drawn."
         ).format(lo=CHART_RANGE[0], hi=CHART_RANGE[1])
     )
-    left, right = st.columns([1, 1], gap="medium")
+    # The table's six columns need the wider share: at 1280 px a half column cut its "steps" (issue 24).
+    left, right = st.columns([2, 3], gap="medium")
     with left:
         st.image(
             plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),

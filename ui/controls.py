@@ -354,24 +354,42 @@ def _float_controls(ps: PageState, url: str, h: Hyper, default: Any, where, on_c
 
 
 def _exact_box(ps: PageState, name: str, lo: float, hi: float, where, on_change=None) -> None:
-    """A number box under a log slider for a value between its steps; typing one moves the slider there."""
+    """A number box under a log slider for a value between its steps; typing one moves the slider there.
+
+    A value outside the slider's range is not refused with a bare red border: it is brought to the nearest end
+    and a line under the box says why (issue 24: "3.0" on /gd)."""
     box = ps.key(name) + "#exact"
     st.session_state[box] = float(st.session_state[ps.key(name)])
     where.number_input(
         _("exact value"),
-        min_value=float(lo),
-        max_value=float(hi),
         format="%.6g",
         step=None,
         key=box,
         label_visibility="collapsed",
         on_change=_take_exact,
-        args=(ps, name, box, on_change),
+        args=(ps, name, box, lo, hi, on_change),
     )
+    why = st.session_state.pop(box + "#why", None)
+    if why:
+        where.caption(why)
 
 
-def _take_exact(ps: PageState, name: str, box: str, on_change) -> None:
-    st.session_state[ps.key(name)] = float(st.session_state[box])
+def out_of_range(name: str, value: float, lo: float, hi: float) -> str:
+    """Why a typed ``value`` of URL parameter ``name`` outside [lo, hi] was moved to the nearest end."""
+    why = _("{value} is outside this slider's range ({lo} to {hi}), so it is set to {kept}.").format(
+        value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}", kept=f"{min(max(value, lo), hi):g}"
+    )
+    if name.endswith("lr") and value > hi:
+        why += " " + _("The learning-rate sweep (Explore) tries larger learning rates side by side.")
+    return why
+
+
+def _take_exact(ps: PageState, name: str, box: str, lo: float, hi: float, on_change) -> None:
+    typed = float(st.session_state[box])
+    if not lo <= typed <= hi:
+        st.session_state[box + "#why"] = out_of_range(name, typed, lo, hi)
+        typed = min(max(typed, lo), hi)
+    st.session_state[ps.key(name)] = typed
     if on_change is not None:
         on_change()
 

@@ -27,7 +27,7 @@ from .i18n import N_, _, error_text, optimizer_name
 from .plots import figure_text
 from .problem import FunctionKey, objective
 from .state import PageState
-from .theme import color
+from .theme import color, linestyle
 
 MAX_FRAMES = 120  # a longer run skips steps evenly
 FPS = 12  # 120 frames = 10 s
@@ -104,7 +104,7 @@ def movie_frames(
         moving.append(
             (
                 points,
-                ax.plot([], [], "-o", color=c, lw=1.8, ms=2.6, animated=True)[0],
+                ax.plot([], [], marker="o", linestyle=linestyle(name), color=c, lw=1.8, ms=2.6, animated=True)[0],
                 ax.plot([], [], "X", ms=9, color=c, mec="white", mew=0.8, animated=True)[0],
             )
         )

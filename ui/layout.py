@@ -14,6 +14,7 @@ import core
 from core import metrics
 
 from .i18n import _, error_text, optimizer_name
+from .state import PageState
 from .text import plain, table
 
 
@@ -30,11 +31,26 @@ def optimizer_rule(spec: core.OptimizerSpec) -> None:
     """The update rule beside the intuition, and a suggestion of what to try (one click away)."""
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.latex(stacked(spec.rule_latex))
+        rule(spec.rule_latex)
     with right:
         st.markdown(_(spec.intuition))
         with st.expander(_("Try this"), icon=":material/science:"):
             st.markdown(_(spec.try_this))
+
+
+def rule(latex: str, where: Any = st) -> None:
+    """An update rule: an SVG picture from matplotlib's mathtext where it reads the LaTeX (no KaTeX fonts and
+    layout for a fresh tab, where the rule is a page's only formula), else KaTeX."""
+    from .plots import formula_svg
+
+    # The server's theme when it sets one (``--theme.base dark``), else the browser's colour scheme, which
+    # Streamlit's default theme follows.
+    theme = st.get_option("theme.base")
+    svg = formula_svg(latex, theme if theme in ("light", "dark") else None)
+    if svg is None:
+        where.latex(stacked(latex))
+    else:
+        where.image(svg)
 
 
 def divergence_note(diverged: dict[str, tuple[int, float | None]]) -> None:
@@ -122,14 +138,47 @@ def markdown_table(
     where.markdown(table(rows, right=(*(str(c) for c in numeric), *right)))
 
 
-def tabs_on_demand(labels: list[str], key: str) -> list[Any]:
-    """Tabs of which only the open one is drawn (the others are ``None``): a fresh tab draws the first alone."""
-    return [tab if tab.open is not False else None for tab in st.tabs(labels, key=key, on_change="rerun")]
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as a CSV download: UTF-8 with a byte-order mark, so Excel on Windows reads "∇", "θ" and Chinese
+    headers as they are (without it, it guesses the local code page); Python, pandas and R skip the mark."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def tabs_on_demand(labels: list[str], key: str, ps: PageState | None = None, ids: list[str] | None = None) -> list[Any]:
+    """Tabs of which only the open one is drawn (the others are ``None``): a fresh tab draws the first alone.
+
+    With ``ps``, the open tab is kept in the URL (parameter: ``key`` less the page's prefix; value: its entry
+    of ``ids``, the tab's number from 1 by default, so a link works in either language): a reopened link opens
+    the same tab. The first tab is left out of the URL, and so is a name it does not know (the first tab opens).
+    """
+    if ps is None:
+        return [tab if tab.open is not False else None for tab in st.tabs(labels, key=key, on_change="rerun")]
+    name = key.removeprefix(ps.key(""))
+    tokens = ids or [str(i) for i in range(1, len(labels) + 1)]
+    if key not in st.session_state:  # a fresh session: the link's tab, if it names one
+        raw = st.query_params.get(name)
+        if raw in tokens:
+            st.session_state[key] = labels[tokens.index(raw)]
+            ps.mark_explicit(name)
+    tabs = st.tabs(labels, key=key, on_change="rerun")
+    open_ = [tab.open is not False for tab in tabs]
+    if any(open_[1:]):
+        ps.publish(name, tokens[open_.index(True)])
+    return [tab if shown else None for tab, shown in zip(tabs, open_, strict=True)]
 
 
 @contextmanager
-def on_demand(label: str, key: str, icon: str | None = None, where: Any = st) -> Iterator[bool]:
+def on_demand(
+    label: str, key: str, icon: str | None = None, where: Any = st, ps: PageState | None = None
+) -> Iterator[bool]:
     """An expander whose body is drawn only while it is open (a closed one's content would still be sent
-    and laid out, hidden); yields whether it is open."""
+    and laid out, hidden); yields whether it is open. With ``ps``, an open one is kept in the URL (``key`` less
+    the page's prefix = 1), so a link reopens it, and the tabs inside it (``tabs_on_demand``) with it."""
+    name = key.removeprefix(ps.key("")) if ps is not None else ""
+    if ps is not None and key not in st.session_state and st.query_params.get(name) == "1":
+        st.session_state[key] = True
+        ps.mark_explicit(name)
     with where.expander(label, key=key, icon=icon, on_change="rerun") as box:
+        if ps is not None and box.open:
+            ps.publish(name, "1")
         yield bool(box.open)

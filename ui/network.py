@@ -28,7 +28,7 @@ from .plots import figure_text
 from .runs import HyperItems
 from .state import PageState, page_state
 from .text import plain
-from .theme import CMAP, INK, color
+from .theme import CMAP, INK, color, linestyle
 
 PAGE = "network"
 ALL_OPTIMIZERS = list(core.OPTIMIZERS) + list(core.NETWORK_OPTIMIZERS)
@@ -293,7 +293,8 @@ def _body(ps: PageState) -> None:
         _draw_figures(key, results, hps, steps, batch, seeds, plane, centre)
         _curves(ps, results, seeds)
         _table(results, labels)
-        left, right = st.columns(2, gap="medium")
+        # The digits' per-class table (a column per optimizer) needs more than half the width (issue 24).
+        left, right = st.columns(2 if data in TWO_D_DATASETS else [2, 3], gap="medium")
         with left:
             _slice(key, results, hps, steps, batch, seeds, plane, centre)
         with right:
@@ -492,7 +493,9 @@ def band_frame(results: dict[str, NetRun], field: str) -> pd.DataFrame:
 def _curves(ps: PageState, results: dict[str, NetRun], seeds: int) -> None:
     """Loss and accuracy, each a tab of training and test curves; only the open tab is drawn."""
     over = _("median and 10–90 % band over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
-    loss_tab, accuracy_tab = layout.tabs_on_demand([_("Loss"), _("Accuracy")], ps.key("curves"))
+    loss_tab, accuracy_tab = layout.tabs_on_demand(
+        [_("Loss"), _("Accuracy")], ps.key("curves"), ps, ["loss", "accuracy"]
+    )
     if loss_tab is not None:
         with loss_tab:
             left, right = st.columns(2, gap="medium")
@@ -582,7 +585,7 @@ def slice_png(
             ax.plot(
                 path[:, 0],
                 path[:, 1],
-                "-",
+                linestyle=linestyle(name),
                 color=c,
                 lw=1.8,
                 zorder=3,

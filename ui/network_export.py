@@ -95,7 +95,7 @@ def network_exports(
         # Made on click, and the click must not rerun the page (a rerun would revoke the file being made).
         columns[0].download_button(
             _("Every curve as CSV"),
-            lambda: curves_frame(results).to_csv(index=False).encode(),
+            lambda: layout.csv_bytes(curves_frame(results)),
             "network_curves.csv",
             "text/csv",
             on_click="ignore",

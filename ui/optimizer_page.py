@@ -160,6 +160,7 @@ def _scrub_view(
             "| | x | y |\n|:--|--:|--:|\n"
             + "\n".join(f"| {label} | {v[0]:.4g} | {v[1]:.4g} |" for label, v in rows.items())
         )
+        loss_chart(spec, run).show(st)  # in view beside the contour, as the step panel is
         a, b = st.columns(2)
         a.metric(_("final f"), f"{s['final_loss']:.3g}")
         b.metric(_("distance to minimum"), "—" if not np.isfinite(s["distance"]) else f"{s['distance']:.3g}")
@@ -191,30 +192,39 @@ def _scrub_view(
         )
 
 
+LOSS_HEIGHT = 220  # px: the loss chart beside the contour, under the step table (in view on a laptop)
+
+
+def loss_chart(spec: core.OptimizerSpec, run: core.Trajectory) -> charts.Chart:
+    """The run's loss over the steps, in the first view beside the contour (log when every value is positive)."""
+    with np.errstate(all="ignore"):
+        log = charts.all_positive(run.values)
+    return charts.lines({spec.name: run.values}, _("Loss"), "f(θ)", log=log, height=LOSS_HEIGHT)
+
+
 def _charts(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
-    """The run's curves, one tab each, in a section drawn on demand: below the fold, they would make a fresh
-    tab load the chart module before it is done; only the open tab is drawn."""
-    label = _("Curves: loss, distance to the minimum, gradient norm…")
-    with layout.on_demand(label, ps.key("curves"), ":material/show_chart:") as shown:
+    """The run's other curves, one tab each, in a section drawn on demand: below the fold, they would make a
+    fresh tab load more charts before it is done; only the open tab is drawn. The loss is in the first view."""
+    label = _("More curves: distance to the minimum, gradient norm…")
+    with layout.on_demand(label, ps.key("curves"), ":material/show_chart:", ps=ps) as shown:
         if shown:
             _curve_tabs(ps, f, spec, run)
 
 
 def _curve_tabs(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
     name = spec.name
-    curves = {"loss": _("Loss"), "distance": _("Distance to nearest minimum"), "gnorm": _("Gradient norm")}
+    curves = {"distance": _("Distance to nearest minimum"), "gnorm": _("Gradient norm")}
     lrs = run.lr if run.lr is not None else np.empty(0)
     if len(lrs):
         curves["lr"] = _("Learning rate")
     if spec.adaptive:
         curves["step"] = _("Effective step size")
-    for which, tab in zip(curves, layout.tabs_on_demand(list(curves.values()), ps.key("curve")), strict=True):
+    tabs = layout.tabs_on_demand(list(curves.values()), ps.key("curve"), ps, list(curves))
+    for which, tab in zip(curves, tabs, strict=True):
         if tab is None:
             continue
         with tab, np.errstate(all="ignore"):
-            if which == "loss":
-                charts.lines({name: run.values}, _("Loss"), "f(θ)", log=charts.all_positive(run.values)).show(st)
-            elif which == "distance":
+            if which == "distance":
                 dist = f.nearest_minimum_distance(run.points)
                 if np.isfinite(dist).any():
                     charts.lines({name: dist}, _("Distance to nearest minimum"), "‖θ − θ*‖", log=True).show(st)
@@ -251,20 +261,22 @@ class Settings:
 def _tables(ps, key, f, spec, run, settings: Settings) -> None:
     from . import export, slide
 
-    # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand.
-    tab3d, tabtable, tabexport = st.tabs(
+    # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand. The open one is
+    # kept in the URL, so a link reopens it.
+    tab3d, tabtable, tabexport = layout.tabs_on_demand(
         [_("3-D surface"), _("Steps table & downloads"), _("PyTorch & animation export")],
-        key=ps.key("tab"),
-        on_change="rerun",
+        ps.key("tab"),
+        ps,
+        ["surface", "table", "export"],
     )
-    with tab3d:
-        if tab3d.open is not False:
+    if tab3d is not None:
+        with tab3d:
             if st.toggle(_("Draw the 3-D surface"), key=ps.key("surface")):
                 st.image(plots.surface_png(key, ((spec.name, run.points),)), width="stretch")
             else:
                 st.caption(_("Switch on to draw the surface with the path lifted onto it (a heavier figure)."))
-    with tabtable:
-        if tabtable.open is not False:
+    if tabtable is not None:
+        with tabtable:
             frame = steps_frame(f, spec, run)
             shown = frame.rename(columns=_column_names(spec))
             st.dataframe(
@@ -279,7 +291,7 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
             # click must not rerun the page: a rerun re-registers the button and revokes the file being made.
             a.download_button(
                 _("Trajectory as CSV"),
-                lambda: frame.to_csv(index=False).encode(),
+                lambda: layout.csv_bytes(frame),
                 f"{spec.name}_trajectory.csv",
                 "text/csv",
                 on_click="ignore",
@@ -295,8 +307,8 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
                 "image/png",
                 on_click="ignore",
             )
-    with tabexport:
-        if tabexport.open is not False:
+    if tabexport is not None:
+        with tabexport:
             export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
 
 

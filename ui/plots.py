@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ import core
 from . import i18n, present
 from .i18n import N_, _
 from .problem import FunctionKey, grid, objective
-from .theme import ARROWS, CMAP, INK, MINIMUM, color
+from .theme import ARROWS, CMAP, INK, MINIMUM, color, linestyle
 
 Path = tuple[str, np.ndarray]  # (optimizer name, points (T, 2))
 Arrow = tuple[str, np.ndarray, np.ndarray, str]  # (label, origin, vector, kind: a key of theme.ARROWS)
@@ -207,7 +208,7 @@ def draw_paths(ax, paths: tuple[Path, ...], upto: int | None = None) -> None:
         done = pts if upto is None else pts[: upto + 1]
         if len(done) < len(pts):
             ax.plot(pts[:, 0], pts[:, 1], "-", color=c, lw=1.0, alpha=0.3, zorder=2)
-        ax.plot(done[:, 0], done[:, 1], "-", color=c, lw=1.8, label=figure_name(name), zorder=3)
+        ax.plot(done[:, 0], done[:, 1], linestyle=linestyle(name), color=c, lw=1.8, label=figure_name(name), zorder=3)
         ax.plot(done[:, 0], done[:, 1], "o", color=c, ms=2.6, zorder=3)
         ax.plot(*pts[0], "o", ms=7, color="white", mec=c, mew=2, zorder=4)
         ax.plot(*pts[-1], "X", ms=9, color=c, mec="white", mew=0.8, zorder=4.5)
@@ -334,3 +335,69 @@ def surface_png(key: FunctionKey, paths: tuple[Path, ...], box: tuple | None = N
     ax.set_facecolor((0, 0, 0, 0))
     ax.view_init(elev=35, azim=-60)
     return to_png(fig, tight=True)
+
+
+# LaTeX that KaTeX reads and matplotlib's mathtext spells otherwise (mathtext has no \bigl, \tfrac, \le …).
+_MATHTEXT = (
+    (r"\bigl", r"\left"),
+    (r"\bigr", r"\right"),
+    (r"\Bigl", r"\left"),
+    (r"\Bigr", r"\right"),
+    (r"\Big/", "/"),
+    (r"\tfrac", r"\frac"),
+    (r"\operatorname", r"\mathrm"),
+    (r"\lVert", r"\Vert"),
+    (r"\rVert", r"\Vert"),
+)
+FORMULA_PT = 15.0  # the rule's font size in points (KaTeX's display size on a 16 px page)
+
+
+INKS = {"light": "#31333f", "dark": "#fafafa"}  # Streamlit's text colour in its light and dark themes
+THEME_CSS = (
+    f"svg {{ color: {INKS['light']} }} @media (prefers-color-scheme: dark) {{ svg {{ color: {INKS['dark']} }} }}"
+)
+
+
+@functools.lru_cache(maxsize=128)
+def formula_svg(latex: str, theme: str | None = None) -> str | None:
+    """An update rule written as ``a,\\quad b`` as an SVG picture, one equation per line, drawn by matplotlib's
+    mathtext in the text colour of ``theme`` ("light", "dark", or None: the browser's colour scheme); None when
+    mathtext cannot read it (``cases`` environments …), to be typeset by KaTeX instead.
+
+    On an optimizer page the rule is the only formula, and KaTeX (its fonts and layout) costs a fresh tab more
+    than a picture of the rule (issue 24).
+    """
+    body = re.sub(r"\\frac(?=[{ ])", r"\\dfrac", latex)  # display style, as KaTeX's \begin{gathered} sets them
+    for tex, mathtext in _MATHTEXT:
+        body = body.replace(tex, mathtext)
+    body = re.sub(r"\\le(?![a-zA-Z])", r"\\leq", re.sub(r"\\ge(?![a-zA-Z])", r"\\geq", body))
+    body = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", body)
+    lines = [line.strip() for line in re.split(r",\\qquad|,\\quad", body)]
+    # One text per equation, each placed under the one before by its drawn height (a fraction is taller than a
+    # line of text, which one multi-line text would not leave room for).
+    fig = Figure(figsize=(1, 1))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    top = 0.0
+    try:
+        for line in lines:
+            text = fig.text(
+                0.5, top, f"${line}$", ha="center", va="top", fontsize=FORMULA_PT, math_fontfamily="cm", color="black"
+            )
+            top -= text.get_window_extent(renderer).height / fig.dpi / fig.get_figheight() + 0.12
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.04, transparent=True, metadata={"Date": None})
+    except ValueError:  # mathtext's parse error (a ParseFatalException is a ValueError subclass here)
+        return None
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    # The glyphs in the text colour of the theme: a fixed one when the page knows it, else the browser's scheme
+    # (Streamlit's default theme follows it). An <img> SVG does not inherit the page's colour.
+    colour = f"svg {{ color: {INKS[theme]} }}" if theme in INKS else THEME_CSS
+    svg = svg.replace("#000000", "currentColor").replace("<defs>", f"<defs><style>{colour}</style>", 1)
+    label = _attr(latex)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" fill="currentColor" ', 1)
+
+
+def _attr(text: str) -> str:
+    """``text`` safe inside an HTML attribute."""
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")

@@ -29,7 +29,7 @@ from . import charts, controls, layout, plots, problem
 from .i18n import N_, _, dataset_name, error_text, join, optimizer_name
 from .state import PageState, page_state
 from .text import plain
-from .theme import color
+from .theme import color, dash
 from .tune import tune_button
 
 PAGE = "race"
@@ -274,7 +274,8 @@ def _body(ps: PageState) -> None:
         lambda: _profile({k: {n: entries[(k, n)] for n in chosen} for k in profile_keys}, race, labels),
     )
     titles = [_("Runs reaching the target"), _("Sensitivity to the lr"), _("Performance profile")]
-    for tab, view in zip(layout.tabs_on_demand(titles, ps.key("view")), views, strict=True):
+    tabs = layout.tabs_on_demand(titles, ps.key("view"), ps, ["reached", "lr", "profile"])
+    for tab, view in zip(tabs, views, strict=True):
         if tab is not None:
             with tab:
                 view()
@@ -654,7 +655,8 @@ def _distribution(entries: dict[str, Entry], race: Race, labels: dict[str, str])
     )
     diverged = int((~np.isfinite(frame["score"])).sum())
     frame = frame[np.isfinite(frame["score"])]
-    y = alt.Y("optimizer:N", sort=[labels[n] for n in names], title=None)
+    # Whole names: Vega's 100 px label limit cut "Momentum (heavy ball)" to "Momentum (heav…" (issue 24).
+    y = alt.Y("optimizer:N", sort=[labels[n] for n in names], title=None, axis=alt.Axis(labelLimit=220))
     x = alt.X("score:Q", title=score_label(race), scale=_scale(frame["score"]))
     colour = alt.Color("optimizer:N", scale=_colors(names, labels), legend=None)
     box = alt.Chart(frame).mark_boxplot(extent="min-max", opacity=0.35, size=22).encode(x=x, y=y, color=colour)
@@ -690,6 +692,7 @@ def _accuracy(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> 
         _("Test accuracy of the tuned setting (median over the seeds)"),
         _("test accuracy"),
         colors={labels[n]: color(n) for n in entries},
+        dashes={labels[n]: dash(n) for n in entries},
         height=300,
         rule_at=race.target,
     ).show(st)
@@ -704,6 +707,7 @@ def _survival(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> 
         _("Fraction of runs with {condition} by step t").format(condition=target_text(race)),
         _("fraction of runs"),
         colors=colors,
+        dashes={labels[n]: dash(n) for n in entries},
         height=300,
     ).show(st)
 

@@ -24,7 +24,7 @@ from matplotlib.transforms import Bbox
 
 from . import i18n, plots
 from .problem import FunctionKey, objective
-from .theme import color
+from .theme import color, linestyle
 
 INK = "#31333f"  # dark text on the slide's opaque white background
 PNG_SIZE, PNG_DPI = (6.4, 4.8), 300  # the slide-ready PNG: 1920 × 1440 px
@@ -51,7 +51,10 @@ class Slide:
 
 def legend_handles(names: list[str]) -> list[Line2D]:
     """One line-and-dot entry per optimizer, in its colour (as its path is drawn)."""
-    return [Line2D([], [], color=color(n), lw=1.8, marker="o", ms=3, label=plots.figure_name(n)) for n in names]
+    return [
+        Line2D([], [], color=color(n), lw=1.8, linestyle=linestyle(n), marker="o", ms=3, label=plots.figure_name(n))
+        for n in names
+    ]
 
 
 def slide_figure(

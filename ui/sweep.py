@@ -19,7 +19,7 @@ from core.theory import gd_stability_limit
 from . import controls, layout, plots, problem, runs, work
 from .i18n import N_, _, optimizer_name
 from .state import PageState, page_state
-from .theme import INK, color
+from .theme import INK, color, dash
 
 PAGE = "sweep"
 TOL = 1e-3
@@ -170,7 +170,9 @@ def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
         y=alt.Y("drawn at:Q", scale=alt.Scale(type="log"), title=_("final f − f*")),
         color=_optimizer_colors(names),
     )
-    line = base.mark_line(strokeWidth=1.5, opacity=0.6)
+    shown = [core.get_spec(n).display_name for n in names]
+    dashes = alt.StrokeDash("name:N", scale=alt.Scale(domain=shown, range=[dash(n) for n in names]), legend=None)
+    line = base.mark_line(strokeWidth=1.5, opacity=0.6).encode(strokeDash=dashes)  # each optimizer's dash
     points = (
         base.mark_point(filled=True, size=28)
         .encode(

@@ -125,6 +125,18 @@ def tuned_values(ps: PageState, name: str, result: core.TuneResult, prefix: str 
     return out
 
 
+def tuned_labels(name: str, result: core.TuneResult) -> list[str]:
+    """How the tuned note names each searched value, in ``tuned_values``' order: a hyperparameter by its torch name
+    (lr, momentum), an element of a pair by its symbol (β₁ rather than the URL's ``betas0``)."""
+    spec = core.get_spec(name)
+    hypers = {h.name: h for h in spec.hypers}
+    return [
+        d.hyper if d.index is None else hypers[d.hyper].elements()[d.index][0]
+        for d in search_space(name)
+        if d.column in result.trials
+    ]
+
+
 def tune_button(
     ps: PageState,
     key: FunctionKey,
@@ -188,7 +200,9 @@ def _apply(ps: PageState, prefix: str, note_key: str, args: tuple) -> None:
     result = tuned(*args)
     values = tuned_values(ps, args[1], result, prefix)
     st.session_state.update(values)
-    shown = ", ".join(f"{k.split(':', 1)[1].removeprefix(prefix)} = {v:g}" for k, v in values.items())
+    shown = ", ".join(
+        f"{label} = {v:g}" for label, v in zip(tuned_labels(args[1], result), values.values(), strict=True)
+    )
     st.session_state[note_key] = (
         args[:-1],
         _("Tuned: {values} ({score} = {value:.3g}, the mean over {n} starts).").format(

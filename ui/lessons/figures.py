@@ -51,10 +51,17 @@ def xy(
 
 
 def lines_with_limits(
-    series: dict[str, np.ndarray], dashed: tuple[str, ...], title: str, y_title: str, **options: Any
+    series: dict[str, np.ndarray],
+    dashed: tuple[str, ...],
+    title: str,
+    y_title: str,
+    dotted: tuple[str, ...] = (),
+    **options: Any,
 ) -> charts.Chart:
-    """``charts.lines`` with the ``dashed`` series (textbook curves, stability limits) drawn dashed."""
+    """``charts.lines`` with the ``dashed`` series (textbook curves, stability limits) drawn dashed, and the
+    ``dotted`` ones dotted (a second limit that may lie on the first)."""
     chart = charts.lines(series, title, y_title, **options)
+    label = charts.series_label
     return charts.with_dashes(
-        chart, tuple(charts.series_label(n) for n in series), tuple(charts.series_label(n) for n in dashed)
+        chart, tuple(label(n) for n in series), tuple(label(n) for n in dashed), tuple(label(n) for n in dotted)
     )

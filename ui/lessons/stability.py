@@ -8,7 +8,7 @@ import streamlit as st
 import core
 from core import metrics
 
-from .. import controls, plots, runs
+from .. import charts, controls, plots, runs
 from ..i18n import N_, _
 from ..state import PageState, format_value
 from ..theme import color
@@ -22,6 +22,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
     "quadratic": {"lr": 0.45, "adam_lr": 0.4, "steps": 60},
 }
 LIMIT_COLOR = "#888888"
+RAW_COLOR = "#f4a09c"  # Adam's raw sharpness and the limit it is held to, 2/η
 SHARPNESS = N_("sharpness λ_max(H)")
 MAX_STEPS = 3000
 
@@ -120,15 +121,25 @@ def _body(ps: PageState) -> None:
         _("preconditioned sharpness"): adam_pre,
         _("limit with momentum, {limit:.3g}").format(limit=limit): flat * limit,
     }
-    figures.lines_with_limits(
+    # 2/η dotted, the momentum limit dashed, in two colours: at the defaults they are 40 and 38, one on the other.
+    chart = figures.lines_with_limits(
         series,
-        tuple(series)[1::2],
+        tuple(series)[3:],
         _("Along Adam's path: raw and preconditioned sharpness"),
         _("eigenvalue"),
+        dotted=tuple(series)[1:2],
         log=True,
         height=360,
-        colors=dict(zip(series, ("#f4a09c", "#bbbbbb", color("adam"), LIMIT_COLOR), strict=True)),
-    ).show(st)
+        # Each limit in the colour of the sharpness it bounds: 2/η the raw one's, the momentum limit Adam's.
+        colors=dict(zip(series, (RAW_COLOR, RAW_COLOR, color("adam"), color("adam")), strict=True)),
+    )
+    labels = list(series)
+    last = len(flat) - 1
+    # Named at the end of each line, one above and one below: 2/η and the limit may be a pixel apart.
+    above = 2 / adam_lr >= limit
+    gd_note, momentum_note = f"2/η = {2 / adam_lr:.3g}", f"(2 + 2β₁)/(1 − β₁) = {limit:.3g}"
+    notes = ((labels[1], last, gd_note, -8 if above else 14), (labels[3], last, momentum_note, 14 if above else -8))
+    charts.with_notes(chart, notes).show(st)
     _adam_story(f, adam_lr, adam, adam_sharp, adam_pre, limit)
     try_it(_links(), FILE)
 
