@@ -30,12 +30,49 @@ import numpy as np
 from .functions import Objective
 from .lru import LRU
 
-__all__ = ["PAGE_SECONDS", "Cost", "Plan", "cost", "fit", "heavy"]
+__all__ = [
+    "LIMITS",
+    "SCALE_ENV",
+    "Cost",
+    "Plan",
+    "cost",
+    "fit",
+    "heavy",
+    "limit",
+    "network_tune_seconds",
+    "tune_seconds",
+]
 
-PAGE_SECONDS = 10.0  # CPU seconds of numeric work one page run may plan for
+# What one request (one page run) may make the server compute, in CPU-seconds: the one table every page reads.
+# A hosted demo has about one core for everyone (Streamlit Community Cloud: 0.08–2 cores, 690 MB–2.7 GB), so a
+# request beyond its page's limit is reduced (fewer starts, steps or workloads) or refused, with a message.
+LIMITS: dict[str, float] = {
+    "page": 2.0,  # a 2-D page: optimizer pages, compare, sweep, basins, conditioning, your own formula
+    "race": 10.0,  # the Fair race: every tuning job of the request together, its default views included
+    "network": 10.0,  # the network lab: every training run of the request together, its default view included
+    "preset": 15.0,  # an explicit heavy preset a page names as such (e.g. the MNIST-1D paper run)
+}
+# A private deployment raises (or lowers) every limit by this factor: ``DESCENT_LAB_BUDGET_SCALE=10`` gives the
+# race 100 CPU-s, ``inf`` lifts the limits (README, "Capacity").
+SCALE_ENV = "DESCENT_LAB_BUDGET_SCALE"
 STEP_FIXED = 40e-6  # Python overhead of one optimizer step on a batch (simulate, update rule)
 STEP_PER_POINT = 15e-9  # the update rule's own array work per point and step
 SAMPLE_POINTS = 4096
+
+
+def scale() -> float:
+    """The deployment's factor on every limit (``SCALE_ENV``; 1 when unset or not a positive number)."""
+    raw = os.environ.get(SCALE_ENV, "")
+    try:
+        factor = float(raw)
+    except ValueError:
+        return 1.0
+    return factor if factor > 0 else 1.0
+
+
+def limit(kind: str) -> float:
+    """CPU-seconds one request of ``kind`` (a key of ``LIMITS``) may take on this server."""
+    return LIMITS[kind] * scale()
 
 
 @dataclass(frozen=True)
@@ -114,8 +151,8 @@ def fit(
     granularity: int = 1,
 ) -> Plan:
     """The largest ``points`` (down to ``min_points``, a multiple of ``granularity``), then ``steps``,
-    such that ``runs`` runs are estimated to take at most ``seconds`` (default ``PAGE_SECONDS``) of CPU."""
-    seconds = PAGE_SECONDS if seconds is None else seconds
+    such that ``runs`` runs are estimated to take at most ``seconds`` (default: the 2-D page's limit) of CPU."""
+    seconds = limit("page") if seconds is None else seconds
     runs = max(int(runs), 1)
     each = seconds / runs
     p, s = int(points), int(steps)
@@ -129,6 +166,36 @@ def fit(
         if c.run(p, s) > each:
             s = max(1, int(each / c.step(p)))
     return Plan(points=p, steps=s, asked_points=int(points), asked_steps=int(steps), seconds=runs * c.run(p, s))
+
+
+# Tuning adds to the update rule what ``Cost`` leaves out: gradient noise, every step recorded and scored.
+TUNE_PER_RUN_STEP = 80e-9
+# Training networks: seconds per (network × step × sample × parameter), measured on the race's default workloads
+# (``benchmarks/tune_bench.py --net``): full batch on the 2-D sets (tanh, 16-16), minibatches on the digits.
+NET_FULL_BATCH = 1.0e-9
+NET_MINIBATCH = 2.7e-9
+
+
+def tune_seconds(c: Cost, budget: int, runs: int, steps: int, rounds: int = 4, included: int = 2) -> float:
+    """Estimated CPU-seconds of ``core.tune`` then ``core.tune.evaluate`` for one optimizer on a landscape.
+
+    ``runs`` starts × noise seeds per trial; ``included`` settings join the first round (the page's own and
+    torch's defaults). Every round is one batched ``simulate``, so each pays the per-step overhead once.
+    """
+    from .tune import round_sizes  # tune imports the optimizers and networks: only when a race is planned
+
+    sizes = round_sizes(max(int(budget), 1), rounds)
+    sizes[0] += included
+    batches = [*(size * runs for size in sizes), runs]
+    return sum(c.run(b, steps) + b * steps * TUNE_PER_RUN_STEP for b in batches)
+
+
+def network_tune_seconds(budget: int, networks: int, steps: int, samples: int, params: int, minibatch: bool) -> float:
+    """Estimated CPU-seconds of tuning then evaluating one optimizer on a network: ``budget`` + 3 trials (the
+    included settings and the evaluation), each training ``networks`` seeded initialisations for ``steps`` steps
+    on ``samples`` samples per step."""
+    per = NET_MINIBATCH if minibatch else NET_FULL_BATCH
+    return (int(budget) + 3) * networks * steps * samples * params * per
 
 
 HEAVY_NICE = 10  # CPU priority of a thread doing heavy work (Linux schedules threads one by one)

@@ -37,7 +37,7 @@ def test_fit_cuts_points_then_steps_to_the_budget():
 
 
 def test_basins_page_reduces_the_grid_for_a_costly_formula_and_says_so(monkeypatch):
-    monkeypatch.setattr(budget, "PAGE_SECONDS", 1.0)
+    monkeypatch.setitem(budget.LIMITS, "page", 1.0)
     _pinned_costs(monkeypatch)
     at = open_page(
         "pages/basins.py", {"fn": "custom", "formula": COSTLY, "n": "128", "steps": "200", "opts": "gd,adam"}
@@ -52,7 +52,7 @@ def test_basins_page_reduces_the_grid_for_a_costly_formula_and_says_so(monkeypat
 
 
 def test_sweep_page_reduces_for_a_costly_formula(monkeypatch):
-    monkeypatch.setattr(budget, "PAGE_SECONDS", 0.3)
+    monkeypatch.setitem(budget.LIMITS, "page", 0.3)
     _pinned_costs(monkeypatch)
     at = open_page(
         "pages/lr_sweep.py",
@@ -69,3 +69,25 @@ def test_custom_page_shows_a_note_for_a_gradient_too_large_to_typeset():
     assert any("too large to typeset" in c.value for c in at.caption)
     at = open_page("pages/custom.py", {"fn": "custom", "formula": "x**2 + 3*y"})
     assert any(r"\nabla f" in m.value for m in at.latex)
+
+
+def test_limits_are_one_table_scaled_by_the_deployment(monkeypatch):
+    monkeypatch.delenv(budget.SCALE_ENV, raising=False)
+    assert budget.limit("page") == budget.LIMITS["page"] == 2.0
+    assert budget.LIMITS["race"] == budget.LIMITS["network"] == 10.0 and budget.LIMITS["preset"] == 15.0
+    monkeypatch.setenv(budget.SCALE_ENV, "10")
+    assert budget.limit("race") == 100.0
+    monkeypatch.setenv(budget.SCALE_ENV, "inf")
+    assert budget.limit("race") == float("inf")
+    for bad in ("-1", "0", "lots"):  # not a positive factor: the limits as they are
+        monkeypatch.setenv(budget.SCALE_ENV, bad)
+        assert budget.limit("race") == 10.0
+
+
+def test_tune_estimate_grows_with_every_factor_of_the_request():
+    c = budget.Cost(fixed=2e-5, per_point=4e-8)
+    base = budget.tune_seconds(c, 64, 4, 100)
+    assert budget.tune_seconds(c, 128, 4, 100) > base and budget.tune_seconds(c, 64, 80, 100) > base
+    assert budget.tune_seconds(c, 64, 4, 500) > 4 * base
+    # the race's largest batch: 130 trials x 16 starts x 5 seeds x 500 steps is about half a second of one core
+    assert 0.3 < budget.tune_seconds(c, 128, 80, 500) < 1.5

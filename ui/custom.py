@@ -81,7 +81,7 @@ def _body(ps: PageState) -> None:
 
 
 def _reduce(f: core.Objective, steps: int, runs_: int) -> int:
-    """The steps that fit ``budget.PAGE_SECONDS`` for ``runs_`` single-start runs, with a note if cut."""
+    """The steps that fit ``budget.limit("page")`` for ``runs_`` single-start runs, with a note if cut."""
     c = budget.cost(f)
     plan = budget.fit(c, 1, steps, runs=runs_)
     cuts = (
