@@ -275,7 +275,7 @@ def test_a_race_over_the_limit_leaves_out_profile_workloads_and_says_so(monkeypa
     at = open_page("pages/race.py", {**SMALL, "fn": "quadratic", "probs": "quadratic,booth,beale"})
     assert not at.exception and not errors(at)
     notes = [i.value for i in at.info]
-    assert any("leaves out 2 workloads" in n and "Booth" in n and "CPU-s a Fair race may take" in n for n in notes), (
+    assert any("leaves out 2 workload(s)" in n and "Booth" in n and "CPU-s a Fair race may take" in n for n in notes), (
         notes
     )
     assert count(at, "image") == 1

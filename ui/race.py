@@ -27,7 +27,7 @@ from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, sear
 from core.workloads import TWO_D_SAMPLES, Workload, default_workload
 
 from . import charts, controls, layout, plots, problem, work
-from .i18n import N_, _, error_text, ngettext
+from .i18n import N_, _, error_text
 from .state import PageState, page_state
 from .text import plain
 from .theme import color
@@ -514,11 +514,7 @@ def _within_limit(key: Key, chosen: list[str], profile_keys: list[Key], race: Ra
         work.reduced(
             "race",
             total,
-            ngettext(
-                "The performance profile leaves out {n} workload: {names}.",
-                "The performance profile leaves out {n} workloads: {names}.",
-                len(left),
-            ).format(n=len(left), names=names),
+            _("The performance profile leaves out {n} workload(s): {names}.").format(n=len(left), names=names),
         )
     return kept
 
