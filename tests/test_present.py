@@ -297,7 +297,7 @@ def test_deck_panel_keeps_to_the_deck_bounds():
         open_page("pages/home.py", {"deck": "|".join(["gd", "nowhere"] * 20) + "|" + "x" * present.MAX_DECK_CHARS})
     )
     notes = " ".join(c.value for c in at.sidebar.caption)
-    assert f"longer than {present.MAX_DECK_CHARS} characters" in notes and "its last 1 entries were left out" in notes
+    assert f"longer than {present.MAX_DECK_CHARS:,} characters" in notes and "its last 1 entries were left out" in notes
     assert f"first {present.MAX_SCENARIOS} scenarios" in notes and "10 more entries were left out" in notes
     assert "name no page of the app: 15" in notes
     assert len(_deck_titles(at)) == 15

@@ -160,7 +160,7 @@ def deck_notes(deck: Deck) -> list[str]:
     if deck.too_long:
         notes.append(
             _(
-                "This deck is {chars:,} characters long, longer than {n} characters (what a link can carry): "
+                "This deck is {chars:,} characters long, longer than {n:,} characters (what a link can carry): "
                 "its last {k} entries were left out: {entries}."
             ).format(chars=deck.chars, n=MAX_DECK_CHARS, k=len(deck.too_long), entries=_listed(deck.too_long))
         )
