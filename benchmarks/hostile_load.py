@@ -272,13 +272,28 @@ async def sample_rss(pid: int, stop: asyncio.Event, peak: dict) -> None:
         await asyncio.sleep(0.2)
 
 
+def fresh_server(port: int | None) -> e2e.Server:
+    """A started server on ``port``, waiting for a port just freed by the previous one (up to a minute)."""
+    for _ in range(12):
+        try:
+            return e2e.Server(port=port).start()
+        except RuntimeError as err:
+            if "is not available" not in str(err):
+                raise
+            time.sleep(5.0)
+    return e2e.Server(port=port).start()
+
+
 async def one_link(pw, kind: str, port: int | None) -> dict:
     """``kind``'s costliest link alone on a fresh server: CPU-seconds, peak RSS, message; then idle after a close."""
-    with e2e.Server(port=port) as srv:
+    srv = fresh_server(port)
+    with contextlib.ExitStack() as stack:
+        stack.callback(srv.stop)
         pid = srv.proc.pid
         browser = await pw.chromium.launch(executable_path=e2e.CHROMIUM, args=e2e.CHROMIUM_ARGS, headless=True)
         await load_page(browser, srv.url)  # imports, first run
         await wait_idle(pid, 10)
+        print(f"{kind}: server ready on {srv.url}", flush=True)
         urls = attack_urls(kind, srv.url)
         stop, peak = asyncio.Event(), {"rss": _kb(pid, "VmRSS")}
         sampler = asyncio.create_task(sample_rss(pid, stop, peak))
@@ -306,6 +321,7 @@ async def one_link(pw, kind: str, port: int | None) -> dict:
         busy = not await page.evaluate(IDLE_JS)
         await context.close()
         idle_after_close = await wait_idle(pid, 30) if busy else 0.0
+        print(f"{kind}: {cpu:.1f} CPU-s, finished: {done}, idle {idle_after_close:.1f} s after a close", flush=True)
         await browser.close()
         tracebacks = srv.output().count("Traceback")
     return {
@@ -324,7 +340,8 @@ async def one_link(pw, kind: str, port: int | None) -> dict:
 
 async def links(kinds: list[str], port: int | None) -> None:
     async with async_playwright() as pw:
-        rows = [await one_link(pw, kind, port) for kind in kinds]
+        # a new port for each server: the one just closed may not be free yet
+        rows = [await one_link(pw, kind, None if port is None else port + i % 8) for i, kind in enumerate(kinds)]
     print("| link | server CPU-s | wall s | finished | peak RSS MB | idle after close | message |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:

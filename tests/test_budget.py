@@ -91,3 +91,14 @@ def test_tune_estimate_grows_with_every_factor_of_the_request():
     assert budget.tune_seconds(c, 64, 4, 500) > 4 * base
     # the race's largest batch: 130 trials x 16 starts x 5 seeds x 500 steps is about half a second of one core
     assert 0.3 < budget.tune_seconds(c, 128, 80, 500) < 1.5
+
+
+def test_compare_page_runs_fewer_steps_for_a_costly_formula_and_says_so(monkeypatch):
+    monkeypatch.setitem(budget.LIMITS, "page", 0.05)  # 3 runs x 500 steps of the pinned formula: about 0.2 s
+    _pinned_costs(monkeypatch)
+    at = open_page("pages/compare.py", {"fn": "custom", "formula": COSTLY, "steps": "500", "opts": "gd,momentum,adam"})
+    assert not at.exception and not at.error
+    assert any("steps instead of 500" in i.value for i in at.info), [i.value for i in at.info]
+    monkeypatch.setitem(budget.LIMITS, "page", 2.0)
+    at = open_page("pages/compare.py", {"steps": "500", "opts": "gd,momentum,adam"})  # at the page's limit: all of it
+    assert not at.exception and not any("instead of" in i.value for i in at.info)

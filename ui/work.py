@@ -112,6 +112,17 @@ def reduced(kind: str, seconds: float, what: str) -> None:
     )
 
 
+def fit_steps(f: Any, steps: int, runs: int) -> int:
+    """The steps that fit the 2-D page's limit for ``runs`` single-start runs on ``f``, with a note if cut."""
+    c = budget.cost(f)
+    plan = budget.fit(c, 1, steps, runs=runs)
+    cuts = (
+        [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
+    )
+    reduced_note(c, cuts)
+    return plan.steps
+
+
 def reduced_note(cost: budget.Cost, cuts: list[str]) -> None:
     """Tell the user what was cut to keep a 2-D page within ``limit("page")``, and why."""
     if cuts:
