@@ -229,7 +229,7 @@ def _free(ps: PageState, side) -> None:
         st.info(_("Choose at least one optimizer in the sidebar."))
         return
 
-    steps = work.fit_steps(f, steps, len(chosen) * seeds)  # a costly formula: fewer steps, said in a note
+    steps = work.fit_steps(f, steps, len(chosen), seeds)  # a costly formula: fewer steps, said in a note
     trajectories = runs.run_all(key, hps, x0, steps, noise=noise, seeds=seeds, seed=seed, schedule=schedule)
     if not trajectories:
         return

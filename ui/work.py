@@ -112,10 +112,11 @@ def reduced(kind: str, seconds: float, what: str) -> None:
     )
 
 
-def fit_steps(f: Any, steps: int, runs: int) -> int:
-    """The steps that fit the 2-D page's limit for ``runs`` single-start runs on ``f``, with a note if cut."""
+def fit_steps(f: Any, steps: int, runs: int, points: int = 1) -> int:
+    """The steps that fit the 2-D page's limit for ``runs`` batched runs of ``points`` starts (or noise seeds)
+    each on ``f``, with a note if cut."""
     c = budget.cost(f)
-    plan = budget.fit(c, 1, steps, runs=runs)
+    plan = budget.fit(c, points, steps, runs=runs, min_points=points)
     cuts = (
         [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
     )
