@@ -39,7 +39,6 @@ from tests.e2e import server as e2e
 LESSONS = ["lesson_article", "lesson_momentum", "lesson_stability"]
 OTHERS = ["compare", "race", "network", "", "compare?article=1", "lr_sweep", "basins", "conditioning", "custom"]
 EXCEPTION = '[data-testid="stException"]'
-SLIDER = '[data-testid="stSlider"] [role="slider"]'
 TIMEOUT_S = 180.0
 
 
@@ -85,7 +84,7 @@ async def visitor(browser, url: str, link: str, delay: float, out: list[dict]) -
         row["drawn"] = time.perf_counter() - t0 - 0.3  # minus the quiet period that confirms the end
         if await page.locator(f"{ERROR}, {EXCEPTION}").count():
             row["error"] = (await page.locator(f"{ERROR}, {EXCEPTION}").first.inner_text())[:120]
-        thumb = page.locator(SLIDER).first
+        thumb = page.locator('[data-testid="stSlider"]').get_by_role("slider").first
         if await thumb.count():
             await thumb.focus()
             t1 = time.perf_counter()
