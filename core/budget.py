@@ -31,8 +31,8 @@ from .functions import Objective
 from .lru import LRU
 
 __all__ = [
-    "NETWORK_SECONDS",
-    "PAGE_SECONDS",
+    "LIMITS",
+    "SCALE_ENV",
     "Cost",
     "NetworkPlan",
     "Plan",
@@ -41,24 +41,25 @@ __all__ = [
     "fit_network",
     "forward_seconds",
     "heavy",
+    "limit",
+    "network_tune_seconds",
     "training_seconds",
+    "tune_seconds",
 ]
 
-PAGE_SECONDS = 10.0  # CPU seconds of numeric work one page run may plan for
+# What one request (one page run) may make the server compute, in CPU-seconds: the one table every page reads.
+# A hosted demo has about one core for everyone (Streamlit Community Cloud: 0.08–2 cores, 690 MB–2.7 GB), so a
+# request beyond its page's limit is reduced (fewer starts, steps or workloads) or refused, with a message.
+LIMITS: dict[str, float] = {
+    "page": 2.0,  # a 2-D page: optimizer pages, compare, sweep, basins, conditioning, your own formula
+    "race": 10.0,  # the Fair race: every tuning job of the request together, its default views included
+    "network": 10.0,  # the network lab: every training run of the request together, its default view included
+    "preset": 15.0,  # an explicit heavy preset a page names as such (e.g. the MNIST-1D paper run)
+}
+# A private deployment raises (or lowers) every limit by this factor: ``DESCENT_LAB_BUDGET_SCALE=10`` gives the
+# race 100 CPU-s, ``inf`` lifts the limits (README, "Capacity").
+SCALE_ENV = "DESCENT_LAB_BUDGET_SCALE"
 
-
-def _seconds_from_env(name: str, default: float) -> float:
-    """A positive number of seconds from environment variable ``name`` (a private deployment's own limit), else ``default``."""
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if math.isfinite(value) and value > 0 else default
-
-
-# CPU seconds one request of the network lab may plan for (training, evaluation, the loss slice, tuning);
-# a private deployment raises it with the environment variable DESCENT_LAB_NETWORK_SECONDS.
-NETWORK_SECONDS = _seconds_from_env("DESCENT_LAB_NETWORK_SECONDS", 10.0)
 # What network work costs on one BLAS thread (``benchmarks/network_view_bench.py`` prints the estimate beside
 # the measured CPU time): a forward and backward pass per parameter and sample, a forward pass alone, and the
 # Python and update-rule overhead of one training step of a batch of networks.
@@ -68,6 +69,21 @@ NET_STEP_SECONDS = 1.5e-4
 STEP_FIXED = 40e-6  # Python overhead of one optimizer step on a batch (simulate, update rule)
 STEP_PER_POINT = 15e-9  # the update rule's own array work per point and step
 SAMPLE_POINTS = 4096
+
+
+def scale() -> float:
+    """The deployment's factor on every limit (``SCALE_ENV``; 1 when unset or not a positive number)."""
+    raw = os.environ.get(SCALE_ENV, "")
+    try:
+        factor = float(raw)
+    except ValueError:
+        return 1.0
+    return factor if factor > 0 else 1.0
+
+
+def limit(kind: str) -> float:
+    """CPU-seconds one request of ``kind`` (a key of ``LIMITS``) may take on this server."""
+    return LIMITS[kind] * scale()
 
 
 @dataclass(frozen=True)
@@ -146,8 +162,8 @@ def fit(
     granularity: int = 1,
 ) -> Plan:
     """The largest ``points`` (down to ``min_points``, a multiple of ``granularity``), then ``steps``,
-    such that ``runs`` runs are estimated to take at most ``seconds`` (default ``PAGE_SECONDS``) of CPU."""
-    seconds = PAGE_SECONDS if seconds is None else seconds
+    such that ``runs`` runs are estimated to take at most ``seconds`` (default: the 2-D page's limit) of CPU."""
+    seconds = limit("page") if seconds is None else seconds
     runs = max(int(runs), 1)
     each = seconds / runs
     p, s = int(points), int(steps)
@@ -161,6 +177,36 @@ def fit(
         if c.run(p, s) > each:
             s = max(1, int(each / c.step(p)))
     return Plan(points=p, steps=s, asked_points=int(points), asked_steps=int(steps), seconds=runs * c.run(p, s))
+
+
+# Tuning adds to the update rule what ``Cost`` leaves out: gradient noise, every step recorded and scored.
+TUNE_PER_RUN_STEP = 80e-9
+# Training networks: seconds per (network × step × sample × parameter), measured on the race's default workloads
+# (``benchmarks/tune_bench.py --net``): full batch on the 2-D sets (tanh, 16-16), minibatches on the digits.
+NET_FULL_BATCH = 1.0e-9
+NET_MINIBATCH = 2.7e-9
+
+
+def tune_seconds(c: Cost, budget: int, runs: int, steps: int, rounds: int = 4, included: int = 2) -> float:
+    """Estimated CPU-seconds of ``core.tune`` then ``core.tune.evaluate`` for one optimizer on a landscape.
+
+    ``runs`` starts × noise seeds per trial; ``included`` settings join the first round (the page's own and
+    torch's defaults). Every round is one batched ``simulate``, so each pays the per-step overhead once.
+    """
+    from .tune import round_sizes  # tune imports the optimizers and networks: only when a race is planned
+
+    sizes = round_sizes(max(int(budget), 1), rounds)
+    sizes[0] += included
+    batches = [*(size * runs for size in sizes), runs]
+    return sum(c.run(b, steps) + b * steps * TUNE_PER_RUN_STEP for b in batches)
+
+
+def network_tune_seconds(budget: int, networks: int, steps: int, samples: int, params: int, minibatch: bool) -> float:
+    """Estimated CPU-seconds of tuning then evaluating one optimizer on a network: ``budget`` + 3 trials (the
+    included settings and the evaluation), each training ``networks`` seeded initialisations for ``steps`` steps
+    on ``samples`` samples per step."""
+    per = NET_MINIBATCH if minibatch else NET_FULL_BATCH
+    return (int(budget) + 3) * networks * steps * samples * params * per
 
 
 HEAVY_NICE = 10  # CPU priority of a thread doing heavy work (Linux schedules threads one by one)
@@ -251,22 +297,22 @@ def fit_network(
     min_steps: int = 50,
 ) -> NetworkPlan:
     """The most seeds, then steps, whose ``estimate(seeds, steps)`` (CPU seconds) fits ``seconds``
-    (default ``NETWORK_SECONDS``): fewer seeds first (down to one), then fewer steps (down to
-    ``min_steps``, or what was asked if less); beyond that the plan does not fit."""
-    limit = NETWORK_SECONDS if seconds is None else seconds
+    (default the network lab's ``limit("network")``): fewer seeds first (down to one), then fewer steps
+    (down to ``min_steps``, or what was asked if less); beyond that the plan does not fit."""
+    cap = limit("network") if seconds is None else seconds
     asked = estimate(seeds, steps)
-    if asked <= limit:
-        return NetworkPlan(seeds, steps, seeds, steps, asked, asked, limit, True)
+    if asked <= cap:
+        return NetworkPlan(seeds, steps, seeds, steps, asked, asked, cap, True)
     s = seeds
-    while s > 1 and estimate(s, steps) > limit:
+    while s > 1 and estimate(s, steps) > cap:
         s -= 1
-    if estimate(s, steps) <= limit:
-        return NetworkPlan(s, steps, seeds, steps, estimate(s, steps), asked, limit, True)
+    if estimate(s, steps) <= cap:
+        return NetworkPlan(s, steps, seeds, steps, estimate(s, steps), asked, cap, True)
     low = min(min_steps, steps)
-    if estimate(1, low) > limit:
-        return NetworkPlan(1, low, seeds, steps, asked, asked, limit, False)
+    if estimate(1, low) > cap:
+        return NetworkPlan(1, low, seeds, steps, asked, asked, cap, False)
     lo, hi = low, steps  # the largest step count that fits: estimate grows with steps
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if estimate(1, mid) <= limit else (lo, mid)
-    return NetworkPlan(1, lo, seeds, steps, estimate(1, lo), asked, limit, True)
+        lo, hi = (mid, hi) if estimate(1, mid) <= cap else (lo, mid)
+    return NetworkPlan(1, lo, seeds, steps, estimate(1, lo), asked, cap, True)

@@ -239,7 +239,7 @@ def tune(
     # torch's defaults are always a trial, so the tuned setting never scores worse than the default
     given = _included_values(name, dims, [*include, {}]) if dims else np.empty((0, 0))
     searched = 0  # Halton points used so far
-    for r, size in enumerate(_round_sizes(budget if dims else 1, rounds)):
+    for r, size in enumerate(round_sizes(budget if dims else 1, rounds)):
         unit = np.clip(centre - half, 0.0, 1.0 - 2 * half) + 2 * half * halton(size, len(dims), searched + 1, seed)
         unit = np.clip(unit, 1e-9, 1.0)  # never exactly the lower end (a momentum of 0 is not Nesterov)
         searched += size
@@ -428,7 +428,7 @@ def _start_array(objective: Objective, x0: Any) -> np.ndarray:
     return x.reshape(-1, x.shape[-1])
 
 
-def _round_sizes(budget: int, rounds: int) -> list[int]:
+def round_sizes(budget: int, rounds: int) -> list[int]:
     """Half the budget for the global round, the rest split evenly over the refinement rounds."""
     if rounds <= 1:
         return [budget]

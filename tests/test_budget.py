@@ -37,7 +37,7 @@ def test_fit_cuts_points_then_steps_to_the_budget():
 
 
 def test_basins_page_reduces_the_grid_for_a_costly_formula_and_says_so(monkeypatch):
-    monkeypatch.setattr(budget, "PAGE_SECONDS", 1.0)
+    monkeypatch.setitem(budget.LIMITS, "page", 1.0)
     _pinned_costs(monkeypatch)
     at = open_page(
         "pages/basins.py", {"fn": "custom", "formula": COSTLY, "n": "128", "steps": "200", "opts": "gd,adam"}
@@ -52,7 +52,7 @@ def test_basins_page_reduces_the_grid_for_a_costly_formula_and_says_so(monkeypat
 
 
 def test_sweep_page_reduces_for_a_costly_formula(monkeypatch):
-    monkeypatch.setattr(budget, "PAGE_SECONDS", 0.3)
+    monkeypatch.setitem(budget.LIMITS, "page", 0.3)
     _pinned_costs(monkeypatch)
     at = open_page(
         "pages/lr_sweep.py",
@@ -93,15 +93,40 @@ def test_network_lab_estimate_refuses_the_costly_link():
 
     f = core.mlp(core.get_dataset("digits"), (64, 64, 64), "tanh")
     plan = network.plan(f, len(network.ALL_OPTIMIZERS), None, 16, 2000)
-    assert not plan.fits and plan.asked_seconds > 100 * budget.NETWORK_SECONDS
+    assert not plan.fits and plan.asked_seconds > 100 * budget.limit("network")
     w = default_workload("digits")  # the default view fits as asked
     default = network.plan(w.network(), len(network.DEFAULT_OPTIMIZERS), w.batch_size, 4, 200)
     assert default.fits and not default.reduced
 
 
-def test_network_limit_is_read_from_the_environment(monkeypatch):
-    monkeypatch.setenv("DESCENT_LAB_NETWORK_SECONDS", "60")
-    assert budget._seconds_from_env("DESCENT_LAB_NETWORK_SECONDS", 10.0) == 60.0
-    for bad in ("-1", "nan", "many"):
-        monkeypatch.setenv("DESCENT_LAB_NETWORK_SECONDS", bad)
-        assert budget._seconds_from_env("DESCENT_LAB_NETWORK_SECONDS", 10.0) == 10.0
+def test_limits_are_one_table_scaled_by_the_deployment(monkeypatch):
+    monkeypatch.delenv(budget.SCALE_ENV, raising=False)
+    assert budget.limit("page") == budget.LIMITS["page"] == 2.0
+    assert budget.LIMITS["race"] == budget.LIMITS["network"] == 10.0 and budget.LIMITS["preset"] == 15.0
+    monkeypatch.setenv(budget.SCALE_ENV, "10")
+    assert budget.limit("race") == 100.0
+    monkeypatch.setenv(budget.SCALE_ENV, "inf")
+    assert budget.limit("race") == float("inf")
+    for bad in ("-1", "0", "lots"):  # not a positive factor: the limits as they are
+        monkeypatch.setenv(budget.SCALE_ENV, bad)
+        assert budget.limit("race") == 10.0
+
+
+def test_tune_estimate_grows_with_every_factor_of_the_request():
+    c = budget.Cost(fixed=2e-5, per_point=4e-8)
+    base = budget.tune_seconds(c, 64, 4, 100)
+    assert budget.tune_seconds(c, 128, 4, 100) > base and budget.tune_seconds(c, 64, 80, 100) > base
+    assert budget.tune_seconds(c, 64, 4, 500) > 4 * base
+    # the race's largest batch: 130 trials x 16 starts x 5 seeds x 500 steps is about half a second of one core
+    assert 0.3 < budget.tune_seconds(c, 128, 80, 500) < 1.5
+
+
+def test_compare_page_runs_fewer_steps_for_a_costly_formula_and_says_so(monkeypatch):
+    monkeypatch.setitem(budget.LIMITS, "page", 0.05)  # 3 runs x 500 steps of the pinned formula: about 0.2 s
+    _pinned_costs(monkeypatch)
+    at = open_page("pages/compare.py", {"fn": "custom", "formula": COSTLY, "steps": "500", "opts": "gd,momentum,adam"})
+    assert not at.exception and not at.error
+    assert any("steps instead of 500" in i.value for i in at.info), [i.value for i in at.info]
+    monkeypatch.setitem(budget.LIMITS, "page", 2.0)
+    at = open_page("pages/compare.py", {"steps": "500", "opts": "gd,momentum,adam"})  # at the page's limit: all of it
+    assert not at.exception and not any("instead of" in i.value for i in at.info)

@@ -137,17 +137,17 @@ def test_costly_link_is_refused_with_the_limit_and_how_to_raise_it():
     at = open_page(PAGE, query)
     assert not at.exception
     [message] = errors(at)
-    assert f"limit of {budget.NETWORK_SECONDS:g} CPU-seconds" in message and "DESCENT_LAB_NETWORK_SECONDS" in message
+    assert f"limit of {budget.limit('network'):g} CPU-seconds" in message and "DESCENT_LAB_BUDGET_SCALE" in message
     assert not markdown_tables(at) and count(at, "vega_lite_chart") == 0  # nothing trained
 
 
 def test_over_the_limit_the_page_runs_fewer_seeds_and_says_so(monkeypatch):
-    monkeypatch.setattr(budget, "NETWORK_SECONDS", 0.12)
+    monkeypatch.setitem(budget.LIMITS, "network", 0.12)
     at = open_page(PAGE, {"opts": "gd,adam", "steps": "100", "seeds": "8"})
     assert not at.exception and not errors(at)
     [note] = [i.value for i in at.info]
     found = re.search(r"it runs (\d+) seeds instead of 8", note)
-    assert found and int(found[1]) < 8 and "DESCENT_LAB_NETWORK_SECONDS" in note
+    assert found and int(found[1]) < 8 and "DESCENT_LAB_BUDGET_SCALE" in note
     titles = [json.dumps(spec, ensure_ascii=False) for spec, _data in charts(at)]
     assert all(f"median and 10–90 % band over {found[1]} seeds" in t for t in titles)
 

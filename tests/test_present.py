@@ -297,9 +297,24 @@ def test_deck_panel_keeps_to_the_deck_bounds():
         open_page("pages/home.py", {"deck": "|".join(["gd", "nowhere"] * 20) + "|" + "x" * present.MAX_DECK_CHARS})
     )
     notes = " ".join(c.value for c in at.sidebar.caption)
-    assert f"longer than {present.MAX_DECK_CHARS} characters" in notes
-    assert f"first {present.MAX_SCENARIOS} scenarios" in notes and "name no page of the app: 15" in notes
+    assert f"longer than {present.MAX_DECK_CHARS:,} characters" in notes and "its last 1 entries were left out" in notes
+    assert f"first {present.MAX_SCENARIOS} scenarios" in notes and "10 more entries were left out" in notes
+    assert "name no page of the app: 15" in notes
     assert len(_deck_titles(at)) == 15
+
+
+def test_a_long_deck_is_cut_between_entries_and_says_what_was_cut():
+    """Cut at 4,000 characters inside an entry, the old deck read a broken entry and called it "names no page";
+    now whole entries are left out, named, with the reason."""
+    entries = [f"gd?lr=0.{i:02d}&fn=" + "quadratic" * 40 for i in range(12)]  # about 380 characters each
+    raw = "|".join(entries)
+    deck = present.read_deck(raw)
+    assert not deck.rejected and deck.chars == len(raw) > present.MAX_DECK_CHARS
+    assert [s.query[0][1] for s in deck.scenarios] == [f"0.{i:02d}" for i in range(len(deck.scenarios))]
+    assert deck.too_long == entries[len(deck.scenarios) :] and len(deck.too_long) >= 1
+    (note,) = present.deck_notes(deck)
+    assert f"{len(raw):,} characters long" in note and f"last {len(deck.too_long)} entries were left out" in note
+    assert "` gd?lr=0.11&fn=quadratic" in note  # which ones, as code
 
 
 def test_deck_panel_shows_text_from_the_url_only_as_text():
@@ -308,3 +323,15 @@ def test_deck_panel_shows_text_from_the_url_only_as_text():
     assert _deck_titles(at) == ["**1** · Gradient descent"]
     (settings,) = [c.value for c in at.sidebar.caption if "evil" in c.value]
     assert settings == "` fn=[click](//evil.co) lr=**0.3** `"
+
+
+def test_deck_link_keeps_only_the_settings_its_page_reads():
+    open_page("pages/gd.py")  # gd has run on this server: its parameters are known
+    deck = "gd?fn=booth&lr=0.1&evil=%5Bx%5D(//evil.co)&steps=30|nowhere"
+    at = _panel_open(open_page("pages/home.py", {"deck": deck}))
+    assert not at.exception
+    (link,) = [c.value for c in at.sidebar.code]
+    assert "evil" not in link and "booth" in link and "lr%3D0.1" in link
+    notes = " ".join(c.value for c in at.sidebar.caption)
+    assert "does not read are left out of the deck's link: 1 · ` evil `" in notes
+    assert "name no page of the app: 1 (` nowhere `)" in notes

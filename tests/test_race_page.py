@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 import core
+from core import budget
 from core.tune import search_space
+from core.workloads import default_workload
 from tests.apptest_helpers import charts, count, errors, markdown_tables, open_page
 from ui import controls, race
 from ui.tune import slider_values
@@ -283,3 +285,69 @@ def test_a_large_cnn_race_is_refused_by_its_work_not_its_parameter_count():
     assert not at.exception
     assert any("per tuning round" in e for e in errors(at))
     assert not markdown_tables(at)
+
+
+# The issue's costliest landscape link: every optimizer on every landscape of the profile, budget 128,
+# 16 starts x 5 noise seeds x 500 steps (156 tuning jobs).
+ALL_LANDSCAPES = [n for n in core.list_functions() if np.isfinite(core.get_function(n).min_value)]
+LARGEST = race.Race(128, 500, "steps", 16, 5, 1.0, 0, 1e-3)
+
+
+def _pinned_costs(monkeypatch) -> None:
+    """Plans from a fixed cost per evaluation (a landscape's own, as measured on a quiet machine), not a timing."""
+    monkeypatch.setattr(budget, "cost", lambda f: budget.Cost(fixed=2e-5, per_point=4e-8))
+
+
+def test_the_largest_landscape_race_is_cut_to_the_race_limit(monkeypatch):
+    _pinned_costs(monkeypatch)
+    keys = [race.profile_key(n) for n in ALL_LANDSCAPES]
+    kept, used, total = race.plan(keys[0], list(core.OPTIMIZERS), keys, LARGEST)
+    assert total > 5 * budget.limit("race"), "as asked it is many times the limit"
+    assert not kept or used <= budget.limit("race")
+    assert len(kept) < len(keys)
+
+
+def test_the_default_races_fit_the_race_limit():
+    land = race.Race(race.BUDGET["land"], race.STEPS["land"], "steps", 4, 1, 0.0, 0, 1e-3)
+    keys = [race.profile_key(n) for n in race.PROFILE_DEFAULT]
+    kept, used, _total = race.plan(keys[0], race.LAND_OPTIMIZERS, keys, land)
+    assert kept == keys and used <= budget.limit("race")
+    net = race.Race(race.BUDGET["net"], race.STEPS["net"], "steps", 1, 2, 0.0, 0, 0.9, network=True)
+    workloads = [default_workload(d) for d in race.NET_PROFILE_DEFAULT]
+    kept, used, total = race.plan(workloads[0], race.NET_OPTIMIZERS, workloads, net)
+    assert kept[0] == workloads[0] and used <= budget.limit("race") < total  # the digits' profile is left out
+
+
+def test_a_race_over_the_limit_leaves_out_profile_workloads_and_says_so(monkeypatch):
+    _pinned_costs(monkeypatch)
+    one = sum(
+        race.job_seconds(race.profile_key("quadratic"), n, race.Race(16, 60, "steps", 2, 1, 0.0, 0, 1e-3))
+        for n in ("gd", "adam")
+    )
+    monkeypatch.setitem(budget.LIMITS, "race", one * 1.5)  # the raced landscape fits, not a second one
+    at = open_page("pages/race.py", {**SMALL, "fn": "quadratic", "probs": "quadratic,booth,beale"})
+    assert not at.exception and not errors(at)
+    notes = [i.value for i in at.info]
+    assert any("leaves out 2 workload(s)" in n and "Booth" in n and "CPU-s a Fair race may take" in n for n in notes), (
+        notes
+    )
+    assert count(at, "image") == 1
+
+
+def test_a_race_whose_raced_landscape_exceeds_the_limit_is_refused(monkeypatch):
+    _pinned_costs(monkeypatch)
+    monkeypatch.setitem(budget.LIMITS, "race", 1e-4)
+    at = open_page("pages/race.py", SMALL)
+    assert not at.exception
+    assert any("CPU-s a Fair race may take here" in e and budget.SCALE_ENV in e for e in errors(at)), errors(at)
+    assert count(at, "image") == 0
+
+
+def test_computed_chunks_do_not_wait_for_the_heavy_slot():
+    """A race already computed draws again while another session holds the heavy-work slot: only work not yet
+    done takes turns on it."""
+    open_page("pages/race.py", SMALL)
+    with budget.heavy(timeout=1.0) as got:
+        assert got
+        at = open_page("pages/race.py", SMALL)
+        assert not at.exception and count(at, "image") == 1

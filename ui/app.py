@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from . import i18n, present, theme, work
+from . import i18n, present, state, theme, work
 from .i18n import _
 from .pages import SECTIONS
 
@@ -38,6 +38,7 @@ def run_app() -> None:
         expanded=True,
     )  # every section in the top bar; a phone's sidebar lists every page
     i18n.language_switch()
+    state.running_page(navigation.url_path)
     present.deck_panel(navigation.url_path)
     st.session_state[_INSIDE] = True
     try:

@@ -125,7 +125,7 @@ def _body(ps: PageState) -> None:
 
 
 def plan(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
-    """The grid side and step count that fit ``budget.PAGE_SECONDS`` for ``runs`` optimizers on ``f``."""
+    """The grid side and step count that fit ``budget.limit("page")`` for ``runs`` optimizers on ``f``."""
     p = budget.fit(budget.cost(f), n * n, steps, runs=runs, min_points=MIN_GRID * MIN_GRID)
     side = n if p.points >= n * n else max(MIN_GRID, math.isqrt(p.points) // 8 * 8)
     return side, p.steps

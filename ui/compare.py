@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core import article, metrics
 
-from . import charts, controls, layout, player, plots, runs, tune
+from . import charts, controls, layout, player, plots, runs, tune, work
 from .export import article_exports, compare_exports
 from .i18n import _, optimizer_name
 from .problem import FunctionKey
@@ -229,6 +229,7 @@ def _free(ps: PageState, side) -> None:
         st.info(_("Choose at least one optimizer in the sidebar."))
         return
 
+    steps = work.fit_steps(f, steps, len(chosen), seeds)  # a costly formula: fewer steps, said in a note
     trajectories = runs.run_all(key, hps, x0, steps, noise=noise, seeds=seeds, seed=seed, schedule=schedule)
     if not trajectories:
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 import core
-from core import budget
 from core.defaults import demo_hyperparameters
 from core.formula import EXAMPLES, gradient_latex
 
@@ -81,14 +80,8 @@ def _body(ps: PageState) -> None:
 
 
 def _reduce(f: core.Objective, steps: int, runs_: int) -> int:
-    """The steps that fit ``budget.PAGE_SECONDS`` for ``runs_`` single-start runs, with a note if cut."""
-    c = budget.cost(f)
-    plan = budget.fit(c, 1, steps, runs=runs_)
-    cuts = (
-        [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
-    )
-    work.reduced_note(c, cuts)
-    return plan.steps
+    """The steps that fit ``budget.limit("page")`` for ``runs_`` single-start runs, with a note if cut."""
+    return work.fit_steps(f, steps, runs_)
 
 
 def _gradient(text: str) -> None:

@@ -118,7 +118,7 @@ def estimate(f: core.MLP, optimizers: int, batch: int | None, seeds: int, steps:
 
 
 def plan(f: core.MLP, optimizers: int, batch: int | None, seeds: int, steps: int) -> budget.NetworkPlan:
-    """The seeds and steps that fit the network lab's limit (``budget.NETWORK_SECONDS``)."""
+    """The seeds and steps that fit the network lab's limit (``budget.limit("network")``)."""
     return budget.fit_network(lambda s, t: estimate(f, optimizers, batch, s, t), seeds, steps, min_steps=MIN_STEPS)
 
 
@@ -380,7 +380,7 @@ def _budget_note(fitted: budget.NetworkPlan) -> bool:
     """Say what the work budget cut or why it refused; False when nothing runs."""
     how = _(
         "To run it in full, run the app on your own machine with a higher limit "
-        "(the environment variable `DESCENT_LAB_NETWORK_SECONDS`, see the README)."
+        "(the environment variable `DESCENT_LAB_BUDGET_SCALE`, see the README)."
     )
     if not fitted.fits:
         st.error(

@@ -69,7 +69,7 @@ def trial_seconds(f: core.MLP, batch: int | None, seeds: int, steps: int) -> flo
 def trials_within(f: core.MLP, batch: int | None, seeds: int, steps: int, optimizers: int) -> int:
     """Trials per optimizer (at most ``TUNE_BUDGET``) such that tuning ``optimizers`` optimizers fits the limit;
     three more trials run than the budget (the default, the page's default, the current values)."""
-    each = budget.NETWORK_SECONDS / max(optimizers, 1)
+    each = budget.limit("network") / max(optimizers, 1)
     return max(0, min(TUNE_BUDGET, math.floor(each / trial_seconds(f, batch, seeds, steps)) - 3))
 
 
@@ -145,8 +145,8 @@ class Tuning:
                     "Tuning here would take more than this server's limit of {limit:g} CPU-seconds: lower the steps, "
                     "the seeds or the network's size, use minibatches, or tune fewer optimizers at once. To tune it "
                     "in full, run the app on your own machine with a higher limit (the environment variable "
-                    "`DESCENT_LAB_NETWORK_SECONDS`, see the README)."
-                ).format(limit=budget.NETWORK_SECONDS),
+                    "`DESCENT_LAB_BUDGET_SCALE`, see the README)."
+                ).format(limit=budget.limit("network")),
                 icon=":material/block:",
             )
             return

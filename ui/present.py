@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from . import i18n
+from . import i18n, state
 from .i18n import _
 from .pages import HOME, SECTIONS
 from .text import code, plain
@@ -98,11 +98,36 @@ def _pages_by_path() -> dict[str, tuple[str, str]]:
     return out
 
 
-def parse_deck(raw: str) -> tuple[list[Scenario], list[str]]:
-    """The scenarios of a ``deck`` value, and the entries that name no page of the app (skipped)."""
+@dataclass(frozen=True)
+class Deck:
+    """What a ``deck`` value holds: its scenarios, and every entry left out with the reason.
+
+    ``rejected``: entries that name no page; ``too_long``: whole entries past ``MAX_DECK_CHARS`` (a deck is cut
+    between entries, never inside one); ``too_many``: entries past the first ``MAX_SCENARIOS``.
+    """
+
+    scenarios: list[Scenario]
+    rejected: list[str]
+    too_long: list[str]
+    too_many: list[str]
+    chars: int  # the length of the whole value
+
+
+def _split(raw: str) -> list[str]:
+    return [e.strip() for e in raw.split("|") if e.strip()]
+
+
+def read_deck(raw: str) -> Deck:
+    """The scenarios of a ``deck`` value, and what was left out of it and why."""
+    head = raw
+    if len(raw) > MAX_DECK_CHARS:
+        head = raw[:MAX_DECK_CHARS]
+        if raw[MAX_DECK_CHARS] != "|":  # cut inside an entry: keep only the entries before it
+            head = head[: max(head.rfind("|"), 0)]
+    entries = _split(head)
     pages = _pages_by_path()
     scenarios, rejected = [], []
-    for entry in [e.strip() for e in raw[:MAX_DECK_CHARS].split("|") if e.strip()][:MAX_SCENARIOS]:
+    for entry in entries[:MAX_SCENARIOS]:
         path, _sep, query = entry.partition("?")
         target = pages.get(path.strip("/"))
         try:
@@ -114,7 +139,56 @@ def parse_deck(raw: str) -> tuple[list[Scenario], list[str]]:
             continue
         settings = tuple((k, v) for k, v in dict(pairs).items() if k not in KEPT)
         scenarios.append(Scenario(target[0], target[1], settings))
-    return scenarios, rejected
+    return Deck(scenarios, rejected, _split(raw[len(head) :]), entries[MAX_SCENARIOS:], len(raw))
+
+
+def parse_deck(raw: str) -> tuple[list[Scenario], list[str]]:
+    """The scenarios of a ``deck`` value, and the entries that name no page of the app (skipped)."""
+    deck = read_deck(raw)
+    return deck.scenarios, deck.rejected
+
+
+def _listed(entries: list[str], most: int = 3) -> str:
+    """A few entries as code spans (text from a link), and how many more."""
+    shown = ", ".join(code(e, 60) for e in entries[:most])
+    return shown + (_(" and {n} more").format(n=len(entries) - most) if len(entries) > most else "")
+
+
+def deck_notes(deck: Deck) -> list[str]:
+    """What was left out of a deck and why, one sentence per reason (entries shown as code)."""
+    notes = []
+    if deck.too_long:
+        notes.append(
+            _(
+                "This deck is {chars:,} characters long, longer than {n:,} characters (what a link can carry): "
+                "its last {k} entries were left out: {entries}."
+            ).format(chars=deck.chars, n=MAX_DECK_CHARS, k=len(deck.too_long), entries=_listed(deck.too_long))
+        )
+    if deck.too_many:
+        notes.append(
+            _("Only the first {n} scenarios of this deck are read; {k} more entries were left out: {entries}.").format(
+                n=MAX_SCENARIOS, k=len(deck.too_many), entries=_listed(deck.too_many)
+            )
+        )
+    if deck.rejected:
+        notes.append(
+            _("Entries left out because they name no page of the app: {n} ({entries}).").format(
+                n=len(deck.rejected), entries=_listed(deck.rejected)
+            )
+        )
+    return notes
+
+
+def link_settings(s: Scenario) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """A scenario's settings that its page reads (``state.known_params``), and the names of the others.
+
+    A page not yet run on this server has no known parameters yet: its settings are kept as given.
+    """
+    known = state.known_params(PurePosixPath(s.page).stem if s.page != HOME[0] else "")
+    if known is None:
+        return s.query, []
+    kept = tuple((k, v) for k, v in s.query if k in known)
+    return kept, [k for k, _v in s.query if k not in known]
 
 
 def encode_deck(entries: list[tuple[str, dict[str, str]]]) -> str:
@@ -165,14 +239,11 @@ def _leave() -> None:
 
 def _deck_controls(bar: DeltaGenerator, raw: str) -> None:
     """Previous / Next over the deck's scenarios; a deck opened without a slide opens its first scenario."""
-    scenarios, rejected = parse_deck(raw)
-    if rejected:
-        st.warning(
-            _("These deck entries name no page and were skipped: {entries}").format(
-                entries=", ".join(code(r, 60) for r in rejected[:5])
-            ),
-            icon=":material/warning:",
-        )
+    deck = read_deck(raw)
+    scenarios = deck.scenarios
+    notes = deck_notes(deck)
+    if notes:
+        st.warning("\n\n".join(notes), icon=":material/warning:")
     if not scenarios:
         return
     slide = st.query_params.get(SLIDE)
@@ -304,7 +375,8 @@ def deck_panel(url_path: str) -> None:
     ``url_path``: the open page's (``st.navigation``'s; "" for home). The deck lives in the URL's ``deck``.
     """
     raw = current_deck()
-    scenarios, rejected = parse_deck(raw)
+    deck = read_deck(raw)
+    scenarios = deck.scenarios
     known = url_path in _pages_by_path()
     st.session_state[_PANEL] = st.session_state.get(_PANEL_OPEN, False)  # a new page starts its widgets afresh
     with st.sidebar.expander(
@@ -331,23 +403,25 @@ def deck_panel(url_path: str) -> None:
         note = st.session_state.pop(_NOTE, None)
         if note:
             st.warning(note, icon=":material/warning:")
-        if len(raw) > MAX_DECK_CHARS:
-            st.caption(
-                _("This deck is longer than {n} characters: only its beginning is read.").format(n=MAX_DECK_CHARS)
-            )
-        if len([e for e in raw[:MAX_DECK_CHARS].split("|") if e.strip()]) > MAX_SCENARIOS:
-            st.caption(_("Only the first {n} scenarios of this deck are read.").format(n=MAX_SCENARIOS))
-        if rejected:
-            st.caption(_("Entries left out because they name no page of the app: {n}.").format(n=len(rejected)))
+        for note in deck_notes(deck):
+            st.caption(note)
         for i, s in enumerate(scenarios):
             _scenario_row(i, s, len(scenarios))
         if not scenarios:
             return
-        clean = encode_deck([(s.page, dict(s.query)) for s in scenarios])
+        settings = [link_settings(s) for s in scenarios]
+        dropped = [f"{i + 1} · {code(' '.join(names), 60)}" for i, (_kept, names) in enumerate(settings) if names]
+        if dropped:
+            st.caption(
+                _("Settings their page does not read are left out of the deck's link: {entries}.").format(
+                    entries="; ".join(dropped)
+                )
+            )
+        clean = encode_deck([(s.page, dict(kept)) for s, (kept, _names) in zip(scenarios, settings, strict=True)])
         if st.button(
             _("Present"), key=_PREFIX + "present", icon=":material/slideshow:", type="primary", width="stretch"
         ):
-            _open(scenarios, 0, clean)
+            _open(read_deck(clean).scenarios, 0, clean)
         st.caption(_("Link to this deck, to share or to open on the classroom's computer:"))
         st.code(deck_address(clean, url_path), language=None)  # one line, scrolled; a button copies it
         st.button(

@@ -10,6 +10,7 @@ judged on the held-out test split, and the network-only optimizers join the race
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, NamedTuple
 
@@ -19,13 +20,14 @@ import pandas as pd
 import streamlit as st
 
 import core
+from core import budget
 from core.datasets import TWO_D_DATASETS
 from core.network import ACTIVATIONS
 from core.network_trials import ROWS
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
 from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, architectures, default_workload, work_per_sample
 
-from . import charts, controls, layout, plots, problem
+from . import charts, controls, layout, plots, problem, work
 from .i18n import N_, _, dataset_name, error_text, join, optimizer_name
 from .state import PageState, page_state
 from .text import plain
@@ -251,8 +253,12 @@ def _body(ps: PageState) -> None:
         return
     if not _affordable(key, profile_keys, race):
         return
+    raced = _within_limit(key, chosen, profile_keys, race)
+    if raced is None:
+        return
+    profile_keys = [k for k in profile_keys if k in raced]
 
-    entries = _run_all(key, chosen, profile_keys, race)
+    entries = _run_all(raced, chosen, race)
     here = {n: entries[(key, n)] for n in chosen}
     st.subheader(_("Tuned on {landscape}").format(landscape=workload_name(key, net)))
     _table(here, race, labels)
@@ -421,7 +427,7 @@ def _affordable(key: Key, profile_keys: list[Key], race: Race) -> bool:
             return True
         st.error(
             _(
-                "That is {work:,} run-steps per batch, more than this server allows ({limit:,}): "
+                "That is {work:,} run-steps per batch, more than this server holds in memory at once ({limit:,}): "
                 "lower the budget, the starts, the noise seeds or the steps."
             ).format(work=work, limit=MAX_WORK),
             icon=":material/block:",
@@ -539,21 +545,72 @@ def _race_settings(ps: PageState, side, data: str | None = None) -> Race:
     return Race(budget, steps, score, count, seeds, noise, seed, target)
 
 
-def _run_all(key: Key, chosen: list[str], profile_keys: list[Key], race: Race) -> dict[tuple[Key, str], Entry]:
-    """Every (workload, optimizer) race, with a progress bar that moves per optimizer while they run."""
-    jobs = [(k, n) for k in dict.fromkeys([key, *profile_keys]) for n in chosen]
-    bar = st.progress(0.0, text=_("Tuning…"))
-    out = {}
-    for i, (k, n) in enumerate(jobs):
-        bar.progress(
-            i / len(jobs),
-            text=_("Tuning {optimizer} on {landscape}").format(
+def job_seconds(key: Key, name: str, race: Race) -> float:
+    """Estimated CPU-seconds of one optimizer's race on one workload (its tuning, then its tuned setting's runs)."""
+    if not race.network:
+        c = budget.cost(problem.objective(key))
+        return budget.tune_seconds(c, race.budget, race.starts * race.seeds, race.steps)
+    f = network(key)
+    samples = f.n_samples if key.batch_size is None else min(key.batch_size, f.n_samples)
+    return budget.network_tune_seconds(race.budget, race.seeds, race.steps, samples, f.dim, samples < f.n_samples)
+
+
+def plan(key: Key, chosen: list[str], profile_keys: list[Key], race: Race) -> tuple[list[Key], float, float]:
+    """The workloads raced within the race's CPU limit, the estimate for them, and the estimate for all asked.
+
+    The raced workload comes first, then the performance profile's in their order while they fit (the
+    profile is what grows a request: every optimizer tuned on every landscape). When the raced workload
+    alone exceeds the limit, nothing fits: the list is empty.
+    """
+    cap = work.limit("race")
+    seconds = {k: sum(job_seconds(k, n, race) for n in chosen) for k in dict.fromkeys([key, *profile_keys])}
+    total = sum(seconds.values())
+    if seconds[key] > cap:
+        return [], 0.0, total
+    kept, used = [key], seconds[key]
+    for k, s in seconds.items():
+        if k != key and used + s <= cap:
+            kept.append(k)
+            used += s
+    return kept, used, total
+
+
+def _within_limit(key: Key, chosen: list[str], profile_keys: list[Key], race: Race) -> list[Key] | None:
+    """``plan``'s workloads, with a message when the profile was cut; None, with a message, when refused."""
+    kept, _used, total = plan(key, chosen, profile_keys, race)
+    if not kept:
+        lower = (
+            _("Lower the budget, the seeds, the steps, the optimizers, the network's size or the minibatch size.")
+            if race.network
+            else _("Lower the budget, the starts, the noise seeds, the steps or the optimizers.")
+        )
+        work.refuse("race", total, lower)
+        return None
+    left = [k for k in dict.fromkeys(profile_keys) if k not in kept]
+    if left:
+        names = "; ".join(workload_name(k, race.network) for k in left)
+        work.reduced(
+            "race",
+            total,
+            _("The performance profile leaves out {n} workload(s): {names}.").format(n=len(left), names=names),
+        )
+    return kept
+
+
+def _run_all(keys: list[Key], chosen: list[str], race: Race) -> dict[tuple[Key, str], Entry]:
+    """Every (workload, optimizer) race: one chunk each, taking turns on the heavy-work slot (``work.run_chunks``)."""
+    jobs = [(k, n) for k in keys for n in chosen]
+    chunks = [
+        work.Chunk(
+            (race.network, k, n, race),
+            _("Tuning {optimizer} on {landscape}").format(
                 optimizer=optimizer_name(n), landscape=workload_name(k, race.network)
             ),
+            functools.partial(entry, k, n, race),
         )
-        out[(k, n)] = entry(k, n, race)
-    bar.empty()
-    return out
+        for k, n in jobs
+    ]
+    return dict(zip(jobs, work.run_chunks(chunks, _("Tuning…")), strict=True))
 
 
 def _hyper_text(name: str, best: dict) -> str:

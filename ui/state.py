@@ -20,6 +20,29 @@ from .text import code, plain
 
 Parser = Callable[[str], Any]
 
+# Every parameter each page has read or written on this server, by its URL path ("" for home): what a deck's
+# link keeps (``ui/present.py``). Names come from the code, never from a link, so the table stays small.
+_KNOWN: dict[str, set[str]] = {}
+_RUNNING = "_descent_lab_page_path"  # session key: the URL path of the page this run draws
+
+
+def running_page(url_path: str) -> None:
+    """Record that this run draws the page at ``url_path``: its settings are learned as its ``PageState`` reads them."""
+    st.session_state[_RUNNING] = url_path
+    _KNOWN.setdefault(url_path, set())
+
+
+def known_params(url_path: str) -> frozenset[str] | None:
+    """The parameters the page at ``url_path`` reads, learned from its runs on this server (None: not run yet)."""
+    names = _KNOWN.get(url_path)
+    return None if names is None else frozenset(names)
+
+
+def _learn(name: str) -> None:
+    path = st.session_state.get(_RUNNING)
+    if path is not None:
+        _KNOWN.setdefault(path, set()).add(name)
+
 
 class PageState:
     """Binds one page's widgets to ``st.session_state`` and to the URL's query parameters.
@@ -40,6 +63,7 @@ class PageState:
     def init(self, name: str, default: Any, parse: Parser) -> str:
         """Give setting ``name`` its first value (from the URL if valid, else ``default``); return its key."""
         key = self.key(name)
+        _learn(name)
         if key not in st.session_state:
             raw = st.query_params.get(name)
             value = default
@@ -81,6 +105,7 @@ class PageState:
 
     def publish(self, name: str, value: Any) -> None:
         """Put the current value of ``name`` into the URL at the end of the run."""
+        _learn(name)
         self.url[name] = format_value(value)
 
     def cut_short(self) -> None:

@@ -281,7 +281,7 @@ def _picked(event, data: pd.DataFrame) -> tuple[str, float] | None:
 
 
 def _reduce(f: core.Objective, count: int, steps: int, runs_: int) -> tuple[int, int]:
-    """Learning rates and steps that fit ``budget.PAGE_SECONDS`` for ``runs_`` optimizers, with a note if cut."""
+    """Learning rates and steps that fit ``budget.limit("page")`` for ``runs_`` optimizers, with a note if cut."""
     c = budget.cost(f)
     plan = budget.fit(c, count, steps, runs=runs_, min_points=MIN_COUNT)
     cuts = (

@@ -1,22 +1,47 @@
-"""Heavy numeric work inside a page: one computation at a time across sessions, stop points while waiting,
-and a note when a page had to do less than asked."""
+"""Heavy numeric work inside a page: the CPU limits of one request, one computation at a time across sessions,
+stop points while waiting and between chunks, and the messages when a page does less than asked or refuses.
+
+The API for a page with heavy work (the race uses all of it; CONTRIBUTING, "Heavy work in a page"):
+
+- ``limit(kind)``: the CPU-seconds a request of that kind may take (``core.budget.LIMITS``, one table);
+- ``refuse(kind, seconds, lower)`` / ``reduced(kind, seconds, what)``: the one message that says which
+  limit applied, the estimate, and how to get the full run;
+- ``run_chunks(chunks, text)``: run a request split into chunks (each at most about a second), the ones not
+  computed yet holding the shared heavy-work slot, with a stop point before each, so a closed tab or a changed
+  setting ends the work at the next chunk and three heavy sessions take turns on one core.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
 from core import budget
+from core.lru import LRU
 
 from .i18n import N_, _
 
 HEAVY_SECONDS = 0.5  # computations estimated above this wait for the shared slot; smaller ones just run
 WAITING = N_("Waiting for other visitors' computations to finish…")
+# How each limit of ``budget.LIMITS`` is named in the messages.
+KINDS = {
+    "page": N_("a page of 2-D runs"),
+    "race": N_("a Fair race"),
+    "network": N_("a network lab run"),
+    "preset": N_("a heavy preset"),
+}
+_DONE: LRU[bool] = LRU(4096)  # keys of chunks computed in this process: their (cached) result needs no slot
+
+
+def limit(kind: str) -> float:
+    """CPU-seconds one request of ``kind`` may take here (``budget.LIMITS`` times the deployment's scale)."""
+    return budget.limit(kind)
 
 
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -47,16 +72,85 @@ def heavy(bar, fraction: float, text: str) -> Iterator[None]:
         bar.progress(fraction, text=_(WAITING))
 
 
+class Chunk(NamedTuple):
+    """One part of a request: ``run()`` computes it (through a cache), ``key`` names it, ``text`` is shown meanwhile."""
+
+    key: Hashable
+    text: str
+    run: Callable[[], Any]
+
+
+def run_chunks(chunks: Sequence[Chunk], text: str) -> list[Any]:
+    """Every chunk's result, in order, under one progress bar.
+
+    Before each chunk the bar moves: a stop point, where Streamlit ends the run of a session that closed or
+    changed a setting. A chunk not yet computed in this process runs holding the shared heavy-work slot, so
+    heavy requests of every session take turns and the other core stays free for cheap pages.
+    """
+    bar = st.progress(0.0, text=text)
+    out = []
+    for i, chunk in enumerate(chunks):
+        fraction = i / max(len(chunks), 1)
+        bar.progress(fraction, text=chunk.text)
+        if _DONE.get(chunk.key):
+            out.append(chunk.run())
+            continue
+        with heavy(bar, fraction, chunk.text):
+            out.append(chunk.run())
+        _DONE.put(chunk.key, True)
+    bar.empty()
+    return out
+
+
+def _how_to_run_all() -> str:
+    return _(
+        "To run it all, run the app on your own computer, where {env}=10 (or inf) raises every limit "
+        "(README, “Capacity”)."
+    ).format(env=budget.SCALE_ENV)
+
+
+def refuse(kind: str, seconds: float, lower: str) -> None:
+    """Say that a request is refused: its estimate, the limit that applied, what to lower, how to get the full run."""
+    st.error(
+        _(
+            "This would take about {seconds:,.0f} CPU-seconds of the server, more than the {limit:g} CPU-s "
+            "{kind} may take here. {lower} {how}"
+        ).format(seconds=seconds, limit=limit(kind), kind=_(KINDS[kind]), lower=lower, how=_how_to_run_all()),
+        icon=":material/block:",
+    )
+
+
+def reduced(kind: str, seconds: float, what: str) -> None:
+    """Say that a request was reduced to fit its limit: what was left out, the full estimate, how to get it all."""
+    st.info(
+        _(
+            "{what} All of it would take about {seconds:,.0f} CPU-seconds of the server, more than the {limit:g} "
+            "CPU-s {kind} may take here. {how}"
+        ).format(what=what, seconds=seconds, limit=limit(kind), kind=_(KINDS[kind]), how=_how_to_run_all()),
+        icon=":material/speed:",
+    )
+
+
+def fit_steps(f: Any, steps: int, runs: int, points: int = 1) -> int:
+    """The steps that fit the 2-D page's limit for ``runs`` batched runs of ``points`` starts (or noise seeds)
+    each on ``f``, with a note if cut."""
+    c = budget.cost(f)
+    plan = budget.fit(c, points, steps, runs=runs, min_points=points)
+    cuts = (
+        [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
+    )
+    reduced_note(c, cuts)
+    return plan.steps
+
+
 def reduced_note(cost: budget.Cost, cuts: list[str]) -> None:
-    """Tell the user what was cut to keep the page within ``budget.PAGE_SECONDS``, and why."""
+    """Tell the user what was cut to keep a 2-D page within ``limit("page")``, and why."""
     if cuts:
         st.info(
             _(
                 "This landscape costs about {ns:,.0f} ns per point for its value and gradient "
                 "(and {us:,.0f} µs per call), so to keep this page within about "
                 "{seconds:g} s of computing it runs {cuts}."
-            ).format(
-                ns=cost.per_point * 1e9, us=cost.fixed * 1e6, seconds=budget.PAGE_SECONDS, cuts=_(" and ").join(cuts)
-            ),
+            ).format(ns=cost.per_point * 1e9, us=cost.fixed * 1e6, seconds=limit("page"), cuts=_(" and ").join(cuts)),
             icon=":material/speed:",
         )
