@@ -170,7 +170,7 @@ def _chart(data: pd.DataFrame, names: list[str], limit: float | None) -> Any:
         y=alt.Y("drawn at:Q", scale=alt.Scale(type="log"), title=_("final f − f*")),
         color=_optimizer_colors(names),
     )
-    shown = [core.get_spec(n).display_name for n in names]
+    shown = [optimizer_name(n) for n in names]
     dashes = alt.StrokeDash("name:N", scale=alt.Scale(domain=shown, range=[dash(n) for n in names]), legend=None)
     line = base.mark_line(strokeWidth=1.5, opacity=0.6).encode(strokeDash=dashes)  # each optimizer's dash
     points = (
