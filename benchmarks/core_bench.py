@@ -64,7 +64,12 @@ def torch_run(name: str, n: int):
 
 def ns_per_update(name: str, n: int) -> tuple[float, float | None]:
     """Best of ``REPEATS`` interleaved runs of each side, in ns per coordinate-update."""
-    ours, theirs = numpy_run(name, n), torch_run(name, n)
+    return best_ns(numpy_run(name, n), torch_run(name, n), n)
+
+
+def best_ns(ours, theirs, n: int) -> tuple[float, float | None]:
+    """Best of ``REPEATS`` interleaved runs of ``ours`` and ``theirs`` (or None) on ``n`` starts, in ns per
+    coordinate-update."""
     a, b = [], []
     for _ in range(REPEATS):
         a.append(timed(ours))

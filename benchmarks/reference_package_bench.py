@@ -14,7 +14,7 @@ import importlib
 import numpy as np
 
 import core
-from benchmarks.core_bench import REPEATS, steps_for, timed
+from benchmarks.core_bench import best_ns, steps_for
 from tests.reference.authors_cases import PACKAGES
 
 HP = {"schedulefree_adamw": {"lr": 1e-3}, "schedulefree_sgd": {"lr": 1e-3}, "prodigy": {"lr": 1.0}}
@@ -57,14 +57,7 @@ def reference_run(name: str, n: int):
 
 def ns_per_update(name: str, n: int) -> tuple[float, float | None]:
     """Best of ``REPEATS`` interleaved runs of each side, in ns per coordinate-update."""
-    ours, theirs = numpy_run(name, n), reference_run(name, n)
-    a, b = [], []
-    for _ in range(REPEATS):
-        a.append(timed(ours))
-        if theirs is not None:
-            b.append(timed(theirs))
-    scale = 1e9 / (steps_for(n) * 2 * n)
-    return min(a) * scale, (min(b) * scale if b else None)
+    return best_ns(numpy_run(name, n), reference_run(name, n), n)
 
 
 def main(sizes: tuple[int, ...] = (10_000, 100_000)) -> None:

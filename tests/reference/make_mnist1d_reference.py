@@ -25,7 +25,7 @@ from torch import nn
 from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
 import core
-from tests.reference.make_network_reference import BF16_NS, float64_newton_schulz, optimizers
+from tests.reference.make_network_reference import BF16_NS, float64_newton_schulz, optimizers, trajectory
 from tests.reference.mnist1d_cases import CASES, CONFIGS, MLP_CONFIGS, MLP_TRAIN, POINTS, STEPS, SUBSET
 
 ACTIVATION = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid}
@@ -152,19 +152,9 @@ def default_layout() -> dict[str, np.ndarray]:
 def run_case(cfg: str, name: str, hp: dict) -> np.ndarray:
     """θ after each of ``STEPS`` full-batch steps from the config's initialisation, ``(STEPS + 1, D)``."""
     f = objective(cfg)
-    theta = f.init(CONFIGS[cfg][-1])
     model = network(f)
-    vector_to_parameters(torch.tensor(theta), model.parameters())
-    opts = optimizers(name, hp, model)
-    out = [theta]
-    for _ in range(STEPS):
-        for opt in opts:
-            opt.zero_grad()
-        torch_loss(model, f).backward()
-        for opt in opts:
-            opt.step()
-        out.append(parameters_to_vector(model.parameters()).detach().numpy().copy())
-    return np.array(out)
+    theta = f.init(CONFIGS[cfg][-1])
+    return trajectory(model, lambda: torch_loss(model, f), theta, lambda: optimizers(name, hp, model), STEPS)
 
 
 def main() -> None:

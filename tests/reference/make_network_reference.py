@@ -103,21 +103,27 @@ def optimizers(name: str, hp: dict, model: nn.Module) -> list[torch.optim.Optimi
     return [cls(params, **kwargs)]
 
 
-def run_case(cfg: str, name: str, hp: dict) -> np.ndarray:
-    """θ after each of ``STEPS`` full-batch steps, ``(STEPS + 1, D)``."""
-    f, theta = objective(cfg)
-    model = network(f)
+def trajectory(model: nn.Module, loss, theta: np.ndarray, make_opts, steps: int) -> np.ndarray:
+    """θ ``(steps + 1, D)`` of ``model`` started at ``theta`` and trained full batch on ``loss()`` by the
+    optimizers ``make_opts()`` builds once θ is in place."""
     vector_to_parameters(torch.tensor(theta), model.parameters())
-    opts = optimizers(name, hp, model)
+    opts = make_opts()
     out = [theta]
-    for _ in range(STEPS):
+    for _ in range(steps):
         for opt in opts:
             opt.zero_grad()
-        torch_loss(model, f).backward()
+        loss().backward()
         for opt in opts:
             opt.step()
         out.append(parameters_to_vector(model.parameters()).detach().numpy().copy())
     return np.array(out)
+
+
+def run_case(cfg: str, name: str, hp: dict) -> np.ndarray:
+    """θ after each of ``STEPS`` full-batch steps, ``(STEPS + 1, D)``."""
+    f, theta = objective(cfg)
+    model = network(f)
+    return trajectory(model, lambda: torch_loss(model, f), theta, lambda: optimizers(name, hp, model), STEPS)
 
 
 def main() -> None:

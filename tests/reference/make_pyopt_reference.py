@@ -18,11 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytorch_optimizer
 import torch
-from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
 import core
 from tests.reference import pyopt_cases as cases
-from tests.reference.make_network_reference import network, torch_loss
+from tests.reference.make_network_reference import network, torch_loss, trajectory
 
 PACKAGE_VERSION = importlib.metadata.version("pytorch-optimizer")
 SHIPPED_QR = pytorch_optimizer.SOAP.get_orthogonal_matrix_qr
@@ -77,15 +76,8 @@ def run_network(cfg: str, name: str, hp: dict) -> np.ndarray:
     """θ after each of ``NETWORK_STEPS`` full-batch steps, ``(NETWORK_STEPS + 1, D)``."""
     f, theta = objective(cfg)
     model = network(f)
-    vector_to_parameters(torch.tensor(theta), model.parameters())
-    opt = reference_optimizer(name, hp, list(model.parameters()))
-    out = [theta]
-    for _ in range(cases.NETWORK_STEPS):
-        opt.zero_grad()
-        torch_loss(model, f).backward()
-        opt.step()
-        out.append(parameters_to_vector(model.parameters()).detach().numpy().copy())
-    return np.array(out)
+    make = lambda: [reference_optimizer(name, hp, list(model.parameters()))]
+    return trajectory(model, lambda: torch_loss(model, f), theta, make, cases.NETWORK_STEPS)
 
 
 def main() -> None:
