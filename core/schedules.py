@@ -13,6 +13,7 @@ the returned dict overrides the optimizer's hyperparameters for that update. The
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -742,8 +743,9 @@ def get_schedule(name: str, **params: Any) -> Schedule:
     """A validated schedule; missing parameters take the defaults listed in ``params``."""
     cls = _schedule_class(name)
     params = cls._torch_params(dict(params))
-    extra = {k: params.pop(k) for k in ("more_milestones",) if k in params}
     known = {h.name: h for h in cls.params}
+    # fields of the class that are not controls (MultiStepLR's milestones beyond three) are passed on as given
+    extra = {k: params.pop(k) for k in inspect.signature(cls).parameters if k not in known and k in params}
     unknown = sorted(set(params) - set(known))
     if unknown:
         raise CoreError(
