@@ -14,7 +14,7 @@ from core import basins, budget
 from core.defaults import demo_hyperparameters
 from core.lru import LRU
 
-from . import basin_maps, charts, controls, i18n, layout, problem, runs, work
+from . import basin_maps, charts, controls, i18n, layout, present, problem, runs, work
 from .i18n import N_, _, error_text, optimizer_name
 from .problem import FunctionKey
 from .runs import HyperItems
@@ -258,9 +258,11 @@ def _reduce(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]
 
 def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int, steps: int, mode: str) -> None:
     # Two maps a row at most: three would shrink each 360 px map (and its legend text) to about 250 px on a laptop.
-    per_row = 2
+    # On a projector's wider screen three, in rows that presenter mode fits to the screen together.
+    per_row = 3 if present.presenting() else 2
+    maps = present.figure()
     for start in range(0, len(items), per_row):
-        cols = st.columns(per_row)
+        cols = maps.columns(per_row)
         for col, (name, _hp) in zip(cols, items[start : start + per_row], strict=False):
             col.image(basin_png(key, items, name, n, steps, mode, i18n.language()), width="stretch")
 

@@ -36,11 +36,12 @@ class Chart:
         spec = with_data(self.spec, data)
         if f'"name": "{HOVER_DATA}"' in self.spec:
             spec["datasets"][HOVER_DATA] = every_kth(data, HOVER_POINTS)
-        spec = scaled_text(spec, present.scale().chart_text)
+        scale = present.scale()
+        spec = scaled_text(spec, scale.chart_text)
         # The plot gets its own height and the width of the column; title, axes and legend are added
         # around it ("fit-x"), so a long legend makes the chart taller instead of squashing the plot.
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-        spec["height"] = self.plot_height
+        spec["height"] = max(round(self.plot_height * scale.chart_plot), 80)
         where.vega_lite_chart(spec=spec, width="stretch")
 
     @property

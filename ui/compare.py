@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core import article, metrics
 
-from . import charts, controls, layout, player, plots, runs, tune, work
+from . import charts, controls, layout, player, plots, present, runs, tune, work
 from .export import article_exports, compare_exports
 from .i18n import _, optimizer_name
 from .problem import FunctionKey
@@ -151,7 +151,7 @@ def _animation_view(
 ) -> None:
     """Buttons, the contour with every path cut at step t, and the step slider (the player's fragment)."""
     player.controls(ps, steps, interval, help=_("Move every optimizer one step at a time, together."))
-    figure = st.container()
+    figure = present.figure()
     t = player.slider(ps, steps, _("Step t (every optimizer)"), steps)
     figure.image(
         plots.contour_png(key, tuple((n, p[: t + 1]) for n, p in paths), box=box, article=article_look),

@@ -13,7 +13,7 @@ import streamlit as st
 import core
 from core import metrics, theory
 
-from . import charts, controls, layout, plots, problem, runs
+from . import charts, controls, layout, plots, present, problem, runs
 from .i18n import N_, _, optimizer_name
 from .state import PageState, page_state
 from .theme import color
@@ -102,7 +102,7 @@ def _body(ps: PageState) -> None:
     distances = {n: _distance(r.points) for n, r in trajectories.items()}
     rates = {"gd": theory.gd_rate(mu, L, gd_lr), "momentum": theory.heavy_ball_rate(mu, L, hb_lr, hb_mom)}
 
-    _chart(distances, rates, steps).show(st)
+    _chart(distances, rates, steps).show(present.figure())
     st.caption(
         _(
             "Dashed: d₀·ρᵗ with the theoretical rate for your settings (at the heavy-ball optimum the "

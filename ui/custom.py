@@ -8,7 +8,7 @@ import core
 from core.defaults import demo_hyperparameters
 from core.formula import EXAMPLES, gradient_latex
 
-from . import charts, controls, plots, problem, runs, work
+from . import charts, controls, plots, present, problem, runs, work
 from .i18n import N_, _
 from .state import PageState, page_state
 from .text import plain
@@ -58,7 +58,7 @@ def _body(ps: PageState) -> None:
     steps = _reduce(f, steps, len(chosen))
     trajectories = runs.run_all(key, {n: {**demo_hyperparameters(n), "lr": lr} for n in chosen}, x0, steps)
     left, right = st.columns([3, 2], gap="medium")
-    left.image(
+    present.figure(left).image(
         plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
         width="stretch",
         caption=_("Start ○, ends ✕, approximate minimum ★ (grid search)"),

@@ -7,7 +7,7 @@ import streamlit as st
 import core
 from core import article
 
-from . import charts, plots
+from . import charts, plots, present
 from .glossary import glossary_table
 from .i18n import _, join, optimizer_name
 from .pages import SECTIONS
@@ -100,7 +100,7 @@ def render() -> None:
         )
     with right:
         paths = tuple((n, article_run(n).points) for n in core.ARTICLE_OPTIMIZERS)
-        st.image(
+        present.figure().image(
             plots.contour_png(("quadratic",), paths, box=article.BOX, article=True, size=(5.2, 4.0)),
             caption=_("The article's five runs (level sets of √f on [−8, 8]²)"),
             width="stretch",

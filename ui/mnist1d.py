@@ -21,7 +21,7 @@ import core
 from core import mnist1d_paper as paper
 from core.lru import LRU
 
-from . import charts, controls, i18n, layout, plots, work
+from . import charts, controls, i18n, layout, plots, present, work
 from .classes import class_columns, show_class_table
 from .i18n import N_, _
 from .state import PageState, page_state
@@ -150,7 +150,7 @@ def _committed() -> None:
             _("test accuracy"),
             colors={short_name(n): MODEL_COLORS[n] for n in paper.MODELS},
             height=320,
-        ).show(st)
+        ).show(present.figure())
     with right:
         show_class_table(
             {short_name(n): np.array(models[n]["classes"]) / 100 for n in paper.MODELS},

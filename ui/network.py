@@ -20,7 +20,7 @@ from core.network import ACTIVATIONS
 from core.simulate import join
 from core.workloads import TWO_D_NOISE, TWO_D_SAMPLES, default_workload
 
-from . import charts, controls, i18n, layout, plots, runs, work
+from . import charts, controls, i18n, layout, plots, present, runs, work
 from .i18n import N_, _, error_text, optimizer_name
 from .network_export import network_exports
 from .network_tune import Tuning
@@ -498,7 +498,7 @@ def _curves(ps: PageState, results: dict[str, NetRun], seeds: int) -> None:
     )
     if loss_tab is not None:
         with loss_tab:
-            left, right = st.columns(2, gap="medium")
+            left, right = present.figure().columns(2, gap="medium")
             loss = _("cross-entropy")
             charts.band(band_frame(results, "train_loss"), _("Training loss ({over})").format(over=over), loss).show(
                 left

@@ -11,7 +11,7 @@ import streamlit as st
 import core
 from core import metrics
 
-from . import charts, controls, layout, player, plots, runs, tune
+from . import charts, controls, layout, player, plots, present, runs, tune
 from .i18n import N_, _, optimizer_name
 from .problem import FunctionKey
 from .state import PageState, page_state
@@ -175,7 +175,7 @@ def _scrub_view(
             arrows=_arrows(f, spec, run, t, scale),
             upto=t,
         )
-        st.image(
+        present.figure().image(
             png,
             caption=_(
                 "{optimizer} on {landscape} up to step {t} (the rest faint): start ○, end ✕, known minima ★, "

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import streamlit as st
 
 from . import controls as widgets
+from . import present
 from .i18n import _
 from .state import PageState
 
@@ -79,7 +80,7 @@ def controls(ps: PageState, steps: int, interval: float | None, help: str | None
 
 def slider(ps: PageState, steps: int, label: str, default: int, where: Any = st) -> int:
     """The step slider (the URL's ``t``), starting at ``default``; returns the step to show."""
-    t = widgets.integer(ps, "t", label, 0, steps, default, where=where)
+    t = widgets.integer(ps, "t", label, 0, steps, default, where=where.container(key=present.STEP))
     _in_url("t", t)
     return t
 
@@ -87,7 +88,7 @@ def slider(ps: PageState, steps: int, label: str, default: int, where: Any = st)
 def _buttons(ps: PageState, steps: int, help: str | None, where: Any) -> str:
     """Play/Pause, Reset and End in one row with the speed picker; returns the speed."""
     playing = ps.key("playing")
-    row = where.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    row = where.container(horizontal=True, vertical_alignment="bottom", gap="small", key=present.PLAYER)
     if st.session_state.get(playing):
         row.button(
             _("Pause"),

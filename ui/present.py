@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
@@ -36,19 +36,44 @@ _KEPT_DECK = _PREFIX + "deck"  # the session's deck, for links without one
 _NOTE = _PREFIX + "deck_note"  # why the last "Add this view" added nothing
 _PANEL, _PANEL_OPEN = _PREFIX + "panel", _PREFIX + "panel_open"  # the panel's expander; whether it is open
 
-# Static text only: nothing from the URL ever goes into it.
-STYLE = """<style>
-/* Descent Lab presenter mode: large type and full-width figures for a projector */
-html { font-size: 20px; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 4rem 2.5rem 3rem; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.55; }
-[data-testid="stCaptionContainer"] { font-size: 1.05rem; }
-h1 { font-size: 3rem !important; }
-h2, h3 { font-size: 2rem !important; }
-[data-testid="stImage"] img { width: 100%; max-height: 82vh; object-fit: contain; }
-[data-testid="stVegaLiteChart"] { min-height: 22rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
-[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p { white-space: normal; overflow: visible; }
+FIGURE = "present-figure"  # the key of the container that holds a page's main figure (``figure``)
+PLAYER = "present-player"  # the player's buttons and speed (``ui/player.py``)
+STEP = "present-step"  # the player's step slider
+BAR = "present-bar"  # the presenter's bar (deck controls, the way out)
+
+# Static text only: nothing from the URL ever goes into it. The main block's children are a flex column, so
+# ``order`` moves the block that holds the main figure (``figure``) up to the bar and the title: what stood between
+# them follows it (``:has`` cannot nest, so every child is first sent down, and the ones to keep brought back).
+# A step slider drawn below the figure (Compare's) goes up beside the player's buttons, above it. The figure's image
+# is as tall as the screen leaves room for under the title and the player, in two rows (Basins' maps) half as tall
+# (1 rem is 20 px here).
+_MAIN = '[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] >'
+_WRAPPER = '[data-testid="stLayoutWrapper"]'  # what a keyed container's block sits in, beside its siblings
+STYLE = f"""<style>
+/* Descent Lab presenter mode: large type, the navigation out of the way, the main figure in the first screen */
+html {{ font-size: 20px; }}
+[data-testid="stHeader"] {{ transform: translateY(calc(-100% + 0.5rem)); transition: transform 0.2s; }}
+[data-testid="stHeader"]:hover, [data-testid="stHeader"]:focus-within {{ transform: none; }}
+[data-testid="stMainBlockContainer"] {{ max-width: 100%; padding: 0.75rem 2.5rem 3rem; }}
+{_MAIN} * {{ order: 2; }}
+{_MAIN} :has(h1, .st-key-{BAR}) {{ order: 0; }}
+{_MAIN} :has(.st-key-{FIGURE}) {{ order: 1; }}
+{_MAIN} :has(.st-key-{FIGURE}) ~ * {{ order: 3; }}
+.st-key-{BAR} button {{ min-height: 0; padding-block: 0; }}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ font-size: 1.3rem; line-height: 1.55; }}
+[data-testid="stCaptionContainer"] {{ font-size: 1.05rem; }}
+h1 {{ font-size: 2.6rem !important; padding: 0 0 0.25rem !important; }}
+h2, h3 {{ font-size: 2rem !important; }}
+[data-testid="stImage"] img {{ width: 100%; max-height: 82vh; object-fit: contain; }}
+.st-key-{FIGURE} [data-testid="stImage"] img {{ width: auto; max-height: calc(100vh - 15rem); margin: 0 auto; }}
+{_WRAPPER}:has(> .st-key-{FIGURE}):has(~ {_WRAPPER} > .st-key-{STEP}) img {{ max-height: calc(100vh - 20rem); }}
+.st-key-{FIGURE}:has(> {_WRAPPER} + {_WRAPPER}) img {{ max-height: calc(50vh - 5rem); }}
+{_WRAPPER}:has(> .st-key-{FIGURE}) {{ order: 1; }}
+{_WRAPPER}:has(> .st-key-{FIGURE}) ~ * {{ order: 2; }}
+{_WRAPPER}:has(> .st-key-{STEP}) {{ order: 0; }}
+[data-testid="stVegaLiteChart"] {{ min-height: 22rem; }}
+[data-testid="stMetricValue"] {{ font-size: 2.6rem; }}
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {{ white-space: normal; overflow: visible; }}
 </style>"""
 
 
@@ -57,14 +82,16 @@ class Scale:
     """How much larger presenter mode draws what CSS cannot reach: chart text and figures."""
 
     chart_text: float = 1.0  # Vega-Lite text, in fixed pixels whatever the page's font size
+    chart_plot: float = 1.0  # a chart's plot height (its larger text, title and legend take more room around it)
     figure_text: float = 1.0  # matplotlib text, relative to its figure (the PNG already fills its column)
     figure_dpi: float = 1.0  # pixels per inch of a figure, so a PNG stretched over a projector stays sharp
 
 
 SCREEN = Scale()
-# Charts: 1.6 × Streamlit's sizes, like the presenter CSS's text (16 px -> 26 px). Figures: their text
-# 1.25 × (they already grow with their column), drawn with 1.6 × the pixels.
-PROJECTOR = Scale(chart_text=1.6, figure_text=1.25, figure_dpi=1.6)
+# Charts: 1.6 × Streamlit's sizes, like the presenter CSS's text (16 px -> 26 px), on a plot 0.8 × as tall, so a
+# chart with its title and a legend of five below it fits a 1280×800 screen under the page's title. Figures: their
+# text 1.25 × (they already grow with their column), drawn with 1.6 × the pixels.
+PROJECTOR = Scale(chart_text=1.6, chart_plot=0.8, figure_text=1.25, figure_dpi=1.6)
 
 
 @dataclass(frozen=True)
@@ -74,6 +101,12 @@ class Scenario:
     page: str
     title: str
     query: tuple[tuple[str, str], ...]
+
+
+def figure(where: Any = st) -> DeltaGenerator:
+    """The container for a page's main figure (in ``where``, else the page): presenter mode brings it up to the title
+    and fits its image to the screen, and the browser test checks that it is in the first screen."""
+    return where.container(key=FIGURE)
 
 
 def presenting() -> bool:
@@ -221,7 +254,7 @@ _SLIDE_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)
 
 def _bar() -> None:
     """The presenter's bar above the page: the deck's controls if there is a deck, and a way out."""
-    bar = st.container(horizontal=True, vertical_alignment="center")
+    bar = st.container(horizontal=True, vertical_alignment="center", key=BAR)
     raw = st.query_params.get(DECK)
     if raw is not None:
         _deck_controls(bar, raw)

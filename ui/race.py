@@ -27,7 +27,7 @@ from core.network_trials import ROWS
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
 from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, architectures, default_workload, work_per_sample
 
-from . import charts, controls, layout, plots, problem, work
+from . import charts, controls, layout, plots, present, problem, work
 from .i18n import N_, _, dataset_name, error_text, join, optimizer_name
 from .state import PageState, page_state
 from .text import plain
@@ -263,7 +263,7 @@ def _body(ps: PageState) -> None:
     st.subheader(_("Tuned on {landscape}").format(landscape=workload_name(key, net)))
     _table(here, race, labels)
     left, right = st.columns([3, 2], gap="medium")
-    with left:
+    with left, present.figure():
         if net:
             _accuracy(here, race, labels)
         else:

@@ -16,7 +16,7 @@ from core.defaults import demo_hyperparameters
 from core.sweeps import lr_sweep
 from core.theory import gd_stability_limit
 
-from . import controls, layout, plots, problem, runs, work
+from . import controls, layout, plots, present, problem, runs, work
 from .i18n import N_, _, optimizer_name
 from .state import PageState, page_state
 from .theme import INK, color, dash
@@ -99,7 +99,9 @@ def _body(ps: PageState) -> None:
 
     limit = gd_stability_limit(f)
     chart = _chart(data, chosen, limit)
-    event = st.altair_chart(chart, on_select="rerun", selection_mode="pick", key=ps.key("chart"), width="stretch")
+    event = present.figure().altair_chart(
+        chart, on_select="rerun", selection_mode="pick", key=ps.key("chart"), width="stretch"
+    )
     st.caption(
         (
             _(

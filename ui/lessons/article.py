@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core import article, metrics, theory
 
-from .. import charts, controls, layout, plots
+from .. import charts, controls, layout, plots, present
 from ..i18n import N_, _, optimizer_name
 from ..runs import article_findings, article_run
 from ..state import PageState, format_value
@@ -112,7 +112,7 @@ def _body(ps: PageState) -> None:
             st.markdown(_("**{name}** at step {t}: f − f* = `{gap:.3g}`").format(name=optimizer_name(n), t=t, gap=gap))
     with left:
         paths = tuple((n, article_run(n).points[: t + 1]) for n in chosen)
-        st.image(
+        present.figure().image(
             plots.contour_png(("quadratic",), paths, box=article.BOX, article=True),
             caption=_("The paths up to step {t} (level sets of √f, as in the article)").format(t=t),
             width="stretch",

@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from core import metrics, theory
 
-from .. import charts, controls, layout, plots
+from .. import charts, controls, layout, plots, present
 from ..i18n import N_, _
 from ..state import PageState, format_value
 from ..theme import color
@@ -140,7 +140,7 @@ def _body(ps: PageState) -> None:
     with right:
         shown = int(min(len(distances["momentum"]) - 1, 3 * max(hb["textbook steps"], 10)))
         paths = tuple((n, _path(kappa, n, shown)) for n in ("gd", "momentum"))
-        st.image(
+        present.figure().image(
             plots.contour_png(landscape(kappa), paths),
             caption=_(
                 "The first {n} steps of each from the same start. At its best η GD bounces across "

@@ -8,7 +8,7 @@ import streamlit as st
 import core
 from core import metrics
 
-from .. import charts, controls, plots, runs
+from .. import charts, controls, plots, present, runs
 from ..i18n import N_, _
 from ..state import PageState, format_value
 from ..theme import color
@@ -86,7 +86,7 @@ def _body(ps: PageState) -> None:
 
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        st.image(
+        present.figure().image(
             plots.contour_png((fn,), (("gd", gd.points), ("adam", adam.points))),
             caption=_("Gradient descent and Adam from the same start"),
             width="stretch",
