@@ -90,7 +90,10 @@ def test_a_new_data_set_restarts_its_own_steps_and_seeds():
     fresh.selectbox(key="network:data").set_value("mnist1d").run()
     assert not fresh.exception
     want = network.DATA_DEFAULTS["mnist1d"]
-    assert (fresh.session_state["network:steps"], fresh.session_state["network:seeds"]) == (want["steps"], want["seeds"])
+    assert (fresh.session_state["network:steps"], fresh.session_state["network:seeds"]) == (
+        want["steps"],
+        want["seeds"],
+    )
 
 
 def test_paper_preset_trains_the_architecture_beside_the_papers_number(monkeypatch):
