@@ -154,8 +154,8 @@ NOISE_HELP: dict[str, str] = {
 }
 DATASETS: tuple[str, ...] = (*tuple(_GENERATED), "digits", "mnist1d")
 TWO_D_DATASETS: tuple[str, ...] = tuple(_GENERATED)
-# The data sets the network lab offers: MNIST-1D waits for its page work (architectures, a preset).
-LAB_DATASETS: tuple[str, ...] = (*TWO_D_DATASETS, "digits")
+# The data sets the network lab offers (all of them: MNIST-1D with its architectures and the paper's preset).
+LAB_DATASETS: tuple[str, ...] = (*TWO_D_DATASETS, "digits", "mnist1d")
 DISPLAY_NAMES = {
     **{k: v[0] for k, v in _GENERATED.items()},
     "digits": "Handwritten digits (UCI)",

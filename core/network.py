@@ -106,6 +106,22 @@ def linear_init(sizes: Sequence[int], seed: int) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def parameter_init(shapes: Sequence[Sequence[int]], seed: int) -> np.ndarray:
+    """θ ``(D,)`` of seed ``seed`` for parameters of ``shapes`` in torch's ``parameters()`` order: each drawn
+    U(−1/√fan_in, 1/√fan_in), a weight's fan_in the product of its axes but the first, a bias taking the fan_in of
+    the weight before it: ``torch.nn.Linear``'s and ``nn.Conv1d``'s default distribution, from NumPy's generator.
+
+    ``Network.init`` draws exactly this; a network program (``core.network_program``) carries it for the CNN."""
+    rng = np.random.default_rng(seed)
+    parts, fan_in = [], 1
+    for shape in shapes:
+        if len(shape) >= 2:
+            fan_in = math.prod(shape[1:])
+        bound = 1.0 / math.sqrt(fan_in)
+        parts.append(rng.uniform(-bound, bound, math.prod(shape)))
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
 def check_activation(activation: str) -> str:
     if activation not in ACTIVATIONS:
         raise CoreError(
@@ -215,15 +231,7 @@ class Network:
         seeds = np.asarray(seed)
         if seeds.ndim:
             return np.stack([self.init(int(s)) for s in seeds]) if seeds.size else np.empty((0, self.dim))
-        rng = np.random.default_rng(int(seeds))
-        theta = np.empty(self.dim)
-        fan_in = 1
-        for b in self.layout:
-            if b.is_weight:
-                fan_in = b.fan_in
-            bound = 1.0 / math.sqrt(fan_in)
-            theta[b.slice] = rng.uniform(-bound, bound, b.size)
-        return theta
+        return parameter_init([b.shape for b in self.layout], int(seeds))
 
     # ----- the D-dimensional objective protocol --------------------------------------------
 

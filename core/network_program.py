@@ -3,7 +3,9 @@
 The program carries the app's own NumPy code, copied from its source by ``inspect.getsource``: the
 data set's generator and seeded split (``core.datasets``; the digits come from scikit-learn's
 ``load_digits``, the same UCI file the app bundles), the initial θ (``core.network.linear_init``) and
-the minibatch order (``core.simulate._Minibatches``). So the data, the start and the minibatches
+the minibatch order (``core.simulate._Minibatches``); MNIST-1D comes from the ``mnist1d`` package's
+``make_dataset(get_dataset_args())`` as in the app, and the CNN's initial θ from ``core.network.parameter_init``
+(the same numbers as the MLP's ``linear_init``, for any layout). So the data, the start and the minibatches
 are the app's to the bit, and the program's last line, ``final train loss = …`` (6 significant
 digits), is the app's seed-0 training loss. Everything here is text: torch is never imported.
 
@@ -21,14 +23,17 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import datasets
+from . import conv, datasets
 from .messages import N_, CoreError
-from .network import ACTIVATIONS, linear_init
+from .network import ACTIVATIONS, linear_init, parameter_init
 from .optimizers import get_spec
 from .simulate import _Minibatches
-from .snippets import _kwargs, optimizer_kwargs, schedule_call, scheduler_steps, torch_class
+from .snippets import SnippetUnavailable, _kwargs, optimizer_kwargs, schedule_call, scheduler_steps, torch_class
 
 DIGITS, TWO_D_SAMPLES = 1797, 400  # get_dataset's sample counts when n is None
+MNIST1D_SIZE = 5000  # MNIST-1D's signals, train + test
+MNIST1D_PACKAGE = "mnist1d==0.0.2.post1"  # requirements.txt's pin: the package that generates MNIST-1D
+FEATURES = {"digits": (64, 10), "mnist1d": (40, 10)}  # inputs and classes (the 2-D sets: 2 and 2)
 TORCH_ACTIVATIONS: Mapping[str, str] = {"tanh": "Tanh", "relu": "ReLU", "sigmoid": "Sigmoid"}
 # The constants a generator reads besides its arguments.
 _GENERATOR_CONSTANTS: Mapping[str, tuple[str, ...]] = {"moons": ("MOONS_CENTRE", "MOONS_SCALE")}
@@ -89,6 +94,16 @@ def constant_source(module: Any, name: str) -> str:
 
 def _data_lines(dataset: str, n: int | None, noise: float, seed: int, test_fraction: float) -> list[str]:
     """The program's data: core.datasets' own generator and split, or scikit-learn's digits with the app's subset."""
+    if dataset == "mnist1d":
+        if n is not None:
+            raise SnippetUnavailable(N_("The program generates all of MNIST-1D; a subset of it is not written out."))
+        return [
+            f"# MNIST-1D as the app generates it: the mnist1d package's default arguments and split (pip install "
+            f"{MNIST1D_PACKAGE}).",
+            "raw = make_dataset(get_dataset_args())",
+            'x_train, y_train = np.asarray(raw["x"], dtype=float), np.asarray(raw["y"], dtype=np.int64)',
+            'x_test, y_test = np.asarray(raw["x_test"], dtype=float), np.asarray(raw["y_test"], dtype=np.int64)',
+        ]
     if dataset == "digits":
         total = DIGITS if n is None else int(n)
         return [
@@ -161,29 +176,25 @@ def network_program(
     batch_seed: int = 0,
     test_fraction: float = datasets.TEST_FRACTION,
     title: str = "",
+    architecture: str = "mlp",
 ) -> str:
     """A runnable PyTorch program (float64) training the network lab's seed-``init_seed`` network with ``name``.
 
     The arguments are the page's: data set, samples ``n`` (None: the data set's default), noise, hidden
     sizes, activation, steps, minibatch size (None: full batch) and schedule as ``(name, ((param, value), ...))``.
+    ``architecture`` ``"cnn"`` writes ``core.cnn``'s network at its defaults (hidden sizes and activation unused);
+    logistic regression is an MLP with ``hidden=()``.
     Raises ``SnippetUnavailable`` (a ``ValueError``) when torch.optim cannot express the run (Lion, ...).
     """
     opt_lines, opts = _optimizer_lines(name, hp)
     lr = optimizer_kwargs(name, hp, network=True)["lr"]
     sched = schedule_call(schedule, lr)
     data = _data_lines(dataset, n, noise, data_seed, test_fraction)
-    features, classes = (64, 10) if dataset == "digits" else (2, 2)
-    sizes = [features, *(int(h) for h in hidden), classes]
-    if activation not in TORCH_ACTIVATIONS:
-        raise CoreError(
-            N_("Unknown activation {name}; valid ones are: {names}"),
-            name=repr(activation),
-            names=", ".join(ACTIVATIONS),
-        )
-    act = TORCH_ACTIVATIONS[activation]
-    layers = []
-    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
-        layers += [*([f"torch.nn.{act}()"] if i else []), f"torch.nn.Linear({a}, {b})"]
+    features, classes = FEATURES.get(dataset, (2, 2))
+    if architecture == "cnn":
+        model_lines, init_lines = _cnn_lines(features, classes, init_seed)
+    else:
+        model_lines, init_lines = _mlp_lines([features, *(int(h) for h in hidden), classes], activation, init_seed)
     n_train = _train_count(dataset, n, test_fraction)
     minibatch = batch_size is not None and int(batch_size) < n_train
     lines = [
@@ -201,6 +212,7 @@ def network_program(
         "import torch",
         "import torch.nn.functional as F",
         *(["from sklearn.datasets import load_digits"] if dataset == "digits" else []),
+        *(["from mnist1d.data import get_dataset_args, make_dataset"] if dataset == "mnist1d" else []),
         "",
         "torch.set_default_dtype(torch.float64)",
         "",
@@ -208,16 +220,9 @@ def network_program(
         "",
         "",
         "# The app's initial θ (core/network.py), copied into torch's parameters in the same order.",
-        source(linear_init).rstrip(),
-        "",
-        "",
-        "model = torch.nn.Sequential(",
-        *(f"    {layer}," for layer in layers),
-        ")",
-        f"theta = linear_init({sizes!r}, {int(init_seed)})",
+        *model_lines,
         "torch.nn.utils.vector_to_parameters(torch.tensor(theta), model.parameters())",
-        "x_train, y_train = torch.tensor(x_train), torch.tensor(y_train)",
-        "x_test, y_test = torch.tensor(x_test), torch.tensor(y_test)",
+        *init_lines,
         "",
     ]
     if name == "muon":
@@ -260,8 +265,67 @@ def network_program(
     return "\n".join(lines) + "\n"
 
 
+def _mlp_lines(sizes: list[int], activation: str, init_seed: int) -> tuple[list[str], list[str]]:
+    """The MLP (``core.mlp``; no hidden layer: logistic regression) with its initial θ, then the tensors' lines."""
+    if activation not in TORCH_ACTIVATIONS:
+        raise CoreError(
+            N_("Unknown activation {name}; valid ones are: {names}"),
+            name=repr(activation),
+            names=", ".join(ACTIVATIONS),
+        )
+    act = TORCH_ACTIVATIONS[activation]
+    layers = []
+    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
+        layers += [*([f"torch.nn.{act}()"] if i else []), f"torch.nn.Linear({a}, {b})"]
+    model = [
+        source(linear_init).rstrip(),
+        "",
+        "",
+        "model = torch.nn.Sequential(",
+        *(f"    {layer}," for layer in layers),
+        ")",
+        f"theta = linear_init({sizes!r}, {int(init_seed)})",
+    ]
+    tensors = [
+        "x_train, y_train = torch.tensor(x_train), torch.tensor(y_train)",
+        "x_test, y_test = torch.tensor(x_test), torch.tensor(y_test)",
+    ]
+    return model, tensors
+
+
+def _cnn_lines(features: int, classes: int, init_seed: int) -> tuple[list[str], list[str]]:
+    """``core.cnn``'s network at its defaults (``nn.Conv1d`` layers, then ``Flatten`` and one ``Linear``) with its
+    initial θ, then the tensors' lines (signals of one channel: ``(N, 1, features)``)."""
+    defaults = {k: v.default for k, v in inspect.signature(conv.cnn).parameters.items() if k != "dataset"}
+    channels, kernels = defaults["channels"], defaults["kernels"]
+    stride, padding, act = defaults["stride"], defaults["padding"], TORCH_ACTIVATIONS[defaults["activation"]]
+    lengths = conv.output_lengths(features, kernels, stride, padding)
+    layers, c_in = [], 1
+    for c, k in zip(channels, kernels, strict=True):
+        layers += [f"torch.nn.Conv1d({c_in}, {c}, {k}, stride={stride}, padding={padding})", f"torch.nn.{act}()"]
+        c_in = c
+    layers += ["torch.nn.Flatten()", f"torch.nn.Linear({channels[-1] * lengths[-1]}, {classes})"]
+    model = [
+        source(parameter_init).rstrip(),
+        "",
+        "",
+        "model = torch.nn.Sequential(",
+        *(f"    {layer}," for layer in layers),
+        ")",
+        f"theta = parameter_init([tuple(p.shape) for p in model.parameters()], {int(init_seed)})",
+    ]
+    tensors = [
+        f"# Each signal is one channel of {features} samples: (N, 1, {features}).",
+        "x_train, y_train = torch.tensor(x_train).unsqueeze(1), torch.tensor(y_train)",
+        "x_test, y_test = torch.tensor(x_test).unsqueeze(1), torch.tensor(y_test)",
+    ]
+    return model, tensors
+
+
 def _train_count(dataset: str, n: int | None, test_fraction: float) -> int:
     """Training samples of the data set (what decides whether a minibatch is the full batch, as in ``simulate``)."""
+    if dataset == "mnist1d":
+        return round(datasets.MNIST1D_TRAIN_FRACTION * MNIST1D_SIZE)  # all of it: a subset has no program
     total = (DIGITS if dataset == "digits" else TWO_D_SAMPLES) if n is None else int(n)
     return total - round(test_fraction * total)
 

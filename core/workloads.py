@@ -11,6 +11,10 @@ signals train the CNN of its paper (``core.cnn()``) on minibatches of 100, as th
 The architecture is a choice of the workload: ``"mlp"`` (the hidden sizes and activation),
 ``"logistic"`` (no hidden layer: ``mlp(hidden=())``) or, for signal data sets (``SIGNAL_DATASETS``),
 ``"cnn"`` (the paper's convolutional network; hidden sizes and activation are then unused).
+
+One ``Workload`` describes the objective wherever a page trains networks: the Fair race (which leaves
+``samples`` and ``noise`` at their defaults: 400 points and noise 0.1 on a 2-D set) and the network lab
+(whose 2-D sets take both from its controls); pages cache their objectives by it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .conv import CNN, cnn
-from .datasets import DATASETS, TWO_D_DATASETS, get_dataset
+from .datasets import DATASETS, TWO_D_DATASETS, Dataset, get_dataset
 from .messages import N_, CoreError
 from .network import Network, mlp
 
@@ -36,7 +40,9 @@ class Workload:
     """A data set (``core.datasets``) and the network trained on it: hidden sizes, activation, minibatch size,
     architecture (see the module docstring).
 
-    ``batch_size`` None trains full batch. Hashable, so a page can cache by it.
+    ``batch_size`` None trains full batch. ``samples`` is the data set's size (train + test; None: its default,
+    ``TWO_D_SAMPLES`` for a 2-D set, every sample of the others) and ``noise`` a 2-D set's noise (the others
+    ignore it). Hashable, so a page can cache by it.
     """
 
     data: str
@@ -44,18 +50,24 @@ class Workload:
     activation: str
     batch_size: int | None
     architecture: str = "mlp"
+    samples: int | None = None
+    noise: float = TWO_D_NOISE
 
-    def network(self) -> Network:
-        """The network objective (``core.mlp`` or ``core.cnn``) on the data set's seeded split."""
+    def dataset(self) -> Dataset:
+        """The data set's seeded split (seed 0) at this workload's size and noise."""
+        n = self.samples if self.samples is not None else (TWO_D_SAMPLES if self.data in TWO_D_DATASETS else None)
+        return get_dataset(self.data, n=n, noise=self.noise, seed=0)
+
+    def network(self, data: Dataset | None = None) -> Network:
+        """The network objective (``core.mlp`` or ``core.cnn``) on ``data`` (default: ``dataset()``); another
+        data set of the same inputs and classes (a subset, say) gives the same θ layout."""
         if self.architecture not in architectures(self.data):
             raise CoreError(
                 N_("Unknown architecture {name}; valid names are: {names}"),
                 name=repr(self.architecture),
                 names=", ".join(architectures(self.data)),
             )
-        two_d = self.data in TWO_D_DATASETS
-        n = TWO_D_SAMPLES if two_d else None
-        data = get_dataset(self.data, n=n, noise=TWO_D_NOISE, seed=0)
+        data = self.dataset() if data is None else data
         if self.architecture == "cnn":
             return cnn(data)
         return mlp(data, () if self.architecture == "logistic" else self.hidden, self.activation)

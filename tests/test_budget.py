@@ -99,6 +99,29 @@ def test_network_lab_estimate_refuses_the_costly_link():
     assert default.fits and not default.reduced
 
 
+def test_network_lab_default_mnist1d_view_fits_the_limit():
+    """MNIST-1D's default view (the CNN, the data set's own steps and seeds, the five default optimizers) is estimated
+    within the lab's limit as asked, and so is each other architecture at those settings; the CNN's slice and curves
+    are the cut ones (a subset of the training split, fewer rows), the logistic regression's are whole."""
+    from core.workloads import architectures, default_workload
+    from ui import network
+
+    w = default_workload("mnist1d")
+    mine = network.DATA_DEFAULTS["mnist1d"]
+    for arch in architectures("mnist1d"):
+        key = network.lab_workload("mnist1d", arch, w.hidden, w.activation, w.batch_size, 0, 0.0)
+        f = key.network()
+        plan = network.plan(f, len(network.DEFAULT_OPTIMIZERS), w.batch_size, mine["seeds"], mine["steps"])
+        assert plan.fits and not plan.reduced and plan.seconds <= budget.limit("network"), (arch, plan)
+    cnn = w.network()
+    assert network.max_rows(cnn) == network.FEW_ROWS and network.slice_size(cnn)[1] < cnn.dataset.n_train
+    logistic = network.lab_workload("mnist1d", "logistic", (), "relu", 100, 0, 0.0).network()
+    assert network.max_rows(logistic) == network.MAX_ROWS and network.slice_size(logistic)[1] == 4000
+    # the paper's setting (3 seeds × 8000 steps) does not fit the view: the lab cuts it, the preset runs it
+    paper_run = network.plan(cnn, 1, 100, 3, 8000)
+    assert not paper_run.fits or paper_run.reduced
+
+
 def test_limits_are_one_table_scaled_by_the_deployment(monkeypatch):
     monkeypatch.delenv(budget.SCALE_ENV, raising=False)
     assert budget.limit("page") == budget.LIMITS["page"] == 2.0

@@ -68,8 +68,8 @@ def test_mnist1d_rejects_a_bad_subset_size(n):
         core.get_dataset("mnist1d", n=n)
 
 
-def test_the_network_lab_does_not_offer_mnist1d_yet():
-    assert "mnist1d" in core.DATASETS and "mnist1d" not in datasets.LAB_DATASETS
+def test_the_network_lab_offers_mnist1d():
+    assert "mnist1d" in core.DATASETS and "mnist1d" in datasets.LAB_DATASETS
 
 
 # ----- the paper's MLP and logistic regression against torch ---------------------------------------

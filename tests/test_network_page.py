@@ -9,7 +9,7 @@ import pytest
 import core
 from core import budget
 from core.datasets import LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
-from core.workloads import default_workload
+from core.workloads import SIGNAL_DATASETS, default_workload
 from tests.apptest_helpers import charts, count, errors, markdown_tables, open_page
 from ui import network
 
@@ -24,10 +24,11 @@ def test_each_dataset_trains_and_draws(data):
     at = open_page(PAGE, query, timeout=120)
     assert not at.exception, at.exception
     assert not errors(at)
-    assert count(at, "vega_lite_chart") == 2  # the loss tab; accuracy is drawn when its tab opens
+    signals = int(data in SIGNAL_DATASETS)  # MNIST-1D draws a few input signals of every class
+    assert count(at, "vega_lite_chart") == 2 + signals  # the loss tab; accuracy is drawn when its tab opens
     assert count(at, "image") == (2 if data in TWO_D_DATASETS else 1)
     at.session_state["network:curves"] = "Accuracy"
-    assert count(at.run(), "vega_lite_chart") == 2 and not at.exception
+    assert count(at.run(), "vega_lite_chart") == 2 + signals and not at.exception
     table = markdown_tables(at)[0]
     assert list(table["optimizer"]) == ["Adam", "Muon"]
     assert at.session_state["network:data"] == data
@@ -110,13 +111,17 @@ def test_default_view_renders_within_the_budget_on_each_dataset(data):
     assert not at.exception and not errors(at) and not at.info
     w = default_workload(data)
     state = at.session_state
-    assert (state["network:layers"], state["network:width"], state["network:act"]) == (
-        len(w.hidden),
-        str(w.hidden[0]),
-        w.activation,
-    )
+    assert state["network:arch"] == w.architecture
+    if w.architecture == "mlp":  # the other architectures hide the hidden layers' controls
+        assert (state["network:layers"], state["network:width"], state["network:act"]) == (
+            len(w.hidden),
+            str(w.hidden[0]),
+            w.activation,
+        )
     assert state["network:bs"] == ("full" if w.batch_size is None else str(w.batch_size))
-    assert count(at, "vega_lite_chart") == 2 and count(at, "image") == (2 if data in TWO_D_DATASETS else 1)
+    signals = int(data in SIGNAL_DATASETS)
+    assert count(at, "vega_lite_chart") == 2 + signals
+    assert count(at, "image") == (2 if data in TWO_D_DATASETS else 1)
     table = markdown_tables(at)[0]
     assert list(table["optimizer"]) == [core.get_spec(n).display_name for n in network.DEFAULT_OPTIMIZERS]
     assert any("compares defaults until you press Tune" in c.value for c in at.caption)
@@ -159,7 +164,7 @@ def test_training_in_chunks_gives_one_runs_numbers(monkeypatch):
     query = {"data": "xor", "opts": "adam,muon", "steps": "120", "seeds": "3", "bs": "32"}
     at = open_page(PAGE, query)
     assert not at.exception and not errors(at)
-    key = ("xor", 400, 0.1, (16, 16), "tanh")
+    key = network.lab_workload("xor", "mlp", (16, 16), "tanh", 32, 400, 0.1)
     f = network.problem(key)
     assert len(network.chunks(f, 32, 3, 120)) > 2
     for name in ("adam", "muon"):

@@ -18,6 +18,7 @@ import pytest
 import core
 from core import network_program as netprog
 from core.snippets import SnippetUnavailable
+from core.workloads import architectures
 from tests.reference.network_program_cases import CASES, app_line, app_loss, program
 
 RECORD = json.loads((Path(__file__).parent / "reference" / "network_programs.json").read_text(encoding="utf-8"))
@@ -28,7 +29,8 @@ def test_every_case_has_a_reference_and_the_cases_cover_the_lab():
     names = {c["name"] for c in CASES.values()}
     torch_backed = {n for n in (*core.OPTIMIZERS, *core.NETWORK_OPTIMIZERS) if core.get_spec(n).torch_name}
     assert names == torch_backed
-    assert {"moons", "spiral", "circle", "digits"} <= {c["dataset"] for c in CASES.values()}
+    assert {"moons", "spiral", "circle", "digits", "mnist1d"} <= {c["dataset"] for c in CASES.values()}
+    assert {c["architecture"] for c in CASES.values()} == set(architectures("mnist1d"))  # logistic, MLP, CNN
     assert any(c["batch_size"] for c in CASES.values()) and any(not c["batch_size"] for c in CASES.values())
     assert any(c["schedule"] for c in CASES.values())
     assert {c["name"] for c in CASES.values() if c["batch_size"]} >= {"muon", "adafactor"}

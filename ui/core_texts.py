@@ -517,6 +517,7 @@ TEXTS = (
     N_("Invalid hidden sizes {value}: every layer needs at least one unit"),
     N_("{sizes} {activation} network on {dataset}"),
     N_("{sizes} {activation} residual network on {dataset}"),
+    N_("The program generates all of MNIST-1D; a subset of it is not written out."),
     N_("Invalid target: {value} (expected a test accuracy in (0, 1])"),
     N_("Invalid x0 shape {shape}: a network needs starts of {dim} parameters"),
     N_("Unknown optimizer {name}; valid names are: {names}"),

@@ -52,7 +52,7 @@ class LiveRun:
     theta: dict[str, np.ndarray]
 
 
-_LIVE: LRU[LiveRun] = LRU(8)  # live runs by (steps, seeds), shared by every session
+_LIVE: LRU[LiveRun] = LRU(8)  # live runs by (models, steps, seeds), shared by every session
 
 
 def model_name(name: str) -> str:
@@ -226,7 +226,18 @@ def _live(ps: PageState) -> None:
             n=paper.SEEDS
         ),
     )
-    costs = {n: paper.step_seconds(n) for n in paper.MODELS}
+    live_preset(paper.MODELS, steps, seeds, ps.key("run"), _("measured (table above)"))
+
+
+def live_preset(models: tuple[str, ...], steps: int, seeds: int, key: str, measured_label: str = "") -> None:
+    """The paper's training of ``models`` (``steps`` × ``seeds`` each) as a live preset: reduced to the preset's cap
+    with a message that says what and how long, run on a button (``key``) with a progress bar, shown beside the
+    paper's and the committed table's numbers (``measured_label`` heads that column). The network lab runs it for
+    one architecture."""
+    measured_label = measured_label or _("measured ({steps} steps × {seeds} seeds)").format(
+        steps=paper.measured()["setting"]["steps"], seeds=paper.measured()["setting"]["seeds"]
+    )
+    costs = {n: paper.step_seconds(n) for n in models}
     run_steps, run_seeds = fit(steps, seeds, costs)
     seconds = paper.estimate(run_steps, run_seeds, costs)
     if seconds > paper.LIVE_SECONDS:
@@ -263,16 +274,20 @@ def _live(ps: PageState) -> None:
                 steps=run_steps, seeds=run_seeds, seconds=seconds
             )
         )
-    result = _LIVE.get((run_steps, run_seeds))
+    result = _LIVE.get((models, run_steps, run_seeds))
     if result is None:
-        label = _("Train the three models (about {seconds:.0f} s)").format(seconds=seconds)
+        label = (
+            _("Train the three models (about {seconds:.0f} s)")
+            if len(models) == len(paper.MODELS)
+            else _("Train it (about {seconds:.0f} s)")
+        ).format(seconds=seconds)
         slot = st.empty()
-        if not slot.button(label, key=ps.key("run"), icon=":material/play_arrow:"):
+        if not slot.button(label, key=key, icon=":material/play_arrow:"):
             return
         slot.empty()  # the run shows its progress, then its results, in the button's place
         result = train_live(run_steps, run_seeds, costs)
-        _LIVE.put((run_steps, run_seeds), result)
-    _show_live(result)
+        _LIVE.put((models, run_steps, run_seeds), result)
+    _show_live(result, measured_label)
 
 
 def fit(steps: int, seeds: int, costs: dict[str, float]) -> tuple[int, int]:
@@ -285,12 +300,13 @@ def fit(steps: int, seeds: int, costs: dict[str, float]) -> tuple[int, int]:
 
 
 def train_live(steps: int, seeds: int, costs: dict[str, float]) -> LiveRun:
-    """Train every model, block by block, with a progress bar; each block waits for the shared heavy-work slot."""
+    """Train every model of ``costs``, block by block, with a progress bar; each block waits for the shared
+    heavy-work slot."""
     total = paper.estimate(steps, seeds, costs)
     bar = st.progress(0.0, text=_("Training…"))
     done = 0.0
     at, accuracy, theta = {}, {}, {}
-    for name in paper.MODELS:
+    for name in costs:
         text = _("Training the {model}: {seeds} network(s), {steps} steps").format(
             model=model_name(name), seeds=seeds, steps=steps
         )
@@ -311,18 +327,19 @@ def train_live(steps: int, seeds: int, costs: dict[str, float]) -> LiveRun:
     return LiveRun(steps, seeds, at, accuracy, theta)
 
 
-def _show_live(result: LiveRun) -> None:
+def _show_live(result: LiveRun, measured_label: str) -> None:
     measured = paper.measured()["models"]
+    models = tuple(result.at)
     rows = [
         {
             _("model"): short_name(n),
             _("paper"): f"{paper.PAPER[n]:.0f} %",
-            _("measured (table above)"): f"{np.mean(measured[n]['accuracy']):.1f} %",
+            measured_label: f"{np.mean(measured[n]['accuracy']):.1f} %",
             _("this run"): f"{100 * result.accuracy[n][-1].mean():.1f} %",
         }
-        for n in paper.MODELS
+        for n in models
     ]
-    layout.markdown_table(pd.DataFrame(rows), right=(_("paper"), _("measured (table above)"), _("this run")))
+    layout.markdown_table(pd.DataFrame(rows), right=(_("paper"), measured_label, _("this run")))
     st.caption(
         _("This run: {steps} steps × {seeds} seed(s) per model; fewer steps than the paper's {full} end lower.").format(
             steps=result.steps, seeds=result.seeds, full=paper.STEPS
@@ -331,14 +348,14 @@ def _show_live(result: LiveRun) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         charts.curves(
-            {short_name(n): (result.at[n], result.accuracy[n].mean(axis=1)) for n in paper.MODELS},
+            {short_name(n): (result.at[n], result.accuracy[n].mean(axis=1)) for n in models},
             _("This run: test accuracy while training (mean over the seeds)"),
             _("test accuracy"),
-            colors={short_name(n): MODEL_COLORS[n] for n in paper.MODELS},
+            colors={short_name(n): MODEL_COLORS[n] for n in models},
             height=320,
         ).show(st)
     with right:
         columns: dict[str, np.ndarray] = {}
-        for n in paper.MODELS:
+        for n in models:
             columns |= class_columns(paper.model(n), {short_name(n): result.theta[n][0]})
         show_class_table(columns, _("**Test accuracy per class** (this run, seed 0)"))

@@ -1,8 +1,12 @@
-"""The Network lab page: optimizers training small MLP classifiers, compared over seeds on one loss slice."""
+"""The Network lab page: optimizers training small classifiers (logistic regression, MLPs, MNIST-1D's CNN), compared
+over seeds on one loss slice.
+
+What is trained is one ``core.workloads.Workload`` (data set, size, noise, architecture, hidden layers, minibatch
+size): the page caches its objective by it, as the Fair race does."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -13,14 +17,24 @@ from matplotlib.figure import Figure
 
 import core
 from core import budget, landscape, metrics
+from core import mnist1d_paper as paper
 from core.datasets import LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.lru import LRU
-from core.network import ACTIVATIONS
+from core.network import ACTIVATIONS, Network
 from core.simulate import join
-from core.workloads import TWO_D_NOISE, TWO_D_SAMPLES, default_workload
+from core.workloads import (
+    SIGNAL_DATASETS,
+    TWO_D_NOISE,
+    TWO_D_SAMPLES,
+    Workload,
+    architectures,
+    default_workload,
+    work_per_sample,
+)
 
-from . import charts, controls, i18n, layout, plots, present, runs, work
+from . import charts, controls, i18n, layout, mnist1d, plots, present, runs, work
+from .classes import class_columns, show_class_table
 from .i18n import N_, _, error_text, optimizer_name
 from .network_export import network_exports
 from .network_tune import Tuning
@@ -56,18 +70,37 @@ NET_DEFAULTS = {
 }
 SAMPLES = ["200", "400", "800"]
 WIDTHS = ["4", "8", "16", "32", "64"]
-BATCHES = ["full", "8", "16", "32", "64", "128"]
+BATCHES = ["full", "8", "16", "32", "64", "100", "128"]
 PLANES = {"pca": N_("principal directions of the paths"), "random": N_("filter-normalised random directions")}
 CENTRES = {"init": N_("the shared initialisation"), "best": N_("the best end point")}
 BATCH_LABELS = {"full": N_("full")}
 MAX_ROWS = 50  # recorded rows per run: each row is evaluated on both splits, so rows are the evaluation's cost
+# A network whose one row costs more than ROW_SECONDS to evaluate (MNIST-1D's CNN: 9000 samples through three
+# convolutions, about 0.1 s) records FEW_ROWS rows per run: its curves then cost about what its training does.
+FEW_ROWS = 6
+ROW_SECONDS = 0.02
 REGION_GRID = 120
 SLICE_RESOLUTION = 31
+# A slice whose full grid would cost more than SLICE_SECONDS (the CNN: about 50 s on all 4000 training signals)
+# is cut at SMALL_SLICE_RESOLUTION² points on a seeded subset of the training split that fits, and says so.
+SLICE_SECONDS = 1.5
+SMALL_SLICE_RESOLUTION = 21
+MIN_SLICE_SAMPLES = 100
 MIN_STEPS = 50  # fewer steps than this would show nothing: beyond the limit at one seed and this, the page refuses
 CHUNK_SECONDS = 0.5  # estimated CPU seconds of one chunk of training: a stop point and a partial result after each
 CLASS_COLORS = ("#4c78a8", "#f58518")
-
-ProblemKey = tuple  # (dataset, samples, noise, hidden, activation): everything that defines the objective
+ARCHITECTURE_NAMES = {
+    "logistic": N_("Logistic regression"),
+    "mlp": N_("Multilayer perceptron (MLP)"),
+    "cnn": N_("CNN (the MNIST-1D paper's)"),
+}
+# Training defaults that differ by data set (the others train 4 seeds × 200 steps). A sample costs MNIST-1D's CNN
+# about 13× what it costs the digits' MLP, and its curves evaluate 9000 signals per row, so its default view trains
+# one seed for 200 steps on the paper's minibatches of 100 (5 epochs) with FEW_ROWS rows: five optimizers side by
+# side within the lab's limit (benchmarks/network_view_bench.py).
+DATA_DEFAULTS: dict[str, dict[str, int]] = {"mnist1d": {"steps": 200, "seeds": 1}}
+STEPS, SEEDS = 200, 4
+SIGNALS_PER_CLASS = 2  # input signals drawn per class for MNIST-1D (ui.mnist1d draws 3 on its own page)
 
 
 @dataclass(frozen=True)
@@ -85,53 +118,104 @@ class NetRun:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def problem(key: ProblemKey) -> core.MLP:
-    """The network objective for ``key`` (shared: it holds only read-only data and per-thread scratch)."""
-    data, samples, noise, hidden, activation = key
-    n = None if data == "digits" else samples
-    return core.mlp(core.get_dataset(data, n=n, noise=noise, seed=0), hidden, activation)
+def problem(key: Workload) -> Network:
+    """The network objective of workload ``key`` (shared: it holds only read-only data and per-thread scratch)."""
+    return key.network()
+
+
+def lab_workload(
+    data: str, arch: str, hidden: tuple[int, ...], activation: str, batch: int | None, samples: int, noise: float
+) -> Workload:
+    """The page's workload: a 2-D set at the chosen size and noise, the other sets whole; logistic regression and
+    the CNN with no hidden sizes (their controls are hidden), so one network has one key."""
+    two_d = data in TWO_D_DATASETS
+    if arch != "mlp":
+        hidden, activation = (), ("relu" if arch == "cnn" else activation)
+    return Workload(
+        data,
+        hidden,
+        activation,
+        batch,
+        arch,
+        samples=samples if two_d else None,
+        noise=float(noise) if two_d else TWO_D_NOISE,
+    )
+
+
+def max_rows(f: Network) -> int:
+    """Rows recorded per run of network ``f``: ``MAX_ROWS``, or ``FEW_ROWS`` where one row's evaluation on both
+    splits is estimated above ``ROW_SECONDS``."""
+    ds = f.dataset
+    row = budget.forward_seconds(round(work_per_sample(f)), 2 * ds.n_train + ds.n_test, 1)
+    return FEW_ROWS if row > ROW_SECONDS else MAX_ROWS
+
+
+def slice_size(f: Network) -> tuple[int, int]:
+    """Resolution and training samples of the loss slice of ``f``: ``SLICE_RESOLUTION`` on the whole training split
+    when that fits ``SLICE_SECONDS``, else ``SMALL_SLICE_RESOLUTION`` on as many samples as fit (at least
+    ``MIN_SLICE_SAMPLES``, a multiple of 50)."""
+    work, n = round(work_per_sample(f)), f.dataset.n_train
+    if budget.forward_seconds(work, SLICE_RESOLUTION**2 * n, 1) <= SLICE_SECONDS:
+        return SLICE_RESOLUTION, n
+    fit = SLICE_SECONDS / max(budget.forward_seconds(work, SMALL_SLICE_RESOLUTION**2, 1), 1e-12)
+    return SMALL_SLICE_RESOLUTION, min(n, max(MIN_SLICE_SAMPLES, int(fit) // 50 * 50))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def slice_problem(key: Workload) -> Network:
+    """The objective the loss slice is cut on: ``problem(key)``, or the same network on a seeded subset of its
+    training split where the whole one would cost too much (``slice_size``)."""
+    f = problem(key)
+    _resolution, samples = slice_size(f)
+    ds = f.dataset
+    if samples >= ds.n_train:
+        return f
+    rows = np.sort(np.random.default_rng(0).permutation(ds.n_train)[:samples])
+    return key.network(replace(ds, x_train=ds.x_train[rows], y_train=ds.y_train[rows]))
 
 
 _RUNS: LRU[NetRun] = LRU(48)  # finished runs: a rerun with another chart option trains nothing
 
 
-def every(steps: int) -> int:
-    """Steps between recorded rows."""
-    return max(1, steps // MAX_ROWS)
+def every(steps: int, most: int = MAX_ROWS) -> int:
+    """Steps between recorded rows of a run of ``steps`` steps that records at most about ``most`` rows."""
+    return max(1, steps // most)
 
 
-def rows(steps: int) -> int:
+def rows(steps: int, most: int = MAX_ROWS) -> int:
     """Recorded rows of a run of ``steps`` steps (every ``every`` steps, and the last)."""
-    return steps // every(steps) + 2
+    return steps // every(steps, most) + 2
 
 
-def estimate(f: core.MLP, optimizers: int, batch: int | None, seeds: int, steps: int) -> float:
+def estimate(f: Network, optimizers: int, batch: int | None, seeds: int, steps: int) -> float:
     """Estimated CPU seconds of the page's numeric work: every optimizer's training, the evaluation of its recorded
-    rows on both splits (``simulate`` adds the training loss), the loss slice and the decision regions."""
-    ds = f.dataset
+    rows on both splits (``simulate`` adds the training loss), the loss slice and the decision regions or the
+    per-class table, in ``work_per_sample`` units (a CNN's convolutions cost more than its parameter count)."""
+    ds, work = f.dataset, round(work_per_sample(f))
     samples = f.n_samples if batch is None else min(batch, f.n_samples)
-    per_optimizer = budget.training_seconds(f.dim, samples, seeds, steps) + budget.forward_seconds(
-        f.dim, 2 * ds.n_train + ds.n_test, seeds * rows(steps)
+    per_optimizer = budget.training_seconds(work, samples, seeds, steps) + budget.forward_seconds(
+        work, 2 * ds.n_train + ds.n_test, seeds * rows(steps, max_rows(f))
     )
-    drawn = SLICE_RESOLUTION**2 * ds.n_train + optimizers * (REGION_GRID**2 if ds.box is not None else ds.n_test)
-    return optimizers * per_optimizer + budget.forward_seconds(f.dim, drawn, 1)
+    resolution, sliced = slice_size(f)
+    drawn = resolution**2 * sliced + optimizers * (REGION_GRID**2 if ds.box is not None else ds.n_test)
+    return optimizers * per_optimizer + budget.forward_seconds(work, drawn, 1)
 
 
-def plan(f: core.MLP, optimizers: int, batch: int | None, seeds: int, steps: int) -> budget.NetworkPlan:
+def plan(f: Network, optimizers: int, batch: int | None, seeds: int, steps: int) -> budget.NetworkPlan:
     """The seeds and steps that fit the network lab's limit (``budget.limit("network")``)."""
     return budget.fit_network(lambda s, t: estimate(f, optimizers, batch, s, t), seeds, steps, min_steps=MIN_STEPS)
 
 
-def chunks(f: core.MLP, batch: int | None, seeds: int, steps: int) -> list[int]:
+def chunks(f: Network, batch: int | None, seeds: int, steps: int) -> list[int]:
     """Step counts of the chunks one optimizer trains in: about ``CHUNK_SECONDS`` each, multiples of ``every``."""
     per_step = estimate(f, 1, batch, seeds, steps) / max(steps, 1)
-    k = every(steps)
+    k = every(steps, max_rows(f))
     size = max(k, int(CHUNK_SECONDS / max(per_step, 1e-12)) // k * k)
     out = [size] * (steps // size)
     return [*out, steps - sum(out)] if sum(out) < steps else out
 
 
-def evaluate_rows(f: core.MLP, points: np.ndarray) -> dict[str, np.ndarray]:
+def evaluate_rows(f: Network, points: np.ndarray) -> dict[str, np.ndarray]:
     """Loss and accuracy on both splits at each recorded row ``(R, seeds, D)``, one row at a time: a row's numbers
     then do not depend on how many rows are evaluated together (a batched reduction may differ in the last bit),
     so a run trained in chunks reads exactly as one trained at once."""
@@ -156,9 +240,7 @@ def net_run(parts: list[tuple[core.Trajectory, dict[str, np.ndarray]]]) -> NetRu
     )
 
 
-def train_chunks(
-    key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int, sizes: list[int]
-):
+def train_chunks(key: Workload, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int, sizes: list[int]):
     """Train ``seeds`` networks (inits 0..seeds-1) with ``name`` chunk by chunk (``sizes`` steps each), yielding the
     ``NetRun`` so far after each chunk: one ``simulate`` continued from its checkpoint, so the end is one call's run."""
     f = problem(key)
@@ -166,14 +248,16 @@ def train_chunks(
     start: Any = f.init(range(seeds))
     parts: list = []
     for size in sizes:
-        part = core.simulate(f, opt, start, size, batch_size=batch, seed=0, record_every=every(steps), checkpoint=True)
+        part = core.simulate(
+            f, opt, start, size, batch_size=batch, seed=0, record_every=every(steps, max_rows(f)), checkpoint=True
+        )
         new = part.points if not parts else part.points[1:]  # a continuation's first row is the last one's
         parts.append((part, evaluate_rows(f, new)))
         start = part.checkpoint
         yield net_run(parts)
 
 
-def train(key: ProblemKey, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int) -> NetRun:
+def train(key: Workload, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int) -> NetRun:
     """``seeds`` networks trained together by ``name`` (cached; ``_train_all`` fills the cache chunk by chunk)."""
     found = _RUNS.get((key, name, hp, steps, batch, seeds))
     if found is not None:
@@ -202,10 +286,10 @@ def _body(ps: PageState) -> None:
         "moons",
         labels={k: i18n.dataset_name(k) for k in core.DATASETS},
         where=side,
-        on_change=lambda: ps.new_landscape(always=("layers", "width", "act", "bs")),
+        on_change=lambda: ps.new_landscape(always=("layers", "width", "act", "bs", "arch")),
     )
     base = default_workload(data)  # the practitioner's network and minibatch size for this data set
-    samples, noise = 0, 0.0
+    samples, noise = TWO_D_SAMPLES, TWO_D_NOISE
     if data in TWO_D_DATASETS:
         samples = int(controls.choice(ps, "n", _("Samples (train + test)"), SAMPLES, str(TWO_D_SAMPLES), where=side))
         noise = controls.number(
@@ -218,11 +302,27 @@ def _body(ps: PageState) -> None:
             where=side,
             help=_(NOISE_HELP[data]),
         )
-    layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, len(base.hidden), where=side)
-    width = int(controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, str(base.hidden[0]), where=side))
-    activation = controls.choice(ps, "act", _("Activation"), list(ACTIVATIONS), base.activation, where=side)
+    arch = architecture_control(ps, data, base.architecture, side)
+    layers, width, activation = len(base.hidden), base.hidden[0], base.activation
+    if arch == "mlp":  # logistic regression has no hidden layer, the CNN its own layers
+        layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, len(base.hidden), where=side)
+        width = int(controls.choice(ps, "width", _("Units per hidden layer"), WIDTHS, str(base.hidden[0]), where=side))
+        activation = controls.choice(ps, "act", _("Activation"), list(ACTIVATIONS), base.activation, where=side)
     side.header(_("Training"))
-    steps = controls.integer(ps, "steps", _("Steps"), 10, 2000, 200, where=side, help=_("Number of updates."))
+    wanted = {"steps": STEPS, "seeds": SEEDS, **DATA_DEFAULTS.get(data, {})}
+    for name in wanted:  # a data set's own defaults: a new data set restarts them unless chosen
+        ps.depends_on_landscape(name)
+    steps = controls.integer(
+        ps,
+        "steps",
+        _("Steps"),
+        10,
+        2000,
+        wanted["steps"],
+        where=side,
+        help=_("Number of updates."),
+        on_change=lambda: ps.mark_explicit("steps"),
+    )
     batch_text = controls.choice(
         ps,
         "bs",
@@ -233,7 +333,16 @@ def _body(ps: PageState) -> None:
         where=side,
         help=_("Samples per gradient; every optimizer and seed sees the same minibatches."),
     )
-    seeds = controls.integer(ps, "seeds", _("Seeds (initialisations)"), 1, 16, 4, where=side)
+    seeds = controls.integer(
+        ps,
+        "seeds",
+        _("Seeds (initialisations)"),
+        1,
+        16,
+        wanted["seeds"],
+        where=side,
+        on_change=lambda: ps.mark_explicit("seeds"),
+    )
     side.header(_("Loss landscape slice"))
     plane = controls.choice(
         ps, "plane", _("Directions"), list(PLANES), "pca", labels={k: _(v) for k, v in PLANES.items()}, where=side
@@ -242,8 +351,8 @@ def _body(ps: PageState) -> None:
         ps, "center", _("Through"), list(CENTRES), "init", labels={k: _(v) for k, v in CENTRES.items()}, where=side
     )
     side.header(_("Hyperparameters"))
-    key: ProblemKey = (data, samples, noise, (width,) * layers, activation)
     batch = None if batch_text == "full" else int(batch_text)
+    key = lab_workload(data, arch, (width,) * layers, activation, batch, samples, noise)
     tuning = Tuning(ps, key, chosen, steps, batch, seeds)
     tuning.all_button(side)
     hps, starts = {}, {}
@@ -263,8 +372,8 @@ def _body(ps: PageState) -> None:
         _(
             "**{network}**: {description} {n_train} training and {n_test} test samples, "
             "{dim:,} parameters θ, cross-entropy loss. Every optimizer trains the same {seeds} initialisations "
-            "(drawn as `torch.nn.Linear` does), all seeds at once. {network_only} apply to networks only; "
-            "Muon trains the biases with AdamW."
+            "(drawn as torch's layers draw them by default), all seeds at once. {network_only} apply to networks "
+            "only; Muon trains the biases with AdamW."
         ).format(
             network=_(f.display_name),
             description=_(ds.description),
@@ -274,8 +383,17 @@ def _body(ps: PageState) -> None:
             seeds=seeds,
             network_only=i18n.join(optimizer_name(n) for n in core.NETWORK_OPTIMIZERS),
         )
+        + (
+            " "
+            + _(
+                "It trains the convolution kernels with AdamW too: torch.optim.Muon orthogonalises weight matrices "
+                "only."
+            )
+            if arch == "cnn"
+            else ""
+        )
     )
-    st.caption(defaults_sentence())
+    st.caption(defaults_sentence(data))
     if not chosen:
         st.info(_("Choose at least one optimizer in the sidebar."))
         return
@@ -293,7 +411,7 @@ def _body(ps: PageState) -> None:
         _draw_figures(key, results, hps, steps, batch, seeds, plane, centre)
         _curves(ps, results, seeds)
         _table(results, labels)
-        # The digits' per-class table (a column per optimizer) needs more than half the width (issue 24).
+        # The per-class table (a column per optimizer) needs more than half the width (issue 24).
         left, right = st.columns(2 if data in TWO_D_DATASETS else [2, 3], gap="medium")
         with left:
             _slice(key, results, hps, steps, batch, seeds, plane, centre)
@@ -309,7 +427,12 @@ def _body(ps: PageState) -> None:
                     width="stretch",
                 )
             else:
-                _digits(f, results)
+                _per_class(f, results)
+        if data not in TWO_D_DATASETS:
+            st.caption(_("Decision regions are drawn for the 2-D data sets only: these inputs have more dimensions."))
+        if data in SIGNAL_DATASETS:
+            _signals(ds)
+            _paper_preset(ps, arch)
         names = tuple((n, runs.freeze(hps[n])) for n in results)
         figures = [
             (
@@ -330,7 +453,7 @@ def _body(ps: PageState) -> None:
 
 
 def _draw_figures(
-    key: ProblemKey,
+    key: Workload,
     results: dict[str, NetRun],
     hps: dict,
     steps: int,
@@ -351,12 +474,13 @@ def _draw_figures(
     bar.empty()
 
 
-def defaults_sentence() -> str:
-    """Why the defaults are what they are, and that they are untuned until the user tunes."""
+def defaults_sentence(data: str = TWO_D_DATASETS[0]) -> str:
+    """Why the defaults are what they are (on a signal set such as MNIST-1D, why its view is short), and that they
+    are untuned until the user tunes."""
     small = default_workload(TWO_D_DATASETS[0])
-    large = [d for d in LAB_DATASETS if d not in TWO_D_DATASETS]
+    large = [d for d in LAB_DATASETS if d not in TWO_D_DATASETS and d not in SIGNAL_DATASETS]
     big = default_workload(large[0]) if large else small
-    return _(
+    general = _(
         "Defaults as a practitioner would train: on the 2-D sets a {small} {small_act} network, full batch "
         "(as TensorFlow Playground does); on {large} one hidden layer of {width} {big_act} units on minibatches of "
         "{batch} (as scikit-learn's MLPClassifier does), which also keeps this view within a few CPU-seconds. "
@@ -369,6 +493,30 @@ def defaults_sentence() -> str:
         big_act=big.activation,
         batch=big.batch_size,
     )
+    if data not in SIGNAL_DATASETS:
+        return general
+    w, mine = default_workload(data), DATA_DEFAULTS.get(data, {})
+    steps, seeds = mine.get("steps", STEPS), mine.get("seeds", SEEDS)
+    cnn, mlp = problem(w), problem(big)
+    signal = _(
+        "On {data}, the paper's CNN on its minibatches of {batch}, but {steps} steps ({epochs:g} epochs) and {seeds} "
+        "seed(s) instead of its {paper_steps} steps and {paper_seeds} seeds: a sample costs the CNN about {ratio:.0f}× "
+        "what it costs the {big} network, and five optimizers must fit this view's limit of {limit:g} CPU-seconds. "
+        "Its curves are evaluated every {every} steps; the preset below trains the paper's setting."
+    ).format(
+        data=i18n.dataset_name(data),
+        batch=w.batch_size,
+        steps=steps,
+        epochs=steps * (w.batch_size or cnn.n_samples) / cnn.n_samples,
+        seeds=seeds,
+        paper_steps=paper.STEPS,
+        paper_seeds=paper.SEEDS,
+        ratio=work_per_sample(cnn) / work_per_sample(mlp),
+        big=i18n.dataset_name(big.data),
+        limit=budget.limit("network"),
+        every=every(steps, max_rows(cnn)),
+    )
+    return f"{general} {signal}"
 
 
 def _seconds(value: float) -> str:
@@ -409,7 +557,7 @@ def _budget_note(fitted: budget.NetworkPlan) -> bool:
 
 
 def _train_all(
-    key: ProblemKey, chosen: list[str], hps: dict, steps: int, batch: int | None, seeds: int
+    key: Workload, chosen: list[str], hps: dict, steps: int, batch: int | None, seeds: int
 ) -> dict[str, NetRun]:
     """Every chosen optimizer's runs, trained chunk by chunk in the shared heavy-work slot, with a progress bar that
     moves per optimizer and per chunk and the training-loss curves drawn as they grow.
@@ -530,7 +678,7 @@ def _table(results: dict[str, NetRun], labels: dict[str, str]) -> None:
 
 
 def _slice(
-    key: ProblemKey,
+    key: Workload,
     results: dict[str, NetRun],
     hps: dict,
     steps: int,
@@ -554,16 +702,34 @@ def _slice(
             shares=i18n.join(f"{optimizer_name(n)} {e:.0%}" for n, e in explained if np.isfinite(e))
         )
     )
+    f = problem(key)
+    resolution, samples = slice_size(f)
+    if samples < f.dataset.n_train:
+        st.caption(
+            _(
+                "This network's slice on all {total} training samples would take about {seconds} CPU-seconds, so it "
+                "is cut on a seeded subset of {samples} of them, at {resolution} × {resolution} points: its shape, "
+                "not its exact height."
+            ).format(
+                total=f.dataset.n_train,
+                seconds=_seconds(
+                    budget.forward_seconds(round(work_per_sample(f)), SLICE_RESOLUTION**2 * f.dataset.n_train, 1)
+                ),
+                samples=samples,
+                resolution=resolution,
+            )
+        )
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
 def slice_png(
-    key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int, plane: str, centre: str, lang: str = "en"
+    key: Workload, names: tuple, steps: int, batch: int | None, seeds: int, plane: str, centre: str, lang: str = "en"
 ) -> tuple[bytes, tuple]:
     """PNG of the shared loss slice with every path, and each path's explained variance (labels in ``lang``)."""
-    f = problem(key)
+    f = slice_problem(key)
+    resolution, _samples = slice_size(problem(key))
     paths = [train(key, n, hp, steps, batch, seeds).path for n, hp in names]
-    s = landscape.loss_slice(f, paths, method=plane, center=centre, resolution=SLICE_RESOLUTION)
+    s = landscape.loss_slice(f, paths, method=plane, center=centre, resolution=resolution)
     fig = Figure(figsize=(5.6, 4.6), dpi=plots.DPI)
     fig.patch.set_alpha(0.0)
     ax = fig.add_axes((0.12, 0.11, 0.7, 0.83))
@@ -604,7 +770,7 @@ def slice_png(
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
-def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, seeds: int, lang: str = "en") -> bytes:
+def regions_png(key: Workload, names: tuple, steps: int, batch: int | None, seeds: int, lang: str = "en") -> bytes:
     """PNG of the decision regions of each optimizer's trained seed-0 network on a 2-D data set (titles in ``lang``)."""
     f = problem(key)
     ds = f.dataset
@@ -644,14 +810,58 @@ def regions_png(key: ProblemKey, names: tuple, steps: int, batch: int | None, se
     return plots.to_png(fig)
 
 
-def _digits(f: core.MLP, results: dict[str, NetRun]) -> None:
-    """For the digits: test accuracy per digit for each optimizer's seed-0 network."""
-    ds = f.dataset
-    table = {}
-    for name, r in results.items():
-        with np.errstate(all="ignore"):
-            predicted = f.predict(r.final[0], ds.x_test)
-        table[optimizer_name(name)] = [float(np.mean(predicted[ds.y_test == d] == d)) for d in range(10)]
-    st.markdown(_("**Test accuracy per digit** (seed 0)"))
-    digits = pd.DataFrame({_("digit"): [str(d) for d in range(10)], **table})
-    layout.markdown_table(digits, {name: "{:.2f}" for name in table})
+def _per_class(f: Network, results: dict[str, NetRun]) -> None:
+    """For the digits and MNIST-1D: test accuracy per class for each optimizer's seed-0 network (``ui.classes``)."""
+    columns = class_columns(f, {optimizer_name(n): r.final[0] for n, r in results.items()})
+    show_class_table(columns, _("**Test accuracy per class** (seed 0)"))
+
+
+def _signals(ds: core.Dataset) -> None:
+    """MNIST-1D's inputs: a few training signals of every class (they are not images)."""
+    charts.signals(
+        ds.x_train,
+        ds.y_train,
+        SIGNALS_PER_CLASS,
+        _("What the networks see: {n} training signals of every class").format(n=SIGNALS_PER_CLASS),
+        _("sample"),
+        height=380,
+    ).show(st)
+
+
+def architecture_control(ps: PageState, data: str, default: str, where: Any) -> str:
+    """The architecture of the network (URL ``arch``): only those ``architectures(data)`` allows, the CNN for
+    signals. Shared by the network lab and the Fair race."""
+    offered = list(architectures(data))
+    return controls.choice(
+        ps,
+        "arch",
+        _("Architecture"),
+        offered,
+        default if default in offered else offered[0],
+        labels={a: _(ARCHITECTURE_NAMES[a]) for a in offered},
+        where=where,
+        help=_("The CNN (three convolutions of 25 channels, as the MNIST-1D paper's) is offered for signals."),
+    )
+
+
+def _paper_preset(ps: PageState, arch: str) -> None:
+    """MNIST-1D's "Reproduce the paper" preset for this architecture: the paper's setting, cut to the preset's cap,
+    trained and shown by ``ui.mnist1d.live_preset`` (the Reproduce MNIST-1D page's own run, for one model)."""
+    with layout.on_demand(
+        _("Reproduce the paper: {model} as Greydanus & Kobak train it").format(model=mnist1d.model_name(arch)),
+        ps.key("paper"),
+        ":material/science:",
+        ps=ps,
+    ) as shown:
+        if not shown:
+            return
+        st.markdown(
+            _(
+                "The paper's setting for this architecture: Adam, lr {lr:g}, minibatches of {batch} taken in order, "
+                "{steps} steps, {seeds} seeds; its MLP is two residual ReLU layers of 100, whatever the hidden "
+                "layers chosen above. The paper's test accuracy and the app's committed full run are beside this "
+                "run's. The three models side by side: "
+            ).format(lr=paper.LR, batch=paper.BATCH, steps=paper.STEPS, seeds=paper.SEEDS)
+        )
+        st.page_link("pages/mnist1d.py", label=_("Reproduce MNIST-1D"), icon=":material/open_in_new:")
+        mnist1d.live_preset((arch,), paper.STEPS, paper.SEEDS, ps.key("paper_run"))

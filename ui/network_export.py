@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.network_program import final_loss_line, network_program
+from core.network_program import MNIST1D_PACKAGE, final_loss_line, network_program
+from core.workloads import Workload
 
 from . import layout
 from .i18n import _, error_text, optimizer_name
@@ -40,16 +41,25 @@ def curves_frame(results: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def program_panel(
-    name: str, hp: Mapping[str, Any], key: tuple, steps: int, batch: int | None, network: str, app_loss: float
+    name: str, hp: Mapping[str, Any], key: Workload, steps: int, batch: int | None, network: str, app_loss: float
 ) -> None:
     """One optimizer's run as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
-    data, samples, noise, hidden, activation = key
     title = _("{optimizer} training the {network}, {steps} steps, with torch.optim (Descent Lab)").format(
         optimizer=optimizer_name(name), network=network, steps=steps
     )
     try:
         code = network_program(
-            name, hp, data, samples or None, noise, hidden, activation, steps, batch_size=batch, title=title
+            name,
+            hp,
+            key.data,
+            key.samples,
+            key.noise,
+            () if key.architecture == "logistic" else key.hidden,
+            key.activation,
+            steps,
+            batch_size=batch,
+            title=title,
+            architecture=key.architecture,
         )
     except ValueError as err:
         st.info(error_text(err), icon=":material/info:")
@@ -63,13 +73,19 @@ def program_panel(
             "rounding grows and the later digits can differ."
         ).format(line=final_loss_line(app_loss))
     )
-    if key[0] == "digits":
+    if key.data == "digits":
         st.caption(_("The program loads the digits with scikit-learn (`pip install scikit-learn`)."))
+    if key.data == "mnist1d":
+        st.caption(
+            _("The program generates MNIST-1D with its authors' package (`pip install {package}`).").format(
+                package=MNIST1D_PACKAGE
+            )
+        )
 
 
 def network_exports(
     ps: PageState,
-    key: tuple,
+    key: Workload,
     results: Mapping[str, Any],
     hps: Mapping[str, Mapping[str, Any]],
     steps: int,

@@ -18,7 +18,9 @@ import streamlit as st
 import core
 from core import budget
 from core.defaults import demo_hyperparameters
+from core.network import Network
 from core.tune import search_space
+from core.workloads import Workload, work_per_sample
 
 from . import runs, work
 from .i18n import _, optimizer_name
@@ -32,8 +34,8 @@ SCORE = "final"  # the final test loss: every trial is judged on the held-out sp
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def tuned_network(
-    _f: core.MLP,
-    key: tuple,
+    _f: Any,
+    key: Workload,
     name: str,
     steps: int,
     batch: int | None,
@@ -58,15 +60,17 @@ def tuned_network(
     )
 
 
-def trial_seconds(f: core.MLP, batch: int | None, seeds: int, steps: int) -> float:
-    """Estimated CPU seconds of one tuning trial: its seeds trained, then scored on the test split."""
+def trial_seconds(f: Network, batch: int | None, seeds: int, steps: int) -> float:
+    """Estimated CPU seconds of one tuning trial: its seeds trained, then scored on the test split (in
+    ``work_per_sample`` units: a CNN's convolutions cost more than its parameter count)."""
     samples = f.n_samples if batch is None else min(batch, f.n_samples)
-    return budget.training_seconds(f.dim, samples, seeds, steps) + budget.forward_seconds(
-        f.dim, f.n_samples + f.dataset.n_test, 2 * seeds
+    work = round(work_per_sample(f))
+    return budget.training_seconds(work, samples, seeds, steps) + budget.forward_seconds(
+        work, f.n_samples + f.dataset.n_test, 2 * seeds
     )
 
 
-def trials_within(f: core.MLP, batch: int | None, seeds: int, steps: int, optimizers: int) -> int:
+def trials_within(f: Network, batch: int | None, seeds: int, steps: int, optimizers: int) -> int:
     """Trials per optimizer (at most ``TUNE_BUDGET``) such that tuning ``optimizers`` optimizers fits the limit;
     three more trials run than the budget (the default, the page's default, the current values)."""
     each = budget.limit("network") / max(optimizers, 1)
@@ -76,7 +80,7 @@ def trials_within(f: core.MLP, batch: int | None, seeds: int, steps: int, optimi
 class Tuning:
     """The Tune buttons of one run of the page, and the tuning they request."""
 
-    def __init__(self, ps: PageState, key: tuple, chosen: list[str], steps: int, batch: int | None, seeds: int):
+    def __init__(self, ps: PageState, key: Workload, chosen: list[str], steps: int, batch: int | None, seeds: int):
         self.ps, self.key, self.chosen = ps, key, chosen
         self.context = (key, steps, batch, seeds)
         self.steps, self.batch, self.seeds = steps, batch, seeds
@@ -129,7 +133,7 @@ class Tuning:
         st.session_state[self.ps.key("_tune_request")] = names
 
     def run(
-        self, f: core.MLP, hps: dict[str, dict[str, Any]], starts: dict[str, dict[str, Any]], seeds: int, steps: int
+        self, f: Network, hps: dict[str, dict[str, Any]], starts: dict[str, dict[str, Any]], seeds: int, steps: int
     ) -> None:
         """Tune what a button asked for (with a progress bar), then rerun with the tuned values in the sliders.
 

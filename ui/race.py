@@ -25,10 +25,11 @@ from core.datasets import TWO_D_DATASETS
 from core.network import ACTIVATIONS
 from core.network_trials import ROWS
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
-from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, architectures, default_workload, work_per_sample
+from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, default_workload, work_per_sample
 
 from . import charts, controls, layout, plots, present, problem, work
 from .i18n import N_, _, dataset_name, error_text, join, optimizer_name
+from .network import architecture_control
 from .state import PageState, page_state
 from .text import plain
 from .theme import color, dash
@@ -47,11 +48,6 @@ STEPS = {"land": 100, "net": 300}
 BUDGET = {"land": 64, "net": 16}
 WIDTHS = ["4", "8", "16", "32", "64", "128"]
 BATCHES = ["full", "16", "32", "64", "100", "128", "256"]
-ARCHITECTURE_NAMES = {
-    "logistic": N_("Logistic regression"),
-    "mlp": N_("Multilayer perceptron (MLP)"),
-    "cnn": N_("CNN (the MNIST-1D paper's)"),
-}
 # Race defaults that differ by data set: MNIST-1D's CNN costs about 2 ms per step of one network and about
 # 0.07 s per run to score (the training loss that the divergence rule reads, and the test split, at the
 # start and the end), so its default race is tiny (four optimizers, few trials and steps, one seed, scored
@@ -331,17 +327,7 @@ def _workload_settings(ps: PageState, side) -> Workload:
         on_change=lambda: _new_data(ps, before),
     )
     base = default_workload(data)
-    offered_archs = list(architectures(data))
-    arch = controls.choice(
-        ps,
-        "arch",
-        _("Architecture"),
-        offered_archs,
-        base.architecture,
-        labels={a: _(ARCHITECTURE_NAMES[a]) for a in offered_archs},
-        where=side,
-        help=_("The CNN (three convolutions of 25 channels, as the MNIST-1D paper's) is offered for signals."),
-    )
+    arch = architecture_control(ps, data, base.architecture, side)
     layers, width, activation = len(base.hidden), str(base.hidden[0]), base.activation
     if arch == "mlp":
         layers = controls.integer(ps, "layers", _("Hidden layers"), 1, 3, layers, where=side)

@@ -13,10 +13,17 @@ from typing import Any
 import core
 from core.network_program import final_loss_line, network_program
 from core.schedules import get_schedule
+from core.workloads import Workload
 
 
 def _case(name: str, hp: dict, dataset: str, **kw: Any) -> dict[str, Any]:
-    base = {"n": None if dataset == "digits" else 400, "noise": 0.1, "hidden": (16, 16), "activation": "tanh"}
+    base = {
+        "n": None if dataset in ("digits", "mnist1d") else 400,
+        "noise": 0.1,
+        "hidden": (16, 16),
+        "activation": "tanh",
+    }
+    base["architecture"] = "mlp"
     return {"name": name, "hp": hp, "dataset": dataset, "steps": 150, "batch_size": None, "schedule": None} | base | kw
 
 
@@ -42,6 +49,17 @@ CASES: dict[str, dict[str, Any]] = {
     "digits-adam": _case("adam", {"lr": 0.02}, "digits", hidden=(16,), steps=100),
     "digits-muon-mb64": _case("muon", {"lr": 0.05, "adamw_lr": 0.02}, "digits", hidden=(16,), steps=100, batch_size=64),
     "digits-adafactor": _case("adafactor", {"lr": 0.05}, "digits", hidden=(16,), steps=100),
+    # MNIST-1D as the lab trains it: the paper's CNN (Muon gives its convolution kernels to AdamW, as torch must),
+    # and logistic regression (an MLP without hidden layers), on minibatches of 100.
+    "mnist1d-adam-cnn-mb100": _case(
+        "adam", {"lr": 0.01}, "mnist1d", hidden=(), activation="relu", architecture="cnn", steps=60, batch_size=100
+    ),
+    "mnist1d-muon-cnn-mb100": _case(
+        "muon", {"lr": 0.02, "adamw_lr": 0.01}, "mnist1d", hidden=(), architecture="cnn", steps=40, batch_size=100
+    ),
+    "mnist1d-adamw-logistic-mb100": _case(
+        "adamw", {"lr": 0.01}, "mnist1d", hidden=(), architecture="logistic", steps=100, batch_size=100
+    ),
     "moons-adam-cosine": _case("adam", {"lr": 0.05}, "moons", schedule=("cosine", (("T_max", 150),))),
     "spiral-momentum-onecycle-mb32": _case(
         "momentum",
@@ -60,8 +78,15 @@ def program(case: dict[str, Any]) -> str:
 
 def app_loss(case: dict[str, Any]) -> float:
     """The app's final training loss of the case's seed-0 network."""
-    data = core.get_dataset(case["dataset"], n=case["n"], noise=case["noise"], seed=0)
-    f = core.mlp(data, case["hidden"], case["activation"])
+    f = Workload(
+        case["dataset"],
+        case["hidden"],
+        case["activation"],
+        case["batch_size"],
+        case["architecture"],
+        samples=case["n"],
+        noise=case["noise"],
+    ).network()
     schedule = case["schedule"]
     run = core.simulate(
         f,
