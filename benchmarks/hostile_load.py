@@ -13,7 +13,8 @@ set, the digits' network, budget 64, 2 seeds, 300 steps) and ``network`` (the ne
 optimizers on the digits, 3 × 64 tanh, 2000 full-batch steps, 16 seeds: its own budget is being added
 separately, so it is measured as it is).
 
-1. ``--links``: each link alone on a fresh server (after one warm-up load of Home): the server's CPU-seconds
+1. ``--links``: each link alone on a fresh server (after warm-up loads of Home and of a cheap formula, which
+   import what every process imports once): the server's CPU-seconds
    (its own and its reaped children's, from ``/proc``) until it is idle again or ``LINK_WAIT_S`` passed, its
    peak resident set meanwhile, the page's first message, and how long after the tab is closed mid-work (at
    ``CLOSE_AFTER_S``, in a second visit) the server is idle (aim: 2 s).
@@ -71,7 +72,35 @@ ERROR = '[data-testid="stMain"] [data-testid="stAlertContentError"]'
 CHART = '[data-testid="stMain"] [data-testid="stVegaLiteChart"]'
 DRAWN = f"{IMAGE}, {ERROR}, {CHART}"
 ALERTS = '[data-testid="stMain"] [data-testid="stAlert"] [data-testid="stMarkdownContainer"]'
-KINDS = ("basins", "custom", "sweep", "compare", "race", "race_fit", "race_net", "network")
+KINDS = (
+    "basins",
+    "custom",
+    "custom_costly",
+    "sweep",
+    "compare",
+    "compare_seeds",
+    "optimizer",
+    "conditioning",
+    "lesson_momentum",
+    "lesson_stability",
+    "lesson_article",
+    "race",
+    "race_fit",
+    "race_net",
+    "network",
+)
+# The page each kind opens, where it is not the kind's own name.
+PATHS = {
+    "sweep": "lr_sweep",
+    "race_net": "race",
+    "race_fit": "race",
+    "custom_costly": "custom",
+    "compare_seeds": "compare",
+    "optimizer": "adam",
+}
+# A cheap formula opened once before a link is measured: SymPy and the formula machinery are imported once per
+# server process (about a CPU-second), not by each request.
+WARM_FORMULA = {"fn": "custom", "formula": "x**2 + y**2", "steps": "20"}
 IDLE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const status = document.querySelector('[data-testid="stStatusWidget"]');
@@ -119,6 +148,28 @@ def attack_urls(kind: str, url: str, start: int = 0):
         elif kind == "custom":
             text = EXPLODING[k % len(EXPLODING)].replace("x", f"(x+{k}e-9)", 1)
             q = {"fn": "custom", "formula": text, "steps": "500", "opts": "gd,momentum,adam"}
+        elif kind == "custom_costly":  # an accepted formula, every optimizer, the most steps
+            q = {"fn": "custom", "formula": costly, "steps": "500", "opts": LANDSCAPE_OPTIMIZERS}
+        elif kind == "compare_seeds":  # every optimizer on a costly formula, 50 noisy runs each
+            q = {
+                "fn": "custom",
+                "formula": costly,
+                "steps": "500",
+                "opts": LANDSCAPE_OPTIMIZERS,
+                "noise": "5.0",
+                "seeds": "50",
+                "seed": str(k % 1000),
+            }
+        elif kind == "optimizer":  # an optimizer page on a costly formula with gradient noise
+            q = {"fn": "custom", "formula": costly, "steps": "500", "noise": "5.0", "seed": str(k % 1000)}
+        elif kind == "conditioning":
+            q = {"kappa": str(1000 - k % 7), "angle": "45.0", "steps": "500"}
+        elif kind == "lesson_momentum":
+            q = {"kappa": str(1000 - k % 7)}
+        elif kind == "lesson_stability":
+            q = {"fn": "rosenbrock", "steps": "3000", "lr": str(0.001 + k * 1e-9)}
+        elif kind == "lesson_article":
+            q = {"t": "0"}
         elif kind == "sweep":
             q = {"fn": "custom", "formula": costly, "steps": "500", "count": "300", "opts": LANDSCAPE_OPTIMIZERS}
         elif kind == "compare":
@@ -169,7 +220,7 @@ def attack_urls(kind: str, url: str, start: int = 0):
                 "act": "tanh",
                 "seed": str(k % 1000),
             }
-        path = {"sweep": "lr_sweep", "race_net": "race", "race_fit": "race"}.get(kind, kind)
+        path = PATHS.get(kind, kind)
         yield f"{url}/{path}?{urlencode(q)}"
 
 
@@ -292,6 +343,7 @@ async def one_link(pw, kind: str, port: int | None) -> dict:
         pid = srv.proc.pid
         browser = await pw.chromium.launch(executable_path=e2e.CHROMIUM, args=e2e.CHROMIUM_ARGS, headless=True)
         await load_page(browser, srv.url)  # imports, first run
+        await load_page(browser, srv.url, f"custom?{urlencode(WARM_FORMULA)}")  # the formula machinery's imports
         await wait_idle(pid, 10)
         print(f"{kind}: server ready on {srv.url}", flush=True)
         urls = attack_urls(kind, srv.url)

@@ -37,6 +37,7 @@ __all__ = [
     "NetworkPlan",
     "Plan",
     "cost",
+    "drawing_seconds",
     "fit",
     "fit_network",
     "forward_seconds",
@@ -102,6 +103,28 @@ class Cost:
         return steps * self.step(points)
 
 
+# What a 2-D page's request costs besides its runs, in CPU-seconds of the server; ``python -m benchmarks.page_cost``
+# measures each on the machine it runs on and prints it beside the constant (these: the 2-core development machine,
+# rounded up). The runs' share of a page's limit is what is left after these and what the request has already
+# spent (the formula check, measured: ``ui.work.spent``).
+PAGE_SECONDS = 0.30  # a page's own run without runs or figures (controls, text, tables, chart data) and the
+# server's share in opening it (session, sending the page and its images); measured on a page whose work is cached
+FIGURE_SECONDS = 0.15  # one matplotlib figure drawn and encoded as a PNG (a basin map; paths over a contour's raster)
+LANDSCAPE_SECONDS = 0.10  # a contour figure's level sets, colour bar and axes drawn to a raster (``ui.plots``)
+LANDSCAPE_POINTS = 160 * 160  # evaluations of f behind those level sets (``ui.plots.draw_landscape``'s grid)
+CHART_ROW_SECONDS = 2e-5  # a Vega-Lite chart's data, per row (the sweep draws every learning rate of every optimizer)
+LABEL_POINT_SECONDS = 1e-6  # a basin map's start labelled by the minimum its end settled at (``core.basins.relabel``)
+TABLE_ROW_SECONDS = 3e-3  # a table row computed with pandas (the sweep's thresholds, one row per optimizer)
+SUGGEST_SECONDS = 0.06  # a starting lr suggested for one optimizer on a new formula (``core.defaults.suggest_lr``)
+
+
+def drawing_seconds(c: Cost, figures: int = 0, landscapes: int = 0, rows: int = 0) -> float:
+    """Estimated CPU-seconds of a 2-D page besides its runs: its own run (``PAGE_SECONDS``), ``figures`` PNGs,
+    ``landscapes`` contour rasters of an objective of cost ``c`` and ``rows`` rows of chart data."""
+    contour = LANDSCAPE_SECONDS + c.fixed + LANDSCAPE_POINTS * c.per_point
+    return PAGE_SECONDS + figures * FIGURE_SECONDS + landscapes * contour + rows * CHART_ROW_SECONDS
+
+
 @dataclass(frozen=True)
 class Plan:
     """What fits the budget: ``points`` starts and ``steps`` steps per run, and whether that is less than asked."""
@@ -111,6 +134,7 @@ class Plan:
     asked_points: int
     asked_steps: int
     seconds: float  # the estimate for all runs
+    reserved: float = 0.0  # the rest of the request (spent, and drawing), which the runs' share left out
 
     @property
     def reduced(self) -> bool:
@@ -160,12 +184,15 @@ def fit(
     seconds: float | None = None,
     min_points: int = 1,
     granularity: int = 1,
+    reserved: float = 0.0,
 ) -> Plan:
-    """The largest ``points`` (down to ``min_points``, a multiple of ``granularity``), then ``steps``,
-    such that ``runs`` runs are estimated to take at most ``seconds`` (default: the 2-D page's limit) of CPU."""
+    """The largest ``points`` (down to ``min_points``, a multiple of ``granularity``), then ``steps`` (down to
+    one), such that ``runs`` runs are estimated to take at most ``seconds`` (default: the 2-D page's limit) of
+    CPU less ``reserved``: what the rest of the request spends (its formula check, its drawing,
+    ``drawing_seconds``)."""
     seconds = limit("page") if seconds is None else seconds
     runs = max(int(runs), 1)
-    each = seconds / runs
+    each = max(seconds - reserved, 0.0) / runs
     p, s = int(points), int(steps)
     if c.run(p, s) > each:
         # largest p with s * (fixed + p * per) <= each
@@ -176,7 +203,14 @@ def fit(
         p = max(min(p - p % granularity, int(points)), min(int(points), int(min_points)))
         if c.run(p, s) > each:
             s = max(1, int(each / c.step(p)))
-    return Plan(points=p, steps=s, asked_points=int(points), asked_steps=int(steps), seconds=runs * c.run(p, s))
+    return Plan(
+        points=p,
+        steps=s,
+        asked_points=int(points),
+        asked_steps=int(steps),
+        seconds=runs * c.run(p, s),
+        reserved=reserved,
+    )
 
 
 # Tuning adds to the update rule what ``Cost`` leaves out: gradient noise, every step recorded and scored.

@@ -20,6 +20,7 @@ import os
 import pickle
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,7 +30,7 @@ try:
 except ImportError:  # pragma: no cover - not on Linux
     resource = None  # type: ignore[assignment]
 
-__all__ = ["CAN_FORK", "Busy", "OverBudget", "call_limited"]
+__all__ = ["CAN_FORK", "Busy", "OverBudget", "call_limited", "reaped_seconds"]
 
 CAN_FORK = hasattr(os, "fork") and resource is not None
 CPU_SECONDS = 1  # RLIMIT_CPU of the child (whole seconds, the kernel's granularity)
@@ -140,15 +141,26 @@ def _read_all(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
+_REAPED = threading.local()  # CPU-seconds of the children each thread has waited for
+
+
+def reaped_seconds() -> float:
+    """CPU-seconds of every child this thread has waited for so far (a page counts its formula checks with it)."""
+    return getattr(_REAPED, "seconds", 0.0)
+
+
 def _reap(pid: int) -> int:
-    """Wait for the child (so its CPU time is added to this process's children's times)."""
+    """Wait for the child (so its CPU time is added to this process's children's times, and to this thread's
+    ``reaped_seconds``)."""
     while True:
         try:
-            return os.waitpid(pid, 0)[1]
+            _pid, status, usage = os.wait4(pid, 0)
         except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
             continue
         except ChildProcessError:  # pragma: no cover - already reaped
             return 0
+        _REAPED.seconds = reaped_seconds() + usage.ru_utime + usage.ru_stime
+        return status
 
 
 def _kill(pid: int) -> None:

@@ -1,5 +1,7 @@
 """Tests for core.budget (work planned from a measured evaluation cost) and the pages that use it."""
 
+import re
+
 import core
 from core import budget
 from core.formula import parse_formula
@@ -47,6 +49,7 @@ def test_basins_page_reduces_the_grid_for_a_costly_formula_and_says_so(monkeypat
     assert any("instead of 128 × 128" in note and "ns per point" in note for note in notes), notes
     assert count(at, "image") == 2
     # a cheap built-in function at the same settings is not cut
+    monkeypatch.setitem(budget.LIMITS, "page", 2.0)
     at = open_page("pages/basins.py", {"n": "128", "steps": "200", "opts": "gd,adam"})
     assert not at.exception and not any("instead of" in i.value for i in at.info)
 
@@ -60,6 +63,81 @@ def test_sweep_page_reduces_for_a_costly_formula(monkeypatch):
     )
     assert not at.exception and not at.error
     assert any("learning rates instead of 300" in i.value for i in at.info), [i.value for i in at.info]
+
+
+# The costliest links' landscape (``benchmarks.hostile_load.COSTLY``, a formula of about 800 ns per point and 100 µs
+# per call) and what its check costs a request (``ui.work.spent`` when the page plans: about 0.6 CPU-s measured).
+COSTLY_COST = budget.Cost(fixed=1e-4, per_point=8e-7)
+CHECKED = 0.6
+
+
+def test_fit_leaves_the_rest_of_the_request_out_of_the_runs_share():
+    c = budget.Cost(fixed=1e-4, per_point=1e-6)
+    whole = budget.fit(c, 65536, 500, runs=6, seconds=2.0, min_points=256)
+    rest = budget.fit(c, 65536, 500, runs=6, seconds=2.0, min_points=256, reserved=1.5)
+    assert rest.points < whole.points and rest.seconds <= 0.5 + 1e-9 and rest.reserved == 1.5
+    beyond = budget.fit(c, 65536, 500, runs=6, seconds=2.0, min_points=256, reserved=3.0)  # nothing left: the least
+    assert (beyond.points, beyond.steps) == (256, 1)
+
+
+def test_drawing_estimate_counts_the_page_its_pictures_and_the_landscapes_evaluations():
+    cheap, costly = budget.Cost(fixed=2e-5, per_point=4e-8), COSTLY_COST
+    assert budget.drawing_seconds(cheap) == budget.PAGE_SECONDS
+    assert budget.drawing_seconds(cheap, figures=6) == budget.PAGE_SECONDS + 6 * budget.FIGURE_SECONDS
+    assert budget.drawing_seconds(costly, landscapes=1) > budget.drawing_seconds(cheap, landscapes=1)
+    assert budget.drawing_seconds(costly, landscapes=1) - budget.drawing_seconds(cheap, landscapes=1) > 0.01
+    assert budget.drawing_seconds(cheap, rows=5700) > budget.drawing_seconds(cheap, rows=100)
+
+
+def test_basins_costliest_link_is_planned_whole_within_the_limit(monkeypatch):
+    """A costly formula, 256² starts, 500 steps, six optimizers (issue 25): the runs, the six maps, their labelling
+    and the page together fit the page's limit after the formula's check; beyond, fewer maps, never none."""
+    from ui import basins
+
+    monkeypatch.delenv(budget.SCALE_ENV, raising=False)
+    monkeypatch.setattr(budget, "cost", lambda f: COSTLY_COST)
+    f = parse_formula(COSTLY)
+    p = basins.plan(f, 256, 500, 6, spent=CHECKED)
+    assert p.optimizers == 6 and p.side < 256 and p.fit.reserved > CHECKED + 6 * budget.FIGURE_SECONDS
+    assert CHECKED + 6 * budget.FIGURE_SECONDS < p.seconds <= budget.limit("page")
+    # the runs' share alone was what the page planned before: more than the limit once the rest is added
+    alone = budget.fit(COSTLY_COST, 256 * 256, 500, runs=6, min_points=basins.MIN_GRID**2)
+    assert alone.seconds + p.fit.reserved > budget.limit("page")
+    late = basins.plan(f, 256, 500, 6, spent=1.4)  # a slow check: the maps alone would exceed the limit
+    assert 1 <= late.optimizers < 6 and late.seconds <= budget.limit("page")
+    assert basins.plan(f, 256, 500, 6, spent=5.0).optimizers == 1  # the first map is always drawn
+
+
+def test_sweep_costliest_link_is_planned_whole_within_the_limit(monkeypatch):
+    """A costly formula, 300 learning rates, every optimizer, 500 steps (issue 25)."""
+    from ui import sweep
+
+    monkeypatch.delenv(budget.SCALE_ENV, raising=False)
+    runs_ = len(core.OPTIMIZERS)
+    p = sweep.plan(COSTLY_COST, 300, 500, runs_, spent=CHECKED)
+    assert p.points < 300 and p.seconds + p.reserved <= budget.limit("page") + 1e-9
+    assert p.reserved > CHECKED + budget.drawing_seconds(COSTLY_COST, figures=1, landscapes=1)
+    alone = budget.fit(COSTLY_COST, 300, 500, runs=runs_, min_points=sweep.MIN_COUNT)
+    assert alone.seconds + p.reserved > budget.limit("page")
+
+
+def test_compare_costliest_link_leaves_optimizers_out_and_says_which(monkeypatch):
+    """Every optimizer on a new costly formula: each one's starting lr is tuned on it before anything runs, so after
+    the check only some of them fit; the note names those left out and the limit."""
+    from ui import work
+
+    _pinned_costs(monkeypatch)
+    monkeypatch.setattr(work, "spent", lambda: 1.0)
+    names = list(core.OPTIMIZERS)
+    at = open_page("pages/compare.py", {"fn": "custom", "formula": COSTLY, "steps": "500", "opts": ",".join(names)})
+    assert not at.exception and not at.error
+    notes = [i.value for i in at.info if "left out" in i.value]
+    assert len(notes) == 1 and "2 CPU-s" in notes[0], [i.value for i in at.info]
+    cut = re.search(r"only the first (\d+) of the (\d+) optimizers", notes[0])
+    assert cut is not None and 1 <= int(cut[1]) < len(names) == int(cut[2])
+    first, last = (str(core.get_spec(n).display_name) for n in (names[0], names[-1]))
+    assert last in notes[0] and first not in notes[0]
+    assert count(at, "image") >= 1  # the contour of the optimizers that ran
 
 
 def test_custom_page_shows_a_note_for_a_gradient_too_large_to_typeset():

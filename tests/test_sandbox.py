@@ -64,3 +64,26 @@ def test_lru_keeps_the_most_recent_entries():
     assert len(cache) == 3
     with pytest.raises(ValueError):
         LRU(0)
+
+
+def _burn(seconds: float) -> None:
+    import time
+
+    t0 = time.process_time()
+    while time.process_time() - t0 < seconds:
+        pass
+
+
+def test_reaped_seconds_count_the_children_this_thread_waited_for():
+    """A page counts its formula checks in its request's CPU (``ui.work.spent``): the children's CPU time, per
+    thread, so another session's checks are not charged to it."""
+    import threading
+
+    before = sandbox.reaped_seconds()
+    sandbox.call_limited(_burn, 0.05)
+    assert sandbox.reaped_seconds() - before >= 0.04
+    seen: list[float] = []
+    other = threading.Thread(target=lambda: seen.append(sandbox.reaped_seconds()))
+    other.start()
+    other.join()
+    assert seen == [0.0]

@@ -20,6 +20,7 @@ _INSIDE = "_descent_lab_navigation"
 
 def run_app() -> None:
     """Set up the page, build the navigation from ``ui.pages`` and run the chosen page."""
+    work.begin_request()  # the run's CPU clock: a 2-D page plans its runs within what its limit leaves
     work.one_blas_thread()
     i18n.setup()
     st.set_page_config(

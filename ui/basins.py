@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -95,7 +96,7 @@ def _body(ps: PageState) -> None:
         box = controls.hyper_section(ps, spec, start, side)
         hps[name] = controls.params(ps, spec.hypers, start, prefix=prefix, where=box)
 
-    n, steps = _reduce(f, n, steps, max(len(chosen), 1))
+    n, steps, chosen = _reduce(f, n, steps, chosen) if chosen else (n, steps, chosen)
     st.markdown(
         _(
             "Every pixel is a start point: the optimizer runs **{steps} steps** from each of the {n} × {n} starts "
@@ -124,11 +125,42 @@ def _body(ps: PageState) -> None:
         _summary(f, page_maps(key, items, n, steps), steps)
 
 
-def plan(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
-    """The grid side and step count that fit ``budget.limit("page")`` for ``runs`` optimizers on ``f``."""
-    p = budget.fit(budget.cost(f), n * n, steps, runs=runs, min_points=MIN_GRID * MIN_GRID)
-    side = n if p.points >= n * n else max(MIN_GRID, math.isqrt(p.points) // 8 * 8)
-    return side, p.steps
+class GridPlan(NamedTuple):
+    """What a basins request runs within its page's limit: grid side, steps and how many of the chosen optimizers
+    (the first ones), the estimate of the whole request and what of it is not the runs (``budget.Plan.reserved``)."""
+
+    side: int
+    steps: int
+    optimizers: int
+    seconds: float
+    fit: budget.Plan
+
+
+def plan(f: core.Objective, n: int, steps: int, runs: int, spent: float = 0.0) -> GridPlan:
+    """The grid side and step count that fit ``budget.limit("page")`` for ``runs`` optimizers on ``f``, counting the
+    whole request: ``spent`` (what it has used already: a new formula's check), each map's labelling and picture
+    and the page itself (``budget.drawing_seconds``). Fewer starts first, then fewer steps; fewer optimizers only
+    when the pictures alone would exceed the limit (the first one is always drawn)."""
+    c = budget.cost(f)
+    cap = budget.limit("page")
+    for k in range(max(runs, 1), 0, -1):
+        side, p = n, None
+        for _pass in range(2):  # the labelling depends on the grid the plan settles on
+            reserved = spent + _drawing(c, k, side, steps)
+            p = budget.fit(c, n * n, steps, runs=k, min_points=MIN_GRID * MIN_GRID, reserved=reserved)
+            side = n if p.points >= n * n else max(MIN_GRID, math.isqrt(p.points) // 8 * 8)
+        assert p is not None
+        total = p.seconds + p.reserved
+        if total <= cap or k == 1:
+            return GridPlan(side, p.steps, k, total, p)
+    raise AssertionError("unreachable")
+
+
+def _drawing(c: budget.Cost, maps: int, side: int, steps: int) -> float:
+    """CPU-seconds of a basins request besides its runs: labelling every map's ends against the minima found,
+    one picture per map, the convergence chart and the page (``budget.drawing_seconds``)."""
+    label = maps * side * side * budget.LABEL_POINT_SECONDS
+    return label + budget.drawing_seconds(c, figures=maps, rows=maps * min(steps + 1, 600))
 
 
 def tiles_per_side(f: core.Objective, n: int, steps: int) -> int:
@@ -247,13 +279,22 @@ def page_maps(
     return dict(zip((name for name, _hp in chosen), basins.relabel(problem.objective(key), maps), strict=True))
 
 
-def _reduce(f: core.Objective, n: int, steps: int, runs: int) -> tuple[int, int]:
-    """``plan``'s grid and steps, with a note saying what was cut and why."""
-    side, fitted = plan(f, n, steps, runs)
+def _reduce(f: core.Objective, n: int, steps: int, chosen: list[str]) -> tuple[int, int, list[str]]:
+    """``plan``'s grid, steps and optimizers for this request (after what it has spent), with a note saying what
+    was cut and why."""
+    c = budget.cost(f)  # measured before the clock is read: the measurement is part of the request
+    planned = plan(f, n, steps, len(chosen), spent=work.spent())
+    side, fitted, k = planned.side, planned.steps, planned.optimizers
     cuts = [_("a {side} × {side} grid instead of {n} × {n}").format(side=side, n=n)] if side != n else []
     cuts += [_("{fitted} steps instead of {steps}").format(fitted=fitted, steps=steps)] if fitted != steps else []
-    work.reduced_note(budget.cost(f), cuts)
-    return side, fitted
+    if k < len(chosen):
+        cuts += [
+            _("only the first {k} of the {n} optimizers ({left} left out)").format(
+                k=k, n=len(chosen), left=i18n.join([optimizer_name(name) for name in chosen[k:]])
+            )
+        ]
+    work.reduced_note(c, cuts, planned.fit)
+    return side, fitted, chosen[:k]
 
 
 def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int, steps: int, mode: str) -> None:

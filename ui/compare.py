@@ -7,12 +7,12 @@ import pandas as pd
 import streamlit as st
 
 import core
-from core import article, metrics
+from core import article, budget, metrics
 
 from . import charts, controls, layout, player, plots, present, runs, tune, work
 from .export import article_exports, compare_exports
 from .i18n import _, optimizer_name
-from .problem import FunctionKey
+from .problem import CUSTOM, FunctionKey
 from .state import PageState, page_state
 from .text import plain
 
@@ -219,6 +219,9 @@ def _free(ps: PageState, side) -> None:
         seeds = controls.integer(ps, "seeds", _("runs per optimizer (seeds)"), 1, 50, 20, where=extra)
         seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=extra)
     side.header(_("Hyperparameters"))
+    # A new formula tunes each optimizer's starting lr: as many optimizers as the page's limit leaves room for.
+    suggest = budget.SUGGEST_SECONDS if key[0] == CUSTOM else 0.0
+    chosen = work.fit_optimizers(f, chosen, steps, seeds, per_optimizer=suggest)
     hps = {}
     for n in chosen:
         spec, prefix = core.get_spec(n), f"{n}."

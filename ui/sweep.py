@@ -283,19 +283,31 @@ def _picked(event, data: pd.DataFrame) -> tuple[str, float] | None:
 
 
 def _reduce(f: core.Objective, count: int, steps: int, runs_: int) -> tuple[int, int]:
-    """Learning rates and steps that fit ``budget.limit("page")`` for ``runs_`` optimizers, with a note if cut."""
-    c = budget.cost(f)
-    plan = budget.fit(c, count, steps, runs=runs_, min_points=MIN_COUNT)
+    """Learning rates and steps that fit ``budget.limit("page")`` for ``runs_`` optimizers, counting the whole
+    request (``plan``), with a note if cut."""
+    c = budget.cost(f)  # measured before the clock is read: the measurement is part of the request
+    fitted = plan(c, count, steps, runs_, spent=work.spent())
     cuts = (
-        [_("{fitted} learning rates instead of {count}").format(fitted=plan.points, count=count)]
-        if plan.points != count
+        [_("{fitted} learning rates instead of {count}").format(fitted=fitted.points, count=count)]
+        if fitted.points != count
         else []
     )
     cuts += (
-        [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
+        [_("{fitted} steps instead of {steps}").format(fitted=fitted.steps, steps=steps)]
+        if fitted.steps != steps
+        else []
     )
-    work.reduced_note(c, cuts)
-    return plan.points, plan.steps
+    work.reduced_note(c, cuts, fitted)
+    return fitted.points, fitted.steps
+
+
+def plan(c: budget.Cost, count: int, steps: int, runs_: int, spent: float = 0.0) -> budget.Plan:
+    """The learning rates and steps of ``runs_`` sweeps on a landscape of cost ``c`` within ``budget.limit("page")``
+    after ``spent`` (what the request used already: a new formula's check) and the rest of the page: the chart of
+    every point, the thresholds table, the clicked run and its contour figure (``budget.drawing_seconds``)."""
+    rest = budget.drawing_seconds(c, figures=1, landscapes=1, rows=count * runs_)
+    rest += runs_ * budget.TABLE_ROW_SECONDS + c.run(1, steps)
+    return budget.fit(c, count, steps, runs=runs_, min_points=MIN_COUNT, reserved=spent + rest)
 
 
 def _sweeps(

@@ -8,13 +8,17 @@ The API for a page with heavy work (the race uses all of it; CONTRIBUTING, "Heav
   limit applied, the estimate, and how to get the full run;
 - ``run_chunks(chunks, text)``: run a request split into chunks (each at most about a second), the ones not
   computed yet holding the shared heavy-work slot, with a stop point before each, so a closed tab or a changed
-  setting ends the work at the next chunk and three heavy sessions take turns on one core.
+  setting ends the work at the next chunk and three heavy sessions take turns on one core;
+- ``spent()``: what this request has already cost (``ui.app`` starts the clock at each script run), so a 2-D
+  page plans its runs within what its limit leaves after the formula check and the drawing (``fit_steps``).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import threading
+import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -22,10 +26,10 @@ from typing import Any, NamedTuple
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-from core import budget
+from core import budget, sandbox
 from core.lru import LRU
 
-from .i18n import N_, _
+from .i18n import N_, _, join, optimizer_name
 
 HEAVY_SECONDS = 0.5  # computations estimated above this wait for the shared slot; smaller ones just run
 WAITING = N_("Waiting for other visitors' computations to finish…")
@@ -42,6 +46,23 @@ _DONE: LRU[bool] = LRU(4096)  # keys of chunks computed in this process: their (
 def limit(kind: str) -> float:
     """CPU-seconds one request of ``kind`` may take here (``budget.LIMITS`` times the deployment's scale)."""
     return budget.limit(kind)
+
+
+_REQUEST = threading.local()  # the script thread's CPU clock and reaped children's CPU when its run began
+
+
+def begin_request() -> None:
+    """Start this script run's CPU clock (``ui.app.run_app`` calls it first thing in every run)."""
+    _REQUEST.start = (time.thread_time(), sandbox.reaped_seconds())
+
+
+def spent() -> float:
+    """CPU-seconds this script run has used so far: its thread's CPU time and that of the sandboxed children it
+    waited for (a new formula's symbolic check); 0 outside a run that ``begin_request`` started."""
+    start = getattr(_REQUEST, "start", None)
+    if start is None:
+        return 0.0
+    return time.thread_time() - start[0] + sandbox.reaped_seconds() - start[1]
 
 
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -131,26 +152,62 @@ def reduced(kind: str, seconds: float, what: str) -> None:
     )
 
 
-def fit_steps(f: Any, steps: int, runs: int, points: int = 1) -> int:
+def fit_steps(f: Any, steps: int, runs: int, points: int = 1, figures: int = 1, landscapes: int = 1) -> int:
     """The steps that fit the 2-D page's limit for ``runs`` batched runs of ``points`` starts (or noise seeds)
-    each on ``f``, with a note if cut."""
+    each on ``f``, after what the request has spent and will spend drawing (``figures`` PNGs, ``landscapes``
+    contour rasters, a loss curve per run), with a note if cut."""
     c = budget.cost(f)
-    plan = budget.fit(c, points, steps, runs=runs, min_points=points)
+    drawing = budget.drawing_seconds(c, figures=figures, landscapes=landscapes, rows=runs * min(steps + 1, 600))
+    plan = budget.fit(c, points, steps, runs=runs, min_points=points, reserved=spent() + drawing)
     cuts = (
         [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
     )
-    reduced_note(c, cuts)
+    reduced_note(c, cuts, plan)
     return plan.steps
 
 
-def reduced_note(cost: budget.Cost, cuts: list[str]) -> None:
-    """Tell the user what was cut to keep a 2-D page within ``limit("page")``, and why."""
-    if cuts:
-        st.info(
-            _(
-                "This landscape costs about {ns:,.0f} ns per point for its value and gradient "
-                "(and {us:,.0f} µs per call), so to keep this page within about "
-                "{seconds:g} s of computing it runs {cuts}."
-            ).format(ns=cost.per_point * 1e9, us=cost.fixed * 1e6, seconds=limit("page"), cuts=_(" and ").join(cuts)),
-            icon=":material/speed:",
+def fit_optimizers(f: Any, chosen: list[str], steps: int, points: int = 1, per_optimizer: float = 0.0) -> list[str]:
+    """The first of ``chosen`` whose share of the request fits the 2-D page's limit after what it has spent: each
+    optimizer's ``per_optimizer`` CPU-seconds (a new formula's lr suggestion: ``budget.SUGGEST_SECONDS``) and one
+    step of its ``points`` runs, with the page's drawing. All of them unless even that is beyond the limit (then a
+    note names those left out); ``fit_steps`` then fits the steps."""
+    if len(chosen) <= 1:
+        return chosen
+    c = budget.cost(f)
+    room = limit("page") - spent() - budget.drawing_seconds(c, figures=1, landscapes=1)
+    each = per_optimizer + c.run(points, 1) + min(steps + 1, 600) * budget.CHART_ROW_SECONDS
+    k = min(len(chosen), max(1, int(room / each))) if each > 0 else len(chosen)
+    if k < len(chosen):
+        left = join([optimizer_name(n) for n in chosen[k:]])
+        reduced_note(
+            c,
+            [_("only the first {k} of the {n} optimizers ({left} left out)").format(k=k, n=len(chosen), left=left)],
+            budget.Plan(points, steps, points, steps, k * each, reserved=limit("page") - room),
         )
+    return chosen[:k]
+
+
+def reduced_note(cost: budget.Cost, cuts: list[str], plan: budget.Plan | None = None) -> None:
+    """Tell the user what was cut to keep a 2-D page within ``limit("page")``, and why: the landscape's cost and
+    what the rest of the request takes (``plan.reserved``: the formula check so far, the drawing to come)."""
+    if not cuts:
+        return
+    reserved = 0.0 if plan is None else plan.reserved
+    kind = KINDS["page"]
+    st.info(
+        _(
+            "This landscape costs about {ns:,.0f} ns per point for its value and gradient "
+            "(and {us:,.0f} µs per call). To keep this page within the {seconds:g} CPU-s of the server "
+            "{kind} may take here, checking the formula and drawing included (about {other:.1f} s of it), it runs "
+            "{cuts}. {how}"
+        ).format(
+            ns=cost.per_point * 1e9,
+            us=cost.fixed * 1e6,
+            seconds=limit("page"),
+            kind=_(kind),
+            other=reserved,
+            cuts=_(" and ").join(cuts),
+            how=_how_to_run_all(),
+        ),
+        icon=":material/speed:",
+    )
