@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .hyper import Hyper, Interval
 from .messages import N_, CoreError, Message
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Minimum",
     "Objective",
     "QuadraticObjective",
+    "display_name",
     "get_function",
     "list_functions",
     "make_conditioned_quadratic",
@@ -63,6 +65,15 @@ class Objective:
     local_minima: tuple[Minimum, ...] = ()
     # (mu, L): smallest and largest Hessian eigenvalue, only for quadratics (constant Hessian).
     curvature: tuple[float, float] | None = None
+    # f(x, y) in torch ops with the same order of operations: the landscape of the PyTorch programs (core.snippets).
+    torch: str = ""
+    # A parametrised landscape (one registry entry, many objectives): its parameters as ``Hyper`` records, the values
+    # this objective was built with (in the order of ``params``), its display name with a ``{name}`` field per
+    # parameter (filled from ``settings``, translated as one text), and the factory ``get_function`` calls with them.
+    params: tuple[Hyper, ...] = ()
+    settings: tuple[tuple[str, float], ...] = ()
+    name_format: str = ""
+    build: Callable[..., Objective] | None = None
     # The simulator's D-dimensional protocol: ``dim``, ``values(P)`` and ``grad_into(P, out)`` on (D, N) arrays.
     dim: ClassVar[int] = 2
 
@@ -197,6 +208,7 @@ QUADRATIC = QuadraticObjective(
     convex=True,
     f=_quadratic_f,
     df=_quadratic_df,
+    torch="0.1 * x * x + 2.0 * y * y",
     description=(
         "An elongated bowl whose curvature differs 20-fold between the axes, so plain gradient descent "
         "zig-zags across the narrow y direction while crawling along x."
@@ -212,6 +224,27 @@ QUADRATIC = QuadraticObjective(
 
 
 CONDITION_ERROR = N_("condition must be a finite number >= 1 (got {value})")
+CONDITIONED_PARAMS = (
+    Hyper(
+        "condition",
+        10.0,
+        Interval(1.0),
+        (1.0, 1000.0),
+        log=True,
+        url="kappa",
+        title=N_("Condition number κ"),
+        help=N_("Ratio of the largest to the smallest curvature."),
+    ),
+    Hyper(
+        "angle",
+        0.0,
+        Interval(),
+        (0.0, 90.0),
+        url="angle",
+        title=N_("Rotation angle (degrees)"),
+        help=N_("Rotates the valley away from the axes."),
+    ),
+)
 
 
 def conditioned_setting(kappa: float) -> dict[str, Any]:
@@ -224,6 +257,9 @@ def conditioned_setting(kappa: float) -> dict[str, Any]:
         "convex": True,
         "curvature": (1.0 / kappa, 1.0),
     }
+
+
+CONDITIONED_NAME = N_("Conditioned quadratic (κ = {condition}, angle = {angle}°)")
 
 
 def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> QuadraticObjective:
@@ -242,7 +278,7 @@ def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> Q
 
     return QuadraticObjective(
         name="conditioned_quadratic",
-        display_name=f"Conditioned quadratic (κ = {kappa:g}, angle = {theta_deg:g}°)",
+        display_name=CONDITIONED_NAME.format(condition=f"{kappa:g}", angle=f"{theta_deg:g}"),
         latex=(
             r"f(x,y) = \tfrac12\left(\frac{u^2}{\kappa} + v^2\right),\quad "
             r"\begin{pmatrix}u\\v\end{pmatrix} = "
@@ -258,6 +294,11 @@ def make_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> Q
             "slowly gradient descent converges, and the angle rotates the valley off the coordinate axes."
         ),
         hessian=((h11, h12), (h12, h22)),
+        torch=f"{0.5 * float(h11)!r} * x * x + {float(h12)!r} * x * y + {0.5 * float(h22)!r} * y * y",
+        params=CONDITIONED_PARAMS,
+        settings=(("condition", kappa), ("angle", theta_deg)),
+        name_format=CONDITIONED_NAME,
+        build=make_conditioned_quadratic,
     )
 
 
@@ -299,6 +340,7 @@ ROSENBROCK = Objective(
     convex=False,
     f=_rosenbrock_f,
     df=_rosenbrock_df,
+    torch="(1.0 - x) ** 2 + 100.0 * (y - x * x) ** 2",
     description=(
         "A narrow, curved banana-shaped valley: finding the valley is easy, but following its floor to "
         "the minimum at (1, 1) is slow for methods without momentum or adaptive steps."
@@ -342,6 +384,7 @@ BEALE = Objective(
     convex=False,
     f=_beale_f,
     df=_beale_df,
+    torch="(1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2",
     description=(
         "Steep walls in the corners and nearly flat plateaus near the axes: gradients vary over many "
         "orders of magnitude, which rewards adaptive step sizes."
@@ -382,6 +425,7 @@ HIMMELBLAU = Objective(
     convex=False,
     f=_himmelblau_f,
     df=_himmelblau_df,
+    torch="(x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2",
     description=(
         "Four equally good minima separated by ridges and a central peak, so which one an optimizer "
         "reaches depends on the start point, the step size and momentum."
@@ -416,6 +460,7 @@ BOOTH = Objective(
     convex=True,
     f=_booth_f,
     df=_booth_df,
+    torch="(x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2",
     description=(
         "A convex quadratic whose valley runs diagonally (Hessian eigenvalues 2 and 18), a gentle "
         "test of how optimizers cope with axes that are not aligned with the valley."
@@ -447,6 +492,7 @@ RASTRIGIN = Objective(
     convex=False,
     f=_rastrigin_f,
     df=_rastrigin_df,
+    torch="20.0 + (x * x - 10.0 * torch.cos(2 * math.pi * x)) + (y * y - 10.0 * torch.cos(2 * math.pi * y))",
     description=(
         "A bowl covered in a regular egg-crate of local minima: gradient methods get stuck in the "
         "nearest dimple unless the step size or momentum carries them over the bumps."
@@ -488,6 +534,10 @@ ACKLEY = Objective(
     convex=False,
     f=_ackley_f,
     df=_ackley_df,
+    torch=(
+        "-20.0 * torch.exp(-0.2 * torch.sqrt(0.5 * (x * x + y * y))) - torch.exp(0.5 *"
+        " (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y))) + math.e + 20.0"
+    ),
     description=(
         "A nearly flat, bumpy plateau around a sharp funnel at the origin: local gradients mostly "
         "point to nearby ripples rather than to the global minimum."
@@ -518,6 +568,7 @@ SADDLE = Objective(
     convex=False,
     f=_saddle_f,
     df=_saddle_df,
+    torch="x * x - y * y",
     description=(
         "A saddle point at the origin with no minimum: starting almost on the ridge, optimizers first "
         "slow down near the saddle and then must escape along y, which momentum does much faster."
@@ -568,6 +619,11 @@ GOLDSTEIN_PRICE = Objective(
     convex=False,
     f=_goldstein_price_f,
     df=_goldstein_price_df,
+    torch=(
+        "(1.0 + (x + y + 1.0) ** 2 * (19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0"
+        " * y * y)) * (30.0 + (2.0 * x - 3.0 * y) ** 2 * (18.0 - 32.0 * x + 12.0 * x * x + 48.0 *"
+        " y - 36.0 * x * y + 27.0 * y * y))"
+    ),
     description=(
         "Values span six orders of magnitude and there are several local minima, so a fixed learning "
         "rate is either far too small on the flats or explosive on the walls."
@@ -606,6 +662,7 @@ SIX_HUMP_CAMEL = Objective(
     convex=False,
     f=_six_hump_camel_f,
     df=_six_hump_camel_df,
+    torch="(4.0 - 2.1 * x * x + x ** 4 / 3.0) * x * x + x * y + (-4.0 + 4.0 * y * y) * y * y",
     description=(
         "Six minima, two of them global: a compact landscape for comparing which basin each optimizer "
         "ends up in from different start points."
@@ -649,6 +706,7 @@ STYBLINSKI_TANG = Objective(
     convex=False,
     f=_styblinski_tang_f,
     df=_styblinski_tang_df,
+    torch="0.5 * ((x ** 4 - 16.0 * x * x + 5.0 * x) + (y ** 4 - 16.0 * y * y + 5.0 * y))",
     description=(
         "Four basins of different depth; from the default start, plain gradient descent settles in the "
         "shallow corner basin while the global minimum lies in the opposite corner."
@@ -679,7 +737,12 @@ FUNCTIONS: dict[str, Objective] = {
     )
 }
 
-_PARAMETRISED = {"conditioned_quadratic": ("condition", "angle")}
+
+def display_name(f: Objective, translate: Callable[[str], str] = str) -> str:
+    """``f``'s name in the language of ``translate`` (a parametrised landscape's template, filled with its values)."""
+    if f.name_format:
+        return translate(f.name_format).format(**{k: f"{v:g}" for k, v in f.settings})
+    return translate(f.display_name)
 
 
 def list_functions() -> list[str]:
@@ -688,12 +751,14 @@ def list_functions() -> list[str]:
 
 
 def get_function(name: str, **params) -> Objective:
-    """Look up an objective by registry key; only `conditioned_quadratic` accepts parameters (condition, angle)."""
+    """Look up an objective by registry key; a parametrised one (its ``params``) is built with ``params``
+    (each missing one at its default)."""
     if name not in FUNCTIONS:
         raise CoreError(
             N_("unknown function {name}; valid names are: {names}"), name=repr(name), names=", ".join(FUNCTIONS)
         )
-    allowed = _PARAMETRISED.get(name, ())
+    base = FUNCTIONS[name]
+    allowed = tuple(h.name for h in base.params)
     unknown = [key for key in params if key not in allowed]
     if unknown:
         raise CoreError(
@@ -702,6 +767,6 @@ def get_function(name: str, **params) -> Objective:
             name=repr(name),
             valid=", ".join(allowed) if allowed else Message(N_("none")),
         )
-    if name == "conditioned_quadratic" and params:
-        return make_conditioned_quadratic(**params)
-    return FUNCTIONS[name]
+    if params and base.build is not None:
+        return base.build(**params)
+    return base

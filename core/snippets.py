@@ -1,11 +1,12 @@
 """Short, runnable PyTorch programs that redo one of the app's runs with ``torch.optim``.
 
-A snippet has the landscape written in torch ops (a per-function table for the built-in ones,
+A snippet has the landscape written in torch ops (the ``torch`` text each built-in landscape carries beside ``f``,
 a translation of the checked formula tree for a typed formula), the same start, optimizer class and
 hyperparameters, and the same ``torch.optim.lr_scheduler`` with the app's parameter values.
 Everything here is text: torch is never imported.
 
->>> print(snippet("adam", {"lr": 0.1}, "quadratic", (-4.0, -6.0), 20).splitlines()[-1])
+>>> from core.run import Landscape, Run
+>>> print(snippet(Run.of(Landscape("quadratic"), "adam", {"lr": 0.1}, steps=20)).splitlines()[-1])
 print(f"after {len(path) - 1} steps: x = {p[0].item():.6g}, y = {p[1].item():.6g}, f = {f(p).item():.6g}")
 """
 
@@ -14,32 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .functions import conditioned_hessian
+from .functions import get_function
 from .messages import N_, CoreError, Message
 from .optimizers import NETWORK_SPECS, get_spec
+from .run import Formula, Run, Surface
 from .schedules import get_schedule
-
-# f(x, y) of each built-in landscape in torch ops, with the same order of operations as core.functions.
-TORCH_FUNCTIONS: Mapping[str, str] = {
-    "quadratic": "0.1 * x * x + 2.0 * y * y",
-    "rosenbrock": "(1.0 - x) ** 2 + 100.0 * (y - x * x) ** 2",
-    "beale": "(1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2",
-    "himmelblau": "(x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2",
-    "booth": "(x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2",
-    "rastrigin": ("20.0 + (x * x - 10.0 * torch.cos(2 * math.pi * x)) + (y * y - 10.0 * torch.cos(2 * math.pi * y))"),
-    "ackley": (
-        "-20.0 * torch.exp(-0.2 * torch.sqrt(0.5 * (x * x + y * y)))"
-        " - torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y))) + math.e + 20.0"
-    ),
-    "saddle": "x * x - y * y",
-    "goldstein_price": (
-        "(1.0 + (x + y + 1.0) ** 2 * (19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y"
-        " + 3.0 * y * y)) * (30.0 + (2.0 * x - 3.0 * y) ** 2 * (18.0 - 32.0 * x + 12.0 * x * x"
-        " + 48.0 * y - 36.0 * x * y + 27.0 * y * y))"
-    ),
-    "six_hump_camel": "(4.0 - 2.1 * x * x + x ** 4 / 3.0) * x * x + x * y + (-4.0 + 4.0 * y * y) * y * y",
-    "styblinski_tang": "0.5 * ((x ** 4 - 16.0 * x * x + 5.0 * x) + (y ** 4 - 16.0 * y * y + 5.0 * y))",
-}
+from .workloads import Workload
 
 # Functions of the formula language and their torch names (the two-argument min / max are elementwise).
 _TORCH_CALLS = {"min": "torch.minimum", "max": "torch.maximum"}
@@ -175,44 +156,31 @@ def formula_torch(text: str) -> str:
     return out
 
 
-def function_torch(function: str | tuple) -> str:
-    """f(x, y) in torch ops for a landscape: a built-in name, ``("conditioned_quadratic", κ, angle)`` or
-    ``("custom", text, box)`` (the app's landscape keys)."""
-    key = (function,) if isinstance(function, str) else tuple(function)
-    if key[0] == "custom":
-        return formula_torch(key[1])
-    if key[0] == "conditioned_quadratic":
-        kappa, angle = (key[1], key[2]) if len(key) == 3 else (10.0, 0.0)
-        h11, h12, h22 = (float(v) for v in conditioned_hessian(kappa, angle))
-        return f"{0.5 * h11!r} * x * x + {h12!r} * x * y + {0.5 * h22!r} * y * y"
-    try:
-        return TORCH_FUNCTIONS[key[0]]
-    except KeyError:
-        raise SnippetUnavailable(N_("No torch formula for the landscape {name}."), name=repr(key[0])) from None
+def function_torch(surface: Surface) -> str:
+    """f(x, y) in torch ops for a landscape (its ``torch`` text) or a typed formula (translated from its tree)."""
+    if isinstance(surface, Formula):
+        return formula_torch(surface.text)
+    expr = surface.objective().torch
+    if not expr:
+        raise SnippetUnavailable(N_("No torch formula for the landscape {name}."), name=repr(surface.name))
+    return expr
 
 
-def snippet(
-    name: str,
-    hp: Mapping[str, Any],
-    function: str | tuple,
-    x0: tuple[float, float],
-    steps: int,
-    schedule: tuple | None = None,
-    noise: float = 0.0,
-    seed: int = 0,
-    title: str = "",
-) -> str:
-    """A complete PyTorch program (float64) running optimizer ``name`` from ``x0`` for ``steps`` steps on ``function``.
+def snippet(run: Run, title: str = "") -> str:
+    """A complete PyTorch program (float64) that redoes ``run`` (a landscape or formula run) with torch.
 
     Raises ``SnippetUnavailable`` (a ``ValueError``) when torch cannot express the run.
     """
+    if isinstance(run.task, Workload):
+        raise SnippetUnavailable(N_("A network run's program is written by core.network_program."))
+    name, hp, schedule, noise, seed, steps = run.optimizer, run.hp, run.schedule, run.noise, run.seed, run.steps
     _on_landscape(name)
     cls = optimizer_class(name)
     ref = get_spec(name).reference if not cls.startswith("torch.") else None
-    expr = function_torch(function)
+    expr = function_torch(run.task)
     kwargs = optimizer_kwargs(name, hp)
     sched = schedule_call(schedule, kwargs["lr"])
-    x, y = (_plain(float(v)) for v in x0)
+    x, y = (_plain(float(v)) for v in run.x0())
     lines = [
         f"# {title}"
         if title
@@ -292,7 +260,7 @@ LR, STEPS, C = {article.LR!r}, {article.STEPS}, {article.EPS!r}
 
 def f(p):
     x, y = p[0], p[1]
-    return {TORCH_FUNCTIONS[article.FUNCTION]}
+    return {get_function(article.FUNCTION).torch}
 
 
 def gd(g, s, t):
@@ -394,7 +362,6 @@ def _kwargs(kwargs: Mapping[str, Any]) -> str:
 
 __all__ = [
     "MAX_FORMULA_CHARS",
-    "TORCH_FUNCTIONS",
     "SnippetUnavailable",
     "formula_torch",
     "function_torch",

@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 
 import core
-from core import snippets
 from core.formula import EXAMPLES
 from core.schedules import get_schedule
 from tests.reference import pyopt_cases
 from tests.reference.authors_cases import CASES as AUTHORS_CASES
-from tests.reference.cases import CASES
+from tests.reference.cases import CASES, program
 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "reference"
 STEPS = 60
@@ -51,14 +50,14 @@ def main() -> int:
     results = []
     for cid, name, hp, fn, x0 in CASES:
         want = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS).points
-        results.append(check(cid, snippets.snippet(name, hp, fn, x0, STEPS), want))
+        results.append(check(cid, program(name, hp, fn, x0, STEPS), want))
     for cid, name, hp, fn, x0 in [*AUTHORS_CASES, *pyopt_cases.CASES]:
         ref = core.get_spec(name).reference
         if ref is None or importlib.util.find_spec(ref.module) is None:
             print(f"skip {cid:40s} ({ref.package if ref else name} is not installed)")
             continue
         want = core.simulate(core.get_function(fn), core.get_optimizer(name, **hp), x0, STEPS).points
-        results.append(check(cid, snippets.snippet(name, hp, fn, x0, STEPS), want))
+        results.append(check(cid, program(name, hp, fn, x0, STEPS), want))
     ref = np.load(HERE / "torch_schedules.npz")
     for key in sorted(k for k in ref.files if k.endswith("/case")):
         case = json.loads(str(ref[key]))
@@ -71,14 +70,14 @@ def main() -> int:
             STEPS,
             schedule=get_schedule(sched[0], **dict(sched[1])),
         ).points
-        code = snippets.snippet(case["optimizer"], case["hp"], case["function"], x0, STEPS, sched)
+        code = program(case["optimizer"], case["hp"], case["function"], x0, STEPS, sched)
         results.append(check(key.split("/")[0], code, want))
     from core.formula import parse_formula
 
     for label, text in EXAMPLES.items():
         f = parse_formula(text, (-5, 5, -5, 5))
         want = core.simulate(f, core.get_optimizer("adam", lr=0.05), (1.0, 1.0), STEPS).points
-        code = snippets.snippet("adam", {"lr": 0.05}, ("custom", text, (-5, 5, -5, 5)), (1.0, 1.0), STEPS)
+        code = program("adam", {"lr": 0.05}, ("custom", text, (-5, 5, -5, 5)), (1.0, 1.0), STEPS)
         results.append(check(f"formula: {label}", code, want))
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
     return 0 if all(results) else 1

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import core
+from core.run import Landscape
 from tests.apptest_helpers import count, open_page, show_tab
 from ui import export
 
@@ -36,7 +37,7 @@ def test_frame_steps_keep_every_step_up_to_the_cap_then_spread_evenly():
 
 def test_gif_of_one_optimizer_has_one_frame_per_step_at_slide_size():
     paths = paths_for([("adam", 0.3)], "quadratic", (-4.0, -6.0), 40)
-    data = export.render_movie("GIF", ("quadratic",), paths, "Adam on the quadratic", 40)
+    data = export.render_movie("GIF", Landscape("quadratic"), paths, "Adam on the quadratic", 40)
     props = iio.improps(data, extension=".gif", index=None)
     assert props.shape[:3] == (41, export.HEIGHT, export.WIDTH)
     frames = iio.imread(data, extension=".gif", index=None)
@@ -45,7 +46,7 @@ def test_gif_of_one_optimizer_has_one_frame_per_step_at_slide_size():
 
 def test_mp4_of_one_optimizer_has_one_frame_per_step_at_slide_size():
     paths = paths_for([("momentum", 0.05)], "himmelblau", (0.0, 0.0), 20)
-    frames = mp4_frames(export.render_movie("MP4", ("himmelblau",), paths, "Momentum", 20))
+    frames = mp4_frames(export.render_movie("MP4", Landscape("himmelblau"), paths, "Momentum", 20))
     held = round(export.HOLD_SECONDS * export.FPS)
     assert len(frames) == 21 * export.frame_repeats(21) + held  # each step shown as long as the GIF shows it
     assert frames[0].shape == (export.HEIGHT, export.WIDTH, 3)
@@ -56,7 +57,7 @@ def test_a_short_run_lasts_long_enough_to_read_and_holds_its_last_frame():
     """A 20-step clip is slowed to about ``MIN_SECONDS`` and its last frame stays ``HOLD_SECONDS`` longer; a
     capped run plays at ``FPS``."""
     paths = paths_for([("adam", 0.3)], "quadratic", (-4.0, -6.0), 20)
-    data = export.render_movie("GIF", ("quadratic",), paths, "Adam", 20)
+    data = export.render_movie("GIF", Landscape("quadratic"), paths, "Adam", 20)
     durations = [iio.immeta(data, extension=".gif", index=i)["duration"] for i in range(21)]
     assert len(set(durations[:-1])) == 1 and durations[-1] - durations[0] == 1000 * export.HOLD_SECONDS
     assert export.MIN_SECONDS * 0.8 <= sum(durations[:-1]) / 1000 <= export.MIN_SECONDS * 1.2
@@ -67,7 +68,7 @@ def test_a_short_run_lasts_long_enough_to_read_and_holds_its_last_frame():
 
 def test_gif_of_a_compare_with_three_optimizers():
     paths = paths_for([("gd", 0.4), ("momentum", 0.4), ("adam", 0.4)], "quadratic", (-4.0, -6.0), 25)
-    data = export.render_movie("GIF", ("quadratic",), paths, "three", 25)
+    data = export.render_movie("GIF", Landscape("quadratic"), paths, "three", 25)
     assert iio.improps(data, extension=".gif", index=None).shape[:3] == (26, export.HEIGHT, export.WIDTH)
 
 
@@ -75,7 +76,7 @@ def test_mp4_of_a_compare_with_three_optimizers_is_capped():
     """200 steps make MAX_FRAMES frames, and a diverging path does not stop the export."""
     paths = paths_for([("gd", 0.6), ("rmsprop", 0.05), ("adam", 0.2)], "quadratic", (-4.0, -6.0), 200)
     assert np.abs(paths[0][1]).max() > 1e6, "gd at lr 0.6 should leave the landscape"
-    frames = mp4_frames(export.render_movie("MP4", ("quadratic",), paths, "capped", 200))
+    frames = mp4_frames(export.render_movie("MP4", Landscape("quadratic"), paths, "capped", 200))
     assert len(frames) == export.MAX_FRAMES + round(export.HOLD_SECONDS * export.FPS)
     assert np.abs(frames[-1].astype(int) - frames[-2].astype(int)).mean() < 1  # the last step held
     assert frames[-1].shape == (export.HEIGHT, export.WIDTH, 3)
@@ -84,7 +85,7 @@ def test_mp4_of_a_compare_with_three_optimizers_is_capped():
 def test_progress_is_reported_for_every_frame():
     seen = []
     paths = paths_for([("adam", 0.3)], "booth", (-8.0, 8.0), 5)
-    export.render_movie("GIF", ("booth",), paths, "t", 5, progress=lambda i, n: seen.append((i, n)))
+    export.render_movie("GIF", Landscape("booth"), paths, "t", 5, progress=lambda i, n: seen.append((i, n)))
     assert seen == [(i, 6) for i in range(1, 7)]
 
 

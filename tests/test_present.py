@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import core
+from core.run import Landscape
 from tests.apptest_helpers import charts, open_page
 from ui import plots, present
 from ui.charts import THEME_TEXT
@@ -167,7 +168,8 @@ def _legend_limits(spec: dict) -> list[float]:
 @pytest.mark.parametrize("name", core.FUNCTIONS)
 def test_projector_figures_are_sharper_and_keep_their_larger_text_inside(name):
     """Presenter mode's contour figure: more pixels, larger text, and no label cut off at an edge."""
-    key = (name, 100.0, 30.0) if name == "conditioned_quadratic" else (name,)
+    values = {h.name: h.ui[1] / 3 for h in core.FUNCTIONS[name].params}  # a parametrised one away from defaults
+    key = Landscape.of(name, **values) if values else Landscape(name)
     f = plots.objective(key)
     run = core.simulate(f, core.get_optimizer("gd", lr=1e-3), x0=list(f.start), steps=5)
     look = present.PROJECTOR

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import imread
 
 import core
+from core.run import Landscape
 from tests.apptest_helpers import open_page
 from ui import optimizer_page, player, plots, slide
 from ui.theme import ARROWS, COLORS, MINIMUM
@@ -162,10 +163,10 @@ def test_tick_labels_stay_legible_on_a_phone():
 
 def test_slide_png_is_wide_opaque_and_titled():
     _, _, run = _run(steps=30)
-    png = slide.png(("quadratic",), (("momentum", run.points),), "Momentum · lr 0.05 · 30 steps")
+    png = slide.png(Landscape("quadratic"), (("momentum", run.points),), "Momentum · lr 0.05 · 30 steps")
     image = imread(io.BytesIO(png))
     assert image.shape[1] >= 1600 and image.shape[2] == 4
     assert image[..., 3].min() == 1.0  # opaque everywhere
     assert image[:100, :, :3].min() < 0.5  # dark title text at the top
-    screen = imread(io.BytesIO(plots.contour_png(("quadratic",), (("momentum", run.points),))))
+    screen = imread(io.BytesIO(plots.contour_png(Landscape("quadratic"), (("momentum", run.points),))))
     assert screen[..., 3].min() == 0.0  # the screen figure stays transparent

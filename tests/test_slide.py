@@ -22,6 +22,7 @@ from matplotlib.image import imread
 from matplotlib.transforms import Bbox
 
 import core
+from core.run import Landscape
 from ui import export, i18n, plots, slide
 
 NAMES = list(core.OPTIMIZERS)  # the 2-D optimizers, in the registry's order
@@ -97,7 +98,7 @@ def assert_blank_margin(image: np.ndarray, margin: int, tol: int = 0) -> None:
 @pytest.mark.parametrize("count", COUNTS)
 def test_png_text_apart_inside_the_figure_and_the_box_square(lang, count):
     names = NAMES[:count]
-    shown = slide.slide_figure(("quadratic",), names, title(names), slide.PNG_SIZE, slide.PNG_DPI)
+    shown = slide.slide_figure(Landscape("quadratic"), names, title(names), slide.PNG_SIZE, slide.PNG_DPI)
     plots.draw_paths(shown.ax, runs(names))
     assert_laid_out(shown, core.get_function("quadratic").box)
     if count == len(NAMES) and lang == "zh":  # the wrapped title holds Chinese text
@@ -107,7 +108,7 @@ def test_png_text_apart_inside_the_figure_and_the_box_square(lang, count):
 @pytest.mark.parametrize("count", COUNTS)
 def test_movie_frame_text_apart_with_the_widest_step_counter_and_the_box_square(lang, count):
     names = NAMES[:count]
-    shown = export.movie_slide(("quadratic",), names, title(names), 20)
+    shown = export.movie_slide(Landscape("quadratic"), names, title(names), 20)
     assert shown.counter is not None and "20 / 20" in shown.counter.get_text()
     assert (shown.fig.bbox.width, shown.fig.bbox.height) == (export.WIDTH, export.HEIGHT)
     assert_laid_out(shown, core.get_function("quadratic").box)
@@ -117,7 +118,7 @@ def test_a_long_box_keeps_its_ratio(lang):
     """Six-hump camel's box is 4 × 2.4: drawn 5 : 3, not stretched to the figure."""
     f = core.get_function("six_hump_camel")
     assert (f.box[1] - f.box[0]) / (f.box[3] - f.box[2]) == pytest.approx(5 / 3)
-    shown = export.movie_slide(("six_hump_camel",), NAMES[:5], title(NAMES[:5], "six_hump_camel"), 300)
+    shown = export.movie_slide(Landscape("six_hump_camel"), NAMES[:5], title(NAMES[:5], "six_hump_camel"), 300)
     assert_laid_out(shown, f.box)
 
 
@@ -125,22 +126,24 @@ def test_exported_png_gif_and_mp4_frames_are_not_cut_at_the_edges(lang):
     names = NAMES[:5]
     paths, shown_title = runs(names, steps=12), title(names, steps=12)
     margin = int(slide.PAD_IN * slide.PNG_DPI) - 2
-    png = imread(io.BytesIO(slide.png(("quadratic",), paths, shown_title)))
+    png = imread(io.BytesIO(slide.png(Landscape("quadratic"), paths, shown_title)))
     assert png.shape[:2] == (slide.PNG_SIZE[1] * slide.PNG_DPI, slide.PNG_SIZE[0] * slide.PNG_DPI)
     assert png[..., 3].min() == 1.0  # opaque
     assert_blank_margin(png, margin)
     margin = int(slide.PAD_IN * export.MOVIE_DPI) - 2
-    gif = iio.imread(export.render_movie("GIF", ("quadratic",), paths, shown_title, 12), extension=".gif", index=None)
+    gif = iio.imread(
+        export.render_movie("GIF", Landscape("quadratic"), paths, shown_title, 12), extension=".gif", index=None
+    )
     assert len(gif) == 13
     for frame in gif:
         assert_blank_margin(frame, margin, tol=4)  # the shared palette's nearest white
-    mp4 = export.render_movie("MP4", ("quadratic",), paths, shown_title, 12)
+    mp4 = export.render_movie("MP4", Landscape("quadratic"), paths, shown_title, 12)
     for frame in iio.imiter(mp4, extension=".mp4", plugin="FFMPEG"):
         assert_blank_margin(frame, margin // 2, tol=8)  # H.264 blurs colours a few pixels into the margin
 
 
 def test_wrap_breaks_between_words_and_chinese_characters():
-    shown = slide.slide_figure(("quadratic",), ["adam"], "", (4.0, 3.0), 100)
+    shown = slide.slide_figure(Landscape("quadratic"), ["adam"], "", (4.0, 3.0), 100)
     r = shown.canvas.get_renderer()
     text = "Gradient descent, Momentum (heavy ball), Adam on Quadratic bowl · lr 0.1 / 0.1 / 0.1 · 20 steps"
     lines = slide.wrap(shown.title, text, 150, r).split("\n")

@@ -20,9 +20,10 @@ import pytest
 import core
 from core import snippets
 from core.formula import EXAMPLES, parse_formula
+from core.run import Landscape
 from core.schedules import SCHEDULES, default_params, get_schedule
 from tests.reference import authors_cases, pyopt_cases
-from tests.reference.cases import CASES, STEPS
+from tests.reference.cases import CASES, STEPS, program
 
 HERE = Path(__file__).parent / "reference"
 REFERENCE = np.load(HERE / "torch_trajectories.npz")
@@ -94,7 +95,7 @@ def core_schedule(torch_class: str, kwargs: dict[str, Any]):
 def test_snippet_reproduces_torch_reference(case):
     """The snippet's class, hyperparameters, start and steps, read back, redo torch's 300 steps."""
     cid, name, hp, fn, x0 = case
-    got = parts(snippets.snippet(name, hp, fn, x0, STEPS))
+    got = parts(program(name, hp, fn, x0, STEPS))
     assert got["class"] == core.get_spec(name).torch_name
     parsed_name = core_optimizer(got["class"], got["kwargs"])
     assert parsed_name == name
@@ -111,7 +112,7 @@ def test_snippet_imports_the_reference_package_and_reproduces_it(case):
     keyword arguments, and those, read back, redo the reference package's recorded run."""
     cid, name, hp, fn, x0 = case
     ref = core.get_spec(name).reference
-    code = snippets.snippet(name, hp, fn, x0, pyopt_cases.STEPS)
+    code = program(name, hp, fn, x0, pyopt_cases.STEPS)
     assert f"import {ref.module}\n" in code and f"pip install {ref.pip}" in code
     assert f"optimizer = {ref.module}.{ref.cls}([p]" in code
     got = parts(code)
@@ -128,9 +129,7 @@ def test_snippet_scheduler_reproduces_torch_reference(cid):
     want = SCHEDULE_REF[f"{cid}/points"]
     schedule = (case["schedule"], tuple(sorted(case["params"].items())))
     got = parts(
-        snippets.snippet(
-            case["optimizer"], case["hp"], case["function"], tuple(want[0]), len(want) - 1, schedule=schedule
-        )
+        program(case["optimizer"], case["hp"], case["function"], tuple(want[0]), len(want) - 1, schedule=schedule)
     )
     sched = core_schedule(got["scheduler"], got["scheduler_kwargs"])
     opt = core.get_optimizer(core_optimizer(got["class"], got["kwargs"]), **got["kwargs"])
@@ -140,9 +139,9 @@ def test_snippet_scheduler_reproduces_torch_reference(cid):
 
 def test_sgd_momentum_is_written_although_it_is_the_apps_default():
     """torch's SGD has momentum 0 by default, so the app's default 0.9 must appear in the constructor."""
-    got = parts(snippets.snippet("momentum", {}, "quadratic", (1.0, 1.0), 5))["kwargs"]
+    got = parts(program("momentum", {}, "quadratic", (1.0, 1.0), 5))["kwargs"]
     assert got == {"lr": 1e-3, "momentum": 0.9}
-    assert parts(snippets.snippet("nadam", {}, "quadratic", (1.0, 1.0), 5))["kwargs"] == {"lr": 1e-3}
+    assert parts(program("nadam", {}, "quadratic", (1.0, 1.0), 5))["kwargs"] == {"lr": 1e-3}
 
 
 @pytest.mark.parametrize("fn", core.list_functions())
@@ -151,8 +150,9 @@ def test_torch_formula_of_each_landscape_matches_core(fn):
     f = core.get_function(fn)
     xmin, xmax, ymin, ymax = f.box
     x, y = np.meshgrid(np.linspace(xmin, xmax, 7), np.linspace(ymin, ymax, 5))
-    expr = snippets.function_torch(("conditioned_quadratic", 30.0, 25.0) if fn == "conditioned_quadratic" else fn)
-    want = (core.get_function(fn, condition=30.0, angle=25.0) if fn == "conditioned_quadratic" else f).value_xy(x, y)
+    values = {h.name: (h.ui[0] + h.ui[1]) / 3 for h in f.params}  # away from the defaults
+    expr = snippets.function_torch(Landscape.of(fn, **values))
+    want = core.get_function(fn, **values).value_xy(x, y)
     got = eval(expr, {"torch": FAKE_TORCH, "math": math, "x": x, "y": y})
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
@@ -180,12 +180,12 @@ def test_every_snippet_is_valid_python():
         for fn in core.list_functions():
             for sched in SCHEDULES:
                 params = default_params(sched, 40, (name,))
-                code = snippets.snippet(name, {"lr": 0.01}, fn, (0.5, -0.5), 40, (sched, tuple(params.items())))
+                code = program(name, {"lr": 0.01}, fn, (0.5, -0.5), 40, (sched, tuple(params.items())))
                 tree = ast.parse(code)
                 assert ("scheduler" in code) == (sched != "constant"), code
                 assert any(isinstance(n, ast.FunctionDef) and n.name == "f" for n in tree.body)
     for text in FORMULAS:
-        ast.parse(snippets.snippet("adam", {}, ("custom", text, (-5, 5, -5, 5)), (1.0, 1.0), 10, noise=0.5))
+        ast.parse(program("adam", {}, ("custom", text, (-5, 5, -5, 5)), (1.0, 1.0), 10, noise=0.5))
 
 
 def test_what_torch_cannot_do_is_said():
@@ -193,20 +193,20 @@ def test_what_torch_cannot_do_is_said():
     assert "lion" in NOT_IN_TORCH
     for name in NOT_IN_TORCH:
         with pytest.raises(snippets.SnippetUnavailable, match=r"not in torch\.optim"):
-            snippets.snippet(name, {"lr": 0.1}, "quadratic", (1.0, 1.0), 5)
+            program(name, {"lr": 0.1}, "quadratic", (1.0, 1.0), 5)
     with pytest.raises(snippets.SnippetUnavailable, match="square root"):
-        snippets.snippet("adam", {"eps_inside_sqrt": True}, "quadratic", (1.0, 1.0), 5)
-    with pytest.raises(snippets.SnippetUnavailable):
-        snippets.function_torch("no_such_landscape")
+        program("adam", {"eps_inside_sqrt": True}, "quadratic", (1.0, 1.0), 5)
+    with pytest.raises(ValueError, match="unknown function"):
+        snippets.function_torch(Landscape("no_such_landscape"))
     with pytest.raises(snippets.SnippetUnavailable, match="too long"):
         snippets.formula_torch(" + ".join(["sin(x)*cos(y)"] * 12))
 
 
 def test_plateau_steps_on_the_loss_after_the_update():
     """ReduceLROnPlateau gets f after each update (as the app's schedule sees it), the others ``step()``."""
-    code = snippets.snippet("adam", {"lr": 0.1}, "booth", (1.0, 1.0), 5, ("plateau", (("patience", 3),)))
+    code = program("adam", {"lr": 0.1}, "booth", (1.0, 1.0), 5, ("plateau", (("patience", 3),)))
     assert "scheduler.step(f(p).item())" in code
-    code = snippets.snippet("adam", {"lr": 0.1}, "booth", (1.0, 1.0), 5, ("step", (("step_size", 2),)))
+    code = program("adam", {"lr": 0.1}, "booth", (1.0, 1.0), 5, ("step", (("step_size", 2),)))
     assert "    scheduler.step()\n" in code
 
 
@@ -217,7 +217,7 @@ def test_network_only_optimizers_have_no_landscape_snippet(name):
     tunable = {h.name: h.default for h in spec.hypers}
     for hp in ({}, {"lr": 0.05}, {**tunable, **({"adamw_lr": 0.1} if name == "muon" else {})}):
         with pytest.raises(snippets.SnippetUnavailable, match="weight matrices"):
-            snippets.snippet(name, hp, "quadratic", (1.0, 1.0), 5)
+            program(name, hp, "quadratic", (1.0, 1.0), 5)
         with pytest.raises(snippets.SnippetUnavailable, match="weight matrices"):
             snippets.optimizer_kwargs(name, hp)
 
@@ -225,13 +225,13 @@ def test_network_only_optimizers_have_no_landscape_snippet(name):
 def test_one_cycle_shorter_than_the_run_stops_stepping_its_scheduler_there():
     """torch's OneCycleLR raises past total_steps; the program steps it only that far and holds the lr, as the app."""
     schedule = ("one_cycle", (("total_steps", 40),))
-    code = snippets.snippet("momentum", {"lr": 0.05}, "quadratic", (-4.0, -6.0), 50, schedule)
+    code = program("momentum", {"lr": 0.05}, "quadratic", (-4.0, -6.0), 50, schedule)
     loop = next(n for n in ast.walk(ast.parse(code)) if isinstance(n, ast.For))
     guard = next(n for n in loop.body if isinstance(n, ast.If))
     assert ast.unparse(guard.test) == "step < 40"
     assert [ast.unparse(n) for n in guard.body] == ["scheduler.step()"]
     assert "scheduler.step()" not in [ast.unparse(n) for n in loop.body]
-    whole = snippets.snippet("momentum", {"lr": 0.05}, "quadratic", (-4.0, -6.0), 40, schedule)
+    whole = program("momentum", {"lr": 0.05}, "quadratic", (-4.0, -6.0), 40, schedule)
     assert "    scheduler.step()\n" in whole and "if step <" not in whole
 
 
@@ -241,7 +241,7 @@ def test_package_snippet_reproduces_the_authors_reference(case):
     Schedule-Free), and its keyword arguments, read back, redo the package's recorded trajectory."""
     cid, name, hp, fn, x0 = case
     ref = core.get_spec(name).reference
-    code = snippets.snippet(name, hp, fn, x0, authors_cases.STEPS)
+    code = program(name, hp, fn, x0, authors_cases.STEPS)
     tree = ast.parse(code)
     assert f"import {ref.module}" in [ast.unparse(n) for n in tree.body]
     assert f"pip install {ref.package}=={ref.version}" in code.splitlines()[1]

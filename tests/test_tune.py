@@ -7,6 +7,7 @@ import pytest
 
 import core
 from core.formula import parse_formula
+from core.run import Landscape
 from core.tune import FLOOR, evaluate, halton, performance_profile, run_scores, search_space, starts, survival
 
 tune_module = importlib.import_module("core.tune")  # the module: ``core.tune`` itself is the function
@@ -257,7 +258,7 @@ def test_lion_tuned_on_its_page_is_not_won_by_a_lattice_coincidence():
 
     f, start = core.get_function("quadratic"), (-4.0, -6.0)
     default = landscape_hyperparameters("quadratic", "lion")
-    result = tuned(*tune_args(("quadratic",), "lion", start, 50, default))
+    result = tuned(*tune_args(Landscape("quadratic"), "lion", start, 50, default))
     lr = result.best["lr"]
     assert not all(float(c / lr).is_integer() for c in start), lr
     run = core.simulate(f, result.optimizer, start, 50)

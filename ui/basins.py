@@ -17,7 +17,7 @@ from core.lru import LRU
 
 from . import basin_maps, charts, controls, i18n, layout, present, problem, runs, work
 from .i18n import N_, _, error_text, optimizer_name
-from .problem import FunctionKey
+from .problem import Surface
 from .runs import HyperItems
 from .state import PageState, page_state
 from .text import plain
@@ -173,7 +173,7 @@ def tiles_per_side(f: core.Objective, n: int, steps: int) -> int:
 
 
 def _compute(
-    key: FunctionKey, f: core.Objective, chosen: list[str], hps: dict, n: int, steps: int
+    key: Surface, f: core.Objective, chosen: list[str], hps: dict, n: int, steps: int
 ) -> tuple[tuple[str, HyperItems], ...]:
     """Compute every chosen optimizer's map, tile by tile, with a progress bar; return the (name, frozen
     hyperparameters) whose settings are valid, for ``page_maps``.
@@ -206,7 +206,7 @@ def _compute(
     return items
 
 
-def _tile(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, t: int, k: int) -> basins.BasinMap:
+def _tile(key: Surface, name: str, hp: HyperItems, n: int, steps: int, t: int, k: int) -> basins.BasinMap:
     """Tile ``k`` (row-major) of a ``t`` x ``t`` split of the n x n grid: ``basin_map`` on that part of the box.
 
     The cell centres of a k x k grid over a tile's box are exactly those of the big grid there.
@@ -242,7 +242,7 @@ def _tile(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int, t: in
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def basin(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int) -> basins.BasinMap:
+def basin(key: Surface, name: str, hp: HyperItems, n: int, steps: int) -> basins.BasinMap:
     """``core.basins.basin_map`` for one optimizer, assembled from its tiles, labelled by the known minima only
     (``page_maps`` labels it by every minimum found; raises ``ValueError`` for invalid hyperparameters)."""
     f = problem.objective(key)
@@ -271,7 +271,7 @@ def basin(key: FunctionKey, name: str, hp: HyperItems, n: int, steps: int) -> ba
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def page_maps(
-    key: FunctionKey, chosen: tuple[tuple[str, HyperItems], ...], n: int, steps: int
+    key: Surface, chosen: tuple[tuple[str, HyperItems], ...], n: int, steps: int
 ) -> dict[str, basins.BasinMap]:
     """Every chosen optimizer's map labelled against one list of the minima they all found, so a minimum has
     one colour and one column across the page."""
@@ -297,7 +297,7 @@ def _reduce(f: core.Objective, n: int, steps: int, chosen: list[str]) -> tuple[i
     return side, fitted, chosen[:k]
 
 
-def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int, steps: int, mode: str) -> None:
+def _images(key: Surface, items: tuple[tuple[str, HyperItems], ...], n: int, steps: int, mode: str) -> None:
     # Two maps a row at most: three would shrink each 360 px map (and its legend text) to about 250 px on a laptop.
     # On a projector's wider screen three, in rows that presenter mode fits to the screen together.
     per_row = 3 if present.presenting() else 2
@@ -310,7 +310,7 @@ def _images(key: FunctionKey, items: tuple[tuple[str, HyperItems], ...], n: int,
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
 def basin_png(
-    key: FunctionKey,
+    key: Surface,
     items: tuple[tuple[str, HyperItems], ...],
     name: str,
     n: int,

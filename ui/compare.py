@@ -8,11 +8,12 @@ import streamlit as st
 
 import core
 from core import article, budget, metrics
+from core.run import Formula, Landscape, Run
 
 from . import charts, controls, layout, player, plots, present, runs, tune, work
 from .export import article_exports, compare_exports
 from .i18n import _, optimizer_name
-from .problem import CUSTOM, FunctionKey
+from .problem import Surface
 from .state import PageState, page_state
 from .text import plain
 
@@ -75,7 +76,7 @@ def _article(ps: PageState) -> None:
     with left:
         animation(
             ps,
-            (article.FUNCTION,),
+            Landscape(article.FUNCTION),
             paths,
             article.STEPS,
             _("Level sets of √f on [−8, 8]², as in the article: start ○, ends ✕"),
@@ -120,7 +121,10 @@ def _article(ps: PageState) -> None:
             return
         st.image(
             plots.surface_png(
-                ("quadratic",), tuple((n, trajectories[n].points) for n in names), box=article.BOX, article=True
+                Landscape(article.FUNCTION),
+                tuple((n, trajectories[n].points) for n in names),
+                box=article.BOX,
+                article=True,
             ),
             width="stretch",
         )
@@ -128,7 +132,7 @@ def _article(ps: PageState) -> None:
 
 def animation(
     ps: PageState,
-    key: FunctionKey,
+    key: Surface,
     paths: tuple[plots.Path, ...],
     steps: int,
     caption: str,
@@ -142,7 +146,7 @@ def animation(
 def _animation_view(
     ps: PageState,
     interval: float | None,
-    key: FunctionKey,
+    key: Surface,
     paths: tuple[plots.Path, ...],
     steps: int,
     caption: str,
@@ -220,7 +224,7 @@ def _free(ps: PageState, side) -> None:
         seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=extra)
     side.header(_("Hyperparameters"))
     # A new formula tunes each optimizer's starting lr: as many optimizers as the page's limit leaves room for.
-    suggest = budget.SUGGEST_SECONDS if key[0] == CUSTOM else 0.0
+    suggest = budget.SUGGEST_SECONDS if isinstance(key, Formula) else 0.0
     chosen = work.fit_optimizers(f, chosen, steps, seeds, per_optimizer=suggest)
     hps = {}
     for n in chosen:
@@ -233,7 +237,11 @@ def _free(ps: PageState, side) -> None:
         return
 
     steps = work.fit_steps(f, steps, len(chosen), seeds)  # a costly formula: fewer steps, said in a note
-    trajectories = runs.run_all(key, hps, x0, steps, noise=noise, seeds=seeds, seed=seed, schedule=schedule)
+    specs = [
+        Run.of(key, n, hp, schedule, steps=steps, start=x0, noise=noise, seeds=seeds, seed=seed)
+        for n, hp in hps.items()
+    ]
+    trajectories = runs.run_all(specs)
     if not trajectories:
         return
     single = {n: _first(r) for n, r in trajectories.items()}
@@ -267,7 +275,7 @@ def _free(ps: PageState, side) -> None:
         lrs = {n: r.lr for n, r in single.items() if r.lr is not None}
         charts.lines(lrs, _("Learning rate at each update"), "lr", height=240).show(st)
 
-    compare_exports(ps, key, hps, single, x0, steps, schedule, noise, seed)
+    compare_exports(ps, specs, single)
 
 
 def _first(run: core.Trajectory) -> core.Trajectory:

@@ -12,6 +12,7 @@ import streamlit as st
 
 import core
 from core import metrics, theory
+from core.run import Landscape, Run
 
 from . import charts, controls, layout, plots, present, problem, runs
 from .i18n import N_, _, optimizer_name
@@ -27,6 +28,8 @@ METHODS = ("gd", "momentum", *ADAPTIVE)
 LABELS = {"gd": "GD", "momentum": N_("Heavy ball"), "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
 THEORY = {"gd": (N_("GD theory"), "#9ecae9"), "momentum": (N_("Heavy ball theory"), "#ffbb78")}
 TOL = 1e-6
+LANDSCAPE = "conditioned_quadratic"
+PAGE_VALUES = {"condition": 50.0, "angle": 30.0}  # this page opens on a harder, rotated valley
 SWEEP_ANGLES = tuple(float(a) for a in range(0, 91, 10))
 SWEEP_STEPS = controls.MAX_STEPS
 CHART_RANGE = (1e-16, 1e6)  # distances drawn on the log chart (outside: not drawn)
@@ -47,28 +50,9 @@ def render() -> None:
 def _body(ps: PageState) -> None:
     side = st.sidebar
     side.header(_("Landscape"))
-    kappa = controls.number(
-        ps,
-        "kappa",
-        _("Condition number κ = L/μ"),
-        1.0,
-        1000.0,
-        50.0,
-        log=True,
-        where=side,
-        help=_("Ratio of the largest to the smallest curvature."),
-    )
-    angle = controls.number(
-        ps,
-        "angle",
-        _("Rotation angle (degrees)"),
-        0.0,
-        90.0,
-        30.0,
-        where=side,
-        help=_("Rotates the valley away from the coordinate axes."),
-    )
-    key = ("conditioned_quadratic", kappa, angle)
+    values = controls.params(ps, core.get_function(LANDSCAPE).params, PAGE_VALUES, where=side)
+    kappa, angle = values["condition"], values["angle"]
+    key = Landscape.of(LANDSCAPE, **values)
     f = problem.objective(key)
     assert f.curvature is not None  # a quadratic
     mu, L = f.curvature
@@ -98,7 +82,7 @@ def _body(ps: PageState) -> None:
         }
 
     _formulas(ps, mu, L, gd_lr, hb_lr, hb_mom)
-    trajectories = runs.run_all(key, {n: hps[n] for n in METHODS}, x0, steps)
+    trajectories = runs.run_all([Run.of(key, n, hps[n], steps=steps, start=x0) for n in METHODS])
     distances = {n: _distance(r.points) for n, r in trajectories.items()}
     rates = {"gd": theory.gd_rate(mu, L, gd_lr), "momentum": theory.heavy_ball_rate(mu, L, hb_lr, hb_mom)}
 
@@ -132,7 +116,7 @@ def _body(ps: PageState) -> None:
 
 def _use_optimal(ps: PageState) -> None:
     """Button callback (runs before the widgets exist): write the optimal settings for the current κ."""
-    curvature = problem.objective(("conditioned_quadratic", ps.get("kappa"), ps.get("angle"))).curvature
+    curvature = problem.objective(Landscape.of(LANDSCAPE, condition=ps.get("kappa"), angle=ps.get("angle"))).curvature
     assert curvature is not None  # a quadratic
     mu, L = curvature
     ps.set("gd_lr", theory.gd_optimal_lr(mu, L))

@@ -16,7 +16,7 @@ from core.hyper import Hyper
 from . import layout
 from . import state as s
 from .i18n import _, optimizer_name
-from .problem import CUSTOM, FunctionKey, objective
+from .problem import CUSTOM, Formula, Landscape, Surface, objective
 from .state import PageState
 
 MAX_STEPS = 500
@@ -155,7 +155,7 @@ def choice(
 
 
 def hyperparameters(
-    ps: PageState, spec: core.OptimizerSpec, landscape: FunctionKey, prefix: str = "", where=st, more: bool = False
+    ps: PageState, spec: core.OptimizerSpec, landscape: Surface, prefix: str = "", where=st, more: bool = False
 ) -> dict[str, Any]:
     """One control per hyperparameter of ``spec``, starting from values that suit ``landscape``.
 
@@ -245,16 +245,16 @@ def _differs(ps: PageState, name: str, default: Any) -> bool:
         return current != wanted
 
 
-def starting_hyperparameters(landscape: FunctionKey, name: str) -> dict[str, Any]:
+def starting_hyperparameters(landscape: Surface, name: str) -> dict[str, Any]:
     """Where optimizer ``name``'s controls start on ``landscape``: a committed lr per built-in landscape,
     one suggested from the formula itself for a custom one."""
-    if landscape[0] == CUSTOM:
+    if isinstance(landscape, Formula):
         return {**demo_hyperparameters(name), "lr": _formula_lr(landscape, name)}
-    return landscape_hyperparameters(landscape[0], name)
+    return landscape_hyperparameters(landscape.name, name)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _formula_lr(landscape: FunctionKey, name: str) -> float:
+def _formula_lr(landscape: Surface, name: str) -> float:
     """An lr suggested by a short tuning run on the formula (lowered until runs stay on the landscape)."""
     h = core.get_spec(name).hyper("lr")
     lo, hi = h.elements()[0][3]
@@ -423,11 +423,15 @@ def schedule_picker(ps: PageState, steps: int, optimizers: tuple[str, ...] = (),
     return (name, tuple(sorted(chosen.items())))
 
 
-def function_picker(ps: PageState, where=st, default: str = "quadratic") -> FunctionKey:
-    """Choose a landscape: a built-in function, the tunable quadratic's κ and angle, or a formula."""
+def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Surface:
+    """Choose a landscape: a built-in function with controls for its parameters (the tunable quadratic's κ and
+    angle), or a formula."""
     names = [*core.list_functions(), CUSTOM]
     labels = {n: _(core.get_function(n).display_name) for n in core.list_functions()}
-    labels["conditioned_quadratic"] = _("Ill-conditioned quadratic (κ, angle)")
+    for n in core.list_functions():  # a parametrised one's template, its values left open: "(κ = …, angle = …°)"
+        f = core.get_function(n)
+        if f.params:
+            labels[n] = _(f.name_format).format(**{h.name: "…" for h in f.params})
     labels[CUSTOM] = _("Your own formula…")
     name = choice(
         ps,
@@ -439,29 +443,8 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
         where=where,
         on_change=lambda: ps.new_landscape(always=("x0", "y0")),
     )
-    if name == "conditioned_quadratic":
-        kappa = number(
-            ps,
-            "kappa",
-            _("Condition number κ"),
-            1.0,
-            1000.0,
-            10.0,
-            log=True,
-            where=where,
-            help=_("Ratio of the largest to the smallest curvature."),
-        )
-        angle = number(
-            ps,
-            "angle",
-            _("Rotation angle (degrees)"),
-            0.0,
-            90.0,
-            0.0,
-            where=where,
-            help=_("Rotates the valley away from the axes."),
-        )
-        return (name, kappa, angle)
+    if name != CUSTOM and core.get_function(name).params:
+        return Landscape.of(name, **params(ps, core.get_function(name).params, {}, where=where))
     if name == CUSTOM:
         from core.formula import EXAMPLES
 
@@ -487,11 +470,11 @@ def function_picker(ps: PageState, where=st, default: str = "quadratic") -> Func
             where=where,
             help=_("The plot shows x and y in [−w, w]."),
         )
-        return (CUSTOM, text, (-lim, lim, -lim, lim))
-    return (name,)
+        return Formula(text, (-lim, lim, -lim, lim))
+    return Landscape(name)
 
 
-def landscape(ps: PageState, where=st, default: str = "quadratic") -> tuple[FunctionKey, core.Objective] | None:
+def landscape(ps: PageState, where=st, default: str = "quadratic") -> tuple[Surface, core.Objective] | None:
     """The function picker and the chosen objective; a formula that cannot be used is reported
     in the page and gives ``None``."""
     key = function_picker(ps, where=where, default=default)
@@ -507,7 +490,7 @@ def landscape(ps: PageState, where=st, default: str = "quadratic") -> tuple[Func
 class Setup:
     """What every run needs besides the optimizer: the landscape, a start and a step count."""
 
-    key: FunctionKey
+    key: Surface
     f: core.Objective
     x0: tuple[float, float]
     steps: int

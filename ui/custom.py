@@ -7,6 +7,7 @@ import streamlit as st
 import core
 from core.defaults import demo_hyperparameters
 from core.formula import EXAMPLES, gradient_latex
+from core.run import Formula, Run
 
 from . import charts, controls, plots, present, problem, runs, work
 from .i18n import N_, _
@@ -46,17 +47,19 @@ def _body(ps: PageState) -> None:
     if picked is None:
         return
     key, f = picked
-    if key[0] != problem.CUSTOM:
+    if not isinstance(key, Formula):
         st.info(_("This page is about custom formulas: choose *Your own formula…* in the Landscape menu."))
     x0 = controls.start_picker(ps, f, where=side)
     steps = controls.steps_picker(ps, default=100, where=side)
 
     st.latex(f.latex)
-    if key[0] == problem.CUSTOM:
-        _gradient(key[1])
+    if isinstance(key, Formula):
+        _gradient(key.text)
     st.caption(plain(_(f.description), None))
     steps = _reduce(f, steps, len(chosen))
-    trajectories = runs.run_all(key, {n: {**demo_hyperparameters(n), "lr": lr} for n in chosen}, x0, steps)
+    trajectories = runs.run_all(
+        [Run.of(key, n, {**demo_hyperparameters(n), "lr": lr}, steps=steps, start=x0) for n in chosen]
+    )
     left, right = st.columns([3, 2], gap="medium")
     present.figure(left).image(
         plots.contour_png(key, tuple((n, r.points) for n, r in trajectories.items())),
@@ -67,7 +70,7 @@ def _body(ps: PageState) -> None:
         values = {n: r.values for n, r in trajectories.items()}
         positive = charts.all_positive(values)
         charts.lines(values, _("Loss"), "f", log=positive, height=340).show(st)
-        if key[0] == problem.CUSTOM:
+        if isinstance(key, Formula):
             st.page_link(
                 "pages/compare.py",
                 label=_("Open this landscape on the Compare page"),

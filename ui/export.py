@@ -20,12 +20,14 @@ import streamlit as st
 
 import core
 from core import article, snippets
+from core.functions import display_name
+from core.run import Landscape, Run
 from core.schedules import SCHEDULES
 
 from . import layout, plots, slide
 from .i18n import N_, _, error_text, optimizer_name
 from .plots import figure_text
-from .problem import FunctionKey, objective
+from .problem import Surface, objective
 from .state import PageState
 from .theme import color, linestyle
 
@@ -56,7 +58,7 @@ def title_for(
         tr(N_(" · {schedule} schedule")).format(schedule=tr(SCHEDULES[schedule[0]].display_name)) if schedule else ""
     )
     return tr(N_("{optimizers} on {landscape} · lr {lrs}{schedule} · {steps} steps")).format(
-        optimizers=shown, landscape=tr(f.display_name), lrs=lrs, schedule=sched, steps=steps
+        optimizers=shown, landscape=display_name(f, tr), lrs=lrs, schedule=sched, steps=steps
     )
 
 
@@ -72,7 +74,7 @@ def duration(steps: int) -> float:
 
 
 def movie_slide(
-    key: FunctionKey,
+    key: Surface,
     names: list[str],
     title: str,
     steps: int,
@@ -85,7 +87,7 @@ def movie_slide(
 
 
 def movie_frames(
-    key: FunctionKey,
+    key: Surface,
     paths: tuple[plots.Path, ...],
     title: str,
     steps: int,
@@ -127,7 +129,7 @@ def movie_frames(
 
 def render_movie(
     kind: str,
-    key: FunctionKey,
+    key: Surface,
     paths: tuple[plots.Path, ...],
     title: str,
     steps: int,
@@ -207,7 +209,7 @@ def encode_mp4(frames: Iterable[np.ndarray]) -> bytes:
 @st.cache_data(max_entries=6, ttl=3600, show_spinner=False)
 def movie(
     kind: str,
-    key: FunctionKey,
+    key: Surface,
     paths: tuple[plots.Path, ...],
     title: str,
     steps: int,
@@ -225,7 +227,7 @@ def movie(
 
 def movie_controls(
     where_key: str,
-    key: FunctionKey,
+    key: Surface,
     paths: tuple[plots.Path, ...],
     title: str,
     steps: int,
@@ -287,7 +289,7 @@ def movie_controls(
 
 def png_download(
     where_key: str,
-    key: FunctionKey,
+    key: Surface,
     paths: tuple[plots.Path, ...],
     title: str,
     file_stem: str,
@@ -306,23 +308,14 @@ def png_download(
     )
 
 
-def snippet_panel(
-    name: str,
-    hp: dict[str, Any],
-    key: FunctionKey,
-    x0: tuple[float, float],
-    steps: int,
-    schedule: tuple | None,
-    noise: float = 0.0,
-    seed: int = 0,
-) -> None:
-    """The run as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
-    f = objective(key)
+def snippet_panel(run: Run) -> None:
+    """``run`` as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
+    f = objective(run.surface)
     title = _("{optimizer} on {landscape}, {steps} steps, with torch.optim (Descent Lab)").format(
-        optimizer=optimizer_name(name), landscape=layout.function_name(f), steps=steps
+        optimizer=optimizer_name(run.optimizer), landscape=layout.function_name(f), steps=run.steps
     )
     try:
-        code = snippets.snippet(name, hp, key, x0, steps, schedule, noise=noise, seed=seed, title=title)
+        code = snippets.snippet(run, title=title)
     except ValueError as err:
         st.info(error_text(err), icon=":material/info:")
         return
@@ -332,60 +325,44 @@ def snippet_panel(
             "float64, gradients by autograd on the same formula: the path agrees with the app's to rounding. "
             "With gradient noise, torch draws other random numbers, so the run is alike, not equal."
         )
-        if noise > 0
+        if run.noise > 0
         else _("float64, gradients by autograd on the same formula: the path agrees with the app's to rounding.")
     )
 
 
-def optimizer_exports(
-    ps: PageState,
-    key: FunctionKey,
-    spec: core.OptimizerSpec,
-    run: core.Trajectory,
-    hp: dict[str, Any],
-    schedule: tuple | None,
-    noise: float,
-    seed: int,
-) -> None:
-    """The optimizer page's "Copy as PyTorch" and movie export of the run drawn with these settings."""
-    steps = int(run.steps)
-    x0 = (float(run.points[0][0]), float(run.points[0][1]))
+def optimizer_exports(ps: PageState, run: Run, trajectory: core.Trajectory) -> None:
+    """The optimizer page's "Copy as PyTorch" and movie export of ``run``, drawn as ``trajectory``."""
     st.subheader(_("Copy as PyTorch"))
-    snippet_panel(spec.name, hp, key, x0, steps, schedule, noise, seed)
+    snippet_panel(run)
     st.subheader(_("Animation as GIF or MP4"))
-    title = title_for([spec.name], objective(key), {spec.name: hp}, steps, schedule)
-    movie_controls(ps.key("export"), key, ((spec.name, run.points),), title, steps, f"{spec.name}_path")
+    title = title_for([run.optimizer], objective(run.surface), {run.optimizer: run.hp}, run.steps, run.schedule)
+    paths = ((run.optimizer, trajectory.points),)
+    movie_controls(ps.key("export"), run.surface, paths, title, run.steps, f"{run.optimizer}_path")
 
 
-def compare_exports(
-    ps: PageState,
-    key: FunctionKey,
-    hps: dict[str, dict[str, Any]],
-    runs: dict[str, core.Trajectory],
-    x0: tuple[float, float],
-    steps: int,
-    schedule: tuple | None,
-    noise: float = 0.0,
-    seed: int = 0,
-) -> None:
-    """Compare's movie export and one PyTorch snippet per optimizer."""
-    names = list(runs)
-    if not names:
+def compare_exports(ps: PageState, specs: list[Run], trajectories: dict[str, core.Trajectory]) -> None:
+    """Compare's movie export and one PyTorch snippet per optimizer (``specs`` that ran: one per optimizer)."""
+    ran = [r for r in specs if r.optimizer in trajectories]
+    if not ran:
         return
-    paths = tuple((n, runs[n].points) for n in names)
+    names = [r.optimizer for r in ran]
+    paths = tuple((n, trajectories[n].points) for n in names)
     # Drawn only when opened: the code blocks inside would make a fresh tab load a large highlighter first.
     with layout.on_demand(
         _("Export: animation as GIF or MP4, and the runs as PyTorch"), ps.key("exportopen"), ":material/ios_share:"
     ) as shown:
         if not shown:
             return
-        title = title_for(names, objective(key), hps, steps, schedule)
-        png_download(ps.key("export"), key, paths, title, "compare_paths")
-        movie_controls(ps.key("export"), key, paths, title, steps, "compare_paths")
+        first = ran[0]
+        title = title_for(
+            names, objective(first.surface), {r.optimizer: r.hp for r in ran}, first.steps, first.schedule
+        )
+        png_download(ps.key("export"), first.surface, paths, title, "compare_paths")
+        movie_controls(ps.key("export"), first.surface, paths, title, first.steps, "compare_paths")
         st.markdown("**" + _("Copy as PyTorch") + "**")
-        for tab, n in zip(st.tabs([optimizer_name(n) for n in names]), names, strict=True):
+        for tab, r in zip(st.tabs([optimizer_name(n) for n in names]), ran, strict=True):
             with tab:
-                snippet_panel(n, hps[n], key, x0, steps, schedule, noise, seed)
+                snippet_panel(r)
 
 
 def article_exports(ps: PageState, paths: tuple[plots.Path, ...]) -> None:
@@ -402,7 +379,7 @@ def article_exports(ps: PageState, paths: tuple[plots.Path, ...]) -> None:
         title = title_for(names, f, article.HYPERPARAMETERS, article.STEPS) + figure_text(
             N_(" · the article's setting, Adam stopped by its rule")
         )
-        where, key = ps.key("article_export"), (article.FUNCTION,)
+        where, key = ps.key("article_export"), Landscape(article.FUNCTION)
         png_download(where, key, paths, title, "article_paths", box=article.BOX, article=True)
         movie_controls(where, key, paths, title, article.STEPS, "article_paths", box=article.BOX, article=True)
         st.markdown("**" + _("Copy as PyTorch") + "**")

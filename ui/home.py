@@ -6,6 +6,7 @@ import streamlit as st
 
 import core
 from core import article
+from core.run import Landscape
 
 from . import charts, plots, present
 from .glossary import glossary_table
@@ -101,7 +102,7 @@ def render() -> None:
     with right:
         paths = tuple((n, article_run(n).points) for n in core.ARTICLE_OPTIMIZERS)
         present.figure().image(
-            plots.contour_png(("quadratic",), paths, box=article.BOX, article=True, size=(5.2, 4.0)),
+            plots.contour_png(Landscape(article.FUNCTION), paths, box=article.BOX, article=True, size=(5.2, 4.0)),
             caption=_("The article's five runs (level sets of √f on [−8, 8]²)"),
             width="stretch",
         )

@@ -12,6 +12,7 @@ import streamlit as st
 
 import core
 from core import metrics
+from core.functions import display_name
 
 from .i18n import _, error_text, optimizer_name
 from .state import PageState
@@ -88,18 +89,8 @@ def landscape_name(f: core.Objective) -> str:
 
 
 def function_name(f: core.Objective) -> str:
-    """The landscape's display name in the current language (the tunable quadratic names its κ and angle)."""
-    if f.name == "conditioned_quadratic":
-        kappa, angle = _quadratic_parameters(f.display_name)
-        return _("Conditioned quadratic (κ = {kappa}, angle = {angle}°)").format(kappa=kappa, angle=angle)
-    return _(f.display_name)
-
-
-def _quadratic_parameters(display_name: str) -> tuple[str, str]:
-    """κ and the angle as written in the tunable quadratic's English display name."""
-    inside = display_name.partition("(")[2].rstrip(")")
-    parts = [p.partition("=")[2].strip().rstrip("°") for p in inside.split(",")]
-    return (parts[0], parts[1]) if len(parts) == 2 else ("?", "?")
+    """The landscape's display name in the current language (a parametrised one names its values)."""
+    return display_name(f, _)
 
 
 def bad_settings(err: Exception, who: str = "") -> None:

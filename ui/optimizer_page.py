@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import core
 from core import metrics
+from core.run import Run
 
 from . import charts, controls, layout, player, plots, present, runs, tune
 from .i18n import N_, _, optimizer_name
-from .problem import FunctionKey
+from .problem import Surface
 from .state import PageState, page_state
 from .theme import color
 
@@ -53,7 +52,8 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> bool:
     )
     seed = controls.integer(ps, "seed", _("seed"), 0, 999, 0, where=extra) if noise > 0 else 0
 
-    ran = runs.run_all(key, {name: hp}, x0, steps, noise=noise, seed=seed, schedule=schedule)
+    described = Run.of(key, name, hp, schedule, steps=steps, start=x0, noise=noise, seed=seed)
+    ran = runs.run_all([described])
     if name not in ran:
         return False
     run = ran[name]
@@ -61,7 +61,7 @@ def _body(ps: PageState, spec: core.OptimizerSpec) -> bool:
     _scrubber(ps, key, f, spec, run)
     layout.optimizer_rule(spec)
     _charts(ps, f, spec, run)
-    _tables(ps, key, f, spec, run, Settings(hp, schedule, noise, seed))
+    _tables(ps, f, spec, run, described)
     return True
 
 
@@ -116,9 +116,7 @@ def _arrows(f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, t
 _NUMBERS = {c: st.column_config.NumberColumn(format="%.4g") for c in ("x", "y")}
 
 
-def _scrubber(
-    ps: PageState, key: FunctionKey, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory
-) -> None:
+def _scrubber(ps: PageState, key: Surface, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory) -> None:
     """The contour + step slider, with the player's buttons and speed (animated while playing)."""
     player.show(ps, run.steps, _scrub_view, key, f, spec, run)
 
@@ -126,7 +124,7 @@ def _scrubber(
 def _scrub_view(
     ps: PageState,
     interval: float | None,
-    key: FunctionKey,
+    key: Surface,
     f: core.Objective,
     spec: core.OptimizerSpec,
     run: core.Trajectory,
@@ -248,17 +246,8 @@ def _curve_tabs(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run:
                 ).show(st)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the run was made with, for the exports that reproduce it."""
-
-    hp: dict
-    schedule: tuple | None
-    noise: float
-    seed: int
-
-
-def _tables(ps, key, f, spec, run, settings: Settings) -> None:
+def _tables(ps: PageState, f: core.Objective, spec: core.OptimizerSpec, run: core.Trajectory, described: Run) -> None:
+    """The 3-D surface, the steps table with its downloads, and the exports of the run ``described``."""
     from . import export, slide
 
     # Only the open tab is drawn (a fresh tab draws the light first one); the others on demand. The open one is
@@ -272,7 +261,7 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
     if tab3d is not None:
         with tab3d:
             if st.toggle(_("Draw the 3-D surface"), key=ps.key("surface")):
-                st.image(plots.surface_png(key, ((spec.name, run.points),)), width="stretch")
+                st.image(plots.surface_png(described.surface, ((spec.name, run.points),)), width="stretch")
             else:
                 st.caption(_("Switch on to draw the surface with the path lifted onto it (a heavier figure)."))
     if tabtable is not None:
@@ -299,9 +288,9 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
             b.download_button(
                 _("Slide-ready contour plot (PNG)"),
                 lambda: slide.png(
-                    key,
+                    described.surface,
                     ((spec.name, run.points),),
-                    export.title_for([spec.name], f, {spec.name: settings.hp}, run.steps, settings.schedule),
+                    export.title_for([spec.name], f, {spec.name: described.hp}, run.steps, described.schedule),
                 ),
                 f"{spec.name}_contour.png",
                 "image/png",
@@ -309,7 +298,7 @@ def _tables(ps, key, f, spec, run, settings: Settings) -> None:
             )
     if tabexport is not None:
         with tabexport:
-            export.optimizer_exports(ps, key, spec, run, settings.hp, settings.schedule, settings.noise, settings.seed)
+            export.optimizer_exports(ps, described, run)
 
 
 def _column_names(spec: core.OptimizerSpec) -> dict[str, str]:

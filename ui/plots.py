@@ -24,7 +24,7 @@ import core
 
 from . import i18n, present
 from .i18n import N_, _
-from .problem import FunctionKey, grid, objective
+from .problem import Surface, grid, objective
 from .theme import ARROWS, CMAP, INK, MINIMUM, color, linestyle
 
 Path = tuple[str, np.ndarray]  # (optimizer name, points (T, 2))
@@ -117,7 +117,7 @@ def rects(text: float = 1.0) -> tuple[tuple, tuple]:
 
 def draw_landscape(
     fig: Figure,
-    key: FunctionKey,
+    key: Surface,
     box: tuple | None = None,
     article: bool = False,
     text: float = 1.0,
@@ -160,7 +160,7 @@ def _limits(ax, f, box) -> None:
 
 
 def background(
-    key: FunctionKey, box: tuple | None, article: bool, size: tuple[float, float], text: float = 1.0, dpi: int = DPI
+    key: Surface, box: tuple | None, article: bool, size: tuple[float, float], text: float = 1.0, dpi: int = DPI
 ) -> np.ndarray:
     """The landscape's raster in the current language (its colour bar has a label)."""
     return _background(key, box, article, size, i18n.language(), text, dpi)
@@ -168,7 +168,7 @@ def background(
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def _background(
-    key: FunctionKey,
+    key: Surface,
     box: tuple | None,
     article: bool,
     size: tuple[float, float],
@@ -257,7 +257,7 @@ def to_png(fig: Figure, tight: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def contour_png(key: FunctionKey, paths: tuple[Path, ...], *args: Any, **kwargs: Any) -> bytes:
+def contour_png(key: Surface, paths: tuple[Path, ...], *args: Any, **kwargs: Any) -> bytes:
     """PNG of the landscape with ``paths``, in the current language and, on screen, at presenter mode's scale
     (see ``_contour_png`` for the options)."""
     look = {"text": present.scale().figure_text, "dpi": figure_dpi()}
@@ -271,7 +271,7 @@ def figure_dpi() -> int:
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
 def _contour_png(
-    key: FunctionKey,
+    key: Surface,
     paths: tuple[Path, ...],
     marker: tuple | None = None,
     arrows: tuple[Arrow, ...] = (),
@@ -306,7 +306,7 @@ def _contour_png(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def surface_png(key: FunctionKey, paths: tuple[Path, ...], box: tuple | None = None, article: bool = False) -> bytes:
+def surface_png(key: Surface, paths: tuple[Path, ...], box: tuple | None = None, article: bool = False) -> bytes:
     """PNG of the 3-D surface with the paths lifted onto it."""
     f = objective(key)
     X, Y, Z = grid(key, 70, box)

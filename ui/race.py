@@ -24,6 +24,7 @@ from core import budget
 from core.datasets import TWO_D_DATASETS
 from core.network import ACTIVATIONS
 from core.network_trials import ROWS
+from core.run import Landscape
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
 from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, default_workload, work_per_sample
 
@@ -131,11 +132,11 @@ class Entry(NamedTuple):
     accuracy: np.ndarray | None = None  # on a network, the median test accuracy over the seeds at every step
 
 
-Key = Any  # a landscape's problem.FunctionKey or a network's core.workloads.Workload
+Key = Any  # a core.run.Task: a landscape, a formula or a network workload
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
-def race_entry(key: problem.FunctionKey, name: str, race: Race) -> Entry:
+def race_entry(key: problem.Surface, name: str, race: Race) -> Entry:
     """Tune ``name`` on landscape ``key``, then evaluate the tuned setting (cached)."""
     f = problem.objective(key)
     x0 = starts(f, race.starts, race.seed)
@@ -192,9 +193,9 @@ def workload_name(key: Key, is_net: bool) -> str:
     )
 
 
-def profile_key(name: str) -> problem.FunctionKey:
-    """The landscape key of a built-in function (the tunable quadratic at its default κ and angle)."""
-    return (name, 10.0, 0.0) if name == "conditioned_quadratic" else (name,)
+def profile_key(name: str) -> problem.Surface:
+    """A built-in landscape with its parameters (if any) at their defaults."""
+    return Landscape.of(name)
 
 
 def render() -> None:
@@ -384,7 +385,7 @@ def _landscape_profile(ps: PageState, side) -> list[str]:
         _("Landscapes"),
         known,
         PROFILE_DEFAULT,
-        labels={n: _(core.get_function(n).display_name) for n in known},
+        labels={n: layout.function_name(core.get_function(n)) for n in known},
         where=box,
     )
 
@@ -879,7 +880,7 @@ def _profile(entries: dict[Key, dict[str, Entry]], race: Race, labels: dict[str,
 
 
 def _beat_the_tuner(
-    ps: PageState, key: problem.FunctionKey, f: core.Objective, chosen: list[str], race: Race, labels: dict[str, str]
+    ps: PageState, key: problem.Surface, f: core.Objective, chosen: list[str], race: Race, labels: dict[str, str]
 ) -> None:
     """Pick one optimizer's hyperparameters by hand, compare with the tuner, or let the Tune button set them."""
     if ps.get("mine") not in (None, *chosen):

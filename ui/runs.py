@@ -10,11 +10,12 @@ import streamlit as st
 import core
 from core import article
 from core.metrics import diverged_at
+from core.run import Run
 from core.sweeps import lr_sweep
 
 from . import layout
 from .i18n import optimizer_name
-from .problem import FunctionKey, objective
+from .problem import objective
 
 HyperItems = tuple  # sorted (name, value) pairs: hashable hyperparameters
 
@@ -25,40 +26,25 @@ def freeze(hp: dict[str, Any]) -> HyperItems:
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def run(
-    key: FunctionKey,
-    name: str,
-    hp: HyperItems,
-    x0: tuple[float, float],
-    steps: int,
-    noise: float = 0.0,
-    seeds: int = 1,
-    seed: int = 0,
-    schedule: tuple | None = None,
-) -> core.Trajectory:
-    """One optimizer run (or ``seeds`` noisy copies in one batch) with its recorded state.
+def run(spec: Run) -> core.Trajectory:
+    """One optimizer run (or ``spec.seeds`` noisy copies in one batch) with its recorded state.
 
     Raises ``ValueError`` with a user-facing message for invalid hyperparameters.
     """
-    f = objective(key)
-    opt = core.get_optimizer(name, **dict(hp))
-    start = np.asarray(x0, dtype=float)
-    if noise > 0 and seeds > 1:
-        start = np.tile(start, (seeds, 1))
-    sched = None
-    if schedule is not None:
-        from core.schedules import get_schedule
-
-        sched = get_schedule(schedule[0], **dict(schedule[1]))
+    f = objective(spec.surface)
+    opt = core.get_optimizer(spec.optimizer, **spec.hp)
+    start = np.asarray(spec.x0(), dtype=float)
+    if spec.noise > 0 and spec.seeds > 1:
+        start = np.tile(start, (spec.seeds, 1))
     return core.simulate(
         f,
         opt,
         start,
-        steps,
+        spec.steps,
         record_state=start.ndim == 1,
-        noise=noise,
-        seed=seed,
-        schedule=sched,
+        noise=spec.noise,
+        seed=spec.seed,
+        schedule=spec.make_schedule(),
         escape=f.escape_radius,
     )
 
@@ -70,38 +56,36 @@ def article_run(name: str) -> core.Trajectory:
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def largest_stable_lr(key: FunctionKey, name: str, hp: HyperItems, x0: tuple[float, float], steps: int) -> float | None:
-    """The largest lr below the given one (on a log grid of 60 values down to 1e-6 of it) whose run does not diverge
-    in ``steps`` steps (``core.metrics.diverged_at``), from one batched sweep; ``None`` when even the smallest does."""
-    f = objective(key)
-    opt = core.get_optimizer(name, **dict(hp))
+def largest_stable_lr(spec: Run) -> float | None:
+    """The largest lr below ``spec``'s (on a log grid of 60 values down to 1e-6 of it) whose run does not diverge
+    in its steps (``core.metrics.diverged_at``), from one batched sweep; ``None`` when even the smallest does."""
+    f = objective(spec.surface)
+    opt = core.get_optimizer(spec.optimizer, **spec.hp)
     lrs = float(np.max(opt.hyperparameters["lr"])) * np.geomspace(1e-6, 1.0, 60, endpoint=False)
-    sweep = lr_sweep(f, opt, x0, steps, lrs, escape=f.escape_radius)
+    sweep = lr_sweep(f, opt, spec.x0(), spec.steps, lrs, escape=f.escape_radius)
     stable = lrs[sweep.diverged_at < 0]
     return float(stable.max()) if stable.size else None
 
 
-def run_all(
-    key: FunctionKey, hps: dict[str, dict[str, Any]], x0: tuple[float, float], steps: int, **options: Any
-) -> dict[str, core.Trajectory]:
-    """Run every optimizer of ``hps`` (name -> hyperparameters) and report, once, what cannot run or diverged.
+def run_all(specs: list[Run]) -> dict[str, core.Trajectory]:
+    """Run each of ``specs`` (one per optimizer) and report, once, what cannot run or diverged.
 
-    ``options`` go to ``run`` (noise, seeds, seed, schedule). Settings an optimizer refuses are one
-    message each; every diverged run (``diverged_at``, the one definition) is named in one note with the step
-    it diverged at and the largest lr that does not diverge.
+    Settings an optimizer refuses are one message each; every diverged run (``diverged_at``, the one
+    definition) is named in one note with the step it diverged at and the largest lr that does not diverge.
     """
     out: dict[str, core.Trajectory] = {}
-    for n, hp in hps.items():
+    ran: dict[str, Run] = {}
+    for spec in specs:
         try:
-            out[n] = run(key, n, freeze(hp), x0, steps, **options)
+            out[spec.optimizer] = run(spec)
+            ran[spec.optimizer] = spec
         except ValueError as err:
-            layout.bad_settings(err, optimizer_name(n))
+            layout.bad_settings(err, optimizer_name(spec.optimizer))
     diverged = {}
-    f = objective(key)
     for n, r in out.items():
-        at = np.atleast_1d(diverged_at(f, r)).ravel()[0]
+        at = np.atleast_1d(diverged_at(objective(ran[n].surface), r)).ravel()[0]
         if at >= 0:
-            diverged[optimizer_name(n)] = (int(at), largest_stable_lr(key, n, freeze(hps[n]), x0, steps))
+            diverged[optimizer_name(n)] = (int(at), largest_stable_lr(ran[n]))
     layout.divergence_note(diverged)
     return out
 

@@ -23,7 +23,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from . import i18n, plots
-from .problem import FunctionKey, objective
+from .problem import Surface, objective
 from .theme import color, linestyle
 
 INK = "#31333f"  # dark text on the slide's opaque white background
@@ -58,7 +58,7 @@ def legend_handles(names: list[str]) -> list[Line2D]:
 
 
 def slide_figure(
-    key: FunctionKey,
+    key: Surface,
     names: list[str],
     title: str,
     size: tuple[float, float],
@@ -204,7 +204,7 @@ def _place(fig, ax, colorbar, room: Bbox, aspect: float) -> None:
 
 
 def png(
-    key: FunctionKey, paths: tuple[plots.Path, ...], title: str, box: tuple | None = None, article: bool = False
+    key: Surface, paths: tuple[plots.Path, ...], title: str, box: tuple | None = None, article: bool = False
 ) -> bytes:
     """The slide-ready PNG of ``paths`` on the landscape: ``PNG_SIZE`` at ``PNG_DPI``, opaque, titled with the
     settings, in the current language."""
@@ -212,9 +212,7 @@ def png(
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def _png(
-    key: FunctionKey, paths: tuple[plots.Path, ...], title: str, box: tuple | None, article: bool, lang: str
-) -> bytes:
+def _png(key: Surface, paths: tuple[plots.Path, ...], title: str, box: tuple | None, article: bool, lang: str) -> bytes:
     """``png`` for the language ``lang`` (a key of the cache: the colour bar's label is translated)."""
     shown = slide_figure(key, [n for n, _points in paths], title, PNG_SIZE, PNG_DPI, box, article)
     plots.draw_paths(shown.ax, paths)

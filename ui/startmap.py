@@ -18,7 +18,7 @@ CELLS = 36
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _cells(key: problem.FunctionKey) -> pd.DataFrame:
+def _cells(key: problem.Surface) -> pd.DataFrame:
     """Cell centres, edges and shaded values of a coarse grid over the box."""
     f = problem.objective(key)
     xmin, xmax, ymin, ymax = f.box
@@ -67,7 +67,7 @@ def _spec(x0: float, y0: float) -> str:
     return chart_spec(alt.layer(cells, here))
 
 
-def start_map(ps: PageState, key: problem.FunctionKey, x0: float, y0: float) -> None:
+def start_map(ps: PageState, key: problem.Surface, x0: float, y0: float) -> None:
     """A clickable heat map; a click moves the start sliders to the clicked cell."""
     chart_key = ps.key("startmap")
     st.vega_lite_chart(

@@ -14,6 +14,8 @@ from typing import Any
 
 import streamlit as st
 
+from core.run import format_value
+
 from . import i18n
 from .i18n import N_, _, error_text
 from .text import code, plain
@@ -183,17 +185,6 @@ def _same(a: Any, b: Any) -> bool:
         return bool(a == b)
     except (TypeError, ValueError):
         return False
-
-
-def format_value(value: Any) -> str:
-    """Short, exact text for a URL value."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return repr(float(f"{value:.12g}"))
-    if isinstance(value, (list, tuple)):
-        return ",".join(format_value(v) for v in value)
-    return str(value)
 
 
 _ASCII_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)

@@ -13,6 +13,7 @@ import streamlit as st
 import core
 from core import budget, metrics
 from core.defaults import demo_hyperparameters
+from core.run import Run
 from core.sweeps import lr_sweep
 from core.theory import gd_stability_limit
 
@@ -30,7 +31,7 @@ STATUS = {"reached tolerance": N_("reached tolerance"), "not yet": N_("not yet")
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def sweep(
-    key: problem.FunctionKey, name: str, hp: runs.HyperItems, x0: tuple, steps: int, lo: float, hi: float, count: int
+    key: problem.Surface, name: str, hp: runs.HyperItems, x0: tuple, steps: int, lo: float, hi: float, count: int
 ) -> pd.DataFrame:
     """One batched run over ``count`` log-spaced learning rates, as a table for the charts.
 
@@ -130,7 +131,7 @@ def _body(ps: PageState) -> None:
     name, lr = picked
     spec = core.get_spec(name)
     try:
-        run = runs.run(key, name, runs.freeze({**demo_hyperparameters(name), "lr": lr}), x0, steps)
+        run = runs.run(Run.of(key, name, {**demo_hyperparameters(name), "lr": lr}, steps=steps, start=x0))
     except ValueError as err:
         layout.bad_settings(err)
         return
@@ -311,7 +312,7 @@ def plan(c: budget.Cost, count: int, steps: int, runs_: int, spent: float = 0.0)
 
 
 def _sweeps(
-    key: problem.FunctionKey, chosen: list[str], x0: tuple, steps: int, lo: float, hi: float, count: int
+    key: problem.Surface, chosen: list[str], x0: tuple, steps: int, lo: float, hi: float, count: int
 ) -> pd.DataFrame:
     """Every chosen optimizer's sweep, one at a time across sessions, with a progress bar (stop points), and where
     each point is drawn: its final gap, or the diverged runs' common band (``diverged_band``)."""

@@ -22,7 +22,7 @@ from core.tune import SCORES, Dimension, search_space, starts
 
 from . import controls, runs
 from .i18n import _, optimizer_name
-from .problem import FunctionKey, objective
+from .problem import Surface, objective
 from .state import PageState
 
 Items = tuple  # sorted (name, value) pairs: hashable arguments for the cache
@@ -47,7 +47,7 @@ def widget_key(ps: PageState, spec: core.OptimizerSpec, dim: Dimension, prefix: 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def tuned(
-    key: FunctionKey,
+    key: Surface,
     name: str,
     x0: tuple,
     steps: int,
@@ -84,7 +84,7 @@ def judged_starts(f: core.Objective, x0: Any) -> np.ndarray:
 
 
 def tune_args(
-    key: FunctionKey,
+    key: Surface,
     name: str,
     x0: Any,
     steps: int,
@@ -139,7 +139,7 @@ def tuned_labels(name: str, result: core.TuneResult) -> list[str]:
 
 def tune_button(
     ps: PageState,
-    key: FunctionKey,
+    key: Surface,
     name: str,
     x0: Any,
     steps: int,

@@ -113,3 +113,16 @@ CASES += [
     ("adadelta-maximize", "adadelta", {"lr": 1.0, "eps": 1e-3, "maximize": True}, "himmelblau", (0.5, -0.5)),
     ("rprop-maximize", "rprop", {"lr": 0.01, "maximize": True}, "rastrigin", (0.3, -0.2)),
 ]
+
+
+def program(name, hp, function, x0, steps, schedule=None, **options):
+    """``core.snippets.snippet`` of a case: ``function`` is a built-in landscape's name, a ``core.run.Landscape``
+    or a ``("custom", text, box)`` formula."""
+    from core.run import Formula, Landscape, Run
+    from core.snippets import snippet
+
+    if isinstance(function, str):
+        function = Landscape(function)
+    elif isinstance(function, tuple):
+        function = Formula(function[1], tuple(function[2]))
+    return snippet(Run.of(function, name, hp, schedule, steps=steps, start=x0, **options))

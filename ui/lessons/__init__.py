@@ -11,12 +11,19 @@ from pathlib import PurePosixPath
 
 import streamlit as st
 
+from core.run import Run
+
 from .. import present
 from ..i18n import _
 from ..pages import LESSONS
 from ..state import PageState, page_state
 
 Link = tuple[str, str, dict[str, str]]  # (page file, label, query parameters)
+
+
+def run_link(run: Run, label: str) -> Link:
+    """A link to ``run`` on its optimizer's page (the page runs exactly ``run``: ``core.run``)."""
+    return f"pages/{run.optimizer}.py", label, run.to_query()
 
 
 def lesson(file: str, title: str, subtitle: str, body: Callable[[PageState], None]) -> None:

@@ -8,12 +8,13 @@ import streamlit as st
 
 import core
 from core import article, metrics, theory
+from core.run import Landscape, Run
 
 from .. import charts, controls, layout, plots, present
 from ..i18n import N_, _, optimizer_name
 from ..runs import article_findings, article_run
-from ..state import PageState, format_value
-from . import Link, lesson, try_it
+from ..state import PageState
+from . import Link, lesson, run_link, try_it
 
 FILE = "pages/lesson_article.py"
 TOL = 1e-3
@@ -32,20 +33,19 @@ COLUMNS = {
     "textbook rate ρ": N_("textbook rate ρ"),
 }
 MOMENTUM = float(article.optimizer("momentum").hyperparameters["momentum"])  # the article's γ
-_START = {"x0": format_value(-4.0), "y0": format_value(-6.0), "steps": "20", "fn": "quadratic"}
+_BOWL = Landscape(article.FUNCTION)
+_START = (-4.0, -6.0)
 TRY_IT: list[Link] = [
     ("pages/compare.py", N_("The article's five runs, exactly as published"), {"article": "1"}),
-    ("pages/gd.py", N_("Gradient descent's zig-zag, step by step"), {**_START, "lr": format_value(0.4)}),
-    (
-        "pages/momentum.py",
+    run_link(
+        Run.of(_BOWL, "gd", {"lr": 0.4}, steps=article.STEPS, start=_START),
+        N_("Gradient descent's zig-zag, step by step"),
+    ),
+    run_link(
+        Run.of(_BOWL, "momentum", {"lr": 0.4, "momentum": 0.5}, steps=article.STEPS, start=_START),
         N_("Momentum (γ = 0.5) from the same start"),
-        {**_START, "lr": format_value(0.4), "momentum": format_value(0.5)},
     ),
-    (
-        "pages/gd.py",
-        N_("Gradient descent just past its stability limit (lr 0.52 > 2/4)"),
-        {"fn": "quadratic", "lr": format_value(0.52)},
-    ),
+    run_link(Run.of(_BOWL, "gd", {"lr": 0.52}), N_("Gradient descent just past its stability limit (lr 0.52 > 2/4)")),
 ]
 
 
@@ -113,7 +113,7 @@ def _body(ps: PageState) -> None:
     with left:
         paths = tuple((n, article_run(n).points[: t + 1]) for n in chosen)
         present.figure().image(
-            plots.contour_png(("quadratic",), paths, box=article.BOX, article=True),
+            plots.contour_png(Landscape(article.FUNCTION), paths, box=article.BOX, article=True),
             caption=_("The paths up to step {t} (level sets of √f, as in the article)").format(t=t),
             width="stretch",
         )

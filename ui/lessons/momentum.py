@@ -8,6 +8,7 @@ import streamlit as st
 
 import core
 from core import metrics, theory
+from core.run import Landscape
 
 from .. import charts, controls, layout, plots, present
 from ..i18n import N_, _
@@ -45,9 +46,9 @@ def render() -> None:
     )
 
 
-def landscape(kappa: float) -> tuple:
+def landscape(kappa: float) -> Landscape:
     """The lesson's valley: ½(x²/κ + y²), curvatures μ = 1/κ and L = 1, along the axes."""
-    return ("conditioned_quadratic", float(kappa), 0.0)
+    return Landscape.of("conditioned_quadratic", condition=float(kappa), angle=0.0)
 
 
 def best_settings(kappa: float) -> dict[str, dict[str, float]]:
@@ -60,7 +61,7 @@ def best_settings(kappa: float) -> dict[str, dict[str, float]]:
 @st.cache_data(max_entries=64, show_spinner=False)
 def race(kappa: float) -> dict[str, np.ndarray]:
     """Distance to the minimum of each method at its best settings until it shrank by ``TOL`` (≤ ``MAX_STEPS``)."""
-    f = core.get_function("conditioned_quadratic", condition=kappa, angle=0.0)
+    f = landscape(kappa).objective()
     gd_rate = theory.gd_rate(1 / kappa, 1.0, best_settings(kappa)["gd"]["lr"])
     steps = int(min(MAX_STEPS, 1.2 * theory.steps_to_shrink(gd_rate, TOL) + 50))
     out = {}
@@ -181,7 +182,7 @@ def _steps(measured: float) -> str:
 
 
 def _path(kappa: float, name: str, steps: int) -> np.ndarray:
-    f = core.get_function("conditioned_quadratic", condition=kappa, angle=0.0)
+    f = landscape(kappa).objective()
     return core.simulate(f, core.get_optimizer(name, **best_settings(kappa)[name]), f.start, steps).points
 
 

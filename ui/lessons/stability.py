@@ -7,12 +7,13 @@ import streamlit as st
 
 import core
 from core import metrics
+from core.run import Landscape, Run
 
 from .. import charts, controls, plots, present, runs
 from ..i18n import N_, _
-from ..state import PageState, format_value
+from ..state import PageState
 from ..theme import color
-from . import Link, curvature, figures, lesson, try_it
+from . import Link, curvature, figures, lesson, run_link, try_it
 
 FILE = "pages/lesson_stability.py"
 FUNCTIONS = {"rosenbrock": "Rosenbrock", "quadratic": "0.1x² + 2y²"}
@@ -46,7 +47,7 @@ def views(fn: str, lr: float, adam_lr: float, steps: int) -> dict[str, tuple[cor
     f = core.get_function(fn)
     hps = {"gd": {"lr": lr}, "adam": {"lr": adam_lr}}
     out = {}
-    for n, run in runs.run_all((fn,), hps, f.start, steps).items():
+    for n, run in runs.run_all([Run.of(Landscape(fn), n, hp, steps=steps) for n, hp in hps.items()]).items():
         pre = np.array([])
         if n == "adam":
             hp = core.get_optimizer("adam", **hps["adam"]).hyperparameters
@@ -87,7 +88,7 @@ def _body(ps: PageState) -> None:
     left, right = st.columns([2, 3], gap="medium")
     with left:
         present.figure().image(
-            plots.contour_png((fn,), (("gd", gd.points), ("adam", adam.points))),
+            plots.contour_png(Landscape(fn), (("gd", gd.points), ("adam", adam.points))),
             caption=_("Gradient descent and Adam from the same start"),
             width="stretch",
         )
@@ -225,21 +226,15 @@ def _adam_story(
 
 def _links() -> list[Link]:
     """Lab pages that show the same effects (the optimizer pages run at most 500 steps)."""
+    bowl, valley = Landscape("quadratic"), Landscape("rosenbrock")
     return [
-        (
-            "pages/gd.py",
-            _("Gradient descent just below the bowl's limit 2/4 = 0.5: η = 0.48"),
-            {"fn": "quadratic", "lr": format_value(0.48)},
+        run_link(
+            Run.of(bowl, "gd", {"lr": 0.48}), _("Gradient descent just below the bowl's limit 2/4 = 0.5: η = 0.48")
         ),
-        ("pages/gd.py", _("… and just above it: η = 0.52"), {"fn": "quadratic", "lr": format_value(0.52)}),
-        (
-            "pages/gd.py",
+        run_link(Run.of(bowl, "gd", {"lr": 0.52}), _("… and just above it: η = 0.52")),
+        run_link(
+            Run.of(valley, "gd", {"lr": 0.0025}, steps=500),
             _("Gradient descent on Rosenbrock at η = 0.0025, step by step (its first 500 steps)"),
-            {"fn": "rosenbrock", "lr": format_value(0.0025), "steps": "500"},
         ),
-        (
-            "pages/adam.py",
-            _("Adam on Rosenbrock at η = 0.05"),
-            {"fn": "rosenbrock", "lr": format_value(0.05), "steps": "500"},
-        ),
+        run_link(Run.of(valley, "adam", {"lr": 0.05}, steps=500), _("Adam on Rosenbrock at η = 0.05")),
     ]
