@@ -9,7 +9,10 @@ the minibatch order (``core.simulate._Minibatches``); MNIST-1D comes from the ``
 are the app's to the bit, and the program's last line, ``final train loss = …`` (6 significant
 digits), is the app's seed-0 training loss. Everything here is text: torch is never imported.
 
->>> print(network_program("adam", {"lr": 0.02}, "moons", 400, 0.1, (16, 16), "tanh", 200).splitlines()[-1])
+>>> from core.run import Run
+>>> from core.workloads import Workload
+>>> moons = Workload("moons", (16, 16), "tanh", batch_size=None, samples=400)
+>>> print(network_program(Run(moons, "adam", (("lr", 0.02),), steps=200)).splitlines()[-1])
 print(f"final train loss = {loss:.6g}")
 """
 
@@ -20,15 +23,17 @@ import functools
 import inspect
 import itertools
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from . import conv, datasets
 from .messages import N_, CoreError
 from .network import ACTIVATIONS, linear_init, parameter_init
 from .optimizers import get_spec
+from .run import Run
 from .simulate import _Minibatches
 from .snippets import SnippetUnavailable, _kwargs, optimizer_kwargs, schedule_call, scheduler_steps, torch_class
+from .workloads import Workload
 
 DIGITS, TWO_D_SAMPLES = 1797, 400  # get_dataset's sample counts when n is None
 MNIST1D_SIZE = 5000  # MNIST-1D's signals, train + test
@@ -160,32 +165,27 @@ def _optimizer_lines(name: str, hp: Mapping[str, Any]) -> tuple[list[str], list[
 
 
 def network_program(
-    name: str,
-    hp: Mapping[str, Any],
-    dataset: str,
-    n: int | None,
-    noise: float,
-    hidden: Sequence[int],
-    activation: str,
-    steps: int,
-    batch_size: int | None = None,
-    schedule: tuple | None = None,
+    run: Run,
     *,
+    title: str = "",
     data_seed: int = 0,
-    init_seed: int = 0,
     batch_seed: int = 0,
     test_fraction: float = datasets.TEST_FRACTION,
-    title: str = "",
-    architecture: str = "mlp",
 ) -> str:
-    """A runnable PyTorch program (float64) training the network lab's seed-``init_seed`` network with ``name``.
+    """A runnable PyTorch program (float64) training ``run``'s seed-``run.seed`` network as the network lab does.
 
-    The arguments are the page's: data set, samples ``n`` (None: the data set's default), noise, hidden
-    sizes, activation, steps, minibatch size (None: full batch) and schedule as ``(name, ((param, value), ...))``.
-    ``architecture`` ``"cnn"`` writes ``core.cnn``'s network at its defaults (hidden sizes and activation unused);
-    logistic regression is an MLP with ``hidden=()``.
+    ``run.task`` is the ``Workload`` (data set, samples, noise, architecture, hidden sizes, activation, minibatch
+    size); the optimizer, hyperparameters, steps and schedule are the run's. ``architecture`` ``"cnn"`` writes
+    ``core.cnn``'s network at its defaults; logistic regression is an MLP without hidden layers.
     Raises ``SnippetUnavailable`` (a ``ValueError``) when torch.optim cannot express the run (Lion, ...).
     """
+    w = run.task
+    if not isinstance(w, Workload):
+        raise CoreError(N_("A 2-D run's program is written by core.snippets, not core.network_program."))
+    name, hp, steps, schedule, init_seed = run.optimizer, run.hp, run.steps, run.schedule, run.seed
+    dataset, n, noise, activation, batch_size = w.data, w.samples, w.noise, w.activation, w.batch_size
+    hidden = () if w.architecture == "logistic" else w.hidden
+    architecture = w.architecture
     opt_lines, opts = _optimizer_lines(name, hp)
     lr = optimizer_kwargs(name, hp, network=True)["lr"]
     sched = schedule_call(schedule, lr)

@@ -55,7 +55,8 @@ def test_digits_export_has_the_slice_png_and_loads_the_digits_with_scikit_learn(
 
 def test_curves_frame_has_every_optimizer_seed_and_recorded_step():
     key = network.lab_workload("moons", "mlp", (4,), "tanh", None, 200, 0.1)
-    results = {n: network.train(key, n, (("lr", 0.02),), 30, None, 3) for n in ("adam", "rmsprop")}
+    specs = network.lab_runs(key, {n: {"lr": 0.02} for n in ("adam", "rmsprop")}, 30, 3)
+    results = {run.optimizer: network.train(run) for run in specs}
     frame = network_export.curves_frame(results)
     assert list(frame.columns) == ["optimizer", "seed", "step", *network_export.CURVES]
     r = results["adam"]

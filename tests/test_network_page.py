@@ -169,11 +169,11 @@ def test_training_in_chunks_gives_one_runs_numbers(monkeypatch):
     assert len(network.chunks(f, 32, 3, 120)) > 2
     for name in ("adam", "muon"):
         runs = network._RUNS._data.items()
-        [(k, page_run)] = [(k, r) for k, r in runs if k[:2] == (key, name) and k[3:] == (120, 32, 3)]
-        [whole] = network.train_chunks(key, name, k[2], 120, 32, 3, [120])
+        [(run, page_run)] = [(k, r) for k, r in runs if (k.task, k.optimizer, k.steps, k.seeds) == (key, name, 120, 3)]
+        [whole] = network.train_chunks(run, [120])
         for field in page_run.__dataclass_fields__:
             assert np.array_equal(getattr(page_run, field), getattr(whole, field)), field
-        opt = core.get_optimizer(name, **dict(k[2]))
+        opt = core.get_optimizer(name, **run.hp)
         one = core.simulate(f, opt, f.init(range(3)), 120, batch_size=32, seed=0, record_every=network.every(120))
         assert np.array_equal(page_run.steps, one.recorded_steps)
         assert np.array_equal(page_run.path, one.points[:, 0]) and np.array_equal(page_run.final, one.final)

@@ -6,6 +6,7 @@ size): the page caches its objective by it, as the Fair race does."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from core.datasets import LAB_DATASETS, NOISE_HELP, TWO_D_DATASETS
 from core.defaults import demo_hyperparameters
 from core.lru import LRU
 from core.network import ACTIVATIONS, Network
+from core.run import Run
 from core.simulate import join
 from core.workloads import (
     SIGNAL_DATASETS,
@@ -39,7 +41,6 @@ from .i18n import N_, _, error_text, optimizer_name
 from .network_export import network_exports
 from .network_tune import Tuning
 from .plots import figure_text
-from .runs import HyperItems
 from .state import PageState, page_state
 from .text import plain
 from .theme import CMAP, INK, color, linestyle
@@ -240,16 +241,24 @@ def net_run(parts: list[tuple[core.Trajectory, dict[str, np.ndarray]]]) -> NetRu
     )
 
 
-def train_chunks(key: Workload, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int, sizes: list[int]):
-    """Train ``seeds`` networks (inits 0..seeds-1) with ``name`` chunk by chunk (``sizes`` steps each), yielding the
+def train_chunks(run: Run, sizes: list[int]):
+    """Train ``run``'s ``seeds`` networks (inits 0..seeds-1) chunk by chunk (``sizes`` steps each), yielding the
     ``NetRun`` so far after each chunk: one ``simulate`` continued from its checkpoint, so the end is one call's run."""
+    key = _workload(run)
     f = problem(key)
-    opt = core.get_optimizer(name, **dict(hp))
-    start: Any = f.init(range(seeds))
+    opt = core.get_optimizer(run.optimizer, **run.hp)
+    start: Any = f.init(range(run.seeds))
     parts: list = []
     for size in sizes:
         part = core.simulate(
-            f, opt, start, size, batch_size=batch, seed=0, record_every=every(steps, max_rows(f)), checkpoint=True
+            f,
+            opt,
+            start,
+            size,
+            batch_size=key.batch_size,
+            seed=0,
+            record_every=every(run.steps, max_rows(f)),
+            checkpoint=True,
         )
         new = part.points if not parts else part.points[1:]  # a continuation's first row is the last one's
         parts.append((part, evaluate_rows(f, new)))
@@ -257,14 +266,26 @@ def train_chunks(key: Workload, name: str, hp: HyperItems, steps: int, batch: in
         yield net_run(parts)
 
 
-def train(key: Workload, name: str, hp: HyperItems, steps: int, batch: int | None, seeds: int) -> NetRun:
-    """``seeds`` networks trained together by ``name`` (cached; ``_train_all`` fills the cache chunk by chunk)."""
-    found = _RUNS.get((key, name, hp, steps, batch, seeds))
+def train(run: Run) -> NetRun:
+    """``run``'s ``seeds`` networks trained together (cached; ``_train_all`` fills the cache chunk by chunk)."""
+    found = _RUNS.get(run)
     if found is not None:
         return found
-    [run] = train_chunks(key, name, hp, steps, batch, seeds, [steps])
-    _RUNS.put((key, name, hp, steps, batch, seeds), run)
-    return run
+    [trained] = train_chunks(run, [run.steps])
+    _RUNS.put(run, trained)
+    return trained
+
+
+def _workload(run: Run) -> Workload:
+    """The network and data of a network-lab run."""
+    if not isinstance(run.task, Workload):
+        raise TypeError("a network-lab run trains a Workload")
+    return run.task
+
+
+def lab_runs(key: Workload, hps: Mapping[str, Mapping[str, Any]], steps: int, seeds: int) -> list[Run]:
+    """One run per optimizer of ``hps`` (in its order): ``seeds`` networks of ``key`` trained for ``steps``."""
+    return [Run(key, name, runs.freeze(dict(hp)), steps=steps, seeds=seeds) for name, hp in hps.items()]
 
 
 def render() -> None:
@@ -406,21 +427,20 @@ def _body(ps: PageState) -> None:
         )
     if not _budget_note(fitted):
         return
-    results = _train_all(key, chosen, hps, steps, batch, seeds)
+    results = _train_all(lab_runs(key, {n: hps[n] for n in chosen}, steps, seeds))
     if results:
-        _draw_figures(key, results, hps, steps, batch, seeds, plane, centre)
+        done = tuple(lab_runs(key, {n: hps[n] for n in results}, steps, seeds))
+        _draw_figures(done, plane, centre)
         _curves(ps, results, seeds)
         _table(results, labels)
         # The per-class table (a column per optimizer) needs more than half the width (issue 24).
         left, right = st.columns(2 if data in TWO_D_DATASETS else [2, 3], gap="medium")
         with left:
-            _slice(key, results, hps, steps, batch, seeds, plane, centre)
+            _slice(done, plane, centre)
         with right:
             if data in TWO_D_DATASETS:
                 st.image(
-                    regions_png(
-                        key, tuple((n, runs.freeze(hps[n])) for n in results), steps, batch, seeds, i18n.language()
-                    ),
+                    regions_png(done, i18n.language()),
                     caption=_(
                         "Decision regions of each optimizer's seed-0 network after training, with the training points"
                     ),
@@ -433,12 +453,11 @@ def _body(ps: PageState) -> None:
         if data in SIGNAL_DATASETS:
             _signals(ds)
             _paper_preset(ps, arch)
-        names = tuple((n, runs.freeze(hps[n])) for n in results)
         figures = [
             (
                 _("Loss slice (PNG)"),
                 "network_loss_slice.png",
-                lambda: slice_png(key, names, steps, batch, seeds, plane, centre, i18n.language())[0],
+                lambda: slice_png(done, plane, centre, i18n.language())[0],
             )
         ]
         if data in TWO_D_DATASETS:
@@ -446,31 +465,21 @@ def _body(ps: PageState) -> None:
                 (
                     _("Decision regions (PNG)"),
                     "network_decision_regions.png",
-                    lambda: regions_png(key, names, steps, batch, seeds, i18n.language()),
+                    lambda: regions_png(done, i18n.language()),
                 )
             )
-        network_exports(ps, key, results, hps, steps, batch, _(f.display_name), figures)
+        network_exports(ps, done, results, _(f.display_name), figures)
 
 
-def _draw_figures(
-    key: Workload,
-    results: dict[str, NetRun],
-    hps: dict,
-    steps: int,
-    batch: int | None,
-    seeds: int,
-    plane: str,
-    centre: str,
-) -> None:
-    """Compute the loss slice and the decision regions in the heavy-work slot, with a progress bar (they are
-    cached, so the page's figures below only draw them)."""
-    names = tuple((n, runs.freeze(hps[n])) for n in results)
+def _draw_figures(specs: tuple[Run, ...], plane: str, centre: str) -> None:
+    """Compute the loss slice and the decision regions of the trained ``specs`` in the heavy-work slot, with a
+    progress bar (they are cached, so the page's figures below only draw them)."""
     bar = st.progress(0.0, text=_("Cutting the loss slice…"))
     with work.heavy(bar, 0.0, _("Cutting the loss slice…")):
-        slice_png(key, names, steps, batch, seeds, plane, centre, i18n.language())
-    if problem(key).dataset.box is not None:
+        slice_png(specs, plane, centre, i18n.language())
+    if problem(_workload(specs[0])).dataset.box is not None:
         with work.heavy(bar, 0.8, _("Drawing the decision regions…")):
-            regions_png(key, names, steps, batch, seeds)
+            regions_png(specs)
     bar.empty()
 
 
@@ -556,44 +565,44 @@ def _budget_note(fitted: budget.NetworkPlan) -> bool:
     return True
 
 
-def _train_all(
-    key: Workload, chosen: list[str], hps: dict, steps: int, batch: int | None, seeds: int
-) -> dict[str, NetRun]:
+def _train_all(specs: list[Run]) -> dict[str, NetRun]:
     """Every chosen optimizer's runs, trained chunk by chunk in the shared heavy-work slot, with a progress bar that
     moves per optimizer and per chunk and the training-loss curves drawn as they grow.
 
     Each chunk is a stop point (Streamlit ends a script whose session closed or reran at its next ``st`` call),
     so abandoned work ends within about ``CHUNK_SECONDS``."""
+    if not specs:
+        return {}
+    key, steps, seeds = _workload(specs[0]), specs[0].steps, specs[0].seeds
     f = problem(key)
     bar = st.progress(0.0, text=_("Training…"))
     live = st.empty()
-    sizes = chunks(f, batch, seeds, steps)
+    sizes = chunks(f, key.batch_size, seeds, steps)
     out: dict[str, NetRun] = {}
-    for i, name in enumerate(chosen):
+    for i, spec in enumerate(specs):
+        name = spec.optimizer
         label = optimizer_name(name)
-        hp = runs.freeze(hps[name])
-        k = (key, name, hp, steps, batch, seeds)
-        found = _RUNS.get(k)
+        found = _RUNS.get(spec)
         if found is not None:
             out[name] = found
             continue
         try:
-            core.get_optimizer(name, **dict(hp))
+            core.get_optimizer(name, **spec.hp)
         except ValueError as err:
             st.error(f"{label}: {plain(error_text(err), 300)}", icon=":material/block:")
             continue
         text = _("Training {seeds} networks with {optimizer}…").format(seeds=seeds, optimizer=label)
-        done, chunk_runs = 0, train_chunks(key, name, hp, steps, batch, seeds, sizes)
+        done, chunk_runs = 0, train_chunks(spec, sizes)
         run = None
         for size in sizes:
-            with work.heavy(bar, (i + done / steps) / len(chosen), text):
+            with work.heavy(bar, (i + done / steps) / len(specs), text):
                 try:
                     run = next(chunk_runs)
                 except ValueError as err:  # a setting the core refuses only once training starts
                     st.error(f"{label}: {plain(error_text(err), 300)}", icon=":material/block:")
                     break
             done += size
-            bar.progress((i + done / steps) / len(chosen), text=text)
+            bar.progress((i + done / steps) / len(specs), text=text)
             with live.container():
                 over = (
                     _("median and 10–90 % band over {seeds} seeds").format(seeds=seeds) if seeds > 1 else _("one seed")
@@ -605,7 +614,7 @@ def _train_all(
                 ).show(st)
         if run is None or done < steps:
             continue
-        _RUNS.put(k, run)
+        _RUNS.put(spec, run)
         out[name] = run
     live.empty()
     bar.empty()
@@ -677,18 +686,9 @@ def _table(results: dict[str, NetRun], labels: dict[str, str]) -> None:
     layout.markdown_table(pd.DataFrame(rows), {c: "{:.3f}" for c in (_("train accuracy"), _("test accuracy"))})
 
 
-def _slice(
-    key: Workload,
-    results: dict[str, NetRun],
-    hps: dict,
-    steps: int,
-    batch: int | None,
-    seeds: int,
-    plane: str,
-    centre: str,
-) -> None:
-    names = tuple((n, runs.freeze(hps[n])) for n in results)
-    png, explained = slice_png(key, names, steps, batch, seeds, plane, centre, i18n.language())
+def _slice(specs: tuple[Run, ...], plane: str, centre: str) -> None:
+    """The loss slice through the trained ``specs``' networks, with what it shows and how it was cut."""
+    png, explained = slice_png(specs, plane, centre, i18n.language())
     st.image(
         png,
         width="stretch",
@@ -702,7 +702,7 @@ def _slice(
             shares=i18n.join(f"{optimizer_name(n)} {e:.0%}" for n, e in explained if np.isfinite(e))
         )
     )
-    f = problem(key)
+    f = problem(_workload(specs[0]))
     resolution, samples = slice_size(f)
     if samples < f.dataset.n_train:
         st.caption(
@@ -722,13 +722,14 @@ def _slice(
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
-def slice_png(
-    key: Workload, names: tuple, steps: int, batch: int | None, seeds: int, plane: str, centre: str, lang: str = "en"
-) -> tuple[bytes, tuple]:
-    """PNG of the shared loss slice with every path, and each path's explained variance (labels in ``lang``)."""
+def slice_png(specs: tuple[Run, ...], plane: str, centre: str, lang: str = "en") -> tuple[bytes, tuple]:
+    """PNG of the shared loss slice with every run's seed-0 path, and each path's explained variance (labels in
+    ``lang``)."""
+    key = _workload(specs[0])
     f = slice_problem(key)
     resolution, _samples = slice_size(problem(key))
-    paths = [train(key, n, hp, steps, batch, seeds).path for n, hp in names]
+    paths = [train(run).path for run in specs]
+    names = [run.optimizer for run in specs]
     s = landscape.loss_slice(f, paths, method=plane, center=centre, resolution=resolution)
     fig = Figure(figsize=(5.6, 4.6), dpi=plots.DPI)
     fig.patch.set_alpha(0.0)
@@ -745,7 +746,7 @@ def slice_png(
         cb.set_label(figure_text(N_("training loss (log10)")), color=INK, fontsize=8)
         cb.ax.tick_params(colors=INK, labelsize=7)
         cb.outline.set_edgecolor(INK)
-    for (name, _hp), path, explained in zip(names, s.paths, s.explained, strict=False):
+    for name, path, explained in zip(names, s.paths, s.explained, strict=False):
         if len(path):
             c = color(name)
             ax.plot(
@@ -766,19 +767,20 @@ def slice_png(
     plots.style_axes(ax, fig)
     if names:
         ax.legend(loc="upper right", fontsize=7, framealpha=0.85).get_frame().set_edgecolor(INK)
-    return plots.to_png(fig), tuple((n, e) for (n, _hp), e in zip(names, s.explained, strict=False))
+    return plots.to_png(fig), tuple((n, e) for n, e in zip(names, s.explained, strict=False))
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
-def regions_png(key: Workload, names: tuple, steps: int, batch: int | None, seeds: int, lang: str = "en") -> bytes:
-    """PNG of the decision regions of each optimizer's trained seed-0 network on a 2-D data set (titles in ``lang``)."""
-    f = problem(key)
+def regions_png(specs: tuple[Run, ...], lang: str = "en") -> bytes:
+    """PNG of the decision regions of each run's trained seed-0 network on a 2-D data set (titles in ``lang``)."""
+    names = [run.optimizer for run in specs]
+    f = problem(_workload(specs[0]))
     ds = f.dataset
     assert ds.box is not None  # decision regions are drawn for 2-D data sets only
     xmin, xmax, ymin, ymax = ds.box
     xs, ys = np.linspace(xmin, xmax, REGION_GRID), np.linspace(ymin, ymax, REGION_GRID)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-    finals = np.stack([train(key, n, hp, steps, batch, seeds).final[0] for n, hp in names])
+    finals = np.stack([train(run).final[0] for run in specs])
     with np.errstate(all="ignore"):
         predicted = f.predict(finals, grid).reshape(len(names), REGION_GRID, REGION_GRID)
     cols = min(3, len(names))
@@ -786,7 +788,7 @@ def regions_png(key: Workload, names: tuple, steps: int, batch: int | None, seed
     fig = Figure(figsize=(2.2 * cols, 2.3 * rows), dpi=plots.DPI)
     fig.patch.set_alpha(0.0)
     cmap = ListedColormap(CLASS_COLORS)
-    for i, (name, _hp) in enumerate(names):
+    for i, name in enumerate(names):
         ax = fig.add_subplot(rows, cols, i + 1)
         ax.imshow(
             predicted[i],

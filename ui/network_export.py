@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.network_program import MNIST1D_PACKAGE, final_loss_line, network_program
+from core.run import Run
 from core.workloads import Workload
 
 from . import layout
@@ -40,27 +41,14 @@ def curves_frame(results: Mapping[str, Any]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def program_panel(
-    name: str, hp: Mapping[str, Any], key: Workload, steps: int, batch: int | None, network: str, app_loss: float
-) -> None:
+def program_panel(run: Run, network: str, app_loss: float) -> None:
     """One optimizer's run as a runnable torch.optim program (``st.code`` has a copy button), or why there is none."""
     title = _("{optimizer} training the {network}, {steps} steps, with torch.optim (Descent Lab)").format(
-        optimizer=optimizer_name(name), network=network, steps=steps
+        optimizer=optimizer_name(run.optimizer), network=network, steps=run.steps
     )
+    data = run.task.data if isinstance(run.task, Workload) else ""
     try:
-        code = network_program(
-            name,
-            hp,
-            key.data,
-            key.samples,
-            key.noise,
-            () if key.architecture == "logistic" else key.hidden,
-            key.activation,
-            steps,
-            batch_size=batch,
-            title=title,
-            architecture=key.architecture,
-        )
+        code = network_program(run, title=title)
     except ValueError as err:
         st.info(error_text(err), icon=":material/info:")
         return
@@ -73,9 +61,9 @@ def program_panel(
             "rounding grows and the later digits can differ."
         ).format(line=final_loss_line(app_loss))
     )
-    if key.data == "digits":
+    if data == "digits":
         st.caption(_("The program loads the digits with scikit-learn (`pip install scikit-learn`)."))
-    if key.data == "mnist1d":
+    if data == "mnist1d":
         st.caption(
             _("The program generates MNIST-1D with its authors' package (`pip install {package}`).").format(
                 package=MNIST1D_PACKAGE
@@ -85,20 +73,18 @@ def program_panel(
 
 def network_exports(
     ps: PageState,
-    key: Workload,
+    specs: Sequence[Run],
     results: Mapping[str, Any],
-    hps: Mapping[str, Mapping[str, Any]],
-    steps: int,
-    batch: int | None,
     network: str,
     figures: Sequence[tuple[str, str, Callable[[], bytes]]],
 ) -> None:
-    """Below the figures, drawn only when opened: downloads (curves CSV, each figure's PNG) and one program per optimizer.
+    """Below the figures, drawn only when opened: downloads (curves CSV, each figure's PNG) and one program per
+    trained run of ``specs`` (``results`` by optimizer).
 
     ``figures`` are (button label, file name, PNG maker); the makers run on click only.
     """
-    names = list(results)
-    if not names:
+    trained = [run for run in specs if run.optimizer in results]
+    if not trained:
         return
     with layout.on_demand(
         _("Export: the runs as PyTorch, every curve as CSV, the figures as PNG"),
@@ -130,6 +116,6 @@ def network_exports(
                 key=ps.key(f"png:{file_name}"),
             )
         st.markdown("**" + _("Copy as PyTorch") + "**")
-        for tab, n in zip(st.tabs([optimizer_name(n) for n in names]), names, strict=True):
+        for tab, run in zip(st.tabs([optimizer_name(run.optimizer) for run in trained]), trained, strict=True):
             with tab:
-                program_panel(n, hps[n], key, steps, batch, network, float(results[n].train_loss[-1][0]))
+                program_panel(run, network, float(results[run.optimizer].train_loss[-1][0]))

@@ -1,7 +1,7 @@
 """Network-lab runs written as PyTorch programs (``core.network_program``): shared by the generator, the
 check script and the test.
 
-Each case is the keyword arguments of ``network_program``; ``app_line`` is the app's own last line for
+Each case is the settings of one network-lab run (``run`` makes its ``core.run.Run``); ``app_line`` is the app's own last line for
 it: the seed-0 network trained by ``core.simulate`` as the network lab trains it (data seed 0, minibatch
 seed 0), its final training loss written as the program prints it.
 """
@@ -12,6 +12,7 @@ from typing import Any
 
 import core
 from core.network_program import final_loss_line, network_program
+from core.run import Run
 from core.schedules import get_schedule
 from core.workloads import Workload
 
@@ -71,14 +72,9 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
-def program(case: dict[str, Any]) -> str:
-    """The program of a case, as the network lab writes it (no title: the title is translated text)."""
-    return network_program(**case)
-
-
-def app_loss(case: dict[str, Any]) -> float:
-    """The app's final training loss of the case's seed-0 network."""
-    f = Workload(
+def workload(case: dict[str, Any]) -> Workload:
+    """The case's network and data."""
+    return Workload(
         case["dataset"],
         case["hidden"],
         case["activation"],
@@ -86,7 +82,22 @@ def app_loss(case: dict[str, Any]) -> float:
         case["architecture"],
         samples=case["n"],
         noise=case["noise"],
-    ).network()
+    )
+
+
+def run(case: dict[str, Any]) -> Run:
+    """The case as the network lab describes it: its workload, optimizer, hyperparameters, schedule and steps."""
+    return Run(workload(case), case["name"], tuple(case["hp"].items()), case["steps"], schedule=case["schedule"])
+
+
+def program(case: dict[str, Any]) -> str:
+    """The program of a case, as the network lab writes it (no title: the title is translated text)."""
+    return network_program(run(case))
+
+
+def app_loss(case: dict[str, Any]) -> float:
+    """The app's final training loss of the case's seed-0 network."""
+    f = workload(case).network()
     schedule = case["schedule"]
     run = core.simulate(
         f,
