@@ -3,7 +3,8 @@
 A practitioner judges a setting by how the network does on data it was not trained on, over a few
 seeds. So here the runs of a trial are ``seeds`` networks: network i starts from the network's own
 seeded initialisation ``init(i)`` and, with minibatches, draws them in the order seeded by
-``seed + i``. A run has diverged when its parameters stop being finite or its training loss ends
+``seed + i`` (or, with ``shared_batches``, all in the order seeded ``seed``, as the network lab trains
+them). A run has diverged when its parameters stop being finite or its training loss ends
 above ``GROWTH`` times its start (the landscapes' rule; a network's loss stays finite long after it
 has blown up). Scores (lower is better; a diverged run scores ``inf``):
 
@@ -13,7 +14,7 @@ has blown up). Scores (lower is better; a diverged run scores ``inf``):
 - ``"auc"``: the mean test loss over the recorded steps (the area under the test-loss curve per step).
 
 Full-batch trials run in one batched ``simulate`` call over trials × seeds; with minibatches, one
-call per seed (networks of one call share their minibatches). Trials whose recorded parameters
+call per seed (networks of one call share their minibatches), or one call with ``shared_batches``. Trials whose recorded parameters
 would exceed ``CHUNK_BYTES`` run in chunks of trials. Only the test split is evaluated at the
 recorded steps: the scores never read the training split (the training loss that ``simulate``
 records serves the divergence rule).
@@ -99,14 +100,19 @@ def run_trials(
     target: float,
     batch_size: int | None = None,
     seed: int = 0,
+    shared_batches: bool = False,
 ) -> NetworkTrials:
-    """Train ``count`` trials (the optimizer's hyperparameters are arrays ``(count, 1)``) from every start."""
+    """Train ``count`` trials (the optimizer's hyperparameters are arrays ``(count, 1)``) from every start.
+
+    ``shared_batches``: every network draws the minibatches seeded ``seed`` (one call for all of them, as the
+    network lab trains its seeds) instead of its own ``seed + i``."""
     curves_needed = score != "final"
     record = "all" if curves_needed else "last"
     every = max(1, steps // ROWS)
     seeds = starts.shape[0]
     minibatch = batch_size is not None and batch_size < network.n_samples
-    groups = [np.arange(seeds)] if not minibatch else [np.array([i]) for i in range(seeds)]
+    own = minibatch and not shared_batches  # each network its own minibatch order: one call per network
+    groups = [np.array([i]) for i in range(seeds)] if own else [np.arange(seeds)]
     rows = (steps // every + 2) if curves_needed else 2
     chunk = max(1, CHUNK_BYTES // (8 * rows * network.dim * len(groups[0])))
     losses, accuracies, diverged = [], [], []
@@ -123,7 +129,7 @@ def run_trials(
                 record,
                 record_every=every,
                 batch_size=batch_size if minibatch else None,
-                seed=seed + i if minibatch else seed,
+                seed=seed + i if own else seed,
             )
             parts.append((*network.test_scores(run.points), diverged_at(run) >= 0))
         losses.append(np.concatenate([p[0] for p in parts], axis=1))  # (rows, count, len(cols))

@@ -205,6 +205,7 @@ def tune(
     rounds: int = 4,
     include: Sequence[Mapping[str, Any]] = (),
     batch_size: int | None = None,
+    shared_batches: bool = False,
 ) -> TuneResult:
     """Search optimizer ``name``'s hyperparameters on ``objective`` with ``budget`` trials of ``steps`` steps.
 
@@ -224,14 +225,15 @@ def tune(
     On a network (``core.mlp``) the runs of a trial are its ``seeds`` seeded initialisations (or
     ``x0``'s parameter vectors), trained with minibatches of ``batch_size`` (full batch when None)
     and scored on the test split, ``target`` being a test accuracy (default 0.9): see
-    ``core.network_trials``.
+    ``core.network_trials``. Network i draws its minibatches seeded ``seed + i``; with ``shared_batches`` all
+    draw those seeded ``seed``, as the network lab trains its networks, so a score is the lab's own number.
     """
     _check_metric(score)
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
         raise CoreError(N_("Invalid budget: {value} (expected an integer >= 1)"), value=repr(budget))
     fixed = dict(fixed or {})
     dims = search_space(name, fixed)
-    run_batch = _trial_runner(objective, steps, score, x0, seeds, noise, seed, target, batch_size)
+    run_batch = _trial_runner(objective, steps, score, x0, seeds, noise, seed, target, batch_size, shared_batches)
     snaps = _snappers(dims, options or {})
     units, values = np.empty((0, len(dims))), np.empty((0, len(dims)))
     trial_score, diverged, final_mean, round_of = (np.empty(0) for _ in range(4))
@@ -282,6 +284,7 @@ def _trial_runner(
     seed: int,
     target: float | None,
     batch_size: int | None,
+    shared_batches: bool = False,
 ) -> TrialRunner:
     """A function that runs ``count`` trials of an optimizer (hyperparameters ``(count, 1, 1)``) from every start.
 
@@ -296,7 +299,16 @@ def _trial_runner(
             # (count, 1, 1) hyperparameters broadcast over the (count, seeds) batch as (count, 1).
             flat = Optimizer(optimizer.spec, {k: _drop_axis(v) for k, v in optimizer.hyperparameters.items()})
             t = run_trials(
-                objective, flat, starts, count, steps=steps, score=score, target=goal, batch_size=batch_size, seed=seed
+                objective,
+                flat,
+                starts,
+                count,
+                steps=steps,
+                score=score,
+                target=goal,
+                batch_size=batch_size,
+                seed=seed,
+                shared_batches=shared_batches,
             )
             return t.scores, t.diverged, t.test_loss
 

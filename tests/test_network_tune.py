@@ -47,6 +47,19 @@ def test_final_score_is_the_mean_test_loss_of_the_seeded_networks():
     assert result.score != pytest.approx(run.values[-1].mean(), rel=1e-3), "the test split, not the training loss"
 
 
+def test_shared_batches_score_is_the_network_labs_own_run():
+    """The lab trains its seeds in one call on one minibatch order; tuned with ``shared_batches`` the score of a
+    setting is that run's mean test loss, and every trial's networks share one call."""
+    net = small()
+    current = {"lr": 0.02}
+    result = core.tune(net, "adam", budget=3, steps=30, seeds=3, batch_size=16, shared_batches=True, include=[current])
+    lab = core.simulate(net, core.get_optimizer("adam", **current), net.init(range(3)), 30, batch_size=16, seed=0)
+    assert result.trials["lr"][0] == 0.02
+    assert result.trials["score"][0] == pytest.approx(net.evaluate(lab.final).test_loss.mean(), rel=1e-12)
+    own = core.tune(net, "adam", budget=3, steps=30, seeds=3, batch_size=16, include=[current])
+    assert own.trials["score"][0] != pytest.approx(result.trials["score"][0], rel=1e-6), "own orders differ"
+
+
 def test_steps_score_is_the_first_recorded_step_at_the_target_accuracy():
     net = small()
     x0 = net.init(range(2))
@@ -76,6 +89,9 @@ def test_full_batch_trials_run_in_one_call_and_minibatch_seeds_in_one_call_each(
     calls.clear()
     core.tune(net, "adam", budget=8, steps=10, seeds=3, rounds=1, batch_size=16, seed=5)
     assert calls == [((9, 1, net.dim), 16, 5), ((9, 1, net.dim), 16, 6), ((9, 1, net.dim), 16, 7)]
+    calls.clear()
+    core.tune(net, "adam", budget=8, steps=10, seeds=3, rounds=1, batch_size=16, seed=5, shared_batches=True)
+    assert calls == [((9, 3, net.dim), 16, 5)]
 
 
 def test_a_diverging_trial_scores_inf():

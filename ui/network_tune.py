@@ -54,6 +54,7 @@ def tuned_network(
         score=SCORE,
         seeds=seeds,
         batch_size=batch,
+        shared_batches=True,  # the page trains its seeds on one minibatch order: the score is its own number
         fixed=dict(fixed),
         options={k: list(v) for k, v in options},
         include=[dict(i) for i in include],
