@@ -523,6 +523,7 @@ TEXTS = (
     N_("{sizes} {activation} network on {dataset}"),
     N_("{sizes} {activation} residual network on {dataset}"),
     N_("The program generates all of MNIST-1D; a subset of it is not written out."),
+    N_("A 2-D run's program is written by core.snippets, not core.network_program."),
     N_("Invalid target: {value} (expected a test accuracy in (0, 1])"),
     N_("Invalid x0 shape {shape}: a network needs starts of {dim} parameters"),
     N_("Unknown optimizer {name}; valid names are: {names}"),
