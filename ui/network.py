@@ -392,8 +392,8 @@ def _body(ps: PageState) -> None:
     st.markdown(
         _(
             "**{network}**: {description} {n_train} training and {n_test} test samples, "
-            "{dim:,} parameters θ, cross-entropy loss. Every optimizer trains the same {seeds} initialisations "
-            "(drawn as torch's layers draw them by default), all seeds at once. {network_only} apply to networks "
+            "{dim:,} parameters θ, cross-entropy loss. Every optimizer trains the same initialisations (seeds: "
+            "{seeds}; drawn as torch's layers draw them by default), all at once. {network_only} apply to networks "
             "only; Muon trains the biases with AdamW."
         ).format(
             network=_(f.display_name),
