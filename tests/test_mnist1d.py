@@ -29,24 +29,25 @@ def test_default_mnist1d_has_the_packages_split_and_shapes():
     assert abs(everything.mean()) < 1e-12 and everything.std() == pytest.approx(1.0, abs=1e-12)  # the package's scaling
 
 
-def test_mnist1d_is_the_packages_generator_and_leaves_the_global_random_state_alone():
+def test_committed_mnist1d_is_the_packages_generator_and_generation_leaves_the_global_random_state_alone():
     from mnist1d.data import get_dataset_args, make_dataset
 
     np.random.seed(123)
     expected_next = np.random.rand()
     np.random.seed(123)
-    datasets._generate_mnist1d.cache_clear()
-    ours = datasets.load_mnist1d()
+    generated = datasets.generate_mnist1d()
     assert np.random.rand() == expected_next  # generation saved and restored the global state
     raw = make_dataset(get_dataset_args())
-    for mine, key in zip(ours, ("x", "y", "x_test", "y_test"), strict=True):
-        np.testing.assert_array_equal(mine, raw[key])
+    for mine, fresh, key in zip(datasets.load_mnist1d(), generated, ("x", "y", "x_test", "y_test"), strict=True):
+        np.testing.assert_array_equal(fresh, raw[key])
+        np.testing.assert_array_equal(mine, raw[key])  # the committed file is the package's data to the bit
+        assert mine.dtype == fresh.dtype
 
 
-def test_mnist1d_is_generated_once_and_read_only():
+def test_mnist1d_is_read_once_and_read_only():
     first, again = datasets.load_mnist1d(), datasets.load_mnist1d()
     assert all(a is b for a, b in zip(first, again, strict=True))
-    assert datasets._generate_mnist1d.cache_info().currsize == 1
+    assert datasets.load_mnist1d.cache_info().currsize == 1
     with pytest.raises(ValueError):
         first[0][0, 0] = 1.0
 
