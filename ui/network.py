@@ -429,18 +429,18 @@ def _body(ps: PageState) -> None:
         return
     results = _train_all(lab_runs(key, {n: hps[n] for n in chosen}, steps, seeds))
     if results:
-        done = tuple(lab_runs(key, {n: hps[n] for n in results}, steps, seeds))
-        _draw_figures(done, plane, centre)
+        trained = tuple(lab_runs(key, {n: hps[n] for n in results}, steps, seeds))
+        _draw_figures(trained, plane, centre)
         _curves(ps, results, seeds)
         _table(results, labels)
         # The per-class table (a column per optimizer) needs more than half the width (issue 24).
         left, right = st.columns(2 if data in TWO_D_DATASETS else [2, 3], gap="medium")
         with left:
-            _slice(done, plane, centre)
+            _slice(trained, plane, centre)
         with right:
             if data in TWO_D_DATASETS:
                 st.image(
-                    regions_png(done, i18n.language()),
+                    regions_png(trained, i18n.language()),
                     caption=_(
                         "Decision regions of each optimizer's seed-0 network after training, with the training points"
                     ),
@@ -457,7 +457,7 @@ def _body(ps: PageState) -> None:
             (
                 _("Loss slice (PNG)"),
                 "network_loss_slice.png",
-                lambda: slice_png(done, plane, centre, i18n.language())[0],
+                lambda: slice_png(trained, plane, centre, i18n.language())[0],
             )
         ]
         if data in TWO_D_DATASETS:
@@ -465,10 +465,10 @@ def _body(ps: PageState) -> None:
                 (
                     _("Decision regions (PNG)"),
                     "network_decision_regions.png",
-                    lambda: regions_png(done, i18n.language()),
+                    lambda: regions_png(trained, i18n.language()),
                 )
             )
-        network_exports(ps, done, results, _(f.display_name), figures)
+        network_exports(ps, trained, results, _(f.display_name), figures)
 
 
 def _draw_figures(specs: tuple[Run, ...], plane: str, centre: str) -> None:
