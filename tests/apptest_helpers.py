@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pandas as pd
 import pyarrow as pa
@@ -67,6 +68,23 @@ def images(at: AppTest) -> list:
 def image_ids(at: AppTest) -> list[str]:
     """Identifiers of the images drawn (they change when the picture changes)."""
     return [str(img.proto) for img in images(at)]
+
+
+def page_link_protos(at: AppTest) -> list:
+    """Every ``st.page_link`` element drawn (popovers and expanders included), as protos."""
+
+    def walk(node):
+        if getattr(node, "type", None) == "page_link":
+            yield node.proto
+        for c in getattr(node, "children", {}).values():
+            yield from walk(c)
+
+    return list(walk(at._tree))
+
+
+def page_links(at: AppTest) -> list[tuple[str, dict[str, str]]]:
+    """Every page link drawn: (page file, query parameters)."""
+    return [(f"pages/{p.page or 'home'}.py", dict(parse_qsl(p.query_string))) for p in page_link_protos(at)]
 
 
 def errors(at: AppTest) -> list[str]:

@@ -3,21 +3,9 @@
 from urllib.parse import parse_qsl
 
 import core
-from tests.apptest_helpers import markdown_tables, open_page
+from tests.apptest_helpers import markdown_tables, open_page, page_link_protos
 
 STOP_COLUMN = "first step with |x| ≤ 0.1 and |y| < 0.1"
-
-
-def _page_links(at) -> list:
-    """Every ``st.page_link`` element on the page, as protos."""
-
-    def walk(node):
-        if getattr(node, "type", None) == "page_link":
-            yield node.proto
-        for c in getattr(node, "children", {}).values():
-            yield from walk(c)
-
-    return list(walk(at._tree))
 
 
 def test_article_claims_stand_beside_its_numbers():
@@ -43,7 +31,7 @@ def test_adams_early_stop_is_explained_under_the_loss_chart():
 
 def test_home_link_opens_the_article_view():
     home = open_page("pages/home.py")
-    link = next(p for p in _page_links(home) if p.label.startswith("Reproduce the article"))
+    link = next(p for p in page_link_protos(home) if p.label.startswith("Reproduce the article"))
     assert link.page == "compare" and link.query_string == "article=1"
     at = open_page("pages/compare.py", dict(parse_qsl(link.query_string)))
     assert not at.exception

@@ -1,29 +1,15 @@
 """The guided lessons: they render with their figures, their numbers are right, their links open cleanly."""
 
-from urllib.parse import parse_qsl
-
 import numpy as np
 import pytest
 
 import core
 from core import article
-from tests.apptest_helpers import charts, count, image_ids, markdown_tables, open_page
+from tests.apptest_helpers import charts, count, image_ids, markdown_tables, open_page, page_links
 from ui.lessons import curvature
 from ui.pages import LESSONS
 
 LESSON_FILES = [path for path, _, _ in LESSONS]
-
-
-def _links(at) -> list[tuple[str, dict[str, str]]]:
-    """Every page link drawn: (page file, query parameters)."""
-
-    def walk(node):
-        if getattr(node, "type", None) == "page_link":
-            yield node.proto
-        for c in getattr(node, "children", {}).values():
-            yield from walk(c)
-
-    return [(f"pages/{p.page or 'home'}.py", dict(parse_qsl(p.query_string))) for p in walk(at._tree)]
 
 
 def _chart(at, title: str):
@@ -37,12 +23,12 @@ def test_lesson_renders_its_figures(lesson):
     assert not at.warning and not at.error
     assert count(at, "vega_lite_chart") >= 1
     assert count(at, "image") >= 1
-    assert any(q for _, q in _links(at)), "a lesson ends with links into the lab"
+    assert any(q for _, q in page_links(at)), "a lesson ends with links into the lab"
 
 
 def test_home_links_to_the_lessons():
     at = open_page("pages/home.py")
-    assert "pages/lesson_article.py" in [page for page, _ in _links(at)]
+    assert "pages/lesson_article.py" in [page for page, _ in page_links(at)]
 
 
 def test_lesson_one_tells_the_articles_numbers():
@@ -146,7 +132,7 @@ def test_lesson_three_quadratic_has_constant_sharpness():
 
 @pytest.mark.parametrize("lesson", LESSON_FILES)
 def test_every_try_it_link_opens_its_page_without_a_url_warning(lesson):
-    links = _links(open_page(lesson))
+    links = page_links(open_page(lesson))
     assert len(links) >= 3
     for page, query in links:
         at = open_page(page, query)

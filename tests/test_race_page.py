@@ -1,15 +1,18 @@
 """The Fair race page through AppTest, and the reusable Tune button."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import core
 from core import budget
+from core.run import Landscape, Run
 from core.tune import search_space
 from core.workloads import default_workload
-from tests.apptest_helpers import charts, count, errors, markdown_tables, open_page
+from tests.apptest_helpers import charts, count, errors, markdown_tables, open_page, page_links
 from ui import controls, race
-from ui.tune import slider_values
+from ui.tune import page_values, slider_values
 
 SMALL = {"opts": "gd,adam", "budget": "16", "starts": "2", "steps": "60", "probs": "quadratic,booth"}
 
@@ -34,6 +37,38 @@ def test_race_draws_every_chart():
     assert table["tuned"][0].startswith("η = ")
     for name, value in SMALL.items():
         assert _param(at, name) == value
+
+
+def test_tuned_settings_open_on_their_optimizer_pages():
+    """Under the results, each optimizer's tuned setting links to its own page, which runs it without a warning."""
+    at = open_page("pages/race.py", SMALL)
+    links = page_links(at)
+    assert [page for page, _q in links] == ["pages/gd.py", "pages/adam.py"]
+    tuned = markdown_tables(at)[0]["tuned"]
+    for (page, query), shown in zip(links, tuned, strict=True):
+        run = Run.from_query(Path(page).stem, query)  # the link reads back exactly, every value in range
+        assert run.task == Landscape("quadratic") and run.steps == 60 and run.noise == 0
+        assert shown.startswith(f"η = {run.hp['lr']:.3g}")
+        opened = open_page(page, query)
+        assert not opened.exception and not opened.warning and not errors(opened)
+
+
+@pytest.mark.parametrize("name", core.OPTIMIZERS)
+def test_a_tuned_setting_off_the_sliders_steps_opens_its_page_without_a_warning(name):
+    """A race's tuned values are continuous; the link puts each linear slider's value on the slider's step."""
+    key = Landscape("booth")
+    rng = np.random.default_rng(len(name))
+    best = dict(core.get_spec(name).defaults)
+    for d in search_space(name):
+        value = float(np.exp(rng.uniform(np.log(d.low), np.log(d.high))) if d.log else rng.uniform(d.low, d.high))
+        if d.index is None:
+            best[d.hyper] = value
+        else:
+            best[d.hyper] = tuple(value if i == d.index else v for i, v in enumerate(best[d.hyper]))
+    run = Run.of(key, name, page_values(key, name, best), steps=40)
+    opened = open_page(f"pages/{name}.py", run.to_query())
+    assert not opened.exception and not opened.warning and not errors(opened)
+    assert Run.from_query(name, run.to_query()) == run
 
 
 def test_settings_come_from_the_link():

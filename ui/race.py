@@ -24,7 +24,7 @@ from core import budget
 from core.datasets import TWO_D_DATASETS
 from core.network import ACTIVATIONS
 from core.network_trials import ROWS
-from core.run import Landscape
+from core.run import Landscape, Run
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
 from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, default_workload, work_per_sample
 
@@ -34,7 +34,7 @@ from .network import architecture_control
 from .state import PageState, page_state
 from .text import plain
 from .theme import color, dash
-from .tune import tune_button
+from .tune import page_values, tune_button
 
 PAGE = "race"
 PROFILE_DEFAULT = ["quadratic", "conditioned_quadratic", "rosenbrock", "beale", "himmelblau", "six_hump_camel"]
@@ -259,6 +259,8 @@ def _body(ps: PageState) -> None:
     here = {n: entries[(key, n)] for n in chosen}
     st.subheader(_("Tuned on {landscape}").format(landscape=workload_name(key, net)))
     _table(here, race, labels)
+    if isinstance(key, Landscape):
+        _open_links(key, here, race, labels)
     left, right = st.columns([3, 2], gap="medium")
     with left, present.figure():
         if net:
@@ -677,6 +679,19 @@ def _table(entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> Non
         score=score_name(race.score, race.network),
     )
     st.caption(with_missed_note(text, race))
+
+
+def tuned_run(key: Landscape, name: str, e: Entry, race: Race) -> Run:
+    """Optimizer ``name``'s tuned setting as one run on its own page: from the landscape's start, without noise,
+    a linear slider's value on that slider's nearest step (``ui.tune.page_values``)."""
+    return Run.of(key, name, page_values(key, name, e.result.best), steps=race.steps)
+
+
+def _open_links(key: Landscape, entries: dict[str, Entry], race: Race, labels: dict[str, str]) -> None:
+    """A link per optimizer to its own page running its tuned setting on this landscape (``core.run``)."""
+    with st.popover(_("Open a tuned setting on its optimizer's page"), icon=":material/open_in_new:"):
+        for n, e in entries.items():
+            st.page_link(f"pages/{n}.py", label=labels[n], query_params=tuned_run(key, n, e, race).to_query())
 
 
 def _scale(values: pd.Series) -> alt.Scale:

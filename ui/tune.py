@@ -11,6 +11,7 @@ sliders' current values are trials too, so tuning never scores worse than either
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ import streamlit as st
 
 import core
 from core.defaults import demo_hyperparameters
+from core.run import page_defaults
 from core.tune import SCORES, Dimension, search_space, starts
 
 from . import controls, runs
@@ -37,6 +39,26 @@ def slider_values(spec: core.OptimizerSpec, dim: Dimension, default: float) -> l
     step = controls._linear_step(dim.low, dim.high, default)  # the slider's own step
     decimals = round(-math.log10(step))
     return [round(dim.low + k * step, decimals) for k in range(round((dim.high - dim.low) / step) + 1)]
+
+
+def page_values(key: Surface, name: str, best: Mapping[str, Any]) -> dict[str, Any]:
+    """``best`` as optimizer ``name``'s page takes it from a link: each value of a linear slider moved to that
+    slider's nearest step (a link off its grid is refused); a log slider has a box that takes any value."""
+    spec = core.get_spec(name)
+    page = page_defaults(key, name)
+    out = dict(best)
+    for d in search_space(name):
+        if d.log or d.hyper not in out:
+            continue
+        default = page.get(d.hyper, spec.hyper(d.hyper).default)
+        value = out[d.hyper] if d.index is None else out[d.hyper][d.index]
+        start = default if d.index is None else default[d.index]
+        near = min(slider_values(spec, d, start), key=lambda o: abs(o - float(value)))
+        if d.index is None:
+            out[d.hyper] = near
+        else:
+            out[d.hyper] = tuple(near if i == d.index else v for i, v in enumerate(out[d.hyper]))
+    return out
 
 
 def widget_key(ps: PageState, spec: core.OptimizerSpec, dim: Dimension, prefix: str = "") -> str:
