@@ -92,6 +92,15 @@ class Hyper:
         """The short name of this parameter in a link."""
         return self.url or self.name
 
+    def url_names(self, prefix: str = "") -> tuple[str, ...]:
+        """Its parameters in a link, after ``prefix``: one per element of a pair, else one."""
+        base = prefix + self.url_name
+        return tuple(f"{base}{i}" for i in range(len(self.labels))) if self.kind == "pair" else (base,)
+
+    def token(self, value: Any) -> str:
+        """A choice's link token for its option ``value``."""
+        return next(c.token for c in self.choices if c.value == value)
+
     def elements(self) -> list[tuple[str, Any, Interval | None, Any, bool]]:
         """(label, default, bounds, ui range, log) for each scalar inside this parameter."""
         if self.kind != "pair":

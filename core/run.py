@@ -101,8 +101,8 @@ class Run:
     """What one run (or one batch of seeded copies) is: task, optimizer and hyperparameters, schedule, length,
     start, gradient noise and seeds.
 
-    ``hyper`` holds the hyperparameters the run sets (missing ones take torch's defaults). ``schedule`` is ``(name, params)`` of ``core.schedules``
-    or ``None`` for a constant lr. ``start`` is the 2-D start (``None``: the landscape's own); a network's
+    ``hyper`` holds the hyperparameters the run sets (missing ones take torch's defaults). ``schedule`` is
+    ``(name, params)`` of ``core.schedules`` or ``None`` for a constant lr. ``start`` is the 2-D start (``None``: the landscape's own); a network's
     starts are its ``seeds`` seeded initialisations.
     """
 
@@ -271,19 +271,13 @@ def _surface(query: Mapping[str, str]) -> Surface:
     return Landscape.of(name, **values) if values else Landscape(name)
 
 
-def _url_names(h: Hyper, prefix: str) -> tuple[str, ...]:
-    """The link parameters of ``h``: one per element of a pair, else one."""
-    base = prefix + h.url_name
-    return tuple(f"{base}{i}" for i in range(len(h.labels))) if h.kind == "pair" else (base,)
-
-
 def _hyper_query(h: Hyper, value: Any, prefix: str) -> dict[str, str]:
     """``h``'s value as link parameters (a choice by its token, a pair as one parameter per element)."""
-    names = _url_names(h, prefix)
+    names = h.url_names(prefix)
     if h.kind == "pair":
         return {n: format_value(float(v)) for n, v in zip(names, value, strict=True)}
     if h.kind == "choice":
-        return {names[0]: next(c.token for c in h.choices if c.value == value)}
+        return {names[0]: h.token(value)}
     if h.kind == "int":
         return {names[0]: str(int(value))}
     return {names[0]: format_value(value if h.kind == "bool" else float(value))}
@@ -291,7 +285,7 @@ def _hyper_query(h: Hyper, value: Any, prefix: str) -> dict[str, str]:
 
 def _read_hyper(h: Hyper, query: Mapping[str, str], prefix: str, default: Any) -> Any:
     """``h``'s value in ``query`` (``default`` where a parameter is absent)."""
-    names = _url_names(h, prefix)
+    names = h.url_names(prefix)
     if h.kind == "pair":
         return tuple(
             _number(query, n, default[i] if default is not None else h.default[i]) for i, n in enumerate(names)

@@ -287,13 +287,8 @@ def _reduce(f: core.Objective, n: int, steps: int, chosen: list[str]) -> tuple[i
     side, fitted, k = planned.side, planned.steps, planned.optimizers
     cuts = [_("a {side} × {side} grid instead of {n} × {n}").format(side=side, n=n)] if side != n else []
     cuts += [_("{fitted} steps instead of {steps}").format(fitted=fitted, steps=steps)] if fitted != steps else []
-    if k < len(chosen):
-        cuts += [
-            _("only the first {k} of the {n} optimizers ({left} left out)").format(
-                k=k, n=len(chosen), left=i18n.join([optimizer_name(name) for name in chosen[k:]])
-            )
-        ]
-    work.reduced_note(c, cuts, planned.fit)
+    cuts += [work.left_out(chosen, k)] if k < len(chosen) else []
+    work.reduced_note(c, cuts, planned.fit.reserved)
     return side, fitted, chosen[:k]
 
 

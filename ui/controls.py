@@ -224,7 +224,7 @@ def url_defaults(hypers: tuple[Hyper, ...], defaults: dict[str, Any], prefix: st
             continue
         url = prefix + h.url_name
         if h.kind == "choice":
-            out[url] = _token(h, d)
+            out[url] = h.token(d)
         elif h.kind == "pair":
             out |= {url + str(i): d[i] for i in range(len(d))}
         else:
@@ -287,9 +287,9 @@ def params(
         label = _(h.title) if h.title else f"`{h.name}`"
         chosen = None
         if follows_landscape:
-            for n in _url_names(h, url):
+            for n in h.url_names(prefix):
                 ps.depends_on_landscape(n)
-            chosen = functools.partial(_mark_all, ps, _url_names(h, url))
+            chosen = functools.partial(_mark_all, ps, h.url_names(prefix))
         if h.kind == "bool":
             out[h.name] = toggle(ps, url, label, default, help=_(h.help), where=where, on_change=chosen)
         elif h.kind == "choice":
@@ -302,15 +302,6 @@ def params(
     return out
 
 
-def _token(h: Hyper, value: Any) -> str:
-    """The URL token of choice ``h``'s option with ``value``."""
-    return next(c.token for c in h.choices if c.value == value)
-
-
-def _url_names(h: Hyper, url: str) -> tuple[str, ...]:
-    return tuple(url + str(i) for i in range(len(h.labels))) if h.kind == "pair" else (url,)
-
-
 def _mark_all(ps: PageState, names: tuple[str, ...]) -> None:
     for n in names:
         ps.mark_explicit(n)
@@ -319,7 +310,7 @@ def _mark_all(ps: PageState, names: tuple[str, ...]) -> None:
 def _choice_control(ps: PageState, url: str, label: str, h: Hyper, default: Any, where, on_change=None) -> Any:
     """A select box over ``h.choices``: the URL holds the option's token, the caller gets its value."""
     tokens = {c.token: c for c in h.choices}
-    default_token = _token(h, default)
+    default_token = h.token(default)
     picked = choice(
         ps,
         url,

@@ -427,9 +427,10 @@ def _body(ps: PageState) -> None:
         )
     if not _budget_note(fitted):
         return
-    results = _train_all(lab_runs(key, {n: hps[n] for n in chosen}, steps, seeds))
+    specs = lab_runs(key, {n: hps[n] for n in chosen}, steps, seeds)
+    results = _train_all(specs)
     if results:
-        trained = tuple(lab_runs(key, {n: hps[n] for n in results}, steps, seeds))
+        trained = tuple(run for run in specs if run.optimizer in results)
         _draw_figures(trained, plane, centre)
         _curves(ps, results, seeds)
         _table(results, labels)

@@ -298,7 +298,7 @@ def _reduce(f: core.Objective, count: int, steps: int, runs_: int) -> tuple[int,
         if fitted.steps != steps
         else []
     )
-    work.reduced_note(c, cuts, fitted)
+    work.reduced_note(c, cuts, fitted.reserved)
     return fitted.points, fitted.steps
 
 

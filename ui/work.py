@@ -162,7 +162,7 @@ def fit_steps(f: Any, steps: int, runs: int, points: int = 1, figures: int = 1, 
     cuts = (
         [_("{fitted} steps instead of {steps}").format(fitted=plan.steps, steps=steps)] if plan.steps != steps else []
     )
-    reduced_note(c, cuts, plan)
+    reduced_note(c, cuts, plan.reserved)
     return plan.steps
 
 
@@ -178,21 +178,21 @@ def fit_optimizers(f: Any, chosen: list[str], steps: int, points: int = 1, per_o
     each = per_optimizer + c.run(points, 1) + min(steps + 1, 600) * budget.CHART_ROW_SECONDS
     k = min(len(chosen), max(1, int(room / each))) if each > 0 else len(chosen)
     if k < len(chosen):
-        left = join([optimizer_name(n) for n in chosen[k:]])
-        reduced_note(
-            c,
-            [_("only the first {k} of the {n} optimizers ({left} left out)").format(k=k, n=len(chosen), left=left)],
-            budget.Plan(points, steps, points, steps, k * each, reserved=limit("page") - room),
-        )
+        reduced_note(c, [left_out(chosen, k)], limit("page") - room)
     return chosen[:k]
 
 
-def reduced_note(cost: budget.Cost, cuts: list[str], plan: budget.Plan | None = None) -> None:
+def left_out(chosen: list[str], k: int) -> str:
+    """The cut that runs only the first ``k`` of the ``chosen`` optimizers, naming the others."""
+    left = join([optimizer_name(n) for n in chosen[k:]])
+    return _("only the first {k} of the {n} optimizers ({left} left out)").format(k=k, n=len(chosen), left=left)
+
+
+def reduced_note(cost: budget.Cost, cuts: list[str], reserved: float = 0.0) -> None:
     """Tell the user what was cut to keep a 2-D page within ``limit("page")``, and why: the landscape's cost and
-    what the rest of the request takes (``plan.reserved``: the formula check so far, the drawing to come)."""
+    what the rest of the request takes (``reserved``: the formula check so far, the drawing to come)."""
     if not cuts:
         return
-    reserved = 0.0 if plan is None else plan.reserved
     kind = KINDS["page"]
     st.info(
         _(
