@@ -32,11 +32,9 @@ def _torch_note() -> str:
         if spec.reference is not None:
             packages.setdefault((spec.reference.package, spec.reference.version), []).append(optimizer_name(spec.name))
     for (package, version), names in packages.items():
-        sentences.append(
-            _("{names} match {package} {version} step for step.").format(
-                names=join(names), package=package, version=version
-            )
-        )
+        one = _("{names} matches {package} {version} step for step.")
+        text = one if len(names) == 1 else _("{names} match {package} {version} step for step.")
+        sentences.append(text.format(names=join(names), package=package, version=version))
     papers = [optimizer_name(s.name) for s in outside if s.reference is None]
     if len(papers) == 1:
         sentences.append(_("{names} follows the published paper.").format(names=papers[0]))
