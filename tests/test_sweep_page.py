@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.apptest_helpers import images, open_page
+from tests.apptest_helpers import charts, images, open_page
 
 QUERY = {"opts": "gd,adam", "steps": "50", "count": "100", "lrmin": "0.001", "lrmax": "3.0"}
 SWEPT = np.geomspace(1e-3, 3.0, 100)
@@ -99,3 +99,13 @@ def test_diverged_runs_share_one_band_and_one_definition():
     assert float(table.loc["Gradient descent", "diverges from lr"]) == pytest.approx(first_past["lr"], rel=1e-2)
     rule = metrics.DIVERGENCE_RULE.format(growth="10")
     assert any(rule in c.value for c in at.caption)
+
+
+def test_each_visitor_sees_the_optimizers_named_in_their_language():
+    """The sweeps are cached for every visitor: a Chinese visitor after an English one still reads Chinese names."""
+    english = open_page("pages/lr_sweep.py", QUERY)
+    chinese = open_page("pages/lr_sweep.py", {**QUERY, "lang": "zh"})
+    for at, gd in ((english, "Gradient descent"), (chinese, "梯度下降")):
+        assert not at.exception
+        names = {n for _spec, data in charts(at) if "name" in data for n in data["name"]}
+        assert gd in names and names <= {gd, "Adam"}, names

@@ -33,7 +33,8 @@ STATUS = {"reached tolerance": N_("reached tolerance"), "not yet": N_("not yet")
 def sweep(
     key: problem.Surface, name: str, hp: runs.HyperItems, x0: tuple, steps: int, lo: float, hi: float, count: int
 ) -> pd.DataFrame:
-    """One batched run over ``count`` log-spaced learning rates, as a table for the charts.
+    """One batched run over ``count`` log-spaced learning rates, as a table for the charts (no display name: the
+    cache is shared by visitors in every language, ``_sweeps`` adds it).
 
     A diverged run (``core.metrics.diverged_at``, the one definition) has no final gap: it is drawn on the
     band above every finite gap that ``_sweeps`` sets for all optimizers together.
@@ -46,7 +47,6 @@ def sweep(
     return pd.DataFrame(
         {
             "optimizer": name,
-            "name": optimizer_name(name),
             "lr": s.lrs,
             "final gap": np.where(s.diverged_at >= 0, np.nan, np.clip(s.final_gap, 1e-16, None)),
             "steps to tolerance": np.where(s.steps_to_tol >= 0, s.steps_to_tol, np.nan),
@@ -336,6 +336,7 @@ def _sweeps(
     gone = data["status"] == "diverged"
     return data.assign(
         **{
+            "name": data["optimizer"].map({n: optimizer_name(n) for n in chosen}),
             "drawn at": data["final gap"].where(~gone, band),
             "diverged at step": data["diverged at"].where(gone),
         }
