@@ -1,7 +1,8 @@
 """Hostile load: the costliest link of each heavy page alone, and three hostile sessions while a fourth visitor
 opens fresh tabs.
 
-    python -m benchmarks.hostile_load [--links KINDS] [--hostile KINDS] [--seconds 90] [--loads 5] [--root DIR]
+    python -m benchmarks.hostile_load [--links KINDS] [--hostile KINDS] [--clients socket|browser] [--seconds 90]
+        [--loads 5] [--root DIR]
 
 Starts ``streamlit run`` and headless Chromium (Debian's ``/usr/bin/chromium``). Links (``attack_urls``; each
 load a new variant, a new formula or seed, so no cache helps): ``basins`` (an accepted but costly formula at
@@ -20,10 +21,13 @@ separately, so it is measured as it is).
    ``CLOSE_AFTER_S``, in a second visit) the server is idle (aim: 2 s).
 2. ``--hostile`` (default ``race_fit,network,basins``): the fourth visitor opens Home and ``/adam`` ``--loads``
    times each in fresh browser contexts, on an idle server and then under three hostile sessions that keep
-   loading their link and abandon a load after ``ABANDON_S`` seconds. The hostile sessions use their own
-   Chromium at the lowest CPU priority (``SCHED_IDLE``: a real attacker's browser would not run on the server),
-   and the report says how many cores the server used during the attack and how many the rest of the machine
-   (the browsers, the Playwright driver, this script): on a 2-core machine the clients' share is most of it.
+   loading their link and abandon a load after ``ABANDON_S`` seconds. By default (``--clients socket``) the
+   hostile sessions speak the app's own websocket protocol, as a browser tab does (one request to run the page
+   with its query; the session closed when the run ends or is abandoned): the server does the same work, minus
+   serving images, and the attackers cost this machine next to nothing, as a real attacker's clients would.
+   ``--clients browser`` uses a Chromium at the lowest CPU priority (``SCHED_IDLE``) instead; on a 2-core machine
+   its rendering takes most of the machine. The report says how many cores the server used during the attack and
+   how many the rest of the machine (the browsers, the Playwright driver, this script).
 
 Prints the table of links, both sets of load times and their ratio (aim: within 1.5x), the server's CPU in the
 seconds after the hostile tabs are closed mid-load, and its memory: peak resident set (VmHWM) and the peak
@@ -44,10 +48,13 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+import websockets
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 import core
 from tests.e2e import server as e2e
@@ -252,6 +259,44 @@ async def attacker(browser, url: str, kind: str, stop: asyncio.Event, log: list,
         await context.close()
 
 
+async def socket_visit(target: str, timeout_s: float) -> bool:
+    """Open ``target`` as a new session speaking Streamlit's own protocol (what a browser tab sends: one request
+    to run the page with its query), wait for the run to finish, then close the session as a closed tab does.
+    Returns whether the run finished within ``timeout_s``; the server does the same work as for a browser, minus
+    serving the page's images, and the client costs next to nothing."""
+    parts = urlsplit(target)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    request = BackMsg()
+    request.rerun_script.page_name = parts.path.strip("/")
+    request.rerun_script.query_string = parts.query
+    async with websockets.connect(
+        f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"], origin=origin, max_size=None
+    ) as ws:
+        await ws.send(request.SerializeToString())
+        deadline = time.monotonic() + timeout_s
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                data = await asyncio.wait_for(ws.recv(), left)
+            except TimeoutError:
+                return False
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            if msg.WhichOneof("type") == "script_finished":
+                return True
+    return False
+
+
+async def socket_attacker(url: str, kind: str, stop: asyncio.Event, log: list, start: int = 0) -> None:
+    """``attacker`` without a browser: each link a new session over the app's websocket, closed when done or
+    abandoned after ``ABANDON_S`` (a real attacker's client runs elsewhere and costs this machine nothing)."""
+    for target in attack_urls(kind, url, start):
+        if stop.is_set():
+            return
+        t0 = time.perf_counter()
+        finished_run = await socket_visit(target, ABANDON_S)
+        log.append((kind, "done" if finished_run else "abandoned", time.perf_counter() - t0))
+
+
 def _kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -421,14 +466,16 @@ async def links(kinds: list[str], port: int | None) -> None:
         )
 
 
-async def main(seconds: float, loads: int, hostile_kinds: list[str], port: int | None) -> None:
+async def main(seconds: float, loads: int, hostile_kinds: list[str], port: int | None, clients: str) -> None:
     with e2e.Server(port=port) as srv, tempfile.TemporaryDirectory() as tmp:
         pid = srv.proc.pid
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=e2e.CHROMIUM, args=e2e.CHROMIUM_ARGS, headless=True)
-            hostile = await pw.chromium.launch(
-                executable_path=niced_chromium(Path(tmp)), args=e2e.CHROMIUM_ARGS, headless=True
-            )
+            hostile = None
+            if clients == "browser":
+                hostile = await pw.chromium.launch(
+                    executable_path=niced_chromium(Path(tmp)), args=e2e.CHROMIUM_ARGS, headless=True
+                )
             paths = ("", "adam")
             for path in paths:
                 await load_page(browser, srv.url, path)  # warm the server: imports, first run
@@ -439,7 +486,11 @@ async def main(seconds: float, loads: int, hostile_kinds: list[str], port: int |
             stop, peak, log = asyncio.Event(), {}, []
             sampler = asyncio.create_task(sample_memory(pid, stop, peak))
             attackers = [
-                asyncio.create_task(attacker(hostile, srv.url, kind, stop, log, start=100 * i))
+                asyncio.create_task(
+                    attacker(hostile, srv.url, kind, stop, log, start=100 * i)
+                    if hostile is not None
+                    else socket_attacker(srv.url, kind, stop, log, start=100 * i)
+                )
                 for i, kind in enumerate(hostile_kinds)
             ]
             t_attack = time.monotonic()
@@ -462,11 +513,12 @@ async def main(seconds: float, loads: int, hostile_kinds: list[str], port: int |
             t_closed = time.monotonic()
             idle_after = await wait_idle(pid, 30)
             await sampler
-            await hostile.close()
+            if hostile is not None:
+                await hostile.close()
             await browser.close()
         hwm = _kb(pid, "VmHWM")
         tracebacks = srv.output().count("Traceback")
-    print(f"hostile sessions: {', '.join(hostile_kinds)}")
+    print(f"hostile sessions ({clients} clients): {', '.join(hostile_kinds)}")
     for p in paths:
         ratio = statistics.median(busy[p]) / statistics.median(idle[p])
         print(f"under attack, /{p}:     {_fmt(busy[p])}; ratio of medians {ratio:.2f}x (aim: within 1.5x)")
@@ -500,6 +552,12 @@ if __name__ == "__main__":
     parser.add_argument("--hostile", default="race_fit,network,basins", help="the three hostile sessions' links")
     parser.add_argument("--seconds", type=float, default=90.0, help="length of the attack")
     parser.add_argument("--loads", type=int, default=5, help="Home and /adam loads, idle and under attack")
+    parser.add_argument(
+        "--clients",
+        choices=("socket", "browser"),
+        default="socket",
+        help="the hostile sessions' client: the app's websocket protocol (default) or a Chromium at idle priority",
+    )
     parser.add_argument("--port", type=int, default=None, help="the server's port (default: a free one)")
     parser.add_argument("--root", type=Path, default=None, help="run the app from this checkout instead")
     args = parser.parse_args()
@@ -508,4 +566,4 @@ if __name__ == "__main__":
     if args.links:
         asyncio.run(links(args.links.split(","), args.port))
     else:
-        asyncio.run(main(args.seconds, args.loads, args.hostile.split(","), args.port))
+        asyncio.run(main(args.seconds, args.loads, args.hostile.split(","), args.port, args.clients))
