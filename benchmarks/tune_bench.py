@@ -8,7 +8,9 @@ Target: at most 30 CPU-seconds on digits (minibatches of 128). CPU-seconds are t
 products: measured on 2 shared cores, digits cost 20 CPU-s with ``OPENBLAS_NUM_THREADS=1`` and 152 with
 the default two threads). Run from the repository root:
 ``python -m benchmarks.tune_bench`` (``--net`` for the network race only, ``--mnist1d`` for MNIST-1D's:
-each architecture at the page's MNIST-1D defaults, and the default profile's data sets at those settings).
+each architecture at the page's MNIST-1D defaults, and the default profile's data sets at those settings;
+``--estimate`` for single network race jobs, measured beside the page's estimate ``ui.race.job_seconds``,
+which must not fall below the measurement: the page plans its limit with it).
 """
 
 from __future__ import annotations
@@ -96,6 +98,37 @@ def mnist1d_main() -> None:
     print(f"  the profile's data sets together: {total:.1f} CPU-s")
 
 
+# (data, architecture, budget, seeds, steps, score): small and large jobs of each kind of network
+ESTIMATED_JOBS = (
+    ("moons", "mlp", 16, 2, 300, "steps"),
+    ("digits", "mlp", 12, 2, 190, "steps"),
+    ("mnist1d", "cnn", 8, 1, 20, "final"),
+    ("mnist1d", "cnn", 4, 2, 100, "final"),
+    ("mnist1d", "cnn", 15, 2, 100, "final"),
+    ("mnist1d", "cnn", 15, 2, 100, "steps"),
+    ("mnist1d", "mlp", 16, 2, 300, "steps"),
+)
+
+
+def estimate_main() -> None:
+    """One optimizer's network race job (tune, then evaluate): measured CPU-s beside the page's estimate."""
+    from ui.race import Race, job_seconds
+
+    print("one network race job (Adam): measured CPU-s, the page's estimate, estimate / measured")
+    for data, arch, budget, seeds, steps, score in ESTIMATED_JOBS:
+        w = replace(default_workload(data), architecture=arch)
+        cpu, _wall, _each = network_race(
+            data, budget=budget, seeds=seeds, steps=steps, score=score, workload=w, optimizers=("adam",)
+        )
+        race = Race(budget, steps, score, 1, seeds, 0.0, 0, 0.9, network=True)
+        guess = job_seconds(w, "adam", race)
+        print(
+            f"  {data:<7} {arch:<8} budget {budget:>2} x {seeds} seeds x {steps:>3} steps, {score:<5}: "
+            f"{cpu:6.1f} CPU-s, estimate {guess:6.1f} ({guess / cpu:.1f}x)",
+            flush=True,
+        )
+
+
 def network_main() -> None:
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"network race: {len(NET_RACE)} optimizers x budget 16 x 2 seeds x 300 steps, score: steps to 0.9")
@@ -109,6 +142,9 @@ def network_main() -> None:
 
 
 def main() -> None:
+    if "--estimate" in sys.argv:
+        estimate_main()
+        return
     if "--mnist1d" in sys.argv:
         mnist1d_main()
         return

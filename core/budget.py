@@ -215,10 +215,6 @@ def fit(
 
 # Tuning adds to the update rule what ``Cost`` leaves out: gradient noise, every step recorded and scored.
 TUNE_PER_RUN_STEP = 80e-9
-# Training networks: seconds per (network × step × sample × parameter), measured on the race's default workloads
-# (``benchmarks/tune_bench.py --net``): full batch on the 2-D sets (tanh, 16-16), minibatches on the digits.
-NET_FULL_BATCH = 1.0e-9
-NET_MINIBATCH = 2.7e-9
 
 
 def tune_seconds(c: Cost, budget: int, runs: int, steps: int, rounds: int = 4, included: int = 2) -> float:
@@ -235,12 +231,16 @@ def tune_seconds(c: Cost, budget: int, runs: int, steps: int, rounds: int = 4, i
     return sum(c.run(b, steps) + b * steps * TUNE_PER_RUN_STEP for b in batches)
 
 
-def network_tune_seconds(budget: int, networks: int, steps: int, samples: int, params: int, minibatch: bool) -> float:
-    """Estimated CPU-seconds of tuning then evaluating one optimizer on a network: ``budget`` + 3 trials (the
-    included settings and the evaluation), each training ``networks`` seeded initialisations for ``steps`` steps
-    on ``samples`` samples per step."""
-    per = NET_MINIBATCH if minibatch else NET_FULL_BATCH
-    return (int(budget) + 3) * networks * steps * samples * params * per
+def network_tune_seconds(
+    trials: int, networks: int, steps: int, samples: int, work: float, evaluated: int, rows: int
+) -> float:
+    """Estimated CPU-seconds of ``trials`` network tuning trials (``core.tune`` on a network; its evaluation is one
+    more trial): each trains ``networks`` seeded initialisations for ``steps`` steps on ``samples`` samples per
+    step, then evaluates ``rows`` recorded rows of each on ``evaluated`` samples. ``work`` is a sample's training
+    work in parameter units (``core.workloads.work_per_sample``: a CNN's convolutions cost far more than its
+    parameter count), the same model as the network lab's ``training_seconds`` and ``forward_seconds``."""
+    trial = training_seconds(work, samples, networks, steps) + forward_seconds(work, evaluated, networks * rows)
+    return trials * trial
 
 
 HEAVY_NICE = 10  # CPU priority of a thread doing heavy work (Linux schedules threads one by one)
@@ -289,13 +289,13 @@ def _lower_priority() -> Iterator[None]:
             os.setpriority(os.PRIO_PROCESS, tid, before)
 
 
-def training_seconds(dim: int, samples: int, networks: int, steps: int) -> float:
+def training_seconds(dim: float, samples: int, networks: int, steps: int) -> float:
     """Estimated CPU seconds of ``steps`` training steps of ``networks`` networks of ``dim`` parameters at once,
     each gradient over ``samples`` samples (run-steps × parameters × samples)."""
     return steps * (NET_STEP_SECONDS + networks * samples * dim * NET_PRODUCT_SECONDS)
 
 
-def forward_seconds(dim: int, samples: int, networks: int) -> float:
+def forward_seconds(dim: float, samples: int, networks: int) -> float:
     """Estimated CPU seconds of evaluating ``networks`` networks of ``dim`` parameters on ``samples`` samples."""
     return networks * samples * dim * NET_FORWARD_SECONDS
 

@@ -30,7 +30,7 @@ import numpy as np
 from .messages import N_, CoreError
 from .metrics import MISSED, growth_diverged_at
 from .optimizers import Optimizer
-from .simulate import Trajectory, simulate
+from .simulate import Pulse, Trajectory, simulate
 
 DEFAULT_TARGET = 0.9  # test accuracy for the "steps" score: every data set of the lab gets there when trained well
 ROWS = 50  # recorded rows per run for the curve-based scores: test accuracy is judged every steps / ROWS steps
@@ -101,11 +101,12 @@ def run_trials(
     batch_size: int | None = None,
     seed: int = 0,
     shared_batches: bool = False,
+    pulse: Pulse | None = None,
 ) -> NetworkTrials:
     """Train ``count`` trials (the optimizer's hyperparameters are arrays ``(count, 1)``) from every start.
 
     ``shared_batches``: every network draws the minibatches seeded ``seed`` (one call for all of them, as the
-    network lab trains its seeds) instead of its own ``seed + i``."""
+    network lab trains its seeds) instead of its own ``seed + i``. ``pulse``: passed to ``simulate``, a stop point."""
     curves_needed = score != "final"
     record = "all" if curves_needed else "last"
     every = max(1, steps // ROWS)
@@ -130,6 +131,7 @@ def run_trials(
                 record_every=every,
                 batch_size=batch_size if minibatch else None,
                 seed=seed + i if own else seed,
+                pulse=pulse,
             )
             parts.append((*network.test_scores(run.points), diverged_at(run) >= 0))
         losses.append(np.concatenate([p[0] for p in parts], axis=1))  # (rows, count, len(cols))

@@ -20,6 +20,8 @@ from .messages import N_, CoreError
 from .optimizers import Optimizer
 
 StopRule = Callable[[np.ndarray, np.ndarray], np.ndarray]
+Pulse = Callable[[], None]
+PULSE_STEPS = 8  # a long network run reaches its caller's stop point at least this often
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def simulate(
     record_every: int = 1,
     shuffle: bool = True,
     checkpoint: bool = False,
+    pulse: Pulse | None = None,
 ) -> Trajectory:
     """Run ``steps`` updates of ``optimizer`` on ``function`` from every start in ``x0``.
 
@@ -125,6 +128,7 @@ def simulate(
     Optimizers that need the parameter layout (``core.NETWORK_OPTIMIZERS``) take it from ``function``.
     ``checkpoint=True`` returns the run's ``Checkpoint`` too; given as ``x0`` (with the same settings), it
     continues that run for ``steps`` more steps, its first row the checkpoint's points (see ``join``).
+    ``pulse()`` is called every ``PULSE_STEPS`` steps: a caller's stop point (whatever it raises ends the run).
     """
     if record not in ("all", "last"):
         raise CoreError(N_("Invalid record: {value} (expected 'all' or 'last')"), value=repr(record))
@@ -167,6 +171,7 @@ def simulate(
         1 if record == "last" else int(record_every),
         bool(shuffle),
         resumable=bool(checkpoint) or resume is not None,
+        pulse=pulse,
     )
     points, values, diverged_at, stopped_at, history, lrs, kept = run(x0.reshape(n, dim).T.copy(), resume=resume)
     rows = points.shape[0]
@@ -254,6 +259,7 @@ class _Run:
     every: int = 1
     shuffle: bool = True
     resumable: bool = False  # checked at every step (a continued run cannot replay from its first row)
+    pulse: Pulse | None = None
 
     def __call__(
         self,
@@ -310,6 +316,8 @@ class _Run:
                 _mark_divergence(x, 0, diverged_at, self.escape)
             row = 0
             for t in range(t0 + 1, t0 + self.steps + 1):
+                if self.pulse is not None and t % PULSE_STEPS == 0:
+                    self.pulse()
                 if batches is None:
                     self.function.grad_into(x, g)
                 else:

@@ -35,7 +35,7 @@ from .network import MLP
 from .network_trials import DEFAULT_TARGET, check_target, is_network, run_trials
 from .network_trials import inits as network_inits
 from .optimizers import Optimizer, get_optimizer, get_spec
-from .simulate import Trajectory, simulate
+from .simulate import Pulse, Trajectory, simulate
 
 SCORES: dict[str, str] = {
     "final": "final f − f*",
@@ -206,6 +206,7 @@ def tune(
     include: Sequence[Mapping[str, Any]] = (),
     batch_size: int | None = None,
     shared_batches: bool = False,
+    pulse: Pulse | None = None,
 ) -> TuneResult:
     """Search optimizer ``name``'s hyperparameters on ``objective`` with ``budget`` trials of ``steps`` steps.
 
@@ -227,13 +228,16 @@ def tune(
     and scored on the test split, ``target`` being a test accuracy (default 0.9): see
     ``core.network_trials``. Network i draws its minibatches seeded ``seed + i``; with ``shared_batches`` all
     draw those seeded ``seed``, as the network lab trains its networks, so a score is the lab's own number.
+    ``pulse()`` is called every few training steps of every run (``simulate``'s stop point for its caller).
     """
     _check_metric(score)
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
         raise CoreError(N_("Invalid budget: {value} (expected an integer >= 1)"), value=repr(budget))
     fixed = dict(fixed or {})
     dims = search_space(name, fixed)
-    run_batch = _trial_runner(objective, steps, score, x0, seeds, noise, seed, target, batch_size, shared_batches)
+    run_batch = _trial_runner(
+        objective, steps, score, x0, seeds, noise, seed, target, batch_size, shared_batches, pulse
+    )
     snaps = _snappers(dims, options or {})
     units, values = np.empty((0, len(dims))), np.empty((0, len(dims)))
     trial_score, diverged, final_mean, round_of = (np.empty(0) for _ in range(4))
@@ -285,6 +289,7 @@ def _trial_runner(
     target: float | None,
     batch_size: int | None,
     shared_batches: bool = False,
+    pulse: Pulse | None = None,
 ) -> TrialRunner:
     """A function that runs ``count`` trials of an optimizer (hyperparameters ``(count, 1, 1)``) from every start.
 
@@ -309,6 +314,7 @@ def _trial_runner(
                 batch_size=batch_size,
                 seed=seed,
                 shared_batches=shared_batches,
+                pulse=pulse,
             )
             return t.scores, t.diverged, t.test_loss
 
@@ -323,7 +329,15 @@ def _trial_runner(
     def on_landscape(optimizer: Optimizer, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         batch = np.broadcast_to(x[None, :, None, :], (count, x.shape[0], reps, x.shape[1]))
         run = simulate(
-            objective, optimizer, batch, steps, record, noise=noise, seed=seed, escape=objective.escape_radius
+            objective,
+            optimizer,
+            batch,
+            steps,
+            record,
+            noise=noise,
+            seed=seed,
+            escape=objective.escape_radius,
+            pulse=pulse,
         )
         flat = (count, -1)
         return (
@@ -355,13 +369,14 @@ def evaluate(
     seed: int = 0,
     target: float | None = None,
     batch_size: int | None = None,
+    pulse: Pulse | None = None,
 ) -> Evaluation:
     """Run one setting from every start and noise seed (as ``tune`` does) and score every run.
 
     On a network (``core.mlp``) the runs are the ``seeds`` seeded initialisations (or ``x0``'s
     parameter vectors), trained with minibatches of ``batch_size`` exactly as ``tune``'s trials are,
     so the tuned setting's runs score what its trial scored; ``target`` is then a test accuracy
-    (default 0.9), else a gap (default 1e-3).
+    (default 0.9), else a gap (default 1e-3). ``pulse``: as in ``tune``.
     """
     _check_metric(score)
     optimizer = get_optimizer(name, **hyperparameters)
@@ -377,6 +392,7 @@ def evaluate(
             target=goal,
             batch_size=batch_size,
             seed=seed,
+            pulse=pulse,
         )
         curves = {k: v[:, 0] for k, v in t.curves.items()}
         return Evaluation(None, t.scores[0], t.reached_at[0], t.steps, curves)
@@ -387,7 +403,7 @@ def evaluate(
     x = _start_array(f, x0)
     reps = seeds if noise > 0 else 1
     batch = np.broadcast_to(x[:, None, :], (x.shape[0], reps, x.shape[1]))
-    run = simulate(f, optimizer, batch, steps, noise=noise, seed=seed, escape=f.escape_radius)
+    run = simulate(f, optimizer, batch, steps, noise=noise, seed=seed, escape=f.escape_radius, pulse=pulse)
     return Evaluation(
         run, run_scores(f, run, score, gap_target), metrics.steps_to_reach(_gap(f, run.values), gap_target)
     )

@@ -151,10 +151,18 @@ def test_over_the_limit_the_page_runs_fewer_seeds_and_says_so(monkeypatch):
     at = open_page(PAGE, {"opts": "gd,adam", "steps": "100", "seeds": "8"})
     assert not at.exception and not errors(at)
     [note] = [i.value for i in at.info]
-    found = re.search(r"it runs (\d+) seeds instead of 8", note)
+    found = re.search(r"it runs (\d+) of 8 seeds", note)
     assert found and int(found[1]) < 8 and "DESCENT_LAB_BUDGET_SCALE" in note
     titles = [json.dumps(spec, ensure_ascii=False) for spec, _data in charts(at)]
     assert all(f"median and 10–90 % band over {found[1]} seeds" in t for t in titles)
+
+
+def test_a_cut_to_one_seed_says_one_seed(monkeypatch):
+    monkeypatch.setitem(budget.LIMITS, "network", 0.05)  # one seed and fewer steps fit
+    at = open_page(PAGE, {"opts": "gd,adam", "steps": "100", "seeds": "8"})
+    assert not at.exception and not errors(at)
+    [note] = [i.value for i in at.info]
+    assert re.search(r"it runs 1 of 8 seeds and \d+ steps instead of 100\.", note), note
 
 
 def test_training_in_chunks_gives_one_runs_numbers(monkeypatch):

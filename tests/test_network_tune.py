@@ -8,6 +8,7 @@ import pytest
 import core
 from core import network_trials
 from core.datasets import TWO_D_DATASETS
+from core.simulate import PULSE_STEPS
 from core.tune import SCORES, evaluate, survival
 from core.workloads import Workload, architectures, default_workload, work_per_sample
 
@@ -193,3 +194,36 @@ def test_mnist1d_races_the_papers_cnn_and_each_architecture_builds_its_network()
     assert work_per_sample(nets["cnn"]) > 10 * nets["cnn"].dim and work_per_sample(nets["mlp"]) == nets["mlp"].dim
     with pytest.raises(core.messages.CoreError, match="Unknown architecture"):
         Workload("digits", (8,), "relu", 128, "cnn").network()
+
+
+class Stop(Exception):
+    """What a closed tab raises at a stop point (Streamlit's StopException, here without Streamlit)."""
+
+
+def test_tuning_and_evaluation_reach_the_pulse_every_few_steps_without_changing_a_number():
+    net = small()
+    beats = []
+    kw = {"budget": 4, "steps": 40, "seeds": 2, "rounds": 2, "batch_size": 32}
+    quiet = core.tune(net, "adam", **kw)
+    pulsed = core.tune(net, "adam", **kw, pulse=lambda: beats.append(1))
+    assert pulsed.trials["score"].tolist() == quiet.trials["score"].tolist()
+    # two rounds, each training the two seeds on their own minibatch orders (one call each): four runs of 40 steps
+    assert len(beats) == 4 * (40 // PULSE_STEPS), "each training reaches the pulse every PULSE_STEPS steps"
+    beats.clear()
+    ev = evaluate(net, "adam", pulsed.best, steps=40, seeds=2, batch_size=32, pulse=lambda: beats.append(1))
+    assert ev.scores.shape == (2,)
+    assert len(beats) == 2 * (40 // PULSE_STEPS), "the evaluation's two networks reach it too"
+
+
+def test_what_the_pulse_raises_ends_the_tuning_at_once():
+    net = small()
+    beats = []
+
+    def pulse():
+        beats.append(1)
+        if len(beats) == 3:
+            raise Stop
+
+    with pytest.raises(Stop):
+        core.tune(net, "adam", budget=8, steps=400, seeds=2, pulse=pulse)
+    assert len(beats) == 3, "no training step ran after the stop point raised"

@@ -1,5 +1,7 @@
 """The Fair race page through AppTest, and the reusable Tune button."""
 
+import dataclasses
+import math
 from pathlib import Path
 
 import numpy as np
@@ -8,10 +10,11 @@ import pytest
 import core
 from core import budget
 from core.run import Landscape, Run
+from core.simulate import PULSE_STEPS
 from core.tune import search_space
 from core.workloads import default_workload
 from tests.apptest_helpers import charts, count, errors, markdown_tables, open_page, page_links
-from ui import controls, race
+from ui import controls, race, work
 from ui.tune import page_values, slider_values
 
 SMALL = {"opts": "gd,adam", "budget": "16", "starts": "2", "steps": "60", "probs": "quadratic,booth"}
@@ -386,3 +389,73 @@ def test_computed_chunks_do_not_wait_for_the_heavy_slot():
         assert got
         at = open_page("pages/race.py", SMALL)
         assert not at.exception and count(at, "image") == 1
+
+
+def test_a_network_race_job_reaches_a_stop_point_every_few_training_steps(monkeypatch):
+    """One network job can take most of the race's limit, so its training shows the bar again every few steps
+    (an ``st`` call: where Streamlit ends the run of a tab that closed), not only between jobs."""
+    from streamlit.elements.progress import ProgressMixin
+
+    shown = []
+    real = ProgressMixin.progress
+
+    def counting(self, *args, **kwargs):
+        shown.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProgressMixin, "progress", counting)
+    query = {**NET, "opts": "adam", "nets": "moons"}
+    monkeypatch.setattr(work, "PULSE_SECONDS", math.inf)  # the bar between jobs only
+    at = open_page("pages/race.py", {**query, "seed": "71"})  # seeds no other test computed
+    assert not at.exception and not errors(at)
+    between_jobs = len(shown)
+    shown.clear()
+    monkeypatch.setattr(work, "PULSE_SECONDS", 0.0)  # and at every pulse
+    at = open_page("pages/race.py", {**query, "seed": "72"})
+    assert not at.exception and not errors(at)
+    # tuning's four rounds and the evaluation: five trainings of 30 steps, a pulse every PULSE_STEPS steps
+    assert len(shown) - between_jobs == 5 * (30 // PULSE_STEPS)
+
+
+def test_a_stop_point_shows_the_bar_at_most_every_pulse_seconds(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(work.time, "monotonic", lambda: clock[0])
+    shown = []
+
+    class Bar:
+        def progress(self, fraction, text):
+            shown.append((fraction, text))
+
+    pulse = work.stop_point(Bar(), 0.25, "Tuning Adam")
+    pulse()
+    clock[0] += work.PULSE_SECONDS / 2
+    pulse()
+    assert shown == [], "not before PULSE_SECONDS"
+    clock[0] += work.PULSE_SECONDS / 2
+    pulse()
+    pulse()
+    assert shown == [(0.25, "Tuning Adam")]
+
+
+# One Adam race job (tune, then evaluate) measured by ``benchmarks/tune_bench.py --estimate`` on the 2-core
+# development machine, one BLAS thread as the server runs: (data, architecture, budget, seeds, steps, score): CPU-s.
+MEASURED_JOBS = {
+    ("moons", "mlp", 16, 2, 300, "steps"): 0.9,
+    ("digits", "mlp", 12, 2, 190, "steps"): 2.3,
+    ("mnist1d", "cnn", 8, 1, 20, "final"): 1.3,
+    ("mnist1d", "cnn", 4, 2, 100, "final"): 3.0,
+    ("mnist1d", "cnn", 15, 2, 100, "final"): 8.4,
+    ("mnist1d", "cnn", 15, 2, 100, "steps"): 84.8,
+    ("mnist1d", "mlp", 16, 2, 300, "steps"): 4.1,
+}
+
+
+@pytest.mark.parametrize(("job", "measured"), MEASURED_JOBS.items(), ids=lambda v: str(v))
+def test_a_network_race_job_is_never_estimated_below_its_measured_cost(job, measured):
+    """The page plans the race's limit with this estimate. Counted by parameters, a CNN job was estimated at
+    0.06-0.66 of its cost (the last CNN job at 5 CPU-s); counted by its convolutions' work and its recorded
+    test rows, every job is estimated at 1.5-2.2 times its cost."""
+    data, arch, budget_, seeds, steps, score = job
+    w = dataclasses.replace(default_workload(data), architecture=arch)
+    estimate = race.job_seconds(w, "adam", race.Race(budget_, steps, score, 1, seeds, 0.0, 0, 0.9, network=True))
+    assert measured <= estimate <= 3 * measured

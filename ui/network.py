@@ -553,7 +553,7 @@ def _budget_note(fitted: budget.NetworkPlan) -> bool:
     if fitted.reduced:
         cuts = []
         if fitted.seeds < fitted.asked_seeds:
-            cuts.append(_("{fitted} seeds instead of {seeds}").format(fitted=fitted.seeds, seeds=fitted.asked_seeds))
+            cuts.append(_("{fitted} of {seeds} seeds").format(fitted=fitted.seeds, seeds=fitted.asked_seeds))
         if fitted.steps < fitted.asked_steps:
             cuts.append(_("{fitted} steps instead of {steps}").format(fitted=fitted.steps, steps=fitted.asked_steps))
         st.info(

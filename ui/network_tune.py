@@ -18,7 +18,9 @@ import streamlit as st
 import core
 from core import budget
 from core.defaults import demo_hyperparameters
+from core.lru import LRU
 from core.network import Network
+from core.simulate import Pulse
 from core.tune import search_space
 from core.workloads import Workload, work_per_sample
 
@@ -32,9 +34,11 @@ MIN_BUDGET = 4  # fewer trials than this are no search: the page says so instead
 SCORE = "final"  # the final test loss: every trial is judged on the held-out split
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+_TUNED: LRU[core.TuneResult] = LRU(64)  # not st.cache_data: its stop points would be recorded for replay
+
+
 def tuned_network(
-    _f: Any,
+    f: Any,
     key: Workload,
     name: str,
     steps: int,
@@ -44,10 +48,17 @@ def tuned_network(
     fixed: tuple,
     options: tuple,
     include: tuple,
+    *,
+    pulse: Pulse | None = None,
 ) -> core.TuneResult:
-    """``core.tune`` on the network of ``key`` (``_f``), over the sliders' values, with the included settings (cached)."""
-    return core.tune(
-        _f,
+    """``core.tune`` on the network of ``key`` (``f``), over the sliders' values, with the included settings (cached
+    by everything but ``f`` and ``pulse``; ``pulse`` is a stop point the training reaches every few steps)."""
+    cache_key = (key, name, steps, batch, seeds, trials, fixed, options, include)
+    found = _TUNED.get(cache_key)
+    if found is not None:
+        return found
+    result = core.tune(
+        f,
         name,
         budget=trials,
         steps=steps,
@@ -58,17 +69,18 @@ def tuned_network(
         fixed=dict(fixed),
         options={k: list(v) for k, v in options},
         include=[dict(i) for i in include],
+        pulse=pulse,
     )
+    _TUNED.put(cache_key, result)
+    return result
 
 
 def trial_seconds(f: Network, batch: int | None, seeds: int, steps: int) -> float:
     """Estimated CPU seconds of one tuning trial: its seeds trained, then scored on the test split (in
     ``work_per_sample`` units: a CNN's convolutions cost more than its parameter count)."""
     samples = f.n_samples if batch is None else min(batch, f.n_samples)
-    work = round(work_per_sample(f))
-    return budget.training_seconds(work, samples, seeds, steps) + budget.forward_seconds(
-        work, f.n_samples + f.dataset.n_test, 2 * seeds
-    )
+    evaluated = f.n_samples + f.dataset.n_test  # the training loss and the test split, at the first and last row
+    return budget.network_tune_seconds(1, seeds, steps, samples, work_per_sample(f), evaluated, rows=2)
 
 
 def trials_within(f: Network, batch: int | None, seeds: int, steps: int, optimizers: int) -> int:
@@ -162,7 +174,8 @@ class Tuning:
             label = optimizer_name(name)
             text = _("Tuning {optimizer} ({trials} trials)…").format(optimizer=label, trials=trials)
             with work.heavy(bar, i / len(names), text):
-                result = tuned_network(f, *self.args(name, trials, hps[name], starts[name]))
+                pulse = work.stop_point(bar, i / len(names), text)
+                result = tuned_network(f, *self.args(name, trials, hps[name], starts[name]), pulse=pulse)
             found = tuned_values(self.ps, name, result, prefix=f"{name}.")
             values.update(found)
             shown = ", ".join(f"{k.split(':', 1)[1].removeprefix(name + '.')} = {v:g}" for k, v in found.items())

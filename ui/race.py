@@ -22,9 +22,11 @@ import streamlit as st
 import core
 from core import budget
 from core.datasets import TWO_D_DATASETS
+from core.lru import LRU
 from core.network import ACTIVATIONS
 from core.network_trials import ROWS
 from core.run import Landscape, Run
+from core.simulate import Pulse
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
 from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, default_workload, work_per_sample
 
@@ -153,21 +155,33 @@ def network(workload: Workload) -> Any:
     return workload.network()
 
 
-@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
-def network_entry(workload: Workload, name: str, race: Race) -> Entry:
-    """Tune ``name`` on a network workload, then run the tuned setting from every seeded initialisation (cached)."""
+_NETWORK_ENTRIES: LRU[Entry] = LRU(256)  # not st.cache_data: its stop points would be recorded for replay
+
+
+def network_entry(workload: Workload, name: str, race: Race, pulse: Pulse | None = None) -> Entry:
+    """Tune ``name`` on a network workload, then run the tuned setting from every seeded initialisation (cached).
+
+    Such a job can take most of the race's limit, so its training reaches ``pulse`` (a stop point) every few steps:
+    a closed tab ends it then, not at its end."""
+    key = (workload, name, race)
+    found = _NETWORK_ENTRIES.get(key)
+    if found is not None:
+        return found
     net = network(workload)
-    result = core.tune(net, name, budget=race.budget, steps=race.steps, batch_size=workload.batch_size, **race.judged())
-    ev = evaluate(net, name, result.best, steps=race.steps, batch_size=workload.batch_size, **race.judged())
+    judged = {**race.judged(), "steps": race.steps, "batch_size": workload.batch_size, "pulse": pulse}
+    result = core.tune(net, name, budget=race.budget, **judged)
+    ev = evaluate(net, name, result.best, **judged)
     assert ev.steps is not None and ev.curves is not None  # a network's runs
     median = np.median(ev.curves["test_accuracy"], axis=1)
     accuracy = np.interp(np.arange(race.steps + 1), ev.steps, median)  # drawn over steps, as the other curves
-    return Entry(result, ev.scores.ravel(), ev.reached_at.ravel(), None, accuracy)
+    out = Entry(result, ev.scores.ravel(), ev.reached_at.ravel(), None, accuracy)
+    _NETWORK_ENTRIES.put(key, out)
+    return out
 
 
-def entry(key: Key, name: str, race: Race) -> Entry:
-    """The race of ``name`` on a landscape or a network workload."""
-    return network_entry(key, name, race) if race.network else race_entry(key, name, race)
+def entry(key: Key, name: str, race: Race, pulse: Pulse | None = None) -> Entry:
+    """The race of ``name`` on a landscape or a network workload (a landscape's job is short: no stop points)."""
+    return network_entry(key, name, race, pulse) if race.network else race_entry(key, name, race)
 
 
 def workload_name(key: Key, is_net: bool) -> str:
@@ -541,7 +555,12 @@ def job_seconds(key: Key, name: str, race: Race) -> float:
         return budget.tune_seconds(c, race.budget, race.starts * race.seeds, race.steps)
     f = network(key)
     samples = f.n_samples if key.batch_size is None else min(key.batch_size, f.n_samples)
-    return budget.network_tune_seconds(race.budget, race.seeds, race.steps, samples, f.dim, samples < f.n_samples)
+    rows = (
+        2 if race.score == "final" else race.steps // max(1, race.steps // ROWS) + 2
+    )  # as core.network_trials records
+    trials = race.budget + 3  # the page's and torch's defaults join the search, and the evaluation is one more
+    evaluated = f.n_samples + f.dataset.n_test  # the training loss and the test split at every recorded row
+    return budget.network_tune_seconds(trials, race.seeds, race.steps, samples, work_per_sample(f), evaluated, rows)
 
 
 def plan(key: Key, chosen: list[str], profile_keys: list[Key], race: Race) -> tuple[list[Key], float, float]:

@@ -28,10 +28,12 @@ from threadpoolctl import threadpool_limits
 
 from core import budget, sandbox
 from core.lru import LRU
+from core.simulate import Pulse
 
 from .i18n import N_, _, join, optimizer_name
 
 HEAVY_SECONDS = 0.5  # computations estimated above this wait for the shared slot; smaller ones just run
+PULSE_SECONDS = 0.25  # a long computation's stop points, at most this often (each sends the progress bar again)
 WAITING = N_("Waiting for other visitors' computations to finish…")
 # How each limit of ``budget.LIMITS`` is named in the messages.
 KINDS = {
@@ -94,30 +96,48 @@ def heavy(bar, fraction: float, text: str) -> Iterator[None]:
 
 
 class Chunk(NamedTuple):
-    """One part of a request: ``run()`` computes it (through a cache), ``key`` names it, ``text`` is shown meanwhile."""
+    """One part of a request: ``run(pulse)`` computes it (through a cache), calling ``pulse()`` now and then if it
+    is long (a stop point); ``key`` names it, ``text`` is shown meanwhile."""
 
     key: Hashable
     text: str
-    run: Callable[[], Any]
+    run: Callable[[Pulse], Any]
+
+
+def stop_point(bar, fraction: float, text: str) -> Pulse:
+    """A ``pulse`` for a long computation in the script thread: at most every ``PULSE_SECONDS`` it shows ``bar`` as
+    it is, which is a point where Streamlit ends the run of a session that closed or changed a setting (an ``st``
+    call raises there), so even one long call stops within about that long. Never inside ``st.cache_data``:
+    the cache would record the bar's updates to replay them."""
+    last = time.monotonic()
+
+    def pulse() -> None:
+        nonlocal last
+        if time.monotonic() - last >= PULSE_SECONDS:
+            last = time.monotonic()
+            bar.progress(fraction, text=text)
+
+    return pulse
 
 
 def run_chunks(chunks: Sequence[Chunk], text: str) -> list[Any]:
     """Every chunk's result, in order, under one progress bar.
 
-    Before each chunk the bar moves: a stop point, where Streamlit ends the run of a session that closed or
-    changed a setting. A chunk not yet computed in this process runs holding the shared heavy-work slot, so
-    heavy requests of every session take turns and the other core stays free for cheap pages.
+    Before each chunk, and at each of its pulses, the bar is shown: a stop point, where Streamlit ends the run of a
+    session that closed or changed a setting. A chunk not yet computed in this process runs holding the shared
+    heavy-work slot, so heavy requests of every session take turns and the other core stays free for cheap pages.
     """
     bar = st.progress(0.0, text=text)
     out = []
     for i, chunk in enumerate(chunks):
         fraction = i / max(len(chunks), 1)
         bar.progress(fraction, text=chunk.text)
+        pulse = stop_point(bar, fraction, chunk.text)
         if _DONE.get(chunk.key):
-            out.append(chunk.run())
+            out.append(chunk.run(pulse))
             continue
         with heavy(bar, fraction, chunk.text):
-            out.append(chunk.run())
+            out.append(chunk.run(pulse))
         _DONE.put(chunk.key, True)
     bar.empty()
     return out
