@@ -7,7 +7,7 @@ network lab at their defaults, Home, the sweep, basins, the conditioning lab and
 ``--visitors``, in that order). Visitor k opens its link at k × ``--within`` / ``--visitors`` seconds in its
 own browser context (a new session), waits until the page is fully drawn (an image, a chart or an error shown
 and the script finished for 300 ms), then moves the first slider of the page (or of the sidebar) by one step
-with the keyboard and waits until the rerun has finished.
+with the keyboard, waits until the rerun has started (the app's script state) and then until it has finished.
 
 Reports per-visitor time to fully drawn and to the slider's rerun (median, p95, max), pages with an error or
 an exception, the server's CPU-seconds (its own and its reaped children's, from ``/proc``) per visitor from
@@ -40,6 +40,10 @@ LESSONS = ["lesson_article", "lesson_momentum", "lesson_stability"]
 OTHERS = ["compare", "race", "network", "", "compare?article=1", "lr_sweep", "basins", "conditioning", "custom"]
 EXCEPTION = '[data-testid="stException"]'
 TIMEOUT_S = 180.0
+RERUN_START_S = 60.0  # a slider move whose rerun has not started by then counts as not registered
+RUNNING_JS = (
+    """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'running'"""
+)
 
 
 def links(count: int) -> list[str]:
@@ -85,13 +89,19 @@ async def visitor(browser, url: str, link: str, delay: float, out: list[dict]) -
         if await page.locator(f"{ERROR}, {EXCEPTION}").count():
             row["error"] = (await page.locator(f"{ERROR}, {EXCEPTION}").first.inner_text())[:120]
         thumb = page.locator('[data-testid="stSlider"]').get_by_role("slider").first
-        if await thumb.count():
+        if not await thumb.count():
+            row["slider"] = "none"
+        else:
             await thumb.focus()
             t1 = time.perf_counter()
             await page.keyboard.press("ArrowRight")
-            await asyncio.sleep(0.2)  # the rerun starts
-            await finished(page, TIMEOUT_S * 1000)
-            row["slider"] = time.perf_counter() - t1 - 0.3
+            try:
+                await page.wait_for_function(RUNNING_JS, timeout=RERUN_START_S * 1000, polling=10)
+            except PlaywrightTimeout:
+                row["slider"] = "no rerun"
+            else:
+                await finished(page, TIMEOUT_S * 1000)
+                row["slider"] = time.perf_counter() - t1 - 0.3
             if await page.locator(EXCEPTION).count():
                 row["error"] = (await page.locator(EXCEPTION).first.inner_text())[:120]
     except PlaywrightTimeout as err:
@@ -136,10 +146,16 @@ async def main(visitors: int, within: float, port: int | None) -> None:
         hwm = _kb(pid, "VmHWM")
         tracebacks = srv.output().count("Traceback")
     drawn = [r["drawn"] for r in rows if r["drawn"] is not None]
-    moved = [r["slider"] for r in rows if r["slider"] is not None]
+    moved = [r["slider"] for r in rows if isinstance(r["slider"], float)]
+    sliderless = [r["link"] for r in rows if r["slider"] == "none"]
+    unregistered = [r["link"] for r in rows if r["slider"] == "no rerun"]
     print(f"{len(chosen)} visitors on {len(set(chosen))} different links, opened within {within:g} s")
     print(f"fully drawn: {len(drawn)} of {len(chosen)}; {_stats(drawn)}")
-    print(f"slider moved and redrawn: {len(moved)} visitors; {_stats(moved)}")
+    print(
+        f"slider moved and redrawn: {len(moved)} visitors; {_stats(moved)}; pages without a slider: "
+        f"{', '.join('/' + link for link in sliderless) or 'none'}; moves whose rerun did not start within "
+        f"{RERUN_START_S:g} s: {', '.join('/' + link for link in unregistered) or 'none'}"
+    )
     errors = [r for r in rows if r["error"]]
     print(f"pages with an error: {len(errors)}" + "".join(f"\n  /{r['link']}: {r['error']}" for r in errors))
     print(

@@ -25,7 +25,12 @@ optimizers: cut to fit the lab's limit, then trained).
    loading their link and abandon a load after ``ABANDON_S`` seconds. By default (``--clients socket``) the
    hostile sessions speak the app's own websocket protocol, as a browser tab does (one request to run the page
    with its query; the session closed when the run ends or is abandoned): the server does the same work, minus
-   serving images, and the attackers cost this machine next to nothing, as a real attacker's clients would.
+   serving images, and the attackers cost this machine next to nothing, as a real attacker's clients would. Each
+   starts a load at most every ``--pace`` seconds (default ``PACE_S``, about what a tab takes to draw a page, so
+   an attacker reloads as a browser can); ``--pace 0`` floods the server with loads as fast as it answers, a
+   denial of service no per-request limit can stop (a proxy's rate limit does), measured apart. ``--split`` puts
+   the server on one core and every client (the fourth visitor's browser among them) on the others, as a
+   visitor's browser runs on the visitor's machine: the server then has one core for everything.
    ``--clients browser`` uses a Chromium at the lowest CPU priority (``SCHED_IDLE``) instead; on a 2-core machine
    its rendering takes most of the machine. The report says how many cores the server used during the attack and
    how many the rest of the machine (the browsers, the Playwright driver, this script).
@@ -64,6 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 WARMUP_S = 15.0
 ABANDON_S = 25.0
+PACE_S = 1.5  # a socket attacker's loads start at most this often: a browser tab takes about as long to draw a page
 LINK_WAIT_S = 60.0  # a link still working after this long is closed and reported unfinished
 CLOSE_AFTER_S = 4.0  # the second visit of a link closes its tab this long after opening it
 IDLE_CPU = 0.05  # CPU-seconds per half second below which the server counts as idle
@@ -315,15 +321,20 @@ async def socket_visit(target: str, timeout_s: float) -> bool:
     return False
 
 
-async def socket_attacker(url: str, kind: str, stop: asyncio.Event, log: list, start: int = 0) -> None:
+async def socket_attacker(
+    url: str, kind: str, stop: asyncio.Event, log: list, start: int = 0, pace: float = 0.0
+) -> None:
     """``attacker`` without a browser: each link a new session over the app's websocket, closed when done or
-    abandoned after ``ABANDON_S`` (a real attacker's client runs elsewhere and costs this machine nothing)."""
+    abandoned after ``ABANDON_S`` (a real attacker's client runs elsewhere and costs this machine nothing). A load
+    starts at least ``pace`` seconds after the previous one started, as a browser tab needs that long to draw a
+    page; 0 floods the server with loads as fast as it answers them."""
     for target in attack_urls(kind, url, start):
         if stop.is_set():
             return
         t0 = time.perf_counter()
         finished_run = await socket_visit(target, ABANDON_S)
         log.append((kind, "done" if finished_run else "abandoned", time.perf_counter() - t0))
+        await asyncio.sleep(max(0.0, pace - (time.perf_counter() - t0)))
 
 
 def _kb(pid: int, field: str) -> int:
@@ -495,9 +506,26 @@ async def links(kinds: list[str], port: int | None) -> None:
         )
 
 
-async def main(seconds: float, loads: int, hostile_kinds: list[str], port: int | None, clients: str) -> None:
+def split_cores(server: int) -> str:
+    """Put the server (every thread; its children inherit) on the first core and this process (the Playwright
+    driver and the browsers it starts inherit) on the others: a visitor's browser runs on the visitor's machine,
+    not on the server's. Returns how the cores were split, for the report."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return "not split (one core)"
+    for task in Path(f"/proc/{server}/task").iterdir():
+        os.sched_setaffinity(int(task.name), {cores[0]})
+    for task in Path("/proc/self/task").iterdir():
+        os.sched_setaffinity(int(task.name), set(cores[1:]))
+    return f"server on core {cores[0]}, clients on {', '.join(map(str, cores[1:]))}"
+
+
+async def main(
+    seconds: float, loads: int, hostile_kinds: list[str], port: int | None, clients: str, pace: float, split: bool
+) -> None:
     with e2e.Server(port=port) as srv, tempfile.TemporaryDirectory() as tmp:
         pid = srv.proc.pid
+        cores = split_cores(pid) if split else f"server and clients share the {os.cpu_count()} cores"
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=e2e.CHROMIUM, args=e2e.CHROMIUM_ARGS, headless=True)
             hostile = None
@@ -518,7 +546,7 @@ async def main(seconds: float, loads: int, hostile_kinds: list[str], port: int |
                 asyncio.create_task(
                     attacker(hostile, srv.url, kind, stop, log, start=100 * i)
                     if hostile is not None
-                    else socket_attacker(srv.url, kind, stop, log, start=100 * i)
+                    else socket_attacker(srv.url, kind, stop, log, start=100 * i, pace=pace)
                 )
                 for i, kind in enumerate(hostile_kinds)
             ]
@@ -547,7 +575,8 @@ async def main(seconds: float, loads: int, hostile_kinds: list[str], port: int |
             await browser.close()
         hwm = _kb(pid, "VmHWM")
         tracebacks = srv.output().count("Traceback")
-    print(f"hostile sessions ({clients} clients): {', '.join(hostile_kinds)}")
+    paced = f", a load at most every {pace:g} s" if clients == "socket" and pace > 0 else ""
+    print(f"hostile sessions ({clients} clients{paced}; {cores}): {', '.join(hostile_kinds)}")
     for p in paths:
         ratio = statistics.median(busy[p]) / statistics.median(idle[p])
         print(f"under attack, /{p}:     {_fmt(busy[p])}; ratio of medians {ratio:.2f}x (aim: within 1.5x)")
@@ -587,6 +616,17 @@ if __name__ == "__main__":
         default="socket",
         help="the hostile sessions' client: the app's websocket protocol (default) or a Chromium at idle priority",
     )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=PACE_S,
+        help="socket clients: seconds from one load's start to the next at the least (0: a flood)",
+    )
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="the server on one core, the browsers and this script on the others (clients off the server)",
+    )
     parser.add_argument("--port", type=int, default=None, help="the server's port (default: a free one)")
     parser.add_argument("--root", type=Path, default=None, help="run the app from this checkout instead")
     args = parser.parse_args()
@@ -595,4 +635,6 @@ if __name__ == "__main__":
     if args.links:
         asyncio.run(links(args.links.split(","), args.port))
     else:
-        asyncio.run(main(args.seconds, args.loads, args.hostile.split(","), args.port, args.clients))
+        asyncio.run(
+            main(args.seconds, args.loads, args.hostile.split(","), args.port, args.clients, args.pace, args.split)
+        )
