@@ -84,6 +84,8 @@ ALL6 = "gd,momentum,adagrad,rmsprop,adam,lion"
 LANDSCAPE_OPTIMIZERS = ",".join(core.OPTIMIZERS)
 NETWORK_OPTIMIZERS = ",".join([*core.OPTIMIZERS, *core.NETWORK_OPTIMIZERS])
 PROFILE = ",".join(n for n in core.list_functions() if math.isfinite(core.get_function(n).min_value))
+# The network lab's link of the issue, but for its optimizers (every one; five for network_fit)
+ISSUE_NETWORK_LINK = dict(data="digits", layers="3", width="64", steps="2000", bs="full", seeds="16", act="tanh")
 IMAGE = '[data-testid="stMain"] [data-testid="stImage"] img'
 ERROR = '[data-testid="stMain"] [data-testid="stAlertContentError"]'
 CHART = '[data-testid="stMain"] [data-testid="stVegaLiteChart"]'
@@ -241,30 +243,9 @@ def attack_urls(kind: str, url: str, start: int = 0):
                 "score": "final",
                 "seed": str(k % 1000),
             }
-        elif kind == "network_fit":  # five optimizers on the issue's network: cut to the lab's limit, then trained
-            q = {
-                "opts": "gd,momentum,rmsprop,adam,lion",
-                "data": "digits",
-                "layers": "3",
-                "width": "64",
-                "steps": "2000",
-                "bs": "full",
-                "seeds": "16",
-                "act": "tanh",
-                "seed": str(k % 1000),
-            }
-        else:
-            q = {
-                "opts": NETWORK_OPTIMIZERS,
-                "data": "digits",
-                "layers": "3",
-                "width": "64",
-                "steps": "2000",
-                "bs": "full",
-                "seeds": "16",
-                "act": "tanh",
-                "seed": str(k % 1000),
-            }
+        else:  # the issue's network-lab link; network_fit: with five optimizers, cut to the lab's limit, then trained
+            opts = "gd,momentum,rmsprop,adam,lion" if kind == "network_fit" else NETWORK_OPTIMIZERS
+            q = {**ISSUE_NETWORK_LINK, "opts": opts, "seed": str(k % 1000)}
         path = PATHS.get(kind, kind)
         yield f"{url}/{path}?{urlencode(q)}"
 
