@@ -66,9 +66,6 @@ DATA_DEFAULTS: dict[str, dict[str, Any]] = {
         "nets": ["mnist1d"],
     }
 }
-# Training work of one optimizer's race on a network (trials per round × seeds × steps × samples per
-# step × parameters): about 5x the digits race at its defaults (budget 16, 2 seeds, 300 steps of 128).
-MAX_NET_WORK = 20_000_000_000
 SCORE_LABELS = {"final": N_("final f − f*"), "steps": N_("steps to target"), "auc": N_("area under log f − f*")}
 NET_SCORE_LABELS = {"final": N_("final test loss"), "steps": N_("steps to target"), "auc": N_("mean test loss")}
 # ``core.tune.SCORES``'s descriptions, marked here for translation where they are shown.
@@ -262,7 +259,7 @@ def _body(ps: PageState) -> None:
     if not chosen:
         st.info(_("Choose at least one optimizer in the sidebar."))
         return
-    if not _affordable(key, profile_keys, race):
+    if not _affordable(race):
         return
     raced = _within_limit(key, chosen, profile_keys, race)
     if raced is None:
@@ -421,36 +418,17 @@ def _network_profile(ps: PageState, side, data: str) -> list[str]:
     )
 
 
-def _affordable(key: Key, profile_keys: list[Key], race: Race) -> bool:
-    """False, with a message, when one optimizer's race would take more work than this server allows."""
-    trials = math.ceil(race.budget / 2) + 2  # the global round and the included settings
-    if not race.network:
-        work = math.ceil(race.budget / 2) * race.starts * race.seeds * (race.steps + 1)
-        if work <= MAX_WORK:
-            return True
-        st.error(
-            _(
-                "That is {work:,} run-steps per batch, more than this server holds in memory at once ({limit:,}): "
-                "lower the budget, the starts, the noise seeds or the steps."
-            ).format(work=work, limit=MAX_WORK),
-            icon=":material/block:",
-        )
-        return False
-    work = 0
-    # Recorded rows: each is scored on the test split and, for the divergence rule, on the training split.
-    rows = 2 if race.score == "final" else race.steps // max(1, race.steps // ROWS) + 2
-    for w in dict.fromkeys([key, *profile_keys]):
-        f = network(w)
-        samples = f.n_samples if w.batch_size is None else min(w.batch_size, f.n_samples)
-        evaluated = rows * (f.n_samples + f.dataset.n_test) / 3  # a forward pass: about a third of a step's work
-        work = max(work, int(trials * race.seeds * (race.steps * samples + evaluated) * work_per_sample(f)))
-    if work <= MAX_NET_WORK:
+def _affordable(race: Race) -> bool:
+    """False, with a message, when one optimizer's race on landscapes would hold more runs in memory than this server
+    allows. (A network's trials are held in chunks by ``core.network_trials``; its CPU is planned by ``plan``.)"""
+    work = math.ceil(race.budget / 2) * race.starts * race.seeds * (race.steps + 1)  # the global round's batch
+    if race.network or work <= MAX_WORK:
         return True
     st.error(
         _(
-            "That is {work:,} parameter × sample × step products per tuning round, more than this server allows "
-            "({limit:,}): lower the budget, the seeds, the steps, the network's size or the minibatch size."
-        ).format(work=work, limit=MAX_NET_WORK),
+            "That is {work:,} run-steps per batch, more than this server holds in memory at once ({limit:,}): "
+            "lower the budget, the starts, the noise seeds or the steps."
+        ).format(work=work, limit=MAX_WORK),
         icon=":material/block:",
     )
     return False
