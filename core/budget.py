@@ -43,7 +43,7 @@ __all__ = [
     "forward_seconds",
     "heavy",
     "limit",
-    "network_tune_seconds",
+    "network_trial_seconds",
     "training_seconds",
     "tune_seconds",
 ]
@@ -231,16 +231,13 @@ def tune_seconds(c: Cost, budget: int, runs: int, steps: int, rounds: int = 4, i
     return sum(c.run(b, steps) + b * steps * TUNE_PER_RUN_STEP for b in batches)
 
 
-def network_tune_seconds(
-    trials: int, networks: int, steps: int, samples: int, work: float, evaluated: int, rows: int
-) -> float:
-    """Estimated CPU-seconds of ``trials`` network tuning trials (``core.tune`` on a network; its evaluation is one
-    more trial): each trains ``networks`` seeded initialisations for ``steps`` steps on ``samples`` samples per
-    step, then evaluates ``rows`` recorded rows of each on ``evaluated`` samples. ``work`` is a sample's training
-    work in parameter units (``core.workloads.work_per_sample``: a CNN's convolutions cost far more than its
-    parameter count), the same model as the network lab's ``training_seconds`` and ``forward_seconds``."""
-    trial = training_seconds(work, samples, networks, steps) + forward_seconds(work, evaluated, networks * rows)
-    return trials * trial
+def network_trial_seconds(networks: int, steps: int, samples: int, work: float, evaluated: int, rows: int) -> float:
+    """Estimated CPU-seconds of one tuning trial on a network (``core.tune``; its evaluation costs one more): it
+    trains ``networks`` seeded initialisations for ``steps`` steps on ``samples`` samples per step, then evaluates
+    ``rows`` recorded rows of each on ``evaluated`` samples. ``work`` is a sample's training work in parameter units
+    (``core.workloads.work_per_sample``: a CNN's convolutions cost far more than its parameter count), the same
+    model as the network lab's ``training_seconds`` and ``forward_seconds``."""
+    return training_seconds(work, samples, networks, steps) + forward_seconds(work, evaluated, networks * rows)
 
 
 HEAVY_NICE = 10  # CPU priority of a thread doing heavy work (Linux schedules threads one by one)

@@ -89,6 +89,12 @@ def inits(network: Any, seeds: int, x0: Any = None) -> np.ndarray:
     return x.reshape(-1, network.dim)
 
 
+def recorded_rows(steps: int, score: str) -> int:
+    """The rows a trial's runs record and score on the test split: the first and the last for the final score,
+    else every ``steps // ROWS`` steps and the last."""
+    return 2 if score == "final" else steps // max(1, steps // ROWS) + 2
+
+
 def run_trials(
     network: Any,
     optimizer: Optimizer,
@@ -107,14 +113,13 @@ def run_trials(
 
     ``shared_batches``: every network draws the minibatches seeded ``seed`` (one call for all of them, as the
     network lab trains its seeds) instead of its own ``seed + i``. ``pulse``: passed to ``simulate``, a stop point."""
-    curves_needed = score != "final"
-    record = "all" if curves_needed else "last"
+    record = "last" if score == "final" else "all"
     every = max(1, steps // ROWS)
     seeds = starts.shape[0]
     minibatch = batch_size is not None and batch_size < network.n_samples
     own = minibatch and not shared_batches  # each network its own minibatch order: one call per network
     groups = [np.array([i]) for i in range(seeds)] if own else [np.arange(seeds)]
-    rows = (steps // every + 2) if curves_needed else 2
+    rows = recorded_rows(steps, score)
     chunk = max(1, CHUNK_BYTES // (8 * rows * network.dim * len(groups[0])))
     losses, accuracies, diverged = [], [], []
     for i, cols in enumerate(groups):

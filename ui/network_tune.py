@@ -75,12 +75,13 @@ def tuned_network(
     return result
 
 
-def trial_seconds(f: Network, batch: int | None, seeds: int, steps: int) -> float:
-    """Estimated CPU seconds of one tuning trial: its seeds trained, then scored on the test split (in
-    ``work_per_sample`` units: a CNN's convolutions cost more than its parameter count)."""
+def trial_seconds(f: Network, batch: int | None, seeds: int, steps: int, rows: int = 2) -> float:
+    """Estimated CPU seconds of one tuning trial: its seeds trained, then each of its ``rows`` recorded rows scored
+    on the training loss and the test split (2: the first and the last, as the final test loss needs; the race's
+    other scores record more, ``core.network_trials.recorded_rows``), in ``work_per_sample`` units."""
     samples = f.n_samples if batch is None else min(batch, f.n_samples)
-    evaluated = f.n_samples + f.dataset.n_test  # the training loss and the test split, at the first and last row
-    return budget.network_tune_seconds(1, seeds, steps, samples, work_per_sample(f), evaluated, rows=2)
+    evaluated = f.n_samples + f.dataset.n_test
+    return budget.network_trial_seconds(seeds, steps, samples, work_per_sample(f), evaluated, rows)
 
 
 def trials_within(f: Network, batch: int | None, seeds: int, steps: int, optimizers: int) -> int:

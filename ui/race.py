@@ -24,15 +24,16 @@ from core import budget
 from core.datasets import TWO_D_DATASETS
 from core.lru import LRU
 from core.network import ACTIVATIONS
-from core.network_trials import ROWS
+from core.network_trials import recorded_rows
 from core.run import Landscape, Run
 from core.simulate import Pulse
 from core.tune import FLOOR, MISSED, SCORES, evaluate, performance_profile, search_space, starts, survival
-from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, default_workload, work_per_sample
+from core.workloads import SIGNAL_DATASETS, TWO_D_SAMPLES, Workload, default_workload
 
 from . import charts, controls, layout, plots, present, problem, work
 from .i18n import N_, _, dataset_name, error_text, join, optimizer_name
 from .network import architecture_control
+from .network_tune import trial_seconds
 from .state import PageState, page_state
 from .text import plain
 from .theme import color, dash
@@ -531,14 +532,9 @@ def job_seconds(key: Key, name: str, race: Race) -> float:
     if not race.network:
         c = budget.cost(problem.objective(key))
         return budget.tune_seconds(c, race.budget, race.starts * race.seeds, race.steps)
-    f = network(key)
-    samples = f.n_samples if key.batch_size is None else min(key.batch_size, f.n_samples)
-    rows = (
-        2 if race.score == "final" else race.steps // max(1, race.steps // ROWS) + 2
-    )  # as core.network_trials records
     trials = race.budget + 3  # the page's and torch's defaults join the search, and the evaluation is one more
-    evaluated = f.n_samples + f.dataset.n_test  # the training loss and the test split at every recorded row
-    return budget.network_tune_seconds(trials, race.seeds, race.steps, samples, work_per_sample(f), evaluated, rows)
+    rows = recorded_rows(race.steps, race.score)
+    return trials * trial_seconds(network(key), key.batch_size, race.seeds, race.steps, rows)
 
 
 def plan(key: Key, chosen: list[str], profile_keys: list[Key], race: Race) -> tuple[list[Key], float, float]:
